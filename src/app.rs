@@ -1,0 +1,222 @@
+//! The application shell: document head, header, footer and the route table.
+
+use crate::cart::{provide_cart, CartLink, CartNotice, CartPage};
+use crate::catalog::{CategoryLink, CategoryPage, HomePage, ProductPage, SearchPage};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::hooks::use_location;
+use leptos_router::{path, SsrMode};
+
+pub const SHOP_NAME: &str = "Turgus";
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/turgus.css" />
+        <Title formatter=|title: String| {
+            if title.is_empty() { SHOP_NAME.to_owned() } else { format!("{title} · {SHOP_NAME}") }
+        } />
+        <Router>
+            <Storefront />
+        </Router>
+    }
+}
+
+/// Everything inside the router: the cart's actions need the router's context (for the errors a
+/// JavaScript-free form post brings back in the URL).
+#[component]
+fn Storefront() -> impl IntoView {
+    provide_cart();
+    provide_context(Resource::new(|| (), |_| get_shop_info()));
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <Header />
+        <main id="main" class="container">
+            <CartNotice />
+            // Async: pages are rendered whole, so shoppers without JavaScript see content, not
+            // a loading placeholder, and status codes (404) are set before the body is sent.
+            <Routes fallback=|| view! { <NotFound /> }>
+                <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                <Route path=path!("/c/:slug") view=CategoryPage ssr=SsrMode::Async />
+                <Route path=path!("/p/:slug") view=ProductPage ssr=SsrMode::Async />
+                <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async />
+                <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
+            </Routes>
+        </main>
+        <Footer />
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let shop = use_shop_info();
+    let location = use_location();
+    let query = move || location.query.read().get("q").unwrap_or_default();
+    view! {
+        <header class="site-header">
+            <div class="container header-row">
+                <A href="/" attr:class="brand">
+                    <span class="brand-mark" aria-hidden="true">"T"</span>
+                    {SHOP_NAME}
+                </A>
+                <form class="search-form" action="/search" method="get" role="search">
+                    <label for="search-q" class="visually-hidden">"Search products"</label>
+                    <input id="search-q" type="search" name="q" placeholder="Search products"
+                        prop:value=query maxlength="200" />
+                    <button type="submit">"Search"</button>
+                </form>
+                <CartLink />
+            </div>
+            <nav class="container category-nav" aria-label="Categories">
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        shop.await.map(|s| s.categories).unwrap_or_default().into_iter().map(|c| view! {
+                            <A href=format!("/c/{}", c.slug)>{c.name}</A>
+                        }).collect_view()
+                    })}
+                </Suspense>
+            </nav>
+        </header>
+    }
+}
+
+#[component]
+fn Footer() -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <div class="container">
+                <p>{SHOP_NAME}" — a self-hosted shop. Payments by Paysera."</p>
+            </div>
+        </footer>
+    }
+}
+
+/// What every page's chrome needs to know about the shop, fetched once per page load.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ShopInfo {
+    /// The configured public base URL, for canonical links.
+    pub public_url: String,
+    pub categories: Vec<CategoryLink>,
+}
+
+#[server(endpoint = "shop/info")]
+pub async fn get_shop_info() -> Result<ShopInfo, AppError> {
+    let state = crate::state::app_state()?;
+    Ok(ShopInfo {
+        public_url: state.config.public_url.clone(),
+        categories: crate::catalog::ssr::categories(&state.pool).await?,
+    })
+}
+
+pub fn use_shop_info() -> Resource<Result<ShopInfo, AppError>> {
+    expect_context()
+}
+
+/// `<link rel="canonical">` for a page, absolute with the shop's public URL.
+#[component]
+pub fn Canonical(#[prop(into)] path: String) -> impl IntoView {
+    let shop = use_shop_info();
+    view! {
+        <Suspense fallback=|| ()>
+            {
+                let path = path.clone();
+                move || {
+                    let path = path.clone();
+                    Suspend::new(async move {
+                        shop.await.ok().map(|shop| view! { <Link rel="canonical" href=format!("{}{path}", shop.public_url) /> })
+                    })
+                }
+            }
+        </Suspense>
+    }
+}
+
+/// Sets the response status while rendering on the server (a client render has none to set).
+pub fn set_status(status: u16) {
+    #[cfg(feature = "ssr")]
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        options.set_status(axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR));
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = status;
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    set_status(404);
+    view! {
+        <Title text="Page not found" />
+        <Meta name="robots" content="noindex" />
+        <section class="message-page">
+            <h1>"Page not found"</h1>
+            <p>"We looked everywhere but could not find that page. It may have moved, or the product may be sold out for good."</p>
+            <p><A href="/">"Back to the shop"</A></p>
+        </section>
+    }
+}
+
+/// A friendly page for a failed request, with the right status code.
+#[component]
+pub fn ErrorPage(error: AppError) -> impl IntoView {
+    set_status(error.status());
+    let title = match error {
+        AppError::NotFound(_) => "Not found",
+        AppError::Internal => "Something went wrong",
+        _ => "We could not do that",
+    };
+    view! {
+        <Title text=title />
+        <Meta name="robots" content="noindex" />
+        <section class="message-page">
+            <h1>{title}</h1>
+            <p>{error.message().to_owned()}</p>
+            <p><A href="/">"Back to the shop"</A></p>
+        </section>
+    }
+}
+
+/// Renders a page from its data: a loading note while it comes, the page when it is there, the
+/// error page (with its status code) when it failed.
+pub fn load_page<T>(
+    resource: Resource<Result<T, AppError>>,
+    render: impl Fn(T) -> AnyView + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+{
+    view! {
+        <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(data) => render(data),
+                        Err(error) => view! { <ErrorPage error /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

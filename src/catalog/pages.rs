@@ -1,0 +1,270 @@
+//! The catalog's pages.
+
+use super::{get_category, get_home, get_product, search, Listing, ProductCard, ProductDetail, Sort};
+use crate::app::{load_page, Canonical};
+use crate::cart::AddToCartForm;
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// Shortens a description to a meta description's usual length, at a word boundary.
+fn summary(text: &str) -> String {
+    const LIMIT: usize = 155;
+    if text.chars().count() <= LIMIT {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(LIMIT).collect();
+    match cut.rfind(' ') {
+        Some(space) => format!("{}…", &cut[..space]),
+        None => format!("{cut}…"),
+    }
+}
+
+#[component]
+fn ProductTile(product: ProductCard) -> impl IntoView {
+    let href = format!("/p/{}", product.slug);
+    view! {
+        <li class="product-tile">
+            <A href=href.clone() attr:class="tile-link">
+                {product.image.map(|image| view! {
+                    <img src=image.path alt=image.alt width="300" height="300" loading="lazy" />
+                })}
+                <span class="tile-name">{product.name}</span>
+            </A>
+            <span class="tile-price">{product.price.to_string()}</span>
+            {(!product.in_stock).then(|| view! { <span class="badge badge-muted">"Sold out"</span> })}
+        </li>
+    }
+}
+
+#[component]
+fn ProductGrid(products: Vec<ProductCard>) -> impl IntoView {
+    view! {
+        <ul class="product-grid">
+            {products.into_iter().map(|product| view! { <ProductTile product /> }).collect_view()}
+        </ul>
+    }
+}
+
+/// Previous/next and numbered links; `href(page)` builds each page's URL.
+#[component]
+fn Pagination(listing_page: u32, pages: u32, href: impl Fn(u32) -> String + 'static) -> impl IntoView {
+    (pages > 1).then(|| {
+        let links = (1..=pages)
+            .map(|p| {
+                if p == listing_page {
+                    view! { <span class="page-current" aria-current="page">{p}</span> }.into_any()
+                } else {
+                    view! { <A href=href(p)>{p}</A> }.into_any()
+                }
+            })
+            .collect_view();
+        let prev = (listing_page > 1).then(|| view! { <A href=href(listing_page - 1) attr:rel="prev">"← Previous"</A> });
+        let next = (listing_page < pages).then(|| view! { <A href=href(listing_page + 1) attr:rel="next">"Next →"</A> });
+        view! { <nav class="pagination" aria-label="Pages">{prev}{links}{next}</nav> }
+    })
+}
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let home = Resource::new(|| (), |_| get_home());
+    view! {
+        <Title text="" />
+        <Meta name="description" content="Turgus: good things for kitchen, home, desk and garden, paid safely with Paysera." />
+        <Canonical path="/" />
+        <section class="hero">
+            <h1>"Good things, made to last"</h1>
+            <p>"Kitchen tools, Baltic linen, small-batch coffee, paper goods and garden gear. Pay by bank link, card or SMS bank with Paysera."</p>
+        </section>
+        {load_page(home, |home| view! {
+            <section aria-labelledby="featured-heading">
+                <h2 id="featured-heading">"Featured"</h2>
+                <ProductGrid products=home.featured />
+            </section>
+            <section aria-labelledby="new-heading">
+                <h2 id="new-heading">"New in the shop"</h2>
+                <ProductGrid products=home.newest />
+            </section>
+        }.into_any())}
+    }
+}
+
+#[component]
+pub fn CategoryPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let listing = Resource::new(
+        move || {
+            let query = query.read();
+            (
+                params.read().get("slug").unwrap_or_default(),
+                query.get("sort").unwrap_or_default(),
+                query.get("page").unwrap_or_default(),
+            )
+        },
+        |(slug, sort, page)| get_category(slug, sort, page),
+    );
+    load_page(listing, |category| {
+        let slug = category.category.slug.clone();
+        let sort = category.sort;
+        let path = format!("/c/{slug}");
+        let href = move |page: u32| {
+            let sort_param = (sort != Sort::default()).then(|| format!("sort={}", sort.key()));
+            let page_param = (page > 1).then(|| format!("page={page}"));
+            let params: Vec<String> = sort_param.into_iter().chain(page_param).collect();
+            if params.is_empty() { format!("/c/{slug}") } else { format!("/c/{slug}?{}", params.join("&")) }
+        };
+        let canonical = href(category.listing.page);
+        let Listing { products, page, pages, total } = category.listing;
+        view! {
+            <Title text=category.category.name.clone() />
+            <Meta name="description" content=summary(&category.description) />
+            <Canonical path=canonical />
+            <nav class="breadcrumbs" aria-label="Breadcrumb"><A href="/">"Home"</A>" / "<span>{category.category.name.clone()}</span></nav>
+            <header class="listing-header">
+                <div>
+                    <h1>{category.category.name}</h1>
+                    <p class="muted">{category.description}</p>
+                </div>
+                // A GET form: works without JavaScript; with it, the router navigates in place.
+                <form class="sort-form" method="get" action=path>
+                    <label for="sort">"Sort by"</label>
+                    <select id="sort" name="sort">
+                        {Sort::ALL.into_iter().map(|s| view! {
+                            <option value=s.key() selected=s == sort>{s.label()}</option>
+                        }).collect_view()}
+                    </select>
+                    <button type="submit">"Apply"</button>
+                </form>
+            </header>
+            <p class="muted" aria-live="polite">{format!("{total} products")}</p>
+            <ProductGrid products />
+            <Pagination listing_page=page pages href />
+        }
+        .into_any()
+    })
+}
+
+#[component]
+pub fn ProductPage() -> impl IntoView {
+    let params = use_params_map();
+    let product = Resource::new(move || params.read().get("slug").unwrap_or_default(), get_product);
+    load_page(product, |product| view! { <ProductDetails product /> }.into_any())
+}
+
+#[component]
+fn ProductDetails(product: ProductDetail) -> impl IntoView {
+    let (stock_class, stock_text) = match product.stock {
+        0 => ("stock stock-out", "Sold out".to_owned()),
+        n if n <= 5 => ("stock stock-low", format!("Only {n} left")),
+        _ => ("stock stock-in", "In stock".to_owned()),
+    };
+    let mut images = product.images.into_iter();
+    let main_image = images.next();
+    let paragraphs = product
+        .description
+        .split("\n\n")
+        .map(|p| view! { <p>{p.to_owned()}</p> })
+        .collect_view();
+    view! {
+        <Title text=product.name.clone() />
+        <Meta name="description" content=summary(&product.description) />
+        <Canonical path=format!("/p/{}", product.slug) />
+        <nav class="breadcrumbs" aria-label="Breadcrumb">
+            <A href="/">"Home"</A>" / "
+            <A href=format!("/c/{}", product.category.slug)>{product.category.name}</A>" / "
+            <span>{product.name.clone()}</span>
+        </nav>
+        <article class="product">
+            <div class="product-gallery">
+                {main_image.map(|image| view! {
+                    <img class="product-image" src=image.path alt=image.alt width="600" height="600" />
+                })}
+                <div class="thumbs">
+                    {images.map(|image| view! { <img src=image.path alt=image.alt width="120" height="120" loading="lazy" /> }).collect_view()}
+                </div>
+            </div>
+            <div class="product-info">
+                <h1>{product.name.clone()}</h1>
+                <p class="price">{product.price.to_string()}</p>
+                <p class=stock_class>{stock_text}</p>
+                {(product.stock > 0).then(|| view! {
+                    <AddToCartForm product_id=product.id max=product.stock />
+                })}
+                <div class="description">{paragraphs}</div>
+            </div>
+        </article>
+    }
+}
+
+#[component]
+pub fn SearchPage() -> impl IntoView {
+    let query = use_query_map();
+    let results = Resource::new(
+        move || {
+            let query = query.read();
+            (query.get("q").unwrap_or_default(), query.get("page").unwrap_or_default())
+        },
+        |(q, page)| search(q, page),
+    );
+    load_page(results, |results| {
+        let encoded = urlencode(&results.query);
+        let href = move |page: u32| {
+            if page > 1 { format!("/search?q={encoded}&page={page}") } else { format!("/search?q={encoded}") }
+        };
+        let Listing { products, page, pages, total } = results.listing;
+        let heading = if results.query.is_empty() {
+            "Search".to_owned()
+        } else {
+            format!("Results for “{}”", results.query)
+        };
+        view! {
+            <Title text=heading.clone() />
+            <Meta name="robots" content="noindex" />
+            <h1>{heading}</h1>
+            {if results.query.is_empty() {
+                view! { <p class="muted">"Type a word or two in the search box, for example “linen” or “coffee”."</p> }.into_any()
+            } else if total == 0 {
+                view! { <p class="muted">"Nothing matched. Try fewer or other words."</p> }.into_any()
+            } else {
+                view! {
+                    <p class="muted" aria-live="polite">{format!("{total} products found")}</p>
+                    <ProductGrid products />
+                    <Pagination listing_page=page pages href />
+                }.into_any()
+            }}
+        }
+        .into_any()
+    })
+}
+
+/// Percent-encodes a query value for a link (letters, digits and `-._~` stay as they are).
+fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries_stop_at_a_word() {
+        assert_eq!(summary("short"), "short");
+        let long = "word ".repeat(50);
+        let s = summary(&long);
+        assert!(s.chars().count() <= 156 && s.ends_with("word…"), "{s}");
+    }
+
+    #[test]
+    fn search_links_encode_the_query() {
+        assert_eq!(urlencode("linen & wool"), "linen%20%26%20wool");
+        assert_eq!(urlencode("ąžuolas"), "%C4%85%C5%BEuolas");
+    }
+}

@@ -1,0 +1,256 @@
+//! Catalog queries. All SQL of the catalog lives here, so that a PostgreSQL version can follow
+//! feature by feature.
+
+use super::{CategoryLink, CategoryListing, Home, Image, Listing, ProductCard, ProductDetail, SearchResults, Sort, PAGE_SIZE};
+use crate::error::AppError;
+use crate::money::{Currency, Money};
+use sqlx::SqlitePool;
+
+/// The columns a product card needs; the first image by position is the card's picture.
+const CARD_COLUMNS: &str = "
+    p.slug, p.name, p.price_minor, p.currency, p.stock,
+    (SELECT i.path FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_path,
+    (SELECT i.alt FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_alt";
+
+#[derive(sqlx::FromRow)]
+struct CardRow {
+    slug: String,
+    name: String,
+    price_minor: i64,
+    currency: String,
+    stock: i64,
+    image_path: Option<String>,
+    image_alt: Option<String>,
+}
+
+/// Reads a stored price. The currency was checked when it was written and at start-up, so an
+/// unknown one here means the database was edited by hand: an internal error, logged.
+pub fn stored_money(minor: i64, currency: &str) -> Result<Money, AppError> {
+    Currency::from_code(currency).map(|c| Money::new(minor, c)).ok_or_else(|| {
+        tracing::error!(currency, "product priced in an unsupported currency");
+        AppError::Internal
+    })
+}
+
+impl TryFrom<CardRow> for ProductCard {
+    type Error = AppError;
+
+    fn try_from(row: CardRow) -> Result<Self, AppError> {
+        Ok(ProductCard {
+            price: stored_money(row.price_minor, &row.currency)?,
+            in_stock: row.stock > 0,
+            image: row.image_path.map(|path| Image { path, alt: row.image_alt.unwrap_or_default() }),
+            slug: row.slug,
+            name: row.name,
+        })
+    }
+}
+
+fn cards(rows: Vec<CardRow>) -> Result<Vec<ProductCard>, AppError> {
+    rows.into_iter().map(ProductCard::try_from).collect()
+}
+
+fn pages_for(total: u32) -> u32 {
+    total.div_ceil(PAGE_SIZE).max(1)
+}
+
+/// A page past the last one is a page that does not exist.
+fn check_page(page: u32, total: u32) -> Result<(), AppError> {
+    if page > pages_for(total) {
+        return Err(AppError::NotFound("There is no such page.".into()));
+    }
+    Ok(())
+}
+
+fn offset(page: u32) -> i64 {
+    i64::from(page - 1) * i64::from(PAGE_SIZE)
+}
+
+pub async fn categories(pool: &SqlitePool) -> Result<Vec<CategoryLink>, AppError> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT slug, name FROM categories ORDER BY position, name")
+            .fetch_all(pool)
+            .await?;
+    Ok(rows.into_iter().map(|(slug, name)| CategoryLink { slug, name }).collect())
+}
+
+pub async fn home(pool: &SqlitePool) -> Result<Home, AppError> {
+    let featured = sqlx::query_as::<_, CardRow>(&format!(
+        "SELECT {CARD_COLUMNS} FROM products p WHERE p.active = 1 AND p.featured = 1
+         ORDER BY p.created_at DESC, p.id DESC LIMIT 8"
+    ))
+    .fetch_all(pool)
+    .await?;
+    let newest = sqlx::query_as::<_, CardRow>(&format!(
+        "SELECT {CARD_COLUMNS} FROM products p WHERE p.active = 1
+         ORDER BY p.created_at DESC, p.id DESC LIMIT 4"
+    ))
+    .fetch_all(pool)
+    .await?;
+    Ok(Home { featured: cards(featured)?, newest: cards(newest)? })
+}
+
+pub async fn category(pool: &SqlitePool, slug: &str, sort: Sort, page: u32) -> Result<CategoryListing, AppError> {
+    let (id, name, description): (i64, String, String) =
+        sqlx::query_as("SELECT id, name, description FROM categories WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(pool)
+            .await?
+            .ok_or_else(|| AppError::NotFound("We could not find that category.".into()))?;
+
+    let (total,): (u32,) = sqlx::query_as("SELECT COUNT(*) FROM products WHERE category_id = $1 AND active = 1")
+        .bind(id)
+        .fetch_one(pool)
+        .await?;
+    check_page(page, total)?;
+
+    // The ORDER BY comes from a closed enum, never from the request's text.
+    let order = match sort {
+        Sort::Newest => "p.created_at DESC, p.id DESC",
+        Sort::PriceLowHigh => "p.price_minor ASC, p.id ASC",
+        Sort::PriceHighLow => "p.price_minor DESC, p.id ASC",
+        Sort::Name => "p.name COLLATE NOCASE ASC, p.id ASC",
+    };
+    let rows = sqlx::query_as::<_, CardRow>(&format!(
+        "SELECT {CARD_COLUMNS} FROM products p WHERE p.category_id = $1 AND p.active = 1
+         ORDER BY {order} LIMIT $2 OFFSET $3"
+    ))
+    .bind(id)
+    .bind(PAGE_SIZE)
+    .bind(offset(page))
+    .fetch_all(pool)
+    .await?;
+
+    Ok(CategoryListing {
+        category: CategoryLink { slug: slug.to_owned(), name },
+        description,
+        sort,
+        listing: Listing { products: cards(rows)?, page, pages: pages_for(total), total },
+    })
+}
+
+pub async fn product(pool: &SqlitePool, slug: &str) -> Result<ProductDetail, AppError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        name: String,
+        description: String,
+        price_minor: i64,
+        currency: String,
+        stock: i64,
+        category_slug: String,
+        category_name: String,
+    }
+    let row = sqlx::query_as::<_, Row>(
+        "SELECT p.id, p.name, p.description, p.price_minor, p.currency, p.stock,
+                c.slug AS category_slug, c.name AS category_name
+         FROM products p JOIN categories c ON c.id = p.category_id
+         WHERE p.slug = $1 AND p.active = 1",
+    )
+    .bind(slug)
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| AppError::NotFound("We could not find that product. It may no longer be for sale.".into()))?;
+
+    let images: Vec<(String, String)> =
+        sqlx::query_as("SELECT path, alt FROM product_images WHERE product_id = $1 ORDER BY position, id")
+            .bind(row.id)
+            .fetch_all(pool)
+            .await?;
+
+    Ok(ProductDetail {
+        id: row.id,
+        slug: slug.to_owned(),
+        name: row.name,
+        description: row.description,
+        price: stored_money(row.price_minor, &row.currency)?,
+        stock: u32::try_from(row.stock).unwrap_or(0),
+        category: CategoryLink { slug: row.category_slug, name: row.category_name },
+        images: images.into_iter().map(|(path, alt)| Image { path, alt }).collect(),
+    })
+}
+
+/// Turns whatever a shopper typed into a safe FTS5 query: words only, each a quoted prefix term,
+/// all required. FTS5 syntax characters (quotes, `*`, `:`, `NEAR`, parentheses) never reach
+/// the parser as syntax, so odd input cannot cause an error. `None` when no word is left.
+pub fn fts_query(typed: &str) -> Option<String> {
+    let terms: Vec<String> = typed
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .take(8)
+        .map(|word| format!("\"{}\"*", word.chars().take(40).collect::<String>()))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+pub async fn search(pool: &SqlitePool, typed: &str, page: u32) -> Result<SearchResults, AppError> {
+    let query: String = typed.trim().chars().take(200).collect();
+    let empty = |query| SearchResults { query, listing: Listing { products: vec![], page: 1, pages: 1, total: 0 } };
+    let Some(fts) = fts_query(&query) else {
+        return Ok(empty(query));
+    };
+
+    let (total,): (u32,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM products_fts f JOIN products p ON p.id = f.rowid
+         WHERE products_fts MATCH $1 AND p.active = 1",
+    )
+    .bind(&fts)
+    .fetch_one(pool)
+    .await?;
+    if total == 0 {
+        return Ok(empty(query));
+    }
+    check_page(page, total)?;
+
+    // bm25 ranks; a match in the name weighs ten times a match in the description.
+    let rows = sqlx::query_as::<_, CardRow>(&format!(
+        "SELECT {CARD_COLUMNS} FROM products_fts f JOIN products p ON p.id = f.rowid
+         WHERE products_fts MATCH $1 AND p.active = 1
+         ORDER BY bm25(products_fts, 10.0, 1.0), p.id
+         LIMIT $2 OFFSET $3"
+    ))
+    .bind(&fts)
+    .bind(PAGE_SIZE)
+    .bind(offset(page))
+    .fetch_all(pool)
+    .await?;
+
+    Ok(SearchResults { query, listing: Listing { products: cards(rows)?, page, pages: pages_for(total), total } })
+}
+
+/// Refuses to start when the catalog is priced in another currency than the configured one:
+/// carts would otherwise add up euros and dollars.
+pub async fn check_catalog_currency(pool: &SqlitePool, currency: Currency) -> Result<(), String> {
+    let other: Option<(String,)> =
+        sqlx::query_as("SELECT currency FROM products WHERE currency <> $1 LIMIT 1")
+            .bind(currency.code())
+            .fetch_optional(pool)
+            .await
+            .map_err(|e| format!("cannot read the catalog: {e}"))?;
+    match other {
+        Some((found,)) => Err(format!(
+            "TURGUS_CURRENCY: is {currency}, but the catalog has products priced in {found}"
+        )),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_query;
+
+    #[test]
+    fn search_input_becomes_quoted_prefix_terms() {
+        assert_eq!(fts_query("linen apron").as_deref(), Some("\"linen\"* \"apron\"*"));
+        assert_eq!(fts_query("Kavos puodelis").as_deref(), Some("\"Kavos\"* \"puodelis\"*"));
+    }
+
+    #[test]
+    fn fts_syntax_is_stripped() {
+        assert_eq!(fts_query("\"a\" OR b* NEAR(c)").as_deref(), Some("\"a\"* \"OR\"* \"b\"* \"NEAR\"* \"c\"*"));
+        assert_eq!(fts_query("'; DROP TABLE products; --").as_deref(), Some("\"DROP\"* \"TABLE\"* \"products\"*"));
+        for nothing in ["", "   ", "***", "\"\"", "-:()^"] {
+            assert_eq!(fts_query(nothing), None, "{nothing}");
+        }
+    }
+}

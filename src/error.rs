@@ -1,0 +1,122 @@
+//! The one application error type. Every failure a shopper or a merchant can meet ends up here, and
+//! is turned into an HTTP status and a message in one place ([`AppError::status`]). Internal details
+//! are logged where they happen and never shown: `Internal` carries no text on purpose.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AppError {
+    /// The request was malformed: a bad quantity, an unknown field value, an unreadable form.
+    BadRequest(String),
+    /// The thing asked for does not exist (or is not for sale).
+    NotFound(String),
+    /// The request was well-formed but the shop's state refuses it, e.g. not enough stock.
+    Conflict(String),
+    /// Something broke on our side. Logged with details; the shopper only learns that it failed.
+    Internal,
+}
+
+impl AppError {
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::BadRequest(_) => 400,
+            AppError::NotFound(_) => 404,
+            AppError::Conflict(_) => 409,
+            AppError::Internal => 500,
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        match self {
+            AppError::BadRequest(m) | AppError::NotFound(m) | AppError::Conflict(m) => m,
+            AppError::Internal => "Something went wrong on our side. Please try again in a moment.",
+        }
+    }
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl std::error::Error for AppError {}
+
+impl leptos::server_fn::error::FromServerFnError for AppError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        use leptos::server_fn::error::ServerFnErrorErr as E;
+        match value {
+            // The request's fields could not be read: a forged or truncated form.
+            E::Args(_) | E::Deserialization(_) | E::MissingArg(_) => {
+                AppError::BadRequest("The form could not be read. Please reload the page and try again.".into())
+            }
+            // Reaching the server failed (client side) or an unexpected server error.
+            other => {
+                #[cfg(feature = "ssr")]
+                tracing::error!(error = %other, "server function failed");
+                #[cfg(not(feature = "ssr"))]
+                let _ = other;
+                AppError::Internal
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::AppError;
+    use axum::body::Body;
+    use axum::extract::Request;
+    use axum::http::StatusCode;
+    use axum::middleware::Next;
+    use axum::response::{IntoResponse, Response};
+
+    impl From<sqlx::Error> for AppError {
+        fn from(error: sqlx::Error) -> Self {
+            tracing::error!(%error, "database error");
+            AppError::Internal
+        }
+    }
+
+    impl From<tower_sessions::session::Error> for AppError {
+        fn from(error: tower_sessions::session::Error) -> Self {
+            tracing::error!(%error, "session store error");
+            AppError::Internal
+        }
+    }
+
+    impl AppError {
+        pub fn status_code(&self) -> StatusCode {
+            StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        }
+    }
+
+    /// Server functions answer every error with 500; this middleware gives each [`AppError`] its
+    /// own status (400, 404, 409), so a bad quantity is the client's fault, not the server's.
+    /// It is the one place where server-function errors become HTTP statuses.
+    pub async fn server_fn_status(request: Request, next: Next) -> Response {
+        let is_server_fn = request.uri().path().starts_with("/api/");
+        let response = next.run(request).await;
+        if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+            return response;
+        }
+        let (mut parts, body) = response.into_parts();
+        let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+        if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+            parts.status = error.status_code();
+        }
+        Response::from_parts(parts, Body::from(bytes))
+    }
+
+    impl IntoResponse for AppError {
+        fn into_response(self) -> Response {
+            (self.status_code(), self.message().to_owned()).into_response()
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use ssr::server_fn_status;

@@ -1,0 +1,210 @@
+//! Money as integer minor units plus an ISO 4217 currency code. No floats anywhere: amounts are
+//! summed and multiplied as `i64` with overflow checks, and formatted digit by digit.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// An ISO 4217 currency that Turgus knows how to price and format.
+///
+/// The list is closed on purpose: every currency here has two decimal places, so a stored
+/// `price_minor` always means cents. Paysera settles all of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Currency {
+    Eur,
+    Usd,
+    Gbp,
+    Pln,
+    Czk,
+    Sek,
+    Nok,
+    Dkk,
+    Chf,
+    Bgn,
+    Ron,
+}
+
+/// Where the symbol goes and which separators a currency's shoppers expect.
+struct Style {
+    code: &'static str,
+    symbol: &'static str,
+    symbol_first: bool,
+    decimal: char,
+    group: char,
+}
+
+const NBSP: char = '\u{a0}';
+
+impl Currency {
+    pub const ALL: [Currency; 11] = [
+        Currency::Eur,
+        Currency::Usd,
+        Currency::Gbp,
+        Currency::Pln,
+        Currency::Czk,
+        Currency::Sek,
+        Currency::Nok,
+        Currency::Dkk,
+        Currency::Chf,
+        Currency::Bgn,
+        Currency::Ron,
+    ];
+
+    fn style(self) -> Style {
+        let european = |code, symbol| Style {
+            code,
+            symbol,
+            symbol_first: false,
+            decimal: ',',
+            group: NBSP,
+        };
+        let english = |code, symbol| Style {
+            code,
+            symbol,
+            symbol_first: true,
+            decimal: '.',
+            group: ',',
+        };
+        match self {
+            Currency::Eur => european("EUR", "€"),
+            Currency::Usd => english("USD", "$"),
+            Currency::Gbp => english("GBP", "£"),
+            Currency::Pln => european("PLN", "zł"),
+            Currency::Czk => european("CZK", "Kč"),
+            Currency::Sek => european("SEK", "kr"),
+            Currency::Nok => european("NOK", "kr"),
+            Currency::Dkk => european("DKK", "kr."),
+            Currency::Chf => Style {
+                code: "CHF",
+                symbol: "CHF",
+                symbol_first: true,
+                decimal: '.',
+                group: '\'',
+            },
+            Currency::Bgn => european("BGN", "лв."),
+            Currency::Ron => european("RON", "lei"),
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        self.style().code
+    }
+
+    /// Parses an upper-case ISO code such as `EUR`.
+    pub fn from_code(code: &str) -> Option<Currency> {
+        Currency::ALL.into_iter().find(|c| c.code() == code)
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// An amount of money: minor units (cents) in one currency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Money {
+    pub minor: i64,
+    pub currency: Currency,
+}
+
+impl Money {
+    pub fn new(minor: i64, currency: Currency) -> Money {
+        Money { minor, currency }
+    }
+
+    pub fn zero(currency: Currency) -> Money {
+        Money::new(0, currency)
+    }
+
+    /// `None` on overflow or when the currencies differ: a total must never silently wrap or mix.
+    pub fn checked_add(self, other: Money) -> Option<Money> {
+        if self.currency != other.currency {
+            return None;
+        }
+        Some(Money::new(self.minor.checked_add(other.minor)?, self.currency))
+    }
+
+    pub fn checked_mul(self, times: u32) -> Option<Money> {
+        Some(Money::new(
+            self.minor.checked_mul(i64::from(times))?,
+            self.currency,
+        ))
+    }
+}
+
+impl fmt::Display for Money {
+    /// Formats for shoppers, e.g. `12,50 €`, `1 234,00 €` or `$12.50` (non-breaking spaces).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let style = self.currency.style();
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        let whole = (abs / 100).to_string();
+        let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+        for (i, digit) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(style.group);
+            }
+            grouped.push(digit);
+        }
+        let number = format!("{grouped}{}{:02}", style.decimal, abs % 100);
+        if style.symbol_first {
+            let gap = if style.symbol.len() > 1 { " " } else { "" };
+            write!(f, "{sign}{}{gap}{number}", style.symbol)
+        } else {
+            write!(f, "{sign}{number}{NBSP}{}", style.symbol)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(minor: i64, currency: Currency) -> String {
+        Money::new(minor, currency).to_string().replace(NBSP, " ")
+    }
+
+    #[test]
+    fn euro_uses_comma_and_trailing_symbol() {
+        assert_eq!(shown(1250, Currency::Eur), "12,50 €");
+        assert_eq!(shown(5, Currency::Eur), "0,05 €");
+        assert_eq!(shown(0, Currency::Eur), "0,00 €");
+        assert_eq!(shown(123_456_789, Currency::Eur), "1 234 567,89 €");
+        assert_eq!(shown(-1999, Currency::Eur), "-19,99 €");
+    }
+
+    #[test]
+    fn english_currencies_put_the_symbol_first() {
+        assert_eq!(shown(1250, Currency::Usd), "$12.50");
+        assert_eq!(shown(100_000, Currency::Gbp), "£1,000.00");
+        assert_eq!(shown(99, Currency::Chf), "CHF 0.99");
+    }
+
+    #[test]
+    fn extremes_format_without_overflow() {
+        assert_eq!(shown(i64::MIN, Currency::Usd), "-$92,233,720,368,547,758.08");
+        assert_eq!(shown(i64::MAX, Currency::Pln), "92 233 720 368 547 758,07 zł");
+    }
+
+    #[test]
+    fn sums_refuse_overflow_and_mixed_currencies() {
+        let eur = Money::new(i64::MAX, Currency::Eur);
+        assert_eq!(eur.checked_add(Money::new(1, Currency::Eur)), None);
+        assert_eq!(
+            Money::new(1, Currency::Eur).checked_add(Money::new(1, Currency::Usd)),
+            None
+        );
+        assert_eq!(Money::new(250, Currency::Eur).checked_mul(3), Some(Money::new(750, Currency::Eur)));
+        assert_eq!(eur.checked_mul(2), None);
+    }
+
+    #[test]
+    fn currency_codes_round_trip() {
+        for currency in Currency::ALL {
+            assert_eq!(Currency::from_code(currency.code()), Some(currency));
+        }
+        assert_eq!(Currency::from_code("eur"), None);
+        assert_eq!(Currency::from_code("XYZ"), None);
+    }
+}

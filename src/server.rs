@@ -1,0 +1,129 @@
+//! Start-up: open the database, load the demo catalog, build the router and serve. A request
+//! enters here; the route table for pages is in `app.rs`, server functions in each feature.
+
+use crate::app::{shell, App};
+use crate::catalog;
+use crate::config::Config;
+use crate::db;
+use crate::error::server_fn_status;
+use crate::state::AppState;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::{time, SameSite};
+use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Database(#[from] db::DbError),
+    #[error("cannot set up the session store: {0}")]
+    Sessions(sqlx::Error),
+    #[error("cannot load the demo catalog: {0}")]
+    Demo(sqlx::Error),
+    #[error("{0}")]
+    Catalog(String),
+    #[error("TURGUS_ADDR: cannot listen on {0}: {1}")]
+    Listen(SocketAddr, std::io::Error),
+}
+
+/// A running shop: where it listens, and the task serving it.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Prepares everything and starts serving in the background. `TURGUS_ADDR` may use port 0
+/// (the tests do); the bound address is returned.
+pub async fn start(config: Config) -> Result<Running, StartError> {
+    start_with_shutdown(config, std::future::pending()).await
+}
+
+pub async fn start_with_shutdown(
+    config: Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<Running, StartError> {
+    let pool = db::connect(&config.database_url).await?;
+    if catalog::demo::load_once(&pool, config.currency).await.map_err(StartError::Demo)? {
+        tracing::info!("loaded the demo catalog");
+    }
+    catalog::ssr::check_catalog_currency(&pool, config.currency).await.map_err(StartError::Catalog)?;
+
+    let sessions = SqliteStore::new(pool.clone());
+    sessions.migrate().await.map_err(StartError::Sessions)?;
+    tokio::spawn(sessions.clone().continuously_delete_expired(Duration::from_secs(3600)));
+    let session_layer = SessionManagerLayer::new(sessions)
+        .with_name("turgus_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.is_https())
+        // A cart survives a month of not visiting.
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(30)));
+
+    let listener = TcpListener::bind(config.addr).await.map_err(|e| StartError::Listen(config.addr, e))?;
+    let addr = listener.local_addr().map_err(|e| StartError::Listen(config.addr, e))?;
+
+    let leptos_options = LeptosOptions::builder()
+        .output_name("turgus")
+        .site_root(config.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .env(leptos::config::Env::PROD)
+        .build();
+    let state = AppState { pool, config: Arc::new(config) };
+    let context = move || provide_context(state.clone());
+    let page_shell = {
+        let options = leptos_options.clone();
+        move || shell(options.clone())
+    };
+
+    let app = Router::new()
+        .leptos_routes_with_context(&leptos_options, generate_route_list(App), context.clone(), page_shell)
+        .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
+        .layer(axum::middleware::from_fn(server_fn_status))
+        .layer(session_layer)
+        .layer(TraceLayer::new_for_http())
+        .with_state(leptos_options);
+
+    tracing::info!("Turgus is serving at http://{addr}");
+    let task = tokio::spawn(async move { axum::serve(listener, app).with_graceful_shutdown(shutdown).await });
+    Ok(Running { addr, task })
+}
+
+/// Runs the shop until Ctrl-C or SIGTERM.
+pub async fn run(config: Config) -> Result<(), StartError> {
+    let running = start_with_shutdown(config, shutdown_signal()).await?;
+    match running.task.await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(StartError::Listen(running.addr, e)),
+        Err(join) => {
+            tracing::error!(error = %join, "server task failed");
+            Ok(())
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+    tracing::info!("shutting down");
+}
