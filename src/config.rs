@@ -45,7 +45,10 @@ impl Config {
             let value = lookup(variable).unwrap_or_else(|| default.to_owned());
             let trimmed = value.trim().to_owned();
             if trimmed.is_empty() {
-                Err(ConfigError { variable, problem: "is set but empty".into() })
+                Err(ConfigError {
+                    variable,
+                    problem: "is set but empty".into(),
+                })
             } else {
                 Ok(trimmed)
             }
@@ -95,7 +98,14 @@ impl Config {
 
         let site_root = PathBuf::from(get("LEPTOS_SITE_ROOT", "target/site")?);
 
-        Ok(Config { database_url, addr, public_url, data_dir, currency, site_root })
+        Ok(Config {
+            database_url,
+            addr,
+            public_url,
+            data_dir,
+            currency,
+            site_root,
+        })
     }
 
     pub fn is_https(&self) -> bool {
@@ -119,8 +129,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|name| map.get(name).cloned())
     }
 
@@ -151,7 +163,8 @@ mod tests {
 
     #[test]
     fn database_passwords_are_redacted_in_errors() {
-        let error = config(&[("TURGUS_DATABASE_URL", "postgres://shop:s3cret@db/shop")]).unwrap_err();
+        let error =
+            config(&[("TURGUS_DATABASE_URL", "postgres://shop:s3cret@db/shop")]).unwrap_err();
         assert!(!error.to_string().contains("s3cret"), "{error}");
     }
 

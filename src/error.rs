@@ -50,9 +50,9 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
         use leptos::server_fn::error::ServerFnErrorErr as E;
         match value {
             // The request's fields could not be read: a forged or truncated form.
-            E::Args(_) | E::Deserialization(_) | E::MissingArg(_) => {
-                AppError::BadRequest("The form could not be read. Please reload the page and try again.".into())
-            }
+            E::Args(_) | E::Deserialization(_) | E::MissingArg(_) => AppError::BadRequest(
+                "The form could not be read. Please reload the page and try again.".into(),
+            ),
             // Reaching the server failed (client side) or an unexpected server error.
             other => {
                 #[cfg(feature = "ssr")]
@@ -104,7 +104,9 @@ mod ssr {
             return response;
         }
         let (mut parts, body) = response.into_parts();
-        let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+        let bytes = axum::body::to_bytes(body, 64 * 1024)
+            .await
+            .unwrap_or_default();
         if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
             parts.status = error.status_code();
         }

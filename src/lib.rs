@@ -26,7 +26,10 @@ pub fn hydrate() {
     leptos::mount::hydrate_body(app::App);
     // Lets browser tests (and curious people) see that the page is live: clicks made before
     // hydration would otherwise be lost.
-    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
         let _ = body.set_attribute("data-hydrated", "true");
     }
 }

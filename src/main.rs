@@ -6,7 +6,9 @@ async fn main() -> ExitCode {
     // A `.env` file is optional; the environment wins over it.
     let _ = dotenvy::dotenv();
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .init();
 
     let config = match turgus::config::Config::from_env() {

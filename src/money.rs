@@ -122,7 +122,10 @@ impl Money {
         if self.currency != other.currency {
             return None;
         }
-        Some(Money::new(self.minor.checked_add(other.minor)?, self.currency))
+        Some(Money::new(
+            self.minor.checked_add(other.minor)?,
+            self.currency,
+        ))
     }
 
     pub fn checked_mul(self, times: u32) -> Option<Money> {
@@ -149,7 +152,11 @@ impl fmt::Display for Money {
         }
         let number = format!("{grouped}{}{:02}", style.decimal, abs % 100);
         if style.symbol_first {
-            let gap = if style.symbol.len() > 1 { " " } else { "" };
+            let gap = if style.symbol.chars().count() > 1 {
+                " "
+            } else {
+                ""
+            };
             write!(f, "{sign}{}{gap}{number}", style.symbol)
         } else {
             write!(f, "{sign}{number}{NBSP}{}", style.symbol)
@@ -183,8 +190,14 @@ mod tests {
 
     #[test]
     fn extremes_format_without_overflow() {
-        assert_eq!(shown(i64::MIN, Currency::Usd), "-$92,233,720,368,547,758.08");
-        assert_eq!(shown(i64::MAX, Currency::Pln), "92 233 720 368 547 758,07 zł");
+        assert_eq!(
+            shown(i64::MIN, Currency::Usd),
+            "-$92,233,720,368,547,758.08"
+        );
+        assert_eq!(
+            shown(i64::MAX, Currency::Pln),
+            "92 233 720 368 547 758,07 zł"
+        );
     }
 
     #[test]
@@ -195,7 +208,10 @@ mod tests {
             Money::new(1, Currency::Eur).checked_add(Money::new(1, Currency::Usd)),
             None
         );
-        assert_eq!(Money::new(250, Currency::Eur).checked_mul(3), Some(Money::new(750, Currency::Eur)));
+        assert_eq!(
+            Money::new(250, Currency::Eur).checked_mul(3),
+            Some(Money::new(750, Currency::Eur))
+        );
         assert_eq!(eur.checked_mul(2), None);
     }
 

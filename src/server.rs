@@ -50,14 +50,23 @@ pub async fn start_with_shutdown(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<Running, StartError> {
     let pool = db::connect(&config.database_url).await?;
-    if catalog::demo::load_once(&pool, config.currency).await.map_err(StartError::Demo)? {
+    if catalog::demo::load_once(&pool, config.currency)
+        .await
+        .map_err(StartError::Demo)?
+    {
         tracing::info!("loaded the demo catalog");
     }
-    catalog::ssr::check_catalog_currency(&pool, config.currency).await.map_err(StartError::Catalog)?;
+    catalog::ssr::check_catalog_currency(&pool, config.currency)
+        .await
+        .map_err(StartError::Catalog)?;
 
     let sessions = SqliteStore::new(pool.clone());
     sessions.migrate().await.map_err(StartError::Sessions)?;
-    tokio::spawn(sessions.clone().continuously_delete_expired(Duration::from_secs(3600)));
+    tokio::spawn(
+        sessions
+            .clone()
+            .continuously_delete_expired(Duration::from_secs(3600)),
+    );
     let session_layer = SessionManagerLayer::new(sessions)
         .with_name("turgus_session")
         .with_http_only(true)
@@ -66,8 +75,12 @@ pub async fn start_with_shutdown(
         // A cart survives a month of not visiting.
         .with_expiry(Expiry::OnInactivity(time::Duration::days(30)));
 
-    let listener = TcpListener::bind(config.addr).await.map_err(|e| StartError::Listen(config.addr, e))?;
-    let addr = listener.local_addr().map_err(|e| StartError::Listen(config.addr, e))?;
+    let listener = TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| StartError::Listen(config.addr, e))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| StartError::Listen(config.addr, e))?;
 
     let leptos_options = LeptosOptions::builder()
         .output_name("turgus")
@@ -76,7 +89,10 @@ pub async fn start_with_shutdown(
         .site_addr(addr)
         .env(leptos::config::Env::PROD)
         .build();
-    let state = AppState { pool, config: Arc::new(config) };
+    let state = AppState {
+        pool,
+        config: Arc::new(config),
+    };
     let context = move || provide_context(state.clone());
     let page_shell = {
         let options = leptos_options.clone();
@@ -84,15 +100,26 @@ pub async fn start_with_shutdown(
     };
 
     let app = Router::new()
-        .leptos_routes_with_context(&leptos_options, generate_route_list(App), context.clone(), page_shell)
-        .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
+        .leptos_routes_with_context(
+            &leptos_options,
+            generate_route_list(App),
+            context.clone(),
+            page_shell,
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            context, shell,
+        ))
         .layer(axum::middleware::from_fn(server_fn_status))
         .layer(session_layer)
         .layer(TraceLayer::new_for_http())
         .with_state(leptos_options);
 
     tracing::info!("Turgus is serving at http://{addr}");
-    let task = tokio::spawn(async move { axum::serve(listener, app).with_graceful_shutdown(shutdown).await });
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+    });
     Ok(Running { addr, task })
 }
 

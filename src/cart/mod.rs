@@ -6,7 +6,7 @@ mod quantity;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-pub use pages::{provide_cart, use_cart, CartLink, CartPage, AddToCartForm, CartNotice};
+pub use pages::{provide_cart, use_cart, AddToCartForm, CartLink, CartNotice, CartPage};
 pub use quantity::{Quantity, QuantityError};
 
 use crate::catalog::Image;
@@ -28,9 +28,13 @@ pub enum LineProblem {
 impl LineProblem {
     pub fn describe(self) -> String {
         match self {
-            LineProblem::Unavailable => "No longer available. Please remove it from your cart.".into(),
+            LineProblem::Unavailable => {
+                "No longer available. Please remove it from your cart.".into()
+            }
             LineProblem::SoldOut => "Sold out. Please remove it from your cart.".into(),
-            LineProblem::OnlyLeft(n) => format!("Only {n} left in stock. Please lower the quantity."),
+            LineProblem::OnlyLeft(n) => {
+                format!("Only {n} left in stock. Please lower the quantity.")
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ use super::{get_cart, AddToCart, CartLine, CartView, EmptyCart, RemoveCartLine, 
 use crate::app::load_page;
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::error::ServerFnUrlError;
 use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
 use leptos_router::components::A;
@@ -30,29 +31,62 @@ pub fn provide_cart() {
     let remove = ServerAction::<RemoveCartLine>::new();
     let empty = ServerAction::<EmptyCart>::new();
     let view = Resource::new(
-        move || (add.version().get(), update.version().get(), remove.version().get(), empty.version().get()),
+        move || {
+            (
+                add.version().get(),
+                update.version().get(),
+                remove.version().get(),
+                empty.version().get(),
+            )
+        },
         |_| get_cart(),
     );
-    let notice = RwSignal::new(None);
+    let notice = RwSignal::new(error_from_form_post());
     report(add, notice);
     report(update, notice);
     report(remove, notice);
     report(empty, notice);
     // A new page starts without the previous page's message.
     let location = use_location();
-    Effect::watch(move || location.pathname.get(), move |_, _, _| notice.set(None), false);
-    provide_context(Cart { add, update, remove, empty, view, notice });
+    Effect::watch(
+        move || location.pathname.get(),
+        move |_, _, _| notice.set(None),
+        false,
+    );
+    provide_context(Cart {
+        add,
+        update,
+        remove,
+        empty,
+        view,
+        notice,
+    });
 }
 
-/// Copies an action's result into the notice: at once (a JavaScript-free form post brings its
-/// error back in the URL, already in the action) and on every later dispatch.
+/// A form posted without JavaScript that failed comes back to its page with the error in the URL
+/// (`__path`, `__err`). Read it here rather than in each action, since the cart's actions are
+/// created above the routes.
+fn error_from_form_post() -> Option<Result<String, AppError>> {
+    let query = use_location().query.read_untracked();
+    let path = query.get_str("__path")?;
+    let cart_paths = [
+        AddToCart::PATH,
+        UpdateCartLine::PATH,
+        RemoveCartLine::PATH,
+        EmptyCart::PATH,
+    ];
+    cart_paths.contains(&path).then(|| {
+        Err(ServerFnUrlError::<AppError>::decode_err(
+            query.get_str("__err").unwrap_or_default(),
+        ))
+    })
+}
+
+/// Copies each new result of an action into the notice.
 fn report<S>(action: ServerAction<S>, notice: RwSignal<Option<Result<String, AppError>>>)
 where
     S: ServerFn<Output = String, Error = AppError> + Clone + Send + Sync + 'static,
 {
-    if let Some(result) = action.value().get_untracked() {
-        notice.set(Some(result));
-    }
     Effect::watch(
         move || action.value().get(),
         move |result, _, _| {
@@ -90,7 +124,13 @@ pub fn CartNotice() -> impl IntoView {
 #[component]
 pub fn CartLink() -> impl IntoView {
     let cart = use_cart();
-    let count = move || cart.view.get().and_then(|view| view.ok()).map(|view| view.item_count).unwrap_or(0);
+    let count = move || {
+        cart.view
+            .get()
+            .and_then(|view| view.ok())
+            .map(|view| view.item_count)
+            .unwrap_or(0)
+    };
     view! {
         <A href="/cart" attr:class="cart-link">
             <span>"Cart"</span>

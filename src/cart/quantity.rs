@@ -17,7 +17,9 @@ pub enum QuantityError {
 impl fmt::Display for QuantityError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            QuantityError::NotANumber => f.write_str("Please enter the quantity as a whole number."),
+            QuantityError::NotANumber => {
+                f.write_str("Please enter the quantity as a whole number.")
+            }
             QuantityError::TooSmall => f.write_str("The quantity must be at least 1."),
             QuantityError::TooLarge => write!(f, "The quantity can be at most {}.", Quantity::MAX),
         }
@@ -100,8 +102,14 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_a_number() {
-        for raw in ["", " ", "abc", "1.5", "1,5", "1e3", "0x10", "½", "１", "--1", "1 2", "NaN"] {
-            assert_eq!(Quantity::parse(raw), Err(QuantityError::NotANumber), "{raw:?}");
+        for raw in [
+            "", " ", "abc", "1.5", "1,5", "1e3", "0x10", "½", "１", "--1", "1 2", "NaN",
+        ] {
+            assert_eq!(
+                Quantity::parse(raw),
+                Err(QuantityError::NotANumber),
+                "{raw:?}"
+            );
         }
     }
 

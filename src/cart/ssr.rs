@@ -49,7 +49,10 @@ pub fn is_plain_form_post() -> bool {
 }
 
 async fn load(session: &Session) -> Result<StoredCart, AppError> {
-    Ok(session.get::<StoredCart>(SESSION_KEY).await?.unwrap_or_default())
+    Ok(session
+        .get::<StoredCart>(SESSION_KEY)
+        .await?
+        .unwrap_or_default())
 }
 
 async fn save(session: &Session, cart: &StoredCart) -> Result<(), AppError> {
@@ -81,13 +84,20 @@ async fn stock_info(pool: &SqlitePool, product_id: i64) -> Result<Option<StockIn
             .bind(product_id)
             .fetch_optional(pool)
             .await?;
-    Ok(row.map(|(name, stock, active)| StockInfo { name, stock: u32::try_from(stock).unwrap_or(0), active }))
+    Ok(row.map(|(name, stock, active)| StockInfo {
+        name,
+        stock: u32::try_from(stock).unwrap_or(0),
+        active,
+    }))
 }
 
 /// Refuses a quantity the shop cannot deliver, with the reason a shopper can act on.
 fn check_stock(info: &StockInfo, wanted: Quantity) -> Result<(), AppError> {
     if !info.active {
-        return Err(AppError::Conflict(format!("{} is no longer for sale.", info.name)));
+        return Err(AppError::Conflict(format!(
+            "{} is no longer for sale.",
+            info.name
+        )));
     }
     if info.stock == 0 {
         return Err(AppError::Conflict(format!("{} is sold out.", info.name)));
@@ -101,7 +111,12 @@ fn check_stock(info: &StockInfo, wanted: Quantity) -> Result<(), AppError> {
     Ok(())
 }
 
-pub async fn add(session: &Session, pool: &SqlitePool, product_id: &str, quantity: &str) -> Result<String, AppError> {
+pub async fn add(
+    session: &Session,
+    pool: &SqlitePool,
+    product_id: &str,
+    quantity: &str,
+) -> Result<String, AppError> {
     let product_id = parse_product_id(product_id)?;
     let quantity = parse_quantity(quantity)?;
     let info = stock_info(pool, product_id)
@@ -112,7 +127,10 @@ pub async fn add(session: &Session, pool: &SqlitePool, product_id: &str, quantit
     let mut cart = load(session).await?;
     let wanted = match cart.line_mut(product_id) {
         Some(line) => line.quantity.checked_add(quantity).ok_or_else(|| {
-            AppError::BadRequest(format!("A cart line can hold at most {} items.", Quantity::MAX))
+            AppError::BadRequest(format!(
+                "A cart line can hold at most {} items.",
+                Quantity::MAX
+            ))
         })?,
         None => quantity,
     };
@@ -131,7 +149,12 @@ pub async fn add(session: &Session, pool: &SqlitePool, product_id: &str, quantit
     Ok(format!("Added {quantity} × {} to your cart.", info.name))
 }
 
-pub async fn update(session: &Session, pool: &SqlitePool, product_id: &str, quantity: &str) -> Result<String, AppError> {
+pub async fn update(
+    session: &Session,
+    pool: &SqlitePool,
+    product_id: &str,
+    quantity: &str,
+) -> Result<String, AppError> {
     let product_id = parse_product_id(product_id)?;
     let quantity = parse_quantity(quantity)?;
     let mut cart = load(session).await?;
@@ -147,16 +170,25 @@ pub async fn update(session: &Session, pool: &SqlitePool, product_id: &str, quan
     Ok(format!("{} now in your cart: {quantity}.", info.name))
 }
 
-pub async fn remove(session: &Session, pool: &SqlitePool, product_id: &str) -> Result<String, AppError> {
+pub async fn remove(
+    session: &Session,
+    pool: &SqlitePool,
+    product_id: &str,
+) -> Result<String, AppError> {
     let product_id = parse_product_id(product_id)?;
     let mut cart = load(session).await?;
     let before = cart.lines.len();
     cart.lines.retain(|l| l.product_id != product_id);
     if cart.lines.len() == before {
-        return Err(AppError::NotFound("That product is not in your cart.".into()));
+        return Err(AppError::NotFound(
+            "That product is not in your cart.".into(),
+        ));
     }
     save(session, &cart).await?;
-    let name = stock_info(pool, product_id).await?.map(|i| i.name).unwrap_or_else(|| "The product".into());
+    let name = stock_info(pool, product_id)
+        .await?
+        .map(|i| i.name)
+        .unwrap_or_else(|| "The product".into());
     Ok(format!("Removed {name} from your cart."))
 }
 
@@ -203,9 +235,13 @@ pub async fn view(session: &Session, state: &AppState) -> Result<CartView, AppEr
     let mut subtotal = Money::zero(currency);
     let mut item_count = 0;
     for stored in &cart.lines {
-        let Some(row) = rows.iter().find(|r| r.id == stored.product_id) else { continue };
+        let Some(row) = rows.iter().find(|r| r.id == stored.product_id) else {
+            continue;
+        };
         let unit_price = stored_money(row.price_minor, &row.currency)?;
-        let line_total = unit_price.checked_mul(stored.quantity.get()).ok_or_else(overflow)?;
+        let line_total = unit_price
+            .checked_mul(stored.quantity.get())
+            .ok_or_else(overflow)?;
         let stock = u32::try_from(row.stock).unwrap_or(0);
         let problem = if !row.active {
             Some(LineProblem::Unavailable)
@@ -224,12 +260,20 @@ pub async fn view(session: &Session, state: &AppState) -> Result<CartView, AppEr
             product_id: row.id,
             slug: row.slug.clone(),
             name: row.name.clone(),
-            image: row.image_path.clone().map(|path| Image { path, alt: row.image_alt.clone().unwrap_or_default() }),
+            image: row.image_path.clone().map(|path| Image {
+                path,
+                alt: row.image_alt.clone().unwrap_or_default(),
+            }),
             unit_price,
             quantity: stored.quantity,
             line_total,
             problem,
         });
     }
-    Ok(CartView { lines, item_count, subtotal, total: subtotal })
+    Ok(CartView {
+        lines,
+        item_count,
+        subtotal,
+        total: subtotal,
+    })
 }

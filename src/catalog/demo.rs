@@ -22,11 +22,31 @@ struct DemoProduct {
 }
 
 const CATEGORIES: &[DemoCategory] = &[
-    DemoCategory { slug: "kitchen", name: "Kitchen", description: "Tools and tableware made to be used every day." },
-    DemoCategory { slug: "coffee-tea", name: "Coffee & Tea", description: "Small-batch roasts, loose-leaf teas and the things to brew them with." },
-    DemoCategory { slug: "home-textiles", name: "Home Textiles", description: "Linen and wool from Baltic weavers." },
-    DemoCategory { slug: "stationery", name: "Stationery", description: "Notebooks, pens and paper goods for people who still write by hand." },
-    DemoCategory { slug: "garden", name: "Garden", description: "Sturdy tools and seeds for balconies and backyards." },
+    DemoCategory {
+        slug: "kitchen",
+        name: "Kitchen",
+        description: "Tools and tableware made to be used every day.",
+    },
+    DemoCategory {
+        slug: "coffee-tea",
+        name: "Coffee & Tea",
+        description: "Small-batch roasts, loose-leaf teas and the things to brew them with.",
+    },
+    DemoCategory {
+        slug: "home-textiles",
+        name: "Home Textiles",
+        description: "Linen and wool from Baltic weavers.",
+    },
+    DemoCategory {
+        slug: "stationery",
+        name: "Stationery",
+        description: "Notebooks, pens and paper goods for people who still write by hand.",
+    },
+    DemoCategory {
+        slug: "garden",
+        name: "Garden",
+        description: "Sturdy tools and seeds for balconies and backyards.",
+    },
 ];
 
 macro_rules! product {
@@ -97,13 +117,15 @@ pub async fn load_once(pool: &SqlitePool, currency: Currency) -> Result<bool, sq
     }
 
     for (position, category) in CATEGORIES.iter().enumerate() {
-        sqlx::query("INSERT INTO categories (slug, name, description, position) VALUES ($1, $2, $3, $4)")
-            .bind(category.slug)
-            .bind(category.name)
-            .bind(category.description)
-            .bind(position as i64)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO categories (slug, name, description, position) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(category.slug)
+        .bind(category.name)
+        .bind(category.description)
+        .bind(position as i64)
+        .execute(&mut *tx)
+        .await?;
     }
     for product in PRODUCTS {
         let (id,): (i64,) = sqlx::query_as(
@@ -140,10 +162,19 @@ mod tests {
     fn demo_catalog_is_big_enough_and_every_product_has_a_category_and_an_image() {
         assert!(CATEGORIES.len() >= 4);
         assert!(PRODUCTS.len() >= 24);
-        let images = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public/images/products");
+        let images =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public/images/products");
         for product in PRODUCTS {
-            assert!(CATEGORIES.iter().any(|c| c.slug == product.category), "{}", product.slug);
-            assert!(images.join(format!("{}.svg", product.slug)).is_file(), "no image for {}", product.slug);
+            assert!(
+                CATEGORIES.iter().any(|c| c.slug == product.category),
+                "{}",
+                product.slug
+            );
+            assert!(
+                images.join(format!("{}.svg", product.slug)).is_file(),
+                "no image for {}",
+                product.slug
+            );
         }
     }
 }

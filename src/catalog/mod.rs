@@ -1,8 +1,8 @@
 //! The storefront's catalog: home page, category listings, product pages and search.
 
-mod pages;
 #[cfg(feature = "ssr")]
 pub mod demo;
+mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
@@ -90,7 +90,12 @@ pub enum Sort {
 }
 
 impl Sort {
-    pub const ALL: [Sort; 4] = [Sort::Newest, Sort::PriceLowHigh, Sort::PriceHighLow, Sort::Name];
+    pub const ALL: [Sort; 4] = [
+        Sort::Newest,
+        Sort::PriceLowHigh,
+        Sort::PriceHighLow,
+        Sort::Name,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -112,13 +117,20 @@ impl Sort {
 
     /// Unknown keys fall back to the default order: a mangled link still shows the category.
     pub fn from_key(key: &str) -> Sort {
-        Sort::ALL.into_iter().find(|s| s.key() == key).unwrap_or_default()
+        Sort::ALL
+            .into_iter()
+            .find(|s| s.key() == key)
+            .unwrap_or_default()
     }
 }
 
 /// Reads a `page` query value; anything that is not a positive number means the first page.
 pub fn page_number(raw: &str) -> u32 {
-    raw.trim().parse::<u32>().ok().filter(|&p| p >= 1).unwrap_or(1)
+    raw.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|&p| p >= 1)
+        .unwrap_or(1)
 }
 
 #[server(endpoint = "catalog/home")]
@@ -127,8 +139,18 @@ pub async fn get_home() -> Result<Home, AppError> {
 }
 
 #[server(endpoint = "catalog/category")]
-pub async fn get_category(slug: String, sort: String, page: String) -> Result<CategoryListing, AppError> {
-    ssr::category(&crate::state::pool()?, &slug, Sort::from_key(&sort), page_number(&page)).await
+pub async fn get_category(
+    slug: String,
+    sort: String,
+    page: String,
+) -> Result<CategoryListing, AppError> {
+    ssr::category(
+        &crate::state::pool()?,
+        &slug,
+        Sort::from_key(&sort),
+        page_number(&page),
+    )
+    .await
 }
 
 #[server(endpoint = "catalog/product")]

@@ -1,6 +1,8 @@
 //! The catalog's pages.
 
-use super::{get_category, get_home, get_product, search, Listing, ProductCard, ProductDetail, Sort};
+use super::{
+    get_category, get_home, get_product, search, Listing, ProductCard, ProductDetail, Sort,
+};
 use crate::app::{load_page, Canonical};
 use crate::cart::AddToCartForm;
 use leptos::prelude::*;
@@ -49,7 +51,11 @@ fn ProductGrid(products: Vec<ProductCard>) -> impl IntoView {
 
 /// Previous/next and numbered links; `href(page)` builds each page's URL.
 #[component]
-fn Pagination(listing_page: u32, pages: u32, href: impl Fn(u32) -> String + 'static) -> impl IntoView {
+fn Pagination(
+    listing_page: u32,
+    pages: u32,
+    href: impl Fn(u32) -> String + 'static,
+) -> impl IntoView {
     (pages > 1).then(|| {
         let links = (1..=pages)
             .map(|p| {
@@ -60,8 +66,10 @@ fn Pagination(listing_page: u32, pages: u32, href: impl Fn(u32) -> String + 'sta
                 }
             })
             .collect_view();
-        let prev = (listing_page > 1).then(|| view! { <A href=href(listing_page - 1) attr:rel="prev">"← Previous"</A> });
-        let next = (listing_page < pages).then(|| view! { <A href=href(listing_page + 1) attr:rel="next">"Next →"</A> });
+        let prev = (listing_page > 1)
+            .then(|| view! { <A href=href(listing_page - 1) attr:rel="prev">"← Previous"</A> });
+        let next = (listing_page < pages)
+            .then(|| view! { <A href=href(listing_page + 1) attr:rel="next">"Next →"</A> });
         view! { <nav class="pagination" aria-label="Pages">{prev}{links}{next}</nav> }
     })
 }
@@ -113,10 +121,19 @@ pub fn CategoryPage() -> impl IntoView {
             let sort_param = (sort != Sort::default()).then(|| format!("sort={}", sort.key()));
             let page_param = (page > 1).then(|| format!("page={page}"));
             let params: Vec<String> = sort_param.into_iter().chain(page_param).collect();
-            if params.is_empty() { format!("/c/{slug}") } else { format!("/c/{slug}?{}", params.join("&")) }
+            if params.is_empty() {
+                format!("/c/{slug}")
+            } else {
+                format!("/c/{slug}?{}", params.join("&"))
+            }
         };
         let canonical = href(category.listing.page);
-        let Listing { products, page, pages, total } = category.listing;
+        let Listing {
+            products,
+            page,
+            pages,
+            total,
+        } = category.listing;
         view! {
             <Title text=category.category.name.clone() />
             <Meta name="description" content=summary(&category.description) />
@@ -149,15 +166,20 @@ pub fn CategoryPage() -> impl IntoView {
 #[component]
 pub fn ProductPage() -> impl IntoView {
     let params = use_params_map();
-    let product = Resource::new(move || params.read().get("slug").unwrap_or_default(), get_product);
-    load_page(product, |product| view! { <ProductDetails product /> }.into_any())
+    let product = Resource::new(
+        move || params.read().get("slug").unwrap_or_default(),
+        get_product,
+    );
+    load_page(product, |product| {
+        view! { <ProductDetails product /> }.into_any()
+    })
 }
 
 #[component]
 fn ProductDetails(product: ProductDetail) -> impl IntoView {
     let (stock_class, stock_text) = match product.stock {
         0 => ("stock stock-out", "Sold out".to_owned()),
-        n if n <= 5 => ("stock stock-low", format!("Only {n} left")),
+        n if n <= 10 => ("stock stock-low", format!("Only {n} left")),
         _ => ("stock stock-in", "In stock".to_owned()),
     };
     let mut images = product.images.into_iter();
@@ -204,16 +226,28 @@ pub fn SearchPage() -> impl IntoView {
     let results = Resource::new(
         move || {
             let query = query.read();
-            (query.get("q").unwrap_or_default(), query.get("page").unwrap_or_default())
+            (
+                query.get("q").unwrap_or_default(),
+                query.get("page").unwrap_or_default(),
+            )
         },
         |(q, page)| search(q, page),
     );
     load_page(results, |results| {
         let encoded = urlencode(&results.query);
         let href = move |page: u32| {
-            if page > 1 { format!("/search?q={encoded}&page={page}") } else { format!("/search?q={encoded}") }
+            if page > 1 {
+                format!("/search?q={encoded}&page={page}")
+            } else {
+                format!("/search?q={encoded}")
+            }
         };
-        let Listing { products, page, pages, total } = results.listing;
+        let Listing {
+            products,
+            page,
+            pages,
+            total,
+        } = results.listing;
         let heading = if results.query.is_empty() {
             "Search".to_owned()
         } else {
@@ -244,7 +278,9 @@ fn urlencode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

@@ -1,7 +1,10 @@
 //! Catalog queries. All SQL of the catalog lives here, so that a PostgreSQL version can follow
 //! feature by feature.
 
-use super::{CategoryLink, CategoryListing, Home, Image, Listing, ProductCard, ProductDetail, SearchResults, Sort, PAGE_SIZE};
+use super::{
+    CategoryLink, CategoryListing, Home, Image, Listing, ProductCard, ProductDetail, SearchResults,
+    Sort, PAGE_SIZE,
+};
 use crate::error::AppError;
 use crate::money::{Currency, Money};
 use sqlx::SqlitePool;
@@ -26,10 +29,12 @@ struct CardRow {
 /// Reads a stored price. The currency was checked when it was written and at start-up, so an
 /// unknown one here means the database was edited by hand: an internal error, logged.
 pub fn stored_money(minor: i64, currency: &str) -> Result<Money, AppError> {
-    Currency::from_code(currency).map(|c| Money::new(minor, c)).ok_or_else(|| {
-        tracing::error!(currency, "product priced in an unsupported currency");
-        AppError::Internal
-    })
+    Currency::from_code(currency)
+        .map(|c| Money::new(minor, c))
+        .ok_or_else(|| {
+            tracing::error!(currency, "product priced in an unsupported currency");
+            AppError::Internal
+        })
 }
 
 impl TryFrom<CardRow> for ProductCard {
@@ -39,7 +44,10 @@ impl TryFrom<CardRow> for ProductCard {
         Ok(ProductCard {
             price: stored_money(row.price_minor, &row.currency)?,
             in_stock: row.stock > 0,
-            image: row.image_path.map(|path| Image { path, alt: row.image_alt.unwrap_or_default() }),
+            image: row.image_path.map(|path| Image {
+                path,
+                alt: row.image_alt.unwrap_or_default(),
+            }),
             slug: row.slug,
             name: row.name,
         })
@@ -71,7 +79,10 @@ pub async fn categories(pool: &SqlitePool) -> Result<Vec<CategoryLink>, AppError
         sqlx::query_as("SELECT slug, name FROM categories ORDER BY position, name")
             .fetch_all(pool)
             .await?;
-    Ok(rows.into_iter().map(|(slug, name)| CategoryLink { slug, name }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(slug, name)| CategoryLink { slug, name })
+        .collect())
 }
 
 pub async fn home(pool: &SqlitePool) -> Result<Home, AppError> {
@@ -87,10 +98,18 @@ pub async fn home(pool: &SqlitePool) -> Result<Home, AppError> {
     ))
     .fetch_all(pool)
     .await?;
-    Ok(Home { featured: cards(featured)?, newest: cards(newest)? })
+    Ok(Home {
+        featured: cards(featured)?,
+        newest: cards(newest)?,
+    })
 }
 
-pub async fn category(pool: &SqlitePool, slug: &str, sort: Sort, page: u32) -> Result<CategoryListing, AppError> {
+pub async fn category(
+    pool: &SqlitePool,
+    slug: &str,
+    sort: Sort,
+    page: u32,
+) -> Result<CategoryListing, AppError> {
     let (id, name, description): (i64, String, String) =
         sqlx::query_as("SELECT id, name, description FROM categories WHERE slug = $1")
             .bind(slug)
@@ -98,10 +117,11 @@ pub async fn category(pool: &SqlitePool, slug: &str, sort: Sort, page: u32) -> R
             .await?
             .ok_or_else(|| AppError::NotFound("We could not find that category.".into()))?;
 
-    let (total,): (u32,) = sqlx::query_as("SELECT COUNT(*) FROM products WHERE category_id = $1 AND active = 1")
-        .bind(id)
-        .fetch_one(pool)
-        .await?;
+    let (total,): (u32,) =
+        sqlx::query_as("SELECT COUNT(*) FROM products WHERE category_id = $1 AND active = 1")
+            .bind(id)
+            .fetch_one(pool)
+            .await?;
     check_page(page, total)?;
 
     // The ORDER BY comes from a closed enum, never from the request's text.
@@ -122,10 +142,18 @@ pub async fn category(pool: &SqlitePool, slug: &str, sort: Sort, page: u32) -> R
     .await?;
 
     Ok(CategoryListing {
-        category: CategoryLink { slug: slug.to_owned(), name },
+        category: CategoryLink {
+            slug: slug.to_owned(),
+            name,
+        },
         description,
         sort,
-        listing: Listing { products: cards(rows)?, page, pages: pages_for(total), total },
+        listing: Listing {
+            products: cards(rows)?,
+            page,
+            pages: pages_for(total),
+            total,
+        },
     })
 }
 
@@ -150,13 +178,16 @@ pub async fn product(pool: &SqlitePool, slug: &str) -> Result<ProductDetail, App
     .bind(slug)
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| AppError::NotFound("We could not find that product. It may no longer be for sale.".into()))?;
+    .ok_or_else(|| {
+        AppError::NotFound("We could not find that product. It may no longer be for sale.".into())
+    })?;
 
-    let images: Vec<(String, String)> =
-        sqlx::query_as("SELECT path, alt FROM product_images WHERE product_id = $1 ORDER BY position, id")
-            .bind(row.id)
-            .fetch_all(pool)
-            .await?;
+    let images: Vec<(String, String)> = sqlx::query_as(
+        "SELECT path, alt FROM product_images WHERE product_id = $1 ORDER BY position, id",
+    )
+    .bind(row.id)
+    .fetch_all(pool)
+    .await?;
 
     Ok(ProductDetail {
         id: row.id,
@@ -165,8 +196,14 @@ pub async fn product(pool: &SqlitePool, slug: &str) -> Result<ProductDetail, App
         description: row.description,
         price: stored_money(row.price_minor, &row.currency)?,
         stock: u32::try_from(row.stock).unwrap_or(0),
-        category: CategoryLink { slug: row.category_slug, name: row.category_name },
-        images: images.into_iter().map(|(path, alt)| Image { path, alt }).collect(),
+        category: CategoryLink {
+            slug: row.category_slug,
+            name: row.category_name,
+        },
+        images: images
+            .into_iter()
+            .map(|(path, alt)| Image { path, alt })
+            .collect(),
     })
 }
 
@@ -185,7 +222,15 @@ pub fn fts_query(typed: &str) -> Option<String> {
 
 pub async fn search(pool: &SqlitePool, typed: &str, page: u32) -> Result<SearchResults, AppError> {
     let query: String = typed.trim().chars().take(200).collect();
-    let empty = |query| SearchResults { query, listing: Listing { products: vec![], page: 1, pages: 1, total: 0 } };
+    let empty = |query| SearchResults {
+        query,
+        listing: Listing {
+            products: vec![],
+            page: 1,
+            pages: 1,
+            total: 0,
+        },
+    };
     let Some(fts) = fts_query(&query) else {
         return Ok(empty(query));
     };
@@ -215,7 +260,15 @@ pub async fn search(pool: &SqlitePool, typed: &str, page: u32) -> Result<SearchR
     .fetch_all(pool)
     .await?;
 
-    Ok(SearchResults { query, listing: Listing { products: cards(rows)?, page, pages: pages_for(total), total } })
+    Ok(SearchResults {
+        query,
+        listing: Listing {
+            products: cards(rows)?,
+            page,
+            pages: pages_for(total),
+            total,
+        },
+    })
 }
 
 /// Refuses to start when the catalog is priced in another currency than the configured one:
@@ -241,14 +294,26 @@ mod tests {
 
     #[test]
     fn search_input_becomes_quoted_prefix_terms() {
-        assert_eq!(fts_query("linen apron").as_deref(), Some("\"linen\"* \"apron\"*"));
-        assert_eq!(fts_query("Kavos puodelis").as_deref(), Some("\"Kavos\"* \"puodelis\"*"));
+        assert_eq!(
+            fts_query("linen apron").as_deref(),
+            Some("\"linen\"* \"apron\"*")
+        );
+        assert_eq!(
+            fts_query("Kavos puodelis").as_deref(),
+            Some("\"Kavos\"* \"puodelis\"*")
+        );
     }
 
     #[test]
     fn fts_syntax_is_stripped() {
-        assert_eq!(fts_query("\"a\" OR b* NEAR(c)").as_deref(), Some("\"a\"* \"OR\"* \"b\"* \"NEAR\"* \"c\"*"));
-        assert_eq!(fts_query("'; DROP TABLE products; --").as_deref(), Some("\"DROP\"* \"TABLE\"* \"products\"*"));
+        assert_eq!(
+            fts_query("\"a\" OR b* NEAR(c)").as_deref(),
+            Some("\"a\"* \"OR\"* \"b\"* \"NEAR\"* \"c\"*")
+        );
+        assert_eq!(
+            fts_query("'; DROP TABLE products; --").as_deref(),
+            Some("\"DROP\"* \"TABLE\"* \"products\"*")
+        );
         for nothing in ["", "   ", "***", "\"\"", "-:()^"] {
             assert_eq!(fts_query(nothing), None, "{nothing}");
         }

@@ -1,0 +1,77 @@
+# Shared by the scripts in this folder: installs what a fresh machine lacks, and skips what is there.
+# A fresh machine has the Rust toolchain, gcc, Python 3, Node and npm; everything else comes from here.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+# Must equal the `wasm-bindgen` pinned in Cargo.toml.
+WASM_BINDGEN_VERSION=0.2.130
+
+step() { printf '\n==> %s\n' "$*"; }
+
+ensure_wasm_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    step "Adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+ensure_wasm_bindgen() {
+  if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+    step "Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
+    # Not --locked: its lock file names a webpki-roots release the registry no longer serves.
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+  fi
+}
+
+# npm packages: wasm-opt (binaryen, for release builds) and Playwright (for browser tests).
+# Playwright never downloads a browser here: the tests drive Debian's Chromium.
+ensure_npm_packages() {
+  local dir
+  for dir in scripts/tools end2end; do
+    if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+      step "Installing npm packages in $dir"
+      (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+    fi
+  done
+  export PATH="$ROOT/scripts/tools/node_modules/.bin:$PATH"
+}
+
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    step "Installing Debian's Chromium for the browser tests"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y chromium
+  fi
+}
+
+# build debug|release: the WASM client (hydrate), the site's assets, and the server binary.
+build() {
+  local mode="$1" wasm_dir server_flags=()
+  local wasm_flags=(--lib --target wasm32-unknown-unknown --features hydrate)
+  if [ "$mode" = release ]; then
+    wasm_flags+=(--profile wasm-release)
+    wasm_dir=wasm-release
+    server_flags=(--release)
+  else
+    wasm_dir=debug
+  fi
+  step "Building the WASM client ($mode)"
+  cargo build "${wasm_flags[@]}"
+  rm -rf target/site
+  mkdir -p target/site/pkg
+  wasm-bindgen --target web --no-typescript --out-dir target/site/pkg --out-name turgus \
+    "target/wasm32-unknown-unknown/$wasm_dir/turgus.wasm"
+  if [ "$mode" = release ]; then
+    step "Optimising the WASM for size (wasm-opt)"
+    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+      target/site/pkg/turgus_bg.wasm -o target/site/pkg/turgus_bg.wasm
+  fi
+  cp style/main.css target/site/pkg/turgus.css
+  cp -r public/. target/site/
+  step "Building the server ($mode)"
+  cargo build --features ssr --bin turgus "${server_flags[@]}"
+}

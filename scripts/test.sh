@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what is missing, then runs every check: formatting, clippy for the server and the
+# WASM client, all Rust tests, and the Playwright suite against a freshly built server with a
+# throw-away database.
+source "$(dirname "$0")/lib.sh"
+ensure_wasm_target
+ensure_wasm_bindgen
+ensure_npm_packages
+ensure_chromium
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+step "clippy (server)"
+cargo clippy --features ssr --all-targets -- -D warnings
+step "clippy (WASM client)"
+cargo clippy --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
+step "Rust tests"
+cargo test --features ssr
+
+build debug
+
+step "Browser tests"
+scratch="$(mktemp -d)"
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+TURGUS_DATABASE_URL="sqlite://$scratch/e2e.db" TURGUS_DATA_DIR="$scratch" \
+  TURGUS_ADDR="127.0.0.1:$port" TURGUS_PUBLIC_URL="http://127.0.0.1:$port" \
+  RUST_LOG=warn target/debug/turgus > "$scratch/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true; rm -rf "$scratch"' EXIT
+for _ in $(seq 1 100); do
+  python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/')" 2>/dev/null && break
+  kill -0 $server 2>/dev/null || { cat "$scratch/server.log"; exit 1; }
+  sleep 0.2
+done
+(cd end2end && BASE_URL="http://127.0.0.1:$port" npx playwright test) || { echo "--- server log"; tail -50 "$scratch/server.log"; exit 1; }

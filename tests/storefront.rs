@@ -1,0 +1,463 @@
+//! The storefront over HTTP: catalog pages, search, and the session cart, including every kind of
+//! bad input a shopper (or a forged form) can send.
+
+mod support;
+
+use reqwest::StatusCode;
+use support::TestShop;
+use turgus::cart::CartView;
+use turgus::error::AppError;
+
+fn nbsp(text: &str) -> String {
+    text.replace('\u{a0}', " ")
+}
+
+async fn cart(shop: &TestShop) -> CartView {
+    let response = shop.call("cart", &[]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
+async fn add(shop: &TestShop, slug: &str, quantity: &str) -> reqwest::Response {
+    let id = shop.product_id(slug).await.to_string();
+    shop.call("cart/add", &[("product_id", &id), ("quantity", quantity)])
+        .await
+}
+
+async fn error_of(response: reqwest::Response) -> (StatusCode, AppError) {
+    let status = response.status();
+    (status, response.json().await.expect("an AppError body"))
+}
+
+#[tokio::test]
+async fn home_page_shows_featured_products_with_seo_tags() {
+    let shop = TestShop::spawn().await;
+    let (status, html) = shop.page("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<title>Turgus</title>"), "{html}");
+    assert!(html.contains("Oak Cutting Board"));
+    assert!(nbsp(&html).contains("34,50 €"));
+    assert!(
+        html.contains(r#"<link href="http://127.0.0.1:3000/" rel="canonical">"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"name="description""#));
+    for category in [
+        "Kitchen",
+        "Coffee &amp; Tea",
+        "Home Textiles",
+        "Stationery",
+        "Garden",
+    ] {
+        assert!(html.contains(category), "{category} in the navigation");
+    }
+}
+
+#[tokio::test]
+async fn demo_catalog_loads_once_even_across_restarts() {
+    let shop = TestShop::spawn().await;
+    let count = |db| async move {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM products")
+            .fetch_one(db)
+            .await
+            .unwrap()
+    };
+    let first = count(&shop.db).await;
+    assert!(first >= 24);
+    shop.task.abort();
+    let again = TestShop::spawn_in(shop.dir, shop.client).await;
+    assert_eq!(count(&again.db).await, first);
+}
+
+#[tokio::test]
+async fn category_pages_paginate_and_sort() {
+    let shop = TestShop::spawn().await;
+    // 6 demo products plus 20 more: three pages of twelve.
+    for n in 0..20 {
+        sqlx::query(
+            "INSERT INTO products (category_id, slug, name, price_minor, currency, stock)
+             SELECT id, $1, $2, $3, 'EUR', 5 FROM categories WHERE slug = 'kitchen'",
+        )
+        .bind(format!("spoon-{n}"))
+        .bind(format!("Spoon {n:02}"))
+        .bind(100 + n)
+        .execute(&shop.db)
+        .await
+        .unwrap();
+    }
+    let (status, html) = shop.page("/c/kitchen").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("26 products"));
+    assert!(html.contains("<title>Kitchen · Turgus</title>"));
+    assert!(html.contains(r#"href="/c/kitchen?page=2""#));
+
+    let (_, last) = shop.page("/c/kitchen?page=3").await;
+    assert_eq!(last.matches(r#"class="product-tile""#).count(), 2);
+
+    let (_, cheapest_first) = shop.page("/c/kitchen?sort=price").await;
+    let first_tile = cheapest_first.find("Spoon 00").unwrap();
+    assert!(first_tile < cheapest_first.find("Spoon 01").unwrap());
+    assert!(cheapest_first.contains(r#"href="/c/kitchen?sort=price&amp;page=2""#));
+
+    let (_, by_price_desc) = shop.page("/c/kitchen?sort=price-desc").await;
+    assert!(
+        by_price_desc
+            .find("Chef&#x27;s Knife")
+            .or(by_price_desc.find("Chef's Knife"))
+            .unwrap()
+            < by_price_desc.find("Cast Iron").unwrap()
+    );
+
+    // Odd parameters are tolerated; a page past the end does not exist.
+    assert_eq!(
+        shop.page("/c/kitchen?sort=nonsense&page=abc").await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        shop.page("/c/kitchen?page=4").await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        shop.page("/c/no-such-category").await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn product_page_shows_price_stock_and_a_form() {
+    let shop = TestShop::spawn().await;
+    let (status, html) = shop.page("/p/chef-knife").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(nbsp(&html).contains("89,00 €"));
+    assert!(html.contains("Only 7 left"));
+    assert!(html.contains(r#"action="/api/cart/add""#));
+    assert!(html.contains(r#"<link href="http://127.0.0.1:3000/p/chef-knife" rel="canonical">"#));
+
+    let (_, sold_out) = shop.page("/p/chamomile-mint-tea").await;
+    assert!(sold_out.contains("Sold out"));
+    assert!(
+        !sold_out.contains(r#"action="/api/cart/add""#),
+        "no add-to-cart for a sold-out product"
+    );
+}
+
+#[tokio::test]
+async fn missing_pages_answer_404_with_a_friendly_page() {
+    let shop = TestShop::spawn().await;
+    for path in ["/p/no-such-product", "/no/such/page", "/c/kitchen/extra"] {
+        let (status, html) = shop.page(path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(html.contains("Back to the shop"), "{path}: {html}");
+    }
+    sqlx::query("UPDATE products SET active = 0 WHERE slug = 'oak-cutting-board'")
+        .execute(&shop.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        shop.page("/p/oak-cutting-board").await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn search_ranks_matches_and_tolerates_odd_input() {
+    let shop = TestShop::spawn().await;
+    let (status, html) = shop.page("/search?q=linen").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Linen Tablecloth") && html.contains("Linen Apron"));
+    assert!(!html.contains("Garden Trowel"));
+    // A name match outranks a description match.
+    let (_, html) = shop.page("/search?q=towel").await;
+    assert!(html.contains("Waffle Towel Set"));
+
+    let (_, prefix) = shop.page("/search?q=coff").await;
+    assert!(prefix.contains("Hand Coffee Grinder"), "prefix search");
+
+    let (_, diacritics) = shop.page("/search?q=dzukija").await;
+    assert!(
+        diacritics.contains("Linden Blossom Tea"),
+        "diacritics are folded"
+    );
+
+    for odd in [
+        "%22",
+        "*",
+        "NEAR(",
+        "a%22b%22c",
+        "%27%3B+DROP+TABLE+products%3B",
+        "%00",
+        "%F0%9F%98%80",
+        "-",
+        "OR",
+        &"x".repeat(5000),
+    ] {
+        let (status, _) = shop.page(&format!("/search?q={odd}")).await;
+        assert_eq!(status, StatusCode::OK, "{odd}");
+    }
+    let (status, empty) = shop.page("/search").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(empty.contains("Type a word or two"));
+    let (_, nothing) = shop.page("/search?q=zzzzqqq").await;
+    assert!(nothing.contains("Nothing matched"));
+}
+
+#[tokio::test]
+async fn cart_adds_changes_removes_and_empties_with_totals_from_the_database() {
+    let shop = TestShop::spawn().await;
+    assert_eq!(cart(&shop).await.item_count, 0);
+
+    assert_eq!(add(&shop, "enamel-mug", "2").await.status(), StatusCode::OK);
+    assert_eq!(
+        add(&shop, "oak-cutting-board", "1").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(add(&shop, "enamel-mug", "1").await.status(), StatusCode::OK);
+    let view = cart(&shop).await;
+    assert_eq!(view.lines.len(), 2);
+    assert_eq!(view.item_count, 4);
+    assert_eq!(view.total.minor, 3 * 1250 + 3450);
+
+    let mug = shop.product_id("enamel-mug").await.to_string();
+    let response = shop
+        .call("cart/update", &[("product_id", &mug), ("quantity", "5")])
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(cart(&shop).await.total.minor, 5 * 1250 + 3450);
+
+    // The merchant changes a price: the cart follows the database, not what it saw before.
+    sqlx::query("UPDATE products SET price_minor = 1000 WHERE slug = 'enamel-mug'")
+        .execute(&shop.db)
+        .await
+        .unwrap();
+    assert_eq!(cart(&shop).await.total.minor, 5 * 1000 + 3450);
+
+    let response = shop.call("cart/remove", &[("product_id", &mug)]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let view = cart(&shop).await;
+    assert_eq!(view.lines.len(), 1);
+    assert_eq!(view.total.minor, 3450);
+
+    assert_eq!(shop.call("cart/empty", &[]).await.status(), StatusCode::OK);
+    assert!(cart(&shop).await.lines.is_empty());
+}
+
+#[tokio::test]
+async fn cart_page_renders_lines_and_totals() {
+    let shop = TestShop::spawn().await;
+    add(&shop, "linen-apron", "2").await;
+    let (status, html) = shop.page("/cart").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = nbsp(&html);
+    assert!(html.contains("Linen Apron"));
+    assert!(html.contains("59,00 €"), "line total and total");
+    assert!(html.contains(r#"data-testid="cart-count""#));
+    assert!(html.contains(r#"action="/api/cart/update""#));
+}
+
+#[tokio::test]
+async fn bad_quantities_get_a_clear_message_and_400() {
+    let shop = TestShop::spawn().await;
+    for (quantity, expected) in [
+        ("0", "at least 1"),
+        ("-1", "at least 1"),
+        ("abc", "whole number"),
+        ("", "whole number"),
+        ("2.5", "whole number"),
+        ("1000", "at most 999"),
+        ("99999999999999999999999999", "at most 999"),
+    ] {
+        let (status, error) = error_of(add(&shop, "enamel-mug", quantity).await).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{quantity:?}");
+        assert!(
+            error.message().contains(expected),
+            "{quantity:?}: {error:?}"
+        );
+    }
+    assert!(cart(&shop).await.lines.is_empty(), "nothing was added");
+}
+
+#[tokio::test]
+async fn unknown_and_forged_products_are_refused() {
+    let shop = TestShop::spawn().await;
+    let (status, _) = error_of(
+        shop.call("cart/add", &[("product_id", "999999"), ("quantity", "1")])
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    for forged in ["abc", "-5", "0", "1 OR 1=1", ""] {
+        let (status, _) = error_of(
+            shop.call("cart/add", &[("product_id", forged), ("quantity", "1")])
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{forged:?}");
+    }
+    // Missing fields, and a price the browser has no business sending.
+    let (status, error) = error_of(shop.call("cart/add", &[("quantity", "1")]).await).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(error.message().contains("could not be read"));
+    let id = shop.product_id("enamel-mug").await.to_string();
+    let response = shop
+        .call(
+            "cart/add",
+            &[("product_id", &id), ("quantity", "1"), ("price_minor", "1")],
+        )
+        .await;
+    if response.status() == StatusCode::OK {
+        assert_eq!(
+            cart(&shop).await.total.minor,
+            1250,
+            "a forged price is ignored"
+        );
+    } else {
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    }
+    // Inactive products cannot be added.
+    sqlx::query("UPDATE products SET active = 0 WHERE slug = 'garden-trowel'")
+        .execute(&shop.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        add(&shop, "garden-trowel", "1").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    // Changing or removing what is not in the cart.
+    let board = shop.product_id("oak-cutting-board").await.to_string();
+    assert_eq!(
+        shop.call("cart/update", &[("product_id", &board), ("quantity", "1")])
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        shop.call("cart/remove", &[("product_id", &board)])
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn more_than_the_stock_is_refused_with_how_many_are_left() {
+    let shop = TestShop::spawn().await;
+    let (status, error) = error_of(add(&shop, "chef-knife", "8").await).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(error.message().contains("only 7"), "{error:?}");
+    assert_eq!(add(&shop, "chef-knife", "5").await.status(), StatusCode::OK);
+    let (status, _) = error_of(add(&shop, "chef-knife", "3").await).await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "5 in the cart + 3 is more than 7"
+    );
+    let knife = shop.product_id("chef-knife").await.to_string();
+    let (status, _) = error_of(
+        shop.call("cart/update", &[("product_id", &knife), ("quantity", "8")])
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _) = error_of(add(&shop, "chamomile-mint-tea", "1").await).await;
+    assert_eq!(status, StatusCode::CONFLICT, "sold out");
+    assert_eq!(cart(&shop).await.item_count, 5);
+}
+
+#[tokio::test]
+async fn lines_that_became_unavailable_are_flagged_and_left_out_of_the_total() {
+    let shop = TestShop::spawn().await;
+    add(&shop, "enamel-mug", "2").await;
+    add(&shop, "brass-pen", "3").await;
+    add(&shop, "oak-cutting-board", "1").await;
+    sqlx::query("UPDATE products SET active = 0 WHERE slug = 'enamel-mug'")
+        .execute(&shop.db)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE products SET stock = 2 WHERE slug = 'brass-pen'")
+        .execute(&shop.db)
+        .await
+        .unwrap();
+    let view = cart(&shop).await;
+    assert_eq!(view.lines.len(), 3);
+    assert!(view.has_problems());
+    assert_eq!(
+        view.total.minor, 3450,
+        "only the cutting board can be bought"
+    );
+    let (_, html) = shop.page("/cart").await;
+    assert!(html.contains("No longer available"));
+    assert!(html.contains("Only 2 left in stock"));
+}
+
+#[tokio::test]
+async fn forms_work_without_javascript() {
+    let shop = TestShop::spawn().await;
+    let id = shop.product_id("dot-grid-notebook").await.to_string();
+
+    // Adding redirects to the cart (POST-redirect-GET).
+    let response = shop
+        .post_form(
+            "cart/add",
+            &[("product_id", &id), ("quantity", "2")],
+            "/p/dot-grid-notebook",
+        )
+        .await;
+    assert!(response.status().is_redirection(), "{}", response.status());
+    assert_eq!(response.headers()["location"], "/cart");
+    let (_, html) = shop.page("/cart").await;
+    assert!(nbsp(&html).contains("29,80 €"));
+
+    // A bad quantity sends the shopper back to the product page, which explains.
+    let response = shop
+        .post_form(
+            "cart/add",
+            &[("product_id", &id), ("quantity", "0")],
+            "/p/dot-grid-notebook",
+        )
+        .await;
+    assert!(response.status().is_redirection());
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.starts_with(&shop.url("/p/dot-grid-notebook")),
+        "{location}"
+    );
+    let (status, html) = shop.page(location.trim_start_matches(&shop.base)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("The quantity must be at least 1."), "{html}");
+
+    // Changing the quantity from the cart page.
+    let response = shop
+        .post_form(
+            "cart/update",
+            &[("product_id", &id), ("quantity", "3")],
+            "/cart",
+        )
+        .await;
+    assert!(response.status().is_redirection());
+    assert_eq!(cart(&shop).await.item_count, 3);
+}
+
+#[tokio::test]
+async fn session_cookie_is_http_only_and_same_site_lax() {
+    let shop = TestShop::spawn().await;
+    let response = add(&shop, "enamel-mug", "1").await;
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.starts_with("turgus_session="), "{cookie}");
+    assert!(cookie.contains("HttpOnly"));
+    assert!(cookie.contains("SameSite=Lax"));
+    assert!(!cookie.contains("Secure"), "plain http in tests");
+}
+
+#[tokio::test]
+async fn the_cart_survives_a_server_restart() {
+    let shop = TestShop::spawn().await;
+    add(&shop, "wool-throw", "1").await;
+    shop.task.abort();
+    let restarted = TestShop::spawn_in(shop.dir, shop.client).await;
+    let view = cart(&restarted).await;
+    assert_eq!(view.item_count, 1);
+    assert_eq!(view.lines[0].slug, "wool-throw");
+}

@@ -1,0 +1,115 @@
+//! Boots the real shop on port 0 with a fresh SQLite file, and talks to it over HTTP.
+
+#![allow(dead_code)] // each test file uses its own part of this
+
+use reqwest::header::{ACCEPT, REFERER};
+use reqwest::{Client, Response, StatusCode};
+use sqlx::SqlitePool;
+use std::path::PathBuf;
+use tempfile::TempDir;
+use turgus::config::Config;
+
+pub struct TestShop {
+    pub base: String,
+    /// A shopper's browser: keeps cookies, does not follow redirects (tests look at them).
+    pub client: Client,
+    /// A second connection to the shop's database, to arrange and inspect state.
+    pub db: SqlitePool,
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+    pub dir: TempDir,
+}
+
+pub fn config_for(dir: &std::path::Path) -> Config {
+    let database = dir.join("shop.db");
+    let data = dir.to_path_buf();
+    Config::from_lookup(|name| match name {
+        "TURGUS_DATABASE_URL" => Some(format!("sqlite://{}", database.display())),
+        "TURGUS_ADDR" => Some("127.0.0.1:0".into()),
+        "TURGUS_DATA_DIR" => Some(data.display().to_string()),
+        _ => None,
+    })
+    .expect("test configuration is valid")
+}
+
+pub fn shopper() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+impl TestShop {
+    pub async fn spawn() -> TestShop {
+        let dir = tempfile::tempdir().unwrap();
+        TestShop::spawn_in(dir, shopper()).await
+    }
+
+    /// Starts a shop on an existing data folder (to test restarts) with an existing browser.
+    pub async fn spawn_in(dir: TempDir, client: Client) -> TestShop {
+        let running = turgus::server::start(config_for(dir.path()))
+            .await
+            .expect("shop starts");
+        let db = SqlitePool::connect(&format!(
+            "sqlite://{}",
+            dir.path().join("shop.db").display()
+        ))
+        .await
+        .unwrap();
+        TestShop {
+            base: format!("http://{}", running.addr),
+            client,
+            db,
+            task: running.task,
+            dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.path().join("shop.db")
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn page(&self, path: &str) -> (StatusCode, String) {
+        let response = self.get(path).await;
+        (response.status(), response.text().await.unwrap())
+    }
+
+    /// Calls a server function the way the hydrated app does (form-encoded in, JSON out).
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Response {
+        self.client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header(ACCEPT, "application/json")
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Posts a form the way a browser without JavaScript does, from the page at `from`.
+    pub async fn post_form(&self, endpoint: &str, form: &[(&str, &str)], from: &str) -> Response {
+        self.client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header(ACCEPT, "text/html,application/xhtml+xml")
+            .header(REFERER, self.url(from))
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn product_id(&self, slug: &str) -> i64 {
+        sqlx::query_scalar("SELECT id FROM products WHERE slug = $1")
+            .bind(slug)
+            .fetch_one(&self.db)
+            .await
+            .unwrap()
+    }
+}
