@@ -9,9 +9,9 @@ use crate::error::server_fn_status;
 use crate::state::AppState;
 use axum::Router;
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
@@ -121,6 +121,14 @@ pub async fn start_with_shutdown(
             .await
     });
     Ok(Running { addr, task })
+}
+
+/// The page routes, read from the `App` component once per process. Generating them pauses
+/// resource loading process-wide in Leptos, so a second generation (another shop started in the
+/// same process, as the tests do) could stall pages another shop is rendering.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// Runs the shop until Ctrl-C or SIGTERM.

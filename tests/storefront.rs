@@ -461,3 +461,24 @@ async fn the_cart_survives_a_server_restart() {
     assert_eq!(view.item_count, 1);
     assert_eq!(view.lines[0].slug, "wool-throw");
 }
+
+#[tokio::test]
+async fn many_shoppers_at_once_all_get_their_pages() {
+    let shop = TestShop::spawn().await;
+    let paths = [
+        "/",
+        "/c/kitchen",
+        "/p/chef-knife",
+        "/search?q=linen",
+        "/cart",
+        "/search?q=%22NEAR(",
+    ];
+    let requests = (0..120).map(|i| {
+        let client = support::shopper();
+        let url = shop.url(paths[i % paths.len()]);
+        async move { client.get(url).send().await.map(|r| r.status()) }
+    });
+    for status in futures::future::join_all(requests).await {
+        assert_eq!(status.expect("answered in time"), StatusCode::OK);
+    }
+}

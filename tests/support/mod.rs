@@ -6,8 +6,19 @@ use reqwest::header::{ACCEPT, REFERER};
 use reqwest::{Client, Response, StatusCode};
 use sqlx::SqlitePool;
 use std::path::PathBuf;
+use std::sync::LazyLock;
 use tempfile::TempDir;
 use turgus::config::Config;
+
+/// Every test's shop runs on this one runtime. Leptos keeps a process-wide task spawner; with a
+/// runtime per test, a shop could hand its rendering tasks to a finished test's runtime and hang.
+static SHOPS: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+});
 
 pub struct TestShop {
     pub base: String,
@@ -35,6 +46,7 @@ pub fn shopper() -> Client {
     Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(15))
         .build()
         .unwrap()
 }
