@@ -15,10 +15,7 @@ cargo clippy --features ssr --all-targets -- -D warnings
 step "clippy (WASM client)"
 cargo clippy --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
 step "Rust tests"
-# One test at a time: each boots its own shop, and Leptos keeps process-wide rendering state
-# that is not meant for several servers in one process. (`many_shoppers_at_once` covers one
-# shop under concurrent load, as in production.)
-cargo test --features ssr -- --test-threads=1
+cargo test --features ssr
 
 build debug
 

@@ -100,12 +100,7 @@ pub async fn start_with_shutdown(
     };
 
     let app = Router::new()
-        .leptos_routes_with_context(
-            &leptos_options,
-            generate_route_list(App),
-            context.clone(),
-            page_shell,
-        )
+        .leptos_routes_with_context(&leptos_options, route_list(), context.clone(), page_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context(
             context, shell,
         ))

@@ -6,19 +6,8 @@ use reqwest::header::{ACCEPT, REFERER};
 use reqwest::{Client, Response, StatusCode};
 use sqlx::SqlitePool;
 use std::path::PathBuf;
-use std::sync::LazyLock;
 use tempfile::TempDir;
 use turgus::config::Config;
-
-/// Every test's shop runs on this one runtime. Leptos keeps a process-wide task spawner; with a
-/// runtime per test, a shop could hand its rendering tasks to a finished test's runtime and hang.
-static SHOPS: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-});
 
 pub struct TestShop {
     pub base: String,
