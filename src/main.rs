@@ -3,6 +3,10 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("paysera") {
+        return turgus::cli::paysera(&args[1..]);
+    }
     // A `.env` file is optional; the environment wins over it.
     let _ = dotenvy::dotenv();
     tracing_subscriber::fmt()

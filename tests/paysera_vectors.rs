@@ -7,7 +7,11 @@ use turgus::paysera::callback::{verify, CallbackVerifier, PayseraPublicKey, Sign
 use turgus::paysera::{methods, request};
 
 fn data(name: &str) -> String {
-    std::fs::read_to_string(format!("{}/tests/data/paysera/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read_to_string(format!(
+        "{}/tests/data/paysera/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 fn vectors() -> Value {
@@ -26,7 +30,12 @@ fn string_map(value: &Value) -> BTreeMap<String, String> {
 /// Fails once, listing every vector that disagreed.
 fn report(kind: &str, total: usize, failures: Vec<String>) {
     assert!(total > 0, "no {kind} vectors read");
-    assert!(failures.is_empty(), "{} of {total} {kind} vectors disagree:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {total} {kind} vectors disagree:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -40,7 +49,12 @@ fn requests_encode_and_sign_byte_for_byte() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|pair| (pair[0].as_str().unwrap().to_owned(), pair[1].as_str().unwrap().to_owned()))
+            .map(|pair| {
+                (
+                    pair[0].as_str().unwrap().to_owned(),
+                    pair[1].as_str().unwrap().to_owned(),
+                )
+            })
             .collect();
         let signed = request::sign_params(&params, case["password"].as_str().unwrap());
         for (field, got, want) in [
@@ -70,10 +84,17 @@ fn request_validation_accepts_and_refuses_what_the_library_does() {
         let expect = &case["expect"];
         match (request::validate(&params), expect["ok"].as_bool().unwrap()) {
             (Ok(()), true) => {}
-            (Ok(()), false) => failures.push(format!("{name}: accepted, the library refused: {}", expect["message"])),
+            (Ok(()), false) => failures.push(format!(
+                "{name}: accepted, the library refused: {}",
+                expect["message"]
+            )),
             (Err(e), true) => failures.push(format!("{name}: refused ({e}), the library accepted")),
             (Err(e), false) => {
-                let want = (expect["field"].as_str().unwrap(), expect["code"].as_u64().unwrap(), expect["message"].as_str().unwrap());
+                let want = (
+                    expect["field"].as_str().unwrap(),
+                    expect["code"].as_u64().unwrap(),
+                    expect["message"].as_str().unwrap(),
+                );
                 let got = (e.field.as_str(), e.problem as u64, e.message.as_str());
                 if got != want {
                     failures.push(format!("{name}: got {got:?}, the library said {want:?}"));
@@ -84,19 +105,34 @@ fn request_validation_accepts_and_refuses_what_the_library_does() {
     report("request validation", cases.len(), failures);
 }
 
-fn check_verdict(name: &str, result: Result<BTreeMap<String, String>, (u8, String)>, expect: &Value, failures: &mut Vec<String>) {
+fn check_verdict(
+    name: &str,
+    result: Result<BTreeMap<String, String>, (u8, String)>,
+    expect: &Value,
+    failures: &mut Vec<String>,
+) {
     match (result, expect["ok"].as_bool().unwrap()) {
         (Ok(params), true) => {
             let want = string_map(&expect["params"]);
             if params != want {
-                failures.push(format!("{name}: decoded {params:?}, the library decoded {want:?}"));
+                failures.push(format!(
+                    "{name}: decoded {params:?}, the library decoded {want:?}"
+                ));
             }
         }
-        (Ok(_), false) => failures.push(format!("{name}: accepted, the library refused: {}", expect["message"])),
-        (Err((_, reason)), true) => failures.push(format!("{name}: refused ({reason}), the library accepted")),
+        (Ok(_), false) => failures.push(format!(
+            "{name}: accepted, the library refused: {}",
+            expect["message"]
+        )),
+        (Err((_, reason)), true) => {
+            failures.push(format!("{name}: refused ({reason}), the library accepted"))
+        }
         (Err((code, reason)), false) => {
             if u64::from(code) != expect["code"].as_u64().unwrap() {
-                failures.push(format!("{name}: refused ({reason}) with code {code}, the library with {}", expect["code"]));
+                failures.push(format!(
+                    "{name}: refused ({reason}) with code {code}, the library with {}",
+                    expect["code"]
+                ));
             }
         }
     }
@@ -104,10 +140,15 @@ fn check_verdict(name: &str, result: Result<BTreeMap<String, String>, (u8, Strin
 
 fn verifier(v: &Value, policy: SignaturePolicy, password: &str) -> CallbackVerifier {
     CallbackVerifier {
-        project_id: v["project_id"].as_u64().or_else(|| v["project_id"].as_str()?.parse().ok()).unwrap(),
+        project_id: v["project_id"]
+            .as_u64()
+            .or_else(|| v["project_id"].as_str()?.parse().ok())
+            .unwrap(),
         password: password.to_owned(),
         policy,
-        public_key: Some(PayseraPublicKey::from_pem(v["public_key_pem"].as_str().unwrap()).unwrap()),
+        public_key: Some(
+            PayseraPublicKey::from_pem(v["public_key_pem"].as_str().unwrap()).unwrap(),
+        ),
     }
 }
 
@@ -117,7 +158,10 @@ fn callbacks_get_the_librarys_verdict_under_both_policies() {
     let password = v["password"].as_str().unwrap();
     let cases = v["callbacks"].as_array().unwrap();
     let mut failures = vec![];
-    for (policy, expect_key) in [(SignaturePolicy::Rsa, "expect_rsa"), (SignaturePolicy::Ss1, "expect_ss1")] {
+    for (policy, expect_key) in [
+        (SignaturePolicy::Rsa, "expect_rsa"),
+        (SignaturePolicy::Ss1, "expect_ss1"),
+    ] {
         let verifier = verifier(&v, policy, password);
         for case in cases {
             let name = format!("{} ({policy:?})", case["name"].as_str().unwrap());
@@ -157,7 +201,10 @@ fn payment_methods_parse_and_filter_as_the_library_does() {
         let language = case["language"].as_str().unwrap();
         let default_language = case["default_language"].as_str().unwrap();
         let amount = case["amount_cents"].as_i64().map(|cents| (cents, currency));
-        let name = format!("amount {:?} {currency}, language {language}", case["amount_cents"]);
+        let name = format!(
+            "amount {:?} {currency}, language {language}",
+            case["amount_cents"]
+        );
         let got: Vec<Value> = list
             .methods(amount)
             .map(|(country, group, method)| {
@@ -178,11 +225,18 @@ fn payment_methods_parse_and_filter_as_the_library_does() {
             .collect();
         let want = case["methods"].as_array().unwrap();
         if got.len() != want.len() {
-            failures.push(format!("{name}: {} methods, the library listed {}", got.len(), want.len()));
+            failures.push(format!(
+                "{name}: {} methods, the library listed {}",
+                got.len(),
+                want.len()
+            ));
         }
         for (g, w) in got.iter().zip(want) {
             if g != w {
-                failures.push(format!("{name}: method {}: got {g}, the library gave {w}", w["key"]));
+                failures.push(format!(
+                    "{name}: method {}: got {g}, the library gave {w}",
+                    w["key"]
+                ));
             }
         }
     }

@@ -84,13 +84,20 @@ impl fmt::Display for CallbackError {
             CallbackError::MissingSignature(SignaturePolicy::Rsa) => {
                 f.write_str("no ss2 or ss3 signature (only those are accepted)")
             }
-            CallbackError::MissingSignature(SignaturePolicy::Ss1) => f.write_str("no ss1 signature"),
+            CallbackError::MissingSignature(SignaturePolicy::Ss1) => {
+                f.write_str("no ss1 signature")
+            }
             CallbackError::BadSignature(kind) => write!(f, "bad {kind} signature"),
-            CallbackError::DecryptionFailed => f.write_str("encrypted data does not decrypt with the project password"),
+            CallbackError::DecryptionFailed => {
+                f.write_str("encrypted data does not decrypt with the project password")
+            }
             CallbackError::Undecodable => f.write_str("data is not an encoded parameter list"),
             CallbackError::NoProjectId => f.write_str("no projectid in the callback"),
             CallbackError::WrongProject { got, expected } => {
-                write!(f, "callback for project {got}, this shop is project {expected}")
+                write!(
+                    f,
+                    "callback for project {got}, this shop is project {expected}"
+                )
             }
         }
     }
@@ -129,9 +136,11 @@ impl PayseraPublicKey {
             RsaPublicKey::from_public_key_der(&spki)
                 .map_err(|e| KeyError(format!("the certificate's key is not an RSA key: {e}")))?
         } else if pem.contains("BEGIN RSA PUBLIC KEY") {
-            RsaPublicKey::from_pkcs1_pem(pem).map_err(|e| KeyError(format!("not a readable RSA public key: {e}")))?
+            RsaPublicKey::from_pkcs1_pem(pem)
+                .map_err(|e| KeyError(format!("not a readable RSA public key: {e}")))?
         } else {
-            RsaPublicKey::from_public_key_pem(pem).map_err(|e| KeyError(format!("not a readable public key: {e}")))?
+            RsaPublicKey::from_public_key_pem(pem)
+                .map_err(|e| KeyError(format!("not a readable public key: {e}")))?
         };
         Ok(PayseraPublicKey(key))
     }
@@ -140,9 +149,15 @@ impl PayseraPublicKey {
     where
         D: rsa::sha2::digest::Digest + rsa::pkcs8::AssociatedOid,
     {
-        let Some(bytes) = decode_base64(signature_b64) else { return false };
-        let Ok(signature) = Signature::try_from(bytes.as_slice()) else { return false };
-        VerifyingKey::<D>::new(self.0.clone()).verify(data.as_bytes(), &signature).is_ok()
+        let Some(bytes) = decode_base64(signature_b64) else {
+            return false;
+        };
+        let Ok(signature) = Signature::try_from(bytes.as_slice()) else {
+            return false;
+        };
+        VerifyingKey::<D>::new(self.0.clone())
+            .verify(data.as_bytes(), &signature)
+            .is_ok()
     }
 }
 
@@ -222,7 +237,9 @@ impl Callback {
         Callback {
             verified_by,
             order_id: text("orderid"),
-            status: PaymentStatus::from_code(params.get("status").map(String::as_str).unwrap_or("")),
+            status: PaymentStatus::from_code(
+                params.get("status").map(String::as_str).unwrap_or(""),
+            ),
             test: params.get("test").map(String::as_str) == Some("1"),
             amount_minor: minor("amount"),
             currency: text("currency"),
@@ -266,20 +283,31 @@ fn decrypt(data: &str, password: &str) -> Result<Vec<u8>, CallbackError> {
 
 /// Verifies, decrypts if needed, decodes and checks the project of a callback's parameters
 /// (query string or form body, as received).
-pub fn verify(received: &BTreeMap<String, String>, verifier: &CallbackVerifier) -> Result<Callback, CallbackError> {
+pub fn verify(
+    received: &BTreeMap<String, String>,
+    verifier: &CallbackVerifier,
+) -> Result<Callback, CallbackError> {
     let data = received.get("data").ok_or(CallbackError::MissingData)?;
     let signature = |key: &str| received.get(key).map(String::as_str);
-    let signed = ["ss1", "ss2", "ss3"].iter().any(|k| received.contains_key(*k));
+    let signed = ["ss1", "ss2", "ss3"]
+        .iter()
+        .any(|k| received.contains_key(*k));
 
     let (plain, verified_by) = if signed {
         let verified_by = match verifier.policy {
             SignaturePolicy::Rsa => {
                 let (kind, ok) = match (signature("ss3"), signature("ss2"), &verifier.public_key) {
-                    (Some(ss3), _, Some(key)) => (Verification::Ss3, key.verifies::<sha2::Sha256>(data, ss3)),
-                    (None, Some(ss2), Some(key)) => (Verification::Ss2, key.verifies::<sha1::Sha1>(data, ss2)),
+                    (Some(ss3), _, Some(key)) => {
+                        (Verification::Ss3, key.verifies::<sha2::Sha256>(data, ss3))
+                    }
+                    (None, Some(ss2), Some(key)) => {
+                        (Verification::Ss2, key.verifies::<sha1::Sha1>(data, ss2))
+                    }
                     (Some(_), _, None) => (Verification::Ss3, false),
                     (None, Some(_), None) => (Verification::Ss2, false),
-                    (None, None, _) => return Err(CallbackError::MissingSignature(SignaturePolicy::Rsa)),
+                    (None, None, _) => {
+                        return Err(CallbackError::MissingSignature(SignaturePolicy::Rsa))
+                    }
                 };
                 if !ok {
                     return Err(CallbackError::BadSignature(kind));
@@ -287,7 +315,8 @@ pub fn verify(received: &BTreeMap<String, String>, verifier: &CallbackVerifier) 
                 kind
             }
             SignaturePolicy::Ss1 => {
-                let ss1 = signature("ss1").ok_or(CallbackError::MissingSignature(SignaturePolicy::Ss1))?;
+                let ss1 = signature("ss1")
+                    .ok_or(CallbackError::MissingSignature(SignaturePolicy::Ss1))?;
                 let expected = md5_hex(&[data.as_bytes(), verifier.password.as_bytes()]);
                 if !constant_time_eq(expected.as_bytes(), ss1.as_bytes()) {
                     return Err(CallbackError::BadSignature(Verification::Ss1));
@@ -295,7 +324,10 @@ pub fn verify(received: &BTreeMap<String, String>, verifier: &CallbackVerifier) 
                 Verification::Ss1
             }
         };
-        (decode_base64(data).ok_or(CallbackError::Undecodable)?, verified_by)
+        (
+            decode_base64(data).ok_or(CallbackError::Undecodable)?,
+            verified_by,
+        )
     } else {
         (decrypt(data, &verifier.password)?, Verification::Encrypted)
     };
@@ -304,12 +336,20 @@ pub fn verify(received: &BTreeMap<String, String>, verifier: &CallbackVerifier) 
     let mut params = parse_str(query);
     let project = params.get("projectid").ok_or(CallbackError::NoProjectId)?;
     if project != &verifier.project_id.to_string() {
-        return Err(CallbackError::WrongProject { got: project.clone(), expected: verifier.project_id });
+        return Err(CallbackError::WrongProject {
+            got: project.clone(),
+            expected: verifier.project_id,
+        });
     }
     // As the library does: a callback without a valid `type` is "macro" (a bank or card
     // payment) unless it carries the SMS fields of a "micro" payment.
-    if !matches!(params.get("type").map(String::as_str), Some("macro" | "micro")) {
-        let micro = ["to", "from", "sms"].iter().all(|k| params.contains_key(*k));
+    if !matches!(
+        params.get("type").map(String::as_str),
+        Some("macro" | "micro")
+    ) {
+        let micro = ["to", "from", "sms"]
+            .iter()
+            .all(|k| params.contains_key(*k));
         params.insert("type".into(), if micro { "micro" } else { "macro" }.into());
     }
     Ok(Callback::from_params(params, verified_by))
@@ -327,8 +367,14 @@ mod tests {
     #[test]
     fn unknown_statuses_are_kept() {
         assert_eq!(PaymentStatus::from_code("1"), PaymentStatus::Paid);
-        assert_eq!(PaymentStatus::from_code("7"), PaymentStatus::Unknown("7".into()));
-        assert_eq!(PaymentStatus::from_code(""), PaymentStatus::Unknown(String::new()));
+        assert_eq!(
+            PaymentStatus::from_code("7"),
+            PaymentStatus::Unknown("7".into())
+        );
+        assert_eq!(
+            PaymentStatus::from_code(""),
+            PaymentStatus::Unknown(String::new())
+        );
     }
 
     #[test]

@@ -49,7 +49,10 @@ pub fn php_urldecode(value: &str) -> Vec<u8> {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() && hex(bytes[i + 1]).is_some() && hex(bytes[i + 2]).is_some() => {
+            b'%' if i + 2 < bytes.len()
+                && hex(bytes[i + 1]).is_some()
+                && hex(bytes[i + 2]).is_some() =>
+            {
                 out.push(hex(bytes[i + 1]).unwrap_or(0) * 16 + hex(bytes[i + 2]).unwrap_or(0));
                 i += 2;
             }
@@ -129,6 +132,10 @@ mod tests {
         assert_eq!(encode_base64(&[0xfb, 0xff]), "-_8=");
         assert_eq!(decode_base64("-_8=").unwrap(), vec![0xfb, 0xff]);
         assert_eq!(decode_base64("-_8").unwrap(), vec![0xfb, 0xff]);
-        assert_eq!(decode_base64("+/8="), None, "standard alphabet is not URL-safe base64");
+        assert_eq!(
+            decode_base64("+/8="),
+            None,
+            "standard alphabet is not URL-safe base64"
+        );
     }
 }

@@ -39,7 +39,12 @@ impl Translations {
 
     /// The text in `language`, else in `default_language`.
     pub fn get(&self, language: &str, default_language: &str) -> Option<&str> {
-        let find = |wanted: &str| self.0.iter().find(|(l, _)| l == wanted).map(|(_, t)| t.as_str());
+        let find = |wanted: &str| {
+            self.0
+                .iter()
+                .find(|(l, _)| l == wanted)
+                .map(|(_, t)| t.as_str())
+        };
         find(language).or_else(|| find(default_language))
     }
 }
@@ -71,20 +76,33 @@ pub struct PaymentMethod {
 
 impl PaymentMethod {
     pub fn title(&self, language: &str, default_language: &str) -> String {
-        self.titles.get(language, default_language).unwrap_or(&self.key).to_owned()
+        self.titles
+            .get(language, default_language)
+            .unwrap_or(&self.key)
+            .to_owned()
     }
 
     pub fn logo_url(&self, language: &str, default_language: &str) -> Option<String> {
-        self.logos.get(language, default_language).map(str::to_owned)
+        self.logos
+            .get(language, default_language)
+            .map(str::to_owned)
     }
 
     /// Whether an order of `amount_minor` in `currency` can be paid this way. Limits are
     /// inclusive; a method with neither limit takes any amount (the PHP library throws there).
     pub fn is_available_for(&self, amount_minor: i64, currency: &str) -> bool {
         let same_currency = |limit: &Limit| limit.currency == currency;
-        self.base_currency.as_deref().is_none_or(|base| base == currency)
-            && self.min.as_ref().is_none_or(|min| same_currency(min) && amount_minor >= min.amount_minor)
-            && self.max.as_ref().is_none_or(|max| same_currency(max) && amount_minor <= max.amount_minor)
+        self.base_currency
+            .as_deref()
+            .is_none_or(|base| base == currency)
+            && self
+                .min
+                .as_ref()
+                .is_none_or(|min| same_currency(min) && amount_minor >= min.amount_minor)
+            && self
+                .max
+                .as_ref()
+                .is_none_or(|max| same_currency(max) && amount_minor <= max.amount_minor)
     }
 }
 
@@ -97,7 +115,10 @@ pub struct Group {
 
 impl Group {
     pub fn title(&self, language: &str, default_language: &str) -> String {
-        self.titles.get(language, default_language).unwrap_or(&self.key).to_owned()
+        self.titles
+            .get(language, default_language)
+            .unwrap_or(&self.key)
+            .to_owned()
     }
 }
 
@@ -110,7 +131,10 @@ pub struct Country {
 
 impl Country {
     pub fn title(&self, language: &str, default_language: &str) -> String {
-        self.titles.get(language, default_language).unwrap_or(&self.code).to_owned()
+        self.titles
+            .get(language, default_language)
+            .unwrap_or(&self.code)
+            .to_owned()
     }
 }
 
@@ -133,7 +157,9 @@ impl MethodsList {
                 group
                     .methods
                     .iter()
-                    .filter(move |m| amount.is_none_or(|(minor, currency)| m.is_available_for(minor, currency)))
+                    .filter(move |m| {
+                        amount.is_none_or(|(minor, currency)| m.is_available_for(minor, currency))
+                    })
                     .map(move |method| (country, group, method))
             })
         })
@@ -155,14 +181,21 @@ fn attribute(element: &BytesStart, name: &str) -> Result<Option<String>, Methods
     element
         .try_get_attribute(name)
         .map_err(|e| MethodsError(e.to_string()))?
-        .map(|a| a.unescape_value().map(|v| v.trim().to_owned()).map_err(|e| MethodsError(e.to_string())))
+        .map(|a| {
+            a.unescape_value()
+                .map(|v| v.trim().to_owned())
+                .map_err(|e| MethodsError(e.to_string()))
+        })
         .transpose()
 }
 
 fn limit(element: &BytesStart) -> Result<Option<Limit>, MethodsError> {
     let amount = attribute(element, "amount")?.and_then(|a| a.parse::<i64>().ok());
     let currency = attribute(element, "currency")?.unwrap_or_default();
-    Ok(amount.map(|amount_minor| Limit { amount_minor, currency }))
+    Ok(amount.map(|amount_minor| Limit {
+        amount_minor,
+        currency,
+    }))
 }
 
 /// Parses the XML. Unknown elements are ignored, so additions on Paysera's side do not break us.
@@ -175,7 +208,9 @@ pub fn parse(xml: &str) -> Result<MethodsList, MethodsError> {
     let mut language = String::new();
 
     loop {
-        let event = reader.read_event().map_err(|e| MethodsError(e.to_string()))?;
+        let event = reader
+            .read_event()
+            .map_err(|e| MethodsError(e.to_string()))?;
         match event {
             Event::Start(ref element) | Event::Empty(ref element) => {
                 let name = String::from_utf8_lossy(element.local_name().as_ref()).into_owned();
@@ -191,11 +226,16 @@ pub fn parse(xml: &str) -> Result<MethodsList, MethodsError> {
                     }),
                     "payment_group" => {
                         if let Some(country) = list.countries.last_mut() {
-                            country.groups.push(Group { key: attribute(element, "key")?.unwrap_or_default(), ..Group::default() });
+                            country.groups.push(Group {
+                                key: attribute(element, "key")?.unwrap_or_default(),
+                                ..Group::default()
+                            });
                         }
                     }
                     "payment_type" => {
-                        if let Some(group) = list.countries.last_mut().and_then(|c| c.groups.last_mut()) {
+                        if let Some(group) =
+                            list.countries.last_mut().and_then(|c| c.groups.last_mut())
+                        {
                             group.methods.push(PaymentMethod {
                                 key: attribute(element, "key")?.unwrap_or_default(),
                                 ..PaymentMethod::default()
@@ -205,7 +245,11 @@ pub fn parse(xml: &str) -> Result<MethodsList, MethodsError> {
                     "min" | "max" => {
                         let value = limit(element)?;
                         if let Some(method) = current_method(&mut list) {
-                            if name == "min" { method.min = value } else { method.max = value }
+                            if name == "min" {
+                                method.min = value
+                            } else {
+                                method.max = value
+                            }
                         }
                     }
                     _ => {}
@@ -216,13 +260,21 @@ pub fn parse(xml: &str) -> Result<MethodsList, MethodsError> {
                     path.push(name);
                 }
             }
-            Event::Text(t) => text.push_str(&t.unescape().map_err(|e| MethodsError(e.to_string()))?),
+            Event::Text(t) => {
+                text.push_str(&t.unescape().map_err(|e| MethodsError(e.to_string()))?)
+            }
             Event::CData(c) => text.push_str(&String::from_utf8_lossy(&c.into_inner())),
             Event::End(_) => {
                 let name = path.pop().unwrap_or_default();
                 let parent = path.last().map(String::as_str).unwrap_or("");
                 let value = text.trim().to_owned();
-                store_text(&mut list, &name, parent, std::mem::take(&mut language), value);
+                store_text(
+                    &mut list,
+                    &name,
+                    parent,
+                    std::mem::take(&mut language),
+                    value,
+                );
                 text.clear();
             }
             Event::Eof => break,
@@ -236,7 +288,12 @@ pub fn parse(xml: &str) -> Result<MethodsList, MethodsError> {
 }
 
 fn current_method(list: &mut MethodsList) -> Option<&mut PaymentMethod> {
-    list.countries.last_mut()?.groups.last_mut()?.methods.last_mut()
+    list.countries
+        .last_mut()?
+        .groups
+        .last_mut()?
+        .methods
+        .last_mut()
 }
 
 /// Puts the text of a closed element where it belongs, judging by the element and its parent.
@@ -273,15 +330,28 @@ mod tests {
 
     #[test]
     fn a_method_without_limits_takes_any_amount() {
-        let method = PaymentMethod { key: "smsbank".into(), ..PaymentMethod::default() };
+        let method = PaymentMethod {
+            key: "smsbank".into(),
+            ..PaymentMethod::default()
+        };
         assert!(method.is_available_for(0, "EUR"));
         assert!(method.is_available_for(i64::MAX, "EUR"));
     }
 
     #[test]
     fn limits_are_inclusive_and_in_their_currency() {
-        let eur = |amount_minor| Some(Limit { amount_minor, currency: "EUR".into() });
-        let method = PaymentMethod { key: "card".into(), min: eur(100), max: eur(500), ..PaymentMethod::default() };
+        let eur = |amount_minor| {
+            Some(Limit {
+                amount_minor,
+                currency: "EUR".into(),
+            })
+        };
+        let method = PaymentMethod {
+            key: "card".into(),
+            min: eur(100),
+            max: eur(500),
+            ..PaymentMethod::default()
+        };
         assert!(!method.is_available_for(99, "EUR"));
         assert!(method.is_available_for(100, "EUR"));
         assert!(method.is_available_for(500, "EUR"));

@@ -58,7 +58,10 @@ pub const PUBLIC_KEY_URL: &str = "https://www.paysera.com/download/public.key";
 
 /// The methods list URL for a project and currency.
 pub fn methods_url(base: &str, project_id: u64, currency: &str) -> String {
-    format!("{}/{project_id}/currency:{currency}", base.trim_end_matches('/'))
+    format!(
+        "{}/{project_id}/currency:{currency}",
+        base.trim_end_matches('/')
+    )
 }
 
 /// Default base of [`methods_url`].

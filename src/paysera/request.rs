@@ -84,8 +84,17 @@ impl PaymentRequest {
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.clone()))
         .collect();
-        params.extend(optional.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_owned(), v))));
-        params.push(("version".into(), self.version.clone().unwrap_or_else(|| super::VERSION.into())));
+        params.extend(
+            optional
+                .into_iter()
+                .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v))),
+        );
+        params.push((
+            "version".into(),
+            self.version
+                .clone()
+                .unwrap_or_else(|| super::VERSION.into()),
+        ));
         params.push(("projectid".into(), project_id.to_string()));
         params
     }
@@ -127,7 +136,11 @@ pub(crate) fn md5_hex(parts: &[&[u8]]) -> String {
     for part in parts {
         hasher.update(part);
     }
-    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The library's codes: 1 missing, 3 too long, 4 invalid.
@@ -230,13 +243,28 @@ fn php_empty(value: Option<&str>) -> bool {
 /// Checks parameters as the library does before signing. Lengths are in bytes.
 pub fn validate(params: &[(String, String)]) -> Result<(), RequestError> {
     // PHP arrays keep the last value of a repeated key.
-    let value_of = |name: &str| params.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let value_of = |name: &str| {
+        params
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
     for &(name, max_len, required, format) in SPEC {
         let value = value_of(name);
-        let error = |problem, message| Err(RequestError { field: name.to_owned(), problem, message });
+        let error = |problem, message| {
+            Err(RequestError {
+                field: name.to_owned(),
+                problem,
+                message,
+            })
+        };
         if php_empty(value) {
             if required {
-                return error(Problem::Missing, format!("'{name}' is required but missing."));
+                return error(
+                    Problem::Missing,
+                    format!("'{name}' is required but missing."),
+                );
             }
             continue;
         }
@@ -244,11 +272,17 @@ pub fn validate(params: &[(String, String)]) -> Result<(), RequestError> {
         if value.len() > max_len {
             return error(
                 Problem::TooLong,
-                format!("'{name}' value is too long ({}), {max_len} characters allowed.", value.len()),
+                format!(
+                    "'{name}' value is too long ({}), {max_len} characters allowed.",
+                    value.len()
+                ),
             );
         }
         if !format.accepts(value) {
-            return error(Problem::Invalid, format!("'{name}' value '{value}' is invalid."));
+            return error(
+                Problem::Invalid,
+                format!("'{name}' value '{value}' is invalid."),
+            );
         }
     }
     Ok(())
@@ -274,10 +308,25 @@ mod tests {
 
     #[test]
     fn parameters_come_in_the_shops_order_then_version_and_project() {
-        let keys: Vec<String> = request().to_params(42).into_iter().map(|(k, _)| k).collect();
+        let keys: Vec<String> = request()
+            .to_params(42)
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
         assert_eq!(
             keys,
-            ["orderid", "accepturl", "cancelurl", "callbackurl", "amount", "currency", "payment", "lang", "version", "projectid"]
+            [
+                "orderid",
+                "accepturl",
+                "cancelurl",
+                "callbackurl",
+                "amount",
+                "currency",
+                "payment",
+                "lang",
+                "version",
+                "projectid"
+            ]
         );
     }
 
@@ -294,7 +343,10 @@ mod tests {
         let mut r = request();
         r.lang = Some("lt".into());
         let error = r.sign(1, "pw").unwrap_err();
-        assert_eq!((error.field.as_str(), error.problem), ("lang", Problem::Invalid));
+        assert_eq!(
+            (error.field.as_str(), error.problem),
+            ("lang", Problem::Invalid)
+        );
     }
 
     #[test]

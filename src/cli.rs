@@ -1,0 +1,135 @@
+//! `turgus paysera …`: commands for merchants debugging a Paysera integration.
+//!
+//! ```text
+//! turgus paysera verify-callback --project-id N --password P [--public-key FILE] [--policy rsa|ss1] 'QUERY'
+//! turgus paysera sign-request --password P '[["orderid","1"],…,["version","1.6"],["projectid","N"]]'
+//! ```
+//!
+//! Each prints one JSON object and exits 0 when it succeeded, 1 when the callback or request was
+//! refused, 2 when the command itself was wrong.
+
+use crate::paysera::callback::{
+    parse_received, verify, CallbackVerifier, PayseraPublicKey, SignaturePolicy,
+};
+use crate::paysera::request::{sign_params, validate};
+use serde_json::json;
+use std::collections::HashMap;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  turgus paysera verify-callback --project-id N --password P [--public-key FILE] [--policy rsa|ss1] 'QUERY'
+  turgus paysera sign-request --password P 'JSON array of [key, value] pairs'";
+
+/// Runs `args` (everything after `turgus paysera`).
+pub fn paysera(args: &[String]) -> ExitCode {
+    let result = match args.first().map(String::as_str) {
+        Some("verify-callback") => options(&args[1..]).and_then(|o| verify_callback(&o)),
+        Some("sign-request") => options(&args[1..]).and_then(|o| sign_request(&o)),
+        _ => Err(String::new()),
+    };
+    match result {
+        Ok((output, ok)) => {
+            println!("{output}");
+            if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(problem) => {
+            if !problem.is_empty() {
+                eprintln!("turgus paysera: {problem}");
+            }
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+struct Options {
+    flags: HashMap<String, String>,
+    argument: String,
+}
+
+fn options(args: &[String]) -> Result<Options, String> {
+    let mut flags = HashMap::new();
+    let mut argument = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        if let Some(flag) = arg.strip_prefix("--") {
+            let value = args
+                .next()
+                .ok_or_else(|| format!("--{flag} needs a value"))?;
+            flags.insert(flag.to_owned(), value.clone());
+        } else if argument.replace(arg.clone()).is_some() {
+            return Err("only one QUERY or JSON argument, please (quote it)".into());
+        }
+    }
+    Ok(Options {
+        flags,
+        argument: argument.ok_or("missing the QUERY or JSON argument")?,
+    })
+}
+
+impl Options {
+    fn required(&self, flag: &str) -> Result<&str, String> {
+        self.flags
+            .get(flag)
+            .map(String::as_str)
+            .ok_or_else(|| format!("--{flag} is required"))
+    }
+}
+
+fn verify_callback(options: &Options) -> Result<(serde_json::Value, bool), String> {
+    let project_id = options
+        .required("project-id")?
+        .parse::<u64>()
+        .map_err(|_| "--project-id must be a number".to_owned())?;
+    let policy = match options.flags.get("policy").map(String::as_str) {
+        None | Some("rsa") => SignaturePolicy::Rsa,
+        Some("ss1") => SignaturePolicy::Ss1,
+        Some(other) => return Err(format!("--policy is rsa or ss1, not {other}")),
+    };
+    let public_key = match options.flags.get("public-key") {
+        Some(path) => {
+            let pem =
+                std::fs::read_to_string(path).map_err(|e| format!("--public-key {path}: {e}"))?;
+            Some(
+                PayseraPublicKey::from_pem(&pem)
+                    .map_err(|e| format!("--public-key {path}: {e}"))?,
+            )
+        }
+        None if policy == SignaturePolicy::Rsa => {
+            return Err("--public-key is required with --policy rsa".into())
+        }
+        None => None,
+    };
+    let verifier = CallbackVerifier {
+        project_id,
+        password: options.required("password")?.to_owned(),
+        policy,
+        public_key,
+    };
+    Ok(
+        match verify(&parse_received(&options.argument), &verifier) {
+            Ok(callback) => (json!({ "ok": true, "params": callback.params }), true),
+            Err(reason) => (json!({ "ok": false, "reason": reason.to_string() }), false),
+        },
+    )
+}
+
+fn sign_request(options: &Options) -> Result<(serde_json::Value, bool), String> {
+    let pairs: Vec<(String, String)> = serde_json::from_str(&options.argument)
+        .map_err(|e| format!("JSON must be an array of [key, value] string pairs: {e}"))?;
+    if let Err(error) = validate(&pairs) {
+        return Ok((
+            json!({ "ok": false, "field": error.field, "reason": error.message }),
+            false,
+        ));
+    }
+    let signed = sign_params(&pairs, options.required("password")?);
+    Ok((
+        json!({ "query": signed.query, "data": signed.data, "sign": signed.sign }),
+        true,
+    ))
+}
