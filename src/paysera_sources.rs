@@ -1,0 +1,158 @@
+//! Where the shop gets what Paysera publishes: its public key (for `ss2`/`ss3`) and each
+//! project's payment-methods list. Files, a cache in the data directory, and the network; the
+//! protocol itself stays in [`crate::paysera`], which does no I/O.
+
+use crate::paysera::methods::{self, MethodsList};
+use crate::paysera::PayseraPublicKey;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::Mutex;
+
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+fn client() -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .timeout(TIMEOUT)
+        .build()
+        .map_err(|e| format!("cannot create an HTTP client: {e}"))
+}
+
+async fn download(url: &str) -> Result<String, String> {
+    let response = client()?
+        .get(url)
+        .send()
+        .await
+        .map_err(|e| format!("cannot download {url}: {e}"))?;
+    if !response.status().is_success() {
+        return Err(format!("cannot download {url}: HTTP {}", response.status()));
+    }
+    response
+        .text()
+        .await
+        .map_err(|e| format!("cannot download {url}: {e}"))
+}
+
+/// Writes through a temporary file and a rename, so a crash never leaves half a file behind.
+async fn write_atomically(path: &Path, contents: &str) -> Result<(), String> {
+    let temporary = path.with_extension("tmp");
+    tokio::fs::write(&temporary, contents)
+        .await
+        .map_err(|e| format!("cannot write {}: {e}", temporary.display()))?;
+    tokio::fs::rename(&temporary, path)
+        .await
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Where the public key in use came from (shown to the merchant).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeySource {
+    File(PathBuf),
+    Cache(PathBuf),
+    Downloaded(String),
+}
+
+/// Paysera's public key: from `file` when configured (`TURGUS_PAYSERA_PUBLIC_KEY_FILE`), else from
+/// the cache in `data_dir`, else downloaded from `url` once and cached. A missing or corrupt key
+/// is an error for start-up to report: there is no silent fallback to md5 signatures.
+pub async fn public_key(
+    file: Option<&Path>,
+    url: &str,
+    data_dir: &Path,
+) -> Result<(PayseraPublicKey, KeySource), String> {
+    if let Some(file) = file {
+        let pem = tokio::fs::read_to_string(file).await.map_err(|e| {
+            format!(
+                "TURGUS_PAYSERA_PUBLIC_KEY_FILE: cannot read {}: {e}",
+                file.display()
+            )
+        })?;
+        let key = PayseraPublicKey::from_pem(&pem)
+            .map_err(|e| format!("TURGUS_PAYSERA_PUBLIC_KEY_FILE: {}: {e}", file.display()))?;
+        return Ok((key, KeySource::File(file.to_owned())));
+    }
+    let cached = data_dir.join("paysera-public.key");
+    if let Ok(pem) = tokio::fs::read_to_string(&cached).await {
+        let key = PayseraPublicKey::from_pem(&pem).map_err(|e| {
+            format!("the cached Paysera public key {} is unreadable ({e}); delete it to download it again", cached.display())
+        })?;
+        return Ok((key, KeySource::Cache(cached)));
+    }
+    let pem = download(url)
+        .await
+        .map_err(|e| format!("Paysera public key: {e} (or set TURGUS_PAYSERA_PUBLIC_KEY_FILE)"))?;
+    let key = PayseraPublicKey::from_pem(&pem)
+        .map_err(|e| format!("Paysera public key from {url}: {e}"))?;
+    tokio::fs::create_dir_all(data_dir)
+        .await
+        .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+    write_atomically(&cached, &pem).await?;
+    Ok((key, KeySource::Downloaded(url.to_owned())))
+}
+
+/// A project's payment-methods list, fetched at most once per `refresh` interval. The last good
+/// copy is kept on disk, so checkout keeps offering methods when Paysera's list is unreachable,
+/// even right after a restart.
+pub struct MethodsSource {
+    url: String,
+    disk_copy: PathBuf,
+    refresh: Duration,
+    current: Mutex<Option<(Instant, Arc<MethodsList>)>>,
+}
+
+impl MethodsSource {
+    pub fn new(url: String, disk_copy: PathBuf, refresh: Duration) -> MethodsSource {
+        MethodsSource {
+            url,
+            disk_copy,
+            refresh,
+            current: Mutex::new(None),
+        }
+    }
+
+    /// The list, refreshed when older than the interval. Errors only when neither Paysera nor
+    /// any earlier copy can provide one.
+    pub async fn get(&self) -> Result<Arc<MethodsList>, String> {
+        // One refresh at a time: concurrent checkouts wait for it instead of all fetching.
+        let mut current = self.current.lock().await;
+        if let Some((fetched, list)) = current.as_ref() {
+            if fetched.elapsed() < self.refresh {
+                return Ok(list.clone());
+            }
+        }
+        match self.fetch().await {
+            Ok(list) => {
+                let list = Arc::new(list);
+                *current = Some((Instant::now(), list.clone()));
+                Ok(list)
+            }
+            Err(problem) => {
+                tracing::warn!(%problem, "payment methods list unavailable; using the last good copy");
+                if let Some((_, list)) = current.as_ref() {
+                    return Ok(list.clone());
+                }
+                let xml = tokio::fs::read_to_string(&self.disk_copy)
+                    .await
+                    .map_err(|_| format!("{problem}, and no earlier copy is kept"))?;
+                let list = Arc::new(
+                    methods::parse(&xml).map_err(|e| format!("{problem}; the kept copy: {e}"))?,
+                );
+                // Try Paysera again after the interval, not on every checkout.
+                *current = Some((Instant::now(), list.clone()));
+                Ok(list)
+            }
+        }
+    }
+
+    async fn fetch(&self) -> Result<MethodsList, String> {
+        let xml = download(&self.url).await?;
+        let list = methods::parse(&xml).map_err(|e| e.to_string())?;
+        if let Some(folder) = self.disk_copy.parent() {
+            let _ = tokio::fs::create_dir_all(folder).await;
+        }
+        if let Err(problem) = write_atomically(&self.disk_copy, &xml).await {
+            tracing::warn!(%problem, "cannot keep a copy of the payment methods list");
+        }
+        Ok(list)
+    }
+}
