@@ -15,7 +15,8 @@ cargo clippy --features ssr --all-targets -- -D warnings
 step "clippy (WASM client)"
 cargo clippy --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
 step "Rust tests"
-cargo test --features ssr
+# --all-targets includes the benchmarks, run once each as tests (compiled, not timed).
+cargo test --features ssr --all-targets
 
 build debug
 
