@@ -47,57 +47,36 @@ fn verify_callback_prints_the_params_or_the_reason() {
             .clone()
     };
 
+    // Checks a callback as the project this key and password belong to, under `policy`.
+    let check = |project: &str, policy: &str, query: &str| {
+        turgus(&[
+            "verify-callback",
+            "--project-id",
+            project,
+            "--password",
+            password,
+            "--public-key",
+            key,
+            "--policy",
+            policy,
+            query,
+        ])
+    };
+
     let paid = query_of(&case("paid/all"));
-    let (code, out) = turgus(&[
-        "verify-callback",
-        "--project-id",
-        "310840",
-        "--password",
-        password,
-        "--public-key",
-        key,
-        &paid,
-    ]);
+    let (code, out) = check("310840", "rsa", &paid);
     assert_eq!(code, 0, "{out}");
     assert_eq!(out["ok"], true);
     assert_eq!(out["params"]["status"], "1");
 
-    let (code, out) = turgus(&[
-        "verify-callback",
-        "--project-id",
-        "310840",
-        "--password",
-        password,
-        "--policy",
-        "ss1",
-        &paid,
-    ]);
+    let (code, out) = check("310840", "ss1", &paid);
     assert_eq!((code, out["ok"].clone()), (0, true.into()));
 
-    let tampered = query_of(&case("paid/tampered_data"));
-    let (code, out) = turgus(&[
-        "verify-callback",
-        "--project-id",
-        "310840",
-        "--password",
-        password,
-        "--public-key",
-        key,
-        &tampered,
-    ]);
+    let (code, out) = check("310840", "rsa", &query_of(&case("paid/tampered_data")));
     assert_eq!(code, 1);
     assert_eq!(out["reason"], "bad ss3 signature");
 
-    let (code, out) = turgus(&[
-        "verify-callback",
-        "--project-id",
-        "1",
-        "--password",
-        password,
-        "--public-key",
-        key,
-        &paid,
-    ]);
+    let (code, out) = check("1", "rsa", &paid);
     assert_eq!(code, 1);
     assert!(out["reason"].as_str().unwrap().contains("project 310840"));
 }
