@@ -5,6 +5,7 @@
 //! from a throw-away database.
 
 use crate::money::Currency;
+use crate::paysera::SignaturePolicy;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -17,6 +18,45 @@ pub struct Config {
     pub currency: Currency,
     /// Where the built site (WASM, JS, CSS, images) lives.
     pub site_root: PathBuf,
+    pub paysera: PayseraConfig,
+    /// Unpaid orders expire (and release their stock) after this many minutes.
+    pub order_ttl_minutes: u32,
+}
+
+/// A secret (the Paysera project password): never printed, not even in debug output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: String) -> Secret {
+        Secret(value)
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// The Paysera project. Without a project id the shop runs against its built-in sandbox.
+#[derive(Clone, Debug)]
+pub struct PayseraConfig {
+    /// `Some` for a live project (with its password); `None` means sandbox mode.
+    pub project: Option<(u64, Secret)>,
+    pub public_key_file: Option<PathBuf>,
+    pub public_key_url: String,
+    pub pay_url: String,
+    pub methods_url: String,
+    /// Ask Paysera for test payments (`test=1`).
+    pub test: bool,
+    pub signature: SignaturePolicy,
+    /// Offer Paysera's SMS bank (`payment=smsbank`) at checkout.
+    pub smsbank: bool,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -98,6 +138,78 @@ impl Config {
 
         let site_root = PathBuf::from(get("LEPTOS_SITE_ROOT", "target/site")?);
 
+        let flag = |variable: &'static str, default: bool| -> Result<bool, ConfigError> {
+            match lookup(variable).as_deref().map(str::trim) {
+                None => Ok(default),
+                Some("1" | "true" | "yes" | "on") => Ok(true),
+                Some("0" | "false" | "no" | "off") => Ok(false),
+                Some(other) => Err(ConfigError {
+                    variable,
+                    problem: format!("`{other}` is not on/off (1/0, true/false)"),
+                }),
+            }
+        };
+        let project = match lookup("TURGUS_PAYSERA_PROJECT_ID")
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+        {
+            None => None,
+            Some(id) => {
+                let id =
+                    id.parse::<u64>()
+                        .ok()
+                        .filter(|id| *id > 0)
+                        .ok_or_else(|| ConfigError {
+                            variable: "TURGUS_PAYSERA_PROJECT_ID",
+                            problem: format!("`{id}` is not a project number"),
+                        })?;
+                let password = lookup("TURGUS_PAYSERA_PASSWORD")
+                    .filter(|p| !p.trim().is_empty())
+                    .ok_or(ConfigError {
+                        variable: "TURGUS_PAYSERA_PASSWORD",
+                        problem: "is required with TURGUS_PAYSERA_PROJECT_ID".into(),
+                    })?;
+                Some((id, Secret::new(password.trim().to_owned())))
+            }
+        };
+        let signature = match get("TURGUS_PAYSERA_SIGNATURE", "rsa")?.as_str() {
+            "rsa" => SignaturePolicy::Rsa,
+            "ss1" => SignaturePolicy::Ss1,
+            other => {
+                return Err(ConfigError {
+                    variable: "TURGUS_PAYSERA_SIGNATURE",
+                    problem: format!("`{other}` is not rsa or ss1"),
+                })
+            }
+        };
+        let paysera = PayseraConfig {
+            project,
+            public_key_file: lookup("TURGUS_PAYSERA_PUBLIC_KEY_FILE")
+                .filter(|f| !f.trim().is_empty())
+                .map(PathBuf::from),
+            public_key_url: get(
+                "TURGUS_PAYSERA_PUBLIC_KEY_URL",
+                crate::paysera::PUBLIC_KEY_URL,
+            )?,
+            pay_url: get("TURGUS_PAYSERA_PAY_URL", crate::paysera::PAY_URL)?,
+            methods_url: get(
+                "TURGUS_PAYSERA_METHODS_URL",
+                crate::paysera::METHODS_BASE_URL,
+            )?,
+            test: flag("TURGUS_PAYSERA_TEST", false)?,
+            signature,
+            smsbank: flag("TURGUS_PAYSERA_SMSBANK", true)?,
+        };
+        let ttl = get("TURGUS_ORDER_TTL_MINUTES", "60")?;
+        let order_ttl_minutes = ttl
+            .parse::<u32>()
+            .ok()
+            .filter(|m| (1..=10_080).contains(m))
+            .ok_or_else(|| ConfigError {
+                variable: "TURGUS_ORDER_TTL_MINUTES",
+                problem: format!("`{ttl}` is not a number of minutes between 1 and 10080"),
+            })?;
+
         Ok(Config {
             database_url,
             addr,
@@ -105,6 +217,8 @@ impl Config {
             data_dir,
             currency,
             site_root,
+            paysera,
+            order_ttl_minutes,
         })
     }
 
@@ -155,6 +269,10 @@ mod tests {
             ("TURGUS_PUBLIC_URL", "https://shop.example.com/path"),
             ("TURGUS_DATABASE_URL", "mysql://x"),
             ("TURGUS_DATA_DIR", "  "),
+            ("TURGUS_PAYSERA_PROJECT_ID", "abc"),
+            ("TURGUS_PAYSERA_SIGNATURE", "md5"),
+            ("TURGUS_PAYSERA_TEST", "maybe"),
+            ("TURGUS_ORDER_TTL_MINUTES", "0"),
         ] {
             let error = config(&[(variable, value)]).unwrap_err();
             assert_eq!(error.variable, variable, "{value}");
@@ -166,6 +284,31 @@ mod tests {
         let error =
             config(&[("TURGUS_DATABASE_URL", "postgres://shop:s3cret@db/shop")]).unwrap_err();
         assert!(!error.to_string().contains("s3cret"), "{error}");
+    }
+
+    #[test]
+    fn a_project_id_needs_its_password_which_is_never_printed() {
+        let error = config(&[("TURGUS_PAYSERA_PROJECT_ID", "123")]).unwrap_err();
+        assert_eq!(error.variable, "TURGUS_PAYSERA_PASSWORD");
+        let c = config(&[
+            ("TURGUS_PAYSERA_PROJECT_ID", "123"),
+            ("TURGUS_PAYSERA_PASSWORD", "hunter2"),
+        ])
+        .unwrap();
+        assert_eq!(
+            c.paysera.project.as_ref().map(|(id, p)| (*id, p.expose())),
+            Some((123, "hunter2"))
+        );
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn without_a_project_the_shop_is_in_sandbox_mode_with_rsa_and_smsbank() {
+        let c = config(&[]).unwrap();
+        assert!(c.paysera.project.is_none());
+        assert_eq!(c.paysera.signature, SignaturePolicy::Rsa);
+        assert!(c.paysera.smsbank && !c.paysera.test);
+        assert_eq!(c.order_ttl_minutes, 60);
     }
 
     #[test]

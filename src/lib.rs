@@ -6,8 +6,10 @@
 pub mod app;
 pub mod cart;
 pub mod catalog;
+pub mod checkout;
 pub mod error;
 pub mod money;
+pub mod orders;
 
 #[cfg(feature = "ssr")]
 pub mod cli;

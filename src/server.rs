@@ -3,6 +3,7 @@
 
 use crate::app::{shell, App};
 use crate::catalog;
+use crate::checkout;
 use crate::config::Config;
 use crate::db;
 use crate::error::server_fn_status;
@@ -29,6 +30,8 @@ pub enum StartError {
     Demo(sqlx::Error),
     #[error("{0}")]
     Catalog(String),
+    #[error("Paysera: {0}")]
+    Payments(String),
     #[error("TURGUS_ADDR: cannot listen on {0}: {1}")]
     Listen(SocketAddr, std::io::Error),
 }
@@ -89,10 +92,17 @@ pub async fn start_with_shutdown(
         .site_addr(addr)
         .env(leptos::config::Env::PROD)
         .build();
+    let payments = checkout::ssr::setup(&config)
+        .await
+        .map_err(StartError::Payments)?;
+    tracing::info!(mode = ?payments.mode, key = %payments.key_source, "Paysera");
     let state = AppState {
         pool,
         config: Arc::new(config),
+        payments: Arc::new(payments),
     };
+    // Paysera's server-to-server callback: no session, no page machinery.
+    let callbacks = checkout::callback::routes(state.clone());
     let context = move || provide_context(state.clone());
     let page_shell = {
         let options = leptos_options.clone();
@@ -106,8 +116,9 @@ pub async fn start_with_shutdown(
         ))
         .layer(axum::middleware::from_fn(server_fn_status))
         .layer(session_layer)
-        .layer(TraceLayer::new_for_http())
-        .with_state(leptos_options);
+        .with_state(leptos_options)
+        .merge(callbacks)
+        .layer(TraceLayer::new_for_http());
 
     tracing::info!("Turgus is serving at http://{addr}");
     let task = tokio::spawn(async move {

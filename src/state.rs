@@ -1,5 +1,6 @@
 //! What every request handler and server function shares: the database pool and the configuration.
 
+use crate::checkout::ssr::Payments;
 use crate::config::Config;
 use crate::error::AppError;
 use leptos::prelude::use_context;
@@ -10,6 +11,7 @@ use std::sync::Arc;
 pub struct AppState {
     pub pool: SqlitePool,
     pub config: Arc<Config>,
+    pub payments: Arc<Payments>,
 }
 
 /// The current request's application state, as provided to the Leptos context by the router.

@@ -46,11 +46,22 @@ impl TestShop {
         TestShop::spawn_in(dir, shopper()).await
     }
 
+    /// Starts a shop whose configuration `adjust` changes first.
+    pub async fn spawn_configured(adjust: impl FnOnce(&mut Config, &std::path::Path)) -> TestShop {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = config_for(dir.path());
+        adjust(&mut config, dir.path());
+        TestShop::start(dir, shopper(), config).await
+    }
+
     /// Starts a shop on an existing data folder (to test restarts) with an existing browser.
     pub async fn spawn_in(dir: TempDir, client: Client) -> TestShop {
-        let running = turgus::server::start(config_for(dir.path()))
-            .await
-            .expect("shop starts");
+        let config = config_for(dir.path());
+        TestShop::start(dir, client, config).await
+    }
+
+    async fn start(dir: TempDir, client: Client, config: Config) -> TestShop {
+        let running = turgus::server::start(config).await.expect("shop starts");
         let db = SqlitePool::connect(&format!(
             "sqlite://{}",
             dir.path().join("shop.db").display()

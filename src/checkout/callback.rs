@@ -1,0 +1,60 @@
+//! `GET|POST /paysera/callback`: Paysera reporting a payment, server to server.
+//!
+//! No session, no cache. The answer is the contract with Paysera: `OK` (after the commit) when the
+//! callback is authentic, whatever it said; 400 with the reason when it is not; 500 when we failed,
+//! so that Paysera tries again.
+
+use crate::orders::payment;
+use crate::paysera::callback::{parse_received, verify};
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+pub fn routes(state: AppState) -> Router {
+    Router::new()
+        .route("/paysera/callback", get(receive).post(receive))
+        .with_state(state)
+}
+
+async fn receive(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
+    // Paysera sends the parameters in the query string, or as a form body.
+    let raw = match query.filter(|q| !q.is_empty()) {
+        Some(query) => query,
+        None => String::from_utf8_lossy(&body).into_owned(),
+    };
+    let answer = |status: StatusCode, text: String| {
+        (
+            status,
+            [
+                (header::CACHE_CONTROL, "no-store"),
+                (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            ],
+            text,
+        )
+            .into_response()
+    };
+    match verify(&parse_received(&raw), &state.payments.verifier) {
+        Err(reason) => {
+            tracing::warn!(%reason, "refused a Paysera callback");
+            match payment::record_rejected(&state.pool, &raw, &reason).await {
+                Ok(()) => answer(StatusCode::BAD_REQUEST, format!("Refused: {reason}")),
+                Err(_) => answer(StatusCode::INTERNAL_SERVER_ERROR, "Error".into()),
+            }
+        }
+        Ok(callback) => match payment::apply(&state.pool, &raw, &callback).await {
+            Ok(verdict) => {
+                tracing::info!(order = ?callback.order_id, verdict = verdict.as_str(), "Paysera callback");
+                answer(StatusCode::OK, "OK".into())
+            }
+            Err(_) => answer(StatusCode::INTERNAL_SERVER_ERROR, "Error".into()),
+        },
+    }
+}

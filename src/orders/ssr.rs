@@ -1,0 +1,309 @@
+//! Placing orders and changing their state. Every change runs in one transaction, with
+//! conditional updates: concurrent buyers and repeated callbacks cannot double-book anything.
+
+use super::{OrderState, OrderStatus};
+use crate::cart::Quantity;
+use crate::error::AppError;
+use crate::money::{Currency, Money};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+/// `BEGIN IMMEDIATE`: take SQLite's write lock up front, so two writers queue (busy timeout)
+/// instead of both reading and then failing to upgrade.
+pub async fn begin_write(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>, AppError> {
+    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+}
+
+/// Who ordered, and where it goes. Already validated at the checkout's edge.
+#[derive(Clone, Debug)]
+pub struct Customer {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub street: String,
+    pub city: String,
+    pub postcode: String,
+    /// ISO 3166 alpha-2, upper case.
+    pub country: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewOrder {
+    pub lines: Vec<(i64, Quantity)>,
+    pub customer: Customer,
+    pub shipping_method: String,
+    pub shipping: Money,
+    /// The Paysera method key picked at checkout, if any.
+    pub payment_method: Option<String>,
+    /// The checkout form's one-time key: a second submission returns the first order.
+    pub checkout_key: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlacedOrder {
+    pub id: i64,
+    pub number: i64,
+    pub public_token: String,
+    pub total: Money,
+}
+
+fn new_public_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 24];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Places an order: freezes the lines at today's prices, reserves stock (the last unit goes to
+/// exactly one buyer), numbers the order. All or nothing.
+pub async fn place(
+    pool: &SqlitePool,
+    order: &NewOrder,
+    currency: Currency,
+) -> Result<PlacedOrder, AppError> {
+    if order.lines.is_empty() {
+        return Err(AppError::BadRequest("Your cart is empty.".into()));
+    }
+    let mut tx = begin_write(pool).await?;
+
+    if let Some(key) = &order.checkout_key {
+        let existing: Option<(i64, i64, String, i64)> = sqlx::query_as(
+            "SELECT id, number, public_token, total_minor FROM orders WHERE checkout_key = $1",
+        )
+        .bind(key)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((id, number, public_token, total_minor)) = existing {
+            return Ok(PlacedOrder {
+                id,
+                number,
+                public_token,
+                total: Money::new(total_minor, currency),
+            });
+        }
+    }
+
+    let mut frozen = Vec::with_capacity(order.lines.len());
+    let mut subtotal = Money::zero(currency);
+    for &(product_id, quantity) in &order.lines {
+        let product: Option<(String, i64, String, bool, i64)> = sqlx::query_as(
+            "SELECT name, price_minor, currency, active, stock FROM products WHERE id = $1",
+        )
+        .bind(product_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((name, price_minor, product_currency, active, stock)) = product else {
+            return Err(AppError::Conflict(
+                "A product in your cart is no longer for sale.".into(),
+            ));
+        };
+        if !active || product_currency != currency.code() {
+            return Err(AppError::Conflict(format!("{name} is no longer for sale.")));
+        }
+        // The conditional update is the reservation: it fails rather than go below zero.
+        let reserved =
+            sqlx::query("UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1")
+                .bind(i64::from(quantity.get()))
+                .bind(product_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if reserved == 0 {
+            return Err(AppError::Conflict(if stock > 0 {
+                format!("Sorry, only {stock} of {name} left in stock.")
+            } else {
+                format!("Sorry, {name} has just sold out.")
+            }));
+        }
+        let unit = Money::new(price_minor, currency);
+        let line_total = unit.checked_mul(quantity.get()).ok_or(AppError::Internal)?;
+        subtotal = subtotal.checked_add(line_total).ok_or(AppError::Internal)?;
+        frozen.push((product_id, name, unit, quantity, line_total));
+    }
+    let total = subtotal
+        .checked_add(order.shipping)
+        .ok_or(AppError::Internal)?;
+
+    let (number,): (i64,) =
+        sqlx::query_as("INSERT INTO order_numbers DEFAULT VALUES RETURNING number")
+            .fetch_one(&mut *tx)
+            .await?;
+    let public_token = new_public_token();
+    let c = &order.customer;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO orders (number, public_token, currency, subtotal_minor, shipping_minor, total_minor,
+                             email, first_name, last_name, street, city, postcode, country,
+                             shipping_method, payment_method, checkout_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+         RETURNING id",
+    )
+    .bind(number)
+    .bind(&public_token)
+    .bind(currency.code())
+    .bind(subtotal.minor)
+    .bind(order.shipping.minor)
+    .bind(total.minor)
+    .bind(&c.email)
+    .bind(&c.first_name)
+    .bind(&c.last_name)
+    .bind(&c.street)
+    .bind(&c.city)
+    .bind(&c.postcode)
+    .bind(&c.country)
+    .bind(&order.shipping_method)
+    .bind(&order.payment_method)
+    .bind(&order.checkout_key)
+    .fetch_one(&mut *tx)
+    .await?;
+    for (product_id, name, unit, quantity, line_total) in frozen {
+        sqlx::query(
+            "INSERT INTO order_lines (order_id, product_id, name, unit_price_minor, quantity, line_total_minor)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(product_id)
+        .bind(name)
+        .bind(unit.minor)
+        .bind(i64::from(quantity.get()))
+        .bind(line_total.minor)
+        .execute(&mut *tx)
+        .await?;
+    }
+    record_event(
+        &mut tx,
+        id,
+        None,
+        OrderStatus::PendingPayment,
+        "order placed",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(PlacedOrder {
+        id,
+        number,
+        public_token,
+        total,
+    })
+}
+
+pub async fn record_event(
+    tx: &mut Transaction<'static, Sqlite>,
+    order_id: i64,
+    from: Option<OrderStatus>,
+    to: OrderStatus,
+    note: &str,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO order_events (order_id, from_status, to_status, note) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(order_id)
+    .bind(from.map(OrderStatus::as_str))
+    .bind(to.as_str())
+    .bind(note)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Moves an order from `from` to `to` if it is still in `from`. Returns whether it moved: a
+/// concurrent change (another callback, the expiry task) makes this a no-op, never a double move.
+pub async fn transition(
+    tx: &mut Transaction<'static, Sqlite>,
+    order_id: i64,
+    from: OrderStatus,
+    to: OrderStatus,
+    note: &str,
+) -> Result<bool, AppError> {
+    debug_assert!(from.can_become(to));
+    let paid_at = if to == OrderStatus::Paid {
+        ", paid_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+    } else {
+        ""
+    };
+    let moved = sqlx::query(&format!(
+        "UPDATE orders SET status = $1{paid_at} WHERE id = $2 AND status = $3"
+    ))
+    .bind(to.as_str())
+    .bind(order_id)
+    .bind(from.as_str())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if moved {
+        record_event(tx, order_id, Some(from), to, note).await?;
+    }
+    Ok(moved)
+}
+
+/// Gives an order's units back to stock (it was cancelled or expired).
+pub async fn release_stock(
+    tx: &mut Transaction<'static, Sqlite>,
+    order_id: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE products SET stock = stock + (
+             SELECT SUM(l.quantity) FROM order_lines l WHERE l.order_id = $1 AND l.product_id = products.id)
+         WHERE id IN (SELECT product_id FROM order_lines WHERE order_id = $1)",
+    )
+    .bind(order_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Takes an order's units from stock again (a late payment for a released order). All lines or
+/// none: returns false, changing nothing, if any product no longer has enough.
+pub async fn re_reserve_stock(
+    tx: &mut Transaction<'static, Sqlite>,
+    order_id: i64,
+) -> Result<bool, AppError> {
+    let lines: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT product_id, quantity FROM order_lines WHERE order_id = $1 AND product_id IS NOT NULL")
+            .bind(order_id)
+            .fetch_all(&mut **tx)
+            .await?;
+    sqlx::query("SAVEPOINT re_reserve")
+        .execute(&mut **tx)
+        .await?;
+    for (product_id, quantity) in lines {
+        let reserved =
+            sqlx::query("UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1")
+                .bind(quantity)
+                .bind(product_id)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected();
+        if reserved == 0 {
+            sqlx::query("ROLLBACK TO re_reserve")
+                .execute(&mut **tx)
+                .await?;
+            sqlx::query("RELEASE re_reserve").execute(&mut **tx).await?;
+            return Ok(false);
+        }
+    }
+    sqlx::query("RELEASE re_reserve").execute(&mut **tx).await?;
+    Ok(true)
+}
+
+/// The order behind a status-page token.
+pub async fn state_by_token(pool: &SqlitePool, token: &str) -> Result<OrderState, AppError> {
+    let row: Option<(i64, String, i64, String, bool)> = sqlx::query_as(
+        "SELECT number, status, total_minor, currency, needs_review FROM orders WHERE public_token = $1",
+    )
+    .bind(token)
+    .fetch_optional(pool)
+    .await?;
+    let (number, status, total_minor, currency, needs_review) =
+        row.ok_or_else(|| AppError::NotFound("We could not find that order.".into()))?;
+    let status = OrderStatus::parse(&status).ok_or_else(|| {
+        tracing::error!(status, "unknown order status in the database");
+        AppError::Internal
+    })?;
+    Ok(OrderState {
+        number,
+        status,
+        total_minor,
+        currency,
+        needs_review,
+    })
+}

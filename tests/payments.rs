@@ -1,0 +1,501 @@
+//! Paysera callbacks against a live-configured shop: every money rule, over HTTP.
+//! Callbacks are signed with the reference vectors' throw-away key pair, as Paysera would.
+
+mod support;
+
+use reqwest::StatusCode;
+use rsa::pkcs8::DecodePrivateKey;
+use rsa::signature::{SignatureEncoding, Signer};
+use rsa::RsaPrivateKey;
+use support::TestShop;
+use turgus::cart::Quantity;
+use turgus::money::{Currency, Money};
+use turgus::orders::ssr::{place, Customer, NewOrder, PlacedOrder};
+use turgus::paysera::encoding::{encode_base64, http_build_query, php_urlencode};
+
+const PROJECT: u64 = 310840;
+
+fn vectors() -> serde_json::Value {
+    let path = format!(
+        "{}/tests/data/paysera/vectors.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn password() -> String {
+    vectors()["password"].as_str().unwrap().to_owned()
+}
+
+/// A shop configured for project 310840, checking ss3/ss2 with the test certificate.
+async fn live_shop() -> TestShop {
+    TestShop::spawn_configured(|config, dir| {
+        let key = dir.join("paysera.pem");
+        std::fs::write(&key, include_str!("data/paysera-test-certificate.pem")).unwrap();
+        config.paysera.project = Some((PROJECT, turgus::config::Secret::new(password())));
+        config.paysera.public_key_file = Some(key);
+    })
+    .await
+}
+
+async fn order(shop: &TestShop, slug: &str, quantity: &str) -> PlacedOrder {
+    let id = shop.product_id(slug).await;
+    let new = NewOrder {
+        lines: vec![(id, Quantity::parse(quantity).unwrap())],
+        customer: Customer {
+            email: "pirkejas@example.com".into(),
+            first_name: "Ona".into(),
+            last_name: "Onaitė".into(),
+            street: "Gedimino pr. 1".into(),
+            city: "Vilnius".into(),
+            postcode: "01103".into(),
+            country: "LT".into(),
+        },
+        shipping_method: "courier".into(),
+        shipping: Money::new(390, Currency::Eur),
+        payment_method: None,
+        checkout_key: None,
+    };
+    place(&shop.db, &new, Currency::Eur).await.unwrap()
+}
+
+/// Paysera's callback for `order`: the usual fields, overridden by `changes`.
+fn fields(order: &PlacedOrder, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = [
+        ("projectid", PROJECT.to_string()),
+        ("orderid", order.number.to_string()),
+        ("amount", order.total.minor.to_string()),
+        ("currency", "EUR".into()),
+        ("payamount", order.total.minor.to_string()),
+        ("paycurrency", "EUR".into()),
+        ("payment", "hanza".into()),
+        ("status", "1".into()),
+        ("test", "0".into()),
+        ("requestid", "9001".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    for (key, value) in changes {
+        match fields.iter_mut().find(|(k, _)| k == key) {
+            Some(field) => field.1 = (*value).to_owned(),
+            None => fields.push(((*key).to_owned(), (*value).to_owned())),
+        }
+    }
+    fields
+}
+
+fn data_of(fields: &[(String, String)]) -> String {
+    encode_base64(http_build_query(fields.iter().map(|(k, v)| (k.as_str(), v.as_str()))).as_bytes())
+}
+
+fn private_key() -> RsaPrivateKey {
+    RsaPrivateKey::from_pkcs8_pem(vectors()["private_key_pem"].as_str().unwrap()).unwrap()
+}
+
+fn rsa_sign<D: rsa::sha2::digest::Digest + rsa::pkcs8::AssociatedOid>(
+    key: &RsaPrivateKey,
+    data: &str,
+) -> String {
+    let signature = rsa::pkcs1v15::SigningKey::<D>::new(key.clone()).sign(data.as_bytes());
+    encode_base64(&signature.to_bytes())
+}
+
+/// The query string Paysera would send: data, ss1, ss2 and ss3.
+fn signed(fields: &[(String, String)]) -> String {
+    let data = data_of(fields);
+    let key = private_key();
+    let ss1 = md5_hex(&format!("{data}{}", password()));
+    format!(
+        "data={}&ss1={ss1}&ss2={}&ss3={}",
+        php_urlencode(&data),
+        php_urlencode(&rsa_sign::<sha1::Sha1>(&key, &data)),
+        php_urlencode(&rsa_sign::<sha2::Sha256>(&key, &data))
+    )
+}
+
+fn md5_hex(text: &str) -> String {
+    use md5::Digest;
+    md5::Md5::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+async fn send(shop: &TestShop, query: &str) -> (StatusCode, String) {
+    let response = shop
+        .client
+        .get(shop.url(&format!("/paysera/callback?{query}")))
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
+async fn status_of(shop: &TestShop, order: &PlacedOrder) -> (String, bool) {
+    sqlx::query_as("SELECT status, needs_review FROM orders WHERE id = $1")
+        .bind(order.id)
+        .fetch_one(&shop.db)
+        .await
+        .unwrap()
+}
+
+async fn last_verdict(shop: &TestShop) -> String {
+    sqlx::query_scalar("SELECT verdict FROM payment_callbacks ORDER BY id DESC LIMIT 1")
+        .fetch_one(&shop.db)
+        .await
+        .unwrap()
+}
+
+async fn stock(shop: &TestShop, slug: &str) -> i64 {
+    sqlx::query_scalar("SELECT stock FROM products WHERE slug = $1")
+        .bind(slug)
+        .fetch_one(&shop.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_matching_paid_callback_pays_the_order_and_is_logged() {
+    let shop = live_shop().await;
+    let order = order(&shop, "chef-knife", "1").await;
+    assert_eq!(order.total.minor, 8900 + 390);
+    let (status, body) = send(&shop, &signed(&fields(&order, &[]))).await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "OK"));
+    assert_eq!(status_of(&shop, &order).await, ("paid".into(), false));
+    assert_eq!(last_verdict(&shop).await, "paid");
+    let raw: String = sqlx::query_scalar("SELECT raw FROM payment_callbacks")
+        .fetch_one(&shop.db)
+        .await
+        .unwrap();
+    assert!(raw.starts_with("data="), "stored raw");
+}
+
+#[tokio::test]
+async fn payments_that_do_not_match_are_recorded_flagged_and_answered_ok() {
+    let shop = live_shop().await;
+    for (changes, verdict) in [
+        (vec![("test", "1")], "test_payment"),
+        (vec![("amount", "9289")], "amount_mismatch"),
+        (vec![("amount", "9291")], "amount_mismatch"),
+        (vec![("currency", "USD")], "currency_mismatch"),
+    ] {
+        let order = order(&shop, "enamel-mug", "1").await;
+        let (status, body) = send(&shop, &signed(&fields(&order, &changes))).await;
+        assert_eq!(
+            (status, body.as_str()),
+            (StatusCode::OK, "OK"),
+            "{changes:?}"
+        );
+        assert_eq!(
+            status_of(&shop, &order).await,
+            ("pending_payment".into(), true),
+            "{changes:?}"
+        );
+        assert_eq!(last_verdict(&shop).await, verdict);
+    }
+}
+
+#[tokio::test]
+async fn statuses_other_than_paid_never_pay_and_never_unpay() {
+    let shop = live_shop().await;
+    let order = order(&shop, "brass-pen", "2").await;
+    for code in ["0", "2", "3", "4", "9"] {
+        assert_eq!(
+            send(&shop, &signed(&fields(&order, &[("status", code)])))
+                .await
+                .0,
+            StatusCode::OK
+        );
+        assert_eq!(
+            status_of(&shop, &order).await.0,
+            "pending_payment",
+            "status {code}"
+        );
+    }
+    // 2 then 1: accepted, then paid.
+    send(&shop, &signed(&fields(&order, &[("status", "1")]))).await;
+    assert_eq!(status_of(&shop, &order).await.0, "paid");
+    // 1 then 2, 1 then 0: a paid order stays paid.
+    for code in ["2", "0"] {
+        send(&shop, &signed(&fields(&order, &[("status", code)]))).await;
+        assert_eq!(status_of(&shop, &order).await.0, "paid");
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_order_is_recorded_and_answered_ok() {
+    let shop = live_shop().await;
+    let order = order(&shop, "brass-pen", "1").await;
+    let (status, _) = send(&shop, &signed(&fields(&order, &[("orderid", "999999")]))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(last_verdict(&shop).await, "unknown_order");
+    assert_eq!(status_of(&shop, &order).await.0, "pending_payment");
+}
+
+#[tokio::test]
+async fn inauthentic_callbacks_get_400_and_change_nothing() {
+    let shop = live_shop().await;
+    let order = order(&shop, "wool-throw", "1").await;
+    let good = fields(&order, &[]);
+    let data = data_of(&good);
+
+    let other_project = signed(&fields(&order, &[("projectid", "310841")]));
+    let tampered = signed(&good).replacen("data=", "data=A", 1);
+    let other_key = {
+        let key = RsaPrivateKey::new(&mut rand::rngs::OsRng, 1024).unwrap();
+        format!(
+            "data={}&ss3={}",
+            php_urlencode(&data),
+            php_urlencode(&rsa_sign::<sha2::Sha256>(&key, &data))
+        )
+    };
+    let ss1_only = format!(
+        "data={}&ss1={}",
+        php_urlencode(&data),
+        md5_hex(&format!("{data}{}", password()))
+    );
+    let encrypted_with_wrong_password =
+        format!("data={}", php_urlencode(&encode_base64(&[7u8; 64])));
+    for (name, query) in [
+        ("other project", other_project),
+        ("tampered data", tampered),
+        ("wrong key", other_key),
+        ("ss1 under the rsa policy", ss1_only),
+        ("undecryptable", encrypted_with_wrong_password),
+        ("no data", "ss1=abc".to_owned()),
+    ] {
+        let (status, body) = send(&shop, &query).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{name}: {body}");
+        assert!(body.starts_with("Refused: "), "{name}: {body}");
+        assert_eq!(
+            status_of(&shop, &order).await,
+            ("pending_payment".into(), false),
+            "{name}"
+        );
+    }
+    let (authentic,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM payment_callbacks WHERE authentic = 1")
+            .fetch_one(&shop.db)
+            .await
+            .unwrap();
+    assert_eq!(authentic, 0);
+}
+
+#[tokio::test]
+async fn an_encrypted_callback_pays_too() {
+    use aes_gcm::aead::Aead;
+    use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
+    let shop = live_shop().await;
+    let order = order(&shop, "wool-throw", "1").await;
+    let query = http_build_query(
+        fields(&order, &[])
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    let mut key = [0u8; 32];
+    key.copy_from_slice(password().as_bytes());
+    let iv = [3u8; 12];
+    let sealed = Aes256Gcm::new(&key.into())
+        .encrypt(Nonce::from_slice(&iv), query.as_bytes())
+        .unwrap();
+    let data = encode_base64(&[iv.as_slice(), &sealed].concat());
+    let (status, _) = send(&shop, &format!("data={}", php_urlencode(&data))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(status_of(&shop, &order).await.0, "paid");
+}
+
+#[tokio::test]
+async fn a_replayed_callback_cannot_pay_another_order_with_the_same_total() {
+    let shop = live_shop().await;
+    let first = order(&shop, "enamel-mug", "1").await;
+    let callback = signed(&fields(&first, &[]));
+    send(&shop, &callback).await;
+    let second = order(&shop, "enamel-mug", "1").await;
+    assert_eq!(first.total, second.total);
+    assert_ne!(
+        first.number, second.number,
+        "order numbers are never reused"
+    );
+    assert_eq!(send(&shop, &callback).await.0, StatusCode::OK);
+    assert_eq!(last_verdict(&shop).await, "already_paid");
+    assert_eq!(status_of(&shop, &second).await.0, "pending_payment");
+}
+
+#[tokio::test]
+async fn fifty_identical_callbacks_at_once_make_exactly_one_transition() {
+    let shop = live_shop().await;
+    let order = order(&shop, "gooseneck-kettle", "1").await;
+    let url = shop.url(&format!(
+        "/paysera/callback?{}",
+        signed(&fields(&order, &[]))
+    ));
+    let client = support::shopper();
+    let started = std::time::Instant::now();
+    let answers = futures::future::join_all((0..50).map(|_| {
+        let (client, url) = (client.clone(), url.clone());
+        async move {
+            let sent = std::time::Instant::now();
+            let response = client.get(url).send().await.unwrap();
+            (
+                response.status(),
+                response.text().await.unwrap(),
+                sent.elapsed(),
+            )
+        }
+    }))
+    .await;
+    let elapsed = started.elapsed();
+    let mut latencies: Vec<_> = answers.iter().map(|(_, _, t)| *t).collect();
+    latencies.sort();
+    println!(
+        "50 concurrent callbacks: {:.0}/s, p99 {:?}",
+        50.0 / elapsed.as_secs_f64(),
+        latencies[49]
+    );
+    assert!(answers
+        .iter()
+        .all(|(s, b, _)| *s == StatusCode::OK && b == "OK"));
+    let (transitions,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM order_events WHERE order_id = $1 AND to_status = 'paid'",
+    )
+    .bind(order.id)
+    .fetch_one(&shop.db)
+    .await
+    .unwrap();
+    assert_eq!(transitions, 1);
+    let verdicts: Vec<String> = sqlx::query_scalar("SELECT verdict FROM payment_callbacks")
+        .fetch_all(&shop.db)
+        .await
+        .unwrap();
+    assert_eq!(verdicts.len(), 50);
+    assert_eq!(verdicts.iter().filter(|v| *v == "paid").count(), 1);
+}
+
+#[tokio::test]
+async fn a_hundred_buyers_of_the_last_unit_make_exactly_one_order() {
+    let shop = live_shop().await;
+    sqlx::query("UPDATE products SET stock = 1 WHERE slug = 'bird-feeder'")
+        .execute(&shop.db)
+        .await
+        .unwrap();
+    let id = shop.product_id("bird-feeder").await;
+    let results = futures::future::join_all((0..100).map(|_| {
+        let db = shop.db.clone();
+        async move {
+            let new = NewOrder {
+                lines: vec![(id, Quantity::parse("1").unwrap())],
+                customer: Customer {
+                    email: "a@example.com".into(),
+                    first_name: "A".into(),
+                    last_name: "B".into(),
+                    street: "S".into(),
+                    city: "C".into(),
+                    postcode: "1".into(),
+                    country: "LT".into(),
+                },
+                shipping_method: "courier".into(),
+                shipping: Money::new(0, Currency::Eur),
+                payment_method: None,
+                checkout_key: None,
+            };
+            place(&db, &new, Currency::Eur).await
+        }
+    }))
+    .await;
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
+    assert!(results
+        .iter()
+        .filter_map(|r| r.as_ref().err())
+        .all(|e| e.status() == 409));
+    assert_eq!(stock(&shop, "bird-feeder").await, 0);
+}
+
+#[tokio::test]
+async fn a_late_payment_re_reserves_stock_or_is_flagged() {
+    let shop = live_shop().await;
+    let expire = |order: &PlacedOrder| {
+        let (db, id) = (shop.db.clone(), order.id);
+        async move {
+            // What the expiry task does: give the stock back, mark expired.
+            sqlx::query("UPDATE products SET stock = stock + (SELECT quantity FROM order_lines WHERE order_id = $1 LIMIT 1) WHERE id = (SELECT product_id FROM order_lines WHERE order_id = $1 LIMIT 1)")
+                .bind(id).execute(&db).await.unwrap();
+            sqlx::query("UPDATE orders SET status = 'expired' WHERE id = $1")
+                .bind(id)
+                .execute(&db)
+                .await
+                .unwrap();
+        }
+    };
+    let before = stock(&shop, "watering-can").await;
+    let late = order(&shop, "watering-can", "2").await;
+    expire(&late).await;
+    assert_eq!(stock(&shop, "watering-can").await, before);
+    send(&shop, &signed(&fields(&late, &[]))).await;
+    assert_eq!(status_of(&shop, &late).await, ("paid".into(), false));
+    assert_eq!(
+        stock(&shop, "watering-can").await,
+        before - 2,
+        "stock reserved again"
+    );
+
+    let gone = order(&shop, "watering-can", "1").await;
+    expire(&gone).await;
+    sqlx::query("UPDATE products SET stock = 0 WHERE slug = 'watering-can'")
+        .execute(&shop.db)
+        .await
+        .unwrap();
+    send(&shop, &signed(&fields(&gone, &[]))).await;
+    assert_eq!(
+        status_of(&shop, &gone).await,
+        ("paid".into(), true),
+        "paid, but a person must sort out the stock"
+    );
+    assert_eq!(stock(&shop, "watering-can").await, 0);
+}
+
+#[tokio::test]
+async fn long_callbacks_are_accepted() {
+    let shop = live_shop().await;
+    let order = order(&shop, "linen-napkins", "1").await;
+    let padding = "x".repeat(16 * 1024);
+    let (status, _) = send(&shop, &signed(&fields(&order, &[("paytext", &padding)]))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(status_of(&shop, &order).await.0, "paid");
+}
+
+#[tokio::test]
+async fn the_payment_log_is_append_only() {
+    let shop = live_shop().await;
+    let order = order(&shop, "linen-napkins", "1").await;
+    send(&shop, &signed(&fields(&order, &[]))).await;
+    assert!(sqlx::query("UPDATE payment_callbacks SET verdict = 'x'")
+        .execute(&shop.db)
+        .await
+        .is_err());
+    assert!(sqlx::query("DELETE FROM payment_callbacks")
+        .execute(&shop.db)
+        .await
+        .is_err());
+}
+
+#[tokio::test]
+async fn an_internal_error_answers_500_so_paysera_retries_and_changes_nothing() {
+    let shop = live_shop().await;
+    let order = order(&shop, "linen-napkins", "1").await;
+    sqlx::query("ALTER TABLE payment_callbacks RENAME TO payment_callbacks_away")
+        .execute(&shop.db)
+        .await
+        .unwrap();
+    let (status, body) = send(&shop, &signed(&fields(&order, &[]))).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        !body.contains("payment_callbacks"),
+        "no internals in the answer: {body}"
+    );
+    assert_eq!(
+        status_of(&shop, &order).await.0,
+        "pending_payment",
+        "rolled back"
+    );
+}
