@@ -101,7 +101,8 @@ pub async fn start_with_shutdown(
         config: Arc::new(config),
         payments: Arc::new(payments),
     };
-    // Paysera's server-to-server callback: no session, no page machinery.
+    spawn_order_expiry(state.pool.clone(), state.config.order_ttl_minutes);
+    // Paysera's server-to-server callback and the order-status API: no session, no page machinery.
     let callbacks = checkout::callback::routes(state.clone());
     let context = move || provide_context(state.clone());
     let page_shell = {
@@ -135,6 +136,21 @@ pub async fn start_with_shutdown(
 fn route_list() -> Vec<AxumRouteListing> {
     static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
+/// Expires unpaid orders (releasing their stock) once a minute.
+fn spawn_order_expiry(pool: sqlx::SqlitePool, ttl_minutes: u32) {
+    tokio::spawn(async move {
+        let mut every_minute = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every_minute.tick().await;
+            match crate::orders::ssr::expire_overdue(&pool, ttl_minutes).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(orders = n, "expired unpaid orders"),
+                Err(_) => tracing::warn!("could not expire unpaid orders; will retry"),
+            }
+        }
+    });
 }
 
 /// Runs the shop until Ctrl-C or SIGTERM.

@@ -499,3 +499,63 @@ async fn an_internal_error_answers_500_so_paysera_retries_and_changes_nothing() 
         "rolled back"
     );
 }
+
+#[tokio::test]
+async fn unpaid_orders_expire_and_release_their_stock() {
+    let shop = live_shop().await;
+    let before = stock(&shop, "kneeling-pad").await;
+    let old = order(&shop, "kneeling-pad", "3").await;
+    let fresh = order(&shop, "kneeling-pad", "1").await;
+    assert_eq!(stock(&shop, "kneeling-pad").await, before - 4);
+    sqlx::query("UPDATE orders SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-61 minutes') WHERE id = $1")
+        .bind(old.id)
+        .execute(&shop.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        turgus::orders::ssr::expire_overdue(&shop.db, 60)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(status_of(&shop, &old).await.0, "expired");
+    assert_eq!(status_of(&shop, &fresh).await.0, "pending_payment");
+    assert_eq!(stock(&shop, "kneeling-pad").await, before - 1);
+    assert_eq!(
+        turgus::orders::ssr::expire_overdue(&shop.db, 60)
+            .await
+            .unwrap(),
+        0,
+        "only once"
+    );
+}
+
+#[tokio::test]
+async fn the_order_api_reports_live_state_by_token() {
+    let shop = live_shop().await;
+    let order = order(&shop, "desk-planner", "1").await;
+    let state = |token: String| {
+        let shop_url = shop.url(&format!("/api/orders/{token}"));
+        let client = shop.client.clone();
+        async move { client.get(shop_url).send().await.unwrap() }
+    };
+    let response = state(order.public_token.clone()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let json: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(json["status"], "pending_payment");
+    assert_eq!(json["number"], order.number);
+    assert_eq!(json["total_minor"], order.total.minor);
+    assert_eq!(json["currency"], "EUR");
+    assert_eq!(json["needs_review"], false);
+    send(&shop, &signed(&fields(&order, &[]))).await;
+    let json: serde_json::Value = state(order.public_token.clone())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(json["status"], "paid");
+    assert_eq!(
+        state("no-such-token".into()).await.status(),
+        StatusCode::NOT_FOUND
+    );
+}

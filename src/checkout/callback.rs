@@ -8,16 +8,26 @@ use crate::orders::payment;
 use crate::paysera::callback::{parse_received, verify};
 use crate::state::AppState;
 use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::Json;
 use axum::Router;
 
 pub fn routes(state: AppState) -> Router {
     Router::new()
         .route("/paysera/callback", get(receive).post(receive))
+        .route("/api/orders/{token}", get(order_state))
         .with_state(state)
+}
+
+/// `GET /api/orders/{token}`: the order's live state, for the accept page and for scripts.
+async fn order_state(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    match crate::orders::ssr::state_by_token(&state.pool, &token).await {
+        Ok(order) => ([(header::CACHE_CONTROL, "no-store")], Json(order)).into_response(),
+        Err(error) => error.into_response(),
+    }
 }
 
 async fn receive(

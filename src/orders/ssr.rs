@@ -307,3 +307,68 @@ pub async fn state_by_token(pool: &SqlitePool, token: &str) -> Result<OrderState
         needs_review,
     })
 }
+
+/// Expires orders left unpaid for longer than `ttl_minutes` and gives their stock back. Each order
+/// in its own transaction, with a conditional update: a callback paying it at the same moment wins
+/// or loses cleanly, never both.
+pub async fn expire_overdue(pool: &SqlitePool, ttl_minutes: u32) -> Result<usize, AppError> {
+    let overdue: Vec<(i64,)> = sqlx::query_as(
+        "SELECT id FROM orders WHERE status = 'pending_payment'
+         AND created_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || $1 || ' minutes')",
+    )
+    .bind(ttl_minutes)
+    .fetch_all(pool)
+    .await?;
+    let mut expired = 0;
+    for (id,) in overdue {
+        let mut tx = begin_write(pool).await?;
+        let note = format!("unpaid after {ttl_minutes} minutes");
+        if transition(
+            &mut tx,
+            id,
+            OrderStatus::PendingPayment,
+            OrderStatus::Expired,
+            &note,
+        )
+        .await?
+        {
+            release_stock(&mut tx, id).await?;
+            expired += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(expired)
+}
+
+/// Cancels a pending order (the shopper came back from Paysera's cancel link) and releases its
+/// stock. Returns the order's lines to put back into the cart, or `None` if it was not pending.
+pub async fn cancel_pending(
+    pool: &SqlitePool,
+    order_id: i64,
+) -> Result<Option<Vec<(i64, Quantity)>>, AppError> {
+    let mut tx = begin_write(pool).await?;
+    if !transition(
+        &mut tx,
+        order_id,
+        OrderStatus::PendingPayment,
+        OrderStatus::Cancelled,
+        "cancelled at Paysera",
+    )
+    .await?
+    {
+        return Ok(None);
+    }
+    release_stock(&mut tx, order_id).await?;
+    let lines: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT product_id, quantity FROM order_lines WHERE order_id = $1 AND product_id IS NOT NULL")
+            .bind(order_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    tx.commit().await?;
+    Ok(Some(
+        lines
+            .into_iter()
+            .filter_map(|(id, q)| Some((id, Quantity::try_from(u64::try_from(q).ok()?).ok()?)))
+            .collect(),
+    ))
+}
