@@ -1,6 +1,7 @@
 //! The application shell: document head, header, footer and the route table.
 
 use crate::cart::{provide_cart, CartLink, CartNotice, CartPage};
+use crate::checkout::{AcceptPage, CancelPage, CheckoutPage};
 use crate::catalog::{CategoryLink, CategoryPage, HomePage, ProductPage, SearchPage};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -52,6 +53,7 @@ fn Storefront() -> impl IntoView {
     provide_context(Resource::new(|| (), |_| get_shop_info()));
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
+        <SandboxBanner />
         <Header />
         <main id="main" class="container">
             <CartNotice />
@@ -63,6 +65,9 @@ fn Storefront() -> impl IntoView {
                 <Route path=path!("/p/:slug") view=ProductPage ssr=SsrMode::Async />
                 <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async />
                 <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
+                <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async />
+                <Route path=path!("/checkout/accept") view=AcceptPage ssr=SsrMode::Async />
+                <Route path=path!("/checkout/cancel") view=CancelPage ssr=SsrMode::Async />
             </Routes>
         </main>
         <Footer />
@@ -102,6 +107,21 @@ fn Header() -> impl IntoView {
     }
 }
 
+/// "SANDBOX — no real money" on every page while payments go to the built-in sandbox.
+#[component]
+fn SandboxBanner() -> impl IntoView {
+    let shop = use_shop_info();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                shop.await.is_ok_and(|s| s.sandbox).then(|| view! {
+                    <div class="sandbox-banner" role="note">"SANDBOX — no real money. Payments go to the built-in Paysera sandbox."</div>
+                })
+            })}
+        </Suspense>
+    }
+}
+
 #[component]
 fn Footer() -> impl IntoView {
     view! {
@@ -119,6 +139,8 @@ pub struct ShopInfo {
     /// The configured public base URL, for canonical links.
     pub public_url: String,
     pub categories: Vec<CategoryLink>,
+    /// Payments go to the built-in sandbox: no real money.
+    pub sandbox: bool,
 }
 
 #[server(endpoint = "shop/info")]
@@ -127,6 +149,7 @@ pub async fn get_shop_info() -> Result<ShopInfo, AppError> {
     Ok(ShopInfo {
         public_url: state.config.public_url.clone(),
         categories: crate::catalog::ssr::categories(&state.pool).await?,
+        sandbox: state.payments.sandbox.is_some(),
     })
 }
 

@@ -103,7 +103,10 @@ pub async fn start_with_shutdown(
     };
     spawn_order_expiry(state.pool.clone(), state.config.order_ttl_minutes);
     // Paysera's server-to-server callback and the order-status API: no session, no page machinery.
-    let callbacks = checkout::callback::routes(state.clone());
+    let mut callbacks = checkout::callback::routes(state.clone());
+    if state.payments.sandbox.is_some() {
+        callbacks = callbacks.merge(checkout::sandbox::routes(state.clone()));
+    }
     let context = move || provide_context(state.clone());
     let page_shell = {
         let options = leptos_options.clone();

@@ -209,6 +209,7 @@ fn CartContents(view: CartView) -> impl IntoView {
                 <dd data-testid="cart-total" class="total">{view.total.to_string()}</dd>
             </dl>
             <p class="muted">"Shipping is calculated at checkout."</p>
+            {(!has_problems).then(|| view! { <A href="/checkout" attr:class="button-primary checkout-button">"Checkout"</A> })}
             <ActionForm action=cart.empty attr:class="empty-form">
                 <button type="submit" class="button-link">"Empty cart"</button>
             </ActionForm>

@@ -277,3 +277,15 @@ pub async fn view(session: &Session, state: &AppState) -> Result<CartView, AppEr
         total: subtotal,
     })
 }
+
+/// Puts an order's lines back into the cart (the shopper cancelled at Paysera).
+pub async fn restore(session: &Session, lines: &[(i64, Quantity)]) -> Result<(), AppError> {
+    let mut cart = load(session).await?;
+    for &(product_id, quantity) in lines {
+        match cart.line_mut(product_id) {
+            Some(line) => line.quantity = line.quantity.checked_add(quantity).unwrap_or(line.quantity),
+            None => cart.lines.push(StoredLine { product_id, quantity }),
+        }
+    }
+    save(session, &cart).await
+}

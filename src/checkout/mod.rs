@@ -1,7 +1,173 @@
-//! Checkout and payment: the Paysera set-up (live project or built-in sandbox) and the callback
-//! endpoint through which Paysera reports payments.
+//! Checkout and payment: the checkout form, the redirect to Paysera, the pages shoppers come back
+//! to, and (server side) the Paysera set-up, the callback endpoint and the built-in sandbox.
 
+mod pages;
 #[cfg(feature = "ssr")]
 pub mod callback;
 #[cfg(feature = "ssr")]
+pub mod sandbox;
+#[cfg(feature = "ssr")]
 pub mod ssr;
+
+pub use pages::{AcceptPage, CancelPage, CheckoutPage};
+
+use crate::cart::CartView;
+use crate::error::AppError;
+use crate::money::Money;
+use crate::orders::OrderStatus;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A way to ship, with its price in the shop's currency (minor units).
+pub struct ShippingOption {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub price_minor: i64,
+}
+
+pub const SHIPPING: &[ShippingOption] = &[
+    ShippingOption { key: "courier", label: "Courier to your door", price_minor: 390 },
+    ShippingOption { key: "locker", label: "Parcel locker", price_minor: 250 },
+    ShippingOption { key: "pickup", label: "Pick up in Vilnius", price_minor: 0 },
+];
+
+/// Countries the shop ships to (ISO 3166 alpha-2).
+pub const COUNTRIES: &[(&str, &str)] = &[
+    ("LT", "Lithuania"),
+    ("LV", "Latvia"),
+    ("EE", "Estonia"),
+    ("PL", "Poland"),
+    ("FI", "Finland"),
+    ("DE", "Germany"),
+];
+
+/// The checkout form as typed, kept across a failed submission.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckoutForm {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub street: String,
+    pub city: String,
+    pub postcode: String,
+    pub country: String,
+    pub shipping: String,
+    pub payment: String,
+    pub terms: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MethodChoice {
+    pub key: String,
+    pub title: String,
+    pub logo_url: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MethodGroup {
+    pub title: String,
+    pub methods: Vec<MethodChoice>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutView {
+    pub cart: CartView,
+    pub shipping: Vec<(String, String, Money)>,
+    /// Whose payment methods are shown, and which other countries can be picked.
+    pub methods_country: String,
+    pub countries_with_methods: Vec<(String, String)>,
+    pub method_groups: Vec<MethodGroup>,
+    /// Set when Paysera's list could not be had: shoppers choose at Paysera.
+    pub methods_unavailable: bool,
+    pub smsbank: bool,
+    pub form: CheckoutForm,
+    pub errors: Vec<FieldError>,
+    /// One per form shown: submitting it twice places one order.
+    pub checkout_key: String,
+}
+
+impl CheckoutView {
+    pub fn error(&self, field: &str) -> Option<String> {
+        self.errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
+    }
+}
+
+#[server(endpoint = "checkout")]
+pub async fn get_checkout(country: String) -> Result<CheckoutView, AppError> {
+    let (session, state) = crate::cart::ssr::session_and_state().await?;
+    ssr::view(&session, &state, &country).await
+}
+
+/// Places the order and sends the shopper to Paysera.
+#[allow(clippy::too_many_arguments)]
+#[server(endpoint = "checkout/place")]
+pub async fn place_order(
+    email: String,
+    first_name: String,
+    last_name: String,
+    street: String,
+    city: String,
+    postcode: String,
+    country: String,
+    shipping: String,
+    payment: Option<String>,
+    terms: Option<String>,
+    checkout_key: String,
+) -> Result<(), AppError> {
+    let (session, state) = crate::cart::ssr::session_and_state().await?;
+    let form = CheckoutForm {
+        email,
+        first_name,
+        last_name,
+        street,
+        city,
+        postcode,
+        country,
+        shipping,
+        payment: payment.unwrap_or_default(),
+        terms: terms.is_some(),
+    };
+    let pay_url = ssr::place(&session, &state, form, &checkout_key).await?;
+    leptos_axum::redirect(&pay_url);
+    // 303: the browser fetches Paysera's page with GET, whatever the form's method was.
+    expect_context::<leptos_axum::ResponseOptions>().set_status(axum::http::StatusCode::SEE_OTHER);
+    Ok(())
+}
+
+/// An order as its status page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrderPage {
+    pub number: i64,
+    pub status: OrderStatus,
+    /// Paysera said "accepted, the bank has not executed it yet" (status 2).
+    pub awaiting_bank: bool,
+    pub lines: Vec<(String, u32, Money)>,
+    pub shipping: Money,
+    pub total: Money,
+}
+
+#[server(endpoint = "checkout/order")]
+pub async fn get_order_page(token: String) -> Result<OrderPage, AppError> {
+    ssr::order_page(&crate::state::pool()?, &token).await
+}
+
+/// What the cancel page did.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum CancelOutcome {
+    /// The order was cancelled and its items are back in the cart.
+    Cancelled { number: i64 },
+    AlreadyPaid { number: i64 },
+    AlreadyClosed { number: i64 },
+}
+
+#[server(endpoint = "checkout/cancel")]
+pub async fn cancel_checkout(token: String) -> Result<CancelOutcome, AppError> {
+    let (session, state) = crate::cart::ssr::session_and_state().await?;
+    ssr::cancel(&session, &state.pool, &token).await
+}

@@ -7,7 +7,11 @@ use crate::paysera::{PayseraPublicKey, SignaturePolicy};
 use crate::paysera_sources::{public_key, KeySource};
 use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey, LineEnding};
 use rsa::RsaPrivateKey;
+use crate::paysera::methods::{self, MethodsList};
+use crate::paysera_sources::MethodsSource;
 use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
 
 /// The sandbox's project number (Paysera's are six digits; this one can never be confused with one).
 pub const SANDBOX_PROJECT_ID: u64 = 1;
@@ -21,14 +25,35 @@ pub enum Mode {
 }
 
 /// Everything the checkout and the callback endpoint need to deal with Paysera.
-#[derive(Clone, Debug)]
 pub struct Payments {
     pub mode: Mode,
     pub verifier: CallbackVerifier,
     pub pay_url: String,
     /// Where the public key came from, for the merchant's dashboard.
     pub key_source: String,
+    pub methods: Methods,
+    /// Present in sandbox mode: the sandbox signs callbacks as Paysera would.
+    pub sandbox: Option<SandboxKeys>,
 }
+
+/// Where the checkout's payment-methods list comes from.
+pub enum Methods {
+    Paysera(MethodsSource),
+    /// The sandbox's own list.
+    Sandbox(Arc<MethodsList>),
+}
+
+impl Methods {
+    pub async fn list(&self) -> Result<Arc<MethodsList>, String> {
+        match self {
+            Methods::Paysera(source) => source.get().await,
+            Methods::Sandbox(list) => Ok(list.clone()),
+        }
+    }
+}
+
+/// The sandbox's methods list, served at `/sandbox/paysera/methods.xml` too.
+pub const SANDBOX_METHODS_XML: &str = include_str!("sandbox-methods.xml");
 
 /// The sandbox's signing key, known to the shop only because the sandbox plays Paysera.
 pub struct SandboxKeys {
@@ -111,10 +136,17 @@ pub async fn setup(config: &Config) -> Result<Payments, String> {
                 },
                 pay_url: paysera.pay_url.clone(),
                 key_source,
+                methods: Methods::Paysera(MethodsSource::new(
+                    crate::paysera::methods_url(&paysera.methods_url, *project_id, config.currency.code()),
+                    config.data_dir.join(format!("paysera-methods-{project_id}-{}.xml", config.currency.code())),
+                    Duration::from_secs(6 * 3600),
+                )),
+                sandbox: None,
             })
         }
         None => {
             let keys = sandbox_keys(&config.data_dir)?;
+            let methods = methods::parse(SANDBOX_METHODS_XML).map_err(|e| e.to_string())?;
             let public_pem = keys
                 .private_key
                 .to_public_key()
@@ -125,12 +157,14 @@ pub async fn setup(config: &Config) -> Result<Payments, String> {
                 mode: Mode::Sandbox,
                 verifier: CallbackVerifier {
                     project_id: SANDBOX_PROJECT_ID,
-                    password: keys.password,
+                    password: keys.password.clone(),
                     policy: SignaturePolicy::Rsa,
                     public_key: Some(public_key),
                 },
                 pay_url: format!("{}/sandbox/paysera/pay", config.public_url),
                 key_source: "sandbox key pair in the data directory".into(),
+                methods: Methods::Sandbox(Arc::new(methods)),
+                sandbox: Some(keys),
             })
         }
     }
@@ -141,5 +175,274 @@ fn describe(source: &KeySource) -> String {
         KeySource::File(path) => format!("file {}", path.display()),
         KeySource::Cache(path) => format!("cached copy {}", path.display()),
         KeySource::Downloaded(url) => format!("downloaded from {url}"),
+    }
+}
+
+// ---- The checkout form ----
+
+use super::{CancelOutcome, CheckoutForm, CheckoutView, FieldError, MethodChoice, MethodGroup, OrderPage, COUNTRIES, SHIPPING};
+use crate::error::AppError;
+use crate::money::Money;
+use crate::orders::ssr::{cancel_pending, place as place_order, Customer, NewOrder};
+use crate::orders::OrderStatus;
+use crate::paysera::request::{Payer, PaymentRequest};
+use crate::state::AppState;
+use tower_sessions::Session;
+
+const DRAFT_KEY: &str = "checkout_draft";
+
+/// An e-mail address, checked at the edge: one `@`, something before it, a dotted domain after.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Option<Email> {
+        let email = raw.trim();
+        let (local, domain) = email.split_once('@')?;
+        let valid = !local.is_empty()
+            && email.len() <= 254
+            && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+            && !domain.contains('@')
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.');
+        valid.then(|| Email(email.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+fn random_key() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn shipping_price(key: &str, state: &AppState) -> Option<Money> {
+    SHIPPING.iter().find(|s| s.key == key).map(|s| Money::new(s.price_minor, state.config.currency))
+}
+
+pub async fn view(session: &Session, state: &AppState, country: &str) -> Result<CheckoutView, AppError> {
+    let cart = crate::cart::ssr::view(session, state).await?;
+    let (mut form, errors) = session
+        .remove::<(CheckoutForm, Vec<FieldError>)>(DRAFT_KEY)
+        .await?
+        .unwrap_or_else(|| (CheckoutForm { country: "LT".into(), shipping: "courier".into(), ..CheckoutForm::default() }, vec![]));
+    // The values stay for the next visit; the errors were about this one.
+    session.insert(DRAFT_KEY, (&form, Vec::<FieldError>::new())).await?;
+    if form.shipping.is_empty() {
+        form.shipping = "courier".into();
+    }
+
+    let methods_country = if country.len() == 2 { country.to_lowercase() } else { form.country.to_lowercase() };
+    let amount = cart.total.minor + shipping_price(&form.shipping, state).map_or(0, |m| m.minor);
+    let currency = state.config.currency.code();
+    let (countries_with_methods, method_groups, methods_unavailable) = match state.payments.methods.list().await {
+        Ok(list) => {
+            let countries = list.countries.iter().map(|c| (c.code.clone(), c.title("en", "lt"))).collect();
+            let groups = list
+                .countries
+                .iter()
+                .filter(|c| c.code == methods_country)
+                .flat_map(|c| &c.groups)
+                .map(|g| MethodGroup {
+                    title: g.title("en", "lt"),
+                    methods: g
+                        .methods
+                        .iter()
+                        .filter(|m| m.is_available_for(amount, currency))
+                        .map(|m| MethodChoice { key: m.key.clone(), title: m.title("en", "lt"), logo_url: m.logo_url("en", "lt") })
+                        .collect(),
+                })
+                .filter(|g| !g.methods.is_empty())
+                .collect();
+            (countries, groups, false)
+        }
+        Err(problem) => {
+            tracing::warn!(%problem, "no payment methods list for checkout");
+            (vec![], vec![], true)
+        }
+    };
+    Ok(CheckoutView {
+        cart,
+        shipping: SHIPPING
+            .iter()
+            .map(|s| (s.key.to_owned(), s.label.to_owned(), Money::new(s.price_minor, state.config.currency)))
+            .collect(),
+        methods_country,
+        countries_with_methods,
+        method_groups,
+        methods_unavailable,
+        smsbank: state.config.paysera.smsbank,
+        form,
+        errors,
+        checkout_key: random_key(),
+    })
+}
+
+/// Checks the form; every problem is reported next to its field.
+fn validate(form: &CheckoutForm, state: &AppState) -> Result<(Customer, Money), Vec<FieldError>> {
+    let mut errors = vec![];
+    let mut check = |ok: bool, field: &str, message: &str| {
+        if !ok {
+            errors.push(FieldError { field: field.into(), message: message.into() });
+        }
+    };
+    let email = Email::parse(&form.email);
+    check(email.is_some(), "email", "Please enter a valid e-mail address, like name@example.com.");
+    let text_ok = |value: &str, max: usize| !value.trim().is_empty() && value.trim().chars().count() <= max;
+    check(text_ok(&form.first_name, 100), "first_name", "Please enter your first name.");
+    check(text_ok(&form.last_name, 100), "last_name", "Please enter your last name.");
+    check(text_ok(&form.street, 200), "street", "Please enter the street and house number.");
+    check(text_ok(&form.city, 100), "city", "Please enter the city.");
+    check(text_ok(&form.postcode, 20), "postcode", "Please enter the postcode.");
+    check(COUNTRIES.iter().any(|(code, _)| *code == form.country), "country", "Please choose a country we ship to.");
+    let shipping = shipping_price(&form.shipping, state);
+    check(shipping.is_some(), "shipping", "Please choose how to ship.");
+    let payment_ok = form.payment.is_empty()
+        || (form.payment == "smsbank" && state.config.paysera.smsbank)
+        || (form.payment.len() <= 20 && form.payment.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+    check(payment_ok, "payment", "Please choose a payment method.");
+    check(form.terms, "terms", "Please accept the terms of sale.");
+    match (email, shipping, errors.is_empty()) {
+        (Some(email), Some(shipping), true) => Ok((
+            Customer {
+                email: email.as_str().to_owned(),
+                first_name: form.first_name.trim().to_owned(),
+                last_name: form.last_name.trim().to_owned(),
+                street: form.street.trim().to_owned(),
+                city: form.city.trim().to_owned(),
+                postcode: form.postcode.trim().to_owned(),
+                country: form.country.clone(),
+            },
+            shipping,
+        )),
+        _ => Err(errors),
+    }
+}
+
+/// Places the order from the session's cart and returns the Paysera URL to send the shopper to.
+pub async fn place(session: &Session, state: &AppState, form: CheckoutForm, checkout_key: &str) -> Result<String, AppError> {
+    let (customer, shipping) = match validate(&form, state) {
+        Ok(valid) => valid,
+        Err(errors) => {
+            session.insert(DRAFT_KEY, (&form, &errors)).await?;
+            return Err(AppError::BadRequest("Please correct the marked fields.".into()));
+        }
+    };
+    let cart = crate::cart::ssr::view(session, state).await?;
+    if cart.lines.is_empty() {
+        return Err(AppError::BadRequest("Your cart is empty.".into()));
+    }
+    if cart.has_problems() {
+        return Err(AppError::Conflict("Some items in your cart cannot be bought as they are; please check your cart.".into()));
+    }
+    let order = NewOrder {
+        lines: cart.lines.iter().map(|l| (l.product_id, l.quantity)).collect(),
+        customer: customer.clone(),
+        shipping_method: form.shipping.clone(),
+        shipping,
+        payment_method: Some(form.payment.clone()).filter(|p| !p.is_empty()),
+        checkout_key: Some(checkout_key.to_owned()).filter(|k| k.len() >= 16),
+    };
+    let placed = place_order(&state.pool, &order, state.config.currency).await?;
+
+    let public = &state.config.public_url;
+    let payments = &state.payments;
+    let request = PaymentRequest {
+        order_id: placed.number.to_string(),
+        accept_url: format!("{public}/checkout/accept?order={}", placed.public_token),
+        cancel_url: format!("{public}/checkout/cancel?order={}", placed.public_token),
+        callback_url: format!("{public}/paysera/callback"),
+        amount_minor: u64::try_from(placed.total.minor).ok(),
+        currency: Some(placed.total.currency.code().to_owned()),
+        payment: order.payment_method.clone(),
+        country: Some(customer.country.to_lowercase()),
+        lang: Some("ENG".into()),
+        paytext: Some("Order nr. [order_nr] at [site_name]".into()),
+        payer: Payer {
+            first_name: Some(customer.first_name),
+            last_name: Some(customer.last_name),
+            email: Some(customer.email),
+            ..Payer::default()
+        },
+        test: payments.mode == Mode::Test,
+        ..PaymentRequest::default()
+    };
+    let signed = request.sign(payments.verifier.project_id, &payments.verifier.password).map_err(|e| {
+        tracing::error!(field = %e.field, "payment request refused by validation");
+        AppError::Internal
+    })?;
+    crate::cart::ssr::empty(session).await?;
+    session.remove::<(CheckoutForm, Vec<FieldError>)>(DRAFT_KEY).await?;
+    Ok(signed.pay_url(&payments.pay_url))
+}
+
+pub async fn order_page(pool: &sqlx::SqlitePool, token: &str) -> Result<OrderPage, AppError> {
+    let row: Option<(i64, i64, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT id, number, status, currency, shipping_minor, total_minor FROM orders WHERE public_token = $1",
+    )
+    .bind(token)
+    .fetch_optional(pool)
+    .await?;
+    let (id, number, status, currency, shipping_minor, total_minor) =
+        row.ok_or_else(|| AppError::NotFound("We could not find that order.".into()))?;
+    let currency = crate::money::Currency::from_code(&currency).ok_or(AppError::Internal)?;
+    let status = OrderStatus::parse(&status).ok_or(AppError::Internal)?;
+    let lines: Vec<(String, i64, i64)> =
+        sqlx::query_as("SELECT name, quantity, line_total_minor FROM order_lines WHERE order_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(pool)
+            .await?;
+    let (awaiting_bank,): (bool,) = sqlx::query_as(
+        "SELECT EXISTS (SELECT 1 FROM payment_callbacks WHERE order_id = $1 AND authentic = 1 AND paysera_status = '2')",
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await?;
+    Ok(OrderPage {
+        number,
+        status,
+        awaiting_bank,
+        lines: lines
+            .into_iter()
+            .map(|(name, quantity, total)| (name, u32::try_from(quantity).unwrap_or(0), Money::new(total, currency)))
+            .collect(),
+        shipping: Money::new(shipping_minor, currency),
+        total: Money::new(total_minor, currency),
+    })
+}
+
+pub async fn cancel(session: &Session, pool: &sqlx::SqlitePool, token: &str) -> Result<CancelOutcome, AppError> {
+    let row: Option<(i64, i64, String)> = sqlx::query_as("SELECT id, number, status FROM orders WHERE public_token = $1")
+        .bind(token)
+        .fetch_optional(pool)
+        .await?;
+    let (id, number, status) = row.ok_or_else(|| AppError::NotFound("We could not find that order.".into()))?;
+    if status == OrderStatus::Paid.as_str() {
+        return Ok(CancelOutcome::AlreadyPaid { number });
+    }
+    match cancel_pending(pool, id).await? {
+        Some(lines) => {
+            crate::cart::ssr::restore(session, &lines).await?;
+            Ok(CancelOutcome::Cancelled { number })
+        }
+        None => Ok(CancelOutcome::AlreadyClosed { number }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Email;
+
+    #[test]
+    fn emails_are_checked_at_the_edge() {
+        assert!(Email::parse(" ona@example.lt ").is_some());
+        for bad in ["", "ona", "ona@", "@example.com", "ona@example", "o na@example.com", "a@b@c.lt", "ona@.lt", "ona@lt."] {
+            assert!(Email::parse(bad).is_none(), "{bad}");
+        }
     }
 }

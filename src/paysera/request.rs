@@ -131,7 +131,7 @@ pub fn sign_params(params: &[(String, String)], password: &str) -> SignedRequest
     SignedRequest { query, data, sign }
 }
 
-pub(crate) fn md5_hex(parts: &[&[u8]]) -> String {
+pub fn md5_hex(parts: &[&[u8]]) -> String {
     let mut hasher = Md5::new();
     for part in parts {
         hasher.update(part);

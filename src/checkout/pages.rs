@@ -1,0 +1,267 @@
+//! The checkout page and the pages shoppers return to from Paysera.
+
+use super::{cancel_checkout, get_checkout, get_order_page, CancelOutcome, CheckoutView, OrderPage, PlaceOrder, COUNTRIES};
+use crate::app::load_page;
+use crate::orders::OrderStatus;
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn CheckoutPage() -> impl IntoView {
+    let query = use_query_map();
+    let place = ServerAction::<PlaceOrder>::new();
+    let checkout = Resource::new(
+        move || (query.read().get("country").unwrap_or_default(), place.version().get()),
+        |(country, _)| get_checkout(country),
+    );
+    view! {
+        <Title text="Checkout" />
+        <Meta name="robots" content="noindex" />
+        <h1>"Checkout"</h1>
+        {move || place.value().get().and_then(|r| r.err()).map(|e| view! {
+            <div class="notice notice-error" role="alert">{e.message().to_owned()}</div>
+        })}
+        {load_page(checkout, move |view| {
+            if view.cart.lines.is_empty() {
+                return view! { <p>"Your cart is empty."</p><p><A href="/">"Start shopping"</A></p> }.into_any();
+            }
+            view! { <CheckoutForm view place /> }.into_any()
+        })}
+    }
+}
+
+/// A labelled text input with its error, if any, right below it.
+#[component]
+fn Field(
+    name: &'static str,
+    label: &'static str,
+    value: String,
+    error: Option<String>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "")] autocomplete: &'static str,
+) -> impl IntoView {
+    let error_id = format!("{name}-error");
+    let has_error = error.is_some();
+    let described = has_error.then(|| error_id.clone());
+    view! {
+        <div class="field" class:has-error=has_error>
+            <label for=name>{label}</label>
+            <input id=name name=name type=kind value=value autocomplete=autocomplete
+                aria-invalid=has_error.then_some("true") aria-describedby=described />
+            {error.map(|e| view! { <p class="field-error" id=error_id>{e}</p> })}
+        </div>
+    }
+}
+
+#[component]
+fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl IntoView {
+    let form = view.form.clone();
+    let chosen_payment = form.payment.clone();
+    let payment_radio = move |value: String, title: String, logo: Option<String>| {
+        let id = format!("payment-{}", if value.is_empty() { "paysera" } else { &value });
+        let label_for = id.clone();
+        let checked = chosen_payment == value;
+        view! {
+            <label class="method" for=label_for>
+                <input type="radio" id=id name="payment" value=value checked=checked />
+                {logo.map(|src| view! { <img src=src alt="" width="48" height="24" loading="lazy" /> })}
+                <span>{title}</span>
+            </label>
+        }
+    };
+    let methods_country = view.methods_country.clone();
+    let has_countries = !view.countries_with_methods.is_empty();
+    let country_links = view.countries_with_methods.clone().into_iter().map(|(code, title)| {
+        let current = code == methods_country;
+        view! {
+            <A href=format!("/checkout?country={code}") attr:aria-current=current.then_some("true")>{title}</A>
+        }
+    }).collect_view();
+    let errors = |field: &str| view.error(field);
+    let (email_error, first_name_error, last_name_error) = (errors("email"), errors("first_name"), errors("last_name"));
+    let (street_error, city_error, postcode_error) = (errors("street"), errors("city"), errors("postcode"));
+    let (country_error, shipping_error, payment_error, terms_error) =
+        (errors("country"), errors("shipping"), errors("payment"), errors("terms"));
+    let terms_invalid = terms_error.is_some();
+    let CheckoutView { cart, shipping, method_groups, methods_unavailable, smsbank, checkout_key, .. } = view;
+    view! {
+        <div class="checkout">
+            <ActionForm action=place attr:class="checkout-form">
+                <input type="hidden" name="checkout_key" value=checkout_key />
+                <fieldset>
+                    <legend>"Contact"</legend>
+                    <Field name="email" label="E-mail" kind="email" autocomplete="email" value=form.email.clone() error=email_error />
+                    <Field name="first_name" label="First name" autocomplete="given-name" value=form.first_name.clone() error=first_name_error />
+                    <Field name="last_name" label="Last name" autocomplete="family-name" value=form.last_name.clone() error=last_name_error />
+                </fieldset>
+                <fieldset>
+                    <legend>"Shipping address"</legend>
+                    <Field name="street" label="Street and house number" autocomplete="street-address" value=form.street.clone() error=street_error />
+                    <Field name="city" label="City" autocomplete="address-level2" value=form.city.clone() error=city_error />
+                    <Field name="postcode" label="Postcode" autocomplete="postal-code" value=form.postcode.clone() error=postcode_error />
+                    <div class="field">
+                        <label for="country">"Country"</label>
+                        <select id="country" name="country" autocomplete="country">
+                            {COUNTRIES.iter().map(|(code, name)| view! {
+                                <option value=*code selected=form.country == *code>{*name}</option>
+                            }).collect_view()}
+                        </select>
+                        {country_error.map(|e| view! { <p class="field-error">{e}</p> })}
+                    </div>
+                </fieldset>
+                <fieldset>
+                    <legend>"Shipping"</legend>
+                    {shipping.iter().map(|(key, label, price)| {
+                        let id = format!("shipping-{key}");
+                        let label_for = id.clone();
+                        view! {
+                            <label class="method" for=label_for>
+                                <input type="radio" id=id name="shipping" value=key.clone() checked=form.shipping == *key />
+                                <span>{label.clone()}" — "{price.to_string()}</span>
+                            </label>
+                        }
+                    }).collect_view()}
+                    {shipping_error.map(|e| view! { <p class="field-error">{e}</p> })}
+                </fieldset>
+                <fieldset>
+                    <legend>"Payment"</legend>
+                    {has_countries.then(|| view! {
+                        <nav class="method-countries" aria-label="Payment methods of">{country_links}</nav>
+                    })}
+                    {payment_radio(String::new(), "Choose at Paysera".into(), None)}
+                    {smsbank.then(|| payment_radio("smsbank".into(), "SMS bank".into(), None))}
+                    {method_groups.iter().map(|group| view! {
+                        <div class="method-group">
+                            <h3>{group.title.clone()}</h3>
+                            {group.methods.iter().map(|m| payment_radio(m.key.clone(), m.title.clone(), m.logo_url.clone())).collect_view()}
+                        </div>
+                    }).collect_view()}
+                    {methods_unavailable.then(|| view! {
+                        <p class="muted">"The list of banks is not available right now; you can choose at Paysera."</p>
+                    })}
+                    {payment_error.map(|e| view! { <p class="field-error">{e}</p> })}
+                </fieldset>
+                <div class="field" class:has-error=terms_invalid>
+                    <label class="checkbox"><input type="checkbox" name="terms" value="on" checked=form.terms />
+                        " I accept the terms of sale"</label>
+                    {terms_error.map(|e| view! { <p class="field-error">{e}</p> })}
+                </div>
+                <button type="submit" class="button-primary" disabled=move || place.pending().get()>"Place order and pay"</button>
+            </ActionForm>
+            <aside class="cart-summary" aria-label="Order summary">
+                <h2>"Your order"</h2>
+                <ul class="summary-lines">
+                    {cart.lines.iter().map(|l| view! {
+                        <li><span>{format!("{} × {}", l.quantity, l.name)}</span><span>{l.line_total.to_string()}</span></li>
+                    }).collect_view()}
+                </ul>
+                <dl>
+                    <dt>"Subtotal"</dt>
+                    <dd data-testid="checkout-subtotal">{cart.subtotal.to_string()}</dd>
+                </dl>
+                <p class="muted">"Shipping is added as chosen; the total is confirmed on Paysera's page."</p>
+            </aside>
+        </div>
+    }
+}
+
+fn status_text(order: &OrderPage) -> &'static str {
+    match order.status {
+        OrderStatus::Paid => "Payment received",
+        OrderStatus::PendingPayment if order.awaiting_bank => "Payment accepted, awaiting your bank",
+        OrderStatus::PendingPayment => "Waiting for confirmation from your bank",
+        OrderStatus::Cancelled => "Cancelled",
+        OrderStatus::Expired => "Expired: no payment arrived in time",
+    }
+}
+
+#[component]
+pub fn AcceptPage() -> impl IntoView {
+    let query = use_query_map();
+    let refresh = RwSignal::new(0u32);
+    let order = Resource::new(
+        move || (query.read().get("order").unwrap_or_default(), refresh.get()),
+        |(token, _)| get_order_page(token),
+    );
+    // Hydrated, the page asks again every few seconds until the payment is settled.
+    Effect::new(move |_| {
+        if let Ok(handle) = set_interval_with_handle(
+            move || {
+                let pending = order.get_untracked().and_then(|o| o.ok()).is_some_and(|o| o.status == OrderStatus::PendingPayment);
+                if pending {
+                    refresh.update(|n| *n += 1);
+                }
+            },
+            std::time::Duration::from_secs(2),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    view! {
+        <Title text="Thank you" />
+        <Meta name="robots" content="noindex" />
+        {load_page(order, |order| {
+            let pending = order.status == OrderStatus::PendingPayment;
+            view! {
+                <section class="order-status">
+                    <h1>{format!("Thank you! Order nr. {}", order.number)}</h1>
+                    <p class="status-line" data-testid="order-status" role="status">{status_text(&order)}</p>
+                    {pending.then(|| view! {
+                        // Without JavaScript the page reloads itself; the link is for the impatient.
+                        <noscript><meta http-equiv="refresh" content="5" /></noscript>
+                        <p class="muted">"This page updates by itself. "<a href="">"Reload"</a></p>
+                    })}
+                    <OrderSummary order />
+                </section>
+            }
+            .into_any()
+        })}
+    }
+}
+
+#[component]
+fn OrderSummary(order: OrderPage) -> impl IntoView {
+    view! {
+        <div class="cart-summary">
+            <ul class="summary-lines">
+                {order.lines.into_iter().map(|(name, quantity, total)| view! {
+                    <li><span>{format!("{quantity} × {name}")}</span><span>{total.to_string()}</span></li>
+                }).collect_view()}
+            </ul>
+            <dl>
+                <dt>"Shipping"</dt><dd>{order.shipping.to_string()}</dd>
+                <dt>"Total"</dt><dd class="total" data-testid="order-total">{order.total.to_string()}</dd>
+            </dl>
+        </div>
+    }
+}
+
+#[component]
+pub fn CancelPage() -> impl IntoView {
+    let query = use_query_map();
+    let outcome = Resource::new(move || query.read().get("order").unwrap_or_default(), cancel_checkout);
+    view! {
+        <Title text="Payment cancelled" />
+        <Meta name="robots" content="noindex" />
+        {load_page(outcome, |outcome| {
+            match outcome {
+                CancelOutcome::Cancelled { number } => view! {
+                    <h1>"Payment cancelled"</h1>
+                    <p data-testid="cancel-outcome">{format!("Order nr. {number} was cancelled and its items are back in your cart.")}</p>
+                    <p><A href="/cart">"Back to your cart"</A></p>
+                }.into_any(),
+                CancelOutcome::AlreadyPaid { number } => view! {
+                    <h1>"Already paid"</h1>
+                    <p data-testid="cancel-outcome">{format!("Order nr. {number} is already paid; nothing was cancelled.")}</p>
+                }.into_any(),
+                CancelOutcome::AlreadyClosed { number } => view! {
+                    <h1>"Order closed"</h1>
+                    <p data-testid="cancel-outcome">{format!("Order nr. {number} is no longer waiting for payment.")}</p>
+                    <p><A href="/">"Back to the shop"</A></p>
+                }.into_any(),
+            }
+        })}
+    }
+}
