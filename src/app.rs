@@ -1,8 +1,8 @@
 //! The application shell: document head, header, footer and the route table.
 
 use crate::cart::{provide_cart, CartLink, CartNotice, CartPage};
-use crate::checkout::{AcceptPage, CancelPage, CheckoutPage};
 use crate::catalog::{CategoryLink, CategoryPage, HomePage, ProductPage, SearchPage};
+use crate::checkout::{AcceptPage, CancelPage, CheckoutPage};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
@@ -67,7 +67,7 @@ fn Storefront() -> impl IntoView {
                 <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
                 <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async />
                 <Route path=path!("/checkout/accept") view=AcceptPage ssr=SsrMode::Async />
-                <Route path=path!("/checkout/cancel") view=CancelPage ssr=SsrMode::Async />
+                <Route path=path!("/checkout/cancelled") view=CancelPage ssr=SsrMode::Async />
             </Routes>
         </main>
         <Footer />

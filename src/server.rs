@@ -107,6 +107,7 @@ pub async fn start_with_shutdown(
     if state.payments.sandbox.is_some() {
         callbacks = callbacks.merge(checkout::sandbox::routes(state.clone()));
     }
+    let cancel_state = state.clone();
     let context = move || provide_context(state.clone());
     let page_shell = {
         let options = leptos_options.clone();
@@ -118,6 +119,12 @@ pub async fn start_with_shutdown(
         .fallback(leptos_axum::file_and_error_handler_with_context(
             context, shell,
         ))
+        .route(
+            "/checkout/cancel",
+            axum::routing::get(move |session, query| {
+                checkout::ssr::cancel_link(cancel_state.clone(), session, query)
+            }),
+        )
         .layer(axum::middleware::from_fn(server_fn_status))
         .layer(session_layer)
         .with_state(leptos_options)

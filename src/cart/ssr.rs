@@ -283,8 +283,13 @@ pub async fn restore(session: &Session, lines: &[(i64, Quantity)]) -> Result<(),
     let mut cart = load(session).await?;
     for &(product_id, quantity) in lines {
         match cart.line_mut(product_id) {
-            Some(line) => line.quantity = line.quantity.checked_add(quantity).unwrap_or(line.quantity),
-            None => cart.lines.push(StoredLine { product_id, quantity }),
+            Some(line) => {
+                line.quantity = line.quantity.checked_add(quantity).unwrap_or(line.quantity)
+            }
+            None => cart.lines.push(StoredLine {
+                product_id,
+                quantity,
+            }),
         }
     }
     save(session, &cart).await

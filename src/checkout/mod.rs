@@ -1,9 +1,9 @@
 //! Checkout and payment: the checkout form, the redirect to Paysera, the pages shoppers come back
 //! to, and (server side) the Paysera set-up, the callback endpoint and the built-in sandbox.
 
-mod pages;
 #[cfg(feature = "ssr")]
 pub mod callback;
+mod pages;
 #[cfg(feature = "ssr")]
 pub mod sandbox;
 #[cfg(feature = "ssr")]
@@ -26,9 +26,21 @@ pub struct ShippingOption {
 }
 
 pub const SHIPPING: &[ShippingOption] = &[
-    ShippingOption { key: "courier", label: "Courier to your door", price_minor: 390 },
-    ShippingOption { key: "locker", label: "Parcel locker", price_minor: 250 },
-    ShippingOption { key: "pickup", label: "Pick up in Vilnius", price_minor: 0 },
+    ShippingOption {
+        key: "courier",
+        label: "Courier to your door",
+        price_minor: 390,
+    },
+    ShippingOption {
+        key: "locker",
+        label: "Parcel locker",
+        price_minor: 250,
+    },
+    ShippingOption {
+        key: "pickup",
+        label: "Pick up in Vilnius",
+        price_minor: 0,
+    },
 ];
 
 /// Countries the shop ships to (ISO 3166 alpha-2).
@@ -94,7 +106,10 @@ pub struct CheckoutView {
 
 impl CheckoutView {
     pub fn error(&self, field: &str) -> Option<String> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.clone())
     }
 }
 
@@ -104,7 +119,9 @@ pub async fn get_checkout(country: String) -> Result<CheckoutView, AppError> {
     ssr::view(&session, &state, &country).await
 }
 
-/// Places the order and sends the shopper to Paysera.
+/// Places the order and answers with the Paysera URL to send the shopper to. Without JavaScript
+/// the answer is a 303 redirect there; the hydrated page navigates itself (a full page load, as
+/// Paysera is another site).
 #[allow(clippy::too_many_arguments)]
 #[server(endpoint = "checkout/place")]
 pub async fn place_order(
@@ -119,7 +136,7 @@ pub async fn place_order(
     payment: Option<String>,
     terms: Option<String>,
     checkout_key: String,
-) -> Result<(), AppError> {
+) -> Result<String, AppError> {
     let (session, state) = crate::cart::ssr::session_and_state().await?;
     let form = CheckoutForm {
         email,
@@ -134,10 +151,12 @@ pub async fn place_order(
         terms: terms.is_some(),
     };
     let pay_url = ssr::place(&session, &state, form, &checkout_key).await?;
-    leptos_axum::redirect(&pay_url);
-    // 303: the browser fetches Paysera's page with GET, whatever the form's method was.
-    expect_context::<leptos_axum::ResponseOptions>().set_status(axum::http::StatusCode::SEE_OTHER);
-    Ok(())
+    if crate::cart::ssr::is_plain_form_post() {
+        leptos_axum::redirect(&pay_url);
+        expect_context::<leptos_axum::ResponseOptions>()
+            .set_status(axum::http::StatusCode::SEE_OTHER);
+    }
+    Ok(pay_url)
 }
 
 /// An order as its status page shows it.
@@ -157,17 +176,32 @@ pub async fn get_order_page(token: String) -> Result<OrderPage, AppError> {
     ssr::order_page(&crate::state::pool()?, &token).await
 }
 
-/// What the cancel page did.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// What happened when the shopper came back through Paysera's cancel link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CancelOutcome {
     /// The order was cancelled and its items are back in the cart.
-    Cancelled { number: i64 },
-    AlreadyPaid { number: i64 },
-    AlreadyClosed { number: i64 },
+    Cancelled,
+    AlreadyPaid,
+    /// Already cancelled or expired before.
+    AlreadyClosed,
 }
 
-#[server(endpoint = "checkout/cancel")]
-pub async fn cancel_checkout(token: String) -> Result<CancelOutcome, AppError> {
-    let (session, state) = crate::cart::ssr::session_and_state().await?;
-    ssr::cancel(&session, &state.pool, &token).await
+impl CancelOutcome {
+    pub fn key(self) -> &'static str {
+        match self {
+            CancelOutcome::Cancelled => "cancelled",
+            CancelOutcome::AlreadyPaid => "paid",
+            CancelOutcome::AlreadyClosed => "closed",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<CancelOutcome> {
+        [
+            CancelOutcome::Cancelled,
+            CancelOutcome::AlreadyPaid,
+            CancelOutcome::AlreadyClosed,
+        ]
+        .into_iter()
+        .find(|o| o.key() == key)
+    }
 }

@@ -1,6 +1,8 @@
 //! The checkout page and the pages shoppers return to from Paysera.
 
-use super::{cancel_checkout, get_checkout, get_order_page, CancelOutcome, CheckoutView, OrderPage, PlaceOrder, COUNTRIES};
+use super::{
+    get_checkout, get_order_page, CancelOutcome, CheckoutView, OrderPage, PlaceOrder, COUNTRIES,
+};
 use crate::app::load_page;
 use crate::orders::OrderStatus;
 use leptos::prelude::*;
@@ -12,8 +14,19 @@ use leptos_router::hooks::use_query_map;
 pub fn CheckoutPage() -> impl IntoView {
     let query = use_query_map();
     let place = ServerAction::<PlaceOrder>::new();
+    // Placed: off to Paysera's page, a full page load.
+    Effect::new(move |_| {
+        if let Some(Ok(pay_url)) = place.value().get() {
+            let _ = window().location().set_href(&pay_url);
+        }
+    });
     let checkout = Resource::new(
-        move || (query.read().get("country").unwrap_or_default(), place.version().get()),
+        move || {
+            (
+                query.read().get("country").unwrap_or_default(),
+                place.version().get(),
+            )
+        },
         |(country, _)| get_checkout(country),
     );
     view! {
@@ -60,7 +73,10 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
     let form = view.form.clone();
     let chosen_payment = form.payment.clone();
     let payment_radio = move |value: String, title: String, logo: Option<String>| {
-        let id = format!("payment-{}", if value.is_empty() { "paysera" } else { &value });
+        let id = format!(
+            "payment-{}",
+            if value.is_empty() { "paysera" } else { &value }
+        );
         let label_for = id.clone();
         let checked = chosen_payment == value;
         view! {
@@ -80,12 +96,26 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
         }
     }).collect_view();
     let errors = |field: &str| view.error(field);
-    let (email_error, first_name_error, last_name_error) = (errors("email"), errors("first_name"), errors("last_name"));
-    let (street_error, city_error, postcode_error) = (errors("street"), errors("city"), errors("postcode"));
-    let (country_error, shipping_error, payment_error, terms_error) =
-        (errors("country"), errors("shipping"), errors("payment"), errors("terms"));
+    let (email_error, first_name_error, last_name_error) =
+        (errors("email"), errors("first_name"), errors("last_name"));
+    let (street_error, city_error, postcode_error) =
+        (errors("street"), errors("city"), errors("postcode"));
+    let (country_error, shipping_error, payment_error, terms_error) = (
+        errors("country"),
+        errors("shipping"),
+        errors("payment"),
+        errors("terms"),
+    );
     let terms_invalid = terms_error.is_some();
-    let CheckoutView { cart, shipping, method_groups, methods_unavailable, smsbank, checkout_key, .. } = view;
+    let CheckoutView {
+        cart,
+        shipping,
+        method_groups,
+        methods_unavailable,
+        smsbank,
+        checkout_key,
+        ..
+    } = view;
     view! {
         <div class="checkout">
             <ActionForm action=place attr:class="checkout-form">
@@ -170,7 +200,9 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
 fn status_text(order: &OrderPage) -> &'static str {
     match order.status {
         OrderStatus::Paid => "Payment received",
-        OrderStatus::PendingPayment if order.awaiting_bank => "Payment accepted, awaiting your bank",
+        OrderStatus::PendingPayment if order.awaiting_bank => {
+            "Payment accepted, awaiting your bank"
+        }
         OrderStatus::PendingPayment => "Waiting for confirmation from your bank",
         OrderStatus::Cancelled => "Cancelled",
         OrderStatus::Expired => "Expired: no payment arrived in time",
@@ -189,7 +221,10 @@ pub fn AcceptPage() -> impl IntoView {
     Effect::new(move |_| {
         if let Ok(handle) = set_interval_with_handle(
             move || {
-                let pending = order.get_untracked().and_then(|o| o.ok()).is_some_and(|o| o.status == OrderStatus::PendingPayment);
+                let pending = order
+                    .get_untracked()
+                    .and_then(|o| o.ok())
+                    .is_some_and(|o| o.status == OrderStatus::PendingPayment);
                 if pending {
                     refresh.update(|n| *n += 1);
                 }
@@ -241,22 +276,32 @@ fn OrderSummary(order: OrderPage) -> impl IntoView {
 #[component]
 pub fn CancelPage() -> impl IntoView {
     let query = use_query_map();
-    let outcome = Resource::new(move || query.read().get("order").unwrap_or_default(), cancel_checkout);
+    let outcome = move || {
+        query
+            .read()
+            .get("outcome")
+            .and_then(|o| CancelOutcome::from_key(&o))
+    };
+    let order = Resource::new(
+        move || query.read().get("order").unwrap_or_default(),
+        get_order_page,
+    );
     view! {
         <Title text="Payment cancelled" />
         <Meta name="robots" content="noindex" />
-        {load_page(outcome, |outcome| {
-            match outcome {
-                CancelOutcome::Cancelled { number } => view! {
+        {load_page(order, move |order| {
+            let number = order.number;
+            match outcome() {
+                Some(CancelOutcome::AlreadyPaid) => view! {
+                    <h1>"Already paid"</h1>
+                    <p data-testid="cancel-outcome">{format!("Order nr. {number} is already paid; nothing was cancelled.")}</p>
+                }.into_any(),
+                Some(CancelOutcome::Cancelled) => view! {
                     <h1>"Payment cancelled"</h1>
                     <p data-testid="cancel-outcome">{format!("Order nr. {number} was cancelled and its items are back in your cart.")}</p>
                     <p><A href="/cart">"Back to your cart"</A></p>
                 }.into_any(),
-                CancelOutcome::AlreadyPaid { number } => view! {
-                    <h1>"Already paid"</h1>
-                    <p data-testid="cancel-outcome">{format!("Order nr. {number} is already paid; nothing was cancelled.")}</p>
-                }.into_any(),
-                CancelOutcome::AlreadyClosed { number } => view! {
+                _ => view! {
                     <h1>"Order closed"</h1>
                     <p data-testid="cancel-outcome">{format!("Order nr. {number} is no longer waiting for payment.")}</p>
                     <p><A href="/">"Back to the shop"</A></p>

@@ -4,7 +4,9 @@
 
 use super::ssr::{SandboxKeys, SANDBOX_METHODS_XML};
 use crate::money::{Currency, Money};
-use crate::paysera::encoding::{decode_base64, encode_base64, http_build_query, parse_str, php_urlencode};
+use crate::paysera::encoding::{
+    decode_base64, encode_base64, http_build_query, parse_str, php_urlencode,
+};
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
@@ -18,7 +20,15 @@ use std::collections::BTreeMap;
 pub fn routes(state: AppState) -> Router {
     Router::new()
         .route("/sandbox/paysera/pay", get(pay_page).post(outcome))
-        .route("/sandbox/paysera/methods.xml", get(|| async { ([(header::CONTENT_TYPE, "application/xml")], SANDBOX_METHODS_XML) }))
+        .route(
+            "/sandbox/paysera/methods.xml",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "application/xml")],
+                    SANDBOX_METHODS_XML,
+                )
+            }),
+        )
         .with_state(state)
 }
 
@@ -33,7 +43,11 @@ struct Signed {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 fn page(status: StatusCode, body: String) -> Response {
@@ -47,22 +61,35 @@ fn page(status: StatusCode, body: String) -> Response {
 
 /// Checks `sign` as Paysera does, then decodes the request.
 fn open_request(signed: &Signed, keys: &SandboxKeys) -> Result<BTreeMap<String, String>, String> {
-    let expected = crate::paysera::request::md5_hex(&[signed.data.as_bytes(), keys.password.as_bytes()]);
+    let expected =
+        crate::paysera::request::md5_hex(&[signed.data.as_bytes(), keys.password.as_bytes()]);
     if expected != signed.sign {
         return Err("The request's signature is wrong.".into());
     }
-    let query = decode_base64(&signed.data).and_then(|b| String::from_utf8(b).ok()).ok_or("The request's data is not readable.")?;
+    let query = decode_base64(&signed.data)
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or("The request's data is not readable.")?;
     Ok(parse_str(&query))
 }
 
 async fn pay_page(State(state): State<AppState>, Query(signed): Query<Signed>) -> Response {
-    let Some(keys) = &state.payments.sandbox else { return StatusCode::NOT_FOUND.into_response() };
+    let Some(keys) = &state.payments.sandbox else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
     let request = match open_request(&signed, keys) {
         Ok(request) => request,
-        Err(problem) => return page(StatusCode::BAD_REQUEST, format!("<h1>Payment refused</h1><p>{}</p>", escape(&problem))),
+        Err(problem) => {
+            return page(
+                StatusCode::BAD_REQUEST,
+                format!("<h1>Payment refused</h1><p>{}</p>", escape(&problem)),
+            )
+        }
     };
     let get = |key: &str| request.get(key).map(String::as_str).unwrap_or("");
-    let amount = match (get("amount").parse::<i64>(), Currency::from_code(get("currency"))) {
+    let amount = match (
+        get("amount").parse::<i64>(),
+        Currency::from_code(get("currency")),
+    ) {
         (Ok(minor), Some(currency)) => Money::new(minor, currency).to_string(),
         _ => format!("{} {}", get("amount"), get("currency")),
     };
@@ -103,10 +130,16 @@ async fn pay_page(State(state): State<AppState>, Query(signed): Query<Signed>) -
 
 /// Signs callback parameters as Paysera would: `data` with ss1, ss2 and ss3.
 pub fn signed_callback(params: &[(String, String)], keys: &SandboxKeys) -> String {
-    let data = encode_base64(http_build_query(params.iter().map(|(k, v)| (k.as_str(), v.as_str()))).as_bytes());
+    let data = encode_base64(
+        http_build_query(params.iter().map(|(k, v)| (k.as_str(), v.as_str()))).as_bytes(),
+    );
     let ss1 = crate::paysera::request::md5_hex(&[data.as_bytes(), keys.password.as_bytes()]);
-    let ss2 = rsa::pkcs1v15::SigningKey::<sha1::Sha1>::new(keys.private_key.clone()).sign(data.as_bytes()).to_bytes();
-    let ss3 = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(keys.private_key.clone()).sign(data.as_bytes()).to_bytes();
+    let ss2 = rsa::pkcs1v15::SigningKey::<sha1::Sha1>::new(keys.private_key.clone())
+        .sign(data.as_bytes())
+        .to_bytes();
+    let ss3 = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(keys.private_key.clone())
+        .sign(data.as_bytes())
+        .to_bytes();
     format!(
         "data={}&ss1={ss1}&ss2={}&ss3={}",
         php_urlencode(&data),
@@ -116,10 +149,17 @@ pub fn signed_callback(params: &[(String, String)], keys: &SandboxKeys) -> Strin
 }
 
 async fn outcome(State(state): State<AppState>, Form(signed): Form<Signed>) -> Response {
-    let Some(keys) = &state.payments.sandbox else { return StatusCode::NOT_FOUND.into_response() };
+    let Some(keys) = &state.payments.sandbox else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
     let request = match open_request(&signed, keys) {
         Ok(request) => request,
-        Err(problem) => return page(StatusCode::BAD_REQUEST, format!("<h1>Payment refused</h1><p>{}</p>", escape(&problem))),
+        Err(problem) => {
+            return page(
+                StatusCode::BAD_REQUEST,
+                format!("<h1>Payment refused</h1><p>{}</p>", escape(&problem)),
+            )
+        }
     };
     let get = |key: &str| request.get(key).cloned().unwrap_or_default();
     let (statuses, test, back_to): (&[&str], &str, String) = match signed.outcome.as_str() {
@@ -138,7 +178,12 @@ async fn outcome(State(state): State<AppState>, Form(signed): Form<Signed>) -> R
             ("lang", get("lang").to_lowercase()),
             ("amount", get("amount")),
             ("currency", get("currency")),
-            ("payment", Some(get("payment")).filter(|p| !p.is_empty()).unwrap_or_else(|| "hanza".into())),
+            (
+                "payment",
+                Some(get("payment"))
+                    .filter(|p| !p.is_empty())
+                    .unwrap_or_else(|| "hanza".into()),
+            ),
             ("country", get("country")),
             ("p_email", get("p_email")),
             ("requestid", request_id.clone()),
@@ -156,12 +201,24 @@ async fn outcome(State(state): State<AppState>, Form(signed): Form<Signed>) -> R
         .collect();
         let callback_url = get("callbackurl");
         let separator = if callback_url.contains('?') { '&' } else { '?' };
-        let url = format!("{callback_url}{separator}{}", signed_callback(&params, keys));
+        let url = format!(
+            "{callback_url}{separator}{}",
+            signed_callback(&params, keys)
+        );
         let delivered = async {
-            let response = reqwest::Client::new().get(&url).timeout(std::time::Duration::from_secs(10)).send().await.map_err(|e| e.to_string())?;
+            let response = reqwest::Client::new()
+                .get(&url)
+                .timeout(std::time::Duration::from_secs(10))
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
             let status = response.status();
             let body = response.text().await.unwrap_or_default();
-            if status.is_success() && body == "OK" { Ok(()) } else { Err(format!("the shop answered {status}: {body}")) }
+            if status.is_success() && body == "OK" {
+                Ok(())
+            } else {
+                Err(format!("the shop answered {status}: {body}"))
+            }
         }
         .await;
         if let Err(problem) = delivered {

@@ -3,12 +3,12 @@
 
 use crate::config::Config;
 use crate::paysera::callback::CallbackVerifier;
+use crate::paysera::methods::{self, MethodsList};
 use crate::paysera::{PayseraPublicKey, SignaturePolicy};
+use crate::paysera_sources::MethodsSource;
 use crate::paysera_sources::{public_key, KeySource};
 use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey, LineEnding};
 use rsa::RsaPrivateKey;
-use crate::paysera::methods::{self, MethodsList};
-use crate::paysera_sources::MethodsSource;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -137,8 +137,15 @@ pub async fn setup(config: &Config) -> Result<Payments, String> {
                 pay_url: paysera.pay_url.clone(),
                 key_source,
                 methods: Methods::Paysera(MethodsSource::new(
-                    crate::paysera::methods_url(&paysera.methods_url, *project_id, config.currency.code()),
-                    config.data_dir.join(format!("paysera-methods-{project_id}-{}.xml", config.currency.code())),
+                    crate::paysera::methods_url(
+                        &paysera.methods_url,
+                        *project_id,
+                        config.currency.code(),
+                    ),
+                    config.data_dir.join(format!(
+                        "paysera-methods-{project_id}-{}.xml",
+                        config.currency.code()
+                    )),
                     Duration::from_secs(6 * 3600),
                 )),
                 sandbox: None,
@@ -180,7 +187,10 @@ fn describe(source: &KeySource) -> String {
 
 // ---- The checkout form ----
 
-use super::{CancelOutcome, CheckoutForm, CheckoutView, FieldError, MethodChoice, MethodGroup, OrderPage, COUNTRIES, SHIPPING};
+use super::{
+    CancelOutcome, CheckoutForm, CheckoutView, FieldError, MethodChoice, MethodGroup, OrderPage,
+    COUNTRIES, SHIPPING,
+};
 use crate::error::AppError;
 use crate::money::Money;
 use crate::orders::ssr::{cancel_pending, place as place_order, Customer, NewOrder};
@@ -222,55 +232,92 @@ fn random_key() -> String {
 }
 
 fn shipping_price(key: &str, state: &AppState) -> Option<Money> {
-    SHIPPING.iter().find(|s| s.key == key).map(|s| Money::new(s.price_minor, state.config.currency))
+    SHIPPING
+        .iter()
+        .find(|s| s.key == key)
+        .map(|s| Money::new(s.price_minor, state.config.currency))
 }
 
-pub async fn view(session: &Session, state: &AppState, country: &str) -> Result<CheckoutView, AppError> {
+pub async fn view(
+    session: &Session,
+    state: &AppState,
+    country: &str,
+) -> Result<CheckoutView, AppError> {
     let cart = crate::cart::ssr::view(session, state).await?;
     let (mut form, errors) = session
         .remove::<(CheckoutForm, Vec<FieldError>)>(DRAFT_KEY)
         .await?
-        .unwrap_or_else(|| (CheckoutForm { country: "LT".into(), shipping: "courier".into(), ..CheckoutForm::default() }, vec![]));
+        .unwrap_or_else(|| {
+            (
+                CheckoutForm {
+                    country: "LT".into(),
+                    shipping: "courier".into(),
+                    ..CheckoutForm::default()
+                },
+                vec![],
+            )
+        });
     // The values stay for the next visit; the errors were about this one.
-    session.insert(DRAFT_KEY, (&form, Vec::<FieldError>::new())).await?;
+    session
+        .insert(DRAFT_KEY, (&form, Vec::<FieldError>::new()))
+        .await?;
     if form.shipping.is_empty() {
         form.shipping = "courier".into();
     }
 
-    let methods_country = if country.len() == 2 { country.to_lowercase() } else { form.country.to_lowercase() };
+    let methods_country = if country.len() == 2 {
+        country.to_lowercase()
+    } else {
+        form.country.to_lowercase()
+    };
     let amount = cart.total.minor + shipping_price(&form.shipping, state).map_or(0, |m| m.minor);
     let currency = state.config.currency.code();
-    let (countries_with_methods, method_groups, methods_unavailable) = match state.payments.methods.list().await {
-        Ok(list) => {
-            let countries = list.countries.iter().map(|c| (c.code.clone(), c.title("en", "lt"))).collect();
-            let groups = list
-                .countries
-                .iter()
-                .filter(|c| c.code == methods_country)
-                .flat_map(|c| &c.groups)
-                .map(|g| MethodGroup {
-                    title: g.title("en", "lt"),
-                    methods: g
-                        .methods
-                        .iter()
-                        .filter(|m| m.is_available_for(amount, currency))
-                        .map(|m| MethodChoice { key: m.key.clone(), title: m.title("en", "lt"), logo_url: m.logo_url("en", "lt") })
-                        .collect(),
-                })
-                .filter(|g| !g.methods.is_empty())
-                .collect();
-            (countries, groups, false)
-        }
-        Err(problem) => {
-            tracing::warn!(%problem, "no payment methods list for checkout");
-            (vec![], vec![], true)
-        }
-    };
+    let (countries_with_methods, method_groups, methods_unavailable) =
+        match state.payments.methods.list().await {
+            Ok(list) => {
+                let countries = list
+                    .countries
+                    .iter()
+                    .map(|c| (c.code.clone(), c.title("en", "lt")))
+                    .collect();
+                let groups = list
+                    .countries
+                    .iter()
+                    .filter(|c| c.code == methods_country)
+                    .flat_map(|c| &c.groups)
+                    .map(|g| MethodGroup {
+                        title: g.title("en", "lt"),
+                        methods: g
+                            .methods
+                            .iter()
+                            .filter(|m| m.is_available_for(amount, currency))
+                            .map(|m| MethodChoice {
+                                key: m.key.clone(),
+                                title: m.title("en", "lt"),
+                                logo_url: m.logo_url("en", "lt"),
+                            })
+                            .collect(),
+                    })
+                    .filter(|g| !g.methods.is_empty())
+                    .collect();
+                (countries, groups, false)
+            }
+            Err(problem) => {
+                tracing::warn!(%problem, "no payment methods list for checkout");
+                (vec![], vec![], true)
+            }
+        };
     Ok(CheckoutView {
         cart,
         shipping: SHIPPING
             .iter()
-            .map(|s| (s.key.to_owned(), s.label.to_owned(), Money::new(s.price_minor, state.config.currency)))
+            .map(|s| {
+                (
+                    s.key.to_owned(),
+                    s.label.to_owned(),
+                    Money::new(s.price_minor, state.config.currency),
+                )
+            })
             .collect(),
         methods_country,
         countries_with_methods,
@@ -288,23 +335,55 @@ fn validate(form: &CheckoutForm, state: &AppState) -> Result<(Customer, Money), 
     let mut errors = vec![];
     let mut check = |ok: bool, field: &str, message: &str| {
         if !ok {
-            errors.push(FieldError { field: field.into(), message: message.into() });
+            errors.push(FieldError {
+                field: field.into(),
+                message: message.into(),
+            });
         }
     };
     let email = Email::parse(&form.email);
-    check(email.is_some(), "email", "Please enter a valid e-mail address, like name@example.com.");
-    let text_ok = |value: &str, max: usize| !value.trim().is_empty() && value.trim().chars().count() <= max;
-    check(text_ok(&form.first_name, 100), "first_name", "Please enter your first name.");
-    check(text_ok(&form.last_name, 100), "last_name", "Please enter your last name.");
-    check(text_ok(&form.street, 200), "street", "Please enter the street and house number.");
+    check(
+        email.is_some(),
+        "email",
+        "Please enter a valid e-mail address, like name@example.com.",
+    );
+    let text_ok =
+        |value: &str, max: usize| !value.trim().is_empty() && value.trim().chars().count() <= max;
+    check(
+        text_ok(&form.first_name, 100),
+        "first_name",
+        "Please enter your first name.",
+    );
+    check(
+        text_ok(&form.last_name, 100),
+        "last_name",
+        "Please enter your last name.",
+    );
+    check(
+        text_ok(&form.street, 200),
+        "street",
+        "Please enter the street and house number.",
+    );
     check(text_ok(&form.city, 100), "city", "Please enter the city.");
-    check(text_ok(&form.postcode, 20), "postcode", "Please enter the postcode.");
-    check(COUNTRIES.iter().any(|(code, _)| *code == form.country), "country", "Please choose a country we ship to.");
+    check(
+        text_ok(&form.postcode, 20),
+        "postcode",
+        "Please enter the postcode.",
+    );
+    check(
+        COUNTRIES.iter().any(|(code, _)| *code == form.country),
+        "country",
+        "Please choose a country we ship to.",
+    );
     let shipping = shipping_price(&form.shipping, state);
     check(shipping.is_some(), "shipping", "Please choose how to ship.");
     let payment_ok = form.payment.is_empty()
         || (form.payment == "smsbank" && state.config.paysera.smsbank)
-        || (form.payment.len() <= 20 && form.payment.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+        || (form.payment.len() <= 20
+            && form
+                .payment
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_'));
     check(payment_ok, "payment", "Please choose a payment method.");
     check(form.terms, "terms", "Please accept the terms of sale.");
     match (email, shipping, errors.is_empty()) {
@@ -325,12 +404,19 @@ fn validate(form: &CheckoutForm, state: &AppState) -> Result<(Customer, Money), 
 }
 
 /// Places the order from the session's cart and returns the Paysera URL to send the shopper to.
-pub async fn place(session: &Session, state: &AppState, form: CheckoutForm, checkout_key: &str) -> Result<String, AppError> {
+pub async fn place(
+    session: &Session,
+    state: &AppState,
+    form: CheckoutForm,
+    checkout_key: &str,
+) -> Result<String, AppError> {
     let (customer, shipping) = match validate(&form, state) {
         Ok(valid) => valid,
         Err(errors) => {
             session.insert(DRAFT_KEY, (&form, &errors)).await?;
-            return Err(AppError::BadRequest("Please correct the marked fields.".into()));
+            return Err(AppError::BadRequest(
+                "Please correct the marked fields.".into(),
+            ));
         }
     };
     let cart = crate::cart::ssr::view(session, state).await?;
@@ -338,10 +424,16 @@ pub async fn place(session: &Session, state: &AppState, form: CheckoutForm, chec
         return Err(AppError::BadRequest("Your cart is empty.".into()));
     }
     if cart.has_problems() {
-        return Err(AppError::Conflict("Some items in your cart cannot be bought as they are; please check your cart.".into()));
+        return Err(AppError::Conflict(
+            "Some items in your cart cannot be bought as they are; please check your cart.".into(),
+        ));
     }
     let order = NewOrder {
-        lines: cart.lines.iter().map(|l| (l.product_id, l.quantity)).collect(),
+        lines: cart
+            .lines
+            .iter()
+            .map(|l| (l.product_id, l.quantity))
+            .collect(),
         customer: customer.clone(),
         shipping_method: form.shipping.clone(),
         shipping,
@@ -372,12 +464,16 @@ pub async fn place(session: &Session, state: &AppState, form: CheckoutForm, chec
         test: payments.mode == Mode::Test,
         ..PaymentRequest::default()
     };
-    let signed = request.sign(payments.verifier.project_id, &payments.verifier.password).map_err(|e| {
-        tracing::error!(field = %e.field, "payment request refused by validation");
-        AppError::Internal
-    })?;
+    let signed = request
+        .sign(payments.verifier.project_id, &payments.verifier.password)
+        .map_err(|e| {
+            tracing::error!(field = %e.field, "payment request refused by validation");
+            AppError::Internal
+        })?;
     crate::cart::ssr::empty(session).await?;
-    session.remove::<(CheckoutForm, Vec<FieldError>)>(DRAFT_KEY).await?;
+    session
+        .remove::<(CheckoutForm, Vec<FieldError>)>(DRAFT_KEY)
+        .await?;
     Ok(signed.pay_url(&payments.pay_url))
 }
 
@@ -392,11 +488,12 @@ pub async fn order_page(pool: &sqlx::SqlitePool, token: &str) -> Result<OrderPag
         row.ok_or_else(|| AppError::NotFound("We could not find that order.".into()))?;
     let currency = crate::money::Currency::from_code(&currency).ok_or(AppError::Internal)?;
     let status = OrderStatus::parse(&status).ok_or(AppError::Internal)?;
-    let lines: Vec<(String, i64, i64)> =
-        sqlx::query_as("SELECT name, quantity, line_total_minor FROM order_lines WHERE order_id = $1 ORDER BY id")
-            .bind(id)
-            .fetch_all(pool)
-            .await?;
+    let lines: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT name, quantity, line_total_minor FROM order_lines WHERE order_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
     let (awaiting_bank,): (bool,) = sqlx::query_as(
         "SELECT EXISTS (SELECT 1 FROM payment_callbacks WHERE order_id = $1 AND authentic = 1 AND paysera_status = '2')",
     )
@@ -409,28 +506,61 @@ pub async fn order_page(pool: &sqlx::SqlitePool, token: &str) -> Result<OrderPag
         awaiting_bank,
         lines: lines
             .into_iter()
-            .map(|(name, quantity, total)| (name, u32::try_from(quantity).unwrap_or(0), Money::new(total, currency)))
+            .map(|(name, quantity, total)| {
+                (
+                    name,
+                    u32::try_from(quantity).unwrap_or(0),
+                    Money::new(total, currency),
+                )
+            })
             .collect(),
         shipping: Money::new(shipping_minor, currency),
         total: Money::new(total_minor, currency),
     })
 }
 
-pub async fn cancel(session: &Session, pool: &sqlx::SqlitePool, token: &str) -> Result<CancelOutcome, AppError> {
-    let row: Option<(i64, i64, String)> = sqlx::query_as("SELECT id, number, status FROM orders WHERE public_token = $1")
-        .bind(token)
-        .fetch_optional(pool)
-        .await?;
-    let (id, number, status) = row.ok_or_else(|| AppError::NotFound("We could not find that order.".into()))?;
+/// `GET /checkout/cancel?order=TOKEN` (Paysera's cancel link): cancels the order if it still waits
+/// for payment, releases its stock and puts its items back into the cart, then redirects to the
+/// page that says so (the change happens here, the page only reads).
+pub async fn cancel_link(
+    state: AppState,
+    session: Session,
+    axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> axum::response::Response {
+    use axum::response::{IntoResponse, Redirect};
+    let token = query.get("order").cloned().unwrap_or_default();
+    match cancel(&session, &state.pool, &token).await {
+        Ok(outcome) => Redirect::to(&format!(
+            "/checkout/cancelled?order={}&outcome={}",
+            crate::paysera::encoding::php_urlencode(&token),
+            outcome.key()
+        ))
+        .into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn cancel(
+    session: &Session,
+    pool: &sqlx::SqlitePool,
+    token: &str,
+) -> Result<CancelOutcome, AppError> {
+    let row: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, status FROM orders WHERE public_token = $1")
+            .bind(token)
+            .fetch_optional(pool)
+            .await?;
+    let (id, status) =
+        row.ok_or_else(|| AppError::NotFound("We could not find that order.".into()))?;
     if status == OrderStatus::Paid.as_str() {
-        return Ok(CancelOutcome::AlreadyPaid { number });
+        return Ok(CancelOutcome::AlreadyPaid);
     }
     match cancel_pending(pool, id).await? {
         Some(lines) => {
             crate::cart::ssr::restore(session, &lines).await?;
-            Ok(CancelOutcome::Cancelled { number })
+            Ok(CancelOutcome::Cancelled)
         }
-        None => Ok(CancelOutcome::AlreadyClosed { number }),
+        None => Ok(CancelOutcome::AlreadyClosed),
     }
 }
 
@@ -441,7 +571,17 @@ mod tests {
     #[test]
     fn emails_are_checked_at_the_edge() {
         assert!(Email::parse(" ona@example.lt ").is_some());
-        for bad in ["", "ona", "ona@", "@example.com", "ona@example", "o na@example.com", "a@b@c.lt", "ona@.lt", "ona@lt."] {
+        for bad in [
+            "",
+            "ona",
+            "ona@",
+            "@example.com",
+            "ona@example",
+            "o na@example.com",
+            "a@b@c.lt",
+            "ona@.lt",
+            "ona@lt.",
+        ] {
             assert!(Email::parse(bad).is_none(), "{bad}");
         }
     }
