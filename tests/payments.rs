@@ -559,3 +559,183 @@ async fn the_order_api_reports_live_state_by_token() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn the_accept_page_never_changes_state_whatever_it_is_given() {
+    let shop = live_shop().await;
+    let order = order(&shop, "dot-grid-notebook", "1").await;
+    let token = &order.public_token;
+    for query in [
+        format!("order={token}"),
+        format!("order={token}&status=1&paid=1"),
+        format!("order={token}&data=x&ss1=y"),
+    ] {
+        let (status, html) = shop.page(&format!("/checkout/accept?{query}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains("Waiting for confirmation from your bank"),
+            "{html}"
+        );
+    }
+    assert_eq!(
+        status_of(&shop, &order).await,
+        ("pending_payment".into(), false)
+    );
+    assert_eq!(
+        shop.page("/checkout/accept?order=nope").await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // The callback may come before or after the shopper's return: the page shows what is.
+    send(&shop, &signed(&fields(&order, &[("status", "2")]))).await;
+    assert!(shop
+        .page(&format!("/checkout/accept?order={token}"))
+        .await
+        .1
+        .contains("Payment accepted, awaiting your bank"));
+    send(&shop, &signed(&fields(&order, &[]))).await;
+    assert!(shop
+        .page(&format!("/checkout/accept?order={token}"))
+        .await
+        .1
+        .contains("Payment received"));
+}
+
+#[tokio::test]
+async fn cancelling_after_paying_changes_nothing() {
+    let shop = live_shop().await;
+    let before = stock(&shop, "wax-seal-kit").await;
+    let order = order(&shop, "wax-seal-kit", "1").await;
+    send(&shop, &signed(&fields(&order, &[]))).await;
+    let response = shop
+        .get(&format!("/checkout/cancel?order={}", order.public_token))
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.ends_with("outcome=paid"), "{location}");
+    assert!(shop.page(&location).await.1.contains("is already paid"));
+    assert_eq!(status_of(&shop, &order).await.0, "paid");
+    assert_eq!(stock(&shop, "wax-seal-kit").await, before - 1);
+}
+
+#[tokio::test]
+async fn cancelling_a_pending_order_releases_stock_once() {
+    let shop = live_shop().await;
+    let before = stock(&shop, "wax-seal-kit").await;
+    let order = order(&shop, "wax-seal-kit", "2").await;
+    for _ in 0..2 {
+        shop.get(&format!("/checkout/cancel?order={}", order.public_token))
+            .await;
+    }
+    assert_eq!(status_of(&shop, &order).await.0, "cancelled");
+    assert_eq!(
+        stock(&shop, "wax-seal-kit").await,
+        before,
+        "released once, not twice"
+    );
+    assert_eq!(
+        shop.get("/checkout/cancel?order=unknown").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_double_submitted_checkout_places_one_order() {
+    let shop = live_shop().await;
+    let id = shop.product_id("enamel-mug").await.to_string();
+    shop.call("cart/add", &[("product_id", &id), ("quantity", "2")])
+        .await;
+    let form = [
+        ("email", "ona@example.lt"),
+        ("first_name", "Ona"),
+        ("last_name", "Onaitė"),
+        ("street", "Gedimino pr. 1"),
+        ("city", "Vilnius"),
+        ("postcode", "01103"),
+        ("country", "LT"),
+        ("shipping", "courier"),
+        ("payment", "smsbank"),
+        ("terms", "on"),
+        ("checkout_key", "0123456789abcdef0123"),
+    ];
+    let first = shop.call("checkout/place", &form).await;
+    assert_eq!(first.status(), StatusCode::OK);
+    let pay_url: String = first.json().await.unwrap();
+    assert!(
+        pay_url.starts_with("https://bank.paysera.com/pay/?data="),
+        "{pay_url}"
+    );
+    // The cart is empty now; the same form again (double click, back + resubmit) is the same order.
+    shop.call("cart/add", &[("product_id", &id), ("quantity", "2")])
+        .await;
+    let second = shop.call("checkout/place", &form).await;
+    assert_eq!(second.status(), StatusCode::OK);
+    let (orders,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM orders")
+        .fetch_one(&shop.db)
+        .await
+        .unwrap();
+    assert_eq!(orders, 1);
+
+    // What goes to Paysera: the order's number and total, smsbank, our URLs, signed.
+    let data = pay_url
+        .split("data=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
+    let sign = pay_url.split("sign=").nth(1).unwrap();
+    assert_eq!(sign, md5_hex(&format!("{data}{}", password())));
+    let query = String::from_utf8(turgus::paysera::encoding::decode_base64(data).unwrap()).unwrap();
+    let params = turgus::paysera::encoding::parse_str(&query);
+    assert_eq!(params["amount"], (2 * 1250 + 390).to_string());
+    assert_eq!(params["currency"], "EUR");
+    assert_eq!(params["payment"], "smsbank");
+    assert_eq!(params["projectid"], PROJECT.to_string());
+    assert!(params["accepturl"].starts_with("http://127.0.0.1:3000/checkout/accept?order="));
+    assert_eq!(
+        params["callbackurl"],
+        "http://127.0.0.1:3000/paysera/callback"
+    );
+    assert!(!params.contains_key("test"));
+}
+
+#[tokio::test]
+async fn checkout_refuses_bad_input_with_400_and_creates_nothing() {
+    let shop = live_shop().await;
+    let id = shop.product_id("enamel-mug").await.to_string();
+    shop.call("cart/add", &[("product_id", &id), ("quantity", "1")])
+        .await;
+    for (field, value) in [
+        ("email", "no-at-sign"),
+        ("country", "XX"),
+        ("shipping", "teleport"),
+        ("payment", "../../etc"),
+        ("first_name", ""),
+    ] {
+        let mut form = vec![
+            ("email", "ona@example.lt"),
+            ("first_name", "Ona"),
+            ("last_name", "O"),
+            ("street", "S 1"),
+            ("city", "V"),
+            ("postcode", "1"),
+            ("country", "LT"),
+            ("shipping", "courier"),
+            ("payment", ""),
+            ("terms", "on"),
+            ("checkout_key", "fedcba9876543210fedc"),
+        ];
+        form.iter_mut().find(|(k, _)| *k == field).unwrap().1 = value;
+        assert_eq!(
+            shop.call("checkout/place", &form).await.status(),
+            StatusCode::BAD_REQUEST,
+            "{field}={value}"
+        );
+    }
+    let (orders,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM orders")
+        .fetch_one(&shop.db)
+        .await
+        .unwrap();
+    assert_eq!(orders, 0);
+}
