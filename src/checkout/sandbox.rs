@@ -59,31 +59,35 @@ fn page(status: StatusCode, body: String) -> Response {
     (status, Html(html)).into_response()
 }
 
-/// Checks `sign` as Paysera does, then decodes the request.
-fn open_request(signed: &Signed, keys: &SandboxKeys) -> Result<BTreeMap<String, String>, String> {
+/// Checks `sign` as Paysera does, then decodes the request; refuses with a page otherwise.
+fn open_request<'a>(
+    state: &'a AppState,
+    signed: &Signed,
+) -> Result<(&'a SandboxKeys, BTreeMap<String, String>), Box<Response>> {
+    let Some(keys) = &state.payments.sandbox else {
+        return Err(Box::new(StatusCode::NOT_FOUND.into_response()));
+    };
+    let refuse = |problem: &str| {
+        page(
+            StatusCode::BAD_REQUEST,
+            format!("<h1>Payment refused</h1><p>{}</p>", escape(problem)),
+        )
+    };
     let expected =
         crate::paysera::request::md5_hex(&[signed.data.as_bytes(), keys.password.as_bytes()]);
     if expected != signed.sign {
-        return Err("The request's signature is wrong.".into());
+        return Err(Box::new(refuse("The request's signature is wrong.")));
     }
     let query = decode_base64(&signed.data)
         .and_then(|b| String::from_utf8(b).ok())
-        .ok_or("The request's data is not readable.")?;
-    Ok(parse_str(&query))
+        .ok_or_else(|| Box::new(refuse("The request's data is not readable.")))?;
+    Ok((keys, parse_str(&query)))
 }
 
 async fn pay_page(State(state): State<AppState>, Query(signed): Query<Signed>) -> Response {
-    let Some(keys) = &state.payments.sandbox else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let request = match open_request(&signed, keys) {
-        Ok(request) => request,
-        Err(problem) => {
-            return page(
-                StatusCode::BAD_REQUEST,
-                format!("<h1>Payment refused</h1><p>{}</p>", escape(&problem)),
-            )
-        }
+    let (_, request) = match open_request(&state, &signed) {
+        Ok(opened) => opened,
+        Err(refusal) => return *refusal,
     };
     let get = |key: &str| request.get(key).map(String::as_str).unwrap_or("");
     let amount = match (
@@ -149,17 +153,9 @@ pub fn signed_callback(params: &[(String, String)], keys: &SandboxKeys) -> Strin
 }
 
 async fn outcome(State(state): State<AppState>, Form(signed): Form<Signed>) -> Response {
-    let Some(keys) = &state.payments.sandbox else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let request = match open_request(&signed, keys) {
-        Ok(request) => request,
-        Err(problem) => {
-            return page(
-                StatusCode::BAD_REQUEST,
-                format!("<h1>Payment refused</h1><p>{}</p>", escape(&problem)),
-            )
-        }
+    let (keys, request) = match open_request(&state, &signed) {
+        Ok(opened) => opened,
+        Err(refusal) => return *refusal,
     };
     let get = |key: &str| request.get(key).cloned().unwrap_or_default();
     let (statuses, test, back_to): (&[&str], &str, String) = match signed.outcome.as_str() {

@@ -161,14 +161,25 @@ impl PayseraPublicKey {
     }
 }
 
-/// What the shop knows to check a callback with.
-#[derive(Clone, Debug)]
+/// What the shop knows to check a callback with. Its `Debug` hides the password.
+#[derive(Clone)]
 pub struct CallbackVerifier {
     pub project_id: u64,
     pub password: String,
     pub policy: SignaturePolicy,
     /// Needed for [`SignaturePolicy::Rsa`]; without it every signed callback is refused.
     pub public_key: Option<PayseraPublicKey>,
+}
+
+impl fmt::Debug for CallbackVerifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallbackVerifier")
+            .field("project_id", &self.project_id)
+            .field("password", &"***")
+            .field("policy", &self.policy)
+            .field("public_key", &self.public_key.is_some())
+            .finish()
+    }
 }
 
 /// Payment states, as Paysera numbers them. Unknown numbers are kept, never a panic.
@@ -363,6 +374,17 @@ pub fn parse_received(query: &str) -> BTreeMap<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_password_never_shows_in_debug_output() {
+        let verifier = CallbackVerifier {
+            project_id: 1,
+            password: "s3cret".into(),
+            policy: SignaturePolicy::Ss1,
+            public_key: None,
+        };
+        assert!(!format!("{verifier:?}").contains("s3cret"));
+    }
 
     #[test]
     fn unknown_statuses_are_kept() {
