@@ -22,6 +22,8 @@ pub mod paysera;
 #[cfg(feature = "ssr")]
 pub mod paysera_sources;
 #[cfg(feature = "ssr")]
+pub mod security;
+#[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod state;

@@ -108,6 +108,7 @@ pub async fn start_with_shutdown(
         callbacks = callbacks.merge(checkout::sandbox::routes(state.clone()));
     }
     let cancel_state = state.clone();
+    let public_url = state.config.public_url.clone();
     let context = move || provide_context(state.clone());
     let page_shell = {
         let options = leptos_options.clone();
@@ -129,6 +130,10 @@ pub async fn start_with_shutdown(
         .layer(session_layer)
         .with_state(leptos_options)
         .merge(callbacks)
+        .layer(axum::middleware::from_fn_with_state(
+            public_url,
+            crate::security::same_site_only,
+        ))
         .layer(TraceLayer::new_for_http());
 
     tracing::info!("Turgus is serving at http://{addr}");

@@ -482,3 +482,47 @@ async fn many_shoppers_at_once_all_get_their_pages() {
         assert_eq!(status.expect("answered in time"), StatusCode::OK);
     }
 }
+
+#[tokio::test]
+async fn cross_site_posts_are_refused_but_paysera_may_call_back() {
+    let shop = TestShop::spawn().await;
+    let id = shop.product_id("enamel-mug").await.to_string();
+    let post = |path: &str, headers: &[(&str, &str)]| {
+        let mut request = shop
+            .client
+            .post(shop.url(path))
+            .form(&[("product_id", id.as_str()), ("quantity", "1")]);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send()
+    };
+    for headers in [
+        &[("origin", "https://evil.example")][..],
+        &[("sec-fetch-site", "cross-site")][..],
+    ] {
+        let response = post("/api/cart/add", headers).await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{headers:?}");
+    }
+    assert_eq!(cart(&shop).await.item_count, 0, "nothing was added");
+    let own_origin = shop.base.clone();
+    assert_eq!(
+        post("/api/cart/add", &[("origin", &own_origin)])
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        post("/api/cart/add", &[("sec-fetch-site", "same-origin")])
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    // The callback is judged by its signature, not its origin.
+    let callback = post("/paysera/callback", &[("sec-fetch-site", "cross-site")])
+        .await
+        .unwrap();
+    assert_eq!(callback.status(), StatusCode::BAD_REQUEST);
+}
