@@ -14,6 +14,7 @@ pub const SHOP_NAME: &str = "Turgus";
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    set_page_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -173,6 +174,25 @@ pub fn Canonical(#[prop(into)] path: String) -> impl IntoView {
                 }
             }
         </Suspense>
+    }
+}
+
+/// Pages get a Content-Security-Policy naming this response's nonce (carried by Leptos' inline
+/// hydration script), so that no other inline script can run.
+fn set_page_security_policy() {
+    #[cfg(feature = "ssr")]
+    if let (Some(state), Some(response), Some(nonce)) = (
+        use_context::<crate::state::AppState>(),
+        use_context::<leptos_axum::ResponseOptions>(),
+        leptos::nonce::use_nonce(),
+    ) {
+        let policy =
+            crate::security::Policy::new(&state.payments.pay_url, &state.config.public_url);
+        if let Ok(value) = axum::http::HeaderValue::from_str(
+            &policy.content_security_policy(Some(&nonce.to_string())),
+        ) {
+            response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-//! Refusing cross-site requests that change state (CSRF).
+//! Security headers for every response, and refusing cross-site requests that change state (CSRF).
 //!
 //! Browsers label every request with `Sec-Fetch-Site`, and cross-origin POSTs with `Origin`; a form
 //! on another site that posts to the shop is refused before any handler runs. The session cookie's
@@ -9,6 +9,72 @@ use axum::extract::{Request, State};
 use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+
+/// What the security headers need to know about the shop.
+#[derive(Clone)]
+pub struct Policy {
+    /// `https://bank.paysera.com` (or the sandbox's own origin): where checkout forms may post.
+    pub pay_origin: String,
+    pub https: bool,
+}
+
+impl Policy {
+    pub fn new(pay_url: &str, public_url: &str) -> Policy {
+        let origin = |url: &str| match url.split_once("://") {
+            Some((scheme, rest)) => {
+                format!("{scheme}://{}", rest.split('/').next().unwrap_or_default())
+            }
+            None => String::new(),
+        };
+        Policy {
+            pay_origin: origin(pay_url),
+            https: public_url.starts_with("https://"),
+        }
+    }
+
+    /// The Content-Security-Policy. Pages carry a per-request nonce for Leptos' inline hydration
+    /// script; `'wasm-unsafe-eval'` lets the WASM compile, nothing lets other scripts run.
+    pub fn content_security_policy(&self, nonce: Option<&str>) -> String {
+        let scripts = match nonce {
+            Some(nonce) => format!("'self' 'nonce-{nonce}' 'wasm-unsafe-eval'"),
+            None => "'self' 'wasm-unsafe-eval'".to_owned(),
+        };
+        format!(
+            "default-src 'self'; script-src {scripts}; style-src 'self'; img-src 'self' data: https:; \
+             connect-src 'self'; frame-ancestors 'none'; form-action 'self' {}; base-uri 'self'; object-src 'none'",
+            self.pay_origin
+        )
+    }
+}
+
+/// Adds the security headers every response gets. Pages set their own CSP (with their nonce)
+/// while rendering; everything else gets the policy without one.
+pub async fn security_headers(
+    State(policy): State<Policy>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let mut set = |name: header::HeaderName, value: &str| {
+        if let Ok(value) = header::HeaderValue::from_str(value) {
+            headers.entry(name).or_insert(value);
+        }
+    };
+    set(
+        header::CONTENT_SECURITY_POLICY,
+        &policy.content_security_policy(None),
+    );
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(header::REFERRER_POLICY, "strict-origin-when-cross-origin");
+    if policy.https {
+        set(
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
+    }
+    response
+}
 
 /// The paths that other sites may post to.
 const EXEMPT: &[&str] = &["/paysera/callback"];
@@ -53,7 +119,19 @@ pub async fn same_site_only(
 
 #[cfg(test)]
 mod tests {
-    use super::is_own_origin;
+    use super::{is_own_origin, Policy};
+
+    #[test]
+    fn the_policy_allows_paysera_forms_and_nonce_scripts_only() {
+        let policy = Policy::new("https://bank.paysera.com/pay/", "https://shop.example");
+        assert_eq!(policy.pay_origin, "https://bank.paysera.com");
+        assert!(policy.https);
+        let csp = policy.content_security_policy(Some("abc"));
+        assert!(csp.contains("script-src 'self' 'nonce-abc' 'wasm-unsafe-eval';"));
+        assert!(csp.contains("form-action 'self' https://bank.paysera.com;"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(!csp.contains("unsafe-inline"));
+    }
 
     #[test]
     fn own_origins_are_the_public_url_and_the_requested_host() {

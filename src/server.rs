@@ -109,6 +109,8 @@ pub async fn start_with_shutdown(
     }
     let cancel_state = state.clone();
     let public_url = state.config.public_url.clone();
+    let security_policy =
+        crate::security::Policy::new(&state.payments.pay_url, &state.config.public_url);
     let context = move || provide_context(state.clone());
     let page_shell = {
         let options = leptos_options.clone();
@@ -133,6 +135,10 @@ pub async fn start_with_shutdown(
         .layer(axum::middleware::from_fn_with_state(
             public_url,
             crate::security::same_site_only,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            security_policy,
+            crate::security::security_headers,
         ))
         .layer(TraceLayer::new_for_http());
 

@@ -51,7 +51,7 @@ async fn a_catalog_in_another_currency_stops_start_up() {
 }
 
 #[tokio::test]
-async fn an_https_shop_marks_its_session_cookie_secure() {
+async fn an_https_shop_marks_its_session_cookie_secure_and_sends_hsts() {
     let dir = tempfile::tempdir().unwrap();
     let mut config = support::config_for(dir.path());
     config.public_url = "https://shop.example".into();

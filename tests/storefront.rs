@@ -526,3 +526,48 @@ async fn cross_site_posts_are_refused_but_paysera_may_call_back() {
         .unwrap();
     assert_eq!(callback.status(), StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn pages_carry_security_headers_with_their_own_nonce() {
+    let shop = TestShop::spawn().await;
+    let response = shop.get("/p/chef-knife").await;
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    let csp = header("content-security-policy").expect("a CSP");
+    assert_eq!(header("x-content-type-options").as_deref(), Some("nosniff"));
+    assert_eq!(
+        header("referrer-policy").as_deref(),
+        Some("strict-origin-when-cross-origin")
+    );
+    assert_eq!(
+        header("strict-transport-security"),
+        None,
+        "no HSTS on plain http"
+    );
+    assert!(
+        csp.contains("frame-ancestors 'none'") && csp.contains("form-action 'self'"),
+        "{csp}"
+    );
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap()
+        .to_owned();
+    let html = response.text().await.unwrap();
+    for script in html.split("<script").skip(1) {
+        assert!(
+            script.starts_with(&format!(" nonce=\"{nonce}\""))
+                || script.contains(&format!("nonce=\"{nonce}\"")),
+            "script without this page's nonce"
+        );
+    }
+    let api = shop.call("cart", &[]).await;
+    assert_eq!(api.headers()["x-content-type-options"], "nosniff");
+}

@@ -14,9 +14,15 @@ export async function waitForHydration(page: Page) {
   await expect(page.locator("body[data-hydrated=true]")).toBeAttached();
 }
 
-/** Fails the test on any uncaught error in the page (a broken WASM shows up here). */
+/** Fails the test on any uncaught error in the page (a broken WASM shows up here), and on
+ * anything the Content-Security-Policy blocked. */
 export function failOnPageErrors(page: Page) {
   page.on("pageerror", (error) => {
     throw new Error(`page error: ${error.message}`);
+  });
+  page.on("console", (message) => {
+    if (message.type() === "error" && /Content.Security.Policy/i.test(message.text())) {
+      throw new Error(`blocked by the CSP: ${message.text()}`);
+    }
   });
 }
