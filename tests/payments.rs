@@ -38,10 +38,10 @@ async fn live_shop() -> TestShop {
     .await
 }
 
-async fn order(shop: &TestShop, slug: &str, quantity: &str) -> PlacedOrder {
-    let id = shop.product_id(slug).await;
-    let new = NewOrder {
-        lines: vec![(id, Quantity::parse(quantity).unwrap())],
+/// An order of `quantity` × one product, shipped by courier (3,90 €), as checkout would place it.
+fn new_order(product_id: i64, quantity: &str) -> NewOrder {
+    NewOrder {
+        lines: vec![(product_id, Quantity::parse(quantity).unwrap())],
         customer: Customer {
             email: "pirkejas@example.com".into(),
             first_name: "Ona".into(),
@@ -55,8 +55,14 @@ async fn order(shop: &TestShop, slug: &str, quantity: &str) -> PlacedOrder {
         shipping: Money::new(390, Currency::Eur),
         payment_method: None,
         checkout_key: None,
-    };
-    place(&shop.db, &new, Currency::Eur).await.unwrap()
+    }
+}
+
+async fn order(shop: &TestShop, slug: &str, quantity: &str) -> PlacedOrder {
+    let id = shop.product_id(slug).await;
+    place(&shop.db, &new_order(id, quantity), Currency::Eur)
+        .await
+        .unwrap()
 }
 
 /// Paysera's callback for `order`: the usual fields, overridden by `changes`.
@@ -382,25 +388,7 @@ async fn a_hundred_buyers_of_the_last_unit_make_exactly_one_order() {
     let id = shop.product_id("bird-feeder").await;
     let results = futures::future::join_all((0..100).map(|_| {
         let db = shop.db.clone();
-        async move {
-            let new = NewOrder {
-                lines: vec![(id, Quantity::parse("1").unwrap())],
-                customer: Customer {
-                    email: "a@example.com".into(),
-                    first_name: "A".into(),
-                    last_name: "B".into(),
-                    street: "S".into(),
-                    city: "C".into(),
-                    postcode: "1".into(),
-                    country: "LT".into(),
-                },
-                shipping_method: "courier".into(),
-                shipping: Money::new(0, Currency::Eur),
-                payment_method: None,
-                checkout_key: None,
-            };
-            place(&db, &new, Currency::Eur).await
-        }
+        async move { place(&db, &new_order(id, "1"), Currency::Eur).await }
     }))
     .await;
     assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
