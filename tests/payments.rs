@@ -727,3 +727,18 @@ async fn checkout_refuses_bad_input_with_400_and_creates_nothing() {
         .unwrap();
     assert_eq!(orders, 0);
 }
+
+#[tokio::test]
+async fn a_reset_shop_never_reuses_an_order_number() {
+    let first_shop = live_shop().await;
+    let first = order(&first_shop, "brass-pen", "1").await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let reset_shop = live_shop().await; // a brand-new database
+    let after_reset = order(&reset_shop, "brass-pen", "1").await;
+    assert!(
+        after_reset.number > first.number,
+        "{} then {}",
+        first.number,
+        after_reset.number
+    );
+}

@@ -14,8 +14,11 @@ CREATE TABLE order_numbers (
     number     INTEGER PRIMARY KEY AUTOINCREMENT,
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
--- Numbers start at 1001: short enough to read out on the phone, long enough to look like one.
-INSERT INTO sqlite_sequence (name, seq) VALUES ('order_numbers', 1000);
+-- Nor after a reset: a new database starts counting at the seconds elapsed since 2024-01-01, so it
+-- begins above every number an earlier database of this shop handed out (unless that one averaged
+-- more than an order per second). Paysera keeps old callbacks; they must never match a new order.
+INSERT INTO sqlite_sequence (name, seq)
+VALUES ('order_numbers', CAST(strftime('%s', 'now') AS INTEGER) - 1704067200);
 
 CREATE TABLE orders (
     id              INTEGER PRIMARY KEY,
