@@ -92,7 +92,7 @@ pub async fn start_with_shutdown(
         .site_addr(addr)
         .env(leptos::config::Env::PROD)
         .build();
-    let payments = checkout::ssr::setup(&config)
+    let payments = checkout::payments::setup(&config)
         .await
         .map_err(StartError::Payments)?;
     tracing::info!(mode = ?payments.mode, key = %payments.key_source, "Paysera");

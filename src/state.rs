@@ -1,6 +1,6 @@
 //! What every request handler and server function shares: the database pool and the configuration.
 
-use crate::checkout::ssr::Payments;
+use crate::checkout::payments::Payments;
 use crate::config::Config;
 use crate::error::AppError;
 use leptos::prelude::use_context;

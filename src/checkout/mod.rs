@@ -9,6 +9,8 @@
 pub mod callback;
 mod pages;
 #[cfg(feature = "ssr")]
+pub mod payments;
+#[cfg(feature = "ssr")]
 pub mod sandbox;
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -2,7 +2,7 @@
 //! callbacks over HTTP to the shop's callback URL, server to server, exactly as Paysera does — so
 //! the whole purchase can be tried offline, through the same code paths as a live payment.
 
-use super::ssr::{SandboxKeys, SANDBOX_METHODS_XML};
+use super::payments::{SandboxKeys, SANDBOX_METHODS_XML};
 use crate::money::{Currency, Money};
 use crate::paysera::encoding::{
     decode_base64, encode_base64, http_build_query, parse_str, php_urlencode,

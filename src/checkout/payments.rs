@@ -1,0 +1,186 @@
+//! How the shop talks to Paysera: a live project from the configuration, or, without a project
+//! id, the built-in sandbox with its own key pair and password kept in the data directory.
+
+use crate::config::Config;
+use crate::paysera::callback::CallbackVerifier;
+use crate::paysera::methods::{self, MethodsList};
+use crate::paysera::{PayseraPublicKey, SignaturePolicy};
+use crate::paysera_sources::MethodsSource;
+use crate::paysera_sources::{public_key, KeySource};
+use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey, LineEnding};
+use rsa::RsaPrivateKey;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The sandbox's project number (Paysera's are six digits; this one can never be confused with one).
+pub const SANDBOX_PROJECT_ID: u64 = 1;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Live,
+    /// Live project asking for test payments (`test=1`).
+    Test,
+    Sandbox,
+}
+
+/// Everything the checkout and the callback endpoint need to deal with Paysera.
+pub struct Payments {
+    pub mode: Mode,
+    pub verifier: CallbackVerifier,
+    pub pay_url: String,
+    /// Where the public key came from, for the merchant's dashboard.
+    pub key_source: String,
+    pub methods: Methods,
+    /// Present in sandbox mode: the sandbox signs callbacks as Paysera would.
+    pub sandbox: Option<SandboxKeys>,
+}
+
+/// Where the checkout's payment-methods list comes from.
+pub enum Methods {
+    Paysera(MethodsSource),
+    /// The sandbox's own list.
+    Sandbox(Arc<MethodsList>),
+}
+
+impl Methods {
+    pub async fn list(&self) -> Result<Arc<MethodsList>, String> {
+        match self {
+            Methods::Paysera(source) => source.get().await,
+            Methods::Sandbox(list) => Ok(list.clone()),
+        }
+    }
+}
+
+/// The sandbox's methods list, served at `/sandbox/paysera/methods.xml` too.
+pub const SANDBOX_METHODS_XML: &str = include_str!("sandbox-methods.xml");
+
+/// The sandbox's signing key, known to the shop only because the sandbox plays Paysera.
+pub struct SandboxKeys {
+    pub private_key: RsaPrivateKey,
+    pub password: String,
+}
+
+/// Loads (or, on first start, creates) the sandbox's key pair and password.
+pub fn sandbox_keys(data_dir: &Path) -> Result<SandboxKeys, String> {
+    let folder = data_dir.join("sandbox");
+    let key_file = folder.join("paysera-private.pem");
+    let password_file = folder.join("paysera-password");
+    if key_file.is_file() && password_file.is_file() {
+        let pem = std::fs::read_to_string(&key_file)
+            .map_err(|e| format!("{}: {e}", key_file.display()))?;
+        let private_key = RsaPrivateKey::from_pkcs8_pem(&pem).map_err(|e| {
+            format!(
+                "{}: unreadable ({e}); delete the sandbox folder to make a new one",
+                key_file.display()
+            )
+        })?;
+        let password = std::fs::read_to_string(&password_file)
+            .map_err(|e| format!("{}: {e}", password_file.display()))?;
+        return Ok(SandboxKeys {
+            private_key,
+            password: password.trim().to_owned(),
+        });
+    }
+    std::fs::create_dir_all(&folder)
+        .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
+    let private_key = RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048)
+        .map_err(|e| format!("cannot make a sandbox key: {e}"))?;
+    let pem = private_key
+        .to_pkcs8_pem(LineEnding::LF)
+        .map_err(|e| format!("cannot encode the sandbox key: {e}"))?;
+    let password: String = {
+        use rand::RngCore;
+        let mut bytes = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    };
+    std::fs::write(&key_file, pem.as_bytes())
+        .map_err(|e| format!("{}: {e}", key_file.display()))?;
+    std::fs::write(&password_file, &password)
+        .map_err(|e| format!("{}: {e}", password_file.display()))?;
+    Ok(SandboxKeys {
+        private_key,
+        password,
+    })
+}
+
+/// Sets up payments at start-up. A live project's public key must be readable (from the file, the
+/// cache or Paysera): a missing or corrupt key stops start-up; it never falls back to `ss1`.
+pub async fn setup(config: &Config) -> Result<Payments, String> {
+    let paysera = &config.paysera;
+    match &paysera.project {
+        Some((project_id, password)) => {
+            let (public_key, key_source) = match paysera.signature {
+                SignaturePolicy::Rsa => {
+                    let (key, source) = public_key(
+                        paysera.public_key_file.as_deref(),
+                        &paysera.public_key_url,
+                        &config.data_dir,
+                    )
+                    .await?;
+                    (Some(key), describe(&source))
+                }
+                SignaturePolicy::Ss1 => (
+                    None,
+                    "none (ss1 signatures, TURGUS_PAYSERA_SIGNATURE=ss1)".to_owned(),
+                ),
+            };
+            Ok(Payments {
+                mode: if paysera.test { Mode::Test } else { Mode::Live },
+                verifier: CallbackVerifier {
+                    project_id: *project_id,
+                    password: password.expose().to_owned(),
+                    policy: paysera.signature,
+                    public_key,
+                },
+                pay_url: paysera.pay_url.clone(),
+                key_source,
+                methods: Methods::Paysera(MethodsSource::new(
+                    crate::paysera::methods_url(
+                        &paysera.methods_url,
+                        *project_id,
+                        config.currency.code(),
+                    ),
+                    config.data_dir.join(format!(
+                        "paysera-methods-{project_id}-{}.xml",
+                        config.currency.code()
+                    )),
+                    Duration::from_secs(6 * 3600),
+                )),
+                sandbox: None,
+            })
+        }
+        None => {
+            let keys = sandbox_keys(&config.data_dir)?;
+            let methods = methods::parse(SANDBOX_METHODS_XML).map_err(|e| e.to_string())?;
+            let public_pem = keys
+                .private_key
+                .to_public_key()
+                .to_public_key_pem(LineEnding::LF)
+                .map_err(|e| format!("cannot encode the sandbox public key: {e}"))?;
+            let public_key = PayseraPublicKey::from_pem(&public_pem).map_err(|e| e.to_string())?;
+            Ok(Payments {
+                mode: Mode::Sandbox,
+                verifier: CallbackVerifier {
+                    project_id: SANDBOX_PROJECT_ID,
+                    password: keys.password.clone(),
+                    policy: SignaturePolicy::Rsa,
+                    public_key: Some(public_key),
+                },
+                pay_url: format!("{}/sandbox/paysera/pay", config.public_url),
+                key_source: "sandbox key pair in the data directory".into(),
+                methods: Methods::Sandbox(Arc::new(methods)),
+                sandbox: Some(keys),
+            })
+        }
+    }
+}
+
+fn describe(source: &KeySource) -> String {
+    match source {
+        KeySource::File(path) => format!("file {}", path.display()),
+        KeySource::Cache(path) => format!("cached copy {}", path.display()),
+        KeySource::Downloaded(url) => format!("downloaded from {url}"),
+    }
+}
