@@ -1,5 +1,6 @@
 //! The application shell: document head, header, footer and the route table.
 
+use crate::admin::{AdminHomePage, AdminLoginPage};
 use crate::cart::{provide_cart, CartLink, CartNotice, CartPage};
 use crate::catalog::{CategoryLink, CategoryPage, HomePage, ProductPage, SearchPage};
 use crate::checkout::{AcceptPage, CancelPage, CheckoutPage};
@@ -69,6 +70,8 @@ fn Storefront() -> impl IntoView {
                 <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async />
                 <Route path=path!("/checkout/accept") view=AcceptPage ssr=SsrMode::Async />
                 <Route path=path!("/checkout/cancelled") view=CancelPage ssr=SsrMode::Async />
+                <Route path=path!("/admin") view=AdminHomePage ssr=SsrMode::Async />
+                <Route path=path!("/admin/login") view=AdminLoginPage ssr=SsrMode::Async />
             </Routes>
         </main>
         <Footer />

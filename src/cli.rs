@@ -133,3 +133,78 @@ fn sign_request(options: &Options) -> Result<(serde_json::Value, bool), String> 
         true,
     ))
 }
+
+const ADMIN_USAGE: &str =
+    "usage: turgus admin create --email E   (the password is read from the terminal or stdin)";
+
+/// `turgus admin create --email E`: creates the owner's account (or sets a new password for it).
+pub async fn admin(args: &[String]) -> ExitCode {
+    let email = match args {
+        [command, flag, email] if command == "create" && flag == "--email" => Some(email.clone()),
+        _ => None,
+    };
+    let Some(email) = email else {
+        eprintln!("{ADMIN_USAGE}");
+        return ExitCode::from(2);
+    };
+    let password = match read_password() {
+        Ok(password) => password,
+        Err(problem) => {
+            eprintln!("turgus admin: {problem}");
+            return ExitCode::from(2);
+        }
+    };
+    let config = match crate::config::Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("turgus admin: configuration error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let pool = match crate::db::connect(&config.database_url).await {
+        Ok(pool) => pool,
+        Err(error) => {
+            eprintln!("turgus admin: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match crate::admin::ssr::create_admin(&pool, &email, &password).await {
+        Ok(()) => {
+            println!(
+                "Admin {email} can now log in at {}/admin/login",
+                config.public_url
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("turgus admin: {}", error.message());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The password, typed on the terminal without echo, or the first line of stdin.
+fn read_password() -> Result<String, String> {
+    use std::io::{BufRead, IsTerminal, Write};
+    let stdin = std::io::stdin();
+    let terminal = stdin.is_terminal();
+    if terminal {
+        eprint!("Password: ");
+        let _ = std::io::stderr().flush();
+        let _ = std::process::Command::new("stty")
+            .arg("-echo")
+            .stdin(std::process::Stdio::inherit())
+            .status();
+    }
+    let mut line = String::new();
+    let read = stdin.lock().read_line(&mut line);
+    if terminal {
+        let _ = std::process::Command::new("stty")
+            .arg("echo")
+            .stdin(std::process::Stdio::inherit())
+            .status();
+        eprintln!();
+    }
+    read.map_err(|e| format!("cannot read the password: {e}"))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}

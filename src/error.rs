@@ -13,6 +13,10 @@ pub enum AppError {
     NotFound(String),
     /// The request was well-formed but the shop's state refuses it, e.g. not enough stock.
     Conflict(String),
+    /// Only a logged-in admin may do this.
+    Unauthorized(String),
+    /// Too many attempts (logins): try again later.
+    TooManyRequests(String),
     /// Something broke on our side. Logged with details; the shopper only learns that it failed.
     Internal,
 }
@@ -23,13 +27,19 @@ impl AppError {
             AppError::BadRequest(_) => 400,
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
+            AppError::Unauthorized(_) => 401,
+            AppError::TooManyRequests(_) => 429,
             AppError::Internal => 500,
         }
     }
 
     pub fn message(&self) -> &str {
         match self {
-            AppError::BadRequest(m) | AppError::NotFound(m) | AppError::Conflict(m) => m,
+            AppError::BadRequest(m)
+            | AppError::NotFound(m)
+            | AppError::Conflict(m)
+            | AppError::Unauthorized(m)
+            | AppError::TooManyRequests(m) => m,
             AppError::Internal => "Something went wrong on our side. Please try again in a moment.",
         }
     }

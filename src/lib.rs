@@ -3,6 +3,7 @@
 //! Organised by feature: `catalog` and `cart` own their pages, server functions and (in their
 //! `ssr` submodules) their queries. `app` is the page shell and route table; `server` starts it all.
 
+pub mod admin;
 pub mod app;
 pub mod cart;
 pub mod catalog;

@@ -4,8 +4,10 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("paysera") {
-        return turgus::cli::paysera(&args[1..]);
+    match args.first().map(String::as_str) {
+        Some("paysera") => return turgus::cli::paysera(&args[1..]),
+        Some("admin") => return turgus::cli::admin(&args[1..]).await,
+        _ => {}
     }
     // A `.env` file is optional; the environment wins over it.
     let _ = dotenvy::dotenv();

@@ -1,0 +1,76 @@
+//! The merchant's side of the shop, at `/admin`: logging in, and the overview of orders and
+//! payments. Every page and server function here checks for a logged-in admin first.
+
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use pages::{AdminHomePage, AdminLoginPage};
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[server(endpoint = "admin/login")]
+pub async fn admin_login(email: String, password: String, next: String) -> Result<(), AppError> {
+    let (session, state) = crate::cart::ssr::session_and_state().await?;
+    let client = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .map(|info| info.0.ip().to_string())
+        .unwrap_or_else(|_| "unknown".into());
+    ssr::login(&state.pool, &session, &client, &email, &password).await?;
+    leptos_axum::redirect(&ssr::safe_next(&next));
+    Ok(())
+}
+
+#[server(endpoint = "admin/logout")]
+pub async fn admin_logout() -> Result<(), AppError> {
+    let (session, _) = crate::cart::ssr::session_and_state().await?;
+    ssr::logout(&session).await?;
+    leptos_axum::redirect("/admin/login");
+    Ok(())
+}
+
+/// The overview: what needs attention and whether Paysera is talking to the shop.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminHome {
+    pub orders_by_status: Vec<(String, i64)>,
+    pub needs_review: i64,
+    pub paysera_mode: String,
+    pub project_id: u64,
+    pub key_source: String,
+    pub last_authentic_callback: Option<String>,
+    pub last_rejected_callback: Option<String>,
+}
+
+#[server(endpoint = "admin/home")]
+pub async fn get_admin_home() -> Result<AdminHome, AppError> {
+    let (session, state) = crate::cart::ssr::session_and_state().await?;
+    ssr::require_admin(&session).await?;
+    let pool = &state.pool;
+    let orders_by_status: Vec<(String, i64)> =
+        sqlx::query_as("SELECT status, COUNT(*) FROM orders GROUP BY status ORDER BY status")
+            .fetch_all(pool)
+            .await?;
+    let (needs_review,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM orders WHERE needs_review = 1")
+            .fetch_one(pool)
+            .await?;
+    let last = |authentic: bool| {
+        sqlx::query_scalar::<_, String>(
+            "SELECT MAX(received_at) FROM payment_callbacks WHERE authentic = $1",
+        )
+        .bind(authentic)
+        .fetch_optional(pool)
+    };
+    let payments = &state.payments;
+    Ok(AdminHome {
+        orders_by_status,
+        needs_review,
+        paysera_mode: format!("{:?}", payments.mode).to_lowercase(),
+        project_id: payments.verifier.project_id,
+        key_source: payments.key_source.clone(),
+        last_authentic_callback: last(true).await.ok().flatten(),
+        last_rejected_callback: last(false).await.ok().flatten(),
+    })
+}

@@ -1,0 +1,86 @@
+//! The admin pages.
+
+use super::{get_admin_home, AdminLogin, AdminLogout};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn AdminLoginPage() -> impl IntoView {
+    let login = ServerAction::<AdminLogin>::new();
+    let next = move || {
+        use_query_map()
+            .read()
+            .get("next")
+            .unwrap_or_else(|| "/admin".into())
+    };
+    view! {
+        <Title text="Admin login" />
+        <Meta name="robots" content="noindex" />
+        <section class="admin-login">
+            <h1>"Admin login"</h1>
+            {move || login.value().get().and_then(|r| r.err()).map(|e| view! {
+                <div class="notice notice-error" role="alert">{e.message().to_owned()}</div>
+            })}
+            <ActionForm action=login attr:class="checkout-form">
+                <input type="hidden" name="next" value=next />
+                <div class="field">
+                    <label for="email">"E-mail"</label>
+                    <input id="email" name="email" type="email" autocomplete="username" required />
+                </div>
+                <div class="field">
+                    <label for="password">"Password"</label>
+                    <input id="password" name="password" type="password" autocomplete="current-password" required />
+                </div>
+                <button type="submit" class="button-primary">"Log in"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn AdminHomePage() -> impl IntoView {
+    let home = Resource::new(|| (), |_| get_admin_home());
+    let logout = ServerAction::<AdminLogout>::new();
+    view! {
+        <Title text="Admin" />
+        <Meta name="robots" content="noindex" />
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match home.await {
+                    Err(AppError::Unauthorized(_)) => view! { <Redirect path="/admin/login?next=/admin" /> }.into_any(),
+                    Err(error) => view! { <crate::app::ErrorPage error /> }.into_any(),
+                    Ok(home) => view! {
+                        <header class="listing-header">
+                            <h1>"Your shop"</h1>
+                            <ActionForm action=logout><button type="submit" class="button-link">"Log out"</button></ActionForm>
+                        </header>
+                        <section class="admin-cards">
+                            <div class="cart-summary">
+                                <h2>"Orders"</h2>
+                                <dl>
+                                    {home.orders_by_status.into_iter().map(|(status, count)| view! {
+                                        <dt>{status.replace('_', " ")}</dt><dd>{count}</dd>
+                                    }).collect_view()}
+                                    <dt>"needing review"</dt><dd data-testid="needs-review">{home.needs_review}</dd>
+                                </dl>
+                            </div>
+                            <div class="cart-summary">
+                                <h2>"Paysera"</h2>
+                                <dl>
+                                    <dt>"Mode"</dt><dd data-testid="paysera-mode">{home.paysera_mode}</dd>
+                                    <dt>"Project"</dt><dd>{home.project_id}</dd>
+                                    <dt>"Public key"</dt><dd>{home.key_source}</dd>
+                                    <dt>"Last callback"</dt><dd>{home.last_authentic_callback.unwrap_or_else(|| "none yet".into())}</dd>
+                                    <dt>"Last refused"</dt><dd>{home.last_rejected_callback.unwrap_or_else(|| "none".into())}</dd>
+                                </dl>
+                            </div>
+                        </section>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

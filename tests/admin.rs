@@ -1,0 +1,184 @@
+//! The admin's login: one message for every failure, rotated sessions, guarded server functions,
+//! no open redirects, and the account-creation command.
+
+mod support;
+
+use reqwest::StatusCode;
+use support::TestShop;
+use turgus::error::AppError;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+async fn shop_with_admin() -> TestShop {
+    let shop = TestShop::spawn().await;
+    turgus::admin::ssr::create_admin(&shop.db, "owner@example.lt", PASSWORD)
+        .await
+        .unwrap();
+    shop
+}
+
+async fn login(shop: &TestShop, email: &str, password: &str, next: &str) -> reqwest::Response {
+    shop.call(
+        "admin/login",
+        &[("email", email), ("password", password), ("next", next)],
+    )
+    .await
+}
+
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("turgus_session="))
+        .map(|c| c.split(';').next().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn the_owner_logs_in_and_sees_the_overview() {
+    let shop = shop_with_admin().await;
+    assert_eq!(
+        shop.call("admin/home", &[]).await.status(),
+        StatusCode::UNAUTHORIZED,
+        "anonymous"
+    );
+    let response = login(&shop, "Owner@Example.lt", PASSWORD, "/admin").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let home = shop.call("admin/home", &[]).await;
+    assert_eq!(home.status(), StatusCode::OK);
+    let home: serde_json::Value = home.json().await.unwrap();
+    assert_eq!(home["paysera_mode"], "sandbox");
+    let (status, html) = shop.page("/admin").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Your shop"));
+}
+
+#[tokio::test]
+async fn unknown_email_and_wrong_password_get_the_same_answer() {
+    let shop = shop_with_admin().await;
+    let mut answers = vec![];
+    for (email, password) in [
+        ("nobody@example.lt", PASSWORD),
+        ("owner@example.lt", "wrong password!!"),
+    ] {
+        let response = login(&shop, email, password, "/admin").await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        answers.push(response.json::<AppError>().await.unwrap());
+    }
+    assert_eq!(answers[0], answers[1]);
+    assert_eq!(
+        shop.call("admin/home", &[]).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn logging_in_rotates_the_session_and_the_old_cookie_is_worthless() {
+    let shop = shop_with_admin().await;
+    // A session exists before logging in (say, a cart).
+    let id = shop.product_id("enamel-mug").await.to_string();
+    let before = session_cookie(
+        &shop
+            .call("cart/add", &[("product_id", &id), ("quantity", "1")])
+            .await,
+    )
+    .unwrap();
+    let after = session_cookie(&login(&shop, "owner@example.lt", PASSWORD, "/admin").await)
+        .expect("a new session id");
+    assert_ne!(before, after);
+    let stale = support::shopper()
+        .post(shop.url("/api/admin/home"))
+        .header("cookie", before)
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        stale.status(),
+        StatusCode::UNAUTHORIZED,
+        "the pre-login session id is not an admin"
+    );
+    // Logging out ends it.
+    shop.call("admin/logout", &[]).await;
+    assert_eq!(
+        shop.call("admin/home", &[]).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn admin_pages_send_strangers_to_the_login() {
+    let shop = shop_with_admin().await;
+    let response = shop
+        .client
+        .get(shop.url("/admin"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_redirection(), "{}", response.status());
+    assert_eq!(response.headers()["location"], "/admin/login?next=/admin");
+}
+
+#[tokio::test]
+async fn after_login_next_goes_only_to_this_site() {
+    let shop = shop_with_admin().await;
+    for (next, expected) in [
+        ("/admin", "/admin"),
+        ("//evil.example", "/admin"),
+        ("https://evil.example", "/admin"),
+        ("/\\evil.example", "/admin"),
+    ] {
+        let response = login(&shop, "owner@example.lt", PASSWORD, next).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["location"], expected, "{next}");
+    }
+}
+
+#[tokio::test]
+async fn the_owner_account_is_created_from_the_command_line() {
+    let shop = TestShop::spawn().await;
+    let run = |email: &str, password: &str| {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_turgus"))
+            .args(["admin", "create", "--email", email])
+            .env(
+                "TURGUS_DATABASE_URL",
+                format!("sqlite://{}", shop.db_path().display()),
+            )
+            .env("TURGUS_DATA_DIR", shop.dir.path())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        let output = child.wait_with_output().unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned()
+                + &String::from_utf8_lossy(&output.stderr),
+        )
+    };
+    let (code, out) = run("owner@example.lt", "short");
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("at least 12"), "{out}");
+    let (code, out) = run("owner@example.lt", PASSWORD);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(!out.contains(PASSWORD), "the password is never printed");
+    assert_eq!(
+        login(&shop, "owner@example.lt", PASSWORD, "/admin")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM admins")
+        .fetch_one(&shop.db)
+        .await
+        .unwrap();
+    assert!(
+        hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{hash}"
+    );
+}
