@@ -1,6 +1,6 @@
 //! The application shell: document head, header, footer and the route table.
 
-use crate::admin::{AdminHomePage, AdminLoginPage};
+use crate::admin::{AdminHomePage, AdminLoginPage, AdminSetupPage};
 use crate::cart::{provide_cart, CartLink, CartNotice, CartPage};
 use crate::catalog::{CategoryLink, CategoryPage, HomePage, ProductPage, SearchPage};
 use crate::checkout::{AcceptPage, CancelPage, CheckoutPage};
@@ -72,6 +72,7 @@ fn Storefront() -> impl IntoView {
                 <Route path=path!("/checkout/cancelled") view=CancelPage ssr=SsrMode::Async />
                 <Route path=path!("/admin") view=AdminHomePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/login") view=AdminLoginPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/setup") view=AdminSetupPage ssr=SsrMode::Async />
             </Routes>
         </main>
         <Footer />

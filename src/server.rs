@@ -92,6 +92,13 @@ pub async fn start_with_shutdown(
         .site_addr(addr)
         .env(leptos::config::Env::PROD)
         .build();
+    match crate::admin::ssr::setup_link(&pool, &config.public_url).await {
+        Ok(Some(link)) => tracing::info!(
+            "No admin account yet. Create the owner's account (one-time link): {link}"
+        ),
+        Ok(None) => {}
+        Err(_) => tracing::warn!("could not check for admin accounts"),
+    }
     let payments = checkout::payments::setup(&config)
         .await
         .map_err(StartError::Payments)?;

@@ -182,3 +182,46 @@ async fn the_owner_account_is_created_from_the_command_line() {
         "{hash}"
     );
 }
+
+#[tokio::test]
+async fn the_one_time_setup_link_creates_the_owner_once() {
+    let shop = TestShop::spawn().await;
+    let token: String =
+        sqlx::query_scalar("SELECT value FROM shop_meta WHERE key = 'admin_setup_token'")
+            .fetch_one(&shop.db)
+            .await
+            .expect("a setup link while there is no admin");
+    async fn setup(shop: &TestShop, token: &str, password: &str) -> StatusCode {
+        let form = [
+            ("token", token),
+            ("email", "owner@example.lt"),
+            ("password", password),
+        ];
+        shop.call("admin/setup", &form).await.status()
+    }
+    assert_eq!(
+        setup(&shop, "wrong-token", PASSWORD).await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        setup(&shop, &token, "short").await,
+        StatusCode::BAD_REQUEST,
+        "a typo does not burn the link"
+    );
+    assert_eq!(setup(&shop, &token, PASSWORD).await, StatusCode::OK);
+    assert_eq!(
+        shop.call("admin/home", &[]).await.status(),
+        StatusCode::OK,
+        "logged in"
+    );
+    assert_eq!(
+        setup(&shop, &token, PASSWORD).await,
+        StatusCode::NOT_FOUND,
+        "only once"
+    );
+    let (admins,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM admins")
+        .fetch_one(&shop.db)
+        .await
+        .unwrap();
+    assert_eq!(admins, 1);
+}

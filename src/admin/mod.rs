@@ -5,21 +5,50 @@ mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-pub use pages::{AdminHomePage, AdminLoginPage};
+pub use pages::{AdminHomePage, AdminLoginPage, AdminSetupPage};
 
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// The caller's address, for throttling.
+#[cfg(feature = "ssr")]
+async fn client_address() -> String {
+    leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .map(|info| info.0.ip().to_string())
+        .unwrap_or_else(|_| "unknown".into())
+}
+
 #[server(endpoint = "admin/login")]
 pub async fn admin_login(email: String, password: String, next: String) -> Result<(), AppError> {
     let (session, state) = crate::cart::ssr::session_and_state().await?;
-    let client = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .await
-        .map(|info| info.0.ip().to_string())
-        .unwrap_or_else(|_| "unknown".into());
-    ssr::login(&state.pool, &session, &client, &email, &password).await?;
+    ssr::login(
+        &state.pool,
+        &session,
+        &client_address().await,
+        &email,
+        &password,
+    )
+    .await?;
     leptos_axum::redirect(&ssr::safe_next(&next));
+    Ok(())
+}
+
+/// Creates the owner's account through the one-time setup link printed at start-up.
+#[server(endpoint = "admin/setup")]
+pub async fn admin_setup(token: String, email: String, password: String) -> Result<(), AppError> {
+    let (session, state) = crate::cart::ssr::session_and_state().await?;
+    ssr::set_up_owner(
+        &state.pool,
+        &session,
+        &client_address().await,
+        &token,
+        &email,
+        &password,
+    )
+    .await?;
+    leptos_axum::redirect("/admin");
     Ok(())
 }
 

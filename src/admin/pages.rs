@@ -1,6 +1,6 @@
 //! The admin pages.
 
-use super::{get_admin_home, AdminLogin, AdminLogout};
+use super::{get_admin_home, AdminLogin, AdminLogout, AdminSetup};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -35,6 +35,35 @@ pub fn AdminLoginPage() -> impl IntoView {
                     <input id="password" name="password" type="password" autocomplete="current-password" required />
                 </div>
                 <button type="submit" class="button-primary">"Log in"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn AdminSetupPage() -> impl IntoView {
+    let setup = ServerAction::<AdminSetup>::new();
+    let token = move || use_query_map().read().get("token").unwrap_or_default();
+    view! {
+        <Title text="Set up your shop" />
+        <Meta name="robots" content="noindex" />
+        <section class="admin-login">
+            <h1>"Create the owner's account"</h1>
+            <p class="muted">"This link works once. The password needs at least 12 characters."</p>
+            {move || setup.value().get().and_then(|r| r.err()).map(|e| view! {
+                <div class="notice notice-error" role="alert">{e.message().to_owned()}</div>
+            })}
+            <ActionForm action=setup attr:class="checkout-form">
+                <input type="hidden" name="token" value=token />
+                <div class="field">
+                    <label for="email">"E-mail"</label>
+                    <input id="email" name="email" type="email" autocomplete="username" required />
+                </div>
+                <div class="field">
+                    <label for="password">"Password"</label>
+                    <input id="password" name="password" type="password" autocomplete="new-password" minlength="12" required />
+                </div>
+                <button type="submit" class="button-primary">"Create account"</button>
             </ActionForm>
         </section>
     }

@@ -286,3 +286,82 @@ mod tests {
         assert!(throttle(&keys).is_ok());
     }
 }
+
+const SETUP_TOKEN_KEY: &str = "admin_setup_token";
+
+/// While the shop has no admin, a one-time setup link lets the first person holding it (the one
+/// who can read the server's log) create the owner's account. A new link at every start.
+pub async fn setup_link(pool: &SqlitePool, public_url: &str) -> Result<Option<String>, AppError> {
+    let (admins,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM admins")
+        .fetch_one(pool)
+        .await?;
+    if admins > 0 {
+        sqlx::query("DELETE FROM shop_meta WHERE key = $1")
+            .bind(SETUP_TOKEN_KEY)
+            .execute(pool)
+            .await?;
+        return Ok(None);
+    }
+    let token: String = {
+        use rand::RngCore;
+        let mut bytes = [0u8; 24];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    };
+    sqlx::query("INSERT INTO shop_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .bind(SETUP_TOKEN_KEY)
+        .bind(&token)
+        .execute(pool)
+        .await?;
+    Ok(Some(format!("{public_url}/admin/setup?token={token}")))
+}
+
+/// Creates the owner's account through the setup link, once, and logs them in.
+pub async fn set_up_owner(
+    pool: &SqlitePool,
+    session: &Session,
+    client: &str,
+    token: &str,
+    email: &str,
+    password: &str,
+) -> Result<(), AppError> {
+    let invalid = || {
+        AppError::NotFound(
+            "This setup link is no longer valid. Use `turgus admin create` instead.".into(),
+        )
+    };
+    let stored: Option<String> = sqlx::query_scalar("SELECT value FROM shop_meta WHERE key = $1")
+        .bind(SETUP_TOKEN_KEY)
+        .fetch_optional(pool)
+        .await?;
+    let stored = stored.ok_or_else(invalid)?;
+    let matches = stored.len() == token.len()
+        && stored
+            .bytes()
+            .zip(token.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    if !matches {
+        return Err(invalid());
+    }
+    // Claim the link first: of two people racing with it, only one creates an account.
+    let claimed = sqlx::query("DELETE FROM shop_meta WHERE key = $1 AND value = $2")
+        .bind(SETUP_TOKEN_KEY)
+        .bind(&stored)
+        .execute(pool)
+        .await?
+        .rows_affected();
+    if claimed != 1 {
+        return Err(invalid());
+    }
+    if let Err(error) = create_admin(pool, email, password).await {
+        // A typo in the form should not burn the link.
+        sqlx::query("INSERT OR IGNORE INTO shop_meta (key, value) VALUES ($1, $2)")
+            .bind(SETUP_TOKEN_KEY)
+            .bind(&stored)
+            .execute(pool)
+            .await?;
+        return Err(error);
+    }
+    login(pool, session, client, email, password).await
+}
