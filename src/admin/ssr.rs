@@ -237,56 +237,6 @@ pub fn safe_next(next: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn next_accepts_only_paths_on_this_site() {
-        assert_eq!(safe_next("/admin/orders?page=2"), "/admin/orders?page=2");
-        for evil in [
-            "//evil.example",
-            "https://evil.example",
-            "/\\evil.example",
-            "\\\\evil.example",
-            "javascript:alert(1)",
-            "",
-            "/ /x",
-            "/\t/evil.example",
-        ] {
-            assert_eq!(safe_next(evil), "/admin", "{evil:?}");
-        }
-    }
-
-    #[test]
-    fn throttling_slows_then_refuses_then_forgets() {
-        let keys = ["account:throttle-test@example.com".to_owned()];
-        assert_eq!(throttle(&keys).unwrap(), Duration::ZERO);
-        for _ in 0..FREE_FAILURES {
-            record_failure(&keys);
-        }
-        assert_eq!(
-            throttle(&keys).unwrap(),
-            Duration::ZERO,
-            "a few mistakes are free"
-        );
-        record_failure(&keys);
-        assert!(
-            throttle(&keys).unwrap() > Duration::ZERO,
-            "then each attempt waits"
-        );
-        for _ in 0..REFUSE_AFTER {
-            record_failure(&keys);
-        }
-        assert!(
-            throttle(&keys).is_err(),
-            "then the account is refused for a while"
-        );
-        forget_failures(&keys[0]);
-        assert!(throttle(&keys).is_ok());
-    }
-}
-
 const SETUP_TOKEN_KEY: &str = "admin_setup_token";
 
 /// While the shop has no admin, a one-time setup link lets the first person holding it (the one
@@ -364,4 +314,54 @@ pub async fn set_up_owner(
         return Err(error);
     }
     login(pool, session, client, email, password).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_accepts_only_paths_on_this_site() {
+        assert_eq!(safe_next("/admin/orders?page=2"), "/admin/orders?page=2");
+        for evil in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "javascript:alert(1)",
+            "",
+            "/ /x",
+            "/\t/evil.example",
+        ] {
+            assert_eq!(safe_next(evil), "/admin", "{evil:?}");
+        }
+    }
+
+    #[test]
+    fn throttling_slows_then_refuses_then_forgets() {
+        let keys = ["account:throttle-test@example.com".to_owned()];
+        assert_eq!(throttle(&keys).unwrap(), Duration::ZERO);
+        for _ in 0..FREE_FAILURES {
+            record_failure(&keys);
+        }
+        assert_eq!(
+            throttle(&keys).unwrap(),
+            Duration::ZERO,
+            "a few mistakes are free"
+        );
+        record_failure(&keys);
+        assert!(
+            throttle(&keys).unwrap() > Duration::ZERO,
+            "then each attempt waits"
+        );
+        for _ in 0..REFUSE_AFTER {
+            record_failure(&keys);
+        }
+        assert!(
+            throttle(&keys).is_err(),
+            "then the account is refused for a while"
+        );
+        forget_failures(&keys[0]);
+        assert!(throttle(&keys).is_ok());
+    }
 }
