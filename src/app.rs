@@ -190,10 +190,10 @@ fn set_page_security_policy() {
         use_context::<leptos_axum::ResponseOptions>(),
         leptos::nonce::use_nonce(),
     ) {
-        let policy =
-            crate::security::Policy::new(&state.payments.pay_url, &state.config.public_url);
         if let Ok(value) = axum::http::HeaderValue::from_str(
-            &policy.content_security_policy(Some(&nonce.to_string())),
+            &state
+                .security
+                .content_security_policy(Some(&nonce.to_string())),
         ) {
             response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
         }

@@ -28,6 +28,8 @@ pub mod security;
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod tokens;
 
 /// The WASM entry point: takes over the server-rendered page.
 #[cfg(feature = "hydrate")]

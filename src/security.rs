@@ -50,7 +50,7 @@ impl Policy {
 /// Adds the security headers every response gets. Pages set their own CSP (with their nonce)
 /// while rendering; everything else gets the policy without one.
 pub async fn security_headers(
-    State(policy): State<Policy>,
+    State(policy): State<std::sync::Arc<Policy>>,
     request: Request,
     next: Next,
 ) -> Response {

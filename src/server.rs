@@ -103,10 +103,15 @@ pub async fn start_with_shutdown(
         .await
         .map_err(StartError::Payments)?;
     tracing::info!(mode = ?payments.mode, key = %payments.key_source, "Paysera");
+    let security = Arc::new(crate::security::Policy::new(
+        &payments.pay_url,
+        &config.public_url,
+    ));
     let state = AppState {
         pool,
         config: Arc::new(config),
         payments: Arc::new(payments),
+        security,
     };
     spawn_order_expiry(state.pool.clone(), state.config.order_ttl_minutes);
     // Paysera's server-to-server callback and the order-status API: no session, no page machinery.
@@ -116,8 +121,7 @@ pub async fn start_with_shutdown(
     }
     let cancel_state = state.clone();
     let public_url = state.config.public_url.clone();
-    let security_policy =
-        crate::security::Policy::new(&state.payments.pay_url, &state.config.public_url);
+    let security_policy = state.security.clone();
     let context = move || provide_context(state.clone());
     let page_shell = {
         let options = leptos_options.clone();

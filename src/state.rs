@@ -12,6 +12,8 @@ pub struct AppState {
     pub pool: SqlitePool,
     pub config: Arc<Config>,
     pub payments: Arc<Payments>,
+    /// The security headers' settings, worked out once at start-up.
+    pub security: Arc<crate::security::Policy>,
 }
 
 /// The current request's application state, as provided to the Leptos context by the router.

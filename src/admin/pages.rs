@@ -7,6 +7,26 @@ use leptos_meta::{Meta, Title};
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
+/// The e-mail and password fields of the login and setup forms.
+#[component]
+fn Credentials(new_password: bool) -> impl IntoView {
+    let (autocomplete, minlength) = if new_password {
+        ("new-password", Some("12"))
+    } else {
+        ("current-password", None)
+    };
+    view! {
+        <div class="field">
+            <label for="email">"E-mail"</label>
+            <input id="email" name="email" type="email" autocomplete="username" required />
+        </div>
+        <div class="field">
+            <label for="password">"Password"</label>
+            <input id="password" name="password" type="password" autocomplete=autocomplete minlength=minlength required />
+        </div>
+    }
+}
+
 #[component]
 pub fn AdminLoginPage() -> impl IntoView {
     let login = ServerAction::<AdminLogin>::new();
@@ -26,14 +46,7 @@ pub fn AdminLoginPage() -> impl IntoView {
             })}
             <ActionForm action=login attr:class="checkout-form">
                 <input type="hidden" name="next" value=next />
-                <div class="field">
-                    <label for="email">"E-mail"</label>
-                    <input id="email" name="email" type="email" autocomplete="username" required />
-                </div>
-                <div class="field">
-                    <label for="password">"Password"</label>
-                    <input id="password" name="password" type="password" autocomplete="current-password" required />
-                </div>
+                <Credentials new_password=false />
                 <button type="submit" class="button-primary">"Log in"</button>
             </ActionForm>
         </section>
@@ -55,14 +68,7 @@ pub fn AdminSetupPage() -> impl IntoView {
             })}
             <ActionForm action=setup attr:class="checkout-form">
                 <input type="hidden" name="token" value=token />
-                <div class="field">
-                    <label for="email">"E-mail"</label>
-                    <input id="email" name="email" type="email" autocomplete="username" required />
-                </div>
-                <div class="field">
-                    <label for="password">"Password"</label>
-                    <input id="password" name="password" type="password" autocomplete="new-password" minlength="12" required />
-                </div>
+                <Credentials new_password=true />
                 <button type="submit" class="button-primary">"Create account"</button>
             </ActionForm>
         </section>

@@ -252,12 +252,7 @@ pub async fn setup_link(pool: &SqlitePool, public_url: &str) -> Result<Option<St
             .await?;
         return Ok(None);
     }
-    let token: String = {
-        use rand::RngCore;
-        let mut bytes = [0u8; 24];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
-    };
+    let token = crate::tokens::random_hex(24);
     sqlx::query("INSERT INTO shop_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
         .bind(SETUP_TOKEN_KEY)
         .bind(&token)
@@ -285,13 +280,7 @@ pub async fn set_up_owner(
         .fetch_optional(pool)
         .await?;
     let stored = stored.ok_or_else(invalid)?;
-    let matches = stored.len() == token.len()
-        && stored
-            .bytes()
-            .zip(token.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-    if !matches {
+    if !crate::tokens::same_secret(&stored, token) {
         return Err(invalid());
     }
     // Claim the link first: of two people racing with it, only one creates an account.

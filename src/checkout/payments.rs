@@ -89,12 +89,7 @@ pub fn sandbox_keys(data_dir: &Path) -> Result<SandboxKeys, String> {
     let pem = private_key
         .to_pkcs8_pem(LineEnding::LF)
         .map_err(|e| format!("cannot encode the sandbox key: {e}"))?;
-    let password: String = {
-        use rand::RngCore;
-        let mut bytes = [0u8; 16];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
-    };
+    let password = crate::tokens::random_hex(16);
     std::fs::write(&key_file, pem.as_bytes())
         .map_err(|e| format!("{}: {e}", key_file.display()))?;
     std::fs::write(&password_file, &password)

@@ -39,13 +39,6 @@ impl Email {
     }
 }
 
-fn random_key() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn shipping_price(key: &str, state: &AppState) -> Option<Money> {
     SHIPPING
         .iter()
@@ -141,7 +134,7 @@ pub async fn view(
         smsbank: state.config.paysera.smsbank,
         form,
         errors,
-        checkout_key: random_key(),
+        checkout_key: crate::tokens::random_hex(16),
     })
 }
 

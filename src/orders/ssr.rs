@@ -46,13 +46,6 @@ pub struct PlacedOrder {
     pub total: Money,
 }
 
-fn new_public_token() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 24];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Places an order: freezes the lines at today's prices, reserves stock (the last unit goes to
 /// exactly one buyer), numbers the order. All or nothing.
 pub async fn place(
@@ -127,7 +120,7 @@ pub async fn place(
         sqlx::query_as("INSERT INTO order_numbers DEFAULT VALUES RETURNING number")
             .fetch_one(&mut *tx)
             .await?;
-    let public_token = new_public_token();
+    let public_token = crate::tokens::random_hex(24);
     let c = &order.customer;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO orders (number, public_token, currency, subtotal_minor, shipping_minor, total_minor,
