@@ -1,6 +1,9 @@
 //! The application shell: document head, header, footer and the route table.
 
-use crate::admin::{AdminHomePage, AdminLoginPage, AdminSetupPage};
+use crate::admin::{
+    AdminCategoriesPage, AdminHomePage, AdminLoginPage, AdminOrderPage, AdminOrdersPage,
+    AdminProductPage, AdminProductsPage, AdminSetupPage,
+};
 use crate::cart::{provide_cart, CartLink, CartNotice, CartPage};
 use crate::catalog::{CategoryLink, CategoryPage, HomePage, ProductPage, SearchPage};
 use crate::checkout::{AcceptPage, CancelPage, CheckoutPage};
@@ -73,6 +76,11 @@ fn Storefront() -> impl IntoView {
                 <Route path=path!("/admin") view=AdminHomePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/login") view=AdminLoginPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/setup") view=AdminSetupPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/orders") view=AdminOrdersPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/orders/:number") view=AdminOrderPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/products") view=AdminProductsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/products/:id") view=AdminProductPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/categories") view=AdminCategoriesPage ssr=SsrMode::Async />
             </Routes>
         </main>
         <Footer />

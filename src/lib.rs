@@ -11,6 +11,7 @@ pub mod checkout;
 pub mod error;
 pub mod money;
 pub mod orders;
+pub mod ui;
 
 #[cfg(feature = "ssr")]
 pub mod cli;

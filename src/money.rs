@@ -136,6 +136,61 @@ impl Money {
     }
 }
 
+/// The largest price the admin accepts: ten million in major units. Far above any shop's
+/// price, far below where sums of many lines could overflow.
+pub const MAX_PRICE_MINOR: i64 = 1_000_000_000;
+
+impl Money {
+    /// Reads an amount typed by a person, such as `12.50`, `12,5`, `1 234,00` or `7`, exactly
+    /// (no floats): at most two decimals, not negative, at most [`MAX_PRICE_MINOR`].
+    pub fn parse_decimal(text: &str, currency: Currency) -> Result<Money, String> {
+        let cleaned: String = text
+            .trim()
+            .chars()
+            .filter(|c| !matches!(*c, ' ' | NBSP | '\''))
+            .collect();
+        let invalid = || format!("“{}” is not an amount such as 12.50.", text.trim());
+        let (whole, fraction) = match cleaned.rsplit_once(['.', ',']) {
+            Some((whole, fraction)) => (whole, fraction),
+            None => (cleaned.as_str(), ""),
+        };
+        let digits_only = |part: &str| part.chars().all(|c| c.is_ascii_digit());
+        if whole.is_empty() && fraction.is_empty()
+            || !digits_only(whole)
+            || !digits_only(fraction)
+            || fraction.len() > 2
+        {
+            return Err(invalid());
+        }
+        let too_large = || {
+            format!(
+                "{} is more than the largest price, {}.",
+                text.trim(),
+                Money::new(MAX_PRICE_MINOR, currency)
+            )
+        };
+        let whole: i64 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().map_err(|_| too_large())?
+        };
+        let cents: i64 = format!("{fraction:0<2}").parse().map_err(|_| invalid())?;
+        let minor = whole
+            .checked_mul(100)
+            .and_then(|m| m.checked_add(cents))
+            .filter(|m| *m <= MAX_PRICE_MINOR)
+            .ok_or_else(too_large)?;
+        Ok(Money::new(minor, currency))
+    }
+
+    /// The amount as a plain decimal, `1234.50`: for form fields and spreadsheets.
+    pub fn decimal(&self) -> String {
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        format!("{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+}
+
 impl fmt::Display for Money {
     /// Formats for shoppers, e.g. `12,50 €`, `1 234,00 €` or `$12.50` (non-breaking spaces).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -213,6 +268,23 @@ mod tests {
             Some(Money::new(750, Currency::Eur))
         );
         assert_eq!(eur.checked_mul(2), None);
+    }
+
+    #[test]
+    fn typed_amounts_are_read_exactly() {
+        let read = |text| Money::parse_decimal(text, Currency::Eur).map(|m| m.minor);
+        assert_eq!(read("12.50"), Ok(1250));
+        assert_eq!(read("12,5"), Ok(1250));
+        assert_eq!(read(" 1 234,00 "), Ok(123_400));
+        assert_eq!(read("7"), Ok(700));
+        assert_eq!(read(".99"), Ok(99));
+        assert_eq!(read("0.10"), Ok(10));
+        assert_eq!(read("10000000"), Ok(MAX_PRICE_MINOR));
+        for bad in ["", "-1", "1.234", "12.5.0", "abc", "1e3", "10000000.01", "99999999999999999999", "+5"] {
+            assert!(read(bad).is_err(), "{bad:?} accepted");
+        }
+        assert_eq!(Money::new(123_405, Currency::Eur).decimal(), "1234.05");
+        assert_eq!(Money::new(-5, Currency::Eur).decimal(), "-0.05");
     }
 
     #[test]

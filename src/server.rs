@@ -120,6 +120,7 @@ pub async fn start_with_shutdown(
         callbacks = callbacks.merge(checkout::sandbox::routes(state.clone()));
     }
     let cancel_state = state.clone();
+    let admin_state = state.clone();
     let public_url = state.config.public_url.clone();
     let security_policy = state.security.clone();
     let context = move || provide_context(state.clone());
@@ -139,9 +140,10 @@ pub async fn start_with_shutdown(
                 checkout::ssr::cancel_link(cancel_state.clone(), session, query)
             }),
         )
+        .with_state(leptos_options)
+        .merge(crate::admin::routes(admin_state))
         .layer(axum::middleware::from_fn(server_fn_status))
         .layer(session_layer)
-        .with_state(leptos_options)
         .merge(callbacks)
         .layer(axum::middleware::from_fn_with_state(
             public_url,

@@ -1,10 +1,12 @@
 //! The merchant's side of the shop, at `/admin`: logging in, and the overview of orders and
 //! payments. Every page and server function here checks for a logged-in admin first.
 
+pub mod orders;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
+pub use orders::{AdminOrderPage, AdminOrdersPage};
 pub use pages::{AdminHomePage, AdminLoginPage, AdminSetupPage};
 
 use crate::error::AppError;
@@ -18,6 +20,27 @@ async fn client_address() -> String {
         .await
         .map(|info| info.0.ip().to_string())
         .unwrap_or_else(|_| "unknown".into())
+}
+
+/// The admin acting on a request.
+#[cfg(feature = "ssr")]
+pub struct Admin {
+    pub id: i64,
+    pub email: String,
+}
+
+/// The shop and the logged-in admin, or 401. Every admin server function starts here: the pages
+/// are not the guard, the functions behind them are.
+#[cfg(feature = "ssr")]
+pub async fn admin_only() -> Result<(crate::state::AppState, Admin), AppError> {
+    let (session, state) = crate::cart::ssr::session_and_state().await?;
+    let id = ssr::require_admin(&session).await?;
+    let email = sqlx::query_scalar("SELECT email FROM admins WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&state.pool)
+        .await?
+        .ok_or_else(|| AppError::Unauthorized("Please log in as the shop's admin.".into()))?;
+    Ok((state, Admin { id, email }))
 }
 
 #[server(endpoint = "admin/login")]

@@ -5,7 +5,61 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::components::Redirect;
-use leptos_router::hooks::use_query_map;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_location, use_query_map};
+
+/// The admin's menu, on every admin page once logged in.
+#[component]
+pub fn AdminNav() -> impl IntoView {
+    let logout = ServerAction::<AdminLogout>::new();
+    view! {
+        <nav class="admin-nav" aria-label="Admin">
+            <A href="/admin" exact=true>"Overview"</A>
+            <A href="/admin/orders">"Orders"</A>
+            <A href="/admin/products">"Products"</A>
+            <A href="/admin/categories">"Categories"</A>
+            <ActionForm action=logout attr:class="admin-logout">
+                <button type="submit" class="button-link">"Log out"</button>
+            </ActionForm>
+        </nav>
+    }
+}
+
+/// Renders an admin page from its data, like [`crate::app::load_page`], but sends a visitor who
+/// is not logged in to the login page, and back here afterwards.
+pub fn admin_page<T>(
+    resource: Resource<Result<T, AppError>>,
+    render: impl Fn(T) -> AnyView + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+{
+    let location = use_location();
+    let here = move || {
+        let search = location.search.get_untracked();
+        let path = location.pathname.get_untracked();
+        if search.is_empty() { path } else { format!("{path}?{search}") }
+    };
+    view! {
+        <Meta name="robots" content="noindex" />
+        <AdminNav />
+        <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(data) => render(data),
+                        Err(AppError::Unauthorized(_)) => {
+                            let path = format!("/admin/login?next={}", crate::ui::urlencode(&here()));
+                            view! { <Redirect path /> }.into_any()
+                        }
+                        Err(error) => view! { <crate::app::ErrorPage error /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
 
 /// The e-mail and password fields of the login and setup forms.
 #[component]

@@ -4,6 +4,7 @@ use super::{
     get_category, get_home, get_product, search, Listing, ProductCard, ProductDetail, Sort,
 };
 use crate::app::{load_page, Canonical};
+use crate::ui::{urlencode, Pagination};
 use crate::cart::AddToCartForm;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -50,30 +51,6 @@ fn ProductGrid(products: Vec<ProductCard>) -> impl IntoView {
 }
 
 /// Previous/next and numbered links; `href(page)` builds each page's URL.
-#[component]
-fn Pagination(
-    listing_page: u32,
-    pages: u32,
-    href: impl Fn(u32) -> String + 'static,
-) -> impl IntoView {
-    (pages > 1).then(|| {
-        let links = (1..=pages)
-            .map(|p| {
-                if p == listing_page {
-                    view! { <span class="page-current" aria-current="page">{p}</span> }.into_any()
-                } else {
-                    view! { <A href=href(p)>{p}</A> }.into_any()
-                }
-            })
-            .collect_view();
-        let prev = (listing_page > 1)
-            .then(|| view! { <A href=href(listing_page - 1) attr:rel="prev">"← Previous"</A> });
-        let next = (listing_page < pages)
-            .then(|| view! { <A href=href(listing_page + 1) attr:rel="next">"Next →"</A> });
-        view! { <nav class="pagination" aria-label="Pages">{prev}{links}{next}</nav> }
-    })
-}
-
 #[component]
 pub fn HomePage() -> impl IntoView {
     let home = Resource::new(|| (), |_| get_home());
@@ -273,19 +250,6 @@ pub fn SearchPage() -> impl IntoView {
     })
 }
 
-/// Percent-encodes a query value for a link (letters, digits and `-._~` stay as they are).
-fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,11 +260,5 @@ mod tests {
         let long = "word ".repeat(50);
         let s = summary(&long);
         assert!(s.chars().count() <= 156 && s.ends_with("word…"), "{s}");
-    }
-
-    #[test]
-    fn search_links_encode_the_query() {
-        assert_eq!(urlencode("linen & wool"), "linen%20%26%20wool");
-        assert_eq!(urlencode("ąžuolas"), "%C4%85%C5%BEuolas");
     }
 }

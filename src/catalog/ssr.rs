@@ -12,7 +12,7 @@ use sqlx::SqlitePool;
 /// The columns a product card needs; the first image by position is the card's picture.
 const CARD_COLUMNS: &str = "
     p.slug, p.name, p.price_minor, p.currency, p.stock,
-    (SELECT i.path FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_path,
+    (SELECT COALESCE(i.thumb_path, i.path) FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_path,
     (SELECT i.alt FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_alt";
 
 #[derive(sqlx::FromRow)]

@@ -1,0 +1,316 @@
+//! The merchant's orders: a filtered list, each order's detail with its payment log, the
+//! actions taken after a payment (ship, cancel, refund, review) and the CSV export.
+
+#[cfg(feature = "ssr")]
+pub mod export;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use pages::{AdminOrderPage, AdminOrdersPage};
+
+use crate::error::AppError;
+use crate::money::Money;
+use crate::orders::OrderStatus;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub const ORDERS_PER_PAGE: u32 = 25;
+
+/// The order list's filters, as they appear in its URL (and the CSV export's): every field is
+/// optional and an empty one filters nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OrderFilter {
+    /// One of [`OrderStage`]'s keys.
+    pub state: String,
+    /// `1`: only orders needing review.
+    pub review: String,
+    /// `YYYY-MM-DD`, inclusive.
+    pub from: String,
+    pub to: String,
+    /// An order number or (part of) an e-mail address.
+    pub q: String,
+    pub page: u32,
+}
+
+impl OrderFilter {
+    pub fn from_query(query: &leptos_router::params::ParamsMap) -> OrderFilter {
+        let text = |key| query.get(key).unwrap_or_default();
+        OrderFilter {
+            state: text("state"),
+            review: text("review"),
+            from: text("from"),
+            to: text("to"),
+            q: text("q"),
+            page: query
+                .get("page")
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(1),
+        }
+    }
+
+    /// The filter as a query string, on another page of the list.
+    pub fn query_string(&self, page: u32) -> String {
+        let mut query = [
+            ("state", &self.state),
+            ("review", &self.review),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("q", &self.q),
+        ]
+        .into_iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(key, value)| format!("{key}={}", crate::ui::urlencode(value)))
+        .collect::<Vec<_>>();
+        if page > 1 {
+            query.push(format!("page={page}"));
+        }
+        query.join("&")
+    }
+}
+
+/// Where an order stands, as the merchant sees it: its payment state and what was done since.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStage {
+    AwaitingPayment,
+    /// Paid, not shipped yet: the merchant's to-do list.
+    ToShip,
+    Shipped,
+    Refunded,
+    Cancelled,
+    Expired,
+}
+
+impl OrderStage {
+    pub const ALL: [OrderStage; 6] = [
+        OrderStage::AwaitingPayment,
+        OrderStage::ToShip,
+        OrderStage::Shipped,
+        OrderStage::Refunded,
+        OrderStage::Cancelled,
+        OrderStage::Expired,
+    ];
+
+    pub fn of(status: OrderStatus, shipped: bool, refunded: bool) -> OrderStage {
+        match status {
+            OrderStatus::PendingPayment => OrderStage::AwaitingPayment,
+            OrderStatus::Cancelled => OrderStage::Cancelled,
+            OrderStatus::Expired => OrderStage::Expired,
+            OrderStatus::Paid if refunded => OrderStage::Refunded,
+            OrderStatus::Paid if shipped => OrderStage::Shipped,
+            OrderStatus::Paid => OrderStage::ToShip,
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            OrderStage::AwaitingPayment => "awaiting_payment",
+            OrderStage::ToShip => "to_ship",
+            OrderStage::Shipped => "shipped",
+            OrderStage::Refunded => "refunded",
+            OrderStage::Cancelled => "cancelled",
+            OrderStage::Expired => "expired",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            OrderStage::AwaitingPayment => "Awaiting payment",
+            OrderStage::ToShip => "Paid, to ship",
+            OrderStage::Shipped => "Shipped",
+            OrderStage::Refunded => "Refunded",
+            OrderStage::Cancelled => "Cancelled",
+            OrderStage::Expired => "Expired",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<OrderStage> {
+        OrderStage::ALL.into_iter().find(|s| s.key() == key)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrderRow {
+    pub number: i64,
+    pub created_at: String,
+    pub customer: String,
+    pub email: String,
+    pub total: Money,
+    pub state: OrderStage,
+    pub needs_review: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrderList {
+    pub orders: Vec<OrderRow>,
+    pub page: u32,
+    pub pages: u32,
+    pub total: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrderLine {
+    pub name: String,
+    pub product_id: Option<i64>,
+    pub unit_price: Money,
+    pub quantity: i64,
+    pub line_total: Money,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrderEvent {
+    pub at: String,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub note: String,
+}
+
+/// One callback in the order's payment log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LoggedCallback {
+    pub received_at: String,
+    pub verdict: String,
+    pub verified_by: Option<String>,
+    pub paysera_status: Option<String>,
+    pub test: Option<bool>,
+    pub amount: Option<String>,
+    /// Every decoded field, in Paysera's order.
+    pub fields: Vec<(String, String)>,
+    pub raw: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrderDetail {
+    pub number: i64,
+    pub state: OrderStage,
+    pub needs_review: bool,
+    pub created_at: String,
+    pub paid_at: Option<String>,
+    pub shipped_at: Option<String>,
+    pub refunded_at: Option<String>,
+    pub email: String,
+    pub name: String,
+    pub address: Vec<String>,
+    pub shipping_method: String,
+    pub payment_method: Option<String>,
+    pub lines: Vec<OrderLine>,
+    pub subtotal: Money,
+    pub shipping: Money,
+    pub total: Money,
+    pub history: Vec<OrderEvent>,
+    pub payment_log: Vec<LoggedCallback>,
+}
+
+impl OrderDetail {
+    /// The actions that make sense for the order now; the server checks again when one is taken.
+    pub fn actions(&self) -> Vec<OrderAction> {
+        let mut actions = vec![];
+        match self.state {
+            OrderStage::ToShip => actions.extend([OrderAction::Ship, OrderAction::Refund]),
+            OrderStage::Shipped => actions.push(OrderAction::Refund),
+            OrderStage::AwaitingPayment => actions.push(OrderAction::Cancel),
+            _ => {}
+        }
+        if self.needs_review {
+            actions.push(OrderAction::ClearReview);
+        }
+        actions
+    }
+}
+
+/// What a merchant can do to an order by hand. Each is recorded in the order's history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderAction {
+    Ship,
+    /// Only unpaid orders; their stock goes back on sale.
+    Cancel,
+    /// The money was returned in Paysera's panel; the shop records it.
+    Refund,
+    ClearReview,
+}
+
+impl OrderAction {
+    pub fn key(self) -> &'static str {
+        match self {
+            OrderAction::Ship => "ship",
+            OrderAction::Cancel => "cancel",
+            OrderAction::Refund => "refund",
+            OrderAction::ClearReview => "clear_review",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<OrderAction> {
+        [
+            OrderAction::Ship,
+            OrderAction::Cancel,
+            OrderAction::Refund,
+            OrderAction::ClearReview,
+        ]
+        .into_iter()
+        .find(|a| a.key() == key)
+    }
+
+    pub fn button(self) -> &'static str {
+        match self {
+            OrderAction::Ship => "Mark shipped",
+            OrderAction::Cancel => "Cancel order",
+            OrderAction::Refund => "Mark refunded",
+            OrderAction::ClearReview => "Clear review flag",
+        }
+    }
+
+    /// What the confirmation box says.
+    pub fn confirmation(self) -> &'static str {
+        match self {
+            OrderAction::Ship => "I have sent this order to the customer.",
+            OrderAction::Cancel => "Cancel this unpaid order and put its items back on sale.",
+            OrderAction::Refund => "I have refunded this payment in Paysera's panel.",
+            OrderAction::ClearReview => "I have looked into this order and it needs nothing more.",
+        }
+    }
+
+    /// Refunds and cleared reviews must say why; a shipment may carry a tracking number.
+    pub fn note_required(self) -> bool {
+        matches!(self, OrderAction::Refund | OrderAction::ClearReview)
+    }
+}
+
+#[server(endpoint = "admin/orders")]
+pub async fn admin_orders(
+    #[server(default)] filter: OrderFilter,
+) -> Result<OrderList, AppError> {
+    let (state, _) = super::admin_only().await?;
+    ssr::list(&state, &ssr::ValidFilter::parse(&filter)?, filter.page).await
+}
+
+#[server(endpoint = "admin/order")]
+pub async fn admin_order(number: i64) -> Result<OrderDetail, AppError> {
+    let (state, _) = super::admin_only().await?;
+    ssr::detail(&state, number).await
+}
+
+/// Takes an action on an order. `confirm` is the confirmation box: without it, nothing happens.
+#[server(endpoint = "admin/order/action")]
+pub async fn act_on_order(
+    number: i64,
+    action: String,
+    #[server(default)] note: String,
+    #[server(default)] confirm: String,
+) -> Result<(), AppError> {
+    let (state, admin) = super::admin_only().await?;
+    let action = OrderAction::parse(&action)
+        .ok_or_else(|| AppError::BadRequest("Unknown action.".into()))?;
+    if confirm != "yes" {
+        return Err(AppError::BadRequest(
+            "Tick the confirmation box to go ahead.".into(),
+        ));
+    }
+    ssr::act(&state.pool, number, action, note.trim(), &admin.email).await?;
+    if crate::cart::ssr::is_plain_form_post() {
+        leptos_axum::redirect(&format!("/admin/orders/{number}"));
+    }
+    Ok(())
+}

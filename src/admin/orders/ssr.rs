@@ -1,0 +1,437 @@
+//! The admin's order queries and actions, and the CSV export.
+
+use super::{
+    LoggedCallback, OrderAction, OrderDetail, OrderEvent, OrderFilter, OrderLine, OrderList,
+    OrderRow, OrderStage, ORDERS_PER_PAGE,
+};
+use crate::error::AppError;
+use crate::money::{Currency, Money};
+use crate::orders::ssr::{begin_write, record_event, release_stock, transition};
+use crate::orders::OrderStatus;
+use crate::state::AppState;
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+
+/// An [`OrderFilter`] read and checked: dates are real dates, the state is a known one.
+pub struct ValidFilter {
+    stage: Option<OrderStage>,
+    needs_review: bool,
+    from: Option<String>,
+    /// The day after the `to` date: `created_at < to` includes all of `to`.
+    until: Option<String>,
+    query: String,
+}
+
+impl ValidFilter {
+    pub fn parse(filter: &OrderFilter) -> Result<ValidFilter, AppError> {
+        let stage = match filter.state.as_str() {
+            "" => None,
+            key => Some(OrderStage::parse(key).ok_or_else(|| {
+                AppError::BadRequest("Unknown order state in the filter.".into())
+            })?),
+        };
+        let date = |text: &str, what: &str| -> Result<Option<(i32, u32, u32)>, AppError> {
+            if text.is_empty() {
+                return Ok(None);
+            }
+            parse_date(text).map(Some).ok_or_else(|| {
+                AppError::BadRequest(format!("The {what} date should look like 2026-01-31."))
+            })
+        };
+        let from = date(&filter.from, "“from”")?;
+        let to = date(&filter.to, "“to”")?;
+        Ok(ValidFilter {
+            stage,
+            needs_review: filter.review == "1",
+            from: from.map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
+            until: to.map(|(y, m, d)| next_day(y, m, d)),
+            query: filter.q.trim().chars().take(200).collect(),
+        })
+    }
+
+    /// Appends this filter's conditions (all bound, never spliced) to a query over `orders o`.
+    pub fn push_conditions(&self, sql: &mut QueryBuilder<'_, Sqlite>) {
+        sql.push(" WHERE 1 = 1");
+        if let Some(stage) = self.stage {
+            sql.push(match stage {
+                OrderStage::AwaitingPayment => " AND o.status = 'pending_payment'",
+                OrderStage::ToShip => {
+                    " AND o.status = 'paid' AND o.shipped_at IS NULL AND o.refunded_at IS NULL"
+                }
+                OrderStage::Shipped => {
+                    " AND o.status = 'paid' AND o.shipped_at IS NOT NULL AND o.refunded_at IS NULL"
+                }
+                OrderStage::Refunded => " AND o.status = 'paid' AND o.refunded_at IS NOT NULL",
+                OrderStage::Cancelled => " AND o.status = 'cancelled'",
+                OrderStage::Expired => " AND o.status = 'expired'",
+            });
+        }
+        if self.needs_review {
+            sql.push(" AND o.needs_review = 1");
+        }
+        if let Some(from) = &self.from {
+            sql.push(" AND o.created_at >= ").push_bind(from.clone());
+        }
+        if let Some(until) = &self.until {
+            sql.push(" AND o.created_at < ").push_bind(until.clone());
+        }
+        if !self.query.is_empty() {
+            let pattern = format!(
+                "%{}%",
+                self.query
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
+            let number = self.query.trim_start_matches('#').parse::<i64>().ok();
+            sql.push(" AND (o.email LIKE ")
+                .push_bind(pattern)
+                .push(" ESCAPE '\\' OR o.number = ")
+                .push_bind(number)
+                .push(")");
+        }
+    }
+}
+
+/// `YYYY-MM-DD` with a real month and day.
+fn parse_date(text: &str) -> Option<(i32, u32, u32)> {
+    let mut parts = text.trim().splitn(3, '-');
+    let mut number = |len: usize| {
+        parts
+            .next()
+            .filter(|p| p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse::<u32>().ok())
+    };
+    let (year, month, day) = (number(4)?, number(2)?, number(2)?);
+    let year = i32::try_from(year).ok()?;
+    ((1..=12).contains(&month) && (1..=days_in_month(year, month)).contains(&day))
+        .then_some((year, month, day))
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+fn next_day(year: i32, month: u32, day: u32) -> String {
+    let (y, m, d) = if day < days_in_month(year, month) {
+        (year, month, day + 1)
+    } else if month < 12 {
+        (year, month + 1, 1)
+    } else {
+        (year + 1, 1, 1)
+    };
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn money(minor: i64, currency: &str, state: &AppState) -> Money {
+    Money::new(
+        minor,
+        Currency::from_code(currency).unwrap_or(state.config.currency),
+    )
+}
+
+fn stage(status: &str, shipped: bool, refunded: bool) -> Result<OrderStage, AppError> {
+    let status = OrderStatus::parse(status).ok_or_else(|| {
+        tracing::error!(status, "unknown order status in the database");
+        AppError::Internal
+    })?;
+    Ok(OrderStage::of(status, shipped, refunded))
+}
+
+type Row = (i64, String, String, String, String, i64, String, String, bool, bool, bool);
+
+pub async fn list(state: &AppState, filter: &ValidFilter, page: u32) -> Result<OrderList, AppError> {
+    let mut count = QueryBuilder::new("SELECT COUNT(*) FROM orders o");
+    filter.push_conditions(&mut count);
+    let (total,): (i64,) = count.build_query_as().fetch_one(&state.pool).await?;
+    let total = u32::try_from(total).unwrap_or(u32::MAX);
+    let pages = total.div_ceil(ORDERS_PER_PAGE).max(1);
+    let page = page.clamp(1, pages);
+
+    let mut rows = QueryBuilder::new(
+        "SELECT o.number, o.created_at, o.first_name, o.last_name, o.email, o.total_minor,
+                o.currency, o.status, o.shipped_at IS NOT NULL, o.refunded_at IS NOT NULL,
+                o.needs_review
+         FROM orders o",
+    );
+    filter.push_conditions(&mut rows);
+    rows.push(" ORDER BY o.created_at DESC, o.id DESC LIMIT ")
+        .push_bind(i64::from(ORDERS_PER_PAGE))
+        .push(" OFFSET ")
+        .push_bind(i64::from((page - 1) * ORDERS_PER_PAGE));
+    let rows: Vec<Row> = rows.build_query_as().fetch_all(&state.pool).await?;
+    let orders = rows
+        .into_iter()
+        .map(
+            |(number, created_at, first, last, email, total, currency, status, shipped, refunded, review)| {
+                Ok(OrderRow {
+                    number,
+                    created_at,
+                    customer: format!("{first} {last}"),
+                    email,
+                    total: money(total, &currency, state),
+                    state: stage(&status, shipped, refunded)?,
+                    needs_review: review,
+                })
+            },
+        )
+        .collect::<Result<_, AppError>>()?;
+    Ok(OrderList {
+        orders,
+        page,
+        pages,
+        total,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct DetailRow {
+    id: i64,
+    number: i64,
+    status: String,
+    needs_review: bool,
+    created_at: String,
+    paid_at: Option<String>,
+    shipped_at: Option<String>,
+    refunded_at: Option<String>,
+    email: String,
+    first_name: String,
+    last_name: String,
+    street: String,
+    city: String,
+    postcode: String,
+    country: String,
+    shipping_method: String,
+    payment_method: Option<String>,
+    currency: String,
+    subtotal_minor: i64,
+    shipping_minor: i64,
+    total_minor: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct CallbackRow {
+    received_at: String,
+    verdict: String,
+    verified_by: Option<String>,
+    paysera_status: Option<String>,
+    test: Option<bool>,
+    amount_minor: Option<i64>,
+    currency: Option<String>,
+    params_json: Option<String>,
+    raw: String,
+}
+
+pub async fn detail(state: &AppState, number: i64) -> Result<OrderDetail, AppError> {
+    let pool = &state.pool;
+    let order: DetailRow = sqlx::query_as("SELECT * FROM orders WHERE number = $1")
+        .bind(number)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("There is no order {number}.")))?;
+    let lines: Vec<(String, Option<i64>, i64, i64, i64)> = sqlx::query_as(
+        "SELECT name, product_id, unit_price_minor, quantity, line_total_minor
+         FROM order_lines WHERE order_id = $1 ORDER BY id",
+    )
+    .bind(order.id)
+    .fetch_all(pool)
+    .await?;
+    let history: Vec<(String, Option<String>, String, String)> = sqlx::query_as(
+        "SELECT at, from_status, to_status, note FROM order_events WHERE order_id = $1 ORDER BY id",
+    )
+    .bind(order.id)
+    .fetch_all(pool)
+    .await?;
+    let callbacks: Vec<CallbackRow> = sqlx::query_as(
+        "SELECT received_at, verdict, verified_by, paysera_status, test, amount_minor, currency,
+                params_json, raw
+         FROM payment_callbacks WHERE order_id = $1 ORDER BY id",
+    )
+    .bind(order.id)
+    .fetch_all(pool)
+    .await?;
+    let currency = order.currency.clone();
+    let at = |minor| money(minor, &currency, state);
+    Ok(OrderDetail {
+        number: order.number,
+        state: stage(
+            &order.status,
+            order.shipped_at.is_some(),
+            order.refunded_at.is_some(),
+        )?,
+        needs_review: order.needs_review,
+        created_at: order.created_at,
+        paid_at: order.paid_at,
+        shipped_at: order.shipped_at,
+        refunded_at: order.refunded_at,
+        email: order.email,
+        name: format!("{} {}", order.first_name, order.last_name),
+        address: vec![
+            order.street,
+            format!("{} {}", order.postcode, order.city),
+            order.country,
+        ],
+        shipping_method: order.shipping_method,
+        payment_method: order.payment_method,
+        lines: lines
+            .into_iter()
+            .map(|(name, product_id, unit, quantity, line_total)| OrderLine {
+                name,
+                product_id,
+                unit_price: at(unit),
+                quantity,
+                line_total: at(line_total),
+            })
+            .collect(),
+        subtotal: at(order.subtotal_minor),
+        shipping: at(order.shipping_minor),
+        total: at(order.total_minor),
+        history: history
+            .into_iter()
+            .map(|(at, from_status, to_status, note)| OrderEvent {
+                at,
+                from_status,
+                to_status,
+                note,
+            })
+            .collect(),
+        payment_log: callbacks.into_iter().map(logged_callback).collect(),
+    })
+}
+
+fn logged_callback(row: CallbackRow) -> LoggedCallback {
+    let fields = row
+        .params_json
+        .as_deref()
+        .and_then(|json| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(json).ok())
+        .map(|map| {
+            map.into_iter()
+                .map(|(key, value)| match value {
+                    serde_json::Value::String(text) => (key, text),
+                    other => (key, other.to_string()),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let amount = row.amount_minor.map(|minor| match row.currency.as_deref().and_then(Currency::from_code) {
+        Some(currency) => Money::new(minor, currency).to_string(),
+        None => format!("{minor} (minor units) {}", row.currency.unwrap_or_default()),
+    });
+    LoggedCallback {
+        received_at: row.received_at,
+        verdict: row.verdict,
+        verified_by: row.verified_by,
+        paysera_status: row.paysera_status,
+        test: row.test,
+        amount,
+        fields,
+        raw: row.raw,
+    }
+}
+
+/// Takes a merchant's action, in one transaction with a conditional update: an order that changed
+/// meanwhile (a callback paid it, another admin shipped it) refuses instead of being overwritten.
+pub async fn act(
+    pool: &SqlitePool,
+    number: i64,
+    action: OrderAction,
+    note: &str,
+    admin_email: &str,
+) -> Result<(), AppError> {
+    if action.note_required() && note.is_empty() {
+        return Err(AppError::BadRequest(
+            "Please write a note: it stays in the order's history.".into(),
+        ));
+    }
+    if note.chars().count() > 1000 {
+        return Err(AppError::BadRequest(
+            "The note is too long (1000 characters at most).".into(),
+        ));
+    }
+    let mut tx = begin_write(pool).await?;
+    let order: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, status FROM orders WHERE number = $1")
+            .bind(number)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (id, status) =
+        order.ok_or_else(|| AppError::NotFound(format!("There is no order {number}.")))?;
+    let status = OrderStatus::parse(&status).ok_or(AppError::Internal)?;
+    let by = if note.is_empty() {
+        format!("by {admin_email}")
+    } else {
+        format!("by {admin_email}: {note}")
+    };
+    let changed = match action {
+        OrderAction::Cancel => {
+            let moved = transition(
+                &mut tx,
+                id,
+                OrderStatus::PendingPayment,
+                OrderStatus::Cancelled,
+                &format!("cancelled {by}"),
+            )
+            .await?;
+            if moved {
+                release_stock(&mut tx, id).await?;
+            }
+            moved
+        }
+        OrderAction::Ship | OrderAction::Refund | OrderAction::ClearReview => {
+            let (update, event) = match action {
+                OrderAction::Ship => (
+                    "UPDATE orders SET shipped_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                     WHERE id = $1 AND status = 'paid' AND shipped_at IS NULL AND refunded_at IS NULL",
+                    "marked shipped",
+                ),
+                OrderAction::Refund => (
+                    "UPDATE orders SET refunded_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                     WHERE id = $1 AND status = 'paid' AND refunded_at IS NULL",
+                    "marked refunded",
+                ),
+                _ => (
+                    "UPDATE orders SET needs_review = 0 WHERE id = $1 AND needs_review = 1",
+                    "review cleared",
+                ),
+            };
+            let moved = sqlx::query(update)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                == 1;
+            if moved {
+                record_event(&mut tx, id, Some(status), status, &format!("{event} {by}")).await?;
+            }
+            moved
+        }
+    };
+    if !changed {
+        return Err(AppError::Conflict(format!(
+            "Order {number} cannot be changed that way now. Reload the page to see where it stands."
+        )));
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_must_be_real() {
+        assert_eq!(parse_date("2026-02-28"), Some((2026, 2, 28)));
+        assert_eq!(parse_date("2028-02-29"), Some((2028, 2, 29)));
+        for bad in ["2026-02-29", "2026-13-01", "2026-1-01", "26-01-01", "2026-01-32", "", "x"] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+        assert_eq!(next_day(2026, 12, 31), "2027-01-01");
+        assert_eq!(next_day(2026, 2, 28), "2026-03-01");
+        assert_eq!(next_day(2026, 5, 9), "2026-05-10");
+    }
+}
