@@ -114,10 +114,13 @@ pub async fn start_with_shutdown(
         security,
     };
     spawn_order_expiry(state.pool.clone(), state.config.order_ttl_minutes);
-    // Paysera's server-to-server callback and the order-status API: no session, no page machinery.
-    let mut callbacks = checkout::callback::routes(state.clone());
+    // Paysera's server-to-server callback, the order-status API and uploaded photos: no session,
+    // no page machinery.
+    let mut sessionless = checkout::callback::routes(state.clone()).merge(
+        crate::admin::products::images::media_routes(&state.config.data_dir),
+    );
     if state.payments.sandbox.is_some() {
-        callbacks = callbacks.merge(checkout::sandbox::routes(state.clone()));
+        sessionless = sessionless.merge(checkout::sandbox::routes(state.clone()));
     }
     let cancel_state = state.clone();
     let admin_state = state.clone();
@@ -144,7 +147,7 @@ pub async fn start_with_shutdown(
         .merge(crate::admin::routes(admin_state))
         .layer(axum::middleware::from_fn(server_fn_status))
         .layer(session_layer)
-        .merge(callbacks)
+        .merge(sessionless)
         .layer(axum::middleware::from_fn_with_state(
             public_url,
             crate::security::same_site_only,

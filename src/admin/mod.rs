@@ -1,17 +1,21 @@
-//! The merchant's side of the shop, at `/admin`: logging in, and the overview of orders and
-//! payments. Every page and server function here checks for a logged-in admin first.
+//! The merchant's side of the shop, at `/admin`: logging in, the overview, orders with their
+//! payment log, products and categories. Every server function here checks for a logged-in admin
+//! first ([`admin_only`]); the pages only follow.
 
+mod dashboard;
 pub mod orders;
 mod pages;
+pub mod products;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
 pub use orders::{AdminOrderPage, AdminOrdersPage};
+pub use products::{AdminCategoriesPage, AdminProductPage, AdminProductsPage};
+pub use dashboard::{get_admin_home, AdminHome};
 pub use pages::{AdminHomePage, AdminLoginPage, AdminSetupPage};
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 /// The caller's address, for throttling.
 #[cfg(feature = "ssr")]
@@ -20,6 +24,19 @@ async fn client_address() -> String {
         .await
         .map(|info| info.0.ip().to_string())
         .unwrap_or_else(|_| "unknown".into())
+}
+
+/// The admin's plain HTTP routes (besides pages and server functions): the CSV export and photo
+/// uploads. They sit inside the session layer and check for an admin themselves.
+#[cfg(feature = "ssr")]
+pub fn routes(state: crate::state::AppState) -> axum::Router {
+    axum::Router::new()
+        .route(
+            "/admin/export/orders.csv",
+            axum::routing::get(orders::export::orders_csv),
+        )
+        .with_state(state.clone())
+        .merge(products::images::routes(state))
 }
 
 /// The admin acting on a request.
@@ -81,48 +98,4 @@ pub async fn admin_logout() -> Result<(), AppError> {
     ssr::logout(&session).await?;
     leptos_axum::redirect("/admin/login");
     Ok(())
-}
-
-/// The overview: what needs attention and whether Paysera is talking to the shop.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AdminHome {
-    pub orders_by_status: Vec<(String, i64)>,
-    pub needs_review: i64,
-    pub paysera_mode: String,
-    pub project_id: u64,
-    pub key_source: String,
-    pub last_authentic_callback: Option<String>,
-    pub last_rejected_callback: Option<String>,
-}
-
-#[server(endpoint = "admin/home")]
-pub async fn get_admin_home() -> Result<AdminHome, AppError> {
-    let (session, state) = crate::cart::ssr::session_and_state().await?;
-    ssr::require_admin(&session).await?;
-    let pool = &state.pool;
-    let orders_by_status: Vec<(String, i64)> =
-        sqlx::query_as("SELECT status, COUNT(*) FROM orders GROUP BY status ORDER BY status")
-            .fetch_all(pool)
-            .await?;
-    let (needs_review,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM orders WHERE needs_review = 1")
-            .fetch_one(pool)
-            .await?;
-    let last = |authentic: bool| {
-        sqlx::query_scalar::<_, String>(
-            "SELECT MAX(received_at) FROM payment_callbacks WHERE authentic = $1",
-        )
-        .bind(authentic)
-        .fetch_optional(pool)
-    };
-    let payments = &state.payments;
-    Ok(AdminHome {
-        orders_by_status,
-        needs_review,
-        paysera_mode: format!("{:?}", payments.mode).to_lowercase(),
-        project_id: payments.verifier.project_id,
-        key_source: payments.key_source.clone(),
-        last_authentic_callback: last(true).await.ok().flatten(),
-        last_rejected_callback: last(false).await.ok().flatten(),
-    })
 }

@@ -1,5 +1,6 @@
 //! The admin pages.
 
+use super::dashboard::{SalesDay, CHART_DAYS};
 use super::{get_admin_home, AdminLogin, AdminLogout, AdminSetup};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -132,44 +133,98 @@ pub fn AdminSetupPage() -> impl IntoView {
 #[component]
 pub fn AdminHomePage() -> impl IntoView {
     let home = Resource::new(|| (), |_| get_admin_home());
-    let logout = ServerAction::<AdminLogout>::new();
     view! {
         <Title text="Admin" />
-        <Meta name="robots" content="noindex" />
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match home.await {
-                    Err(AppError::Unauthorized(_)) => view! { <Redirect path="/admin/login?next=/admin" /> }.into_any(),
-                    Err(error) => view! { <crate::app::ErrorPage error /> }.into_any(),
-                    Ok(home) => view! {
-                        <header class="listing-header">
-                            <h1>"Your shop"</h1>
-                            <ActionForm action=logout><button type="submit" class="button-link">"Log out"</button></ActionForm>
-                        </header>
-                        <section class="admin-cards">
-                            <div class="cart-summary">
-                                <h2>"Orders"</h2>
-                                <dl>
-                                    {home.orders_by_status.into_iter().map(|(status, count)| view! {
-                                        <dt>{status.replace('_', " ")}</dt><dd>{count}</dd>
-                                    }).collect_view()}
-                                    <dt>"needing review"</dt><dd data-testid="needs-review">{home.needs_review}</dd>
-                                </dl>
-                            </div>
-                            <div class="cart-summary">
-                                <h2>"Paysera"</h2>
-                                <dl>
-                                    <dt>"Mode"</dt><dd data-testid="paysera-mode">{home.paysera_mode}</dd>
-                                    <dt>"Project"</dt><dd>{home.project_id}</dd>
-                                    <dt>"Public key"</dt><dd>{home.key_source}</dd>
-                                    <dt>"Last callback"</dt><dd>{home.last_authentic_callback.unwrap_or_else(|| "none yet".into())}</dd>
-                                    <dt>"Last refused"</dt><dd>{home.last_rejected_callback.unwrap_or_else(|| "none".into())}</dd>
-                                </dl>
-                            </div>
-                        </section>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        {admin_page(home, |home| {
+            let sales = |days| home.sales_over(days).map(|m| m.to_string()).unwrap_or_default();
+            let (today, week, month) = (sales(1), sales(7), sales(CHART_DAYS));
+            view! {
+                <h1>"Your shop"</h1>
+                <section class="admin-cards" aria-label="Sales">
+                    <div class="stat"><span class="muted">"Sales today"</span><strong data-testid="sales-today">{today}</strong></div>
+                    <div class="stat"><span class="muted">"Last 7 days"</span><strong>{week}</strong></div>
+                    <div class="stat"><span class="muted">"Last 30 days"</span><strong>{month}</strong></div>
+                </section>
+                <SalesChart days=home.sales_by_day />
+                <section class="admin-cards">
+                    <div class="cart-summary">
+                        <h2>"Orders"</h2>
+                        <dl>
+                            {home.orders_by_stage.into_iter().map(|(stage, count)| view! {
+                                <dt><A href=format!("/admin/orders?state={}", stage.key())>{stage.label()}</A></dt><dd>{count}</dd>
+                            }).collect_view()}
+                        </dl>
+                    </div>
+                    <div class="cart-summary">
+                        <h2>"Needs review"</h2>
+                        {home.needs_review.is_empty().then(|| view! { <p class="muted">"Nothing to look at."</p> })}
+                        <ul data-testid="needs-review">
+                            {home.needs_review.into_iter().map(|order| view! {
+                                <li><A href=format!("/admin/orders/{}", order.number)>{order.number}</A>" · "{order.total.to_string()}</li>
+                            }).collect_view()}
+                        </ul>
+                    </div>
+                    <div class="cart-summary">
+                        <h2>"Paysera"</h2>
+                        <dl>
+                            <dt>"Mode"</dt><dd data-testid="paysera-mode">{home.paysera_mode}</dd>
+                            <dt>"Project"</dt><dd>{home.project_id}</dd>
+                            <dt>"Public key"</dt><dd>{home.key_source}</dd>
+                            <dt>"Last callback"</dt><dd>{home.last_authentic_callback.unwrap_or_else(|| "none yet".into())}</dd>
+                            <dt>"Last refused"</dt><dd>{home.last_rejected_callback.unwrap_or_else(|| "none".into())}</dd>
+                        </dl>
+                    </div>
+                </section>
+            }.into_any()
+        })}
+    }
+}
+
+/// Sales per day as bars, drawn on the server: readable without JavaScript, and each bar says
+/// its day and amount on hover (and to screen readers, with the table beneath).
+#[component]
+fn SalesChart(days: Vec<SalesDay>) -> impl IntoView {
+    const WIDTH: i64 = 600;
+    const HEIGHT: i64 = 160;
+    let highest = days.iter().map(|d| d.sales.minor).max().unwrap_or(0).max(1);
+    let slot = WIDTH / i64::try_from(days.len().max(1)).unwrap_or(1);
+    let bars = days
+        .iter()
+        .enumerate()
+        .map(|(i, day)| {
+            let height = day.sales.minor.saturating_mul(HEIGHT) / highest;
+            let x = i64::try_from(i).unwrap_or(0) * slot;
+            let label = format!("{}: {} ({} orders)", day.date, day.sales, day.orders);
+            view! {
+                <rect x=x + 2 y=HEIGHT - height width=slot - 4 height=height.max(1) class="bar">
+                    <title>{label}</title>
+                </rect>
+            }
+        })
+        .collect_view();
+    let first = days.first().map(|d| d.date.clone()).unwrap_or_default();
+    let last = days.last().map(|d| d.date.clone()).unwrap_or_default();
+    let top = days.iter().map(|d| d.sales).max_by_key(|m| m.minor).map(|m| m.to_string()).unwrap_or_default();
+    view! {
+        <figure class="sales-chart">
+            <figcaption>"Sales per day, last 30 days (UTC). Highest: "{top}</figcaption>
+            <svg viewBox=format!("0 0 {WIDTH} {}", HEIGHT + 20) role="img" aria-label="Sales per day" xmlns="http://www.w3.org/2000/svg">
+                {bars}
+                <line x1="0" y1=HEIGHT x2=WIDTH y2=HEIGHT class="axis" />
+                <text x="0" y=HEIGHT + 16 class="axis-label">{first}</text>
+                <text x=WIDTH y=HEIGHT + 16 text-anchor="end" class="axis-label">{last}</text>
+            </svg>
+            <details>
+                <summary>"As a table"</summary>
+                <table class="admin-table">
+                    <thead><tr><th scope="col">"Day"</th><th scope="col">"Orders"</th><th scope="col">"Sales"</th></tr></thead>
+                    <tbody>
+                        {days.into_iter().rev().map(|day| view! {
+                            <tr><td>{day.date}</td><td>{day.orders}</td><td>{day.sales.to_string()}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </details>
+        </figure>
     }
 }

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)] // each test file uses its own part of this
 
+pub mod paysera;
+
 use reqwest::header::{ACCEPT, REFERER};
 use reqwest::{Client, Response, StatusCode};
 use sqlx::SqlitePool;

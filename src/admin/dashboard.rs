@@ -1,0 +1,131 @@
+//! The overview at `/admin`: sales, orders by state, what needs review, and whether Paysera is
+//! talking to the shop.
+
+use super::orders::OrderStage;
+use crate::error::AppError;
+use crate::money::Money;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Days in the sales chart.
+pub const CHART_DAYS: usize = 30;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SalesDay {
+    /// `YYYY-MM-DD` (UTC).
+    pub date: String,
+    pub sales: Money,
+    pub orders: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReviewItem {
+    pub number: i64,
+    pub created_at: String,
+    pub total: Money,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdminHome {
+    /// The last [`CHART_DAYS`] days, oldest first, today last. Paid orders, refunds left out.
+    pub sales_by_day: Vec<SalesDay>,
+    pub orders_by_stage: Vec<(OrderStage, i64)>,
+    pub needs_review: Vec<ReviewItem>,
+    pub paysera_mode: String,
+    pub project_id: u64,
+    pub key_source: String,
+    pub last_authentic_callback: Option<String>,
+    pub last_rejected_callback: Option<String>,
+}
+
+impl AdminHome {
+    /// Sales over the last `days` days, today included.
+    pub fn sales_over(&self, days: usize) -> Option<Money> {
+        self.sales_by_day
+            .iter()
+            .rev()
+            .take(days)
+            .try_fold(None::<Money>, |sum, day| match sum {
+                None => Some(Some(day.sales)),
+                Some(sum) => sum.checked_add(day.sales).map(Some),
+            })
+            .flatten()
+    }
+}
+
+#[server(endpoint = "admin/home")]
+pub async fn get_admin_home() -> Result<AdminHome, AppError> {
+    let (state, _) = super::admin_only().await?;
+    let pool = &state.pool;
+    let currency = state.config.currency;
+    // One row per day, days without sales included, so the chart has no holes.
+    let days: Vec<(String, i64, i64)> = sqlx::query_as(
+        "WITH RECURSIVE days (day) AS (
+             SELECT date('now', '-' || ($1 - 1) || ' days')
+             UNION ALL SELECT date(day, '+1 day') FROM days WHERE day < date('now'))
+         SELECT days.day, COALESCE(SUM(o.total_minor), 0), COUNT(o.id)
+         FROM days LEFT JOIN orders o
+           ON substr(o.paid_at, 1, 10) = days.day AND o.status = 'paid' AND o.refunded_at IS NULL
+              AND o.currency = $2
+         GROUP BY days.day ORDER BY days.day",
+    )
+    .bind(CHART_DAYS as i64)
+    .bind(currency.code())
+    .fetch_all(pool)
+    .await?;
+    let stages: Vec<(String, bool, bool, i64)> = sqlx::query_as(
+        "SELECT status, shipped_at IS NOT NULL, refunded_at IS NOT NULL, COUNT(*)
+         FROM orders GROUP BY 1, 2, 3",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut orders_by_stage: Vec<(OrderStage, i64)> =
+        OrderStage::ALL.into_iter().map(|stage| (stage, 0)).collect();
+    for (status, shipped, refunded, count) in stages {
+        let Some(status) = crate::orders::OrderStatus::parse(&status) else {
+            continue;
+        };
+        let stage = OrderStage::of(status, shipped, refunded);
+        if let Some(entry) = orders_by_stage.iter_mut().find(|(s, _)| *s == stage) {
+            entry.1 += count;
+        }
+    }
+    let review: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT number, created_at, total_minor FROM orders WHERE needs_review = 1
+         ORDER BY created_at DESC LIMIT 20",
+    )
+    .fetch_all(pool)
+    .await?;
+    let last = |authentic: bool| {
+        sqlx::query_scalar::<_, Option<String>>(
+            "SELECT MAX(received_at) FROM payment_callbacks WHERE authentic = $1",
+        )
+        .bind(authentic)
+        .fetch_one(pool)
+    };
+    let payments = &state.payments;
+    Ok(AdminHome {
+        sales_by_day: days
+            .into_iter()
+            .map(|(date, sales, orders)| SalesDay {
+                date,
+                sales: Money::new(sales, currency),
+                orders,
+            })
+            .collect(),
+        orders_by_stage,
+        needs_review: review
+            .into_iter()
+            .map(|(number, created_at, total)| ReviewItem {
+                number,
+                created_at,
+                total: Money::new(total, currency),
+            })
+            .collect(),
+        paysera_mode: format!("{:?}", payments.mode).to_lowercase(),
+        project_id: payments.verifier.project_id,
+        key_source: payments.key_source.clone(),
+        last_authentic_callback: last(true).await?,
+        last_rejected_callback: last(false).await?,
+    })
+}

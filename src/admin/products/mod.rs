@@ -1,0 +1,240 @@
+//! The merchant's catalog: products (with stock, prices and photos) and categories.
+
+#[cfg(feature = "ssr")]
+pub mod images;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use pages::{AdminCategoriesPage, AdminProductPage, AdminProductsPage};
+
+use crate::error::AppError;
+use crate::money::Money;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub const PRODUCTS_PER_PAGE: u32 = 25;
+/// At or below this many units a product counts as running low.
+pub const LOW_STOCK: i64 = 5;
+
+/// The product list's filters, as they appear in its URL.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProductFilter {
+    pub q: String,
+    /// A category id, or empty for all.
+    pub category: String,
+    /// `active`, `archived` or empty for both.
+    pub status: String,
+    /// `1`: only products running low.
+    pub low: String,
+    pub page: u32,
+}
+
+impl ProductFilter {
+    pub fn from_query(query: &leptos_router::params::ParamsMap) -> ProductFilter {
+        let text = |key| query.get(key).unwrap_or_default();
+        ProductFilter {
+            q: text("q"),
+            category: text("category"),
+            status: text("status"),
+            low: text("low"),
+            page: query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
+        }
+    }
+
+    pub fn query_string(&self, page: u32) -> String {
+        let mut query = [
+            ("q", &self.q),
+            ("category", &self.category),
+            ("status", &self.status),
+            ("low", &self.low),
+        ]
+        .into_iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(key, value)| format!("{key}={}", crate::ui::urlencode(value)))
+        .collect::<Vec<_>>();
+        if page > 1 {
+            query.push(format!("page={page}"));
+        }
+        query.join("&")
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CategoryOption {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProductRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub category: String,
+    pub price: Money,
+    pub stock: i64,
+    pub active: bool,
+    pub thumb: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProductList {
+    pub products: Vec<ProductRow>,
+    pub page: u32,
+    pub pages: u32,
+    pub total: u32,
+    pub categories: Vec<CategoryOption>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdminImage {
+    pub id: i64,
+    pub path: String,
+    pub alt: String,
+}
+
+/// A product as its edit form shows it; `id` 0 is a new product.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProductForm {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub category_id: i64,
+    /// The price as typed, e.g. `12.50`.
+    pub price: String,
+    pub currency: String,
+    pub stock: i64,
+    pub active: bool,
+    pub featured: bool,
+    pub images: Vec<AdminImage>,
+    pub categories: Vec<CategoryOption>,
+    /// Ordered products are archived, never deleted: orders refer to them.
+    pub ordered: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CategoryRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub position: i64,
+    pub products: i64,
+}
+
+/// What the product page says after a refused photo upload (the refusal's code is in its URL).
+pub fn photo_refusal_message(code: &str) -> &'static str {
+    match code {
+        "missing" => "Choose a photo to upload.",
+        "type" => "That file is not a JPEG, PNG or WebP picture.",
+        "size" => "That photo is larger than 10 MB. Please upload a smaller one.",
+        "pixels" => "That picture is too large (over 12 000 pixels on a side).",
+        _ => "That picture could not be read; the file may be damaged.",
+    }
+}
+
+#[server(endpoint = "admin/products")]
+pub async fn admin_products(
+    #[server(default)] filter: ProductFilter,
+) -> Result<ProductList, AppError> {
+    let (state, _) = crate::admin::admin_only().await?;
+    ssr::list(&state, &filter).await
+}
+
+#[server(endpoint = "admin/product")]
+pub async fn admin_product(id: i64) -> Result<ProductForm, AppError> {
+    let (state, _) = crate::admin::admin_only().await?;
+    ssr::form(&state, id).await
+}
+
+/// Creates (`id` 0) or updates a product, then shows its page.
+#[server(endpoint = "admin/product/save")]
+#[allow(clippy::too_many_arguments)]
+pub async fn save_product(
+    id: i64,
+    name: String,
+    #[server(default)] slug: String,
+    category_id: i64,
+    #[server(default)] description: String,
+    price: String,
+    stock: String,
+    #[server(default)] active: Option<String>,
+    #[server(default)] featured: Option<String>,
+) -> Result<i64, AppError> {
+    let (state, _) = crate::admin::admin_only().await?;
+    let input = ssr::ProductInput::parse(
+        &name,
+        &slug,
+        category_id,
+        &description,
+        &price,
+        &stock,
+        active.is_some(),
+        featured.is_some(),
+        state.config.currency,
+    )?;
+    let id = ssr::save(&state.pool, id, &input).await?;
+    leptos_axum::redirect(&format!("/admin/products/{id}?saved=1"));
+    Ok(id)
+}
+
+/// Deletes a product that was never ordered; archives one that was (orders keep pointing at it).
+#[server(endpoint = "admin/product/remove")]
+pub async fn remove_product(id: i64, #[server(default)] confirm: String) -> Result<(), AppError> {
+    let (state, _) = crate::admin::admin_only().await?;
+    if confirm != "yes" {
+        return Err(AppError::BadRequest(
+            "Tick the confirmation box to go ahead.".into(),
+        ));
+    }
+    ssr::remove(&state, id).await?;
+    leptos_axum::redirect("/admin/products");
+    Ok(())
+}
+
+#[server(endpoint = "admin/product/image/delete")]
+pub async fn delete_image(id: i64) -> Result<(), AppError> {
+    let (state, _) = crate::admin::admin_only().await?;
+    let product_id = images::delete(&state, id).await?;
+    if crate::cart::ssr::is_plain_form_post() {
+        leptos_axum::redirect(&format!("/admin/products/{product_id}"));
+    }
+    Ok(())
+}
+
+#[server(endpoint = "admin/categories")]
+pub async fn admin_categories() -> Result<Vec<CategoryRow>, AppError> {
+    let (state, _) = crate::admin::admin_only().await?;
+    ssr::categories(&state.pool).await
+}
+
+/// Creates (`id` 0) or updates a category.
+#[server(endpoint = "admin/category/save")]
+pub async fn save_category(
+    id: i64,
+    name: String,
+    #[server(default)] slug: String,
+    #[server(default)] description: String,
+    #[server(default)] position: String,
+) -> Result<(), AppError> {
+    let (state, _) = crate::admin::admin_only().await?;
+    ssr::save_category(&state.pool, id, &name, &slug, &description, &position).await?;
+    if crate::cart::ssr::is_plain_form_post() {
+        leptos_axum::redirect("/admin/categories");
+    }
+    Ok(())
+}
+
+/// Deletes an empty category; one with products refuses (move or delete them first).
+#[server(endpoint = "admin/category/delete")]
+pub async fn delete_category(id: i64) -> Result<(), AppError> {
+    let (state, _) = crate::admin::admin_only().await?;
+    ssr::delete_category(&state.pool, id).await?;
+    if crate::cart::ssr::is_plain_form_post() {
+        leptos_axum::redirect("/admin/categories");
+    }
+    Ok(())
+}

@@ -1,0 +1,322 @@
+//! The product list, the product form (with photos) and the categories page.
+
+use super::{
+    admin_categories, admin_product, admin_products, CategoryOption, CategoryRow, DeleteCategory,
+    DeleteImage, ProductFilter, ProductForm, RemoveProduct, SaveCategory, SaveProduct, LOW_STOCK,
+};
+use crate::admin::pages::admin_page;
+use crate::ui::Pagination;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn AdminProductsPage() -> impl IntoView {
+    let query = use_query_map();
+    let filter = Memo::new(move |_| ProductFilter::from_query(&query.read()));
+    let products = Resource::new(move || filter.get(), admin_products);
+    view! {
+        <Title text="Products" />
+        {admin_page(products, move |list| {
+            let filter = filter.get_untracked();
+            let page_filter = filter.clone();
+            let href = move |page| format!("/admin/products?{}", page_filter.query_string(page));
+            view! {
+                <header class="listing-header">
+                    <h1>"Products"</h1>
+                    <A href="/admin/products/new" attr:class="button button-primary">"New product"</A>
+                </header>
+                <ProductFilterForm filter categories=list.categories />
+                <p class="muted">{format!("{} products", list.total)}</p>
+                <table class="admin-table">
+                    <thead><tr>
+                        <th scope="col"><span class="visually-hidden">"Photo"</span></th><th scope="col">"Name"</th>
+                        <th scope="col">"Category"</th><th scope="col">"Price"</th><th scope="col">"Stock"</th><th scope="col">"Status"</th>
+                    </tr></thead>
+                    <tbody>
+                        {list.products.into_iter().map(|product| view! {
+                            <tr>
+                                <td>{product.thumb.map(|src| view! { <img src=src alt="" width="48" height="48" class="admin-thumb" /> })}</td>
+                                <td><A href=format!("/admin/products/{}", product.id)>{product.name}</A></td>
+                                <td>{product.category}</td>
+                                <td>{product.price.to_string()}</td>
+                                <td class=(product.stock <= LOW_STOCK).then_some("stock-low")>{product.stock}</td>
+                                <td>{if product.active {
+                                    view! { <span class="badge stage-to_ship">"For sale"</span> }.into_any()
+                                } else {
+                                    view! { <span class="badge badge-muted">"Archived"</span> }.into_any()
+                                }}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <Pagination listing_page=list.page pages=list.pages href />
+            }.into_any()
+        })}
+    }
+}
+
+#[component]
+fn ProductFilterForm(filter: ProductFilter, categories: Vec<CategoryOption>) -> impl IntoView {
+    let category = filter.category.clone();
+    let status = filter.status.clone();
+    view! {
+        <form class="admin-filters" method="get" action="/admin/products">
+            <div class="field">
+                <label for="filter-q">"Name"</label>
+                <input id="filter-q" type="search" name="q" value=filter.q maxlength="200" />
+            </div>
+            <div class="field">
+                <label for="filter-category">"Category"</label>
+                <select id="filter-category" name="category">
+                    <option value="">"Any"</option>
+                    {categories.into_iter().map(|c| {
+                        let selected = category == c.id.to_string();
+                        view! { <option value=c.id selected=selected>{c.name}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-status">"Status"</label>
+                <select id="filter-status" name="status">
+                    <option value="">"Any"</option>
+                    <option value="active" selected=status == "active">"For sale"</option>
+                    <option value="archived" selected=status == "archived">"Archived"</option>
+                </select>
+            </div>
+            <label class="checkbox">
+                <input type="checkbox" name="low" value="1" checked=filter.low == "1" />
+                {format!("Low stock (≤ {LOW_STOCK})")}
+            </label>
+            <button type="submit">"Filter"</button>
+        </form>
+    }
+}
+
+#[component]
+pub fn AdminProductPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    // `/admin/products/new` is the empty form.
+    let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
+    let save = ServerAction::<SaveProduct>::new();
+    let remove = ServerAction::<RemoveProduct>::new();
+    let delete_image = ServerAction::<DeleteImage>::new();
+    let product = Resource::new(
+        move || (id(), save.version().get(), delete_image.version().get()),
+        |(id, _, _)| admin_product(id),
+    );
+    let notice = move || {
+        let query = query.read();
+        if let Some(code) = query.get("image") {
+            return Some(match code.as_str() {
+                "uploaded" => ("notice notice-ok", "Photo added."),
+                code => ("notice notice-error", super::photo_refusal_message(code)),
+            });
+        }
+        query.get("saved").map(|_| ("notice notice-ok", "Saved."))
+    };
+    view! {
+        {admin_page(product, move |product| {
+            let errors = move || {
+                [
+                    save.value().get().and_then(|r| r.err()),
+                    remove.value().get().and_then(|r| r.err()),
+                    delete_image.value().get().and_then(|r| r.err()),
+                ]
+                .into_iter()
+                .flatten()
+                .next()
+                    .map(|e| view! { <div class="notice notice-error" role="alert">{e.message().to_owned()}</div> })
+            };
+            view! {
+                {notice().map(|(class, text)| view! { <div class=class role="status">{text}</div> })}
+                {errors}
+                <ProductEditor product save remove delete_image />
+            }.into_any()
+        })}
+    }
+}
+
+#[component]
+fn ProductEditor(
+    product: ProductForm,
+    save: ServerAction<SaveProduct>,
+    remove: ServerAction<RemoveProduct>,
+    delete_image: ServerAction<DeleteImage>,
+) -> impl IntoView {
+    let id = product.id;
+    let title = if id == 0 { "New product".to_owned() } else { product.name.clone() };
+    let category_id = product.category_id;
+    let view_link = (id != 0 && product.active).then(|| format!("/p/{}", product.slug));
+    let remove_label = if product.ordered { "Archive product" } else { "Delete product" };
+    let remove_note = if product.ordered {
+        "This product has been ordered, so it is archived (hidden from the shop) rather than deleted."
+    } else {
+        "Nobody has ordered this product yet, so it is deleted for good, with its photos."
+    };
+    view! {
+        <Title text=title.clone() />
+        <p class="breadcrumbs"><A href="/admin/products">"Products"</A>" / "{title.clone()}</p>
+        <header class="listing-header">
+            <h1>{title}</h1>
+            {view_link.map(|href| view! { <a href=href>"View in the shop"</a> })}
+        </header>
+        <div class="admin-columns">
+            <ActionForm action=save attr:class="checkout-form">
+                <input type="hidden" name="id" value=id />
+                <div class="field">
+                    <label for="name">"Name"</label>
+                    <input id="name" name="name" value=product.name required maxlength="200" />
+                </div>
+                <div class="field">
+                    <label for="slug">"Web address"</label>
+                    <input id="slug" name="slug" value=product.slug maxlength="120" pattern="[a-z0-9-]*"
+                        aria-describedby="slug-hint" />
+                    <p id="slug-hint" class="muted">"/p/… — leave empty to make one from the name."</p>
+                </div>
+                <div class="field">
+                    <label for="category">"Category"</label>
+                    <select id="category" name="category_id" required>
+                        {product.categories.into_iter().map(|c| {
+                            let selected = c.id == category_id;
+                            view! { <option value=c.id selected=selected>{c.name}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="price">{format!("Price ({})", product.currency)}</label>
+                    <input id="price" name="price" value=product.price required inputmode="decimal"
+                        pattern="[0-9 ]*([.,][0-9]{1,2})?" placeholder="12.50" />
+                </div>
+                <div class="field">
+                    <label for="stock">"Units in stock"</label>
+                    <input id="stock" name="stock" type="number" min="0" max="1000000" step="1" value=product.stock required />
+                </div>
+                <div class="field">
+                    <label for="description">"Description"</label>
+                    <textarea id="description" name="description" rows="6" maxlength="10000">{product.description}</textarea>
+                </div>
+                <label class="checkbox"><input type="checkbox" name="active" checked=product.active />"For sale"</label>
+                <label class="checkbox"><input type="checkbox" name="featured" checked=product.featured />"Featured on the home page"</label>
+                <button type="submit" class="button-primary">"Save product"</button>
+            </ActionForm>
+            <aside>
+                {(id != 0).then(|| view! {
+                    <section class="cart-summary">
+                        <h2>"Photos"</h2>
+                        <ul class="admin-photos">
+                            {product.images.into_iter().map(|image| view! {
+                                <li>
+                                    <img src=image.path alt=image.alt.clone() width="120" />
+                                    <span class="muted">{image.alt}</span>
+                                    <ActionForm action=delete_image>
+                                        <input type="hidden" name="id" value=image.id />
+                                        <button type="submit" class="button-link">"Remove photo"</button>
+                                    </ActionForm>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                        <form method="post" enctype="multipart/form-data" action=format!("/admin/products/{id}/images")>
+                            <div class="field">
+                                <label for="image">"Add a photo (JPEG, PNG or WebP, up to 10 MB)"</label>
+                                <input id="image" name="image" type="file" accept="image/jpeg,image/png,image/webp" required />
+                            </div>
+                            <div class="field">
+                                <label for="alt">"Describe the photo (for screen readers)"</label>
+                                <input id="alt" name="alt" maxlength="300" />
+                            </div>
+                            <button type="submit">"Upload photo"</button>
+                        </form>
+                    </section>
+                    <section class="cart-summary">
+                        <h2>{remove_label}</h2>
+                        <p class="muted">{remove_note}</p>
+                        <ActionForm action=remove>
+                            <input type="hidden" name="id" value=id />
+                            <label class="checkbox"><input type="checkbox" name="confirm" value="yes" required />"Yes, "{remove_label.to_lowercase()}</label>
+                            <button type="submit">{remove_label}</button>
+                        </ActionForm>
+                    </section>
+                })}
+            </aside>
+        </div>
+    }
+}
+
+#[component]
+pub fn AdminCategoriesPage() -> impl IntoView {
+    let save = ServerAction::<SaveCategory>::new();
+    let delete = ServerAction::<DeleteCategory>::new();
+    let categories = Resource::new(
+        move || (save.version().get(), delete.version().get()),
+        |_| admin_categories(),
+    );
+    view! {
+        <Title text="Categories" />
+        {admin_page(categories, move |categories| {
+            let errors = move || {
+                [save.value().get(), delete.value().get()]
+                    .into_iter()
+                    .flatten()
+                    .find_map(|r| r.err())
+                    .map(|e| view! { <div class="notice notice-error" role="alert">{e.message().to_owned()}</div> })
+            };
+            view! {
+                <h1>"Categories"</h1>
+                {errors}
+                <table class="admin-table">
+                    <thead><tr>
+                        <th scope="col">"Name"</th><th scope="col">"Web address"</th><th scope="col">"Description"</th>
+                        <th scope="col">"Position"</th><th scope="col">"Products"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                    </tr></thead>
+                    <tbody>
+                        {categories.into_iter().map(|category| view! { <CategoryEditor category save delete /> }).collect_view()}
+                    </tbody>
+                </table>
+                <h2>"New category"</h2>
+                <ActionForm action=save attr:class="admin-filters">
+                    <input type="hidden" name="id" value="0" />
+                    <div class="field"><label for="new-name">"Name"</label><input id="new-name" name="name" required maxlength="120" /></div>
+                    <div class="field"><label for="new-slug">"Web address"</label><input id="new-slug" name="slug" maxlength="80" pattern="[a-z0-9-]*" /></div>
+                    <div class="field"><label for="new-description">"Description"</label><input id="new-description" name="description" maxlength="2000" /></div>
+                    <div class="field"><label for="new-position">"Position"</label><input id="new-position" name="position" type="number" value="0" /></div>
+                    <button type="submit" class="button-primary">"Add category"</button>
+                </ActionForm>
+            }.into_any()
+        })}
+    }
+}
+
+/// One category as a row of fields, saved or deleted in place.
+#[component]
+fn CategoryEditor(
+    category: CategoryRow,
+    save: ServerAction<SaveCategory>,
+    delete: ServerAction<DeleteCategory>,
+) -> impl IntoView {
+    let form = format!("category-{}", category.id);
+    let label = |what: &str| format!("{what} of {}", category.name);
+    view! {
+        <tr>
+            <td><input form=form.clone() name="name" value=category.name.clone() required maxlength="120" aria-label=label("Name") /></td>
+            <td><input form=form.clone() name="slug" value=category.slug.clone() maxlength="80" pattern="[a-z0-9-]*" aria-label=label("Web address") /></td>
+            <td><input form=form.clone() name="description" value=category.description.clone() maxlength="2000" aria-label=label("Description") /></td>
+            <td><input form=form.clone() name="position" type="number" value=category.position aria-label=label("Position") /></td>
+            <td><A href=format!("/admin/products?category={}", category.id)>{category.products}</A></td>
+            <td class="row-actions">
+                <ActionForm action=save attr:id=form>
+                    <input type="hidden" name="id" value=category.id />
+                    <button type="submit">"Save"</button>
+                </ActionForm>
+                {(category.products == 0).then(|| view! {
+                    <ActionForm action=delete>
+                        <input type="hidden" name="id" value=category.id />
+                        <button type="submit" class="button-link">"Delete"</button>
+                    </ActionForm>
+                })}
+            </td>
+        </tr>
+    }
+}

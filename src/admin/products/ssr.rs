@@ -1,0 +1,463 @@
+//! The admin's catalog queries. Every text a merchant types is stored as typed and rendered
+//! escaped by the pages, so it stays inert; here it is only checked for length and shape.
+
+use super::{
+    AdminImage, CategoryOption, CategoryRow, ProductFilter, ProductForm, ProductList, ProductRow,
+    LOW_STOCK, PRODUCTS_PER_PAGE,
+};
+use crate::error::AppError;
+use crate::money::{Currency, Money};
+use crate::state::AppState;
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+
+/// Stock above this is surely a typing slip.
+const MAX_STOCK: i64 = 1_000_000;
+
+async fn category_options(pool: &SqlitePool) -> Result<Vec<CategoryOption>, AppError> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM categories ORDER BY position, name")
+            .fetch_all(pool)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| CategoryOption { id, name })
+        .collect())
+}
+
+fn push_conditions(filter: &ProductFilter, sql: &mut QueryBuilder<'_, Sqlite>) -> Result<(), AppError> {
+    sql.push(" WHERE 1 = 1");
+    let q = filter.q.trim();
+    if !q.is_empty() {
+        let pattern = format!(
+            "%{}%",
+            q.chars()
+                .take(200)
+                .collect::<String>()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        sql.push(" AND (p.name LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\' OR p.slug LIKE ")
+            .push_bind(pattern)
+            .push(" ESCAPE '\\')");
+    }
+    if !filter.category.is_empty() {
+        let category: i64 = filter
+            .category
+            .parse()
+            .map_err(|_| AppError::BadRequest("Unknown category in the filter.".into()))?;
+        sql.push(" AND p.category_id = ").push_bind(category);
+    }
+    match filter.status.as_str() {
+        "" => {}
+        "active" => {
+            sql.push(" AND p.active = 1");
+        }
+        "archived" => {
+            sql.push(" AND p.active = 0");
+        }
+        _ => return Err(AppError::BadRequest("Unknown status in the filter.".into())),
+    }
+    if filter.low == "1" {
+        sql.push(" AND p.stock <= ").push_bind(LOW_STOCK);
+    }
+    Ok(())
+}
+
+pub async fn list(state: &AppState, filter: &ProductFilter) -> Result<ProductList, AppError> {
+    let pool = &state.pool;
+    let mut count = QueryBuilder::new("SELECT COUNT(*) FROM products p");
+    push_conditions(filter, &mut count)?;
+    let (total,): (i64,) = count.build_query_as().fetch_one(pool).await?;
+    let total = u32::try_from(total).unwrap_or(u32::MAX);
+    let pages = total.div_ceil(PRODUCTS_PER_PAGE).max(1);
+    let page = filter.page.clamp(1, pages);
+    let mut rows = QueryBuilder::new(
+        "SELECT p.id, p.slug, p.name, c.name, p.price_minor, p.currency, p.stock, p.active,
+                (SELECT COALESCE(i.thumb_path, i.path) FROM product_images i
+                 WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1)
+         FROM products p JOIN categories c ON c.id = p.category_id",
+    );
+    push_conditions(filter, &mut rows)?;
+    rows.push(" ORDER BY p.active DESC, p.name COLLATE NOCASE LIMIT ")
+        .push_bind(i64::from(PRODUCTS_PER_PAGE))
+        .push(" OFFSET ")
+        .push_bind(i64::from((page - 1) * PRODUCTS_PER_PAGE));
+    type Row = (i64, String, String, String, i64, String, i64, bool, Option<String>);
+    let rows: Vec<Row> = rows.build_query_as().fetch_all(pool).await?;
+    Ok(ProductList {
+        products: rows
+            .into_iter()
+            .map(|(id, slug, name, category, price, currency, stock, active, thumb)| ProductRow {
+                id,
+                slug,
+                name,
+                category,
+                price: Money::new(price, Currency::from_code(&currency).unwrap_or(state.config.currency)),
+                stock,
+                active,
+                thumb,
+            })
+            .collect(),
+        page,
+        pages,
+        total,
+        categories: category_options(pool).await?,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct ProductRecord {
+    slug: String,
+    name: String,
+    description: String,
+    category_id: i64,
+    price_minor: i64,
+    stock: i64,
+    active: bool,
+    featured: bool,
+}
+
+pub async fn form(state: &AppState, id: i64) -> Result<ProductForm, AppError> {
+    let pool = &state.pool;
+    let categories = category_options(pool).await?;
+    let currency = state.config.currency;
+    if id == 0 {
+        return Ok(ProductForm {
+            id: 0,
+            slug: String::new(),
+            name: String::new(),
+            description: String::new(),
+            category_id: categories.first().map(|c| c.id).unwrap_or(0),
+            price: String::new(),
+            currency: currency.code().into(),
+            stock: 0,
+            active: true,
+            featured: false,
+            images: vec![],
+            categories,
+            ordered: false,
+        });
+    }
+    let product: ProductRecord = sqlx::query_as(
+        "SELECT slug, name, description, category_id, price_minor, stock, active, featured
+         FROM products WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| AppError::NotFound("There is no such product.".into()))?;
+    let images: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, COALESCE(thumb_path, path), alt FROM product_images
+         WHERE product_id = $1 ORDER BY position, id",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    Ok(ProductForm {
+        id,
+        slug: product.slug,
+        name: product.name,
+        description: product.description,
+        category_id: product.category_id,
+        price: Money::new(product.price_minor, currency).decimal(),
+        currency: currency.code().into(),
+        stock: product.stock,
+        active: product.active,
+        featured: product.featured,
+        images: images
+            .into_iter()
+            .map(|(id, path, alt)| AdminImage { id, path, alt })
+            .collect(),
+        categories,
+        ordered: was_ordered(pool, id).await?,
+    })
+}
+
+async fn was_ordered(pool: &SqlitePool, product_id: i64) -> Result<bool, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM order_lines WHERE product_id = $1)")
+            .bind(product_id)
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
+/// A product form, read and checked.
+pub struct ProductInput {
+    name: String,
+    slug: String,
+    category_id: i64,
+    description: String,
+    price: Money,
+    stock: i64,
+    active: bool,
+    featured: bool,
+}
+
+impl ProductInput {
+    #[allow(clippy::too_many_arguments)]
+    pub fn parse(
+        name: &str,
+        slug: &str,
+        category_id: i64,
+        description: &str,
+        price: &str,
+        stock: &str,
+        active: bool,
+        featured: bool,
+        currency: Currency,
+    ) -> Result<ProductInput, AppError> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err(AppError::BadRequest(
+                "The name needs 1 to 200 characters.".into(),
+            ));
+        }
+        if description.chars().count() > 10_000 {
+            return Err(AppError::BadRequest(
+                "The description is too long (10 000 characters at most).".into(),
+            ));
+        }
+        let price = Money::parse_decimal(price, currency).map_err(AppError::BadRequest)?;
+        let stock: i64 = stock
+            .trim()
+            .parse()
+            .ok()
+            .filter(|s| (0..=MAX_STOCK).contains(s))
+            .ok_or_else(|| {
+                AppError::BadRequest(format!(
+                    "Stock must be a whole number from 0 to {MAX_STOCK}."
+                ))
+            })?;
+        Ok(ProductInput {
+            slug: slug_for(slug, name, 120)?,
+            name: name.to_owned(),
+            category_id,
+            description: description.trim().replace("\r\n", "\n"),
+            price,
+            stock,
+            active,
+            featured,
+        })
+    }
+}
+
+/// The URL name: the one typed, or one made from the name (`Linen apron` → `linen-apron`).
+fn slug_for(typed: &str, name: &str, max: usize) -> Result<String, AppError> {
+    let source = if typed.trim().is_empty() { name } else { typed };
+    let mut slug = String::new();
+    for c in source.trim().to_lowercase().chars() {
+        let c = match c {
+            'a'..='z' | '0'..='9' => c,
+            'ą' | 'ä' | 'á' | 'à' | 'â' | 'ā' | 'å' => 'a',
+            'č' | 'ç' | 'ć' => 'c',
+            'ę' | 'ė' | 'é' | 'è' | 'ê' | 'ë' | 'ē' => 'e',
+            'į' | 'í' | 'ì' | 'î' | 'ï' | 'ī' => 'i',
+            'š' | 'ś' => 's',
+            'ų' | 'ū' | 'ü' | 'ú' | 'ù' | 'û' => 'u',
+            'ž' | 'ź' | 'ż' => 'z',
+            'ö' | 'ó' | 'ò' | 'ô' | 'õ' | 'ō' => 'o',
+            'ł' => 'l',
+            'ń' | 'ñ' => 'n',
+            _ => '-',
+        };
+        if c != '-' || !slug.ends_with('-') && !slug.is_empty() {
+            slug.push(c);
+        }
+    }
+    let slug: String = slug.trim_end_matches('-').chars().take(max).collect();
+    let slug = slug.trim_end_matches('-').to_owned();
+    if slug.is_empty() {
+        return Err(AppError::BadRequest(
+            "Give it a web address (letters a–z, digits and dashes).".into(),
+        ));
+    }
+    Ok(slug)
+}
+
+fn slug_taken(error: sqlx::Error, what: &str) -> AppError {
+    match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => AppError::Conflict(format!(
+            "Another {what} already uses that web address. Choose another."
+        )),
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+            AppError::BadRequest("Choose one of the categories.".into())
+        }
+        _ => error.into(),
+    }
+}
+
+pub async fn save(pool: &SqlitePool, id: i64, input: &ProductInput) -> Result<i64, AppError> {
+    let query = if id == 0 {
+        sqlx::query_scalar(
+            "INSERT INTO products (slug, name, description, category_id, price_minor, currency,
+                                   stock, active, featured)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+    } else {
+        sqlx::query_scalar(
+            "UPDATE products SET slug = $1, name = $2, description = $3, category_id = $4,
+                                 price_minor = $5, currency = $6, stock = $7, active = $8,
+                                 featured = $9
+             WHERE id = $10 RETURNING id",
+        )
+    }
+    .bind(&input.slug)
+    .bind(&input.name)
+    .bind(&input.description)
+    .bind(input.category_id)
+    .bind(input.price.minor)
+    .bind(input.price.currency.code())
+    .bind(input.stock)
+    .bind(input.active)
+    .bind(input.featured);
+    let query = if id == 0 { query } else { query.bind(id) };
+    let saved: Option<i64> = query
+        .fetch_optional(pool)
+        .await
+        .map_err(|e| slug_taken(e, "product"))?;
+    saved.ok_or_else(|| AppError::NotFound("There is no such product.".into()))
+}
+
+pub async fn remove(state: &AppState, id: i64) -> Result<(), AppError> {
+    let pool = &state.pool;
+    if was_ordered(pool, id).await? {
+        sqlx::query("UPDATE products SET active = 0 WHERE id = $1")
+            .bind(id)
+            .execute(pool)
+            .await?;
+        return Ok(());
+    }
+    let images: Vec<i64> = sqlx::query_scalar("SELECT id FROM product_images WHERE product_id = $1")
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+    for image in images {
+        super::images::delete(state, image).await?;
+    }
+    // Still conditional: an order placed a moment ago keeps its product.
+    sqlx::query(
+        "DELETE FROM products WHERE id = $1
+         AND NOT EXISTS (SELECT 1 FROM order_lines WHERE product_id = $1)",
+    )
+    .bind(id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn categories(pool: &SqlitePool) -> Result<Vec<CategoryRow>, AppError> {
+    let rows: Vec<(i64, String, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT c.id, c.slug, c.name, c.description, c.position,
+                (SELECT COUNT(*) FROM products p WHERE p.category_id = c.id)
+         FROM categories c ORDER BY c.position, c.name",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, slug, name, description, position, products)| CategoryRow {
+            id,
+            slug,
+            name,
+            description,
+            position,
+            products,
+        })
+        .collect())
+}
+
+pub async fn save_category(
+    pool: &SqlitePool,
+    id: i64,
+    name: &str,
+    slug: &str,
+    description: &str,
+    position: &str,
+) -> Result<(), AppError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        return Err(AppError::BadRequest(
+            "The category's name needs 1 to 120 characters.".into(),
+        ));
+    }
+    if description.chars().count() > 2000 {
+        return Err(AppError::BadRequest(
+            "The description is too long (2000 characters at most).".into(),
+        ));
+    }
+    let position: i64 = match position.trim() {
+        "" => 0,
+        text => text
+            .parse()
+            .ok()
+            .filter(|p: &i64| p.abs() <= 10_000)
+            .ok_or_else(|| AppError::BadRequest("The position must be a small whole number.".into()))?,
+    };
+    let slug = slug_for(slug, name, 80)?;
+    let query = if id == 0 {
+        sqlx::query(
+            "INSERT INTO categories (slug, name, description, position) VALUES ($1, $2, $3, $4)",
+        )
+    } else {
+        sqlx::query(
+            "UPDATE categories SET slug = $1, name = $2, description = $3, position = $4 WHERE id = $5",
+        )
+    }
+    .bind(slug)
+    .bind(name)
+    .bind(description.trim())
+    .bind(position);
+    let query = if id == 0 { query } else { query.bind(id) };
+    let saved = query
+        .execute(pool)
+        .await
+        .map_err(|e| slug_taken(e, "category"))?;
+    if saved.rows_affected() == 0 {
+        return Err(AppError::NotFound("There is no such category.".into()));
+    }
+    Ok(())
+}
+
+pub async fn delete_category(pool: &SqlitePool, id: i64) -> Result<(), AppError> {
+    let deleted = sqlx::query(
+        "DELETE FROM categories WHERE id = $1
+         AND NOT EXISTS (SELECT 1 FROM products WHERE category_id = $1)",
+    )
+    .bind(id)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    if deleted == 0 {
+        let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM categories WHERE id = $1)")
+            .bind(id)
+            .fetch_one(pool)
+            .await?;
+        return Err(if exists {
+            AppError::Conflict(
+                "This category still has products. Move them to another category first.".into(),
+            )
+        } else {
+            AppError::NotFound("There is no such category.".into())
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug_for;
+
+    #[test]
+    fn slugs_are_made_from_names() {
+        assert_eq!(slug_for("", "Linen apron", 120).unwrap(), "linen-apron");
+        assert_eq!(slug_for("", "  Ąžuolinė lentelė — 30 cm! ", 120).unwrap(), "azuoline-lentele-30-cm");
+        assert_eq!(slug_for("My-Slug", "ignored", 120).unwrap(), "my-slug");
+        assert_eq!(slug_for("", "abc def", 4).unwrap(), "abc");
+        assert!(slug_for("", "<script>", 120).is_ok_and(|s| s == "script"));
+        assert!(slug_for("", "***", 120).is_err());
+    }
+}

@@ -1,0 +1,138 @@
+//! Paysera's side of the tests: a shop configured for a live project, orders placed as checkout
+//! would, and callbacks signed with the reference vectors' throw-away key pair, as Paysera would.
+
+use super::TestShop;
+use reqwest::StatusCode;
+use rsa::pkcs8::DecodePrivateKey;
+use rsa::signature::{SignatureEncoding, Signer};
+use rsa::RsaPrivateKey;
+use turgus::cart::Quantity;
+use turgus::money::{Currency, Money};
+use turgus::orders::ssr::{place, Customer, NewOrder, PlacedOrder};
+use turgus::paysera::encoding::{encode_base64, http_build_query, php_urlencode};
+
+pub const PROJECT: u64 = 310840;
+
+pub fn vectors() -> serde_json::Value {
+    let path = format!(
+        "{}/tests/data/paysera/vectors.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+pub fn password() -> String {
+    vectors()["password"].as_str().unwrap().to_owned()
+}
+
+/// A shop configured for project 310840, checking ss3/ss2 with the test certificate.
+pub async fn live_shop() -> TestShop {
+    TestShop::spawn_configured(|config, dir| {
+        let key = dir.join("paysera.pem");
+        std::fs::write(&key, include_str!("../data/paysera-test-certificate.pem")).unwrap();
+        config.paysera.project = Some((PROJECT, turgus::config::Secret::new(password())));
+        config.paysera.public_key_file = Some(key);
+    })
+    .await
+}
+
+/// An order of `quantity` × one product, shipped by courier (3,90 €), as checkout would place it.
+pub fn new_order(product_id: i64, quantity: &str) -> NewOrder {
+    NewOrder {
+        lines: vec![(product_id, Quantity::parse(quantity).unwrap())],
+        customer: Customer {
+            email: "pirkejas@example.com".into(),
+            first_name: "Ona".into(),
+            last_name: "Onaitė".into(),
+            street: "Gedimino pr. 1".into(),
+            city: "Vilnius".into(),
+            postcode: "01103".into(),
+            country: "LT".into(),
+        },
+        shipping_method: "courier".into(),
+        shipping: Money::new(390, Currency::Eur),
+        payment_method: None,
+        checkout_key: None,
+    }
+}
+
+pub async fn order(shop: &TestShop, slug: &str, quantity: &str) -> PlacedOrder {
+    let id = shop.product_id(slug).await;
+    place(&shop.db, &new_order(id, quantity), Currency::Eur)
+        .await
+        .unwrap()
+}
+
+/// Paysera's callback for `order`: the usual fields, overridden by `changes`.
+pub fn fields(order: &PlacedOrder, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = [
+        ("projectid", PROJECT.to_string()),
+        ("orderid", order.number.to_string()),
+        ("amount", order.total.minor.to_string()),
+        ("currency", "EUR".into()),
+        ("payamount", order.total.minor.to_string()),
+        ("paycurrency", "EUR".into()),
+        ("payment", "hanza".into()),
+        ("status", "1".into()),
+        ("test", "0".into()),
+        ("requestid", "9001".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    for (key, value) in changes {
+        match fields.iter_mut().find(|(k, _)| k == key) {
+            Some(field) => field.1 = (*value).to_owned(),
+            None => fields.push(((*key).to_owned(), (*value).to_owned())),
+        }
+    }
+    fields
+}
+
+pub fn data_of(fields: &[(String, String)]) -> String {
+    encode_base64(http_build_query(fields.iter().map(|(k, v)| (k.as_str(), v.as_str()))).as_bytes())
+}
+
+pub fn private_key() -> RsaPrivateKey {
+    RsaPrivateKey::from_pkcs8_pem(vectors()["private_key_pem"].as_str().unwrap()).unwrap()
+}
+
+pub fn rsa_sign<D: rsa::sha2::digest::Digest + rsa::pkcs8::AssociatedOid>(
+    key: &RsaPrivateKey,
+    data: &str,
+) -> String {
+    let signature = rsa::pkcs1v15::SigningKey::<D>::new(key.clone()).sign(data.as_bytes());
+    encode_base64(&signature.to_bytes())
+}
+
+/// The query string Paysera would send: data, ss1, ss2 and ss3.
+pub fn signed(fields: &[(String, String)]) -> String {
+    let data = data_of(fields);
+    let key = private_key();
+    let ss1 = md5_hex(&format!("{data}{}", password()));
+    format!(
+        "data={}&ss1={ss1}&ss2={}&ss3={}",
+        php_urlencode(&data),
+        php_urlencode(&rsa_sign::<sha1::Sha1>(&key, &data)),
+        php_urlencode(&rsa_sign::<sha2::Sha256>(&key, &data))
+    )
+}
+
+pub fn md5_hex(text: &str) -> String {
+    use md5::Digest;
+    md5::Md5::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+pub async fn send(shop: &TestShop, query: &str) -> (StatusCode, String) {
+    let response = shop
+        .client
+        .get(shop.url(&format!("/paysera/callback?{query}")))
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
