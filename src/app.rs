@@ -36,14 +36,29 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// `Name · Turgus`. Product and category names are the merchant's text: leptos_meta writes the
+/// server-rendered `<title>` without escaping it, so it is escaped here (on the server only; the
+/// browser sets `document.title` as plain text).
+fn page_title(title: String) -> String {
+    let title = if title.is_empty() {
+        SHOP_NAME.to_owned()
+    } else {
+        format!("{title} · {SHOP_NAME}")
+    };
+    #[cfg(feature = "ssr")]
+    let title = title
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    title
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <Stylesheet id="leptos" href="/pkg/turgus.css" />
-        <Title formatter=|title: String| {
-            if title.is_empty() { SHOP_NAME.to_owned() } else { format!("{title} · {SHOP_NAME}") }
-        } />
+        <Title formatter=page_title />
         <Router>
             <Storefront />
         </Router>

@@ -280,7 +280,17 @@ mod tests {
         assert_eq!(read(".99"), Ok(99));
         assert_eq!(read("0.10"), Ok(10));
         assert_eq!(read("10000000"), Ok(MAX_PRICE_MINOR));
-        for bad in ["", "-1", "1.234", "12.5.0", "abc", "1e3", "10000000.01", "99999999999999999999", "+5"] {
+        for bad in [
+            "",
+            "-1",
+            "1.234",
+            "12.5.0",
+            "abc",
+            "1e3",
+            "10000000.01",
+            "99999999999999999999",
+            "+5",
+        ] {
             assert!(read(bad).is_err(), "{bad:?} accepted");
         }
         assert_eq!(Money::new(123_405, Currency::Eur).decimal(), "1234.05");

@@ -47,6 +47,19 @@ pub fn urlencode(value: &str) -> String {
         .collect()
 }
 
+/// Text to put inside a `<textarea>`. Leptos writes a textarea's children unescaped on the server
+/// (it treats them like a script's), so a description containing `</textarea>` would end the field
+/// and inject markup. Escaped here, on the server only: the browser decodes it back to the same
+/// text, and in the browser Leptos sets it as plain text anyway.
+pub fn textarea_text(text: String) -> String {
+    #[cfg(feature = "ssr")]
+    let text = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

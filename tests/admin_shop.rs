@@ -39,12 +39,27 @@ async fn json(shop: &TestShop, endpoint: &str, form: &[(&str, &str)]) -> Value {
 }
 
 async fn order_detail(shop: &TestShop, order: &PlacedOrder) -> Value {
-    json(shop, "admin/order", &[("number", &order.number.to_string())]).await
+    json(
+        shop,
+        "admin/order",
+        &[("number", &order.number.to_string())],
+    )
+    .await
 }
 
-async fn act(shop: &TestShop, order: &PlacedOrder, action: &str, note: &str, confirm: bool) -> StatusCode {
+async fn act(
+    shop: &TestShop,
+    order: &PlacedOrder,
+    action: &str,
+    note: &str,
+    confirm: bool,
+) -> StatusCode {
     let number = order.number.to_string();
-    let mut form = vec![("number", number.as_str()), ("action", action), ("note", note)];
+    let mut form = vec![
+        ("number", number.as_str()),
+        ("action", action),
+        ("note", note),
+    ];
     if confirm {
         form.push(("confirm", "yes"));
     }
@@ -79,31 +94,80 @@ async fn every_admin_page_route_and_server_function_refuses_strangers() {
         ("admin/home", vec![]),
         ("admin/orders", vec![]),
         ("admin/order", vec![("number", &number)]),
-        ("admin/order/action", vec![("number", &number), ("action", "cancel"), ("confirm", "yes")]),
+        (
+            "admin/order/action",
+            vec![
+                ("number", &number),
+                ("action", "cancel"),
+                ("confirm", "yes"),
+            ],
+        ),
         ("admin/products", vec![]),
         ("admin/product", vec![("id", &product)]),
-        ("admin/product/save", vec![("id", "0"), ("name", "Free"), ("category_id", "1"), ("price", "0"), ("stock", "9")]),
-        ("admin/product/remove", vec![("id", &product), ("confirm", "yes")]),
+        (
+            "admin/product/save",
+            vec![
+                ("id", "0"),
+                ("name", "Free"),
+                ("category_id", "1"),
+                ("price", "0"),
+                ("stock", "9"),
+            ],
+        ),
+        (
+            "admin/product/remove",
+            vec![("id", &product), ("confirm", "yes")],
+        ),
         ("admin/product/image/delete", vec![("id", "1")]),
         ("admin/categories", vec![]),
         ("admin/category/save", vec![("id", "0"), ("name", "Stolen")]),
         ("admin/category/delete", vec![("id", "1")]),
     ];
     for (endpoint, form) in &calls {
-        assert_eq!(shop.call(endpoint, form).await.status(), StatusCode::UNAUTHORIZED, "{endpoint}");
+        assert_eq!(
+            shop.call(endpoint, form).await.status(),
+            StatusCode::UNAUTHORIZED,
+            "{endpoint}"
+        );
     }
-    for page in ["/admin", "/admin/orders", &format!("/admin/orders/{number}"), "/admin/products",
-                 "/admin/products/new", &format!("/admin/products/{product}"), "/admin/categories"] {
-        let response = shop.client.get(shop.url(page)).header("accept", "text/html").send().await.unwrap();
-        assert!(response.status().is_redirection(), "{page}: {}", response.status());
-        assert!(response.headers()["location"].to_str().unwrap().starts_with("/admin/login?next="), "{page}");
+    for page in [
+        "/admin",
+        "/admin/orders",
+        &format!("/admin/orders/{number}"),
+        "/admin/products",
+        "/admin/products/new",
+        &format!("/admin/products/{product}"),
+        "/admin/categories",
+    ] {
+        let response = shop
+            .client
+            .get(shop.url(page))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_redirection(),
+            "{page}: {}",
+            response.status()
+        );
+        assert!(
+            response.headers()["location"]
+                .to_str()
+                .unwrap()
+                .starts_with("/admin/login?next="),
+            "{page}"
+        );
     }
     let csv = shop.get("/admin/export/orders.csv").await;
     assert_eq!(csv.status(), StatusCode::UNAUTHORIZED);
     let upload = shop
         .client
         .post(shop.url(&format!("/admin/products/{product}/images")))
-        .multipart(reqwest::multipart::Form::new().part("image", reqwest::multipart::Part::bytes(png(10, 10))))
+        .multipart(
+            reqwest::multipart::Form::new()
+                .part("image", reqwest::multipart::Part::bytes(png(10, 10))),
+        )
         .send()
         .await
         .unwrap();
@@ -127,7 +191,10 @@ async fn every_admin_page_route_and_server_function_refuses_strangers() {
 #[tokio::test]
 async fn cross_site_admin_requests_are_refused() {
     let shop = admin_shop().await;
-    for (name, value) in [("sec-fetch-site", "cross-site"), ("origin", "https://evil.example")] {
+    for (name, value) in [
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "https://evil.example"),
+    ] {
         let response = shop
             .client
             .post(shop.url("/api/admin/category/save"))
@@ -166,25 +233,68 @@ async fn a_paid_order_shows_its_payment_log_and_is_shipped_then_refunded() {
     let callback = &detail["payment_log"][0];
     assert_eq!(callback["verdict"], "paid");
     assert!(callback["raw"].as_str().unwrap().starts_with("data="));
-    assert!(callback["fields"].as_array().unwrap().iter().any(|f| f[0] == "requestid" && f[1] == "9001"));
+    assert!(callback["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f[0] == "requestid" && f[1] == "9001"));
 
     let (status, html) = shop.page(&format!("/admin/orders/{}", order.number)).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Payment log") && html.contains("requestid"), "{html}");
+    assert!(
+        html.contains("Payment log") && html.contains("requestid"),
+        "{html}"
+    );
 
-    assert_eq!(act(&shop, &order, "ship", "", false).await, StatusCode::BAD_REQUEST, "unconfirmed");
-    assert_eq!(act(&shop, &order, "ship", "LP123", true).await, StatusCode::OK);
-    assert_eq!(act(&shop, &order, "ship", "", true).await, StatusCode::CONFLICT, "shipped twice");
-    assert_eq!(act(&shop, &order, "cancel", "", true).await, StatusCode::CONFLICT, "paid orders are refunded, not cancelled");
-    assert_eq!(act(&shop, &order, "refund", "", true).await, StatusCode::BAD_REQUEST, "a refund needs a note");
-    assert_eq!(act(&shop, &order, "refund", "returned unused", true).await, StatusCode::OK);
-    assert_eq!(act(&shop, &order, "teleport", "", true).await, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        act(&shop, &order, "ship", "", false).await,
+        StatusCode::BAD_REQUEST,
+        "unconfirmed"
+    );
+    assert_eq!(
+        act(&shop, &order, "ship", "LP123", true).await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        act(&shop, &order, "ship", "", true).await,
+        StatusCode::CONFLICT,
+        "shipped twice"
+    );
+    assert_eq!(
+        act(&shop, &order, "cancel", "", true).await,
+        StatusCode::CONFLICT,
+        "paid orders are refunded, not cancelled"
+    );
+    assert_eq!(
+        act(&shop, &order, "refund", "", true).await,
+        StatusCode::BAD_REQUEST,
+        "a refund needs a note"
+    );
+    assert_eq!(
+        act(&shop, &order, "refund", "returned unused", true).await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        act(&shop, &order, "teleport", "", true).await,
+        StatusCode::BAD_REQUEST
+    );
 
     let detail = order_detail(&shop, &order).await;
     assert_eq!(detail["state"], "refunded");
-    let notes: Vec<&str> = detail["history"].as_array().unwrap().iter().map(|e| e["note"].as_str().unwrap()).collect();
-    assert!(notes.contains(&"marked shipped by owner@example.lt: LP123"), "{notes:?}");
-    assert!(notes.contains(&"marked refunded by owner@example.lt: returned unused"), "{notes:?}");
+    let notes: Vec<&str> = detail["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["note"].as_str().unwrap())
+        .collect();
+    assert!(
+        notes.contains(&"marked shipped by owner@example.lt: LP123"),
+        "{notes:?}"
+    );
+    assert!(
+        notes.contains(&"marked refunded by owner@example.lt: returned unused"),
+        "{notes:?}"
+    );
 }
 
 #[tokio::test]
@@ -193,10 +303,21 @@ async fn cancelling_an_unpaid_order_puts_its_stock_back() {
     let before = stock(&shop, "enamel-mug").await;
     let order = order(&shop, "enamel-mug", "2").await;
     assert_eq!(stock(&shop, "enamel-mug").await, before - 2);
-    assert_eq!(act(&shop, &order, "ship", "", true).await, StatusCode::CONFLICT, "unpaid orders are not shipped");
-    assert_eq!(act(&shop, &order, "cancel", "customer phoned", true).await, StatusCode::OK);
+    assert_eq!(
+        act(&shop, &order, "ship", "", true).await,
+        StatusCode::CONFLICT,
+        "unpaid orders are not shipped"
+    );
+    assert_eq!(
+        act(&shop, &order, "cancel", "customer phoned", true).await,
+        StatusCode::OK
+    );
     assert_eq!(stock(&shop, "enamel-mug").await, before);
-    assert_eq!(act(&shop, &order, "cancel", "", true).await, StatusCode::CONFLICT, "not twice");
+    assert_eq!(
+        act(&shop, &order, "cancel", "", true).await,
+        StatusCode::CONFLICT,
+        "not twice"
+    );
     assert_eq!(stock(&shop, "enamel-mug").await, before);
     assert_eq!(order_detail(&shop, &order).await["state"], "cancelled");
 }
@@ -206,14 +327,37 @@ async fn a_flagged_order_is_cleared_with_a_note() {
     let shop = admin_shop().await;
     let order = order(&shop, "enamel-mug", "1").await;
     let short = (order.total.minor - 1).to_string();
-    send(&shop, &signed(&fields(&order, &[("amount", &short), ("payamount", &short)]))).await;
+    send(
+        &shop,
+        &signed(&fields(
+            &order,
+            &[("amount", &short), ("payamount", &short)],
+        )),
+    )
+    .await;
     let detail = order_detail(&shop, &order).await;
-    assert_eq!((detail["needs_review"].as_bool(), &detail["state"]), (Some(true), &Value::from("awaiting_payment")));
+    assert_eq!(
+        (detail["needs_review"].as_bool(), &detail["state"]),
+        (Some(true), &Value::from("awaiting_payment"))
+    );
     assert_eq!(detail["payment_log"][0]["verdict"], "amount_mismatch");
     let home = json(&shop, "admin/home", &[]).await;
     assert_eq!(home["needs_review"][0]["number"], order.number);
-    assert_eq!(act(&shop, &order, "clear_review", "", true).await, StatusCode::BAD_REQUEST);
-    assert_eq!(act(&shop, &order, "clear_review", "customer paid the cent by bank", true).await, StatusCode::OK);
+    assert_eq!(
+        act(&shop, &order, "clear_review", "", true).await,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        act(
+            &shop,
+            &order,
+            "clear_review",
+            "customer paid the cent by bank",
+            true
+        )
+        .await,
+        StatusCode::OK
+    );
     assert_eq!(order_detail(&shop, &order).await["needs_review"], false);
 }
 
@@ -241,10 +385,19 @@ async fn the_order_list_filters_searches_and_the_dashboard_counts_sales() {
     let unpaid = order(&shop, "enamel-mug", "1").await;
     let list = |filter: Vec<(&'static str, String)>| list_orders(&shop, filter);
     let numbers = |list: &Value| -> Vec<i64> {
-        list["orders"].as_array().unwrap().iter().map(|o| o["number"].as_i64().unwrap()).collect()
+        list["orders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["number"].as_i64().unwrap())
+            .collect()
     };
     let (_, all) = list(vec![]).await;
-    assert_eq!(numbers(&all), vec![unpaid.number, paid.number], "newest first");
+    assert_eq!(
+        numbers(&all),
+        vec![unpaid.number, paid.number],
+        "newest first"
+    );
     let (_, to_ship) = list(vec![("state", "to_ship".into())]).await;
     assert_eq!(numbers(&to_ship), vec![paid.number]);
     let (_, by_number) = list(vec![("q", paid.number.to_string())]).await;
@@ -255,7 +408,11 @@ async fn the_order_list_filters_searches_and_the_dashboard_counts_sales() {
     assert_eq!(wildcard["total"], 0, "LIKE wildcards are literal");
     let (_, future) = list(vec![("from", "2999-01-01".into())]).await;
     assert_eq!(future["total"], 0);
-    let (_, today) = list(vec![("from", "2020-01-01".into()), ("to", "2999-12-31".into())]).await;
+    let (_, today) = list(vec![
+        ("from", "2020-01-01".into()),
+        ("to", "2999-12-31".into()),
+    ])
+    .await;
     assert_eq!(today["total"], 2);
     let (status, _) = list(vec![("from", "2026-02-30".into())]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -263,12 +420,23 @@ async fn the_order_list_filters_searches_and_the_dashboard_counts_sales() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
     let home = json(&shop, "admin/home", &[]).await;
-    let today = home["sales_by_day"].as_array().unwrap().last().unwrap().clone();
-    assert_eq!(today["sales"]["minor"], paid.total.minor, "only the paid order counts");
+    let today = home["sales_by_day"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        today["sales"]["minor"], paid.total.minor,
+        "only the paid order counts"
+    );
     assert_eq!(home["sales_by_day"].as_array().unwrap().len(), 30);
     let (status, html) = shop.page("/admin").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("<svg") && html.contains(&paid.total.to_string()), "{html}");
+    assert!(
+        html.contains("<svg") && html.contains(&paid.total.to_string()),
+        "{html}"
+    );
 }
 
 #[tokio::test]
@@ -284,26 +452,55 @@ async fn the_csv_export_opens_safely_in_a_spreadsheet() {
 
     let response = shop.get("/admin/export/orders.csv?state=to_ship").await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
-    assert!(response.headers()["content-disposition"].to_str().unwrap().starts_with("attachment; filename=\"orders-"));
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/csv; charset=utf-8"
+    );
+    assert!(response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment; filename=\"orders-"));
     let bytes = response.bytes().await.unwrap();
-    assert!(bytes.starts_with("\u{feff}".as_bytes()), "UTF-8 byte order mark");
+    assert!(
+        bytes.starts_with("\u{feff}".as_bytes()),
+        "UTF-8 byte order mark"
+    );
     let text = std::str::from_utf8(&bytes[3..]).unwrap();
     let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(lines.len(), 2, "{text}");
     assert!(lines[0].starts_with("\"order\",\"created_at\",\"status\""));
     let row = lines[1];
     assert!(row.starts_with(&format!("\"{}\"", order.number)));
-    assert!(row.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\""), "{row}");
+    assert!(
+        row.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\""),
+        "{row}"
+    );
     assert!(row.contains("\"Quote \"\"Q\"\", comma\""), "{row}");
     assert!(row.contains("\"'+370 @Vilnius\""), "{row}");
-    assert!(row.contains(&format!("\"{}\"", order.total.decimal())), "{row}");
-    assert!(row.contains("\"paid\",\"9001\",\"hanza\""), "payment fields: {row}");
-    assert_eq!(shop.get("/admin/export/orders.csv?from=yesterday").await.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        row.contains(&format!("\"{}\"", order.total.decimal())),
+        "{row}"
+    );
+    assert!(
+        row.contains("\"paid\",\"9001\",\"hanza\""),
+        "payment fields: {row}"
+    );
+    assert_eq!(
+        shop.get("/admin/export/orders.csv?from=yesterday")
+            .await
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
 }
 
 async fn save_product(shop: &TestShop, form: &[(&str, &str)]) -> reqwest::Response {
-    let mut full = vec![("id", "0"), ("category_id", "1"), ("price", "1"), ("stock", "1"), ("active", "on")];
+    let mut full = vec![
+        ("id", "0"),
+        ("category_id", "1"),
+        ("price", "1"),
+        ("stock", "1"),
+        ("active", "on"),
+    ];
     for (key, value) in form {
         full.retain(|(k, _)| k != key);
         full.push((key, value));
@@ -314,11 +511,24 @@ async fn save_product(shop: &TestShop, form: &[(&str, &str)]) -> reqwest::Respon
 #[tokio::test]
 async fn products_are_created_priced_exactly_and_shown_in_the_shop() {
     let shop = admin_shop().await;
-    let response = save_product(&shop, &[("name", "Oak board"), ("price", "1 234,5"), ("stock", "7"), ("description", "Solid oak.")]).await;
+    let response = save_product(
+        &shop,
+        &[
+            ("name", "Oak board"),
+            ("price", "1 234,5"),
+            ("stock", "7"),
+            ("description", "Solid oak."),
+        ],
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::OK);
     let id: i64 = response.json().await.unwrap();
     let (price, slug, stock): (i64, String, i64) =
-        sqlx::query_as("SELECT price_minor, slug, stock FROM products WHERE id = $1").bind(id).fetch_one(&shop.db).await.unwrap();
+        sqlx::query_as("SELECT price_minor, slug, stock FROM products WHERE id = $1")
+            .bind(id)
+            .fetch_one(&shop.db)
+            .await
+            .unwrap();
     assert_eq!((price, slug.as_str(), stock), (123_450, "oak-board", 7));
     let (status, html) = shop.page("/p/oak-board").await;
     assert_eq!(status, StatusCode::OK);
@@ -337,26 +547,59 @@ async fn products_are_created_priced_exactly_and_shown_in_the_shop() {
         let response = save_product(&shop, &[("name", "Another"), (field, value)]).await;
         assert_eq!(response.status(), expected, "{field}={value}");
     }
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM products").fetch_one(&shop.db).await.unwrap();
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM products")
+        .fetch_one(&shop.db)
+        .await
+        .unwrap();
     assert_eq!(count, 31, "refused forms create nothing");
 }
 
 #[tokio::test]
 async fn merchant_text_renders_inert() {
     let shop = admin_shop().await;
-    let script = "<script>alert('name')</script>";
-    let image = "<img src=x onerror=alert('description')>";
-    let response = save_product(&shop, &[("name", script), ("slug", "inert"), ("description", image)]).await;
+    // `</title>` first: leptos_meta does not escape the title it renders on the server.
+    let script = "</title><script>alert('name')</script>";
+    // `</textarea>` first: Leptos does not escape a textarea's text on the server.
+    let image = "</textarea><img src=x onerror=alert('description')>";
+    let response = save_product(
+        &shop,
+        &[("name", script), ("slug", "inert"), ("description", image)],
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::OK);
     let id: i64 = response.json().await.unwrap();
-    let category: String = sqlx::query_scalar("SELECT slug FROM categories WHERE id = 1").fetch_one(&shop.db).await.unwrap();
-    let renamed = shop.call("admin/category/save", &[("id", "1"), ("name", script), ("slug", &category)]).await;
+    let category: String = sqlx::query_scalar("SELECT slug FROM categories WHERE id = 1")
+        .fetch_one(&shop.db)
+        .await
+        .unwrap();
+    let renamed = shop
+        .call(
+            "admin/category/save",
+            &[("id", "1"), ("name", script), ("slug", &category)],
+        )
+        .await;
     assert_eq!(renamed.status(), StatusCode::OK);
-    for page in ["/p/inert".to_owned(), format!("/admin/products/{id}"), "/admin/products".into(), "/admin/categories".into(), format!("/c/{category}")] {
+    for page in [
+        "/p/inert".to_owned(),
+        format!("/admin/products/{id}"),
+        "/admin/products".into(),
+        "/admin/categories".into(),
+        format!("/c/{category}"),
+    ] {
         let (status, html) = shop.page(&page).await;
         assert_eq!(status, StatusCode::OK, "{page}");
-        assert!(!html.contains(script) && !html.contains(image), "{page} renders merchant text as markup");
-        assert!(html.contains("&lt;script&gt;alert("), "{page} does not show the text");
+        for needle in [script, image] {
+            if let Some(at) = html.find(needle) {
+                panic!(
+                    "{page} renders merchant text as markup: …{}…",
+                    html[at.saturating_sub(300)..(at + 100).min(html.len())].replace('\n', " ")
+                );
+            }
+        }
+        assert!(
+            html.contains("&lt;/title&gt;&lt;script&gt;alert("),
+            "{page} does not show the text"
+        );
     }
 }
 
@@ -368,12 +611,31 @@ async fn ordered_products_are_archived_and_others_deleted() {
     let never = shop.product_id("linen-apron").await;
     for id in [ordered, never] {
         let id = id.to_string();
-        assert_eq!(shop.call("admin/product/remove", &[("id", &id)]).await.status(), StatusCode::BAD_REQUEST, "unconfirmed");
-        assert_eq!(shop.call("admin/product/remove", &[("id", &id), ("confirm", "yes")]).await.status(), StatusCode::OK);
+        assert_eq!(
+            shop.call("admin/product/remove", &[("id", &id)])
+                .await
+                .status(),
+            StatusCode::BAD_REQUEST,
+            "unconfirmed"
+        );
+        assert_eq!(
+            shop.call("admin/product/remove", &[("id", &id), ("confirm", "yes")])
+                .await
+                .status(),
+            StatusCode::OK
+        );
     }
-    let active: Option<bool> = sqlx::query_scalar("SELECT active FROM products WHERE id = $1").bind(ordered).fetch_optional(&shop.db).await.unwrap();
+    let active: Option<bool> = sqlx::query_scalar("SELECT active FROM products WHERE id = $1")
+        .bind(ordered)
+        .fetch_optional(&shop.db)
+        .await
+        .unwrap();
     assert_eq!(active, Some(false), "archived, still there for its order");
-    let gone: Option<bool> = sqlx::query_scalar("SELECT active FROM products WHERE id = $1").bind(never).fetch_optional(&shop.db).await.unwrap();
+    let gone: Option<bool> = sqlx::query_scalar("SELECT active FROM products WHERE id = $1")
+        .bind(never)
+        .fetch_optional(&shop.db)
+        .await
+        .unwrap();
     assert_eq!(gone, None);
     assert_eq!(shop.page("/p/enamel-mug").await.0, StatusCode::NOT_FOUND);
 }
@@ -387,7 +649,13 @@ fn png(width: u32, height: u32) -> Vec<u8> {
 
 async fn upload(shop: &TestShop, product: i64, bytes: Vec<u8>, accept: &str) -> reqwest::Response {
     let form = reqwest::multipart::Form::new()
-        .part("image", reqwest::multipart::Part::bytes(bytes).file_name("photo.png").mime_str("image/png").unwrap())
+        .part(
+            "image",
+            reqwest::multipart::Part::bytes(bytes)
+                .file_name("photo.png")
+                .mime_str("image/png")
+                .unwrap(),
+        )
         .text("alt", "A green square");
     shop.client
         .post(shop.url(&format!("/admin/products/{product}/images")))
@@ -416,17 +684,35 @@ async fn photos_are_resized_stored_and_served_with_long_caching() {
         let response = shop.get(path).await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         assert_eq!(response.headers()["content-type"], "image/jpeg");
-        assert!(response.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+        assert!(response.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable"));
         let picture = image::load_from_memory(&response.bytes().await.unwrap()).unwrap();
         assert_eq!(picture.width(), width);
     }
     // A browser is sent back to the product's page.
     let response = upload(&shop, product, png(20, 20), "text/html").await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(response.headers()["location"].to_str().unwrap(), format!("/admin/products/{product}?image=uploaded"));
+    assert_eq!(
+        response.headers()["location"].to_str().unwrap(),
+        format!("/admin/products/{product}?image=uploaded")
+    );
     // Removing a photo removes its files.
-    let image_id: i64 = sqlx::query_scalar("SELECT id FROM product_images WHERE path = $1").bind(&path).fetch_one(&shop.db).await.unwrap();
-    assert_eq!(shop.call("admin/product/image/delete", &[("id", &image_id.to_string())]).await.status(), StatusCode::OK);
+    let image_id: i64 = sqlx::query_scalar("SELECT id FROM product_images WHERE path = $1")
+        .bind(&path)
+        .fetch_one(&shop.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        shop.call(
+            "admin/product/image/delete",
+            &[("id", &image_id.to_string())]
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
     assert_eq!(shop.get(&path).await.status(), StatusCode::NOT_FOUND);
 }
 
@@ -434,33 +720,101 @@ async fn photos_are_resized_stored_and_served_with_long_caching() {
 async fn non_images_and_oversized_files_are_refused_with_a_clear_message() {
     let shop = admin_shop().await;
     let product = shop.product_id("enamel-mug").await;
-    let response = upload(&shop, product, b"<svg onload=\"alert(1)\"></svg>".to_vec(), "*/*").await;
+    let response = upload(
+        &shop,
+        product,
+        b"<svg onload=\"alert(1)\"></svg>".to_vec(),
+        "*/*",
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    assert!(response.text().await.unwrap().contains("not a JPEG, PNG or WebP"));
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("not a JPEG, PNG or WebP"));
     let mut huge = png(64, 64);
     huge.resize(10 * 1024 * 1024 + 1, 0);
     let response = upload(&shop, product, huge, "*/*").await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert!(response.text().await.unwrap().contains("larger than 10 MB"));
     let response = upload(&shop, product, b"hello".to_vec(), "text/html").await;
-    assert_eq!(response.headers()["location"].to_str().unwrap(), format!("/admin/products/{product}?image=type"));
-    let (_, html) = shop.page(&format!("/admin/products/{product}?image=type")).await;
+    assert_eq!(
+        response.headers()["location"].to_str().unwrap(),
+        format!("/admin/products/{product}?image=type")
+    );
+    let (_, html) = shop
+        .page(&format!("/admin/products/{product}?image=type"))
+        .await;
     assert!(html.contains("not a JPEG, PNG or WebP"));
-    let uploaded: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM product_images WHERE thumb_path IS NOT NULL").fetch_one(&shop.db).await.unwrap();
+    let uploaded: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM product_images WHERE thumb_path IS NOT NULL")
+            .fetch_one(&shop.db)
+            .await
+            .unwrap();
     assert_eq!(uploaded, 0);
 }
 
 #[tokio::test]
 async fn categories_are_created_renamed_and_only_empty_ones_deleted() {
     let shop = admin_shop().await;
-    assert_eq!(shop.call("admin/category/save", &[("id", "0"), ("name", "Šaukštai ir šakutės")]).await.status(), StatusCode::OK);
-    let (id, slug): (i64, String) = sqlx::query_as("SELECT id, slug FROM categories WHERE name = 'Šaukštai ir šakutės'").fetch_one(&shop.db).await.unwrap();
+    assert_eq!(
+        shop.call(
+            "admin/category/save",
+            &[("id", "0"), ("name", "Šaukštai ir šakutės")]
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
+    let (id, slug): (i64, String) =
+        sqlx::query_as("SELECT id, slug FROM categories WHERE name = 'Šaukštai ir šakutės'")
+            .fetch_one(&shop.db)
+            .await
+            .unwrap();
     assert_eq!(slug, "saukstai-ir-sakutes");
     let id = id.to_string();
-    assert_eq!(shop.call("admin/category/save", &[("id", &id), ("name", "Cutlery"), ("slug", "cutlery"), ("position", "9")]).await.status(), StatusCode::OK);
+    assert_eq!(
+        shop.call(
+            "admin/category/save",
+            &[
+                ("id", &id),
+                ("name", "Cutlery"),
+                ("slug", "cutlery"),
+                ("position", "9")
+            ]
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
     assert_eq!(shop.page("/c/cutlery").await.0, StatusCode::OK);
-    assert_eq!(shop.call("admin/category/save", &[("id", "0"), ("name", "Again"), ("slug", "cutlery")]).await.status(), StatusCode::CONFLICT);
-    assert_eq!(shop.call("admin/category/delete", &[("id", "1")]).await.status(), StatusCode::CONFLICT, "has products");
-    assert_eq!(shop.call("admin/category/delete", &[("id", &id)]).await.status(), StatusCode::OK);
-    assert_eq!(shop.call("admin/category/delete", &[("id", &id)]).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        shop.call(
+            "admin/category/save",
+            &[("id", "0"), ("name", "Again"), ("slug", "cutlery")]
+        )
+        .await
+        .status(),
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        shop.call("admin/category/delete", &[("id", "1")])
+            .await
+            .status(),
+        StatusCode::CONFLICT,
+        "has products"
+    );
+    assert_eq!(
+        shop.call("admin/category/delete", &[("id", &id)])
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        shop.call("admin/category/delete", &[("id", &id)])
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
 }

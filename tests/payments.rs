@@ -4,8 +4,8 @@
 mod support;
 
 use reqwest::StatusCode;
-use support::paysera::*;
 use rsa::RsaPrivateKey;
+use support::paysera::*;
 use support::TestShop;
 use turgus::money::Currency;
 use turgus::orders::ssr::{place, PlacedOrder};

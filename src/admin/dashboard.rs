@@ -79,8 +79,10 @@ pub async fn get_admin_home() -> Result<AdminHome, AppError> {
     )
     .fetch_all(pool)
     .await?;
-    let mut orders_by_stage: Vec<(OrderStage, i64)> =
-        OrderStage::ALL.into_iter().map(|stage| (stage, 0)).collect();
+    let mut orders_by_stage: Vec<(OrderStage, i64)> = OrderStage::ALL
+        .into_iter()
+        .map(|stage| (stage, 0))
+        .collect();
     for (status, shipped, refunded, count) in stages {
         let Some(status) = crate::orders::OrderStatus::parse(&status) else {
             continue;

@@ -9,10 +9,10 @@ pub mod products;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-pub use orders::{AdminOrderPage, AdminOrdersPage};
-pub use products::{AdminCategoriesPage, AdminProductPage, AdminProductsPage};
 pub use dashboard::{get_admin_home, AdminHome};
+pub use orders::{AdminOrderPage, AdminOrdersPage};
 pub use pages::{AdminHomePage, AdminLoginPage, AdminSetupPage};
+pub use products::{AdminCategoriesPage, AdminProductPage, AdminProductsPage};
 
 use crate::error::AppError;
 use leptos::prelude::*;

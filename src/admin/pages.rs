@@ -39,7 +39,11 @@ where
     let here = move || {
         let search = location.search.get_untracked();
         let path = location.pathname.get_untracked();
-        if search.is_empty() { path } else { format!("{path}?{search}") }
+        if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        }
     };
     view! {
         <Meta name="robots" content="noindex" />
@@ -204,7 +208,12 @@ fn SalesChart(days: Vec<SalesDay>) -> impl IntoView {
         .collect_view();
     let first = days.first().map(|d| d.date.clone()).unwrap_or_default();
     let last = days.last().map(|d| d.date.clone()).unwrap_or_default();
-    let top = days.iter().map(|d| d.sales).max_by_key(|m| m.minor).map(|m| m.to_string()).unwrap_or_default();
+    let top = days
+        .iter()
+        .map(|d| d.sales)
+        .max_by_key(|m| m.minor)
+        .map(|m| m.to_string())
+        .unwrap_or_default();
     view! {
         <figure class="sales-chart">
             <figcaption>"Sales per day, last 30 days (UTC). Highest: "{top}</figcaption>

@@ -4,8 +4,8 @@ use super::{
     get_category, get_home, get_product, search, Listing, ProductCard, ProductDetail, Sort,
 };
 use crate::app::{load_page, Canonical};
-use crate::ui::{urlencode, Pagination};
 use crate::cart::AddToCartForm;
+use crate::ui::{urlencode, Pagination};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::components::A;

@@ -135,4 +135,3 @@ pub async fn send(shop: &TestShop, query: &str) -> (StatusCode, String) {
         .unwrap();
     (response.status(), response.text().await.unwrap())
 }
-

@@ -12,10 +12,30 @@ use sqlx::QueryBuilder;
 use tower_sessions::Session;
 
 const COLUMNS: [&str; 24] = [
-    "order", "created_at", "status", "paid_at", "shipped_at", "refunded_at", "needs_review",
-    "email", "first_name", "last_name", "street", "postcode", "city", "country",
-    "shipping_method", "payment_method", "currency", "subtotal", "shipping", "total",
-    "paysera_callback_at", "paysera_verdict", "paysera_requestid", "paysera_payment",
+    "order",
+    "created_at",
+    "status",
+    "paid_at",
+    "shipped_at",
+    "refunded_at",
+    "needs_review",
+    "email",
+    "first_name",
+    "last_name",
+    "street",
+    "postcode",
+    "city",
+    "country",
+    "shipping_method",
+    "payment_method",
+    "currency",
+    "subtotal",
+    "shipping",
+    "total",
+    "paysera_callback_at",
+    "paysera_verdict",
+    "paysera_requestid",
+    "paysera_payment",
 ];
 
 pub async fn orders_csv(
@@ -51,7 +71,8 @@ pub async fn orders_csv(
                 .unwrap_or_default()
         };
         let number = |i: usize| row.try_get::<i64, _>(i).unwrap_or_default();
-        let amount = |i: usize| crate::money::Money::new(number(i), state.config.currency).decimal();
+        let amount =
+            |i: usize| crate::money::Money::new(number(i), state.config.currency).decimal();
         let mut fields: Vec<String> = vec![number(0).to_string()];
         fields.extend((1..=5).map(text));
         fields.push(if number(6) == 1 { "yes" } else { "no" }.into());
@@ -101,7 +122,16 @@ mod tests {
     #[test]
     fn fields_are_quoted_and_formulas_neutralised() {
         let mut csv = String::new();
-        let fields = ["plain", "a,b", "say \"hi\"", "=1+2", "-3", "@SUM(A1)", "line\nbreak", "+370"];
+        let fields = [
+            "plain",
+            "a,b",
+            "say \"hi\"",
+            "=1+2",
+            "-3",
+            "@SUM(A1)",
+            "line\nbreak",
+            "+370",
+        ];
         push_record(&mut csv, fields.iter().map(|f| f.to_string()));
         assert_eq!(
             csv,

@@ -43,10 +43,7 @@ impl OrderFilter {
             from: text("from"),
             to: text("to"),
             q: text("q"),
-            page: query
-                .get("page")
-                .and_then(|p| p.parse().ok())
-                .unwrap_or(1),
+            page: query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
         }
     }
 
@@ -279,9 +276,7 @@ impl OrderAction {
 }
 
 #[server(endpoint = "admin/orders")]
-pub async fn admin_orders(
-    #[server(default)] filter: OrderFilter,
-) -> Result<OrderList, AppError> {
+pub async fn admin_orders(#[server(default)] filter: OrderFilter) -> Result<OrderList, AppError> {
     let (state, _) = super::admin_only().await?;
     ssr::list(&state, &ssr::ValidFilter::parse(&filter)?, filter.page).await
 }

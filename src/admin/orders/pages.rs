@@ -101,9 +101,18 @@ fn short_time(timestamp: &str) -> String {
 #[component]
 pub fn AdminOrderPage() -> impl IntoView {
     let params = use_params_map();
-    let number = move || params.read().get("number").and_then(|n| n.parse::<i64>().ok()).unwrap_or(0);
+    let number = move || {
+        params
+            .read()
+            .get("number")
+            .and_then(|n| n.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
     let act = ServerAction::<super::ActOnOrder>::new();
-    let order = Resource::new(move || (number(), act.version().get()), |(number, _)| admin_order(number));
+    let order = Resource::new(
+        move || (number(), act.version().get()),
+        |(number, _)| admin_order(number),
+    );
     view! {
         {admin_page(order, move |order| view! { <OrderView order act /> }.into_any())}
     }
@@ -206,11 +215,19 @@ fn OrderView(order: OrderDetail, act: ServerAction<super::ActOnOrder>) -> impl I
 
 /// One action's form: a note and a confirmation box, both checked again by the server.
 #[component]
-fn ActionBox(number: i64, action: OrderAction, act: ServerAction<super::ActOnOrder>) -> impl IntoView {
+fn ActionBox(
+    number: i64,
+    action: OrderAction,
+    act: ServerAction<super::ActOnOrder>,
+) -> impl IntoView {
     let id = format!("action-{}", action.key());
     let note_id = format!("{id}-note");
     let confirm_id = format!("{id}-confirm");
-    let note_label = if action == OrderAction::Ship { "Note (e.g. tracking number)" } else { "Note" };
+    let note_label = if action == OrderAction::Ship {
+        "Note (e.g. tracking number)"
+    } else {
+        "Note"
+    };
     let note_required = action.note_required();
     view! {
         <ActionForm action=act attr:class="action-box" attr:id=id>

@@ -142,9 +142,25 @@ fn stage(status: &str, shipped: bool, refunded: bool) -> Result<OrderStage, AppE
     Ok(OrderStage::of(status, shipped, refunded))
 }
 
-type Row = (i64, String, String, String, String, i64, String, String, bool, bool, bool);
+type Row = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    bool,
+    bool,
+    bool,
+);
 
-pub async fn list(state: &AppState, filter: &ValidFilter, page: u32) -> Result<OrderList, AppError> {
+pub async fn list(
+    state: &AppState,
+    filter: &ValidFilter,
+    page: u32,
+) -> Result<OrderList, AppError> {
     let mut count = QueryBuilder::new("SELECT COUNT(*) FROM orders o");
     filter.push_conditions(&mut count);
     let (total,): (i64,) = count.build_query_as().fetch_one(&state.pool).await?;
@@ -167,7 +183,19 @@ pub async fn list(state: &AppState, filter: &ValidFilter, page: u32) -> Result<O
     let orders = rows
         .into_iter()
         .map(
-            |(number, created_at, first, last, email, total, currency, status, shipped, refunded, review)| {
+            |(
+                number,
+                created_at,
+                first,
+                last,
+                email,
+                total,
+                currency,
+                status,
+                shipped,
+                refunded,
+                review,
+            )| {
                 Ok(OrderRow {
                     number,
                     created_at,
@@ -307,7 +335,9 @@ fn logged_callback(row: CallbackRow) -> LoggedCallback {
     let fields = row
         .params_json
         .as_deref()
-        .and_then(|json| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(json).ok())
+        .and_then(|json| {
+            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(json).ok()
+        })
         .map(|map| {
             map.into_iter()
                 .map(|(key, value)| match value {
@@ -317,10 +347,13 @@ fn logged_callback(row: CallbackRow) -> LoggedCallback {
                 .collect()
         })
         .unwrap_or_default();
-    let amount = row.amount_minor.map(|minor| match row.currency.as_deref().and_then(Currency::from_code) {
-        Some(currency) => Money::new(minor, currency).to_string(),
-        None => format!("{minor} (minor units) {}", row.currency.unwrap_or_default()),
-    });
+    let amount =
+        row.amount_minor.map(
+            |minor| match row.currency.as_deref().and_then(Currency::from_code) {
+                Some(currency) => Money::new(minor, currency).to_string(),
+                None => format!("{minor} (minor units) {}", row.currency.unwrap_or_default()),
+            },
+        );
     LoggedCallback {
         received_at: row.received_at,
         verdict: row.verdict,
@@ -427,7 +460,15 @@ mod tests {
     fn dates_must_be_real() {
         assert_eq!(parse_date("2026-02-28"), Some((2026, 2, 28)));
         assert_eq!(parse_date("2028-02-29"), Some((2028, 2, 29)));
-        for bad in ["2026-02-29", "2026-13-01", "2026-1-01", "26-01-01", "2026-01-32", "", "x"] {
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-1-01",
+            "26-01-01",
+            "2026-01-32",
+            "",
+            "x",
+        ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
         assert_eq!(next_day(2026, 12, 31), "2027-01-01");

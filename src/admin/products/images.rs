@@ -55,7 +55,10 @@ impl ImageRefusal {
 /// blocking thread.
 pub fn process(bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>), ImageRefusal> {
     let format = image::guess_format(bytes).map_err(|_| ImageRefusal::NotAnImage)?;
-    if !matches!(format, ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP) {
+    if !matches!(
+        format,
+        ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP
+    ) {
         return Err(ImageRefusal::NotAnImage);
     }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
@@ -85,7 +88,8 @@ fn jpeg(picture: &DynamicImage, size: u32) -> Result<Vec<u8>, ImageRefusal> {
     let mut rgb = image::RgbImage::new(scaled.width(), scaled.height());
     for (target, source) in rgb.pixels_mut().zip(scaled.to_rgba8().pixels()) {
         let [r, g, b, a] = source.0;
-        let over_white = |c: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
+        let over_white =
+            |c: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
         *target = image::Rgb([over_white(r), over_white(g), over_white(b)]);
     }
     let mut out = Vec::new();
@@ -159,7 +163,11 @@ impl From<AppError> for Upload {
     }
 }
 
-async fn store_upload(state: &AppState, product_id: i64, mut multipart: Multipart) -> Result<(), Upload> {
+async fn store_upload(
+    state: &AppState,
+    product_id: i64,
+    mut multipart: Multipart,
+) -> Result<(), Upload> {
     let product: Option<String> = sqlx::query_scalar("SELECT name FROM products WHERE id = $1")
         .bind(product_id)
         .fetch_optional(&state.pool)
@@ -186,7 +194,14 @@ async fn store_upload(state: &AppState, product_id: i64, mut multipart: Multipar
                 }
             }
             Some("alt") => {
-                alt = field.text().await.map_err(read_failed)?.trim().chars().take(300).collect();
+                alt = field
+                    .text()
+                    .await
+                    .map_err(read_failed)?
+                    .trim()
+                    .chars()
+                    .take(300)
+                    .collect();
             }
             _ => {}
         }
@@ -223,15 +238,23 @@ async fn store_upload(state: &AppState, product_id: i64, mut multipart: Multipar
 }
 
 /// Writes through a temporary name, so a half-written file is never served.
-async fn write_file(directory: &std::path::Path, name: &str, content: &[u8]) -> Result<(), AppError> {
+async fn write_file(
+    directory: &std::path::Path,
+    name: &str,
+    content: &[u8],
+) -> Result<(), AppError> {
     let failed = |error: std::io::Error| {
         tracing::error!(%error, directory = %directory.display(), "could not store a photo");
         AppError::Internal
     };
     tokio::fs::create_dir_all(directory).await.map_err(failed)?;
     let temporary = directory.join(format!(".{name}.part"));
-    tokio::fs::write(&temporary, content).await.map_err(failed)?;
-    tokio::fs::rename(&temporary, directory.join(name)).await.map_err(failed)
+    tokio::fs::write(&temporary, content)
+        .await
+        .map_err(failed)?;
+    tokio::fs::rename(&temporary, directory.join(name))
+        .await
+        .map_err(failed)
 }
 
 /// Removes a photo and its files. Returns its product's id.
@@ -288,7 +311,10 @@ mod tests {
 
     #[test]
     fn other_files_are_refused() {
-        assert_eq!(process(b"<svg onload=alert(1)>"), Err(ImageRefusal::NotAnImage));
+        assert_eq!(
+            process(b"<svg onload=alert(1)>"),
+            Err(ImageRefusal::NotAnImage)
+        );
         assert_eq!(process(b"GIF89a......"), Err(ImageRefusal::NotAnImage));
         let mut truncated = png(50, 50);
         truncated.truncate(60);

@@ -5,7 +5,7 @@ use super::{
     DeleteImage, ProductFilter, ProductForm, RemoveProduct, SaveCategory, SaveProduct, LOW_STOCK,
 };
 use crate::admin::pages::admin_page;
-use crate::ui::Pagination;
+use crate::ui::{textarea_text, Pagination};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -99,7 +99,13 @@ pub fn AdminProductPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     // `/admin/products/new` is the empty form.
-    let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
     let save = ServerAction::<SaveProduct>::new();
     let remove = ServerAction::<RemoveProduct>::new();
     let delete_image = ServerAction::<DeleteImage>::new();
@@ -147,10 +153,18 @@ fn ProductEditor(
     delete_image: ServerAction<DeleteImage>,
 ) -> impl IntoView {
     let id = product.id;
-    let title = if id == 0 { "New product".to_owned() } else { product.name.clone() };
+    let title = if id == 0 {
+        "New product".to_owned()
+    } else {
+        product.name.clone()
+    };
     let category_id = product.category_id;
     let view_link = (id != 0 && product.active).then(|| format!("/p/{}", product.slug));
-    let remove_label = if product.ordered { "Archive product" } else { "Delete product" };
+    let remove_label = if product.ordered {
+        "Archive product"
+    } else {
+        "Delete product"
+    };
     let remove_note = if product.ordered {
         "This product has been ordered, so it is archived (hidden from the shop) rather than deleted."
     } else {
@@ -196,7 +210,7 @@ fn ProductEditor(
                 </div>
                 <div class="field">
                     <label for="description">"Description"</label>
-                    <textarea id="description" name="description" rows="6" maxlength="10000">{product.description}</textarea>
+                    <textarea id="description" name="description" rows="6" maxlength="10000">{textarea_text(product.description)}</textarea>
                 </div>
                 <label class="checkbox"><input type="checkbox" name="active" checked=product.active />"For sale"</label>
                 <label class="checkbox"><input type="checkbox" name="featured" checked=product.featured />"Featured on the home page"</label>

@@ -24,7 +24,10 @@ async fn category_options(pool: &SqlitePool) -> Result<Vec<CategoryOption>, AppE
         .collect())
 }
 
-fn push_conditions(filter: &ProductFilter, sql: &mut QueryBuilder<'_, Sqlite>) -> Result<(), AppError> {
+fn push_conditions(
+    filter: &ProductFilter,
+    sql: &mut QueryBuilder<'_, Sqlite>,
+) -> Result<(), AppError> {
     sql.push(" WHERE 1 = 1");
     let q = filter.q.trim();
     if !q.is_empty() {
@@ -85,21 +88,36 @@ pub async fn list(state: &AppState, filter: &ProductFilter) -> Result<ProductLis
         .push_bind(i64::from(PRODUCTS_PER_PAGE))
         .push(" OFFSET ")
         .push_bind(i64::from((page - 1) * PRODUCTS_PER_PAGE));
-    type Row = (i64, String, String, String, i64, String, i64, bool, Option<String>);
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        i64,
+        String,
+        i64,
+        bool,
+        Option<String>,
+    );
     let rows: Vec<Row> = rows.build_query_as().fetch_all(pool).await?;
     Ok(ProductList {
         products: rows
             .into_iter()
-            .map(|(id, slug, name, category, price, currency, stock, active, thumb)| ProductRow {
-                id,
-                slug,
-                name,
-                category,
-                price: Money::new(price, Currency::from_code(&currency).unwrap_or(state.config.currency)),
-                stock,
-                active,
-                thumb,
-            })
+            .map(
+                |(id, slug, name, category, price, currency, stock, active, thumb)| ProductRow {
+                    id,
+                    slug,
+                    name,
+                    category,
+                    price: Money::new(
+                        price,
+                        Currency::from_code(&currency).unwrap_or(state.config.currency),
+                    ),
+                    stock,
+                    active,
+                    thumb,
+                },
+            )
             .collect(),
         page,
         pages,
@@ -331,10 +349,11 @@ pub async fn remove(state: &AppState, id: i64) -> Result<(), AppError> {
             .await?;
         return Ok(());
     }
-    let images: Vec<i64> = sqlx::query_scalar("SELECT id FROM product_images WHERE product_id = $1")
-        .bind(id)
-        .fetch_all(pool)
-        .await?;
+    let images: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM product_images WHERE product_id = $1")
+            .bind(id)
+            .fetch_all(pool)
+            .await?;
     for image in images {
         super::images::delete(state, image).await?;
     }
@@ -359,14 +378,16 @@ pub async fn categories(pool: &SqlitePool) -> Result<Vec<CategoryRow>, AppError>
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, slug, name, description, position, products)| CategoryRow {
-            id,
-            slug,
-            name,
-            description,
-            position,
-            products,
-        })
+        .map(
+            |(id, slug, name, description, position, products)| CategoryRow {
+                id,
+                slug,
+                name,
+                description,
+                position,
+                products,
+            },
+        )
         .collect())
 }
 
@@ -395,7 +416,9 @@ pub async fn save_category(
             .parse()
             .ok()
             .filter(|p: &i64| p.abs() <= 10_000)
-            .ok_or_else(|| AppError::BadRequest("The position must be a small whole number.".into()))?,
+            .ok_or_else(|| {
+                AppError::BadRequest("The position must be a small whole number.".into())
+            })?,
     };
     let slug = slug_for(slug, name, 80)?;
     let query = if id == 0 {
@@ -432,10 +455,11 @@ pub async fn delete_category(pool: &SqlitePool, id: i64) -> Result<(), AppError>
     .await?
     .rows_affected();
     if deleted == 0 {
-        let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM categories WHERE id = $1)")
-            .bind(id)
-            .fetch_one(pool)
-            .await?;
+        let exists: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM categories WHERE id = $1)")
+                .bind(id)
+                .fetch_one(pool)
+                .await?;
         return Err(if exists {
             AppError::Conflict(
                 "This category still has products. Move them to another category first.".into(),
@@ -454,7 +478,10 @@ mod tests {
     #[test]
     fn slugs_are_made_from_names() {
         assert_eq!(slug_for("", "Linen apron", 120).unwrap(), "linen-apron");
-        assert_eq!(slug_for("", "  Ąžuolinė lentelė — 30 cm! ", 120).unwrap(), "azuoline-lentele-30-cm");
+        assert_eq!(
+            slug_for("", "  Ąžuolinė lentelė — 30 cm! ", 120).unwrap(),
+            "azuoline-lentele-30-cm"
+        );
         assert_eq!(slug_for("My-Slug", "ignored", 120).unwrap(), "my-slug");
         assert_eq!(slug_for("", "abc def", 4).unwrap(), "abc");
         assert!(slug_for("", "<script>", 120).is_ok_and(|s| s == "script"));
