@@ -23,8 +23,13 @@ build debug
 step "Browser tests"
 scratch="$(mktemp -d)"
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-TURGUS_DATABASE_URL="sqlite://$scratch/e2e.db" TURGUS_DATA_DIR="$scratch" \
-  TURGUS_ADDR="127.0.0.1:$port" TURGUS_PUBLIC_URL="http://127.0.0.1:$port" \
+export TURGUS_DATABASE_URL="sqlite://$scratch/e2e.db" TURGUS_DATA_DIR="$scratch"
+# The merchant's story logs in as the owner (end2end/tests/merchant.spec.ts).
+export ADMIN_EMAIL="owner@example.lt"
+ADMIN_PASSWORD="e2e-$(python3 -c 'import secrets; print(secrets.token_hex(12))')"
+export ADMIN_PASSWORD
+printf '%s\n' "$ADMIN_PASSWORD" | RUST_LOG=warn target/debug/turgus admin create --email "$ADMIN_EMAIL"
+TURGUS_ADDR="127.0.0.1:$port" TURGUS_PUBLIC_URL="http://127.0.0.1:$port" \
   RUST_LOG=warn target/debug/turgus > "$scratch/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$scratch"' EXIT

@@ -118,7 +118,7 @@ async fn admin_pages_send_strangers_to_the_login() {
         .await
         .unwrap();
     assert!(response.status().is_redirection(), "{}", response.status());
-    assert_eq!(response.headers()["location"], "/admin/login?next=/admin");
+    assert_eq!(response.headers()["location"], "/admin/login?next=%2Fadmin");
 }
 
 #[tokio::test]

@@ -1,32 +1,13 @@
 import { test, expect, Page } from "@playwright/test";
-import { expectText, failOnPageErrors, waitForHydration } from "./shop";
+import { checkOut, expectText, failOnPageErrors, waitForHydration } from "./shop";
 
 /**
  * A shopper buys through the built-in Paysera sandbox: checkout, Paysera's page, back to the shop,
  * where the order shows as paid once the sandbox's server-to-server callback has arrived.
  */
 async function fillCheckout(page: Page, hydrated: boolean, payment: string) {
-  await page.goto("/p/brass-pen");
-  if (hydrated) await waitForHydration(page);
-  await page.getByRole("button", { name: "Add to cart" }).click();
-  await expectText(page, "cart-count", "1");
-  await page.goto("/cart");
-  if (hydrated) await waitForHydration(page);
-  await page.getByRole("link", { name: "Checkout" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Checkout" })).toBeVisible();
-  if (hydrated) await waitForHydration(page);
-  await page.getByLabel("E-mail").fill("ona@example.lt");
-  await page.getByLabel("First name").fill("Ona");
-  await page.getByLabel("Last name").fill("Onaitė");
-  await page.getByLabel("Street and house number").fill("Gedimino pr. 1");
-  await page.getByLabel("City").fill("Vilnius");
-  await page.getByLabel("Postcode").fill("01103");
-  await page.getByLabel(payment).check();
-  await page.getByLabel("I accept the terms of sale").check();
-  await page.getByRole("button", { name: "Place order and pay" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Paysera sandbox" })).toBeVisible();
   // 35,00 € pen + 3,90 € courier.
-  await expect(page.getByTestId("sandbox-amount")).toHaveText(/38,90/);
+  await checkOut(page, { product: "/p/brass-pen", hydrated, payment, amount: /38,90/ });
 }
 
 for (const hydrated of [true, false]) {

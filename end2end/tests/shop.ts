@@ -26,3 +26,30 @@ export function failOnPageErrors(page: Page) {
     }
   });
 }
+
+/** A shopper buys one of `product` and goes to Paysera (the sandbox), paying with `payment`. */
+export async function checkOut(
+  page: Page,
+  { product, hydrated, payment, amount }: { product: string; hydrated: boolean; payment: string; amount: RegExp },
+) {
+  await page.goto(product);
+  if (hydrated) await waitForHydration(page);
+  await page.getByRole("button", { name: "Add to cart" }).click();
+  await expectText(page, "cart-count", "1");
+  await page.goto("/cart");
+  if (hydrated) await waitForHydration(page);
+  await page.getByRole("link", { name: "Checkout" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Checkout" })).toBeVisible();
+  if (hydrated) await waitForHydration(page);
+  await page.getByLabel("E-mail").fill("ona@example.lt");
+  await page.getByLabel("First name").fill("Ona");
+  await page.getByLabel("Last name").fill("Onaitė");
+  await page.getByLabel("Street and house number").fill("Gedimino pr. 1");
+  await page.getByLabel("City").fill("Vilnius");
+  await page.getByLabel("Postcode").fill("01103");
+  await page.getByLabel(payment).check();
+  await page.getByLabel("I accept the terms of sale").check();
+  await page.getByRole("button", { name: "Place order and pay" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Paysera sandbox" })).toBeVisible();
+  await expect(page.getByTestId("sandbox-amount")).toHaveText(amount);
+}

@@ -1,5 +1,9 @@
 //! The merchant's catalog: products (with stock, prices and photos) and categories.
 
+// A server function takes its form's fields as arguments (the product form has nine); the allow
+// must be module-wide, since `#[server]` generates the client side too.
+#![allow(clippy::too_many_arguments)]
+
 #[cfg(feature = "ssr")]
 pub mod images;
 mod pages;
@@ -152,7 +156,6 @@ pub async fn admin_product(id: i64) -> Result<ProductForm, AppError> {
 
 /// Creates (`id` 0) or updates a product, then shows its page.
 #[server(endpoint = "admin/product/save")]
-#[allow(clippy::too_many_arguments)]
 pub async fn save_product(
     id: i64,
     name: String,
