@@ -46,6 +46,10 @@ function png(width: number, height: number): Buffer {
   ]);
 }
 
+function adminMenu(page: Page, item: string) {
+  return page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: item });
+}
+
 async function logIn(page: Page) {
   await page.goto("/admin/orders");
   await expect(page).toHaveURL(/\/admin\/login\?next=/);
@@ -62,7 +66,7 @@ test("the owner adds a product, a shopper buys it, the owner ships it and export
 
   await test.step("the owner logs in and adds a product", async () => {
     await logIn(page);
-    await page.getByRole("link", { name: "Products" }).click();
+    await adminMenu(page, "Products").click();
     await page.getByRole("link", { name: "New product" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "New product" })).toBeVisible();
     await waitForHydration(page);
@@ -108,7 +112,7 @@ test("the owner adds a product, a shopper buys it, the owner ships it and export
   });
 
   await test.step("the owner sees the order paid, with Paysera's callback in its payment log", async () => {
-    await page.getByRole("link", { name: "Orders" }).click();
+    await adminMenu(page, "Orders").click();
     await page.getByLabel("State").selectOption("to_ship");
     await page.getByRole("button", { name: "Filter" }).click();
     await expect(page).toHaveURL(/state=to_ship/);
@@ -133,7 +137,7 @@ test("the owner adds a product, a shopper buys it, the owner ships it and export
   });
 
   await test.step("and exports the orders for the accountant", async () => {
-    await page.getByRole("link", { name: "Orders" }).click();
+    await adminMenu(page, "Orders").click();
     const [download] = await Promise.all([
       page.waitForEvent("download"),
       page.getByRole("link", { name: "Export CSV" }).click(),
