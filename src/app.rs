@@ -10,7 +10,7 @@ use crate::checkout::{AcceptPage, CancelPage, CheckoutPage};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::components::{Redirect, Route, Router, Routes, A};
 use leptos_router::hooks::use_location;
 use leptos_router::{path, SsrMode};
 
@@ -271,7 +271,8 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
 }
 
 /// Renders a page from its data: a loading note while it comes, the page when it is there, the
-/// error page (with its status code) when it failed.
+/// error page (with its status code) when it failed. A page only admins may see sends everyone
+/// else to the login, and back to it afterwards.
 pub fn load_page<T>(
     resource: Resource<Result<T, AppError>>,
     render: impl Fn(T) -> AnyView + Clone + Send + Sync + 'static,
@@ -279,6 +280,19 @@ pub fn load_page<T>(
 where
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
 {
+    let location = use_location();
+    let login = move || {
+        let (path, search) = (
+            location.pathname.get_untracked(),
+            location.search.get_untracked(),
+        );
+        let here = if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        };
+        format!("/admin/login?next={}", crate::ui::urlencode(&here))
+    };
     view! {
         <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
             {move || {
@@ -286,6 +300,7 @@ where
                 Suspend::new(async move {
                     match resource.await {
                         Ok(data) => render(data),
+                        Err(AppError::Unauthorized(_)) => view! { <Redirect path=login() /> }.into_any(),
                         Err(error) => view! { <ErrorPage error /> }.into_any(),
                     }
                 })

@@ -34,6 +34,12 @@ pub fn Pagination(
     })
 }
 
+/// A failed action's message, announced to screen readers.
+#[component]
+pub fn ErrorNotice(error: crate::error::AppError) -> impl IntoView {
+    view! { <div class="notice notice-error" role="alert">{error.message().to_owned()}</div> }
+}
+
 /// Percent-encodes a query value for a link (letters, digits and `-._~` stay as they are).
 pub fn urlencode(value: &str) -> String {
     value
@@ -45,6 +51,24 @@ pub fn urlencode(value: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// A listing's query string: its non-empty filters, and the page unless it is the first.
+pub fn listing_query(filters: &[(&str, &str)], page: u32) -> String {
+    let mut query: Vec<String> = filters
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(key, value)| format!("{key}={}", urlencode(value)))
+        .collect();
+    if page > 1 {
+        query.push(format!("page={page}"));
+    }
+    query.join("&")
+}
+
+/// A listing's `page` parameter: the first page when it is missing or not a number.
+pub fn page_param(query: &leptos_router::params::ParamsMap) -> u32 {
+    query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1)
 }
 
 /// Text to put inside a `<textarea>`. Leptos writes a textarea's children unescaped on the server
@@ -68,5 +92,10 @@ mod tests {
     fn links_encode_query_values() {
         assert_eq!(urlencode("linen & wool"), "linen%20%26%20wool");
         assert_eq!(urlencode("ąžuolas"), "%C4%85%C5%BEuolas");
+        assert_eq!(
+            listing_query(&[("q", "a&b"), ("state", ""), ("review", "1")], 3),
+            "q=a%26b&review=1&page=3"
+        );
+        assert_eq!(listing_query(&[("q", "")], 1), "");
     }
 }

@@ -73,14 +73,6 @@ async fn paid_order(shop: &TestShop, slug: &str) -> PlacedOrder {
     order
 }
 
-async fn stock(shop: &TestShop, slug: &str) -> i64 {
-    sqlx::query_scalar("SELECT stock FROM products WHERE slug = $1")
-        .bind(slug)
-        .fetch_one(&shop.db)
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn every_admin_page_route_and_server_function_refuses_strangers() {
     let shop = live_shop().await;
@@ -300,9 +292,9 @@ async fn a_paid_order_shows_its_payment_log_and_is_shipped_then_refunded() {
 #[tokio::test]
 async fn cancelling_an_unpaid_order_puts_its_stock_back() {
     let shop = admin_shop().await;
-    let before = stock(&shop, "enamel-mug").await;
+    let before = shop.stock("enamel-mug").await;
     let order = order(&shop, "enamel-mug", "2").await;
-    assert_eq!(stock(&shop, "enamel-mug").await, before - 2);
+    assert_eq!(shop.stock("enamel-mug").await, before - 2);
     assert_eq!(
         act(&shop, &order, "ship", "", true).await,
         StatusCode::CONFLICT,
@@ -312,13 +304,13 @@ async fn cancelling_an_unpaid_order_puts_its_stock_back() {
         act(&shop, &order, "cancel", "customer phoned", true).await,
         StatusCode::OK
     );
-    assert_eq!(stock(&shop, "enamel-mug").await, before);
+    assert_eq!(shop.stock("enamel-mug").await, before);
     assert_eq!(
         act(&shop, &order, "cancel", "", true).await,
         StatusCode::CONFLICT,
         "not twice"
     );
-    assert_eq!(stock(&shop, "enamel-mug").await, before);
+    assert_eq!(shop.stock("enamel-mug").await, before);
     assert_eq!(order_detail(&shop, &order).await["state"], "cancelled");
 }
 

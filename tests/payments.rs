@@ -26,14 +26,6 @@ async fn last_verdict(shop: &TestShop) -> String {
         .unwrap()
 }
 
-async fn stock(shop: &TestShop, slug: &str) -> i64 {
-    sqlx::query_scalar("SELECT stock FROM products WHERE slug = $1")
-        .bind(slug)
-        .fetch_one(&shop.db)
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_matching_paid_callback_pays_the_order_and_is_logged() {
     let shop = live_shop().await;
@@ -269,7 +261,7 @@ async fn a_hundred_buyers_of_the_last_unit_make_exactly_one_order() {
         .iter()
         .filter_map(|r| r.as_ref().err())
         .all(|e| e.status() == 409));
-    assert_eq!(stock(&shop, "bird-feeder").await, 0);
+    assert_eq!(shop.stock("bird-feeder").await, 0);
 }
 
 #[tokio::test]
@@ -288,14 +280,14 @@ async fn a_late_payment_re_reserves_stock_or_is_flagged() {
                 .unwrap();
         }
     };
-    let before = stock(&shop, "watering-can").await;
+    let before = shop.stock("watering-can").await;
     let late = order(&shop, "watering-can", "2").await;
     expire(&late).await;
-    assert_eq!(stock(&shop, "watering-can").await, before);
+    assert_eq!(shop.stock("watering-can").await, before);
     send(&shop, &signed(&fields(&late, &[]))).await;
     assert_eq!(status_of(&shop, &late).await, ("paid".into(), false));
     assert_eq!(
-        stock(&shop, "watering-can").await,
+        shop.stock("watering-can").await,
         before - 2,
         "stock reserved again"
     );
@@ -312,7 +304,7 @@ async fn a_late_payment_re_reserves_stock_or_is_flagged() {
         ("paid".into(), true),
         "paid, but a person must sort out the stock"
     );
-    assert_eq!(stock(&shop, "watering-can").await, 0);
+    assert_eq!(shop.stock("watering-can").await, 0);
 }
 
 #[tokio::test]
@@ -364,10 +356,10 @@ async fn an_internal_error_answers_500_so_paysera_retries_and_changes_nothing() 
 #[tokio::test]
 async fn unpaid_orders_expire_and_release_their_stock() {
     let shop = live_shop().await;
-    let before = stock(&shop, "kneeling-pad").await;
+    let before = shop.stock("kneeling-pad").await;
     let old = order(&shop, "kneeling-pad", "3").await;
     let fresh = order(&shop, "kneeling-pad", "1").await;
-    assert_eq!(stock(&shop, "kneeling-pad").await, before - 4);
+    assert_eq!(shop.stock("kneeling-pad").await, before - 4);
     sqlx::query("UPDATE orders SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-61 minutes') WHERE id = $1")
         .bind(old.id)
         .execute(&shop.db)
@@ -381,7 +373,7 @@ async fn unpaid_orders_expire_and_release_their_stock() {
     );
     assert_eq!(status_of(&shop, &old).await.0, "expired");
     assert_eq!(status_of(&shop, &fresh).await.0, "pending_payment");
-    assert_eq!(stock(&shop, "kneeling-pad").await, before - 1);
+    assert_eq!(shop.stock("kneeling-pad").await, before - 1);
     assert_eq!(
         turgus::orders::ssr::expire_overdue(&shop.db, 60)
             .await
@@ -465,7 +457,7 @@ async fn the_accept_page_never_changes_state_whatever_it_is_given() {
 #[tokio::test]
 async fn cancelling_after_paying_changes_nothing() {
     let shop = live_shop().await;
-    let before = stock(&shop, "wax-seal-kit").await;
+    let before = shop.stock("wax-seal-kit").await;
     let order = order(&shop, "wax-seal-kit", "1").await;
     send(&shop, &signed(&fields(&order, &[]))).await;
     let response = shop
@@ -476,13 +468,13 @@ async fn cancelling_after_paying_changes_nothing() {
     assert!(location.ends_with("outcome=paid"), "{location}");
     assert!(shop.page(&location).await.1.contains("is already paid"));
     assert_eq!(status_of(&shop, &order).await.0, "paid");
-    assert_eq!(stock(&shop, "wax-seal-kit").await, before - 1);
+    assert_eq!(shop.stock("wax-seal-kit").await, before - 1);
 }
 
 #[tokio::test]
 async fn cancelling_a_pending_order_releases_stock_once() {
     let shop = live_shop().await;
-    let before = stock(&shop, "wax-seal-kit").await;
+    let before = shop.stock("wax-seal-kit").await;
     let order = order(&shop, "wax-seal-kit", "2").await;
     for _ in 0..2 {
         shop.get(&format!("/checkout/cancel?order={}", order.public_token))
@@ -490,7 +482,7 @@ async fn cancelling_a_pending_order_releases_stock_once() {
     }
     assert_eq!(status_of(&shop, &order).await.0, "cancelled");
     assert_eq!(
-        stock(&shop, "wax-seal-kit").await,
+        shop.stock("wax-seal-kit").await,
         before,
         "released once, not twice"
     );

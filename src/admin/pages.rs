@@ -3,11 +3,11 @@
 use super::dashboard::{SalesDay, CHART_DAYS};
 use super::{get_admin_home, AdminLogin, AdminLogout, AdminSetup};
 use crate::error::AppError;
+use crate::ui::ErrorNotice;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::components::Redirect;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// The admin's menu, on every admin page once logged in.
 #[component]
@@ -26,8 +26,8 @@ pub fn AdminNav() -> impl IntoView {
     }
 }
 
-/// Renders an admin page from its data, like [`crate::app::load_page`], but sends a visitor who
-/// is not logged in to the login page, and back here afterwards.
+/// An admin page: the admin menu above the page rendered from its data (strangers are sent to
+/// the login by [`crate::app::load_page`]).
 pub fn admin_page<T>(
     resource: Resource<Result<T, AppError>>,
     render: impl Fn(T) -> AnyView + Clone + Send + Sync + 'static,
@@ -35,38 +35,13 @@ pub fn admin_page<T>(
 where
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
 {
-    let location = use_location();
-    let here = move || {
-        let search = location.search.get_untracked();
-        let path = location.pathname.get_untracked();
-        if search.is_empty() {
-            path
-        } else {
-            format!("{path}?{search}")
-        }
-    };
     view! {
         <Meta name="robots" content="noindex" />
         <AdminNav />
-        <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
-            {move || {
-                let render = render.clone();
-                Suspend::new(async move {
-                    match resource.await {
-                        Ok(data) => render(data),
-                        Err(AppError::Unauthorized(_)) => {
-                            let path = format!("/admin/login?next={}", crate::ui::urlencode(&here()));
-                            view! { <Redirect path /> }.into_any()
-                        }
-                        Err(error) => view! { <crate::app::ErrorPage error /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+        {crate::app::load_page(resource, render)}
     }
 }
 
-/// The e-mail and password fields of the login and setup forms.
 #[component]
 fn Credentials(new_password: bool) -> impl IntoView {
     let (autocomplete, minlength) = if new_password {
@@ -101,7 +76,7 @@ pub fn AdminLoginPage() -> impl IntoView {
         <section class="admin-login">
             <h1>"Admin login"</h1>
             {move || login.value().get().and_then(|r| r.err()).map(|e| view! {
-                <div class="notice notice-error" role="alert">{e.message().to_owned()}</div>
+                <ErrorNotice error=e />
             })}
             <ActionForm action=login attr:class="checkout-form">
                 <input type="hidden" name="next" value=next />
@@ -123,7 +98,7 @@ pub fn AdminSetupPage() -> impl IntoView {
             <h1>"Create the owner's account"</h1>
             <p class="muted">"This link works once. The password needs at least 12 characters."</p>
             {move || setup.value().get().and_then(|r| r.err()).map(|e| view! {
-                <div class="notice notice-error" role="alert">{e.message().to_owned()}</div>
+                <ErrorNotice error=e />
             })}
             <ActionForm action=setup attr:class="checkout-form">
                 <input type="hidden" name="token" value=token />

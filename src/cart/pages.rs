@@ -4,6 +4,7 @@
 use super::{get_cart, AddToCart, CartLine, CartView, EmptyCart, RemoveCartLine, UpdateCartLine};
 use crate::app::load_page;
 use crate::error::AppError;
+use crate::ui::ErrorNotice;
 use leptos::prelude::*;
 use leptos::server_fn::error::ServerFnUrlError;
 use leptos::server_fn::ServerFn;
@@ -114,7 +115,7 @@ pub fn CartNotice() -> impl IntoView {
             }
             .into_any(),
             Err(error) => view! {
-                <div class="notice notice-error" role="alert">{error.message().to_owned()}</div>
+                <ErrorNotice error=error />
             }
             .into_any(),
         })

@@ -5,6 +5,7 @@ use super::{
 };
 use crate::app::load_page;
 use crate::orders::OrderStatus;
+use crate::ui::ErrorNotice;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::components::A;
@@ -34,7 +35,7 @@ pub fn CheckoutPage() -> impl IntoView {
         <Meta name="robots" content="noindex" />
         <h1>"Checkout"</h1>
         {move || place.value().get().and_then(|r| r.err()).map(|e| view! {
-            <div class="notice notice-error" role="alert">{e.message().to_owned()}</div>
+            <ErrorNotice error=e />
         })}
         {load_page(checkout, move |view| {
             if view.cart.lines.is_empty() {

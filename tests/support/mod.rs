@@ -119,6 +119,14 @@ impl TestShop {
             .unwrap()
     }
 
+    pub async fn stock(&self, slug: &str) -> i64 {
+        sqlx::query_scalar("SELECT stock FROM products WHERE slug = $1")
+            .bind(slug)
+            .fetch_one(&self.db)
+            .await
+            .unwrap()
+    }
+
     pub async fn product_id(&self, slug: &str) -> i64 {
         sqlx::query_scalar("SELECT id FROM products WHERE slug = $1")
             .bind(slug)

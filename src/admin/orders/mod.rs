@@ -43,27 +43,22 @@ impl OrderFilter {
             from: text("from"),
             to: text("to"),
             q: text("q"),
-            page: query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
+            page: crate::ui::page_param(query),
         }
     }
 
     /// The filter as a query string, on another page of the list.
     pub fn query_string(&self, page: u32) -> String {
-        let mut query = [
-            ("state", &self.state),
-            ("review", &self.review),
-            ("from", &self.from),
-            ("to", &self.to),
-            ("q", &self.q),
-        ]
-        .into_iter()
-        .filter(|(_, value)| !value.is_empty())
-        .map(|(key, value)| format!("{key}={}", crate::ui::urlencode(value)))
-        .collect::<Vec<_>>();
-        if page > 1 {
-            query.push(format!("page={page}"));
-        }
-        query.join("&")
+        crate::ui::listing_query(
+            &[
+                ("state", &self.state),
+                ("review", &self.review),
+                ("from", &self.from),
+                ("to", &self.to),
+                ("q", &self.q),
+            ],
+            page,
+        )
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::{admin_order, admin_orders, OrderAction, OrderDetail, OrderFilter, OrderStage};
 use crate::admin::pages::admin_page;
+use crate::ui::ErrorNotice;
 use crate::ui::Pagination;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -180,7 +181,7 @@ fn OrderView(order: OrderDetail, act: ServerAction<super::ActOnOrder>) -> impl I
                     </dl>
                 </div>
                 {move || act.value().get().and_then(|r| r.err()).map(|e| view! {
-                    <div class="notice notice-error" role="alert">{e.message().to_owned()}</div>
+                    <ErrorNotice error=e />
                 })}
                 {actions.into_iter().map(|action| view! { <ActionBox number action act /> }).collect_view()}
             </aside>

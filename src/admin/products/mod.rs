@@ -43,25 +43,20 @@ impl ProductFilter {
             category: text("category"),
             status: text("status"),
             low: text("low"),
-            page: query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
+            page: crate::ui::page_param(query),
         }
     }
 
     pub fn query_string(&self, page: u32) -> String {
-        let mut query = [
-            ("q", &self.q),
-            ("category", &self.category),
-            ("status", &self.status),
-            ("low", &self.low),
-        ]
-        .into_iter()
-        .filter(|(_, value)| !value.is_empty())
-        .map(|(key, value)| format!("{key}={}", crate::ui::urlencode(value)))
-        .collect::<Vec<_>>();
-        if page > 1 {
-            query.push(format!("page={page}"));
-        }
-        query.join("&")
+        crate::ui::listing_query(
+            &[
+                ("q", &self.q),
+                ("category", &self.category),
+                ("status", &self.status),
+                ("low", &self.low),
+            ],
+            page,
+        )
     }
 }
 

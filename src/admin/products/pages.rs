@@ -5,6 +5,7 @@ use super::{
     DeleteImage, ProductFilter, ProductForm, RemoveProduct, SaveCategory, SaveProduct, LOW_STOCK,
 };
 use crate::admin::pages::admin_page;
+use crate::ui::ErrorNotice;
 use crate::ui::{textarea_text, Pagination};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -134,7 +135,7 @@ pub fn AdminProductPage() -> impl IntoView {
                 .into_iter()
                 .flatten()
                 .next()
-                    .map(|e| view! { <div class="notice notice-error" role="alert">{e.message().to_owned()}</div> })
+                    .map(|e| view! { <ErrorNotice error=e /> })
             };
             view! {
                 {notice().map(|(class, text)| view! { <div class=class role="status">{text}</div> })}
@@ -275,7 +276,7 @@ pub fn AdminCategoriesPage() -> impl IntoView {
                     .into_iter()
                     .flatten()
                     .find_map(|r| r.err())
-                    .map(|e| view! { <div class="notice notice-error" role="alert">{e.message().to_owned()}</div> })
+                    .map(|e| view! { <ErrorNotice error=e /> })
             };
             view! {
                 <h1>"Categories"</h1>
