@@ -164,3 +164,27 @@ test("the dashboard shows the day's sales and a chart readable without JavaScrip
   await expect(page.getByTestId("paysera-mode")).toHaveText("sandbox");
   await context.close();
 });
+
+test("without JavaScript the owner is told what is wrong with a product and fixes it", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto("/admin/login?next=/admin/products/new");
+  await page.getByLabel("E-mail").fill(OWNER);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "New product" })).toBeVisible();
+  const name = `Birch spoon ${Date.now()}`;
+  await page.getByLabel("Name").fill(name);
+  // The field's pattern lets this through; the shop's largest price does not.
+  await page.getByLabel("Price (EUR)").fill("99999999");
+  await page.getByLabel("Units in stock").fill("3");
+  await page.getByRole("button", { name: "Save product" }).click();
+  await expect(page.getByRole("alert")).toContainText("99999999 is more than the largest price");
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Price (EUR)").fill("4,99");
+  await page.getByLabel("Units in stock").fill("3");
+  await page.getByRole("button", { name: "Save product" }).click();
+  await expect(page.getByRole("status")).toHaveText("Saved.");
+  await expect(page.getByLabel("Price (EUR)")).toHaveValue("4.99");
+  await context.close();
+});
