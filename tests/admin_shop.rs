@@ -547,6 +547,29 @@ async fn products_are_created_priced_exactly_and_shown_in_the_shop() {
 }
 
 #[tokio::test]
+async fn saving_a_product_never_puts_back_units_bought_meanwhile() {
+    let shop = admin_shop().await;
+    let id = shop.product_id("enamel-mug").await.to_string();
+    let form = json(&shop, "admin/product", &[("id", &id)]).await;
+    let seen = form["stock"].as_i64().unwrap().to_string();
+    // A shopper buys one while the merchant edits the price.
+    order(&shop, "enamel-mug", "1").await;
+    let edit = |stock_was: String| {
+        let (id, seen) = (id.clone(), seen.clone());
+        let shop = &shop;
+        async move {
+            save_product(shop, &[("id", &id), ("name", "Enamel mug"), ("slug", "enamel-mug"), ("price", "9.90"),
+                                 ("stock", &seen), ("stock_was", &stock_was)]).await
+        }
+    };
+    let refused = edit(seen.clone()).await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    let now = shop.stock("enamel-mug").await;
+    assert_eq!(now.to_string(), (seen.parse::<i64>().unwrap() - 1).to_string(), "nothing saved");
+    assert_eq!(edit(now.to_string()).await.status(), StatusCode::OK, "with the fresh stock");
+}
+
+#[tokio::test]
 async fn merchant_text_renders_inert() {
     let shop = admin_shop().await;
     // `</title>` first: leptos_meta does not escape the title it renders on the server.

@@ -2,6 +2,7 @@
 
 use super::{admin_order, admin_orders, OrderAction, OrderDetail, OrderFilter, OrderStage};
 use crate::admin::pages::admin_page;
+use crate::money::Money;
 use crate::ui::ErrorNotice;
 use crate::ui::Pagination;
 use leptos::prelude::*;
@@ -119,78 +120,135 @@ pub fn AdminOrderPage() -> impl IntoView {
     }
 }
 
+/// An order's page. Its parts are separate components, each returning an erased view: one view
+/// type for the whole page nests too deep for the compiler in release builds.
 #[component]
 fn OrderView(order: OrderDetail, act: ServerAction<super::ActOnOrder>) -> impl IntoView {
     let actions = order.actions();
     let number = order.number;
+    let OrderDetail {
+        state,
+        needs_review,
+        lines,
+        subtotal,
+        shipping,
+        shipping_method,
+        total,
+        history,
+        payment_log,
+        ..
+    } = order.clone();
     view! {
         <Title text=format!("Order {number}") />
         <p class="breadcrumbs"><A href="/admin/orders">"Orders"</A>" / "{number}</p>
         <header class="listing-header">
             <h1>"Order "{number}</h1>
             <p>
-                <StageBadge stage=order.state />
-                {order.needs_review.then(|| view! { <span class="badge badge-warn" data-testid="needs-review">"Needs review"</span> })}
+                <StageBadge stage=state />
+                {needs_review.then(|| view! { <span class="badge badge-warn" data-testid="needs-review">"Needs review"</span> })}
             </p>
         </header>
         <div class="admin-columns">
             <section>
-                <h2>"Items"</h2>
-                <table class="admin-table">
-                    <thead><tr><th scope="col">"Product"</th><th scope="col">"Price"</th><th scope="col">"Qty"</th><th scope="col">"Total"</th></tr></thead>
-                    <tbody>
-                        {order.lines.into_iter().map(|line| view! {
-                            <tr>
-                                <td>{match line.product_id {
-                                    Some(id) => view! { <A href=format!("/admin/products/{id}")>{line.name}</A> }.into_any(),
-                                    None => line.name.into_any(),
-                                }}</td>
-                                <td>{line.unit_price.to_string()}</td>
-                                <td>{line.quantity}</td>
-                                <td>{line.line_total.to_string()}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                    <tfoot>
-                        <tr><th scope="row" colspan="3">"Subtotal"</th><td>{order.subtotal.to_string()}</td></tr>
-                        <tr><th scope="row" colspan="3">"Shipping ("{order.shipping_method}")"</th><td>{order.shipping.to_string()}</td></tr>
-                        <tr><th scope="row" colspan="3">"Total"</th><td data-testid="order-total"><strong>{order.total.to_string()}</strong></td></tr>
-                    </tfoot>
-                </table>
-                <h2>"History"</h2>
-                <ol class="history">
-                    {order.history.into_iter().map(|event| view! {
-                        <li>
-                            <time>{short_time(&event.at)}</time>" "
-                            <strong>{event.to_status.replace('_', " ")}</strong>" — "{event.note}
-                        </li>
-                    }).collect_view()}
-                </ol>
+                <OrderLines lines subtotal shipping shipping_method total />
+                <OrderHistory history />
             </section>
             <aside>
-                <div class="cart-summary">
-                    <h2>"Customer"</h2>
-                    <p>{order.name}<br /><a href=format!("mailto:{}", order.email)>{order.email.clone()}</a></p>
-                    <p>{order.address.into_iter().map(|line| view! { {line}<br /> }).collect_view()}</p>
-                    <dl>
-                        <dt>"Placed"</dt><dd>{short_time(&order.created_at)}</dd>
-                        <dt>"Paid"</dt><dd>{order.paid_at.as_deref().map(short_time).unwrap_or_else(|| "—".into())}</dd>
-                        <dt>"Shipped"</dt><dd>{order.shipped_at.as_deref().map(short_time).unwrap_or_else(|| "—".into())}</dd>
-                        <dt>"Refunded"</dt><dd>{order.refunded_at.as_deref().map(short_time).unwrap_or_else(|| "—".into())}</dd>
-                        <dt>"Method"</dt><dd>{order.payment_method.unwrap_or_else(|| "chosen at Paysera".into())}</dd>
-                    </dl>
-                </div>
+                <CustomerCard order />
                 {move || act.value().get().and_then(|r| r.err()).map(|e| view! {
                     <ErrorNotice error=e />
                 })}
                 {actions.into_iter().map(|action| view! { <ActionBox number action act /> }).collect_view()}
             </aside>
         </div>
+        <PaymentLog log=payment_log />
+    }
+}
+
+#[component]
+fn OrderLines(
+    lines: Vec<super::OrderLine>,
+    subtotal: Money,
+    shipping: Money,
+    shipping_method: String,
+    total: Money,
+) -> impl IntoView {
+    view! {
+        <h2>"Items"</h2>
+        <table class="admin-table">
+            <thead><tr><th scope="col">"Product"</th><th scope="col">"Price"</th><th scope="col">"Qty"</th><th scope="col">"Total"</th></tr></thead>
+            <tbody>
+                {lines.into_iter().map(|line| view! {
+                    <tr>
+                        <td>{match line.product_id {
+                            Some(id) => view! { <A href=format!("/admin/products/{id}")>{line.name}</A> }.into_any(),
+                            None => line.name.into_any(),
+                        }}</td>
+                        <td>{line.unit_price.to_string()}</td>
+                        <td>{line.quantity}</td>
+                        <td>{line.line_total.to_string()}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+            <tfoot>
+                <tr><th scope="row" colspan="3">"Subtotal"</th><td>{subtotal.to_string()}</td></tr>
+                <tr><th scope="row" colspan="3">"Shipping ("{shipping_method}")"</th><td>{shipping.to_string()}</td></tr>
+                <tr><th scope="row" colspan="3">"Total"</th><td data-testid="order-total"><strong>{total.to_string()}</strong></td></tr>
+            </tfoot>
+        </table>
+    }
+    .into_any()
+}
+
+#[component]
+fn OrderHistory(history: Vec<super::OrderEvent>) -> impl IntoView {
+    view! {
+        <h2>"History"</h2>
+        <ol class="history">
+            {history.into_iter().map(|event| view! {
+                <li>
+                    <time>{short_time(&event.at)}</time>" "
+                    <strong>{event.to_status.replace('_', " ")}</strong>" — "{event.note}
+                </li>
+            }).collect_view()}
+        </ol>
+    }
+    .into_any()
+}
+
+#[component]
+fn CustomerCard(order: OrderDetail) -> impl IntoView {
+    let when = |time: Option<String>| {
+        time.as_deref()
+            .map(short_time)
+            .unwrap_or_else(|| "—".into())
+    };
+    view! {
+        <div class="cart-summary">
+            <h2>"Customer"</h2>
+            <p>{order.name}<br /><a href=format!("mailto:{}", order.email)>{order.email.clone()}</a></p>
+            <p>{order.address.into_iter().map(|line| view! { {line}<br /> }).collect_view()}</p>
+            <dl>
+                <dt>"Placed"</dt><dd>{short_time(&order.created_at)}</dd>
+                <dt>"Paid"</dt><dd>{when(order.paid_at)}</dd>
+                <dt>"Shipped"</dt><dd>{when(order.shipped_at)}</dd>
+                <dt>"Refunded"</dt><dd>{when(order.refunded_at)}</dd>
+                <dt>"Method"</dt><dd>{order.payment_method.unwrap_or_else(|| "chosen at Paysera".into())}</dd>
+            </dl>
+        </div>
+    }
+    .into_any()
+}
+
+/// Every callback Paysera sent about the order: when, the verdict, the decoded fields, the raw data.
+#[component]
+fn PaymentLog(log: Vec<super::LoggedCallback>) -> impl IntoView {
+    view! {
         <section>
             <h2>"Payment log"</h2>
-            {order.payment_log.is_empty().then(|| view! { <p class="muted">"No callback from Paysera yet."</p> })}
+            {log.is_empty().then(|| view! { <p class="muted">"No callback from Paysera yet."</p> })}
             <ol class="payment-log">
-                {order.payment_log.into_iter().map(|callback| view! {
+                {log.into_iter().map(|callback| view! {
                     <li class="callback">
                         <p>
                             <time>{short_time(&callback.received_at)}</time>" "
@@ -212,6 +270,7 @@ fn OrderView(order: OrderDetail, act: ServerAction<super::ActOnOrder>) -> impl I
             </ol>
         </section>
     }
+    .into_any()
 }
 
 /// One action's form: a note and a confirmation box, both checked again by the server.

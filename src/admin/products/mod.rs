@@ -159,6 +159,7 @@ pub async fn save_product(
     #[server(default)] description: String,
     price: String,
     stock: String,
+    #[server(default)] stock_was: Option<i64>,
     #[server(default)] active: Option<String>,
     #[server(default)] featured: Option<String>,
 ) -> Result<i64, AppError> {
@@ -174,7 +175,7 @@ pub async fn save_product(
         featured.is_some(),
         state.config.currency,
     )?;
-    let id = ssr::save(&state.pool, id, &input).await?;
+    let id = ssr::save(&state.pool, id, &input, stock_was).await?;
     leptos_axum::redirect(&format!("/admin/products/{id}?saved=1"));
     Ok(id)
 }

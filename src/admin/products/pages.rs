@@ -1,8 +1,9 @@
 //! The product list, the product form (with photos) and the categories page.
 
 use super::{
-    admin_categories, admin_product, admin_products, CategoryOption, CategoryRow, DeleteCategory,
-    DeleteImage, ProductFilter, ProductForm, RemoveProduct, SaveCategory, SaveProduct, LOW_STOCK,
+    admin_categories, admin_product, admin_products, AdminImage, CategoryOption, CategoryRow,
+    DeleteCategory, DeleteImage, ProductFilter, ProductForm, RemoveProduct, SaveCategory,
+    SaveProduct, LOW_STOCK,
 };
 use crate::admin::pages::admin_page;
 use crate::ui::ErrorNotice;
@@ -146,6 +147,8 @@ pub fn AdminProductPage() -> impl IntoView {
     }
 }
 
+/// The product's form, its photos and its removal; each part an erased view, so the page's type
+/// stays shallow enough for release builds.
 #[component]
 fn ProductEditor(
     product: ProductForm,
@@ -159,18 +162,8 @@ fn ProductEditor(
     } else {
         product.name.clone()
     };
-    let category_id = product.category_id;
     let view_link = (id != 0 && product.active).then(|| format!("/p/{}", product.slug));
-    let remove_label = if product.ordered {
-        "Archive product"
-    } else {
-        "Delete product"
-    };
-    let remove_note = if product.ordered {
-        "This product has been ordered, so it is archived (hidden from the shop) rather than deleted."
-    } else {
-        "Nobody has ordered this product yet, so it is deleted for good, with its photos."
-    };
+    let (images, ordered) = (product.images.clone(), product.ordered);
     view! {
         <Title text=title.clone() />
         <p class="breadcrumbs"><A href="/admin/products">"Products"</A>" / "{title.clone()}</p>
@@ -179,85 +172,130 @@ fn ProductEditor(
             {view_link.map(|href| view! { <a href=href>"View in the shop"</a> })}
         </header>
         <div class="admin-columns">
-            <ActionForm action=save attr:class="checkout-form">
-                <input type="hidden" name="id" value=id />
-                <div class="field">
-                    <label for="name">"Name"</label>
-                    <input id="name" name="name" value=product.name required maxlength="200" />
-                </div>
-                <div class="field">
-                    <label for="slug">"Web address"</label>
-                    <input id="slug" name="slug" value=product.slug maxlength="120" pattern="[a-z0-9-]*"
-                        aria-describedby="slug-hint" />
-                    <p id="slug-hint" class="muted">"/p/… — leave empty to make one from the name."</p>
-                </div>
-                <div class="field">
-                    <label for="category">"Category"</label>
-                    <select id="category" name="category_id" required>
-                        {product.categories.into_iter().map(|c| {
-                            let selected = c.id == category_id;
-                            view! { <option value=c.id selected=selected>{c.name}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="price">{format!("Price ({})", product.currency)}</label>
-                    <input id="price" name="price" value=product.price required inputmode="decimal"
-                        pattern="[0-9 ]*([.,][0-9]{1,2})?" placeholder="12.50" />
-                </div>
-                <div class="field">
-                    <label for="stock">"Units in stock"</label>
-                    <input id="stock" name="stock" type="number" min="0" max="1000000" step="1" value=product.stock required />
-                </div>
-                <div class="field">
-                    <label for="description">"Description"</label>
-                    <textarea id="description" name="description" rows="6" maxlength="10000">{textarea_text(product.description)}</textarea>
-                </div>
-                <label class="checkbox"><input type="checkbox" name="active" checked=product.active />"For sale"</label>
-                <label class="checkbox"><input type="checkbox" name="featured" checked=product.featured />"Featured on the home page"</label>
-                <button type="submit" class="button-primary">"Save product"</button>
-            </ActionForm>
+            <ProductFields product save />
             <aside>
                 {(id != 0).then(|| view! {
-                    <section class="cart-summary">
-                        <h2>"Photos"</h2>
-                        <ul class="admin-photos">
-                            {product.images.into_iter().map(|image| view! {
-                                <li>
-                                    <img src=image.path alt=image.alt.clone() width="120" />
-                                    <span class="muted">{image.alt}</span>
-                                    <ActionForm action=delete_image>
-                                        <input type="hidden" name="id" value=image.id />
-                                        <button type="submit" class="button-link">"Remove photo"</button>
-                                    </ActionForm>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                        <form method="post" enctype="multipart/form-data" action=format!("/admin/products/{id}/images")>
-                            <div class="field">
-                                <label for="image">"Add a photo (JPEG, PNG or WebP, up to 10 MB)"</label>
-                                <input id="image" name="image" type="file" accept="image/jpeg,image/png,image/webp" required />
-                            </div>
-                            <div class="field">
-                                <label for="alt">"Describe the photo (for screen readers)"</label>
-                                <input id="alt" name="alt" maxlength="300" />
-                            </div>
-                            <button type="submit">"Upload photo"</button>
-                        </form>
-                    </section>
-                    <section class="cart-summary">
-                        <h2>{remove_label}</h2>
-                        <p class="muted">{remove_note}</p>
-                        <ActionForm action=remove>
-                            <input type="hidden" name="id" value=id />
-                            <label class="checkbox"><input type="checkbox" name="confirm" value="yes" required />"Yes, "{remove_label.to_lowercase()}</label>
-                            <button type="submit">{remove_label}</button>
-                        </ActionForm>
-                    </section>
+                    <ProductPhotos id images delete_image />
+                    <RemoveProductBox id ordered remove />
                 })}
             </aside>
         </div>
     }
+}
+
+#[component]
+fn ProductFields(product: ProductForm, save: ServerAction<SaveProduct>) -> impl IntoView {
+    let category_id = product.category_id;
+    view! {
+        <ActionForm action=save attr:class="checkout-form">
+            <input type="hidden" name="id" value=product.id />
+            // The stock this form was opened with: saving refuses if shoppers bought some since,
+            // rather than put back units that are gone.
+            <input type="hidden" name="stock_was" value=product.stock />
+            <div class="field">
+                <label for="name">"Name"</label>
+                <input id="name" name="name" value=product.name required maxlength="200" />
+            </div>
+            <div class="field">
+                <label for="slug">"Web address"</label>
+                <input id="slug" name="slug" value=product.slug maxlength="120" pattern="[a-z0-9-]*"
+                    aria-describedby="slug-hint" />
+                <p id="slug-hint" class="muted">"/p/… — leave empty to make one from the name."</p>
+            </div>
+            <div class="field">
+                <label for="category">"Category"</label>
+                <select id="category" name="category_id" required>
+                    {product.categories.into_iter().map(|c| {
+                        let selected = c.id == category_id;
+                        view! { <option value=c.id selected=selected>{c.name}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="price">{format!("Price ({})", product.currency)}</label>
+                <input id="price" name="price" value=product.price required inputmode="decimal"
+                    pattern="[0-9 ]*([.,][0-9]{1,2})?" placeholder="12.50" />
+            </div>
+            <div class="field">
+                <label for="stock">"Units in stock"</label>
+                <input id="stock" name="stock" type="number" min="0" max="1000000" step="1" value=product.stock required />
+            </div>
+            <div class="field">
+                <label for="description">"Description"</label>
+                <textarea id="description" name="description" rows="6" maxlength="10000">{textarea_text(product.description)}</textarea>
+            </div>
+            <label class="checkbox"><input type="checkbox" name="active" checked=product.active />"For sale"</label>
+            <label class="checkbox"><input type="checkbox" name="featured" checked=product.featured />"Featured on the home page"</label>
+            <button type="submit" class="button-primary">"Save product"</button>
+        </ActionForm>
+    }
+    .into_any()
+}
+
+/// The photos, each removable, and the upload form (a plain multipart form: it works the same
+/// with or without JavaScript).
+#[component]
+fn ProductPhotos(
+    id: i64,
+    images: Vec<AdminImage>,
+    delete_image: ServerAction<DeleteImage>,
+) -> impl IntoView {
+    view! {
+        <section class="cart-summary">
+            <h2>"Photos"</h2>
+            <ul class="admin-photos">
+                {images.into_iter().map(|image| view! {
+                    <li>
+                        <img src=image.path alt=image.alt.clone() width="120" />
+                        <span class="muted">{image.alt}</span>
+                        <ActionForm action=delete_image>
+                            <input type="hidden" name="id" value=image.id />
+                            <button type="submit" class="button-link">"Remove photo"</button>
+                        </ActionForm>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <form method="post" enctype="multipart/form-data" action=format!("/admin/products/{id}/images")>
+                <div class="field">
+                    <label for="image">"Add a photo (JPEG, PNG or WebP, up to 10 MB)"</label>
+                    <input id="image" name="image" type="file" accept="image/jpeg,image/png,image/webp" required />
+                </div>
+                <div class="field">
+                    <label for="alt">"Describe the photo (for screen readers)"</label>
+                    <input id="alt" name="alt" maxlength="300" />
+                </div>
+                <button type="submit">"Upload photo"</button>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn RemoveProductBox(id: i64, ordered: bool, remove: ServerAction<RemoveProduct>) -> impl IntoView {
+    let (label, note) = if ordered {
+        (
+            "Archive product",
+            "This product has been ordered, so it is archived (hidden from the shop) rather than deleted.",
+        )
+    } else {
+        (
+            "Delete product",
+            "Nobody has ordered this product yet, so it is deleted for good, with its photos.",
+        )
+    };
+    view! {
+        <section class="cart-summary">
+            <h2>{label}</h2>
+            <p class="muted">{note}</p>
+            <ActionForm action=remove>
+                <input type="hidden" name="id" value=id />
+                <label class="checkbox"><input type="checkbox" name="confirm" value="yes" required />"Yes, "{label.to_lowercase()}</label>
+                <button type="submit">{label}</button>
+            </ActionForm>
+        </section>
+    }
+    .into_any()
 }
 
 #[component]

@@ -308,7 +308,14 @@ fn slug_taken(error: sqlx::Error, what: &str) -> AppError {
     }
 }
 
-pub async fn save(pool: &SqlitePool, id: i64, input: &ProductInput) -> Result<i64, AppError> {
+/// Creates (`id` 0) or updates a product. `stock_was` is the stock the merchant's form showed: if
+/// shoppers bought units since, the update is refused instead of putting back units that are gone.
+pub async fn save(
+    pool: &SqlitePool,
+    id: i64,
+    input: &ProductInput,
+    stock_was: Option<i64>,
+) -> Result<i64, AppError> {
     let query = if id == 0 {
         sqlx::query_scalar(
             "INSERT INTO products (slug, name, description, category_id, price_minor, currency,
@@ -320,7 +327,7 @@ pub async fn save(pool: &SqlitePool, id: i64, input: &ProductInput) -> Result<i6
             "UPDATE products SET slug = $1, name = $2, description = $3, category_id = $4,
                                  price_minor = $5, currency = $6, stock = $7, active = $8,
                                  featured = $9
-             WHERE id = $10 RETURNING id",
+             WHERE id = $10 AND ($11 IS NULL OR stock = $11) RETURNING id",
         )
     }
     .bind(&input.slug)
@@ -332,12 +339,29 @@ pub async fn save(pool: &SqlitePool, id: i64, input: &ProductInput) -> Result<i6
     .bind(input.stock)
     .bind(input.active)
     .bind(input.featured);
-    let query = if id == 0 { query } else { query.bind(id) };
+    let query = if id == 0 {
+        query
+    } else {
+        query.bind(id).bind(stock_was)
+    };
     let saved: Option<i64> = query
         .fetch_optional(pool)
         .await
         .map_err(|e| slug_taken(e, "product"))?;
-    saved.ok_or_else(|| AppError::NotFound("There is no such product.".into()))
+    if let Some(id) = saved {
+        return Ok(id);
+    }
+    let stock: Option<i64> = sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    Err(match stock {
+        Some(stock) => AppError::Conflict(format!(
+            "The stock changed while you were editing (shoppers bought or returned some): \
+             {stock} in stock now. Nothing was saved; please check the stock and save again."
+        )),
+        None => AppError::NotFound("There is no such product.".into()),
+    })
 }
 
 pub async fn remove(state: &AppState, id: i64) -> Result<(), AppError> {
