@@ -54,6 +54,10 @@ pub async fn security_headers(
     request: Request,
     next: Next,
 ) -> Response {
+    // Admin pages and answers carry order and customer data: never kept by a browser's or a
+    // proxy's cache (nor shown again by the back button after logging out).
+    let private = request.uri().path().starts_with("/admin")
+        || request.uri().path().starts_with("/api/admin");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let mut set = |name: header::HeaderName, value: &str| {
@@ -66,6 +70,11 @@ pub async fn security_headers(
         &policy.content_security_policy(None),
     );
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    // For browsers that predate CSP's frame-ancestors.
+    set(header::X_FRAME_OPTIONS, "DENY");
+    if private {
+        set(header::CACHE_CONTROL, "no-store");
+    }
     set(header::REFERRER_POLICY, "strict-origin-when-cross-origin");
     if policy.https {
         set(

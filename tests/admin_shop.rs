@@ -231,8 +231,14 @@ async fn a_paid_order_shows_its_payment_log_and_is_shipped_then_refunded() {
         .iter()
         .any(|f| f[0] == "requestid" && f[1] == "9001"));
 
-    let (status, html) = shop.page(&format!("/admin/orders/{}", order.number)).await;
-    assert_eq!(status, StatusCode::OK);
+    let page = shop.get(&format!("/admin/orders/{}", order.number)).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(
+        page.headers()["cache-control"],
+        "no-store",
+        "customer data is not cached"
+    );
+    let html = page.text().await.unwrap();
     assert!(
         html.contains("Payment log") && html.contains("requestid"),
         "{html}"
@@ -558,15 +564,33 @@ async fn saving_a_product_never_puts_back_units_bought_meanwhile() {
         let (id, seen) = (id.clone(), seen.clone());
         let shop = &shop;
         async move {
-            save_product(shop, &[("id", &id), ("name", "Enamel mug"), ("slug", "enamel-mug"), ("price", "9.90"),
-                                 ("stock", &seen), ("stock_was", &stock_was)]).await
+            save_product(
+                shop,
+                &[
+                    ("id", &id),
+                    ("name", "Enamel mug"),
+                    ("slug", "enamel-mug"),
+                    ("price", "9.90"),
+                    ("stock", &seen),
+                    ("stock_was", &stock_was),
+                ],
+            )
+            .await
         }
     };
     let refused = edit(seen.clone()).await;
     assert_eq!(refused.status(), StatusCode::CONFLICT);
     let now = shop.stock("enamel-mug").await;
-    assert_eq!(now.to_string(), (seen.parse::<i64>().unwrap() - 1).to_string(), "nothing saved");
-    assert_eq!(edit(now.to_string()).await.status(), StatusCode::OK, "with the fresh stock");
+    assert_eq!(
+        now.to_string(),
+        (seen.parse::<i64>().unwrap() - 1).to_string(),
+        "nothing saved"
+    );
+    assert_eq!(
+        edit(now.to_string()).await.status(),
+        StatusCode::OK,
+        "with the fresh stock"
+    );
 }
 
 #[tokio::test]

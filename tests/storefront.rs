@@ -539,6 +539,8 @@ async fn pages_carry_security_headers_with_their_own_nonce() {
     };
     let csp = header("content-security-policy").expect("a CSP");
     assert_eq!(header("x-content-type-options").as_deref(), Some("nosniff"));
+    assert_eq!(header("x-frame-options").as_deref(), Some("DENY"));
+    assert_eq!(header("cache-control"), None, "shop pages may be cached");
     assert_eq!(
         header("referrer-policy").as_deref(),
         Some("strict-origin-when-cross-origin")
