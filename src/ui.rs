@@ -34,6 +34,11 @@ pub fn Pagination(
     })
 }
 
+/// A stored timestamp for people, in UTC: `2026-11-23T10:15:42.123Z` → `2026-11-23 10:15`.
+pub fn short_time(timestamp: &str) -> String {
+    timestamp.get(..16).unwrap_or(timestamp).replace('T', " ")
+}
+
 /// A failed action's message, announced to screen readers.
 #[component]
 pub fn ErrorNotice(error: crate::error::AppError) -> impl IntoView {

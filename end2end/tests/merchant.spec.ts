@@ -165,7 +165,7 @@ test("the dashboard shows the day's sales and a chart readable without JavaScrip
   await context.close();
 });
 
-test("without JavaScript the owner is told what is wrong with a product and fixes it", async ({ browser }) => {
+test("without JavaScript the owner is told what is wrong with a product and fixes it, nothing retyped", async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto("/admin/login?next=/admin/products/new");
@@ -180,9 +180,10 @@ test("without JavaScript the owner is told what is wrong with a product and fixe
   await page.getByLabel("Units in stock").fill("3");
   await page.getByRole("button", { name: "Save product" }).click();
   await expect(page.getByRole("alert")).toContainText("99999999 is more than the largest price");
-  await page.getByLabel("Name").fill(name);
+  // What was typed is still there; only the price needs fixing.
+  await expect(page.getByLabel("Name")).toHaveValue(name);
+  await expect(page.getByLabel("Units in stock")).toHaveValue("3");
   await page.getByLabel("Price (EUR)").fill("4,99");
-  await page.getByLabel("Units in stock").fill("3");
   await page.getByRole("button", { name: "Save product" }).click();
   await expect(page.getByRole("status")).toHaveText("Saved.");
   await expect(page.getByLabel("Price (EUR)")).toHaveValue("4.99");

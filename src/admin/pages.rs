@@ -3,7 +3,7 @@
 use super::dashboard::{SalesDay, CHART_DAYS};
 use super::{get_admin_home, AdminLogin, AdminLogout, AdminSetup};
 use crate::error::AppError;
-use crate::ui::ErrorNotice;
+use crate::ui::{short_time, ErrorNotice};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::components::A;
@@ -149,8 +149,8 @@ pub fn AdminHomePage() -> impl IntoView {
                             <dt>"Mode"</dt><dd data-testid="paysera-mode">{home.paysera_mode}</dd>
                             <dt>"Project"</dt><dd>{home.project_id}</dd>
                             <dt>"Public key"</dt><dd>{home.key_source}</dd>
-                            <dt>"Last callback"</dt><dd>{home.last_authentic_callback.unwrap_or_else(|| "none yet".into())}</dd>
-                            <dt>"Last refused"</dt><dd>{home.last_rejected_callback.unwrap_or_else(|| "none".into())}</dd>
+                            <dt>"Last callback"</dt><dd>{home.last_authentic_callback.as_deref().map(short_time).unwrap_or_else(|| "none yet".into())}</dd>
+                            <dt>"Last refused"</dt><dd>{home.last_rejected_callback.as_deref().map(short_time).unwrap_or_else(|| "none".into())}</dd>
                         </dl>
                     </div>
                 </section>

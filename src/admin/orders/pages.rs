@@ -3,8 +3,7 @@
 use super::{admin_order, admin_orders, OrderAction, OrderDetail, OrderFilter, OrderStage};
 use crate::admin::pages::admin_page;
 use crate::money::Money;
-use crate::ui::ErrorNotice;
-use crate::ui::Pagination;
+use crate::ui::{short_time, ErrorNotice, Pagination};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -95,10 +94,6 @@ fn StageBadge(stage: OrderStage) -> impl IntoView {
     view! { <span class=format!("badge stage-{}", stage.key())>{stage.label()}</span> }
 }
 
-/// `2026-11-23T10:15:42.123Z` → `2026-11-23 10:15`.
-fn short_time(timestamp: &str) -> String {
-    timestamp.get(..16).unwrap_or(timestamp).replace('T', " ")
-}
 
 #[component]
 pub fn AdminOrderPage() -> impl IntoView {

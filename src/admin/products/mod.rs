@@ -105,7 +105,10 @@ pub struct ProductForm {
     /// The price as typed, e.g. `12.50`.
     pub price: String,
     pub currency: String,
-    pub stock: i64,
+    /// As typed (a refused form shows what was typed).
+    pub stock: String,
+    /// The stock in the database when the form was made: saving checks it has not changed.
+    pub stock_saved: i64,
     pub active: bool,
     pub featured: bool,
     pub images: Vec<AdminImage>,
@@ -146,7 +149,9 @@ pub async fn admin_products(
 #[server(endpoint = "admin/product")]
 pub async fn admin_product(id: i64) -> Result<ProductForm, AppError> {
     let (state, _) = crate::admin::admin_only().await?;
-    ssr::form(&state, id).await
+    let mut form = ssr::form(&state, id).await?;
+    ssr::restore_draft(&mut form).await?;
+    Ok(form)
 }
 
 /// Creates (`id` 0) or updates a product, then shows its page.
@@ -164,20 +169,31 @@ pub async fn save_product(
     #[server(default)] featured: Option<String>,
 ) -> Result<i64, AppError> {
     let (state, _) = crate::admin::admin_only().await?;
-    let input = ssr::ProductInput::parse(
-        &name,
-        &slug,
+    let draft = ssr::ProductDraft {
+        id,
+        name,
+        slug,
         category_id,
-        &description,
-        &price,
-        &stock,
-        active.is_some(),
-        featured.is_some(),
-        state.config.currency,
-    )?;
-    let id = ssr::save(&state.pool, id, &input, stock_was).await?;
-    leptos_axum::redirect(&format!("/admin/products/{id}?saved=1"));
-    Ok(id)
+        description,
+        price,
+        stock,
+        active: active.is_some(),
+        featured: featured.is_some(),
+    };
+    match ssr::save(&state, &draft, stock_was).await {
+        Ok(id) => {
+            leptos_axum::redirect(&format!("/admin/products/{id}?saved=1"));
+            Ok(id)
+        }
+        Err(error) => {
+            // A browser without JavaScript reloads the form: it shows what was typed, not
+            // what is stored. (With JavaScript the form stays as it is.)
+            if crate::cart::ssr::is_plain_form_post() {
+                ssr::keep_draft(draft).await?;
+            }
+            Err(error)
+        }
+    }
 }
 
 /// Deletes a product that was never ordered; archives one that was (orders keep pointing at it).

@@ -6,8 +6,7 @@ use super::{
     SaveProduct, LOW_STOCK,
 };
 use crate::admin::pages::admin_page;
-use crate::ui::ErrorNotice;
-use crate::ui::{textarea_text, Pagination};
+use crate::ui::{textarea_text, ErrorNotice, Pagination};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -45,7 +44,7 @@ pub fn AdminProductsPage() -> impl IntoView {
                                 <td>{product.price.to_string()}</td>
                                 <td class=(product.stock <= LOW_STOCK).then_some("stock-low")>{product.stock}</td>
                                 <td>{if product.active {
-                                    view! { <span class="badge stage-to_ship">"For sale"</span> }.into_any()
+                                    view! { <span class="badge badge-ok">"For sale"</span> }.into_any()
                                 } else {
                                     view! { <span class="badge badge-muted">"Archived"</span> }.into_any()
                                 }}</td>
@@ -111,8 +110,16 @@ pub fn AdminProductPage() -> impl IntoView {
     let save = ServerAction::<SaveProduct>::new();
     let remove = ServerAction::<RemoveProduct>::new();
     let delete_image = ServerAction::<DeleteImage>::new();
+    // Reloaded after a successful save (names and prices come back as stored), never after a
+    // refused one: the form keeps what the merchant typed.
+    let saves = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            saves.update(|n| *n += 1);
+        }
+    });
     let product = Resource::new(
-        move || (id(), save.version().get(), delete_image.version().get()),
+        move || (id(), saves.get(), delete_image.version().get()),
         |(id, _, _)| admin_product(id),
     );
     let notice = move || {
@@ -191,7 +198,7 @@ fn ProductFields(product: ProductForm, save: ServerAction<SaveProduct>) -> impl 
             <input type="hidden" name="id" value=product.id />
             // The stock this form was opened with: saving refuses if shoppers bought some since,
             // rather than put back units that are gone.
-            <input type="hidden" name="stock_was" value=product.stock />
+            <input type="hidden" name="stock_was" value=product.stock_saved />
             <div class="field">
                 <label for="name">"Name"</label>
                 <input id="name" name="name" value=product.name required maxlength="200" />

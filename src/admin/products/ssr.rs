@@ -151,7 +151,8 @@ pub async fn form(state: &AppState, id: i64) -> Result<ProductForm, AppError> {
             category_id: categories.first().map(|c| c.id).unwrap_or(0),
             price: String::new(),
             currency: currency.code().into(),
-            stock: 0,
+            stock: "0".into(),
+            stock_saved: 0,
             active: true,
             featured: false,
             images: vec![],
@@ -182,7 +183,8 @@ pub async fn form(state: &AppState, id: i64) -> Result<ProductForm, AppError> {
         category_id: product.category_id,
         price: Money::new(product.price_minor, currency).decimal(),
         currency: currency.code().into(),
-        stock: product.stock,
+        stock: product.stock.to_string(),
+        stock_saved: product.stock,
         active: product.active,
         featured: product.featured,
         images: images
@@ -203,6 +205,56 @@ async fn was_ordered(pool: &SqlitePool, product_id: i64) -> Result<bool, AppErro
     )
 }
 
+const DRAFT_KEY: &str = "admin_product_draft";
+
+/// The product form as typed.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct ProductDraft {
+    pub id: i64,
+    pub name: String,
+    pub slug: String,
+    pub category_id: i64,
+    pub description: String,
+    pub price: String,
+    pub stock: String,
+    pub active: bool,
+    pub featured: bool,
+}
+
+async fn session() -> Result<tower_sessions::Session, AppError> {
+    leptos_axum::extract().await.map_err(|error| {
+        tracing::error!(%error, "no session on an admin request");
+        AppError::Internal
+    })
+}
+
+/// Keeps a refused form's values for the page that shows it again.
+pub async fn keep_draft(draft: ProductDraft) -> Result<(), AppError> {
+    session().await?.insert(DRAFT_KEY, draft).await?;
+    Ok(())
+}
+
+/// Puts a refused form's values (kept by [`keep_draft`]) back into the form, once.
+pub async fn restore_draft(form: &mut ProductForm) -> Result<(), AppError> {
+    let session = session().await?;
+    let Some(draft) = session.get::<ProductDraft>(DRAFT_KEY).await? else {
+        return Ok(());
+    };
+    if draft.id != form.id {
+        return Ok(());
+    }
+    session.remove::<ProductDraft>(DRAFT_KEY).await?;
+    form.name = draft.name;
+    form.slug = draft.slug;
+    form.category_id = draft.category_id;
+    form.description = draft.description;
+    form.price = draft.price;
+    form.stock = draft.stock;
+    form.active = draft.active;
+    form.featured = draft.featured;
+    Ok(())
+}
+
 /// A product form, read and checked.
 pub struct ProductInput {
     name: String,
@@ -216,31 +268,21 @@ pub struct ProductInput {
 }
 
 impl ProductInput {
-    #[allow(clippy::too_many_arguments)]
-    pub fn parse(
-        name: &str,
-        slug: &str,
-        category_id: i64,
-        description: &str,
-        price: &str,
-        stock: &str,
-        active: bool,
-        featured: bool,
-        currency: Currency,
-    ) -> Result<ProductInput, AppError> {
-        let name = name.trim();
+    pub fn parse(draft: &ProductDraft, currency: Currency) -> Result<ProductInput, AppError> {
+        let name = draft.name.trim();
         if name.is_empty() || name.chars().count() > 200 {
             return Err(AppError::BadRequest(
                 "The name needs 1 to 200 characters.".into(),
             ));
         }
-        if description.chars().count() > 10_000 {
+        if draft.description.chars().count() > 10_000 {
             return Err(AppError::BadRequest(
                 "The description is too long (10 000 characters at most).".into(),
             ));
         }
-        let price = Money::parse_decimal(price, currency).map_err(AppError::BadRequest)?;
-        let stock: i64 = stock
+        let price = Money::parse_decimal(&draft.price, currency).map_err(AppError::BadRequest)?;
+        let stock: i64 = draft
+            .stock
             .trim()
             .parse()
             .ok()
@@ -251,14 +293,14 @@ impl ProductInput {
                 ))
             })?;
         Ok(ProductInput {
-            slug: slug_for(slug, name, 120)?,
+            slug: slug_for(&draft.slug, name, 120)?,
             name: name.to_owned(),
-            category_id,
-            description: description.trim().replace("\r\n", "\n"),
+            category_id: draft.category_id,
+            description: draft.description.trim().replace("\r\n", "\n"),
             price,
             stock,
-            active,
-            featured,
+            active: draft.active,
+            featured: draft.featured,
         })
     }
 }
@@ -311,11 +353,12 @@ fn slug_taken(error: sqlx::Error, what: &str) -> AppError {
 /// Creates (`id` 0) or updates a product. `stock_was` is the stock the merchant's form showed: if
 /// shoppers bought units since, the update is refused instead of putting back units that are gone.
 pub async fn save(
-    pool: &SqlitePool,
-    id: i64,
-    input: &ProductInput,
+    state: &AppState,
+    draft: &ProductDraft,
     stock_was: Option<i64>,
 ) -> Result<i64, AppError> {
+    let (pool, id) = (&state.pool, draft.id);
+    let input = ProductInput::parse(draft, state.config.currency)?;
     let query = if id == 0 {
         sqlx::query_scalar(
             "INSERT INTO products (slug, name, description, category_id, price_minor, currency,
