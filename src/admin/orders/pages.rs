@@ -94,7 +94,6 @@ fn StageBadge(stage: OrderStage) -> impl IntoView {
     view! { <span class=format!("badge stage-{}", stage.key())>{stage.label()}</span> }
 }
 
-
 #[component]
 pub fn AdminOrderPage() -> impl IntoView {
     let params = use_params_map();
