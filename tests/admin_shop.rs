@@ -557,7 +557,7 @@ async fn saving_a_product_never_puts_back_units_bought_meanwhile() {
     let shop = admin_shop().await;
     let id = shop.product_id("enamel-mug").await.to_string();
     let form = json(&shop, "admin/product", &[("id", &id)]).await;
-    let seen = form["stock"].as_i64().unwrap().to_string();
+    let seen = form["stock_saved"].as_i64().unwrap().to_string();
     // A shopper buys one while the merchant edits the price.
     order(&shop, "enamel-mug", "1").await;
     let edit = |stock_was: String| {
