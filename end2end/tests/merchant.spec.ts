@@ -183,9 +183,9 @@ test("without JavaScript the owner is told what is wrong with a product and fixe
   // What was typed is still there; only the price needs fixing.
   await expect(page.getByLabel("Name")).toHaveValue(name);
   await expect(page.getByLabel("Units in stock")).toHaveValue("3");
-  await page.getByLabel("Price (EUR)").fill("4,99");
+  await page.getByLabel("Price (EUR)").fill("49,99");
   await page.getByRole("button", { name: "Save product" }).click();
   await expect(page.getByRole("status")).toHaveText("Saved.");
-  await expect(page.getByLabel("Price (EUR)")).toHaveValue("4.99");
+  await expect(page.getByLabel("Price (EUR)")).toHaveValue("49.99");
   await context.close();
 });
