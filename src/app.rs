@@ -36,21 +36,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// `Name · Turgus`. Product and category names are the merchant's text: leptos_meta writes the
-/// server-rendered `<title>` without escaping it, so it is escaped here (on the server only; the
-/// browser sets `document.title` as plain text).
+/// `Name · Turgus`. Product and category names are the merchant's text, and leptos_meta writes
+/// the server-rendered `<title>` without escaping it.
 fn page_title(title: String) -> String {
     let title = if title.is_empty() {
         SHOP_NAME.to_owned()
     } else {
         format!("{title} · {SHOP_NAME}")
     };
-    #[cfg(feature = "ssr")]
-    let title = title
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
-    title
+    crate::ui::escape_on_server(title)
 }
 
 #[component]

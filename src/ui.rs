@@ -76,11 +76,12 @@ pub fn page_param(query: &leptos_router::params::ParamsMap) -> u32 {
     query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1)
 }
 
-/// Text to put inside a `<textarea>`. Leptos writes a textarea's children unescaped on the server
-/// (it treats them like a script's), so a description containing `</textarea>` would end the field
-/// and inject markup. Escaped here, on the server only: the browser decodes it back to the same
-/// text, and in the browser Leptos sets it as plain text anyway.
-pub fn textarea_text(text: String) -> String {
+/// Merchant text for the two places Leptos writes unescaped on the server: the `<title>`
+/// (leptos_meta) and a `<textarea>`'s text (which tachys treats like a script's). A name containing
+/// `</title>` or a description containing `</textarea>` would otherwise end the element and inject
+/// markup. Escaped on the server only: the browser decodes it back to the same text, and in the
+/// browser Leptos sets both as plain text.
+pub fn escape_on_server(text: String) -> String {
     #[cfg(feature = "ssr")]
     let text = text
         .replace('&', "&amp;")

@@ -6,7 +6,7 @@ use super::{
     SaveProduct, LOW_STOCK,
 };
 use crate::admin::pages::admin_page;
-use crate::ui::{textarea_text, ErrorNotice, Pagination};
+use crate::ui::{escape_on_server, ErrorNotice, Pagination};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -229,7 +229,7 @@ fn ProductFields(product: ProductForm, save: ServerAction<SaveProduct>) -> impl 
             </div>
             <div class="field">
                 <label for="description">"Description"</label>
-                <textarea id="description" name="description" rows="6" maxlength="10000">{textarea_text(product.description)}</textarea>
+                <textarea id="description" name="description" rows="6" maxlength="10000">{escape_on_server(product.description)}</textarea>
             </div>
             <label class="checkbox"><input type="checkbox" name="active" checked=product.active />"For sale"</label>
             <label class="checkbox"><input type="checkbox" name="featured" checked=product.featured />"Featured on the home page"</label>
