@@ -24,6 +24,27 @@ pub fn app_state() -> Result<AppState, AppError> {
     })
 }
 
+/// The current request's session (cart, checkout draft, admin login).
+pub async fn session() -> Result<tower_sessions::Session, AppError> {
+    leptos_axum::extract().await.map_err(|error| {
+        tracing::error!(%error, "no session on the request");
+        AppError::Internal
+    })
+}
+
+pub async fn session_and_state() -> Result<(tower_sessions::Session, AppState), AppError> {
+    Ok((session().await?, app_state()?))
+}
+
+/// A form posted by a browser without JavaScript (it asks for HTML, not JSON): such a post is
+/// answered with a redirect, a hydrated page's with data.
+pub fn is_plain_form_post() -> bool {
+    use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.headers.get(axum::http::header::ACCEPT).cloned())
+        .and_then(|accept| accept.to_str().ok().map(|a| a.contains("text/html")))
+        .unwrap_or(false)
+}
+
 pub fn pool() -> Result<SqlitePool, AppError> {
     Ok(app_state()?.pool)
 }

@@ -84,10 +84,7 @@ pub async fn get_admin_home() -> Result<AdminHome, AppError> {
         .map(|stage| (stage, 0))
         .collect();
     for (status, shipped, refunded, count) in stages {
-        let Some(status) = crate::orders::OrderStatus::parse(&status) else {
-            continue;
-        };
-        let stage = OrderStage::of(status, shipped, refunded);
+        let stage = super::orders::ssr::stage(&status, shipped, refunded)?;
         if let Some(entry) = orders_by_stage.iter_mut().find(|(s, _)| *s == stage) {
             entry.1 += count;
         }

@@ -39,30 +39,18 @@ pub fn routes(state: crate::state::AppState) -> axum::Router {
         .merge(products::images::routes(state))
 }
 
-/// The admin acting on a request.
+/// The shop and the logged-in admin's id, or 401. Every admin server function starts here: the
+/// pages are not the guard, the functions behind them are.
 #[cfg(feature = "ssr")]
-pub struct Admin {
-    pub id: i64,
-    pub email: String,
-}
-
-/// The shop and the logged-in admin, or 401. Every admin server function starts here: the pages
-/// are not the guard, the functions behind them are.
-#[cfg(feature = "ssr")]
-pub async fn admin_only() -> Result<(crate::state::AppState, Admin), AppError> {
-    let (session, state) = crate::cart::ssr::session_and_state().await?;
-    let id = ssr::require_admin(&session).await?;
-    let email = sqlx::query_scalar("SELECT email FROM admins WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&state.pool)
-        .await?
-        .ok_or_else(|| AppError::Unauthorized("Please log in as the shop's admin.".into()))?;
-    Ok((state, Admin { id, email }))
+pub async fn admin_only() -> Result<(crate::state::AppState, i64), AppError> {
+    let (session, state) = crate::state::session_and_state().await?;
+    let admin_id = ssr::require_admin(&session).await?;
+    Ok((state, admin_id))
 }
 
 #[server(endpoint = "admin/login")]
 pub async fn admin_login(email: String, password: String, next: String) -> Result<(), AppError> {
-    let (session, state) = crate::cart::ssr::session_and_state().await?;
+    let (session, state) = crate::state::session_and_state().await?;
     ssr::login(
         &state.pool,
         &session,
@@ -78,7 +66,7 @@ pub async fn admin_login(email: String, password: String, next: String) -> Resul
 /// Creates the owner's account through the one-time setup link printed at start-up.
 #[server(endpoint = "admin/setup")]
 pub async fn admin_setup(token: String, email: String, password: String) -> Result<(), AppError> {
-    let (session, state) = crate::cart::ssr::session_and_state().await?;
+    let (session, state) = crate::state::session_and_state().await?;
     ssr::set_up_owner(
         &state.pool,
         &session,
@@ -94,7 +82,7 @@ pub async fn admin_setup(token: String, email: String, password: String) -> Resu
 
 #[server(endpoint = "admin/logout")]
 pub async fn admin_logout() -> Result<(), AppError> {
-    let (session, _) = crate::cart::ssr::session_and_state().await?;
+    let (session, _) = crate::state::session_and_state().await?;
     ssr::logout(&session).await?;
     leptos_axum::redirect("/admin/login");
     Ok(())

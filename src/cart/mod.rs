@@ -70,7 +70,7 @@ impl CartView {
 
 #[server(endpoint = "cart")]
 pub async fn get_cart() -> Result<CartView, AppError> {
-    let (session, state) = ssr::session_and_state().await?;
+    let (session, state) = crate::state::session_and_state().await?;
     ssr::view(&session, &state).await
 }
 
@@ -78,12 +78,12 @@ pub async fn get_cart() -> Result<CartView, AppError> {
 #[server(endpoint = "cart/add")]
 pub async fn add_to_cart(product_id: String, quantity: String) -> Result<String, AppError> {
     let result = async {
-        let (session, state) = ssr::session_and_state().await?;
+        let (session, state) = crate::state::session_and_state().await?;
         ssr::add(&session, &state.pool, &product_id, &quantity).await
     }
     .await;
     // Without JavaScript the shopper lands on the cart, where the new line shows the result.
-    if result.is_ok() && ssr::is_plain_form_post() {
+    if result.is_ok() && crate::state::is_plain_form_post() {
         leptos_axum::redirect("/cart");
     }
     result
@@ -91,18 +91,18 @@ pub async fn add_to_cart(product_id: String, quantity: String) -> Result<String,
 
 #[server(endpoint = "cart/update")]
 pub async fn update_cart_line(product_id: String, quantity: String) -> Result<String, AppError> {
-    let (session, state) = ssr::session_and_state().await?;
+    let (session, state) = crate::state::session_and_state().await?;
     ssr::update(&session, &state.pool, &product_id, &quantity).await
 }
 
 #[server(endpoint = "cart/remove")]
 pub async fn remove_cart_line(product_id: String) -> Result<String, AppError> {
-    let (session, state) = ssr::session_and_state().await?;
+    let (session, state) = crate::state::session_and_state().await?;
     ssr::remove(&session, &state.pool, &product_id).await
 }
 
 #[server(endpoint = "cart/empty")]
 pub async fn empty_cart() -> Result<String, AppError> {
-    let (session, _) = ssr::session_and_state().await?;
+    let (session, _) = crate::state::session_and_state().await?;
     ssr::empty(&session).await
 }

@@ -32,22 +32,6 @@ impl StoredCart {
     }
 }
 
-pub async fn session_and_state() -> Result<(Session, AppState), AppError> {
-    let session = leptos_axum::extract::<Session>().await.map_err(|e| {
-        tracing::error!(error = %e, "no session on the request");
-        AppError::Internal
-    })?;
-    Ok((session, crate::state::app_state()?))
-}
-
-/// A form posted by a browser without JavaScript (it asks for HTML, not JSON).
-pub fn is_plain_form_post() -> bool {
-    leptos::prelude::use_context::<axum::http::request::Parts>()
-        .and_then(|parts| parts.headers.get(axum::http::header::ACCEPT).cloned())
-        .and_then(|accept| accept.to_str().ok().map(|a| a.contains("text/html")))
-        .unwrap_or(false)
-}
-
 async fn load(session: &Session) -> Result<StoredCart, AppError> {
     Ok(session
         .get::<StoredCart>(SESSION_KEY)

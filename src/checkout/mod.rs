@@ -121,7 +121,7 @@ impl CheckoutView {
 
 #[server(endpoint = "checkout")]
 pub async fn get_checkout(country: String) -> Result<CheckoutView, AppError> {
-    let (session, state) = crate::cart::ssr::session_and_state().await?;
+    let (session, state) = crate::state::session_and_state().await?;
     ssr::view(&session, &state, &country).await
 }
 
@@ -142,7 +142,7 @@ pub async fn place_order(
     terms: Option<String>,
     checkout_key: String,
 ) -> Result<String, AppError> {
-    let (session, state) = crate::cart::ssr::session_and_state().await?;
+    let (session, state) = crate::state::session_and_state().await?;
     let form = CheckoutForm {
         email,
         first_name,
@@ -156,7 +156,7 @@ pub async fn place_order(
         terms: terms.is_some(),
     };
     let pay_url = ssr::place(&session, &state, form, &checkout_key).await?;
-    if crate::cart::ssr::is_plain_form_post() {
+    if crate::state::is_plain_form_post() {
         leptos_axum::redirect(&pay_url);
         expect_context::<leptos_axum::ResponseOptions>()
             .set_status(axum::http::StatusCode::SEE_OTHER);

@@ -290,7 +290,7 @@ pub async fn act_on_order(
     #[server(default)] note: String,
     #[server(default)] confirm: String,
 ) -> Result<(), AppError> {
-    let (state, admin) = super::admin_only().await?;
+    let (state, admin_id) = super::admin_only().await?;
     let action = OrderAction::parse(&action)
         .ok_or_else(|| AppError::BadRequest("Unknown action.".into()))?;
     if confirm != "yes" {
@@ -298,8 +298,8 @@ pub async fn act_on_order(
             "Tick the confirmation box to go ahead.".into(),
         ));
     }
-    ssr::act(&state.pool, number, action, note.trim(), &admin.email).await?;
-    if crate::cart::ssr::is_plain_form_post() {
+    ssr::act(&state.pool, number, action, note.trim(), admin_id).await?;
+    if crate::state::is_plain_form_post() {
         leptos_axum::redirect(&format!("/admin/orders/{number}"));
     }
     Ok(())

@@ -4,6 +4,7 @@ use super::{
     LoggedCallback, OrderAction, OrderDetail, OrderEvent, OrderFilter, OrderLine, OrderList,
     OrderRow, OrderStage, ORDERS_PER_PAGE,
 };
+use crate::catalog::ssr::stored_money;
 use crate::error::AppError;
 use crate::money::{Currency, Money};
 use crate::orders::ssr::{begin_write, record_event, release_stock, transition};
@@ -127,14 +128,8 @@ fn next_day(year: i32, month: u32, day: u32) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-fn money(minor: i64, currency: &str, state: &AppState) -> Money {
-    Money::new(
-        minor,
-        Currency::from_code(currency).unwrap_or(state.config.currency),
-    )
-}
-
-fn stage(status: &str, shipped: bool, refunded: bool) -> Result<OrderStage, AppError> {
+/// An order's stage from its stored status and fulfilment columns.
+pub fn stage(status: &str, shipped: bool, refunded: bool) -> Result<OrderStage, AppError> {
     let status = OrderStatus::parse(status).ok_or_else(|| {
         tracing::error!(status, "unknown order status in the database");
         AppError::Internal
@@ -201,7 +196,7 @@ pub async fn list(
                     created_at,
                     customer: format!("{first} {last}"),
                     email,
-                    total: money(total, &currency, state),
+                    total: stored_money(total, &currency)?,
                     state: stage(&status, shipped, refunded)?,
                     needs_review: review,
                 })
@@ -282,8 +277,8 @@ pub async fn detail(state: &AppState, number: i64) -> Result<OrderDetail, AppErr
     .bind(order.id)
     .fetch_all(pool)
     .await?;
-    let currency = order.currency.clone();
-    let at = |minor| money(minor, &currency, state);
+    let currency = stored_money(0, &order.currency)?.currency;
+    let at = |minor| Money::new(minor, currency);
     Ok(OrderDetail {
         number: order.number,
         state: stage(
@@ -373,7 +368,7 @@ pub async fn act(
     number: i64,
     action: OrderAction,
     note: &str,
-    admin_email: &str,
+    admin_id: i64,
 ) -> Result<(), AppError> {
     if action.note_required() && note.is_empty() {
         return Err(AppError::BadRequest(
@@ -394,6 +389,12 @@ pub async fn act(
     let (id, status) =
         order.ok_or_else(|| AppError::NotFound(format!("There is no order {number}.")))?;
     let status = OrderStatus::parse(&status).ok_or(AppError::Internal)?;
+    // The history names who acted, by e-mail.
+    let admin_email: String = sqlx::query_scalar("SELECT email FROM admins WHERE id = $1")
+        .bind(admin_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| AppError::Unauthorized("Please log in as the shop's admin.".into()))?;
     let by = if note.is_empty() {
         format!("by {admin_email}")
     } else {

@@ -188,7 +188,7 @@ pub async fn save_product(
         Err(error) => {
             // A browser without JavaScript reloads the form: it shows what was typed, not
             // what is stored. (With JavaScript the form stays as it is.)
-            if crate::cart::ssr::is_plain_form_post() {
+            if crate::state::is_plain_form_post() {
                 ssr::keep_draft(draft).await?;
             }
             Err(error)
@@ -214,7 +214,7 @@ pub async fn remove_product(id: i64, #[server(default)] confirm: String) -> Resu
 pub async fn delete_image(id: i64) -> Result<(), AppError> {
     let (state, _) = crate::admin::admin_only().await?;
     let product_id = images::delete(&state, id).await?;
-    if crate::cart::ssr::is_plain_form_post() {
+    if crate::state::is_plain_form_post() {
         leptos_axum::redirect(&format!("/admin/products/{product_id}"));
     }
     Ok(())
@@ -237,7 +237,7 @@ pub async fn save_category(
 ) -> Result<(), AppError> {
     let (state, _) = crate::admin::admin_only().await?;
     ssr::save_category(&state.pool, id, &name, &slug, &description, &position).await?;
-    if crate::cart::ssr::is_plain_form_post() {
+    if crate::state::is_plain_form_post() {
         leptos_axum::redirect("/admin/categories");
     }
     Ok(())
@@ -248,7 +248,7 @@ pub async fn save_category(
 pub async fn delete_category(id: i64) -> Result<(), AppError> {
     let (state, _) = crate::admin::admin_only().await?;
     ssr::delete_category(&state.pool, id).await?;
-    if crate::cart::ssr::is_plain_form_post() {
+    if crate::state::is_plain_form_post() {
         leptos_axum::redirect("/admin/categories");
     }
     Ok(())

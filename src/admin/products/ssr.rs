@@ -5,6 +5,7 @@ use super::{
     AdminImage, CategoryOption, CategoryRow, ProductFilter, ProductForm, ProductList, ProductRow,
     LOW_STOCK, PRODUCTS_PER_PAGE,
 };
+use crate::catalog::ssr::stored_money;
 use crate::error::AppError;
 use crate::money::{Currency, Money};
 use crate::state::AppState;
@@ -104,21 +105,20 @@ pub async fn list(state: &AppState, filter: &ProductFilter) -> Result<ProductLis
         products: rows
             .into_iter()
             .map(
-                |(id, slug, name, category, price, currency, stock, active, thumb)| ProductRow {
-                    id,
-                    slug,
-                    name,
-                    category,
-                    price: Money::new(
-                        price,
-                        Currency::from_code(&currency).unwrap_or(state.config.currency),
-                    ),
-                    stock,
-                    active,
-                    thumb,
+                |(id, slug, name, category, price, currency, stock, active, thumb)| {
+                    Ok(ProductRow {
+                        id,
+                        slug,
+                        name,
+                        category,
+                        price: stored_money(price, &currency)?,
+                        stock,
+                        active,
+                        thumb,
+                    })
                 },
             )
-            .collect(),
+            .collect::<Result<_, AppError>>()?,
         page,
         pages,
         total,
@@ -221,22 +221,18 @@ pub struct ProductDraft {
     pub featured: bool,
 }
 
-async fn session() -> Result<tower_sessions::Session, AppError> {
-    leptos_axum::extract().await.map_err(|error| {
-        tracing::error!(%error, "no session on an admin request");
-        AppError::Internal
-    })
-}
-
 /// Keeps a refused form's values for the page that shows it again.
 pub async fn keep_draft(draft: ProductDraft) -> Result<(), AppError> {
-    session().await?.insert(DRAFT_KEY, draft).await?;
+    crate::state::session()
+        .await?
+        .insert(DRAFT_KEY, draft)
+        .await?;
     Ok(())
 }
 
 /// Puts a refused form's values (kept by [`keep_draft`]) back into the form, once.
 pub async fn restore_draft(form: &mut ProductForm) -> Result<(), AppError> {
-    let session = session().await?;
+    let session = crate::state::session().await?;
     let Some(draft) = session.get::<ProductDraft>(DRAFT_KEY).await? else {
         return Ok(());
     };
