@@ -1,9 +1,12 @@
 //! `turgus paysera …`: commands for merchants debugging a Paysera integration.
 //!
 //! ```text
-//! turgus paysera verify-callback --project-id N --password P [--public-key FILE] [--policy rsa|ss1] 'QUERY'
+//! turgus paysera verify-callback --project-id N --password P [--public-key FILE] [--policy rsa|ss1|encrypted] 'QUERY'
 //! turgus paysera sign-request --password P '[["orderid","1"],…,["version","1.6"],["projectid","N"]]'
+//! turgus admin create|password --email E
 //! ```
+//!
+//! (`turgus backup` and `turgus restore` are in [`crate::backup`].)
 //!
 //! Each prints one JSON object and exits 0 when it succeeded, 1 when the callback or request was
 //! refused, 2 when the command itself was wrong.
@@ -17,7 +20,7 @@ use std::collections::HashMap;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  turgus paysera verify-callback --project-id N --password P [--public-key FILE] [--policy rsa|ss1] 'QUERY'
+  turgus paysera verify-callback --project-id N --password P [--public-key FILE] [--policy rsa|ss1|encrypted] 'QUERY'
   turgus paysera sign-request --password P 'JSON array of [key, value] pairs'";
 
 /// Runs `args` (everything after `turgus paysera`).
@@ -88,7 +91,8 @@ fn verify_callback(options: &Options) -> Result<(serde_json::Value, bool), Strin
     let policy = match options.flags.get("policy").map(String::as_str) {
         None | Some("rsa") => SignaturePolicy::Rsa,
         Some("ss1") => SignaturePolicy::Ss1,
-        Some(other) => return Err(format!("--policy is rsa or ss1, not {other}")),
+        Some("encrypted") => SignaturePolicy::Encrypted,
+        Some(other) => return Err(format!("--policy is rsa, ss1 or encrypted, not {other}")),
     };
     let public_key = match options.flags.get("public-key") {
         Some(path) => {
@@ -134,18 +138,24 @@ fn sign_request(options: &Options) -> Result<(serde_json::Value, bool), String> 
     ))
 }
 
-const ADMIN_USAGE: &str =
-    "usage: turgus admin create --email E   (the password is read from the terminal or stdin)";
+const ADMIN_USAGE: &str = "usage:
+  turgus admin create --email E     creates an admin (or gives an existing one a new password)
+  turgus admin password --email E   gives an existing admin a new password
+The password is read from the terminal, or from the first line of stdin. A new password ends the
+admin's other sessions.";
 
-/// `turgus admin create --email E`: creates the owner's account (or sets a new password for it).
+/// `turgus admin create|password --email E`.
 pub async fn admin(args: &[String]) -> ExitCode {
-    let email = match args {
-        [command, flag, email] if command == "create" && flag == "--email" => Some(email.clone()),
-        _ => None,
-    };
-    let Some(email) = email else {
-        eprintln!("{ADMIN_USAGE}");
-        return ExitCode::from(2);
+    let (command, email) = match args {
+        [command, flag, email]
+            if flag == "--email" && (command == "create" || command == "password") =>
+        {
+            (command.as_str(), email.clone())
+        }
+        _ => {
+            eprintln!("{ADMIN_USAGE}");
+            return ExitCode::from(2);
+        }
     };
     let password = match read_password() {
         Ok(password) => password,
@@ -154,25 +164,31 @@ pub async fn admin(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let config = match crate::config::Config::from_env() {
-        Ok(config) => config,
+    let storage = match crate::config::Storage::from_env() {
+        Ok(storage) => storage,
         Err(error) => {
             eprintln!("turgus admin: configuration error: {error}");
             return ExitCode::FAILURE;
         }
     };
-    let pool = match crate::db::connect(&config.database_url).await {
+    let pool = match crate::db::connect(&storage.database_url).await {
         Ok(pool) => pool,
         Err(error) => {
             eprintln!("turgus admin: {error}");
             return ExitCode::FAILURE;
         }
     };
-    match crate::admin::ssr::create_admin(&pool, &email, &password).await {
+    let done = if command == "create" {
+        crate::admin::ssr::create_admin(&pool, &email, &password).await
+    } else {
+        crate::admin::ssr::change_password(&pool, &email, &password).await
+    };
+    pool.close().await;
+    match done {
         Ok(()) => {
             println!(
                 "Admin {email} can now log in at {}/admin/login",
-                config.public_url
+                storage.public_url
             );
             ExitCode::SUCCESS
         }

@@ -21,6 +21,23 @@ pub struct Config {
     pub paysera: PayseraConfig,
     /// Unpaid orders expire (and release their stock) after this many minutes.
     pub order_ttl_minutes: u32,
+    /// What one stranger may make the shop keep: unpaid orders, refused callbacks.
+    pub limits: Limits,
+    /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` header names the real client.
+    pub trusted_proxies: Vec<crate::net::Cidr>,
+    /// On SIGTERM, how long requests in flight may take to finish.
+    pub drain_seconds: u64,
+}
+
+/// Bounds on what anonymous traffic can make the shop hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Unpaid orders one session may hold at once (each reserves stock).
+    pub unpaid_orders_per_session: u32,
+    /// Unpaid orders one client address may hold at once.
+    pub unpaid_orders_per_client: u32,
+    /// Refused (inauthentic) callbacks are deleted after this many days; authentic ones never.
+    pub refused_callback_retention_days: u32,
 }
 
 /// A secret (the Paysera project password): never printed, not even in debug output.
@@ -43,10 +60,11 @@ impl std::fmt::Debug for Secret {
     }
 }
 
-/// The Paysera project. Without a project id the shop runs against its built-in sandbox.
+/// The Paysera project, or the built-in sandbox (only ever when `TURGUS_SANDBOX=1` says so).
 #[derive(Clone, Debug)]
 pub struct PayseraConfig {
-    /// `Some` for a live project (with its password); `None` means sandbox mode.
+    /// `Some` for a live project (with its password); `None` means sandbox mode, which start-up
+    /// allows only with an explicit `TURGUS_SANDBOX=1`.
     pub project: Option<(u64, Secret)>,
     pub public_key_file: Option<PathBuf>,
     pub public_key_url: String,
@@ -81,51 +99,18 @@ impl Config {
 
     /// Reads configuration through `lookup`, so tests can pass a map instead of the environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let get = |variable: &'static str, default: &str| {
-            let value = lookup(variable).unwrap_or_else(|| default.to_owned());
-            let trimmed = value.trim().to_owned();
-            if trimmed.is_empty() {
-                Err(ConfigError {
-                    variable,
-                    problem: "is set but empty".into(),
-                })
-            } else {
-                Ok(trimmed)
-            }
-        };
-
-        let database_url = get("TURGUS_DATABASE_URL", "sqlite://data/turgus.db")?;
-        if !database_url.starts_with("sqlite:") {
-            return Err(ConfigError {
-                variable: "TURGUS_DATABASE_URL",
-                problem: format!(
-                    "`{}` is not a SQLite URL (sqlite://path/to/file.db); PostgreSQL support is not built yet",
-                    redact_url(&database_url)
-                ),
-            });
-        }
+        let get = |variable: &'static str, default: &str| setting(&lookup, variable, default);
+        let Storage {
+            database_url,
+            public_url,
+            data_dir,
+        } = Storage::from_lookup(&lookup)?;
 
         let addr_text = get("TURGUS_ADDR", "127.0.0.1:3000")?;
         let addr = addr_text.parse().map_err(|_| ConfigError {
             variable: "TURGUS_ADDR",
             problem: format!("`{addr_text}` is not an address like 127.0.0.1:3000"),
         })?;
-
-        let public_url = get("TURGUS_PUBLIC_URL", "http://127.0.0.1:3000")?;
-        let public_url = public_url.trim_end_matches('/').to_owned();
-        let host = public_url
-            .strip_prefix("https://")
-            .or_else(|| public_url.strip_prefix("http://"));
-        if host.is_none_or(|h| h.is_empty() || h.contains(['/', '?', '#', ' '])) {
-            return Err(ConfigError {
-                variable: "TURGUS_PUBLIC_URL",
-                problem: format!(
-                    "`{public_url}` is not a base URL like https://shop.example.com (no path)"
-                ),
-            });
-        }
-
-        let data_dir = PathBuf::from(get("TURGUS_DATA_DIR", "data")?);
 
         let currency_code = get("TURGUS_CURRENCY", "EUR")?;
         let currency = Currency::from_code(&currency_code).ok_or_else(|| ConfigError {
@@ -149,36 +134,15 @@ impl Config {
                 }),
             }
         };
-        let project = match lookup("TURGUS_PAYSERA_PROJECT_ID")
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-        {
-            None => None,
-            Some(id) => {
-                let id =
-                    id.parse::<u64>()
-                        .ok()
-                        .filter(|id| *id > 0)
-                        .ok_or_else(|| ConfigError {
-                            variable: "TURGUS_PAYSERA_PROJECT_ID",
-                            problem: format!("`{id}` is not a project number"),
-                        })?;
-                let password = lookup("TURGUS_PAYSERA_PASSWORD")
-                    .filter(|p| !p.trim().is_empty())
-                    .ok_or(ConfigError {
-                        variable: "TURGUS_PAYSERA_PASSWORD",
-                        problem: "is required with TURGUS_PAYSERA_PROJECT_ID".into(),
-                    })?;
-                Some((id, Secret::new(password.trim().to_owned())))
-            }
-        };
+        let project = paysera_project(&lookup, flag("TURGUS_SANDBOX", false)?)?;
         let signature = match get("TURGUS_PAYSERA_SIGNATURE", "rsa")?.as_str() {
             "rsa" => SignaturePolicy::Rsa,
             "ss1" => SignaturePolicy::Ss1,
+            "encrypted" => SignaturePolicy::Encrypted,
             other => {
                 return Err(ConfigError {
                     variable: "TURGUS_PAYSERA_SIGNATURE",
-                    problem: format!("`{other}` is not rsa or ss1"),
+                    problem: format!("`{other}` is not rsa, ss1 or encrypted"),
                 })
             }
         };
@@ -200,15 +164,38 @@ impl Config {
             signature,
             smsbank: flag("TURGUS_PAYSERA_SMSBANK", true)?,
         };
-        let ttl = get("TURGUS_ORDER_TTL_MINUTES", "60")?;
-        let order_ttl_minutes = ttl
-            .parse::<u32>()
-            .ok()
-            .filter(|m| (1..=10_080).contains(m))
-            .ok_or_else(|| ConfigError {
-                variable: "TURGUS_ORDER_TTL_MINUTES",
-                problem: format!("`{ttl}` is not a number of minutes between 1 and 10080"),
-            })?;
+        let number = |variable: &'static str, default: &str, range: std::ops::RangeInclusive<u32>| {
+            let text = get(variable, default)?;
+            text.parse::<u32>()
+                .ok()
+                .filter(|n| range.contains(n))
+                .ok_or_else(|| ConfigError {
+                    variable,
+                    problem: format!(
+                        "`{text}` is not a whole number between {} and {}",
+                        range.start(),
+                        range.end()
+                    ),
+                })
+        };
+        let order_ttl_minutes = number("TURGUS_ORDER_TTL_MINUTES", "60", 1..=10_080)?;
+        let limits = Limits {
+            unpaid_orders_per_session: number("TURGUS_UNPAID_ORDERS_PER_SESSION", "3", 1..=1000)?,
+            unpaid_orders_per_client: number("TURGUS_UNPAID_ORDERS_PER_CLIENT", "10", 1..=100_000)?,
+            refused_callback_retention_days: number(
+                "TURGUS_REFUSED_CALLBACK_RETENTION_DAYS",
+                "30",
+                1..=3650,
+            )?,
+        };
+        let trusted_proxies = crate::net::Cidr::parse_list(
+            &lookup("TURGUS_TRUSTED_PROXIES").unwrap_or_default(),
+        )
+        .map_err(|problem| ConfigError {
+            variable: "TURGUS_TRUSTED_PROXIES",
+            problem,
+        })?;
+        let drain_seconds = u64::from(number("TURGUS_DRAIN_SECONDS", "20", 1..=3600)?);
 
         Ok(Config {
             database_url,
@@ -219,11 +206,133 @@ impl Config {
             site_root,
             paysera,
             order_ttl_minutes,
+            limits,
+            trusted_proxies,
+            drain_seconds,
         })
     }
 
     pub fn is_https(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+}
+
+/// A variable's trimmed value, or `default` when unset; set but empty is an error.
+fn setting(
+    lookup: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: &str,
+) -> Result<String, ConfigError> {
+    let value = lookup(variable).unwrap_or_else(|| default.to_owned());
+    let trimmed = value.trim().to_owned();
+    if trimmed.is_empty() {
+        Err(ConfigError {
+            variable,
+            problem: "is set but empty".into(),
+        })
+    } else {
+        Ok(trimmed)
+    }
+}
+
+/// Where the shop keeps its data and where it is reached: all the command-line tools (`turgus
+/// admin`, `backup`, `restore`) need, without the payment set-up a serving shop requires.
+#[derive(Clone, Debug)]
+pub struct Storage {
+    pub database_url: String,
+    pub public_url: String,
+    pub data_dir: PathBuf,
+}
+
+impl Storage {
+    pub fn from_env() -> Result<Storage, ConfigError> {
+        Storage::from_lookup(&|name: &str| std::env::var(name).ok())
+    }
+
+    pub fn from_lookup(lookup: &impl Fn(&str) -> Option<String>) -> Result<Storage, ConfigError> {
+        let database_url = setting(lookup, "TURGUS_DATABASE_URL", "sqlite://data/turgus.db")?;
+        if !database_url.starts_with("sqlite:") {
+            return Err(ConfigError {
+                variable: "TURGUS_DATABASE_URL",
+                problem: format!(
+                    "`{}` is not a SQLite URL (sqlite://path/to/file.db); PostgreSQL support is not built yet",
+                    redact_url(&database_url)
+                ),
+            });
+        }
+        let public_url = setting(lookup, "TURGUS_PUBLIC_URL", "http://127.0.0.1:3000")?;
+        let public_url = public_url.trim_end_matches('/').to_owned();
+        let host = public_url
+            .strip_prefix("https://")
+            .or_else(|| public_url.strip_prefix("http://"));
+        if host.is_none_or(|h| h.is_empty() || h.contains(['/', '?', '#', ' '])) {
+            return Err(ConfigError {
+                variable: "TURGUS_PUBLIC_URL",
+                problem: format!(
+                    "`{public_url}` is not a base URL like https://shop.example.com (no path)"
+                ),
+            });
+        }
+        let data_dir = PathBuf::from(setting(lookup, "TURGUS_DATA_DIR", "data")?);
+        Ok(Storage {
+            database_url,
+            public_url,
+            data_dir,
+        })
+    }
+}
+
+/// The live project from `TURGUS_PAYSERA_PROJECT_ID` and its password, or `None` for the sandbox.
+/// The sandbox lets any visitor mark an order paid, so it is never a fallback: it needs
+/// `TURGUS_SANDBOX=1`, and a half-configured live project is an error, not a sandbox.
+fn paysera_project(
+    lookup: &impl Fn(&str) -> Option<String>,
+    sandbox: bool,
+) -> Result<Option<(u64, Secret)>, ConfigError> {
+    let present = |name: &str| {
+        lookup(name)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let id = present("TURGUS_PAYSERA_PROJECT_ID");
+    let password = present("TURGUS_PAYSERA_PASSWORD");
+    match (id, password, sandbox) {
+        (None, None, true) => Ok(None),
+        (Some(_), _, true) => Err(ConfigError {
+            variable: "TURGUS_SANDBOX",
+            problem: "is on together with TURGUS_PAYSERA_PROJECT_ID: choose one (unset \
+                      TURGUS_SANDBOX for the live project, or unset the project id to try the shop \
+                      in the sandbox)"
+                .into(),
+        }),
+        (None, Some(_), _) => Err(ConfigError {
+            variable: "TURGUS_PAYSERA_PROJECT_ID",
+            problem: "is missing, but TURGUS_PAYSERA_PASSWORD is set: set your Paysera project \
+                      number too"
+                .into(),
+        }),
+        (None, None, false) => Err(ConfigError {
+            variable: "TURGUS_PAYSERA_PROJECT_ID",
+            problem: "is not set: set TURGUS_PAYSERA_PROJECT_ID and TURGUS_PAYSERA_PASSWORD for \
+                      your Paysera project, or TURGUS_SANDBOX=1 to try the shop with the built-in \
+                      sandbox (no real money)"
+                .into(),
+        }),
+        (Some(_), None, false) => Err(ConfigError {
+            variable: "TURGUS_PAYSERA_PASSWORD",
+            problem: "is required with TURGUS_PAYSERA_PROJECT_ID".into(),
+        }),
+        (Some(id), Some(password), false) => {
+            let number = id
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| ConfigError {
+                    variable: "TURGUS_PAYSERA_PROJECT_ID",
+                    problem: format!("`{id}` is not a project number"),
+                })?;
+            Ok(Some((number, Secret::new(password))))
+        }
     }
 }
 
@@ -242,7 +351,14 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
+    /// The configuration from `pairs`, in the sandbox unless they name a project.
     fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let live = pairs.iter().any(|(k, _)| k.starts_with("TURGUS_PAYSERA_P"));
+        let sandbox = (!live).then_some(("TURGUS_SANDBOX", "1"));
+        raw_config(&[pairs, sandbox.as_slice()].concat())
+    }
+
+    fn raw_config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let map: HashMap<String, String> = pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -273,6 +389,10 @@ mod tests {
             ("TURGUS_PAYSERA_SIGNATURE", "md5"),
             ("TURGUS_PAYSERA_TEST", "maybe"),
             ("TURGUS_ORDER_TTL_MINUTES", "0"),
+            ("TURGUS_UNPAID_ORDERS_PER_SESSION", "-1"),
+            ("TURGUS_DRAIN_SECONDS", "soon"),
+            ("TURGUS_TRUSTED_PROXIES", "10.0.0.0/33"),
+            ("TURGUS_SANDBOX", "perhaps"),
         ] {
             let error = config(&[(variable, value)]).unwrap_err();
             assert_eq!(error.variable, variable, "{value}");
@@ -284,6 +404,61 @@ mod tests {
         let error =
             config(&[("TURGUS_DATABASE_URL", "postgres://shop:s3cret@db/shop")]).unwrap_err();
         assert!(!error.to_string().contains("s3cret"), "{error}");
+    }
+
+    #[test]
+    fn the_sandbox_runs_only_when_asked_for_and_never_beside_a_project() {
+        let unset = raw_config(&[]).unwrap_err();
+        assert_eq!(unset.variable, "TURGUS_PAYSERA_PROJECT_ID");
+        assert!(unset.problem.contains("TURGUS_SANDBOX=1"), "{unset}");
+        let empty = raw_config(&[("TURGUS_PAYSERA_PROJECT_ID", " ")]).unwrap_err();
+        assert_eq!(empty.variable, "TURGUS_PAYSERA_PROJECT_ID");
+        let both = raw_config(&[
+            ("TURGUS_SANDBOX", "1"),
+            ("TURGUS_PAYSERA_PROJECT_ID", "123"),
+            ("TURGUS_PAYSERA_PASSWORD", "hunter2"),
+        ])
+        .unwrap_err();
+        assert_eq!(both.variable, "TURGUS_SANDBOX");
+        let password_only = raw_config(&[("TURGUS_PAYSERA_PASSWORD", "hunter2")]).unwrap_err();
+        assert_eq!(password_only.variable, "TURGUS_PAYSERA_PROJECT_ID");
+        let in_sandbox_too =
+            raw_config(&[("TURGUS_SANDBOX", "1"), ("TURGUS_PAYSERA_PASSWORD", "x")]).unwrap_err();
+        assert_eq!(in_sandbox_too.variable, "TURGUS_PAYSERA_PROJECT_ID");
+        assert!(raw_config(&[("TURGUS_SANDBOX", "1")])
+            .unwrap()
+            .paysera
+            .project
+            .is_none());
+    }
+
+    #[test]
+    fn limits_have_defaults_and_can_be_changed() {
+        let c = config(&[]).unwrap();
+        assert_eq!(
+            c.limits,
+            Limits {
+                unpaid_orders_per_session: 3,
+                unpaid_orders_per_client: 10,
+                refused_callback_retention_days: 30,
+            }
+        );
+        assert_eq!(c.drain_seconds, 20);
+        assert!(c.trusted_proxies.is_empty());
+        let c = config(&[
+            ("TURGUS_UNPAID_ORDERS_PER_SESSION", "1"),
+            ("TURGUS_TRUSTED_PROXIES", "127.0.0.1, ::1 ,10.0.0.0/8"),
+        ])
+        .unwrap();
+        assert_eq!(c.limits.unpaid_orders_per_session, 1);
+        assert_eq!(c.trusted_proxies.len(), 3);
+        assert_eq!(
+            config(&[("TURGUS_PAYSERA_SIGNATURE", "encrypted")])
+                .unwrap()
+                .paysera
+                .signature,
+            SignaturePolicy::Encrypted
+        );
     }
 
     #[test]

@@ -17,6 +17,51 @@ pub enum DbError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error("another Turgus is running on the database {0} (stop it first)")]
+    Held(String),
+    #[error("TURGUS_DATABASE_URL: cannot open the lock file {0}: {1}")]
+    Open(String, std::io::Error),
+}
+
+/// The database file a `sqlite:` URL names (`None` for an in-memory database).
+pub fn database_path(url: &str) -> Option<std::path::PathBuf> {
+    let options = SqliteConnectOptions::from_str(url).ok()?;
+    let path = options.get_filename();
+    (!path.as_os_str().is_empty() && path != std::path::Path::new(":memory:"))
+        .then(|| path.to_path_buf())
+}
+
+/// Takes the database's lock file (`<database>.lock`), held by a serving shop for its lifetime:
+/// while it is held, another shop does not start on the same file and a restore does not
+/// overwrite it. The operating system releases it when the file is closed or the process dies.
+pub fn lock(url: &str) -> Result<Option<std::fs::File>, LockError> {
+    let Some(database) = database_path(url) else {
+        return Ok(None);
+    };
+    let mut name = database.clone().into_os_string();
+    name.push(".lock");
+    let path = std::path::PathBuf::from(name);
+    let shown = path.display().to_string();
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| LockError::Open(shown.clone(), e))?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| LockError::Open(shown.clone(), e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            Err(LockError::Held(database.display().to_string()))
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(LockError::Open(shown, e)),
+    }
+}
+
 /// Opens (creating if missing) the SQLite database and applies the migrations.
 pub async fn connect(url: &str) -> Result<SqlitePool, DbError> {
     let options = SqliteConnectOptions::from_str(url)

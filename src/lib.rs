@@ -14,11 +14,19 @@ pub mod orders;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
+pub mod backup;
+#[cfg(feature = "ssr")]
 pub mod cli;
 #[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod limits;
+#[cfg(feature = "ssr")]
+pub mod maintenance;
+#[cfg(feature = "ssr")]
+pub mod net;
 #[cfg(feature = "ssr")]
 pub mod paysera;
 #[cfg(feature = "ssr")]

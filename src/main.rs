@@ -3,14 +3,17 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // A `.env` file is optional; the environment wins over it. The commands read it too, so that
+    // `turgus admin …` and `turgus backup …` work on the same database as the server.
+    let _ = dotenvy::dotenv();
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("paysera") => return turgus::cli::paysera(&args[1..]),
         Some("admin") => return turgus::cli::admin(&args[1..]).await,
+        Some("backup") => return turgus::backup::backup_command(&args[1..]).await,
+        Some("restore") => return turgus::backup::restore_command(&args[1..]).await,
         _ => {}
     }
-    // A `.env` file is optional; the environment wins over it.
-    let _ = dotenvy::dotenv();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),

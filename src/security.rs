@@ -54,10 +54,7 @@ pub async fn security_headers(
     request: Request,
     next: Next,
 ) -> Response {
-    // Admin pages and answers carry order and customer data: never kept by a browser's or a
-    // proxy's cache (nor shown again by the back button after logging out).
-    let private = request.uri().path().starts_with("/admin")
-        || request.uri().path().starts_with("/api/admin");
+    let cache = cache_policy(request.uri().path());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let mut set = |name: header::HeaderName, value: &str| {
@@ -72,8 +69,8 @@ pub async fn security_headers(
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     // For browsers that predate CSP's frame-ancestors.
     set(header::X_FRAME_OPTIONS, "DENY");
-    if private {
-        set(header::CACHE_CONTROL, "no-store");
+    if let Some(cache) = cache {
+        set(header::CACHE_CONTROL, cache);
     }
     set(header::REFERRER_POLICY, "strict-origin-when-cross-origin");
     if policy.https {
@@ -83,6 +80,20 @@ pub async fn security_headers(
         );
     }
     response
+}
+
+/// Pages and answers that must not be cached. Admin pages carry order and customer data: never
+/// kept by a browser's or a proxy's cache (nor shown again by the back button after logging out).
+/// The cart, checkout, accept and cancel pages are one shopper's: never stored by a shared cache,
+/// nor replayed from the browser's (a stale checkout form would carry a used one-time key).
+fn cache_policy(path: &str) -> Option<&'static str> {
+    if path.starts_with("/admin") || path.starts_with("/api/admin") {
+        Some("no-store")
+    } else if path == "/cart" || path.starts_with("/checkout") || path.starts_with("/cart/") {
+        Some("private, no-store")
+    } else {
+        None
+    }
 }
 
 /// The paths that other sites may post to.
@@ -114,8 +125,10 @@ pub async fn same_site_only(
     }
     let headers = request.headers();
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    // Only the shop's own pages (`same-origin`) or the person typing an address (`none`): a
+    // sibling subdomain (`same-site`) may be someone else's site.
     let cross_site = match text("sec-fetch-site") {
-        Some(site) => site == "cross-site",
+        Some(site) => !matches!(site, "same-origin" | "none"),
         None => text(header::ORIGIN.as_str())
             .is_some_and(|origin| !is_own_origin(origin, &public_url, text(header::HOST.as_str()))),
     };
@@ -128,7 +141,17 @@ pub async fn same_site_only(
 
 #[cfg(test)]
 mod tests {
-    use super::{is_own_origin, Policy};
+    use super::{cache_policy, is_own_origin, Policy};
+
+    #[test]
+    fn shopper_and_admin_pages_are_never_cached_and_the_catalog_may_be() {
+        for path in ["/cart", "/checkout", "/checkout/accept", "/checkout/cancelled"] {
+            assert_eq!(cache_policy(path), Some("private, no-store"), "{path}");
+        }
+        assert_eq!(cache_policy("/admin/orders"), Some("no-store"));
+        assert_eq!(cache_policy("/p/linen-apron"), None);
+        assert_eq!(cache_policy("/cartography"), None);
+    }
 
     #[test]
     fn the_policy_allows_paysera_forms_and_nonce_scripts_only() {

@@ -1,5 +1,9 @@
 //! Start-up: open the database, load the demo catalog, build the router and serve. A request
 //! enters here; the route table for pages is in `app.rs`, server functions in each feature.
+//!
+//! Shutdown (SIGTERM or Ctrl-C) stops accepting connections, lets requests in flight finish for
+//! up to `TURGUS_DRAIN_SECONDS` (a Paysera callback being applied still commits and answers
+//! `OK`), stops the background task and closes the database.
 
 use crate::app::{shell, App};
 use crate::catalog;
@@ -11,13 +15,14 @@ use crate::state::AppState;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::{time, SameSite};
-use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer};
+use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +39,8 @@ pub enum StartError {
     Payments(String),
     #[error("TURGUS_ADDR: cannot listen on {0}: {1}")]
     Listen(SocketAddr, std::io::Error),
+    #[error(transparent)]
+    Lock(#[from] db::LockError),
 }
 
 /// A running shop: where it listens, and the task serving it.
@@ -52,6 +59,9 @@ pub async fn start_with_shutdown(
     config: Config,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<Running, StartError> {
+    // Held while this shop serves: a second shop on the same database, or a restore over it, is
+    // refused. Released when the serving task ends.
+    let lock = db::lock(&config.database_url)?;
     let pool = db::connect(&config.database_url).await?;
     if catalog::demo::load_once(&pool, config.currency)
         .await
@@ -65,12 +75,7 @@ pub async fn start_with_shutdown(
 
     let sessions = SqliteStore::new(pool.clone());
     sessions.migrate().await.map_err(StartError::Sessions)?;
-    tokio::spawn(
-        sessions
-            .clone()
-            .continuously_delete_expired(Duration::from_secs(3600)),
-    );
-    let session_layer = SessionManagerLayer::new(sessions)
+    let session_layer = SessionManagerLayer::new(sessions.clone())
         .with_name("turgus_session")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
@@ -113,12 +118,22 @@ pub async fn start_with_shutdown(
         payments: Arc::new(payments),
         security,
     };
-    spawn_order_expiry(state.pool.clone(), state.config.order_ttl_minutes);
-    // Paysera's server-to-server callback, the order-status API and uploaded photos: no session,
-    // no page machinery.
-    let mut sessionless = checkout::callback::routes(state.clone()).merge(
-        crate::admin::products::images::media_routes(&state.config.data_dir),
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let background = crate::maintenance::spawn(
+        state.pool.clone(),
+        sessions,
+        state.config.clone(),
+        stopped.clone(),
     );
+    let drain = Duration::from_secs(state.config.drain_seconds);
+    let pool = state.pool.clone();
+    // Paysera's server-to-server callback, the order-status API, uploaded photos and the health
+    // checks: no session, no page machinery.
+    let mut sessionless = checkout::callback::routes(state.clone())
+        .merge(crate::admin::products::images::media_routes(
+            &state.config.data_dir,
+        ))
+        .merge(health_routes(state.pool.clone()));
     if state.payments.sandbox.is_some() {
         sessionless = sessionless.merge(checkout::sandbox::routes(state.clone()));
     }
@@ -156,18 +171,80 @@ pub async fn start_with_shutdown(
             security_policy,
             crate::security::security_headers,
         ))
+        .layer(axum::middleware::from_fn(crate::limits::limit_body))
         .layer(TraceLayer::new_for_http());
 
     tracing::info!("Turgus is serving at http://{addr}");
+    let serve = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    });
     let task = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
+        let result = drain_within(serve.into_future(), stopped, drain).await;
+        let _ = background.await;
+        // Closing the pool waits for connections in use; the last one closing checkpoints the WAL.
+        if tokio::time::timeout(Duration::from_secs(5), pool.close())
+            .await
+            .is_err()
+        {
+            tracing::warn!("database connections still busy at shutdown");
+        }
+        drop(lock);
+        tracing::info!("stopped");
+        result
     });
     Ok(Running { addr, task })
+}
+
+/// Serves until shutdown has been asked for and the requests in flight are done, or until `drain`
+/// has passed since it was asked for, whichever comes first.
+async fn drain_within(
+    serve: impl std::future::Future<Output = std::io::Result<()>>,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+    drain: Duration,
+) -> std::io::Result<()> {
+    let deadline = async move {
+        let _ = stopped.wait_for(|stopped| *stopped).await;
+        tokio::time::sleep(drain).await;
+    };
+    tokio::select! {
+        result = serve => result,
+        _ = deadline => {
+            tracing::warn!(seconds = drain.as_secs(), "requests still running after the drain time; stopping anyway");
+            Ok(())
+        }
+    }
+}
+
+/// `GET /healthz`: the process answers. `GET /readyz`: and the database answers a query. Both are
+/// cheap (no session, no page) and never cached, for load balancers and monitors.
+fn health_routes(pool: sqlx::SqlitePool) -> Router {
+    use axum::http::{header, StatusCode};
+    use axum::response::IntoResponse;
+    let answer = |status: StatusCode, text: &'static str| {
+        (status, [(header::CACHE_CONTROL, "no-store")], text).into_response()
+    };
+    Router::new()
+        .route(
+            "/healthz",
+            axum::routing::get(move || async move { answer(StatusCode::OK, "ok") }),
+        )
+        .route(
+            "/readyz",
+            axum::routing::get(move || async move {
+                match sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&pool).await {
+                    Ok(_) => answer(StatusCode::OK, "ready"),
+                    Err(error) => {
+                        tracing::warn!(%error, "readiness check: the database does not answer");
+                        answer(StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+                    }
+                }
+            }),
+        )
 }
 
 /// The page routes, read from the `App` component once per process. Generating them pauses
@@ -176,21 +253,6 @@ pub async fn start_with_shutdown(
 fn route_list() -> Vec<AxumRouteListing> {
     static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
-}
-
-/// Expires unpaid orders (releasing their stock) once a minute.
-fn spawn_order_expiry(pool: sqlx::SqlitePool, ttl_minutes: u32) {
-    tokio::spawn(async move {
-        let mut every_minute = tokio::time::interval(Duration::from_secs(60));
-        loop {
-            every_minute.tick().await;
-            match crate::orders::ssr::expire_overdue(&pool, ttl_minutes).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(orders = n, "expired unpaid orders"),
-                Err(_) => tracing::warn!("could not expire unpaid orders; will retry"),
-            }
-        }
-    });
 }
 
 /// Runs the shop until Ctrl-C or SIGTERM.

@@ -45,6 +45,25 @@ pub fn is_plain_form_post() -> bool {
         .unwrap_or(false)
 }
 
+/// The current request's client address (behind trusted proxies, the one they forwarded).
+pub async fn client_ip() -> Result<std::net::IpAddr, AppError> {
+    let peer = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "no peer address on the request");
+            AppError::Internal
+        })?
+        .0;
+    let headers = use_context::<axum::http::request::Parts>()
+        .map(|parts| parts.headers)
+        .unwrap_or_default();
+    Ok(crate::net::client_ip(
+        peer,
+        &headers,
+        &app_state()?.config.trusted_proxies,
+    ))
+}
+
 pub fn pool() -> Result<SqlitePool, AppError> {
     Ok(app_state()?.pool)
 }

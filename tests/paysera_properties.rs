@@ -81,7 +81,9 @@ proptest! {
     #[test]
     fn encrypted_looking_garbage_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
         let received = BTreeMap::from([("data".to_owned(), encode_base64(&bytes))]);
-        prop_assert!(verify(&received, &verifier(SignaturePolicy::Rsa)).is_err());
+        for policy in [SignaturePolicy::Encrypted, SignaturePolicy::Rsa] {
+            prop_assert!(verify(&received, &verifier(policy)).is_err());
+        }
     }
 
     #[test]

@@ -5,9 +5,13 @@
 mod dashboard;
 pub mod orders;
 mod pages;
+#[cfg(feature = "ssr")]
+pub mod passwords;
 pub mod products;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+#[cfg(feature = "ssr")]
+pub mod throttle;
 
 pub use dashboard::{get_admin_home, AdminHome};
 pub use orders::{AdminOrderPage, AdminOrdersPage};
@@ -16,15 +20,6 @@ pub use products::{AdminCategoriesPage, AdminProductPage, AdminProductsPage};
 
 use crate::error::AppError;
 use leptos::prelude::*;
-
-/// The caller's address, for throttling.
-#[cfg(feature = "ssr")]
-async fn client_address() -> String {
-    leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .await
-        .map(|info| info.0.ip().to_string())
-        .unwrap_or_else(|_| "unknown".into())
-}
 
 /// The admin's plain HTTP routes (besides pages and server functions): the CSV export and photo
 /// uploads. They sit inside the session layer and check for an admin themselves.
@@ -44,7 +39,7 @@ pub fn routes(state: crate::state::AppState) -> axum::Router {
 #[cfg(feature = "ssr")]
 pub async fn admin_only() -> Result<(crate::state::AppState, i64), AppError> {
     let (session, state) = crate::state::session_and_state().await?;
-    let admin_id = ssr::require_admin(&session).await?;
+    let admin_id = ssr::require_admin(&state.pool, &session).await?;
     Ok((state, admin_id))
 }
 
@@ -54,7 +49,7 @@ pub async fn admin_login(email: String, password: String, next: String) -> Resul
     ssr::login(
         &state.pool,
         &session,
-        &client_address().await,
+        crate::state::client_ip().await?,
         &email,
         &password,
     )
@@ -70,7 +65,7 @@ pub async fn admin_setup(token: String, email: String, password: String) -> Resu
     ssr::set_up_owner(
         &state.pool,
         &session,
-        &client_address().await,
+        crate::state::client_ip().await?,
         &token,
         &email,
         &password,

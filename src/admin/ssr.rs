@@ -1,18 +1,18 @@
 //! Admin accounts: Argon2id password hashes, login throttling, and the session check every admin
 //! page and server function goes through.
 
+use super::passwords;
+use super::throttle;
 use crate::error::AppError;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
 use sqlx::SqlitePool;
-use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
-use std::time::{Duration, Instant};
-use tokio::sync::Semaphore;
+use std::net::IpAddr;
+use std::time::Duration;
 use tower_sessions::Session;
 
 const SESSION_KEY: &str = "admin_id";
 const SEEN_KEY: &str = "admin_seen";
+/// The admin's `session_epoch` at login: a password change bumps it, ending older sessions.
+const EPOCH_KEY: &str = "admin_epoch";
 /// An admin session ends after this long without a request.
 const ADMIN_IDLE: Duration = Duration::from_secs(2 * 3600);
 /// How often the last-seen time is written back.
@@ -21,43 +21,7 @@ const SEEN_PRECISION: Duration = Duration::from_secs(60);
 pub const LOGIN_FAILED: &str = "Wrong e-mail or password.";
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
-/// Argon2id with OWASP's minimum (19 MiB, 2 passes, 1 lane). Hashes made with other parameters
-/// are upgraded at the next successful login.
-fn argon2() -> Argon2<'static> {
-    let params = Params::new(19 * 1024, 2, 1, None).expect("valid Argon2 parameters");
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-}
-
-/// At most two hashes at once: each takes 19 MiB and most of a core, and a burst of logins must
-/// not starve the shop.
-static HASHING: Semaphore = Semaphore::const_new(2);
-
-async fn on_hashing_thread<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, AppError> {
-    let _permit = HASHING.acquire().await.map_err(|_| AppError::Internal)?;
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|_| AppError::Internal)
-}
-
-pub async fn hash_password(password: String) -> Result<String, AppError> {
-    on_hashing_thread(move || {
-        let salt = SaltString::generate(&mut rand::rngs::OsRng);
-        argon2()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-    })
-    .await?
-    .map_err(|e| {
-        tracing::error!(error = %e, "password hashing failed");
-        AppError::Internal
-    })
-}
-
-/// Creates (or, for an existing e-mail, re-passwords) an admin account.
-pub async fn create_admin(pool: &SqlitePool, email: &str, password: &str) -> Result<(), AppError> {
-    let email = email.trim();
+fn checked_credentials(email: &str, password: &str) -> Result<(), AppError> {
     if crate::checkout::ssr::Email::parse(email).is_none() {
         return Err(AppError::BadRequest(
             "That is not an e-mail address.".into(),
@@ -68,10 +32,19 @@ pub async fn create_admin(pool: &SqlitePool, email: &str, password: &str) -> Res
             "The password needs at least {MIN_PASSWORD_CHARS} characters."
         )));
     }
-    let hash = hash_password(password.to_owned()).await?;
+    Ok(())
+}
+
+/// Creates (or, for an existing e-mail, re-passwords) an admin account. A new password ends the
+/// account's existing sessions.
+pub async fn create_admin(pool: &SqlitePool, email: &str, password: &str) -> Result<(), AppError> {
+    let email = email.trim();
+    checked_credentials(email, password)?;
+    let hash = passwords::hash(password.to_owned()).await?;
     sqlx::query(
         "INSERT INTO admins (email, password_hash) VALUES ($1, $2)
-         ON CONFLICT (email) DO UPDATE SET password_hash = excluded.password_hash",
+         ON CONFLICT (email) DO UPDATE SET password_hash = excluded.password_hash,
+                                           session_epoch = admins.session_epoch + 1",
     )
     .bind(email)
     .bind(hash)
@@ -80,119 +53,85 @@ pub async fn create_admin(pool: &SqlitePool, email: &str, password: &str) -> Res
     Ok(())
 }
 
-/// A real hash to check unknown e-mails against, so they cost as much time as known ones.
-static DUMMY_HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
-
-/// Failed logins, per account and per client address: a few are free, then each waits longer,
-/// then the key is refused for a while. It always lifts, so the owner is never locked out for good.
-struct Failures {
-    count: u32,
-    last: Instant,
-}
-
-static FAILURES: LazyLock<Mutex<HashMap<String, Failures>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
-const FREE_FAILURES: u32 = 3;
-const REFUSE_AFTER: u32 = 8;
-const FORGET_AFTER: Duration = Duration::from_secs(15 * 60);
-
-/// How long to slow this attempt down, or `Err` if the key is refused for now.
-fn throttle(keys: &[String]) -> Result<Duration, AppError> {
-    let mut failures = FAILURES.lock().unwrap_or_else(|e| e.into_inner());
-    failures.retain(|_, f| f.last.elapsed() < FORGET_AFTER);
-    let worst = keys
-        .iter()
-        .filter_map(|k| failures.get(k))
-        .map(|f| f.count)
-        .max()
-        .unwrap_or(0);
-    if worst >= REFUSE_AFTER {
-        return Err(AppError::TooManyRequests(
-            "Too many failed logins. Please try again in 15 minutes.".into(),
-        ));
-    }
-    Ok(Duration::from_millis(
-        250 * u64::from(worst.saturating_sub(FREE_FAILURES)).pow(2),
-    ))
-}
-
-fn record_failure(keys: &[String]) {
-    let mut failures = FAILURES.lock().unwrap_or_else(|e| e.into_inner());
-    for key in keys {
-        let entry = failures.entry(key.clone()).or_insert(Failures {
-            count: 0,
-            last: Instant::now(),
-        });
-        entry.count += 1;
-        entry.last = Instant::now();
-    }
-}
-
-fn forget_failures(account_key: &str) {
-    FAILURES
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .remove(account_key);
-}
-
-/// Checks an e-mail and password; on success the session gets a new id (no fixation) and the
-/// admin's id. Unknown e-mails cost a hash too, so timing does not tell them apart.
-pub async fn login(
+/// Sets a new password for an existing admin and ends all of that admin's sessions.
+pub async fn change_password(
     pool: &SqlitePool,
-    session: &Session,
-    client: &str,
     email: &str,
     password: &str,
 ) -> Result<(), AppError> {
-    let account_key = format!("account:{}", email.trim().to_lowercase());
-    let keys = [account_key.clone(), format!("client:{client}")];
-    tokio::time::sleep(throttle(&keys)?).await;
+    let email = email.trim();
+    checked_credentials(email, password)?;
+    let hash = passwords::hash(password.to_owned()).await?;
+    let changed = sqlx::query(
+        "UPDATE admins SET password_hash = $1, session_epoch = session_epoch + 1 WHERE email = $2",
+    )
+    .bind(hash)
+    .bind(email)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Err(AppError::NotFound(format!(
+            "There is no admin {email}; create one with `turgus admin create --email {email}`."
+        )));
+    }
+    Ok(())
+}
 
-    let row: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, password_hash FROM admins WHERE email = $1")
-            .bind(email.trim())
-            .fetch_optional(pool)
-            .await?;
+/// A real hash to check unknown e-mails against, so they cost as much time as known ones.
+static DUMMY_HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+
+#[derive(sqlx::FromRow)]
+struct AdminRow {
+    id: i64,
+    password_hash: String,
+    session_epoch: i64,
+}
+
+/// Checks an e-mail and password; on success the session gets a new id (no fixation) and the
+/// admin's id. Unknown e-mails cost a hash too, so timing does not tell them apart. The attempt is
+/// counted (and perhaps delayed or refused) before anything is hashed.
+pub async fn login(
+    pool: &SqlitePool,
+    session: &Session,
+    client: IpAddr,
+    email: &str,
+    password: &str,
+) -> Result<(), AppError> {
+    let attempt = throttle::begin(client, email)?;
+    tokio::time::sleep(attempt.wait).await;
+
+    let row: Option<AdminRow> = sqlx::query_as(
+        "SELECT id, password_hash, session_epoch FROM admins WHERE email = $1",
+    )
+    .bind(email.trim())
+    .fetch_optional(pool)
+    .await?;
     let stored = match &row {
-        Some((_, hash)) => hash.clone(),
+        Some(admin) => admin.password_hash.clone(),
         None => DUMMY_HASH
-            .get_or_try_init(|| hash_password("no such admin".into()))
+            .get_or_try_init(|| passwords::hash("no such admin".into()))
             .await?
             .clone(),
     };
-    let candidate = password.to_owned();
-    let (valid, outdated) = on_hashing_thread(move || {
-        let Ok(parsed) = PasswordHash::new(&stored) else {
-            return (false, false);
-        };
-        let valid = argon2()
-            .verify_password(candidate.as_bytes(), &parsed)
-            .is_ok();
-        let current = argon2();
-        let outdated = parsed.algorithm != argon2::ARGON2ID_IDENT
-            || Params::try_from(&parsed)
-                .map(|p| p != *current.params())
-                .unwrap_or(true);
-        (valid, outdated)
-    })
-    .await?;
-
-    let Some((admin_id, _)) = row.filter(|_| valid) else {
-        record_failure(&keys);
-        tracing::warn!(client, "failed admin login");
+    let (valid, outdated) = passwords::verify(&stored, password.to_owned()).await?;
+    let Some(admin) = row.filter(|_| valid) else {
+        attempt.failed();
+        tracing::warn!(%client, "failed admin login");
         return Err(AppError::Unauthorized(LOGIN_FAILED.into()));
     };
-    forget_failures(&account_key);
+    attempt.succeeded();
     if outdated {
-        let hash = hash_password(password.to_owned()).await?;
+        let hash = passwords::hash(password.to_owned()).await?;
         sqlx::query("UPDATE admins SET password_hash = $1 WHERE id = $2")
             .bind(hash)
-            .bind(admin_id)
+            .bind(admin.id)
             .execute(pool)
             .await?;
     }
     session.cycle_id().await?;
-    session.insert(SESSION_KEY, admin_id).await?;
+    session.insert(SESSION_KEY, admin.id).await?;
+    session.insert(EPOCH_KEY, admin.session_epoch).await?;
     session.insert(SEEN_KEY, now_seconds()).await?;
     Ok(())
 }
@@ -205,19 +144,32 @@ fn now_seconds() -> u64 {
 }
 
 pub async fn logout(session: &Session) -> Result<(), AppError> {
+    // A stranger's logout has nothing to end, and must not make a stored session.
+    if session.get::<i64>(SESSION_KEY).await?.is_none() {
+        return Ok(());
+    }
     session.remove::<i64>(SESSION_KEY).await?;
+    session.remove::<i64>(EPOCH_KEY).await?;
     session.remove::<u64>(SEEN_KEY).await?;
     session.cycle_id().await?;
     Ok(())
 }
 
 /// The logged-in admin's id, or 401. Every admin page and server function starts here. An admin
-/// idle for longer than two hours is logged out.
-pub async fn require_admin(session: &Session) -> Result<i64, AppError> {
+/// idle for longer than two hours, deleted, or whose password changed since logging in, is logged
+/// out.
+pub async fn require_admin(pool: &SqlitePool, session: &Session) -> Result<i64, AppError> {
     let refused = || AppError::Unauthorized("Please log in as the shop's admin.".into());
     let admin_id = session.get::<i64>(SESSION_KEY).await?.ok_or_else(refused)?;
     let seen = session.get::<u64>(SEEN_KEY).await?.unwrap_or(0);
-    if now_seconds().saturating_sub(seen) > ADMIN_IDLE.as_secs() {
+    let epoch = session.get::<i64>(EPOCH_KEY).await?;
+    let current: Option<i64> =
+        sqlx::query_scalar("SELECT session_epoch FROM admins WHERE id = $1")
+            .bind(admin_id)
+            .fetch_optional(pool)
+            .await?;
+    let stale = current.is_none() || current != epoch;
+    if stale || now_seconds().saturating_sub(seen) > ADMIN_IDLE.as_secs() {
         logout(session).await?;
         return Err(refused());
     }
@@ -271,7 +223,7 @@ pub async fn setup_link(pool: &SqlitePool, public_url: &str) -> Result<Option<St
 pub async fn set_up_owner(
     pool: &SqlitePool,
     session: &Session,
-    client: &str,
+    client: IpAddr,
     token: &str,
     email: &str,
     password: &str,
@@ -330,33 +282,5 @@ mod tests {
         ] {
             assert_eq!(safe_next(evil), "/admin", "{evil:?}");
         }
-    }
-
-    #[test]
-    fn throttling_slows_then_refuses_then_forgets() {
-        let keys = ["account:throttle-test@example.com".to_owned()];
-        assert_eq!(throttle(&keys).unwrap(), Duration::ZERO);
-        for _ in 0..FREE_FAILURES {
-            record_failure(&keys);
-        }
-        assert_eq!(
-            throttle(&keys).unwrap(),
-            Duration::ZERO,
-            "a few mistakes are free"
-        );
-        record_failure(&keys);
-        assert!(
-            throttle(&keys).unwrap() > Duration::ZERO,
-            "then each attempt waits"
-        );
-        for _ in 0..REFUSE_AFTER {
-            record_failure(&keys);
-        }
-        assert!(
-            throttle(&keys).is_err(),
-            "then the account is refused for a while"
-        );
-        forget_failures(&keys[0]);
-        assert!(throttle(&keys).is_ok());
     }
 }

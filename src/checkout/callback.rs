@@ -30,16 +30,24 @@ async fn order_state(State(state): State<AppState>, Path(token): Path<String>) -
     }
 }
 
+/// The longest callback accepted, in the query string or the body. Paysera's are a few KiB (the
+/// official library expects up to 16 KiB); the body limit of the route family is the same.
+pub const MAX_CALLBACK_BYTES: usize = crate::limits::FORM_BODY_LIMIT;
+
 async fn receive(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Response {
     // Paysera sends the parameters in the query string, or as a form body.
-    let raw = match query.filter(|q| !q.is_empty()) {
-        Some(query) => query,
-        None => String::from_utf8_lossy(&body).into_owned(),
+    let received: Bytes = match query.filter(|q| !q.is_empty()) {
+        Some(query) => Bytes::from(query),
+        None => body,
     };
+    if received.len() > MAX_CALLBACK_BYTES {
+        return crate::limits::too_large(MAX_CALLBACK_BYTES);
+    }
+    let raw = String::from_utf8_lossy(&received);
     let answer = |status: StatusCode, text: String| {
         (
             status,
@@ -54,7 +62,7 @@ async fn receive(
     match verify(&parse_received(&raw), &state.payments.verifier) {
         Err(reason) => {
             tracing::warn!(%reason, "refused a Paysera callback");
-            match payment::record_rejected(&state.pool, &raw, &reason).await {
+            match payment::record_rejected(&state.pool, &received, &reason).await {
                 Ok(()) => answer(StatusCode::BAD_REQUEST, format!("Refused: {reason}")),
                 Err(_) => answer(StatusCode::INTERNAL_SERVER_ERROR, "Error".into()),
             }

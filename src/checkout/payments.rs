@@ -1,5 +1,6 @@
-//! How the shop talks to Paysera: a live project from the configuration, or, without a project
-//! id, the built-in sandbox with its own key pair and password kept in the data directory.
+//! How the shop talks to Paysera: a live project from the configuration, or, with
+//! `TURGUS_SANDBOX=1`, the built-in sandbox with its own key pair and password kept in the data
+//! directory.
 
 use crate::config::Config;
 use crate::paysera::callback::CallbackVerifier;
@@ -119,6 +120,10 @@ pub async fn setup(config: &Config) -> Result<Payments, String> {
                 SignaturePolicy::Ss1 => (
                     None,
                     "none (ss1 signatures, TURGUS_PAYSERA_SIGNATURE=ss1)".to_owned(),
+                ),
+                SignaturePolicy::Encrypted => (
+                    None,
+                    "none (encrypted callbacks, TURGUS_PAYSERA_SIGNATURE=encrypted)".to_owned(),
                 ),
             };
             Ok(Payments {

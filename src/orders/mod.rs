@@ -54,14 +54,14 @@ impl OrderStatus {
     }
 }
 
-/// An order's state as the shopper's status page and `GET /api/orders/{token}` show it.
+/// An order's state as the shopper's status page and `GET /api/orders/{token}` show it. Nothing
+/// about the merchant's review of it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderState {
     pub number: i64,
     pub status: OrderStatus,
     pub total_minor: i64,
     pub currency: String,
-    pub needs_review: bool,
 }
 
 #[cfg(test)]

@@ -2,7 +2,12 @@
 //! changes an order in the same transaction; the handler answers `OK` only after the commit.
 //!
 //! An order becomes `paid` only when the callback says status 1, is not a test payment, names an
-//! existing order, and carries exactly the order's total and currency.
+//! existing order, and carries exactly the order's total (as canonical text) and currency.
+//! Payments a person should look at are still recorded, and flag the order for review: a late
+//! payment for an expired or cancelled order, and a second payment for an order already paid.
+//!
+//! Refused callbacks change nothing and were never decoded; only a bounded prefix of them is kept
+//! (see [`record_rejected`]), so strangers cannot fill the disk.
 
 use super::ssr::{begin_write, re_reserve_stock, transition};
 use super::OrderStatus;
@@ -14,12 +19,17 @@ use crate::paysera::callback::{Callback, CallbackError, PaymentStatus};
 pub enum Verdict {
     /// The order is now paid.
     Paid,
-    /// A late payment revived a cancelled or expired order; its stock was reserved again.
+    /// A late payment revived a cancelled or expired order; its stock was reserved again. Flagged:
+    /// the shopper may have bought elsewhere meanwhile.
     PaidLate,
-    /// A late payment, but the stock is gone: paid, and flagged for a person to sort out.
+    /// A late payment, but the stock is gone (or the product is no longer for sale): paid, and
+    /// flagged for a person to sort out.
     PaidWithoutStock,
-    /// The order was already paid: a repeat, changing nothing.
+    /// The order was already paid: a repeat of the same payment, changing nothing.
     AlreadyPaid,
+    /// The order was already paid by another payment (another `requestid`): flagged, so the
+    /// merchant can refund one.
+    PaidTwice,
     /// `test=1`: no money moved. Never pays an order.
     TestPayment,
     AmountMismatch,
@@ -40,6 +50,7 @@ impl Verdict {
             Verdict::PaidLate => "paid_late",
             Verdict::PaidWithoutStock => "paid_without_stock",
             Verdict::AlreadyPaid => "already_paid",
+            Verdict::PaidTwice => "paid_twice",
             Verdict::TestPayment => "test_payment",
             Verdict::AmountMismatch => "amount_mismatch",
             Verdict::CurrencyMismatch => "currency_mismatch",
@@ -50,11 +61,14 @@ impl Verdict {
         }
     }
 
-    /// Verdicts a person should look at: the money does not match what was ordered.
+    /// Verdicts a person should look at: the money does not match what was ordered, or came when
+    /// the order was no longer waiting for it.
     fn needs_review(self) -> bool {
         matches!(
             self,
-            Verdict::PaidWithoutStock
+            Verdict::PaidLate
+                | Verdict::PaidWithoutStock
+                | Verdict::PaidTwice
                 | Verdict::TestPayment
                 | Verdict::AmountMismatch
                 | Verdict::CurrencyMismatch
@@ -62,12 +76,16 @@ impl Verdict {
     }
 }
 
+#[derive(sqlx::FromRow)]
 struct OrderRow {
     id: i64,
-    status: OrderStatus,
+    status: String,
     total_minor: i64,
     currency: String,
 }
+
+/// The verdicts that moved an order to `paid`.
+const PAYING_VERDICTS: [Verdict; 3] = [Verdict::Paid, Verdict::PaidLate, Verdict::PaidWithoutStock];
 
 /// Records an authentic callback and applies it to its order, in one transaction.
 pub async fn apply(
@@ -82,18 +100,12 @@ pub async fn apply(
         .and_then(|n| n.parse::<i64>().ok())
     {
         Some(number) => {
-            let row: Option<(i64, String, i64, String)> = sqlx::query_as(
+            sqlx::query_as::<_, OrderRow>(
                 "SELECT id, status, total_minor, currency FROM orders WHERE number = $1",
             )
             .bind(number)
             .fetch_optional(&mut *tx)
-            .await?;
-            row.map(|(id, status, total_minor, currency)| OrderRow {
-                id,
-                status: OrderStatus::parse(&status).unwrap_or(OrderStatus::PendingPayment),
-                total_minor,
-                currency,
-            })
+            .await?
         }
         None => None,
     };
@@ -111,11 +123,13 @@ pub async fn apply(
 
     let params_json = serde_json::to_string(&callback.params).map_err(|_| AppError::Internal)?;
     sqlx::query(
-        "INSERT INTO payment_callbacks (raw, authentic, verified_by, order_number, order_id, paysera_status,
-                                        test, amount_minor, currency, params_json, verdict)
-         VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "INSERT INTO payment_callbacks (raw, raw_bytes, authentic, verified_by, order_number, order_id,
+                                        paysera_status, test, amount_minor, currency, params_json,
+                                        verdict, request_id)
+         VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(raw)
+    .bind(i64::try_from(raw.len()).unwrap_or(i64::MAX))
     .bind(callback.verified_by.to_string())
     .bind(&callback.order_id)
     .bind(order.as_ref().map(|o| o.id))
@@ -125,6 +139,7 @@ pub async fn apply(
     .bind(&callback.currency)
     .bind(params_json)
     .bind(verdict.as_str())
+    .bind(&callback.request_id)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -150,9 +165,13 @@ async fn decide(
     if callback.amount_minor != Some(order.total_minor) {
         return Ok(Verdict::AmountMismatch);
     }
+    let status = OrderStatus::parse(&order.status).ok_or_else(|| {
+        tracing::error!(status = order.status, "unknown order status in the database");
+        AppError::Internal
+    })?;
     let note = format!("Paysera callback: paid ({})", callback.verified_by);
-    Ok(match order.status {
-        OrderStatus::Paid => Verdict::AlreadyPaid,
+    Ok(match status {
+        OrderStatus::Paid => paid_again(tx, order.id, callback).await?,
         OrderStatus::PendingPayment => {
             if transition(
                 tx,
@@ -180,19 +199,68 @@ async fn decide(
     })
 }
 
-/// Logs a callback that failed verification. It was never decoded and changes nothing else.
+/// A status-1 callback for an order that is already paid: the same payment again, or another one.
+/// Without both request ids the two cannot be told apart, and a repeat is the likely case.
+async fn paid_again(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    order_id: i64,
+    callback: &Callback,
+) -> Result<Verdict, AppError> {
+    let first: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT request_id FROM payment_callbacks
+         WHERE order_id = $1 AND authentic = 1 AND verdict IN ($2, $3, $4) ORDER BY id LIMIT 1",
+    )
+    .bind(order_id)
+    .bind(PAYING_VERDICTS[0].as_str())
+    .bind(PAYING_VERDICTS[1].as_str())
+    .bind(PAYING_VERDICTS[2].as_str())
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(match (first.flatten(), &callback.request_id) {
+        (Some(paid_by), Some(this)) if paid_by != *this => Verdict::PaidTwice,
+        _ => Verdict::AlreadyPaid,
+    })
+}
+
+/// How much of a refused callback is kept: enough to see what was sent, not enough to fill a disk.
+pub const REFUSED_RAW_KEPT: usize = 2048;
+
+/// Logs a callback that failed verification. It was never decoded and changes nothing else. Only
+/// its first [`REFUSED_RAW_KEPT`] bytes are stored, with the length and SHA-256 of the whole.
 pub async fn record_rejected(
     pool: &sqlx::SqlitePool,
-    raw: &str,
+    raw: &[u8],
     error: &CallbackError,
 ) -> Result<(), AppError> {
+    use sha2::Digest;
+    let kept = String::from_utf8_lossy(&raw[..raw.len().min(REFUSED_RAW_KEPT)]);
+    let digest: String = sha2::Sha256::digest(raw)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     sqlx::query(
-        "INSERT INTO payment_callbacks (raw, authentic, verdict, detail) VALUES ($1, 0, $2, $3)",
+        "INSERT INTO payment_callbacks (raw, raw_bytes, raw_sha256, authentic, verdict, detail)
+         VALUES ($1, $2, $3, 0, $4, $5)",
     )
-    .bind(raw)
+    .bind(kept.as_ref())
+    .bind(i64::try_from(raw.len()).unwrap_or(i64::MAX))
+    .bind(digest)
     .bind(Verdict::Rejected.as_str())
     .bind(error.to_string())
     .execute(pool)
     .await?;
     Ok(())
+}
+
+/// Deletes refused callbacks older than `days` (authentic ones are never deleted: the table's
+/// trigger refuses). Returns how many went.
+pub async fn prune_rejected(pool: &sqlx::SqlitePool, days: u32) -> Result<u64, AppError> {
+    Ok(sqlx::query(
+        "DELETE FROM payment_callbacks WHERE authentic = 0
+         AND received_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || $1 || ' days')",
+    )
+    .bind(days)
+    .execute(pool)
+    .await?
+    .rows_affected())
 }

@@ -245,7 +245,8 @@ pub async fn release_stock(
 }
 
 /// Takes an order's units from stock again (a late payment for a released order). All lines or
-/// none: returns false, changing nothing, if any product no longer has enough.
+/// none: returns false, changing nothing, if any product no longer has enough or is no longer for
+/// sale (the merchant took it off sale: its stock is not the shop's to hand out again).
 pub async fn re_reserve_stock(
     tx: &mut Transaction<'static, Sqlite>,
     order_id: i64,
@@ -260,10 +261,12 @@ pub async fn re_reserve_stock(
         .await?;
     for (product_id, quantity) in lines {
         let reserved =
-            sqlx::query("UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1")
-                .bind(quantity)
-                .bind(product_id)
-                .execute(&mut **tx)
+            sqlx::query(
+                "UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1 AND active = 1",
+            )
+            .bind(quantity)
+            .bind(product_id)
+            .execute(&mut **tx)
                 .await?
                 .rows_affected();
         if reserved == 0 {
@@ -278,26 +281,32 @@ pub async fn re_reserve_stock(
     Ok(true)
 }
 
-/// The order behind a status-page token.
+/// The order behind a status-page token. The review flag is the merchant's business and is not
+/// read: a shopper (or whoever holds the link) learns only what the order's state is.
 pub async fn state_by_token(pool: &SqlitePool, token: &str) -> Result<OrderState, AppError> {
-    let row: Option<(i64, String, i64, String, bool)> = sqlx::query_as(
-        "SELECT number, status, total_minor, currency, needs_review FROM orders WHERE public_token = $1",
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        number: i64,
+        status: String,
+        total_minor: i64,
+        currency: String,
+    }
+    let row: Row = sqlx::query_as(
+        "SELECT number, status, total_minor, currency FROM orders WHERE public_token = $1",
     )
     .bind(token)
     .fetch_optional(pool)
-    .await?;
-    let (number, status, total_minor, currency, needs_review) =
-        row.ok_or_else(|| AppError::NotFound("We could not find that order.".into()))?;
-    let status = OrderStatus::parse(&status).ok_or_else(|| {
-        tracing::error!(status, "unknown order status in the database");
+    .await?
+    .ok_or_else(|| AppError::NotFound("We could not find that order.".into()))?;
+    let status = OrderStatus::parse(&row.status).ok_or_else(|| {
+        tracing::error!(status = row.status, "unknown order status in the database");
         AppError::Internal
     })?;
     Ok(OrderState {
-        number,
+        number: row.number,
         status,
-        total_minor,
-        currency,
-        needs_review,
+        total_minor: row.total_minor,
+        currency: row.currency,
     })
 }
 

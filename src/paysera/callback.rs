@@ -18,13 +18,18 @@ use std::collections::BTreeMap;
 use std::fmt;
 use x509_cert::der::{DecodePem, Encode};
 
-/// Which signatures the shop accepts.
+/// The one callback form the shop accepts, as the merchant configured it. Exactly one: were an
+/// unsigned callback tried as an encrypted one under `Rsa`, anyone holding the project password
+/// could get past the RSA check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum SignaturePolicy {
     /// `ss3` (RSA/SHA-256) when present, else `ss2` (RSA/SHA-1), with Paysera's public key.
     Rsa,
     /// `ss1`, `md5(data ‖ password)`: anyone who knows the password can make one. Opt-in only.
     Ss1,
+    /// AES-256-GCM under the project password, for projects that turned on callback encryption
+    /// in Paysera: decrypting authenticates. Signed callbacks are refused.
+    Encrypted,
 }
 
 /// How a callback proved it came from Paysera.
@@ -86,6 +91,9 @@ impl fmt::Display for CallbackError {
             }
             CallbackError::MissingSignature(SignaturePolicy::Ss1) => {
                 f.write_str("no ss1 signature")
+            }
+            CallbackError::MissingSignature(SignaturePolicy::Encrypted) => {
+                f.write_str("not an encrypted callback (only those are accepted)")
             }
             CallbackError::BadSignature(kind) => write!(f, "bad {kind} signature"),
             CallbackError::DecryptionFailed => {
@@ -239,10 +247,12 @@ pub struct Callback {
 impl Callback {
     fn from_params(params: BTreeMap<String, String>, verified_by: Verification) -> Callback {
         let text = |key: &str| params.get(key).filter(|v| !v.is_empty()).cloned();
+        // Only the canonical spelling is a number: `01880` is not 1880, so it cannot pay an order
+        // of 1880 (the amount must equal the order's total as text).
         let minor = |key: &str| {
             params
                 .get(key)
-                .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+                .filter(|v| is_canonical_number(v))
                 .and_then(|v| v.parse::<i64>().ok())
         };
         Callback {
@@ -265,6 +275,13 @@ impl Callback {
             params,
         }
     }
+}
+
+/// Digits only, and no leading zero unless the number is 0.
+fn is_canonical_number(text: &str) -> bool {
+    !text.is_empty()
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && (text == "0" || !text.starts_with('0'))
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -292,6 +309,35 @@ fn decrypt(data: &str, password: &str) -> Result<Vec<u8>, CallbackError> {
         .map_err(|_| CallbackError::DecryptionFailed)
 }
 
+/// Checks `data`'s signature under the `Rsa` or `Ss1` policy.
+fn check_signature(
+    received: &BTreeMap<String, String>,
+    data: &str,
+    verifier: &CallbackVerifier,
+    policy: SignaturePolicy,
+) -> Result<Verification, CallbackError> {
+    let signature = |key: &str| received.get(key).map(String::as_str);
+    if policy == SignaturePolicy::Ss1 {
+        let ss1 = signature("ss1").ok_or(CallbackError::MissingSignature(policy))?;
+        let expected = md5_hex(&[data.as_bytes(), verifier.password.as_bytes()]);
+        if !constant_time_eq(expected.as_bytes(), ss1.as_bytes()) {
+            return Err(CallbackError::BadSignature(Verification::Ss1));
+        }
+        return Ok(Verification::Ss1);
+    }
+    let (kind, ok) = match (signature("ss3"), signature("ss2"), &verifier.public_key) {
+        (Some(ss3), _, Some(key)) => (Verification::Ss3, key.verifies::<sha2::Sha256>(data, ss3)),
+        (None, Some(ss2), Some(key)) => (Verification::Ss2, key.verifies::<sha1::Sha1>(data, ss2)),
+        (Some(_), _, None) => (Verification::Ss3, false),
+        (None, Some(_), None) => (Verification::Ss2, false),
+        (None, None, _) => return Err(CallbackError::MissingSignature(SignaturePolicy::Rsa)),
+    };
+    if !ok {
+        return Err(CallbackError::BadSignature(kind));
+    }
+    Ok(kind)
+}
+
 /// Verifies, decrypts if needed, decodes and checks the project of a callback's parameters
 /// (query string or form body, as received).
 pub fn verify(
@@ -299,48 +345,23 @@ pub fn verify(
     verifier: &CallbackVerifier,
 ) -> Result<Callback, CallbackError> {
     let data = received.get("data").ok_or(CallbackError::MissingData)?;
-    let signature = |key: &str| received.get(key).map(String::as_str);
     let signed = ["ss1", "ss2", "ss3"]
         .iter()
         .any(|k| received.contains_key(*k));
-
-    let (plain, verified_by) = if signed {
-        let verified_by = match verifier.policy {
-            SignaturePolicy::Rsa => {
-                let (kind, ok) = match (signature("ss3"), signature("ss2"), &verifier.public_key) {
-                    (Some(ss3), _, Some(key)) => {
-                        (Verification::Ss3, key.verifies::<sha2::Sha256>(data, ss3))
-                    }
-                    (None, Some(ss2), Some(key)) => {
-                        (Verification::Ss2, key.verifies::<sha1::Sha1>(data, ss2))
-                    }
-                    (Some(_), _, None) => (Verification::Ss3, false),
-                    (None, Some(_), None) => (Verification::Ss2, false),
-                    (None, None, _) => {
-                        return Err(CallbackError::MissingSignature(SignaturePolicy::Rsa))
-                    }
-                };
-                if !ok {
-                    return Err(CallbackError::BadSignature(kind));
-                }
-                kind
-            }
-            SignaturePolicy::Ss1 => {
-                let ss1 = signature("ss1")
-                    .ok_or(CallbackError::MissingSignature(SignaturePolicy::Ss1))?;
-                let expected = md5_hex(&[data.as_bytes(), verifier.password.as_bytes()]);
-                if !constant_time_eq(expected.as_bytes(), ss1.as_bytes()) {
-                    return Err(CallbackError::BadSignature(Verification::Ss1));
-                }
-                Verification::Ss1
-            }
-        };
-        (
-            decode_base64(data).ok_or(CallbackError::Undecodable)?,
-            verified_by,
-        )
-    } else {
-        (decrypt(data, &verifier.password)?, Verification::Encrypted)
+    let (plain, verified_by) = match (verifier.policy, signed) {
+        (SignaturePolicy::Encrypted, false) => {
+            (decrypt(data, &verifier.password)?, Verification::Encrypted)
+        }
+        (SignaturePolicy::Encrypted, true) => {
+            return Err(CallbackError::MissingSignature(SignaturePolicy::Encrypted))
+        }
+        (policy, _) => {
+            let verified_by = check_signature(received, data, verifier, policy)?;
+            (
+                decode_base64(data).ok_or(CallbackError::Undecodable)?,
+                verified_by,
+            )
+        }
     };
 
     let query = std::str::from_utf8(&plain).map_err(|_| CallbackError::Undecodable)?;
@@ -397,6 +418,16 @@ mod tests {
             PaymentStatus::from_code(""),
             PaymentStatus::Unknown(String::new())
         );
+    }
+
+    #[test]
+    fn only_canonical_amounts_are_numbers() {
+        for good in ["0", "1880", "9"] {
+            assert!(is_canonical_number(good), "{good}");
+        }
+        for bad in ["01880", "00", "", "+1880", "18.80", " 1880", "1880 "] {
+            assert!(!is_canonical_number(bad), "{bad:?}");
+        }
     }
 
     #[test]

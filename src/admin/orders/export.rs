@@ -43,7 +43,7 @@ pub async fn orders_csv(
     session: Session,
     Query(filter): Query<OrderFilter>,
 ) -> Result<impl IntoResponse, AppError> {
-    crate::admin::ssr::require_admin(&session).await?;
+    crate::admin::ssr::require_admin(&state.pool, &session).await?;
     let filter = ValidFilter::parse(&filter)?;
     let mut sql = QueryBuilder::new(
         "SELECT o.number, o.created_at, o.status, o.paid_at, o.shipped_at, o.refunded_at,

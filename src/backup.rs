@@ -1,0 +1,213 @@
+//! `turgus backup PATH` and `turgus restore PATH`: the database and the product photos, copied
+//! while the shop serves, and put back while it does not.
+//!
+//! The backup is SQLite's `VACUUM INTO`: a consistent snapshot taken inside one read transaction,
+//! so orders and payments being written meanwhile are either wholly in it or not at all. The photos
+//! are copied after it (a photo uploaded in between is extra, never missing from an order's page:
+//! the database does not know it yet). A restore refuses to run while a shop holds the database's
+//! lock, checks the copy's integrity first, and keeps the database it replaces beside it.
+
+use crate::config::Storage;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const DATABASE_FILE: &str = "turgus.db";
+const MEDIA_DIR: &str = "media";
+
+/// What a backup wrote.
+#[derive(Debug)]
+pub struct Summary {
+    pub database_bytes: u64,
+    pub media_files: u64,
+}
+
+/// Writes a backup of the shop into the new folder `target` (it must not exist, or be empty).
+pub async fn backup(storage: &Storage, target: &Path) -> Result<Summary, String> {
+    let database = crate::db::database_path(&storage.database_url)
+        .ok_or("TURGUS_DATABASE_URL does not name a database file")?;
+    if !database.is_file() {
+        return Err(format!("there is no database at {}", database.display()));
+    }
+    if target.exists()
+        && std::fs::read_dir(target)
+            .map_err(|e| format!("{}: {e}", target.display()))?
+            .next()
+            .is_some()
+    {
+        return Err(format!("{} exists and is not empty", target.display()));
+    }
+    std::fs::create_dir_all(target).map_err(|e| format!("{}: {e}", target.display()))?;
+    let copy = target.join(DATABASE_FILE);
+    let pool = crate::db::connect(&storage.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let vacuumed = sqlx::query("VACUUM INTO $1")
+        .bind(copy.to_string_lossy().as_ref())
+        .execute(&pool)
+        .await;
+    pool.close().await;
+    vacuumed.map_err(|e| format!("cannot copy the database: {e}"))?;
+    let media_files = copy_tree(
+        &storage.data_dir.join(MEDIA_DIR),
+        &target.join(MEDIA_DIR),
+    )?;
+    let database_bytes = std::fs::metadata(&copy).map(|m| m.len()).unwrap_or(0);
+    Ok(Summary {
+        database_bytes,
+        media_files,
+    })
+}
+
+/// Puts the backup in `source` back. Refused while a shop is running on the database.
+pub async fn restore(storage: &Storage, source: &Path) -> Result<PathBuf, String> {
+    let copy = source.join(DATABASE_FILE);
+    if !copy.is_file() {
+        return Err(format!("{} has no {DATABASE_FILE}", source.display()));
+    }
+    let database = crate::db::database_path(&storage.database_url)
+        .ok_or("TURGUS_DATABASE_URL does not name a database file")?;
+    // Held until the restore is done: a shop starting meanwhile is refused too.
+    let _lock = crate::db::lock(&storage.database_url).map_err(|e| match e {
+        crate::db::LockError::Held(_) => format!(
+            "the shop is running on {}; stop it before restoring",
+            database.display()
+        ),
+        other => other.to_string(),
+    })?;
+    check_integrity(&copy).await?;
+    let kept = database.with_extension(format!("db.before-restore-{}", unix_seconds()));
+    if database.exists() {
+        // A checkpoint folds the WAL into the file, so the kept copy is whole.
+        let pool = crate::db::connect(&storage.database_url)
+            .await
+            .map_err(|e| e.to_string())?;
+        let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&pool)
+            .await;
+        pool.close().await;
+        std::fs::rename(&database, &kept).map_err(|e| format!("{}: {e}", database.display()))?;
+    }
+    for suffix in ["-wal", "-shm"] {
+        let mut name = database.clone().into_os_string();
+        name.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(name));
+    }
+    let incoming = database.with_extension("db.restoring");
+    std::fs::copy(&copy, &incoming).map_err(|e| format!("{}: {e}", incoming.display()))?;
+    std::fs::rename(&incoming, &database).map_err(|e| format!("{}: {e}", database.display()))?;
+    let media = storage.data_dir.join(MEDIA_DIR);
+    if source.join(MEDIA_DIR).is_dir() {
+        if media.exists() {
+            let old = storage
+                .data_dir
+                .join(format!("media.before-restore-{}", unix_seconds()));
+            std::fs::rename(&media, &old).map_err(|e| format!("{}: {e}", media.display()))?;
+        }
+        copy_tree(&source.join(MEDIA_DIR), &media)?;
+    }
+    Ok(kept)
+}
+
+async fn check_integrity(copy: &Path) -> Result<(), String> {
+    use sqlx::ConnectOptions;
+    let mut connection = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(copy)
+        .read_only(true)
+        .connect()
+        .await
+        .map_err(|e| format!("{} is not a readable database: {e}", copy.display()))?;
+    let verdict: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&mut connection)
+        .await
+        .map_err(|e| format!("{} is not a readable database: {e}", copy.display()))?;
+    if verdict != "ok" {
+        return Err(format!("{} is damaged: {verdict}", copy.display()));
+    }
+    Ok(())
+}
+
+/// Copies the files under `from` into `to` (created); a missing `from` copies nothing.
+fn copy_tree(from: &Path, to: &Path) -> Result<u64, String> {
+    if !from.is_dir() {
+        return Ok(0);
+    }
+    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    let mut copied = 0;
+    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
+        let entry = entry.map_err(|e| format!("{}: {e}", from.display()))?;
+        let path = entry.path();
+        let destination = to.join(entry.file_name());
+        if path.is_dir() {
+            copied += copy_tree(&path, &destination)?;
+        } else {
+            std::fs::copy(&path, &destination).map_err(|e| format!("{}: {e}", path.display()))?;
+            copied += 1;
+        }
+    }
+    Ok(copied)
+}
+
+fn unix_seconds() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// The folder argument of `turgus backup|restore PATH`, and the storage settings.
+fn command_setup(name: &str, args: &[String]) -> Result<(Storage, PathBuf), ExitCode> {
+    let [path] = args else {
+        eprintln!("usage: turgus {name} PATH");
+        return Err(ExitCode::from(2));
+    };
+    match Storage::from_env() {
+        Ok(storage) => Ok((storage, PathBuf::from(path))),
+        Err(error) => {
+            eprintln!("turgus {name}: configuration error: {error}");
+            Err(ExitCode::FAILURE)
+        }
+    }
+}
+
+pub async fn backup_command(args: &[String]) -> ExitCode {
+    let (storage, target) = match command_setup("backup", args) {
+        Ok(setup) => setup,
+        Err(code) => return code,
+    };
+    match backup(&storage, &target).await {
+        Ok(summary) => {
+            println!(
+                "Backed up the database ({} bytes) and {} photo files to {}",
+                summary.database_bytes,
+                summary.media_files,
+                target.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(problem) => {
+            eprintln!("turgus backup: {problem}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub async fn restore_command(args: &[String]) -> ExitCode {
+    let (storage, source) = match command_setup("restore", args) {
+        Ok(setup) => setup,
+        Err(code) => return code,
+    };
+    match restore(&storage, &source).await {
+        Ok(kept) => {
+            println!(
+                "Restored {}. The database it replaced (if any) is kept as {}",
+                source.display(),
+                kept.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(problem) => {
+            eprintln!("turgus restore: {problem}");
+            ExitCode::FAILURE
+        }
+    }
+}

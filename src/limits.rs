@@ -1,0 +1,63 @@
+//! Request body limits per route family, checked before any handler reads a byte.
+//!
+//! Everything a stranger can send is bounded before it is stored: forms and server functions (the
+//! largest is the admin's product form) and Paysera's callback fit in 64 KiB; photo uploads have
+//! their own, larger limit (`admin::products::images`). A body over its limit is answered 413 with
+//! a message a person can act on, whether it announced its length or not.
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// Forms, server functions and the Paysera callback.
+pub const FORM_BODY_LIMIT: usize = 64 * 1024;
+
+/// The 413 answer: what was too large and what the limit is.
+pub fn too_large(limit: usize) -> Response {
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        format!(
+            "This request is too large: at most {} KiB are accepted here. If you typed a long \
+             text, please shorten it.",
+            limit / 1024
+        ),
+    )
+        .into_response()
+}
+
+/// The body limit for a request: photo uploads keep theirs (enforced by their route, which reads
+/// the upload in pieces); everything else gets [`FORM_BODY_LIMIT`].
+fn limit_for(request: &Request) -> Option<usize> {
+    let path = request.uri().path();
+    let upload = path.starts_with("/admin/products/") && path.ends_with("/images");
+    (!upload).then_some(FORM_BODY_LIMIT)
+}
+
+pub async fn limit_body(request: Request, next: Next) -> Response {
+    let Some(limit) = limit_for(&request) else {
+        return next.run(request).await;
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match declared {
+        Some(length) if length > limit as u64 => too_large(limit),
+        Some(_) => next.run(request).await,
+        // No length announced (chunked): read at most the limit, then hand the bytes on.
+        None => {
+            let (parts, body) = request.into_parts();
+            match axum::body::to_bytes(body, limit).await {
+                Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+                Err(_) => too_large(limit),
+            }
+        }
+    }
+}
