@@ -23,7 +23,7 @@ build debug
 step "Browser tests"
 scratch="$(mktemp -d)"
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-export TURGUS_DATABASE_URL="sqlite://$scratch/e2e.db" TURGUS_DATA_DIR="$scratch"
+export TURGUS_DATABASE_URL="sqlite://$scratch/e2e.db" TURGUS_DATA_DIR="$scratch" TURGUS_SANDBOX=1
 # The merchant's story logs in as the owner (end2end/tests/merchant.spec.ts).
 export ADMIN_EMAIL="owner@example.lt"
 ADMIN_PASSWORD="e2e-$(python3 -c 'import secrets; print(secrets.token_hex(12))')"

@@ -294,7 +294,17 @@ fn paysera_project(
             .map(|v| v.trim().to_owned())
             .filter(|v| !v.is_empty())
     };
-    let id = present("TURGUS_PAYSERA_PROJECT_ID");
+    let id = present("TURGUS_PAYSERA_PROJECT_ID")
+        .map(|id| {
+            id.parse::<u64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| ConfigError {
+                    variable: "TURGUS_PAYSERA_PROJECT_ID",
+                    problem: format!("`{id}` is not a project number"),
+                })
+        })
+        .transpose()?;
     let password = present("TURGUS_PAYSERA_PASSWORD");
     match (id, password, sandbox) {
         (None, None, true) => Ok(None),
@@ -322,17 +332,7 @@ fn paysera_project(
             variable: "TURGUS_PAYSERA_PASSWORD",
             problem: "is required with TURGUS_PAYSERA_PROJECT_ID".into(),
         }),
-        (Some(id), Some(password), false) => {
-            let number = id
-                .parse::<u64>()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| ConfigError {
-                    variable: "TURGUS_PAYSERA_PROJECT_ID",
-                    problem: format!("`{id}` is not a project number"),
-                })?;
-            Ok(Some((number, Secret::new(password))))
-        }
+        (Some(id), Some(password), false) => Ok(Some((id, Secret::new(password)))),
     }
 }
 
@@ -353,7 +353,9 @@ mod tests {
 
     /// The configuration from `pairs`, in the sandbox unless they name a project.
     fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let live = pairs.iter().any(|(k, _)| k.starts_with("TURGUS_PAYSERA_P"));
+        let live = pairs
+            .iter()
+            .any(|(k, _)| k.starts_with("TURGUS_PAYSERA_P") || *k == "TURGUS_SANDBOX");
         let sandbox = (!live).then_some(("TURGUS_SANDBOX", "1"));
         raw_config(&[pairs, sandbox.as_slice()].concat())
     }

@@ -466,9 +466,10 @@ async fn the_csv_export_opens_safely_in_a_spreadsheet() {
     let text = std::str::from_utf8(&bytes[3..]).unwrap();
     let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(lines.len(), 2, "{text}");
-    assert!(lines[0].starts_with("\"order\",\"created_at\",\"status\""));
+    assert!(lines[0].starts_with("\"order\",\"sandbox\",\"created_at\",\"status\""));
     let row = lines[1];
-    assert!(row.starts_with(&format!("\"{}\"", order.number)));
+    // Placed in a live shop, not the sandbox.
+    assert!(row.starts_with(&format!("\"{}\",\"no\"", order.number)), "{row}");
     assert!(
         row.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\""),
         "{row}"

@@ -13,6 +13,7 @@ fn start_with(variable: &str, value: &str) -> (i32, String) {
             format!("sqlite://{}/shop.db", dir.path().display()),
         )
         .env("TURGUS_ADDR", "127.0.0.1:0")
+        .env("TURGUS_SANDBOX", "1")
         .env(variable, value)
         .output()
         .unwrap();
@@ -43,8 +44,8 @@ fn a_bad_value_stops_start_up_naming_the_variable() {
 #[tokio::test]
 async fn a_catalog_in_another_currency_stops_start_up() {
     let shop = support::TestShop::spawn().await;
-    shop.task.abort();
-    let mut config = support::config_for(shop.dir.path());
+    let (dir, _) = shop.stop().await;
+    let mut config = support::config_for(dir.path());
     config.currency = turgus::money::Currency::Usd;
     let error = turgus::server::start(config).await.err().expect("refused");
     assert!(error.to_string().contains("TURGUS_CURRENCY"), "{error}");

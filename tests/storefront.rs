@@ -55,17 +55,17 @@ async fn home_page_shows_featured_products_with_seo_tags() {
 
 #[tokio::test]
 async fn demo_catalog_loads_once_even_across_restarts() {
-    let shop = TestShop::spawn().await;
-    let count = |db| async move {
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM products")
+    async fn count(db: &sqlx::SqlitePool) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM products")
             .fetch_one(db)
             .await
             .unwrap()
-    };
+    }
+    let shop = TestShop::spawn().await;
     let first = count(&shop.db).await;
     assert!(first >= 24);
-    shop.task.abort();
-    let again = TestShop::spawn_in(shop.dir, shop.client).await;
+    let (dir, client) = shop.stop().await;
+    let again = TestShop::spawn_in(dir, client).await;
     assert_eq!(count(&again.db).await, first);
 }
 
@@ -455,8 +455,8 @@ async fn session_cookie_is_http_only_and_same_site_lax() {
 async fn the_cart_survives_a_server_restart() {
     let shop = TestShop::spawn().await;
     add(&shop, "wool-throw", "1").await;
-    shop.task.abort();
-    let restarted = TestShop::spawn_in(shop.dir, shop.client).await;
+    let (dir, client) = shop.stop().await;
+    let restarted = TestShop::spawn_in(dir, client).await;
     let view = cart(&restarted).await;
     assert_eq!(view.item_count, 1);
     assert_eq!(view.lines[0].slug, "wool-throw");

@@ -105,7 +105,10 @@ pub async fn verify(stored: &str, password: String) -> Result<(bool, bool), AppE
     let Ok(salt_bytes) = salt.decode_b64(&mut raw_salt) else {
         return Ok((false, false));
     };
-    let outdated = algorithm != Algorithm::Argon2id || stored_params != params();
+    let current = params();
+    let outdated = algorithm != Algorithm::Argon2id
+        || (stored_params.m_cost(), stored_params.t_cost(), stored_params.p_cost())
+            != (current.m_cost(), current.t_cost(), current.p_cost());
     let computed = compute(
         Argon2::new(algorithm, version, stored_params),
         password,

@@ -106,7 +106,7 @@ pub struct CheckoutView {
     pub smsbank: bool,
     pub form: CheckoutForm,
     pub errors: Vec<FieldError>,
-    /// One per form shown: submitting it twice places one order.
+    /// The form's one-time key, tied to this session: submitting it twice places one order.
     pub checkout_key: String,
 }
 
@@ -155,7 +155,8 @@ pub async fn place_order(
         payment: payment.unwrap_or_default(),
         terms: terms.is_some(),
     };
-    let pay_url = ssr::place(&session, &state, form, &checkout_key).await?;
+    let client_ip = crate::state::client_ip().await?;
+    let pay_url = ssr::place(&session, &state, form, &checkout_key, client_ip).await?;
     if crate::state::is_plain_form_post() {
         leptos_axum::redirect(&pay_url);
         expect_context::<leptos_axum::ResponseOptions>()

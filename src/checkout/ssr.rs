@@ -8,13 +8,93 @@ use super::{
 };
 use crate::error::AppError;
 use crate::money::Money;
-use crate::orders::ssr::{cancel_pending, place as place_order, Customer, NewOrder};
+use crate::orders::ssr::{cancel_pending, place as place_order, Customer, Holder, NewOrder};
 use crate::orders::OrderStatus;
 use crate::paysera::request::{Payer, PaymentRequest};
 use crate::state::AppState;
 use tower_sessions::Session;
 
 const DRAFT_KEY: &str = "checkout_draft";
+/// The one-time key of the checkout form this session was shown: a form's key is accepted only
+/// from the session it was given to, so a key seen elsewhere fetches nobody else's order.
+const FORM_KEY: &str = "checkout_key";
+/// The key of the order this session placed last: a double submission returns that order.
+const PLACED_FORM_KEY: &str = "checkout_key_placed";
+/// A random key naming this shopper's unpaid orders, to limit how many they hold at once.
+const SHOPPER_KEY: &str = "shopper";
+
+/// The most each field may hold, in characters (a postal address fits; a flood does not). Longer
+/// values are refused with the field's message and cut before anything is kept in the session.
+const FIELD_LIMITS: [(&str, usize, &str); 9] = [
+    ("email", 254, "The e-mail address"),
+    ("first_name", 100, "The first name"),
+    ("last_name", 100, "The last name"),
+    ("street", 200, "The street and house number"),
+    ("city", 100, "The city"),
+    ("postcode", 20, "The postcode"),
+    ("country", 2, "The country"),
+    ("shipping", 40, "The shipping choice"),
+    ("payment", 40, "The payment choice"),
+];
+
+/// Cuts every field to its limit, reporting those that were longer.
+fn cap_lengths(form: &mut CheckoutForm) -> Vec<FieldError> {
+    let values = [
+        &mut form.email,
+        &mut form.first_name,
+        &mut form.last_name,
+        &mut form.street,
+        &mut form.city,
+        &mut form.postcode,
+        &mut form.country,
+        &mut form.shipping,
+        &mut form.payment,
+    ];
+    let mut errors = vec![];
+    for ((field, max, label), value) in FIELD_LIMITS.into_iter().zip(values) {
+        if value.chars().count() > max {
+            *value = value.chars().take(max).collect();
+            errors.push(FieldError {
+                field: field.into(),
+                message: format!("{label} can be at most {max} characters long."),
+            });
+        }
+    }
+    errors
+}
+
+/// This session's form key, made when there is a cart to check out (a visitor without one gets no
+/// key, and no stored session).
+async fn form_key(session: &Session, cart_is_empty: bool) -> Result<String, AppError> {
+    if let Some(key) = session.get::<String>(FORM_KEY).await? {
+        return Ok(key);
+    }
+    if cart_is_empty {
+        return Ok(String::new());
+    }
+    let key = crate::tokens::random_hex(16);
+    session.insert(FORM_KEY, &key).await?;
+    Ok(key)
+}
+
+/// Whether `posted` is a key this session was given (the current form's, or the order it placed).
+async fn is_own_form_key(session: &Session, posted: &str) -> Result<bool, AppError> {
+    let issued = session.get::<String>(FORM_KEY).await?;
+    let placed = session.get::<String>(PLACED_FORM_KEY).await?;
+    Ok([issued, placed]
+        .iter()
+        .flatten()
+        .any(|key| crate::tokens::same_secret(key, posted)))
+}
+
+async fn shopper_key(session: &Session) -> Result<String, AppError> {
+    if let Some(key) = session.get::<String>(SHOPPER_KEY).await? {
+        return Ok(key);
+    }
+    let key = crate::tokens::random_hex(16);
+    session.insert(SHOPPER_KEY, &key).await?;
+    Ok(key)
+}
 
 /// An e-mail address, checked at the edge: one `@`, something before it, a dotted domain after.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,23 +132,26 @@ pub async fn view(
     country: &str,
 ) -> Result<CheckoutView, AppError> {
     let cart = crate::cart::ssr::view(session, state).await?;
-    let (mut form, errors) = session
+    let draft = session
         .remove::<(CheckoutForm, Vec<FieldError>)>(DRAFT_KEY)
-        .await?
-        .unwrap_or_else(|| {
-            (
-                CheckoutForm {
-                    country: "LT".into(),
-                    shipping: "courier".into(),
-                    ..CheckoutForm::default()
-                },
-                vec![],
-            )
-        });
-    // The values stay for the next visit; the errors were about this one.
-    session
-        .insert(DRAFT_KEY, (&form, Vec::<FieldError>::new()))
         .await?;
+    if let Some((form, _)) = &draft {
+        // The values stay for the next visit; the errors were about this one.
+        session
+            .insert(DRAFT_KEY, (form, Vec::<FieldError>::new()))
+            .await?;
+    }
+    let (mut form, errors) = draft.unwrap_or_else(|| {
+        (
+            CheckoutForm {
+                country: "LT".into(),
+                shipping: "courier".into(),
+                ..CheckoutForm::default()
+            },
+            vec![],
+        )
+    });
+    let checkout_key = form_key(session, cart.lines.is_empty()).await?;
     if form.shipping.is_empty() {
         form.shipping = "courier".into();
     }
@@ -134,7 +217,7 @@ pub async fn view(
         smsbank: state.config.paysera.smsbank,
         form,
         errors,
-        checkout_key: crate::tokens::random_hex(16),
+        checkout_key,
     })
 }
 
@@ -211,22 +294,45 @@ fn validate(form: &CheckoutForm, state: &AppState) -> Result<(Customer, Money), 
     }
 }
 
+/// Checks the form after cutting it to its limits; what is kept for the next visit (the cut
+/// form and every problem) goes into the session only when there is a problem.
+async fn checked(
+    session: &Session,
+    state: &AppState,
+    mut form: CheckoutForm,
+) -> Result<(CheckoutForm, Customer, Money), AppError> {
+    let mut errors = cap_lengths(&mut form);
+    let valid = validate(&form, state);
+    if let (Ok((customer, shipping)), true) = (&valid, errors.is_empty()) {
+        return Ok((form, customer.clone(), *shipping));
+    }
+    if let Err(more) = valid {
+        let already = |field: &str| errors.iter().any(|e: &FieldError| e.field == field);
+        let more: Vec<FieldError> = more.into_iter().filter(|e| !already(&e.field)).collect();
+        errors.extend(more);
+    }
+    session.insert(DRAFT_KEY, (&form, &errors)).await?;
+    Err(AppError::BadRequest(
+        "Please correct the marked fields.".into(),
+    ))
+}
+
 /// Places the order from the session's cart and returns the Paysera URL to send the shopper to.
 pub async fn place(
     session: &Session,
     state: &AppState,
     form: CheckoutForm,
     checkout_key: &str,
+    client_ip: std::net::IpAddr,
 ) -> Result<String, AppError> {
-    let (customer, shipping) = match validate(&form, state) {
-        Ok(valid) => valid,
-        Err(errors) => {
-            session.insert(DRAFT_KEY, (&form, &errors)).await?;
-            return Err(AppError::BadRequest(
-                "Please correct the marked fields.".into(),
-            ));
-        }
-    };
+    let (form, customer, shipping) = checked(session, state, form).await?;
+    if !is_own_form_key(session, checkout_key).await? {
+        return Err(AppError::Conflict(
+            "This checkout form is out of date (it was opened in another browser, or already \
+             sent). Please check your order and send it again."
+                .into(),
+        ));
+    }
     let cart = crate::cart::ssr::view(session, state).await?;
     if cart.lines.is_empty() {
         return Err(AppError::BadRequest("Your cart is empty.".into()));
@@ -246,9 +352,22 @@ pub async fn place(
         shipping_method: form.shipping.clone(),
         shipping,
         payment_method: Some(form.payment.clone()).filter(|p| !p.is_empty()),
-        checkout_key: Some(checkout_key.to_owned()).filter(|k| k.len() >= 16),
+        checkout_key: Some(checkout_key.to_owned()),
+        holder: Some(Holder {
+            shopper_key: shopper_key(session).await?,
+            client_ip: client_ip.to_string(),
+            max_unpaid_per_shopper: state.config.limits.unpaid_orders_per_session,
+            max_unpaid_per_client: state.config.limits.unpaid_orders_per_client,
+        }),
+        sandbox: state.payments.mode == Mode::Sandbox,
     };
     let placed = place_order(&state.pool, &order, state.config.currency).await?;
+    session.remove::<String>(FORM_KEY).await?;
+    session.insert(PLACED_FORM_KEY, checkout_key).await?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
+    let expires = now + i64::from(state.config.order_ttl_minutes) * 60;
 
     let public = &state.config.public_url;
     let payments = &state.payments;
@@ -270,6 +389,8 @@ pub async fn place(
             ..Payer::default()
         },
         test: payments.mode == Mode::Test,
+        // Pay links stop working when the order expires, where the method honours it.
+        time_limit: Some(crate::paysera::request::time_limit(now, expires)),
         ..PaymentRequest::default()
     };
     let signed = request
@@ -374,7 +495,22 @@ async fn cancel(
 
 #[cfg(test)]
 mod tests {
-    use super::Email;
+    use super::{cap_lengths, CheckoutForm, Email};
+
+    #[test]
+    fn fields_are_cut_to_their_limits_and_reported() {
+        let mut form = CheckoutForm {
+            first_name: "Ą".repeat(1_000_000),
+            postcode: "01103".into(),
+            ..CheckoutForm::default()
+        };
+        let errors = cap_lengths(&mut form);
+        assert_eq!(form.first_name.chars().count(), 100);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "first_name");
+        assert!(errors[0].message.contains("100"), "{}", errors[0].message);
+        assert_eq!(form.postcode, "01103");
+    }
 
     #[test]
     fn emails_are_checked_at_the_edge() {

@@ -26,6 +26,17 @@ pub struct Customer {
     pub country: String,
 }
 
+/// Who is placing an order, and how many unpaid orders (each holding stock) they may have at once.
+#[derive(Clone, Debug)]
+pub struct Holder {
+    /// A random key kept in the shopper's session.
+    pub shopper_key: String,
+    /// The client's address (behind trusted proxies, the forwarded one).
+    pub client_ip: String,
+    pub max_unpaid_per_shopper: u32,
+    pub max_unpaid_per_client: u32,
+}
+
 #[derive(Clone, Debug)]
 pub struct NewOrder {
     pub lines: Vec<(i64, Quantity)>,
@@ -36,6 +47,10 @@ pub struct NewOrder {
     pub payment_method: Option<String>,
     /// The checkout form's one-time key: a second submission returns the first order.
     pub checkout_key: Option<String>,
+    /// Set for orders placed by shoppers: their unpaid orders are limited.
+    pub holder: Option<Holder>,
+    /// Placed against the built-in sandbox: no real money will ever pay it.
+    pub sandbox: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -75,22 +90,39 @@ pub async fn place(
         }
     }
 
+    if let Some(holder) = &order.holder {
+        check_unpaid_limits(&mut tx, holder).await?;
+    }
+
     let mut frozen = Vec::with_capacity(order.lines.len());
     let mut subtotal = Money::zero(currency);
     for &(product_id, quantity) in &order.lines {
-        let product: Option<(String, i64, String, bool, i64)> = sqlx::query_as(
-            "SELECT name, price_minor, currency, active, stock FROM products WHERE id = $1",
+        let product: Option<ProductRow> = sqlx::query_as(
+            "SELECT name, price_minor, currency, active, stock, max_per_order FROM products WHERE id = $1",
         )
         .bind(product_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some((name, price_minor, product_currency, active, stock)) = product else {
+        let Some(ProductRow {
+            name,
+            price_minor,
+            currency: product_currency,
+            active,
+            stock,
+            max_per_order,
+        }) = product
+        else {
             return Err(AppError::Conflict(
                 "A product in your cart is no longer for sale.".into(),
             ));
         };
         if !active || product_currency != currency.code() {
             return Err(AppError::Conflict(format!("{name} is no longer for sale.")));
+        }
+        if let Some(max) = max_per_order.filter(|max| i64::from(quantity.get()) > *max) {
+            return Err(AppError::Conflict(format!(
+                "You can buy at most {max} of {name} per order; please change the quantity in your cart."
+            )));
         }
         // The conditional update is the reservation: it fails rather than go below zero.
         let reserved =
@@ -125,8 +157,10 @@ pub async fn place(
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO orders (number, public_token, currency, subtotal_minor, shipping_minor, total_minor,
                              email, first_name, last_name, street, city, postcode, country,
-                             shipping_method, payment_method, checkout_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                             shipping_method, payment_method, checkout_key, sandbox, shopper_key,
+                             client_ip)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+                 $19)
          RETURNING id",
     )
     .bind(number)
@@ -145,6 +179,9 @@ pub async fn place(
     .bind(&order.shipping_method)
     .bind(&order.payment_method)
     .bind(&order.checkout_key)
+    .bind(order.sandbox)
+    .bind(order.holder.as_ref().map(|h| &h.shopper_key))
+    .bind(order.holder.as_ref().map(|h| &h.client_ip))
     .fetch_one(&mut *tx)
     .await?;
     for (product_id, name, unit, quantity, line_total) in frozen {
@@ -176,6 +213,49 @@ pub async fn place(
         public_token,
         total,
     })
+}
+
+#[derive(sqlx::FromRow)]
+struct ProductRow {
+    name: String,
+    price_minor: i64,
+    currency: String,
+    active: bool,
+    stock: i64,
+    max_per_order: Option<i64>,
+}
+
+/// Refuses a new order when its shopper, or its client address, already holds as many unpaid
+/// orders as allowed: one visitor cannot reserve the whole stock by placing order after order.
+/// Runs inside the placing transaction (SQLite's single writer), so concurrent placements count
+/// each other.
+async fn check_unpaid_limits(
+    tx: &mut Transaction<'static, Sqlite>,
+    holder: &Holder,
+) -> Result<(), AppError> {
+    let by_shopper: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM orders WHERE status = 'pending_payment' AND shopper_key = $1",
+    )
+    .bind(&holder.shopper_key)
+    .fetch_one(&mut **tx)
+    .await?;
+    let by_client: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM orders WHERE status = 'pending_payment' AND client_ip = $1",
+    )
+    .bind(&holder.client_ip)
+    .fetch_one(&mut **tx)
+    .await?;
+    if by_shopper >= i64::from(holder.max_unpaid_per_shopper)
+        || by_client >= i64::from(holder.max_unpaid_per_client)
+    {
+        return Err(AppError::TooManyRequests(
+            "You already have several orders waiting for payment. Please pay for one of them, or \
+             cancel it on Paysera's page, before placing another; unpaid orders are also cancelled \
+             automatically after a while."
+                .into(),
+        ));
+    }
+    Ok(())
 }
 
 pub async fn record_event(

@@ -288,8 +288,96 @@ pub fn validate(params: &[(String, String)]) -> Result<(), RequestError> {
     Ok(())
 }
 
+/// The shortest and longest payment window Paysera accepts in `time_limit`.
+pub const TIME_LIMIT_MIN_SECONDS: i64 = 15 * 60;
+pub const TIME_LIMIT_MAX_SECONDS: i64 = 3 * 24 * 3600;
+
+/// `time_limit` for a payment that should stop being possible at `expires` (Unix seconds), seen
+/// from `now`: kept within Paysera's 15 minutes to 3 days, written as `YYYY-MM-DD HH:MM:SS` in
+/// Lithuanian time (Europe/Vilnius, where Paysera runs; EU summer time rules). Written in UTC, a
+/// limit read as Vilnius time would end two or three hours early; this way round, a reader in UTC
+/// would only give the shopper longer.
+pub fn time_limit(now: i64, expires: i64) -> String {
+    let at = expires.clamp(now + TIME_LIMIT_MIN_SECONDS, now + TIME_LIMIT_MAX_SECONDS);
+    let local = at + vilnius_offset_seconds(at);
+    let (days, seconds) = (local.div_euclid(86_400), local.rem_euclid(86_400));
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}",
+        seconds / 3600,
+        seconds % 3600 / 60,
+        seconds % 60
+    )
+}
+
+/// UTC+3 from the last Sunday of March to the last Sunday of October (changing at 01:00 UTC),
+/// else UTC+2.
+fn vilnius_offset_seconds(utc: i64) -> i64 {
+    let (year, _, _) = civil_from_days(utc.div_euclid(86_400));
+    let change_at = |month: u32| last_sunday(year, month) * 86_400 + 3600;
+    if (change_at(3)..change_at(10)).contains(&utc) {
+        3 * 3600
+    } else {
+        2 * 3600
+    }
+}
+
+/// Days since 1970-01-01 of the last Sunday in `month` of `year`.
+fn last_sunday(year: i64, month: u32) -> i64 {
+    let last_day = days_from_civil(year, month, 31);
+    // 1970-01-01 was a Thursday: weekday 0 = Sunday is (days + 4) mod 7.
+    last_day - (last_day + 4).rem_euclid(7)
+}
+
+/// Howard Hinnant's `days_from_civil`: days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month = i64::from(month);
+    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// The inverse of [`days_from_civil`].
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 #[cfg(test)]
 mod tests {
+    use super::time_limit;
+
+    #[test]
+    fn time_limits_are_vilnius_time_within_paysera_bounds() {
+        // 2026-11-23 12:00:00 UTC: winter, UTC+2.
+        let noon = 1_795_435_200;
+        assert_eq!(time_limit(noon, noon + 3600), "2026-11-23 15:00:00");
+        // Too soon is stretched to 15 minutes, too late cut to 3 days.
+        assert_eq!(time_limit(noon, noon + 60), "2026-11-23 14:15:00");
+        assert_eq!(time_limit(noon, noon + 30 * 86_400), "2026-11-26 14:00:00");
+        // 2026-07-01 00:30:00 UTC: summer, UTC+3, across midnight and a month end.
+        assert_eq!(
+            time_limit(1_782_865_800, 1_782_865_800 + 3600),
+            "2026-07-01 04:30:00"
+        );
+        // Summer time starts at 01:00 UTC on the last Sunday of March (2026-03-29).
+        let before = 1_774_745_940; // 00:59:00 UTC
+        assert_eq!(time_limit(before - 900, before), "2026-03-29 02:59:00");
+        assert_eq!(time_limit(before - 840, before + 60), "2026-03-29 04:00:00");
+    }
+
     use super::*;
 
     fn request() -> PaymentRequest {

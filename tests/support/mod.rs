@@ -28,6 +28,7 @@ pub fn config_for(dir: &std::path::Path) -> Config {
         "TURGUS_DATABASE_URL" => Some(format!("sqlite://{}", database.display())),
         "TURGUS_ADDR" => Some("127.0.0.1:0".into()),
         "TURGUS_DATA_DIR" => Some(data.display().to_string()),
+        "TURGUS_SANDBOX" => Some("1".into()),
         _ => None,
     })
     .expect("test configuration is valid")
@@ -62,7 +63,7 @@ impl TestShop {
         TestShop::start(dir, client, config).await
     }
 
-    async fn start(dir: TempDir, client: Client, config: Config) -> TestShop {
+    pub async fn start(dir: TempDir, client: Client, config: Config) -> TestShop {
         let running = turgus::server::start(config).await.expect("shop starts");
         let db = SqlitePool::connect(&format!(
             "sqlite://{}",
@@ -77,6 +78,25 @@ impl TestShop {
             task: running.task,
             dir,
         }
+    }
+
+    /// Stops the shop and waits until it has let go of its database (and the database's lock).
+    pub async fn stop(self) -> (TempDir, Client) {
+        self.task.abort();
+        let _ = self.task.await;
+        self.db.close().await;
+        (self.dir, self.client)
+    }
+
+    /// The checkout form's one-time key, as the checkout page gives it to this browser.
+    pub async fn checkout_key(&self) -> String {
+        let view: serde_json::Value = self
+            .call("checkout", &[("country", "LT")])
+            .await
+            .json()
+            .await
+            .unwrap();
+        view["checkout_key"].as_str().unwrap().to_owned()
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -53,6 +53,8 @@ pub fn new_order(product_id: i64, quantity: &str) -> NewOrder {
         shipping: Money::new(390, Currency::Eur),
         payment_method: None,
         checkout_key: None,
+        holder: None,
+        sandbox: false,
     }
 }
 

@@ -11,8 +11,9 @@ use axum::response::IntoResponse;
 use sqlx::QueryBuilder;
 use tower_sessions::Session;
 
-const COLUMNS: [&str; 24] = [
+const COLUMNS: [&str; 25] = [
     "order",
+    "sandbox",
     "created_at",
     "status",
     "paid_at",
@@ -46,7 +47,7 @@ pub async fn orders_csv(
     crate::admin::ssr::require_admin(&state.pool, &session).await?;
     let filter = ValidFilter::parse(&filter)?;
     let mut sql = QueryBuilder::new(
-        "SELECT o.number, o.created_at, o.status, o.paid_at, o.shipped_at, o.refunded_at,
+        "SELECT o.number, o.sandbox, o.created_at, o.status, o.paid_at, o.shipped_at, o.refunded_at,
                 o.needs_review, o.email, o.first_name, o.last_name, o.street, o.postcode, o.city,
                 o.country, o.shipping_method, o.payment_method, o.currency, o.subtotal_minor,
                 o.shipping_minor, o.total_minor,
@@ -73,12 +74,13 @@ pub async fn orders_csv(
         let number = |i: usize| row.try_get::<i64, _>(i).unwrap_or_default();
         let amount =
             |i: usize| crate::money::Money::new(number(i), state.config.currency).decimal();
-        let mut fields: Vec<String> = vec![number(0).to_string()];
-        fields.extend((1..=5).map(text));
-        fields.push(if number(6) == 1 { "yes" } else { "no" }.into());
-        fields.extend((7..=16).map(text));
-        fields.extend((17..=19).map(amount));
-        fields.extend((20..=23).map(text));
+        let yes_no = |i: usize| if number(i) == 1 { "yes" } else { "no" }.to_owned();
+        let mut fields: Vec<String> = vec![number(0).to_string(), yes_no(1)];
+        fields.extend((2..=6).map(text));
+        fields.push(yes_no(7));
+        fields.extend((8..=17).map(text));
+        fields.extend((18..=20).map(amount));
+        fields.extend((21..=24).map(text));
         push_record(&mut csv, fields.into_iter());
     }
     let today: String = sqlx::query_scalar("SELECT date('now')")

@@ -132,6 +132,8 @@ pub struct OrderRow {
     pub total: Money,
     pub state: OrderStage,
     pub needs_review: bool,
+    /// Placed against the built-in sandbox: no real money.
+    pub sandbox: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -178,6 +180,8 @@ pub struct OrderDetail {
     pub number: i64,
     pub state: OrderStage,
     pub needs_review: bool,
+    /// Placed against the built-in sandbox: no real money.
+    pub sandbox: bool,
     pub created_at: String,
     pub paid_at: Option<String>,
     pub shipped_at: Option<String>,

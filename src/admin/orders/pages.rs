@@ -43,6 +43,7 @@ pub fn AdminOrdersPage() -> impl IntoView {
                                 <td>
                                     <StageBadge stage=order.state />
                                     {order.needs_review.then(|| view! { <span class="badge badge-warn">"Needs review"</span> })}
+                                    {order.sandbox.then(SandboxBadge)}
                                 </td>
                             </tr>
                         }).collect_view()}
@@ -114,6 +115,12 @@ pub fn AdminOrderPage() -> impl IntoView {
     }
 }
 
+/// Orders placed against the built-in sandbox were never paid with real money.
+#[component]
+fn SandboxBadge() -> impl IntoView {
+    view! { <span class="badge" data-testid="sandbox-order" title="Placed in sandbox mode: no real money">"Sandbox"</span> }
+}
+
 /// An order's page. Its parts are separate components, each returning an erased view: one view
 /// type for the whole page nests too deep for the compiler in release builds.
 #[component]
@@ -123,6 +130,7 @@ fn OrderView(order: OrderDetail, act: ServerAction<super::ActOnOrder>) -> impl I
     let OrderDetail {
         state,
         needs_review,
+        sandbox,
         lines,
         subtotal,
         shipping,
@@ -140,6 +148,7 @@ fn OrderView(order: OrderDetail, act: ServerAction<super::ActOnOrder>) -> impl I
             <p>
                 <StageBadge stage=state />
                 {needs_review.then(|| view! { <span class="badge badge-warn" data-testid="needs-review">"Needs review"</span> })}
+                {sandbox.then(SandboxBadge)}
             </p>
         </header>
         <div class="admin-columns">

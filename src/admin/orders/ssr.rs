@@ -137,19 +137,22 @@ pub fn stage(status: &str, shipped: bool, refunded: bool) -> Result<OrderStage, 
     Ok(OrderStage::of(status, shipped, refunded))
 }
 
-type Row = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    String,
-    String,
-    bool,
-    bool,
-    bool,
-);
+/// One order in the admin's list.
+#[derive(sqlx::FromRow)]
+struct ListRow {
+    number: i64,
+    created_at: String,
+    first_name: String,
+    last_name: String,
+    email: String,
+    total_minor: i64,
+    currency: String,
+    status: String,
+    shipped: bool,
+    refunded: bool,
+    needs_review: bool,
+    sandbox: bool,
+}
 
 pub async fn list(
     state: &AppState,
@@ -165,8 +168,8 @@ pub async fn list(
 
     let mut rows = QueryBuilder::new(
         "SELECT o.number, o.created_at, o.first_name, o.last_name, o.email, o.total_minor,
-                o.currency, o.status, o.shipped_at IS NOT NULL, o.refunded_at IS NOT NULL,
-                o.needs_review
+                o.currency, o.status, o.shipped_at IS NOT NULL AS shipped,
+                o.refunded_at IS NOT NULL AS refunded, o.needs_review, o.sandbox
          FROM orders o",
     );
     filter.push_conditions(&mut rows);
@@ -174,34 +177,21 @@ pub async fn list(
         .push_bind(i64::from(ORDERS_PER_PAGE))
         .push(" OFFSET ")
         .push_bind(i64::from((page - 1) * ORDERS_PER_PAGE));
-    let rows: Vec<Row> = rows.build_query_as().fetch_all(&state.pool).await?;
+    let rows: Vec<ListRow> = rows.build_query_as().fetch_all(&state.pool).await?;
     let orders = rows
         .into_iter()
-        .map(
-            |(
-                number,
-                created_at,
-                first,
-                last,
-                email,
-                total,
-                currency,
-                status,
-                shipped,
-                refunded,
-                review,
-            )| {
-                Ok(OrderRow {
-                    number,
-                    created_at,
-                    customer: format!("{first} {last}"),
-                    email,
-                    total: stored_money(total, &currency)?,
-                    state: stage(&status, shipped, refunded)?,
-                    needs_review: review,
-                })
-            },
-        )
+        .map(|row| {
+            Ok(OrderRow {
+                number: row.number,
+                created_at: row.created_at,
+                customer: format!("{} {}", row.first_name, row.last_name),
+                email: row.email,
+                total: stored_money(row.total_minor, &row.currency)?,
+                state: stage(&row.status, row.shipped, row.refunded)?,
+                needs_review: row.needs_review,
+                sandbox: row.sandbox,
+            })
+        })
         .collect::<Result<_, AppError>>()?;
     Ok(OrderList {
         orders,
@@ -217,6 +207,7 @@ struct DetailRow {
     number: i64,
     status: String,
     needs_review: bool,
+    sandbox: bool,
     created_at: String,
     paid_at: Option<String>,
     shipped_at: Option<String>,
@@ -287,6 +278,7 @@ pub async fn detail(state: &AppState, number: i64) -> Result<OrderDetail, AppErr
             order.refunded_at.is_some(),
         )?,
         needs_review: order.needs_review,
+        sandbox: order.sandbox,
         created_at: order.created_at,
         paid_at: order.paid_at,
         shipped_at: order.shipped_at,

@@ -109,6 +109,8 @@ pub struct ProductForm {
     pub stock: String,
     /// The stock in the database when the form was made: saving checks it has not changed.
     pub stock_saved: i64,
+    /// Units one order may hold, as typed; empty for no limit.
+    pub max_per_order: String,
     pub active: bool,
     pub featured: bool,
     pub images: Vec<AdminImage>,
@@ -165,6 +167,7 @@ pub async fn save_product(
     price: String,
     stock: String,
     #[server(default)] stock_was: Option<i64>,
+    #[server(default)] max_per_order: String,
     #[server(default)] active: Option<String>,
     #[server(default)] featured: Option<String>,
 ) -> Result<i64, AppError> {
@@ -177,6 +180,7 @@ pub async fn save_product(
         description,
         price,
         stock,
+        max_per_order,
         active: active.is_some(),
         featured: featured.is_some(),
     };

@@ -228,6 +228,10 @@ fn ProductFields(product: ProductForm, save: ServerAction<SaveProduct>) -> impl 
                 <input id="stock" name="stock" type="number" min="0" max="1000000" step="1" value=product.stock required />
             </div>
             <div class="field">
+                <label for="max_per_order">"Most units per order (empty: no limit)"</label>
+                <input id="max_per_order" name="max_per_order" type="number" min="1" max="1000000" step="1" value=product.max_per_order />
+            </div>
+            <div class="field">
                 <label for="description">"Description"</label>
                 <textarea id="description" name="description" rows="6" maxlength="10000">{escape_on_server(product.description)}</textarea>
             </div>

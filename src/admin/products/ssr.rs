@@ -134,6 +134,7 @@ struct ProductRecord {
     category_id: i64,
     price_minor: i64,
     stock: i64,
+    max_per_order: Option<i64>,
     active: bool,
     featured: bool,
 }
@@ -153,6 +154,7 @@ pub async fn form(state: &AppState, id: i64) -> Result<ProductForm, AppError> {
             currency: currency.code().into(),
             stock: "0".into(),
             stock_saved: 0,
+            max_per_order: String::new(),
             active: true,
             featured: false,
             images: vec![],
@@ -161,7 +163,8 @@ pub async fn form(state: &AppState, id: i64) -> Result<ProductForm, AppError> {
         });
     }
     let product: ProductRecord = sqlx::query_as(
-        "SELECT slug, name, description, category_id, price_minor, stock, active, featured
+        "SELECT slug, name, description, category_id, price_minor, stock, max_per_order, active,
+                featured
          FROM products WHERE id = $1",
     )
     .bind(id)
@@ -185,6 +188,10 @@ pub async fn form(state: &AppState, id: i64) -> Result<ProductForm, AppError> {
         currency: currency.code().into(),
         stock: product.stock.to_string(),
         stock_saved: product.stock,
+        max_per_order: product
+            .max_per_order
+            .map(|m| m.to_string())
+            .unwrap_or_default(),
         active: product.active,
         featured: product.featured,
         images: images
@@ -217,6 +224,8 @@ pub struct ProductDraft {
     pub description: String,
     pub price: String,
     pub stock: String,
+    #[serde(default)]
+    pub max_per_order: String,
     pub active: bool,
     pub featured: bool,
 }
@@ -246,6 +255,7 @@ pub async fn restore_draft(form: &mut ProductForm) -> Result<(), AppError> {
     form.description = draft.description;
     form.price = draft.price;
     form.stock = draft.stock;
+    form.max_per_order = draft.max_per_order;
     form.active = draft.active;
     form.featured = draft.featured;
     Ok(())
@@ -259,6 +269,7 @@ pub struct ProductInput {
     description: String,
     price: Money,
     stock: i64,
+    max_per_order: Option<i64>,
     active: bool,
     featured: bool,
 }
@@ -288,8 +299,24 @@ impl ProductInput {
                     "Stock must be a whole number from 0 to {MAX_STOCK}."
                 ))
             })?;
+        let limit = draft.max_per_order.trim();
+        let max_per_order = match limit {
+            "" => None,
+            typed => Some(
+                typed
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|m| (1..=MAX_STOCK).contains(m))
+                    .ok_or_else(|| {
+                        AppError::BadRequest(format!(
+                            "The most per order must be a whole number from 1 to {MAX_STOCK}, or empty for no limit."
+                        ))
+                    })?,
+            ),
+        };
         Ok(ProductInput {
             slug: slug_for(&draft.slug, name, 120)?,
+            max_per_order,
             name: name.to_owned(),
             category_id: draft.category_id,
             description: draft.description.trim().replace("\r\n", "\n"),
@@ -358,15 +385,15 @@ pub async fn save(
     let query = if id == 0 {
         sqlx::query_scalar(
             "INSERT INTO products (slug, name, description, category_id, price_minor, currency,
-                                   stock, active, featured)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                                   stock, active, featured, max_per_order)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
     } else {
         sqlx::query_scalar(
             "UPDATE products SET slug = $1, name = $2, description = $3, category_id = $4,
                                  price_minor = $5, currency = $6, stock = $7, active = $8,
-                                 featured = $9
-             WHERE id = $10 AND ($11 IS NULL OR stock = $11) RETURNING id",
+                                 featured = $9, max_per_order = $10
+             WHERE id = $11 AND ($12 IS NULL OR stock = $12) RETURNING id",
         )
     }
     .bind(&input.slug)
@@ -377,7 +404,8 @@ pub async fn save(
     .bind(input.price.currency.code())
     .bind(input.stock)
     .bind(input.active)
-    .bind(input.featured);
+    .bind(input.featured)
+    .bind(input.max_per_order);
     let query = if id == 0 {
         query
     } else {

@@ -1,0 +1,487 @@
+//! Going live: what strangers can make the shop store is bounded, payments that need a person are
+//! flagged and never told to the shopper, and the pages that belong to one shopper are not cached.
+//! Each test is an attack or a mistake as a request, against a real shop on port 0.
+
+mod support;
+
+use reqwest::StatusCode;
+use support::paysera::{fields, live_shop, order, send, signed};
+use support::TestShop;
+
+const FLOOD: usize = 60 * 1024;
+
+async fn scalar(shop: &TestShop, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&shop.db).await.unwrap()
+}
+
+#[tokio::test]
+async fn refused_callbacks_are_kept_only_in_part_and_oversized_ones_not_at_all() {
+    let shop = live_shop().await;
+    let flood = vec![0xffu8; FLOOD];
+    for _ in 0..20 {
+        let response = shop
+            .client
+            .post(shop.url("/paysera/callback"))
+            .body(flood.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    }
+    assert_eq!(
+        scalar(&shop, "SELECT COUNT(*) FROM payment_callbacks WHERE authentic = 0").await,
+        20
+    );
+    // At most 2 KiB of each is kept, with the whole's length and digest.
+    assert!(scalar(&shop, "SELECT MAX(length(CAST(raw AS BLOB))) FROM payment_callbacks").await <= 2048 * 3);
+    assert_eq!(
+        scalar(&shop, "SELECT MIN(raw_bytes) FROM payment_callbacks").await,
+        FLOOD as i64
+    );
+    let digest: String = sqlx::query_scalar("SELECT raw_sha256 FROM payment_callbacks LIMIT 1")
+        .fetch_one(&shop.db)
+        .await
+        .unwrap();
+    use sha2::Digest;
+    let expected: String = sha2::Sha256::digest(&flood)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(digest, expected);
+
+    // Over 64 KiB: 413 with a message, nothing stored. A 20 KiB query string is still read.
+    let huge = shop
+        .client
+        .post(shop.url("/paysera/callback"))
+        .body(vec![b'a'; 2 * 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(huge.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(huge.text().await.unwrap().contains("64 KiB"));
+    let long_query = format!("data={}&ss2=x", "A".repeat(20 * 1024));
+    assert_eq!(send(&shop, &long_query).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        scalar(&shop, "SELECT COUNT(*) FROM payment_callbacks").await,
+        21
+    );
+}
+
+#[tokio::test]
+async fn old_refused_callbacks_are_pruned_by_the_background_task_and_authentic_ones_kept() {
+    let shop = live_shop().await;
+    let placed = order(&shop, "brass-pen", "1").await;
+    assert_eq!(send(&shop, &signed(&fields(&placed, &[]))).await.0, StatusCode::OK);
+    sqlx::query(
+        "INSERT INTO payment_callbacks (received_at, raw, authentic, verdict)
+         VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-40 days'), 'old', 0, 'rejected'),
+                (strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-2 days'), 'recent', 0, 'rejected')",
+    )
+    .execute(&shop.db)
+    .await
+    .unwrap();
+    // Authentic callbacks can never be deleted, whatever asks.
+    assert!(sqlx::query("DELETE FROM payment_callbacks WHERE authentic = 1")
+        .execute(&shop.db)
+        .await
+        .is_err());
+    // A restart runs the clean-up round at once.
+    let (dir, client) = shop.stop().await;
+    let mut config = support::config_for(dir.path());
+    config.paysera = live_config(dir.path());
+    let shop = TestShop::start(dir, client, config).await;
+    let mut raws: Vec<String> = vec![];
+    for _ in 0..50 {
+        raws = sqlx::query_scalar("SELECT raw FROM payment_callbacks WHERE authentic = 0")
+            .fetch_all(&shop.db)
+            .await
+            .unwrap();
+        if raws.len() == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(raws, vec!["recent".to_owned()]);
+    assert_eq!(
+        scalar(&shop, "SELECT COUNT(*) FROM payment_callbacks WHERE authentic = 1").await,
+        1
+    );
+}
+
+fn live_config(dir: &std::path::Path) -> turgus::config::PayseraConfig {
+    let mut paysera = support::config_for(dir).paysera;
+    paysera.project = Some((
+        support::paysera::PROJECT,
+        turgus::config::Secret::new(support::paysera::password()),
+    ));
+    paysera.public_key_file = Some(dir.join("paysera.pem"));
+    paysera
+}
+
+#[tokio::test]
+async fn cookieless_visitors_get_no_stored_session() {
+    let shop = TestShop::spawn().await;
+    for path in ["/checkout", "/", "/cart", "/search?q=mug", "/admin/login"] {
+        for _ in 0..40 {
+            let response = support::shopper().get(shop.url(path)).send().await.unwrap();
+            assert!(response.status().is_success(), "{path}");
+            assert!(response.headers().get("set-cookie").is_none(), "{path}");
+        }
+    }
+    assert_eq!(scalar(&shop, "SELECT COUNT(*) FROM tower_sessions").await, 0);
+    // A cart line is something to keep.
+    let id = shop.product_id("enamel-mug").await.to_string();
+    shop.call("cart/add", &[("product_id", &id), ("quantity", "1")]).await;
+    assert_eq!(scalar(&shop, "SELECT COUNT(*) FROM tower_sessions").await, 1);
+}
+
+#[tokio::test]
+async fn a_refused_checkout_keeps_at_most_each_fields_limit() {
+    let shop = TestShop::spawn().await;
+    let id = shop.product_id("enamel-mug").await.to_string();
+    shop.call("cart/add", &[("product_id", &id), ("quantity", "1")]).await;
+    let key = shop.checkout_key().await;
+    let long_name = "Ą".repeat(5000);
+    let response = shop
+        .call(
+            "checkout/place",
+            &[
+                ("email", "ona@example.lt"),
+                ("first_name", &long_name),
+                ("last_name", "Onaitė"),
+                ("street", "Gedimino pr. 1"),
+                ("city", "Vilnius"),
+                ("postcode", "01103"),
+                ("country", "LT"),
+                ("shipping", "courier"),
+                ("terms", "on"),
+                ("checkout_key", &key),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let view: serde_json::Value = shop
+        .call("checkout", &[("country", "LT")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["form"]["first_name"].as_str().unwrap().chars().count(), 100);
+    let message = view["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("at most 100"), "{message}");
+    assert!(scalar(&shop, "SELECT MAX(length(data)) FROM tower_sessions").await < 4096);
+
+    // 1.9 MB of first name never reaches the form: 413 with a message.
+    let flood = "x".repeat(1_900_000);
+    let response = shop
+        .call("checkout/place", &[("first_name", flood.as_str()), ("checkout_key", &key)])
+        .await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(response.text().await.unwrap().contains("too large"));
+}
+
+#[tokio::test]
+async fn bodies_over_the_limit_are_refused_with_or_without_a_declared_length() {
+    let shop = TestShop::spawn().await;
+    let body = format!("product_id=1&quantity=1&pad={}", "x".repeat(70 * 1024));
+    let declared = shop
+        .client
+        .post(shop.url("/api/cart/add"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(declared.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = body
+        .into_bytes()
+        .chunks(8192)
+        .map(|c| Ok(c.to_vec()))
+        .collect();
+    let chunked = shop
+        .client
+        .post(shop.url("/api/cart/add"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(reqwest::Body::wrap_stream(futures::stream::iter(chunks)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(chunked.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(scalar(&shop, "SELECT COUNT(*) FROM tower_sessions").await, 0);
+}
+
+/// Places an order through the checkout as `shop`'s browser would.
+async fn checkout(shop: &TestShop, browser: &reqwest::Client, slug: &str, quantity: &str) -> reqwest::Response {
+    let id = shop.product_id(slug).await.to_string();
+    let post = |endpoint: &str, form: Vec<(&str, String)>| {
+        browser
+            .post(shop.url(&format!("/api/{endpoint}")))
+            .header("accept", "application/json")
+            .form(&form)
+            .send()
+    };
+    post("cart/add", vec![("product_id", id), ("quantity", quantity.into())])
+        .await
+        .unwrap();
+    let view: serde_json::Value = post("checkout", vec![("country", "LT".into())])
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let key = view["checkout_key"].as_str().unwrap().to_owned();
+    post(
+        "checkout/place",
+        [
+            ("email", "ona@example.lt"),
+            ("first_name", "Ona"),
+            ("last_name", "Onaitė"),
+            ("street", "Gedimino pr. 1"),
+            ("city", "Vilnius"),
+            ("postcode", "01103"),
+            ("country", "LT"),
+            ("shipping", "courier"),
+            ("terms", "on"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k, v.to_owned()))
+        .chain([("checkout_key", key)])
+        .collect(),
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn one_visitor_cannot_hold_the_stock_with_unpaid_orders() {
+    let shop = TestShop::spawn_configured(|config, _| {
+        config.limits.unpaid_orders_per_session = 2;
+        config.limits.unpaid_orders_per_client = 3;
+    })
+    .await;
+    let browser = support::shopper();
+    for _ in 0..2 {
+        assert_eq!(checkout(&shop, &browser, "enamel-mug", "1").await.status(), StatusCode::OK);
+    }
+    let third = checkout(&shop, &browser, "enamel-mug", "1").await;
+    assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(third.text().await.unwrap().contains("waiting for payment"));
+    // A fresh session from the same address: one more, then the address is full too.
+    let other = support::shopper();
+    assert_eq!(checkout(&shop, &other, "enamel-mug", "1").await.status(), StatusCode::OK);
+    assert_eq!(
+        checkout(&shop, &support::shopper(), "enamel-mug", "1").await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(scalar(&shop, "SELECT COUNT(*) FROM orders").await, 3);
+    // Every order was placed in the sandbox, and says so.
+    assert_eq!(scalar(&shop, "SELECT MIN(sandbox) FROM orders").await, 1);
+}
+
+#[tokio::test]
+async fn a_product_can_limit_units_per_order() {
+    let shop = TestShop::spawn().await;
+    sqlx::query("UPDATE products SET max_per_order = 2 WHERE slug = 'enamel-mug'")
+        .execute(&shop.db)
+        .await
+        .unwrap();
+    let stock = shop.stock("enamel-mug").await;
+    let refused = checkout(&shop, &shop.client, "enamel-mug", "3").await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert!(refused.text().await.unwrap().contains("at most 2"));
+    assert_eq!(shop.stock("enamel-mug").await, stock);
+}
+
+#[tokio::test]
+async fn a_checkout_key_works_only_in_the_session_it_was_given_to() {
+    let shop = TestShop::spawn().await;
+    let first = checkout(&shop, &shop.client, "enamel-mug", "1").await;
+    assert_eq!(first.status(), StatusCode::OK);
+    // Another browser replaying the first one's form (its key included) gets nothing of it.
+    let stranger = support::shopper();
+    let id = shop.product_id("enamel-mug").await.to_string();
+    stranger
+        .post(shop.url("/api/cart/add"))
+        .form(&[("product_id", id.as_str()), ("quantity", "1")])
+        .send()
+        .await
+        .unwrap();
+    let key: String = sqlx::query_scalar("SELECT checkout_key FROM orders")
+        .fetch_one(&shop.db)
+        .await
+        .unwrap();
+    let replay = stranger
+        .post(shop.url("/api/checkout/place"))
+        .header("accept", "application/json")
+        .form(&[
+            ("email", "x@example.lt"),
+            ("first_name", "X"),
+            ("last_name", "Y"),
+            ("street", "S 1"),
+            ("city", "V"),
+            ("postcode", "1"),
+            ("country", "LT"),
+            ("shipping", "courier"),
+            ("terms", "on"),
+            ("checkout_key", key.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), StatusCode::CONFLICT);
+    assert!(!replay.text().await.unwrap().contains("/sandbox/paysera/pay"));
+}
+
+#[tokio::test]
+async fn shopper_pages_are_private_and_never_stored() {
+    let shop = TestShop::spawn().await;
+    for path in ["/cart", "/checkout", "/checkout/accept?order=x", "/checkout/cancelled?order=x"] {
+        let response = shop.get(path).await;
+        assert_eq!(
+            response.headers()["cache-control"], "private, no-store",
+            "{path}"
+        );
+    }
+    let placed = checkout(&shop, &shop.client, "enamel-mug", "1").await;
+    let pay_url: String = placed.json().await.unwrap();
+    assert!(pay_url.contains("/sandbox/paysera/pay"));
+    let response = shop.get("/healthz").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    assert_eq!(shop.get("/readyz").await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_request_to_paysera_carries_a_time_limit_within_its_bounds() {
+    let shop = live_shop().await;
+    let placed = checkout(&shop, &shop.client, "enamel-mug", "1").await;
+    let pay_url: String = placed.json().await.unwrap();
+    let data = pay_url.split("data=").nth(1).unwrap().split('&').next().unwrap();
+    let query = String::from_utf8(turgus::paysera::encoding::decode_base64(data).unwrap()).unwrap();
+    let params = turgus::paysera::encoding::parse_str(&query);
+    let limit = &params["time_limit"];
+    assert_eq!(limit.len(), 19, "{limit}");
+    assert_eq!(&limit[4..5], "-");
+    assert_eq!(&limit[10..11], " ");
+}
+
+#[tokio::test]
+async fn only_the_canonical_amount_pays() {
+    let shop = live_shop().await;
+    let placed = order(&shop, "brass-pen", "1").await;
+    let padded = format!("0{}", placed.total.minor);
+    assert_eq!(
+        send(&shop, &signed(&fields(&placed, &[("amount", &padded)]))).await.0,
+        StatusCode::OK
+    );
+    let status: String = sqlx::query_scalar("SELECT status FROM orders WHERE id = $1")
+        .bind(placed.id)
+        .fetch_one(&shop.db)
+        .await
+        .unwrap();
+    assert_eq!(status, "pending_payment");
+    assert_eq!(
+        scalar(&shop, "SELECT COUNT(*) FROM payment_callbacks WHERE verdict = 'amount_mismatch'").await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_encrypted_callback_is_refused_when_the_shop_checks_rsa() {
+    use aes_gcm::aead::Aead;
+    use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
+    let shop = live_shop().await;
+    let placed = order(&shop, "brass-pen", "1").await;
+    // Anyone holding the project password can make one of these.
+    let query = turgus::paysera::encoding::http_build_query(
+        fields(&placed, &[]).iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    let mut key = [0u8; 32];
+    key[..support::paysera::password().len()].copy_from_slice(support::paysera::password().as_bytes());
+    let iv = [7u8; 12];
+    let mut sealed = iv.to_vec();
+    sealed.extend(
+        Aes256Gcm::new(&key.into())
+            .encrypt(Nonce::from_slice(&iv), query.as_bytes())
+            .unwrap(),
+    );
+    let data = turgus::paysera::encoding::encode_base64(&sealed);
+    let (status, body) = send(
+        &shop,
+        &format!("data={}", turgus::paysera::encoding::php_urlencode(&data)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(scalar(&shop, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await, 0);
+}
+
+#[tokio::test]
+async fn payments_that_need_a_person_are_flagged_and_never_told_to_the_shopper() {
+    let shop = live_shop().await;
+    // Paid twice: another requestid for a paid order.
+    let twice = order(&shop, "brass-pen", "1").await;
+    assert_eq!(send(&shop, &signed(&fields(&twice, &[]))).await.0, StatusCode::OK);
+    assert_eq!(send(&shop, &signed(&fields(&twice, &[]))).await.0, StatusCode::OK);
+    assert_eq!(review_flag(&shop, twice.id).await, false, "the same payment repeated");
+    let again = fields(&twice, &[("requestid", "9002")]);
+    assert_eq!(send(&shop, &signed(&again)).await.0, StatusCode::OK);
+    assert_eq!(review_flag(&shop, twice.id).await, true);
+    assert_eq!(
+        scalar(&shop, "SELECT COUNT(*) FROM payment_callbacks WHERE verdict = 'paid_twice'").await,
+        1
+    );
+
+    // Late: paid after expiry, of a product taken off sale meanwhile: paid, flagged, stock untouched.
+    let late = order(&shop, "enamel-mug", "1").await;
+    turgus::orders::ssr::expire_overdue(&shop.db, 0).await.ok();
+    sqlx::query("UPDATE orders SET status = 'expired' WHERE id = $1")
+        .bind(late.id)
+        .execute(&shop.db)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE products SET active = 0 WHERE slug = 'enamel-mug'")
+        .execute(&shop.db)
+        .await
+        .unwrap();
+    let stock = shop.stock("enamel-mug").await;
+    assert_eq!(send(&shop, &signed(&fields(&late, &[("requestid", "9100")]))).await.0, StatusCode::OK);
+    assert_eq!(shop.stock("enamel-mug").await, stock);
+    assert_eq!(review_flag(&shop, late.id).await, true);
+
+    // The status API says paid, and nothing about the review.
+    let api: serde_json::Value = shop
+        .get(&format!("/api/orders/{}", twice.public_token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(api["status"], "paid");
+    assert!(api.get("needs_review").is_none(), "{api}");
+    let (_, page) = shop
+        .page(&format!("/checkout/accept?order={}", twice.public_token))
+        .await;
+    assert!(!page.to_lowercase().contains("review"));
+}
+
+async fn review_flag(shop: &TestShop, order_id: i64) -> bool {
+    sqlx::query_scalar("SELECT needs_review FROM orders WHERE id = $1")
+        .bind(order_id)
+        .fetch_one(&shop.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn other_sites_of_the_same_site_cannot_post() {
+    let shop = TestShop::spawn().await;
+    let id = shop.product_id("enamel-mug").await.to_string();
+    let response = shop
+        .client
+        .post(shop.url("/api/cart/add"))
+        .header("sec-fetch-site", "same-site")
+        .form(&[("product_id", id.as_str()), ("quantity", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}
