@@ -47,10 +47,7 @@ pub async fn backup(storage: &Storage, target: &Path) -> Result<Summary, String>
         .await;
     pool.close().await;
     vacuumed.map_err(|e| format!("cannot copy the database: {e}"))?;
-    let media_files = copy_tree(
-        &storage.data_dir.join(MEDIA_DIR),
-        &target.join(MEDIA_DIR),
-    )?;
+    let media_files = copy_tree(&storage.data_dir.join(MEDIA_DIR), &target.join(MEDIA_DIR))?;
     let database_bytes = std::fs::metadata(&copy).map(|m| m.len()).unwrap_or(0);
     Ok(Summary {
         database_bytes,

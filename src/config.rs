@@ -164,20 +164,21 @@ impl Config {
             signature,
             smsbank: flag("TURGUS_PAYSERA_SMSBANK", true)?,
         };
-        let number = |variable: &'static str, default: &str, range: std::ops::RangeInclusive<u32>| {
-            let text = get(variable, default)?;
-            text.parse::<u32>()
-                .ok()
-                .filter(|n| range.contains(n))
-                .ok_or_else(|| ConfigError {
-                    variable,
-                    problem: format!(
-                        "`{text}` is not a whole number between {} and {}",
-                        range.start(),
-                        range.end()
-                    ),
-                })
-        };
+        let number =
+            |variable: &'static str, default: &str, range: std::ops::RangeInclusive<u32>| {
+                let text = get(variable, default)?;
+                text.parse::<u32>()
+                    .ok()
+                    .filter(|n| range.contains(n))
+                    .ok_or_else(|| ConfigError {
+                        variable,
+                        problem: format!(
+                            "`{text}` is not a whole number between {} and {}",
+                            range.start(),
+                            range.end()
+                        ),
+                    })
+            };
         let order_ttl_minutes = number("TURGUS_ORDER_TTL_MINUTES", "60", 1..=10_080)?;
         let limits = Limits {
             unpaid_orders_per_session: number("TURGUS_UNPAID_ORDERS_PER_SESSION", "3", 1..=1000)?,
@@ -188,13 +189,12 @@ impl Config {
                 1..=3650,
             )?,
         };
-        let trusted_proxies = crate::net::Cidr::parse_list(
-            &lookup("TURGUS_TRUSTED_PROXIES").unwrap_or_default(),
-        )
-        .map_err(|problem| ConfigError {
-            variable: "TURGUS_TRUSTED_PROXIES",
-            problem,
-        })?;
+        let trusted_proxies =
+            crate::net::Cidr::parse_list(&lookup("TURGUS_TRUSTED_PROXIES").unwrap_or_default())
+                .map_err(|problem| ConfigError {
+                    variable: "TURGUS_TRUSTED_PROXIES",
+                    problem,
+                })?;
         let drain_seconds = u64::from(number("TURGUS_DRAIN_SECONDS", "20", 1..=3600)?);
 
         Ok(Config {

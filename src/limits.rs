@@ -55,7 +55,10 @@ pub async fn limit_body(request: Request, next: Next) -> Response {
         None => {
             let (parts, body) = request.into_parts();
             match axum::body::to_bytes(body, limit).await {
-                Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+                Ok(bytes) => {
+                    next.run(Request::from_parts(parts, Body::from(bytes)))
+                        .await
+                }
                 Err(_) => too_large(limit),
             }
         }

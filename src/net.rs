@@ -36,7 +36,10 @@ impl Cidr {
             .filter(|part| !part.trim().is_empty())
             .map(|part| {
                 Cidr::parse(part).ok_or_else(|| {
-                    format!("`{}` is not an address or block like 10.0.0.0/8", part.trim())
+                    format!(
+                        "`{}` is not an address or block like 10.0.0.0/8",
+                        part.trim()
+                    )
                 })
             })
             .collect()
@@ -59,9 +62,7 @@ impl Cidr {
 }
 
 fn prefix_matches(network: u128, address: u128, prefix: u8) -> bool {
-    let mask = u128::MAX
-        .checked_shl(128 - u32::from(prefix))
-        .unwrap_or(0);
+    let mask = u128::MAX.checked_shl(128 - u32::from(prefix)).unwrap_or(0);
     network & mask == address & mask
 }
 

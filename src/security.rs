@@ -145,7 +145,12 @@ mod tests {
 
     #[test]
     fn shopper_and_admin_pages_are_never_cached_and_the_catalog_may_be() {
-        for path in ["/cart", "/checkout", "/checkout/accept", "/checkout/cancelled"] {
+        for path in [
+            "/cart",
+            "/checkout",
+            "/checkout/accept",
+            "/checkout/cancelled",
+        ] {
             assert_eq!(cache_policy(path), Some("private, no-store"), "{path}");
         }
         assert_eq!(cache_policy("/admin/orders"), Some("no-store"));

@@ -236,7 +236,10 @@ fn health_routes(pool: sqlx::SqlitePool) -> Router {
         .route(
             "/readyz",
             axum::routing::get(move || async move {
-                match sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&pool).await {
+                match sqlx::query_scalar::<_, i64>("SELECT 1")
+                    .fetch_one(&pool)
+                    .await
+                {
                     Ok(_) => answer(StatusCode::OK, "ready"),
                     Err(error) => {
                         tracing::warn!(%error, "readiness check: the database does not answer");

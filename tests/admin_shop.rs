@@ -469,7 +469,10 @@ async fn the_csv_export_opens_safely_in_a_spreadsheet() {
     assert!(lines[0].starts_with("\"order\",\"sandbox\",\"created_at\",\"status\""));
     let row = lines[1];
     // Placed in a live shop, not the sandbox.
-    assert!(row.starts_with(&format!("\"{}\",\"no\"", order.number)), "{row}");
+    assert!(
+        row.starts_with(&format!("\"{}\",\"no\"", order.number)),
+        "{row}"
+    );
     assert!(
         row.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\""),
         "{row}"

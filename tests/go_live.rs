@@ -29,11 +29,22 @@ async fn refused_callbacks_are_kept_only_in_part_and_oversized_ones_not_at_all()
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     }
     assert_eq!(
-        scalar(&shop, "SELECT COUNT(*) FROM payment_callbacks WHERE authentic = 0").await,
+        scalar(
+            &shop,
+            "SELECT COUNT(*) FROM payment_callbacks WHERE authentic = 0"
+        )
+        .await,
         20
     );
     // At most 2 KiB of each is kept, with the whole's length and digest.
-    assert!(scalar(&shop, "SELECT MAX(length(CAST(raw AS BLOB))) FROM payment_callbacks").await <= 2048 * 3);
+    assert!(
+        scalar(
+            &shop,
+            "SELECT MAX(length(CAST(raw AS BLOB))) FROM payment_callbacks"
+        )
+        .await
+            <= 2048 * 3
+    );
     assert_eq!(
         scalar(&shop, "SELECT MIN(raw_bytes) FROM payment_callbacks").await,
         FLOOD as i64
@@ -71,7 +82,10 @@ async fn refused_callbacks_are_kept_only_in_part_and_oversized_ones_not_at_all()
 async fn old_refused_callbacks_are_pruned_by_the_background_task_and_authentic_ones_kept() {
     let shop = live_shop().await;
     let placed = order(&shop, "brass-pen", "1").await;
-    assert_eq!(send(&shop, &signed(&fields(&placed, &[]))).await.0, StatusCode::OK);
+    assert_eq!(
+        send(&shop, &signed(&fields(&placed, &[]))).await.0,
+        StatusCode::OK
+    );
     sqlx::query(
         "INSERT INTO payment_callbacks (received_at, raw, authentic, verdict)
          VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-40 days'), 'old', 0, 'rejected'),
@@ -81,10 +95,12 @@ async fn old_refused_callbacks_are_pruned_by_the_background_task_and_authentic_o
     .await
     .unwrap();
     // Authentic callbacks can never be deleted, whatever asks.
-    assert!(sqlx::query("DELETE FROM payment_callbacks WHERE authentic = 1")
-        .execute(&shop.db)
-        .await
-        .is_err());
+    assert!(
+        sqlx::query("DELETE FROM payment_callbacks WHERE authentic = 1")
+            .execute(&shop.db)
+            .await
+            .is_err()
+    );
     // A restart runs the clean-up round at once.
     let (dir, client) = shop.stop().await;
     let mut config = support::config_for(dir.path());
@@ -103,7 +119,11 @@ async fn old_refused_callbacks_are_pruned_by_the_background_task_and_authentic_o
     }
     assert_eq!(raws, vec!["recent".to_owned()]);
     assert_eq!(
-        scalar(&shop, "SELECT COUNT(*) FROM payment_callbacks WHERE authentic = 1").await,
+        scalar(
+            &shop,
+            "SELECT COUNT(*) FROM payment_callbacks WHERE authentic = 1"
+        )
+        .await,
         1
     );
 }
@@ -128,18 +148,26 @@ async fn cookieless_visitors_get_no_stored_session() {
             assert!(response.headers().get("set-cookie").is_none(), "{path}");
         }
     }
-    assert_eq!(scalar(&shop, "SELECT COUNT(*) FROM tower_sessions").await, 0);
+    assert_eq!(
+        scalar(&shop, "SELECT COUNT(*) FROM tower_sessions").await,
+        0
+    );
     // A cart line is something to keep.
     let id = shop.product_id("enamel-mug").await.to_string();
-    shop.call("cart/add", &[("product_id", &id), ("quantity", "1")]).await;
-    assert_eq!(scalar(&shop, "SELECT COUNT(*) FROM tower_sessions").await, 1);
+    shop.call("cart/add", &[("product_id", &id), ("quantity", "1")])
+        .await;
+    assert_eq!(
+        scalar(&shop, "SELECT COUNT(*) FROM tower_sessions").await,
+        1
+    );
 }
 
 #[tokio::test]
 async fn a_refused_checkout_keeps_at_most_each_fields_limit() {
     let shop = TestShop::spawn().await;
     let id = shop.product_id("enamel-mug").await.to_string();
-    shop.call("cart/add", &[("product_id", &id), ("quantity", "1")]).await;
+    shop.call("cart/add", &[("product_id", &id), ("quantity", "1")])
+        .await;
     let key = shop.checkout_key().await;
     let long_name = "Ą".repeat(5000);
     let response = shop
@@ -166,7 +194,10 @@ async fn a_refused_checkout_keeps_at_most_each_fields_limit() {
         .json()
         .await
         .unwrap();
-    assert_eq!(view["form"]["first_name"].as_str().unwrap().chars().count(), 100);
+    assert_eq!(
+        view["form"]["first_name"].as_str().unwrap().chars().count(),
+        100
+    );
     let message = view["errors"][0]["message"].as_str().unwrap();
     assert!(message.contains("at most 100"), "{message}");
     assert!(scalar(&shop, "SELECT MAX(length(data)) FROM tower_sessions").await < 4096);
@@ -174,7 +205,10 @@ async fn a_refused_checkout_keeps_at_most_each_fields_limit() {
     // 1.9 MB of first name never reaches the form: 413 with a message.
     let flood = "x".repeat(1_900_000);
     let response = shop
-        .call("checkout/place", &[("first_name", flood.as_str()), ("checkout_key", &key)])
+        .call(
+            "checkout/place",
+            &[("first_name", flood.as_str()), ("checkout_key", &key)],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert!(response.text().await.unwrap().contains("too large"));
@@ -207,11 +241,19 @@ async fn bodies_over_the_limit_are_refused_with_or_without_a_declared_length() {
         .await
         .unwrap();
     assert_eq!(chunked.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(scalar(&shop, "SELECT COUNT(*) FROM tower_sessions").await, 0);
+    assert_eq!(
+        scalar(&shop, "SELECT COUNT(*) FROM tower_sessions").await,
+        0
+    );
 }
 
 /// Places an order through the checkout as `shop`'s browser would.
-async fn checkout(shop: &TestShop, browser: &reqwest::Client, slug: &str, quantity: &str) -> reqwest::Response {
+async fn checkout(
+    shop: &TestShop,
+    browser: &reqwest::Client,
+    slug: &str,
+    quantity: &str,
+) -> reqwest::Response {
     let id = shop.product_id(slug).await.to_string();
     let post = |endpoint: &str, form: Vec<(&str, String)>| {
         browser
@@ -220,9 +262,12 @@ async fn checkout(shop: &TestShop, browser: &reqwest::Client, slug: &str, quanti
             .form(&form)
             .send()
     };
-    post("cart/add", vec![("product_id", id), ("quantity", quantity.into())])
-        .await
-        .unwrap();
+    post(
+        "cart/add",
+        vec![("product_id", id), ("quantity", quantity.into())],
+    )
+    .await
+    .unwrap();
     let view: serde_json::Value = post("checkout", vec![("country", "LT".into())])
         .await
         .unwrap()
@@ -261,16 +306,24 @@ async fn one_visitor_cannot_hold_the_stock_with_unpaid_orders() {
     .await;
     let browser = support::shopper();
     for _ in 0..2 {
-        assert_eq!(checkout(&shop, &browser, "enamel-mug", "1").await.status(), StatusCode::OK);
+        assert_eq!(
+            checkout(&shop, &browser, "enamel-mug", "1").await.status(),
+            StatusCode::OK
+        );
     }
     let third = checkout(&shop, &browser, "enamel-mug", "1").await;
     assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(third.text().await.unwrap().contains("waiting for payment"));
     // A fresh session from the same address: one more, then the address is full too.
     let other = support::shopper();
-    assert_eq!(checkout(&shop, &other, "enamel-mug", "1").await.status(), StatusCode::OK);
     assert_eq!(
-        checkout(&shop, &support::shopper(), "enamel-mug", "1").await.status(),
+        checkout(&shop, &other, "enamel-mug", "1").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        checkout(&shop, &support::shopper(), "enamel-mug", "1")
+            .await
+            .status(),
         StatusCode::TOO_MANY_REQUESTS
     );
     assert_eq!(scalar(&shop, "SELECT COUNT(*) FROM orders").await, 3);
@@ -329,16 +382,26 @@ async fn a_checkout_key_works_only_in_the_session_it_was_given_to() {
         .await
         .unwrap();
     assert_eq!(replay.status(), StatusCode::CONFLICT);
-    assert!(!replay.text().await.unwrap().contains("/sandbox/paysera/pay"));
+    assert!(!replay
+        .text()
+        .await
+        .unwrap()
+        .contains("/sandbox/paysera/pay"));
 }
 
 #[tokio::test]
 async fn shopper_pages_are_private_and_never_stored() {
     let shop = TestShop::spawn().await;
-    for path in ["/cart", "/checkout", "/checkout/accept?order=x", "/checkout/cancelled?order=x"] {
+    for path in [
+        "/cart",
+        "/checkout",
+        "/checkout/accept?order=x",
+        "/checkout/cancelled?order=x",
+    ] {
         let response = shop.get(path).await;
         assert_eq!(
-            response.headers()["cache-control"], "private, no-store",
+            response.headers()["cache-control"],
+            "private, no-store",
             "{path}"
         );
     }
@@ -356,7 +419,13 @@ async fn the_request_to_paysera_carries_a_time_limit_within_its_bounds() {
     let shop = live_shop().await;
     let placed = checkout(&shop, &shop.client, "enamel-mug", "1").await;
     let pay_url: String = placed.json().await.unwrap();
-    let data = pay_url.split("data=").nth(1).unwrap().split('&').next().unwrap();
+    let data = pay_url
+        .split("data=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
     let query = String::from_utf8(turgus::paysera::encoding::decode_base64(data).unwrap()).unwrap();
     let params = turgus::paysera::encoding::parse_str(&query);
     let limit = &params["time_limit"];
@@ -371,7 +440,9 @@ async fn only_the_canonical_amount_pays() {
     let placed = order(&shop, "brass-pen", "1").await;
     let padded = format!("0{}", placed.total.minor);
     assert_eq!(
-        send(&shop, &signed(&fields(&placed, &[("amount", &padded)]))).await.0,
+        send(&shop, &signed(&fields(&placed, &[("amount", &padded)])))
+            .await
+            .0,
         StatusCode::OK
     );
     let status: String = sqlx::query_scalar("SELECT status FROM orders WHERE id = $1")
@@ -381,7 +452,11 @@ async fn only_the_canonical_amount_pays() {
         .unwrap();
     assert_eq!(status, "pending_payment");
     assert_eq!(
-        scalar(&shop, "SELECT COUNT(*) FROM payment_callbacks WHERE verdict = 'amount_mismatch'").await,
+        scalar(
+            &shop,
+            "SELECT COUNT(*) FROM payment_callbacks WHERE verdict = 'amount_mismatch'"
+        )
+        .await,
         1
     );
 }
@@ -394,10 +469,13 @@ async fn an_encrypted_callback_is_refused_when_the_shop_checks_rsa() {
     let placed = order(&shop, "brass-pen", "1").await;
     // Anyone holding the project password can make one of these.
     let query = turgus::paysera::encoding::http_build_query(
-        fields(&placed, &[]).iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        fields(&placed, &[])
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str())),
     );
     let mut key = [0u8; 32];
-    key[..support::paysera::password().len()].copy_from_slice(support::paysera::password().as_bytes());
+    key[..support::paysera::password().len()]
+        .copy_from_slice(support::paysera::password().as_bytes());
     let iv = [7u8; 12];
     let mut sealed = iv.to_vec();
     sealed.extend(
@@ -412,7 +490,10 @@ async fn an_encrypted_callback_is_refused_when_the_shop_checks_rsa() {
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(scalar(&shop, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await, 0);
+    assert_eq!(
+        scalar(&shop, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await,
+        0
+    );
 }
 
 #[tokio::test]
@@ -420,14 +501,28 @@ async fn payments_that_need_a_person_are_flagged_and_never_told_to_the_shopper()
     let shop = live_shop().await;
     // Paid twice: another requestid for a paid order.
     let twice = order(&shop, "brass-pen", "1").await;
-    assert_eq!(send(&shop, &signed(&fields(&twice, &[]))).await.0, StatusCode::OK);
-    assert_eq!(send(&shop, &signed(&fields(&twice, &[]))).await.0, StatusCode::OK);
-    assert_eq!(review_flag(&shop, twice.id).await, false, "the same payment repeated");
+    assert_eq!(
+        send(&shop, &signed(&fields(&twice, &[]))).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        send(&shop, &signed(&fields(&twice, &[]))).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        review_flag(&shop, twice.id).await,
+        false,
+        "the same payment repeated"
+    );
     let again = fields(&twice, &[("requestid", "9002")]);
     assert_eq!(send(&shop, &signed(&again)).await.0, StatusCode::OK);
     assert_eq!(review_flag(&shop, twice.id).await, true);
     assert_eq!(
-        scalar(&shop, "SELECT COUNT(*) FROM payment_callbacks WHERE verdict = 'paid_twice'").await,
+        scalar(
+            &shop,
+            "SELECT COUNT(*) FROM payment_callbacks WHERE verdict = 'paid_twice'"
+        )
+        .await,
         1
     );
 
@@ -444,7 +539,12 @@ async fn payments_that_need_a_person_are_flagged_and_never_told_to_the_shopper()
         .await
         .unwrap();
     let stock = shop.stock("enamel-mug").await;
-    assert_eq!(send(&shop, &signed(&fields(&late, &[("requestid", "9100")]))).await.0, StatusCode::OK);
+    assert_eq!(
+        send(&shop, &signed(&fields(&late, &[("requestid", "9100")])))
+            .await
+            .0,
+        StatusCode::OK
+    );
     assert_eq!(shop.stock("enamel-mug").await, stock);
     assert_eq!(review_flag(&shop, late.id).await, true);
 

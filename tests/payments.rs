@@ -154,10 +154,17 @@ async fn inauthentic_callbacks_get_400_and_change_nothing() {
 }
 
 #[tokio::test]
-async fn an_encrypted_callback_pays_too() {
+async fn an_encrypted_callback_pays_a_shop_that_chose_encryption() {
     use aes_gcm::aead::Aead;
     use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
-    let shop = live_shop().await;
+    let shop = support::TestShop::spawn_configured(|config, _| {
+        config.paysera.project = Some((
+            support::paysera::PROJECT,
+            turgus::config::Secret::new(password()),
+        ));
+        config.paysera.signature = turgus::paysera::SignaturePolicy::Encrypted;
+    })
+    .await;
     let order = order(&shop, "wool-throw", "1").await;
     let query = http_build_query(
         fields(&order, &[])
@@ -285,7 +292,8 @@ async fn a_late_payment_re_reserves_stock_or_is_flagged() {
     expire(&late).await;
     assert_eq!(shop.stock("watering-can").await, before);
     send(&shop, &signed(&fields(&late, &[]))).await;
-    assert_eq!(status_of(&shop, &late).await, ("paid".into(), false));
+    // Paid, and flagged all the same: the shopper may have bought elsewhere meanwhile.
+    assert_eq!(status_of(&shop, &late).await, ("paid".into(), true));
     assert_eq!(
         shop.stock("watering-can").await,
         before - 2,
@@ -399,7 +407,10 @@ async fn the_order_api_reports_live_state_by_token() {
     assert_eq!(json["number"], order.number);
     assert_eq!(json["total_minor"], order.total.minor);
     assert_eq!(json["currency"], "EUR");
-    assert_eq!(json["needs_review"], false);
+    assert!(
+        json.get("needs_review").is_none(),
+        "the review is the merchant's: {json}"
+    );
     send(&shop, &signed(&fields(&order, &[]))).await;
     let json: serde_json::Value = state(order.public_token.clone())
         .await

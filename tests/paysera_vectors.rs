@@ -190,7 +190,10 @@ fn encrypted_callbacks_get_the_librarys_verdict() {
         // The merchant chose one form: under the others an encrypted callback is refused, even a
         // valid one (holding the password must not get past an RSA check).
         for other in [SignaturePolicy::Rsa, SignaturePolicy::Ss1] {
-            let refused = verify(&string_map(&case["query"]), &crate::verifier(&v, other, password));
+            let refused = verify(
+                &string_map(&case["query"]),
+                &crate::verifier(&v, other, password),
+            );
             if refused.is_ok() {
                 failures.push(format!("{name}: accepted under {other:?}"));
             }

@@ -41,6 +41,28 @@ fn a_bad_value_stops_start_up_naming_the_variable() {
     }
 }
 
+#[test]
+fn without_a_project_or_an_explicit_sandbox_the_shop_does_not_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_turgus"))
+        .current_dir(dir.path())
+        .env(
+            "TURGUS_DATABASE_URL",
+            format!("sqlite://{}/shop.db", dir.path().display()),
+        )
+        .env("TURGUS_ADDR", "127.0.0.1:0")
+        .env_remove("TURGUS_SANDBOX")
+        .env_remove("TURGUS_PAYSERA_PROJECT_ID")
+        .env("TURGUS_PUBLIC_URL", "https://shop.example")
+        .env("TURGUS_PAYSERA_PASSWORD", "set-but-no-project")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("TURGUS_PAYSERA_PROJECT_ID"), "{stderr}");
+    assert!(!stderr.contains("set-but-no-project"), "{stderr}");
+}
+
 #[tokio::test]
 async fn a_catalog_in_another_currency_stops_start_up() {
     let shop = support::TestShop::spawn().await;

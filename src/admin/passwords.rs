@@ -98,7 +98,8 @@ pub async fn verify(stored: &str, password: String) -> Result<(bool, bool), AppE
     let algorithm = Algorithm::try_from(parsed.algorithm);
     let version = Version::try_from(parsed.version.unwrap_or(0x13));
     let stored_params = Params::try_from(&parsed);
-    let (Ok(algorithm), Ok(version), Ok(stored_params)) = (algorithm, version, stored_params) else {
+    let (Ok(algorithm), Ok(version), Ok(stored_params)) = (algorithm, version, stored_params)
+    else {
         return Ok((false, false));
     };
     let mut raw_salt = [0u8; 64];
@@ -107,8 +108,11 @@ pub async fn verify(stored: &str, password: String) -> Result<(bool, bool), AppE
     };
     let current = params();
     let outdated = algorithm != Algorithm::Argon2id
-        || (stored_params.m_cost(), stored_params.t_cost(), stored_params.p_cost())
-            != (current.m_cost(), current.t_cost(), current.p_cost());
+        || (
+            stored_params.m_cost(),
+            stored_params.t_cost(),
+            stored_params.p_cost(),
+        ) != (current.m_cost(), current.t_cost(), current.p_cost());
     let computed = compute(
         Argon2::new(algorithm, version, stored_params),
         password,
@@ -128,7 +132,10 @@ mod tests {
     #[tokio::test]
     async fn hashes_are_standard_phc_strings_that_verify_either_way() {
         let stored = hash("correct horse battery staple".into()).await.unwrap();
-        assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
+        assert!(
+            stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{stored}"
+        );
         // The argon2 crate's own verifier agrees with ours.
         let parsed = PasswordHash::new(&stored).unwrap();
         assert!(Argon2::default()
@@ -140,17 +147,27 @@ mod tests {
                 .unwrap(),
             (true, false)
         );
-        assert_eq!(verify(&stored, "wrong".into()).await.unwrap(), (false, false));
-        assert_eq!(verify("not a hash", "x".into()).await.unwrap(), (false, false));
+        assert_eq!(
+            verify(&stored, "wrong".into()).await.unwrap(),
+            (false, false)
+        );
+        assert_eq!(
+            verify("not a hash", "x".into()).await.unwrap(),
+            (false, false)
+        );
     }
 
     #[tokio::test]
     async fn hashes_made_with_other_parameters_verify_and_are_outdated() {
         use argon2::PasswordHasher;
-        let weak = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(8, 1, 1, None).unwrap())
-            .hash_password(b"pw", &SaltString::generate(&mut rand::rngs::OsRng))
-            .unwrap()
-            .to_string();
+        let weak = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8, 1, 1, None).unwrap(),
+        )
+        .hash_password(b"pw", &SaltString::generate(&mut rand::rngs::OsRng))
+        .unwrap()
+        .to_string();
         assert_eq!(verify(&weak, "pw".into()).await.unwrap(), (true, true));
     }
 }

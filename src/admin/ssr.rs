@@ -101,12 +101,11 @@ pub async fn login(
     let attempt = throttle::begin(client, email)?;
     tokio::time::sleep(attempt.wait).await;
 
-    let row: Option<AdminRow> = sqlx::query_as(
-        "SELECT id, password_hash, session_epoch FROM admins WHERE email = $1",
-    )
-    .bind(email.trim())
-    .fetch_optional(pool)
-    .await?;
+    let row: Option<AdminRow> =
+        sqlx::query_as("SELECT id, password_hash, session_epoch FROM admins WHERE email = $1")
+            .bind(email.trim())
+            .fetch_optional(pool)
+            .await?;
     let stored = match &row {
         Some(admin) => admin.password_hash.clone(),
         None => DUMMY_HASH
@@ -163,11 +162,10 @@ pub async fn require_admin(pool: &SqlitePool, session: &Session) -> Result<i64, 
     let admin_id = session.get::<i64>(SESSION_KEY).await?.ok_or_else(refused)?;
     let seen = session.get::<u64>(SEEN_KEY).await?.unwrap_or(0);
     let epoch = session.get::<i64>(EPOCH_KEY).await?;
-    let current: Option<i64> =
-        sqlx::query_scalar("SELECT session_epoch FROM admins WHERE id = $1")
-            .bind(admin_id)
-            .fetch_optional(pool)
-            .await?;
+    let current: Option<i64> = sqlx::query_scalar("SELECT session_epoch FROM admins WHERE id = $1")
+        .bind(admin_id)
+        .fetch_optional(pool)
+        .await?;
     let stale = current.is_none() || current != epoch;
     if stale || now_seconds().saturating_sub(seen) > ADMIN_IDLE.as_secs() {
         logout(session).await?;

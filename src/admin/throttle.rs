@@ -51,7 +51,10 @@ fn entry<'a>(table: &'a mut HashMap<String, Entry>, key: &str, now: Instant) -> 
     if !table.contains_key(key) && table.len() >= MAX_ENTRIES {
         table.retain(|_, e| now.duration_since(e.last) < FORGET_AFTER);
         if table.len() >= MAX_ENTRIES {
-            let stalest = table.iter().min_by_key(|(_, e)| e.last).map(|(k, _)| k.clone());
+            let stalest = table
+                .iter()
+                .min_by_key(|(_, e)| e.last)
+                .map(|(k, _)| k.clone());
             if let Some(stalest) = stalest {
                 table.remove(&stalest);
             }
@@ -158,7 +161,11 @@ mod tests {
         begin(client, "unit-a@example.com").unwrap().succeeded();
         for n in 0..REFUSE_AFTER {
             let attempt = begin(client, "unit-b@example.com").unwrap();
-            assert_eq!(attempt.wait > Duration::ZERO, n > FREE_ATTEMPTS, "attempt {n}");
+            assert_eq!(
+                attempt.wait > Duration::ZERO,
+                n > FREE_ATTEMPTS,
+                "attempt {n}"
+            );
             attempt.failed();
         }
         // The first attempt succeeded and gave its count back: exactly REFUSE_AFTER failures ran.
@@ -176,7 +183,10 @@ mod tests {
         assert!(owner.wait <= MAX_WAIT);
         owner.succeeded();
         let after = begin(ip("203.0.113.77"), "unit-owner@example.com").unwrap();
-        assert!(after.wait <= MAX_ACCOUNT_SPACING, "failures forgotten after a success");
+        assert!(
+            after.wait <= MAX_ACCOUNT_SPACING,
+            "failures forgotten after a success"
+        );
     }
 
     #[test]
@@ -188,13 +198,22 @@ mod tests {
             entry(&mut table, &format!("unit-{n}@example.com"), now).count += 1;
         }
         assert_eq!(table.len(), MAX_ENTRIES);
-        assert!(!table.contains_key("unit-0@example.com"), "the stalest went first");
+        assert!(
+            !table.contains_key("unit-0@example.com"),
+            "the stalest went first"
+        );
         assert!(table.contains_key(&format!("unit-{}@example.com", MAX_ENTRIES + 49)));
     }
 
     #[test]
     fn ipv6_hosts_count_per_64_block() {
-        assert_eq!(client_key(ip("2001:db8:1:2:aaaa::1")), client_key(ip("2001:db8:1:2:bbbb::9")));
-        assert_ne!(client_key(ip("2001:db8:1:2::1")), client_key(ip("2001:db8:1:3::1")));
+        assert_eq!(
+            client_key(ip("2001:db8:1:2:aaaa::1")),
+            client_key(ip("2001:db8:1:2:bbbb::9"))
+        );
+        assert_ne!(
+            client_key(ip("2001:db8:1:2::1")),
+            client_key(ip("2001:db8:1:3::1"))
+        );
     }
 }

@@ -166,7 +166,10 @@ async fn decide(
         return Ok(Verdict::AmountMismatch);
     }
     let status = OrderStatus::parse(&order.status).ok_or_else(|| {
-        tracing::error!(status = order.status, "unknown order status in the database");
+        tracing::error!(
+            status = order.status,
+            "unknown order status in the database"
+        );
         AppError::Internal
     })?;
     let note = format!("Paysera callback: paid ({})", callback.verified_by);

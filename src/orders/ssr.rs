@@ -340,15 +340,14 @@ pub async fn re_reserve_stock(
         .execute(&mut **tx)
         .await?;
     for (product_id, quantity) in lines {
-        let reserved =
-            sqlx::query(
-                "UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1 AND active = 1",
-            )
-            .bind(quantity)
-            .bind(product_id)
-            .execute(&mut **tx)
-                .await?
-                .rows_affected();
+        let reserved = sqlx::query(
+            "UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1 AND active = 1",
+        )
+        .bind(quantity)
+        .bind(product_id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
         if reserved == 0 {
             sqlx::query("ROLLBACK TO re_reserve")
                 .execute(&mut **tx)

@@ -1,0 +1,320 @@
+//! The shop as a merchant runs it: the real binary, stopped with SIGTERM while payments arrive,
+//! backed up while it serves, its admin's password changed from the command line, its memory
+//! after many logins.
+
+mod support;
+
+use reqwest::StatusCode;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+use support::paysera::{fields, new_order, password, signed, PROJECT};
+
+const OWNER: &str = "owner@example.lt";
+const OWNER_PASSWORD: &str = "correct horse battery staple";
+
+/// A shop process on a free port, live project 310840 with the test certificate, configured by a
+/// `.env` file in its working directory (as a merchant would).
+struct Process {
+    child: Child,
+    base: String,
+    dir: tempfile::TempDir,
+}
+
+fn write_env(dir: &Path, port: u16) {
+    std::fs::write(
+        dir.join("paysera.pem"),
+        include_str!("data/paysera-test-certificate.pem"),
+    )
+    .unwrap();
+    let env = format!(
+        "TURGUS_DATABASE_URL=sqlite://{db}\nTURGUS_ADDR=127.0.0.1:{port}\nTURGUS_DATA_DIR={data}\n\
+         TURGUS_PAYSERA_PROJECT_ID={PROJECT}\nTURGUS_PAYSERA_PASSWORD={password}\n\
+         TURGUS_PAYSERA_PUBLIC_KEY_FILE={key}\nTURGUS_DRAIN_SECONDS=10\nRUST_LOG=warn\n",
+        db = dir.join("shop.db").display(),
+        data = dir.display(),
+        password = password(),
+        key = dir.join("paysera.pem").display(),
+    );
+    std::fs::write(dir.join(".env"), env).unwrap();
+}
+
+fn turgus(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_turgus"));
+    command.current_dir(dir);
+    for (name, _) in std::env::vars() {
+        if name.starts_with("TURGUS_") {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
+impl Process {
+    async fn start() -> Process {
+        let dir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        write_env(dir.path(), port);
+        let child = turgus(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let process = Process {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            dir,
+        };
+        for _ in 0..200 {
+            if let Ok(response) = reqwest::get(format!("{}/readyz", process.base)).await {
+                if response.status() == StatusCode::OK {
+                    return process;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the shop did not start");
+    }
+
+    async fn db(&self) -> sqlx::SqlitePool {
+        sqlx::SqlitePool::connect(&format!(
+            "sqlite://{}",
+            self.dir.path().join("shop.db").display()
+        ))
+        .await
+        .unwrap()
+    }
+
+    fn signal(&self, name: &str) {
+        let status = Command::new("kill")
+            .args([&format!("-{name}"), &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// Waits (up to 30 s) for the process to exit.
+    async fn exit(&mut self) -> std::process::ExitStatus {
+        for _ in 0..600 {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the shop did not stop");
+    }
+
+    fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap()
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn sigterm_lets_callbacks_in_flight_commit_and_every_ok_is_paid() {
+    let mut shop = Process::start().await;
+    let db = shop.db().await;
+    let mut orders = vec![];
+    for _ in 0..20 {
+        let id: i64 = sqlx::query_scalar("SELECT id FROM products WHERE slug = 'brass-pen'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        let placed =
+            turgus::orders::ssr::place(&db, &new_order(id, "1"), turgus::money::Currency::Eur)
+                .await
+                .unwrap();
+        orders.push(placed);
+    }
+    let client = reqwest::Client::new();
+    let calls: Vec<_> = orders
+        .iter()
+        .map(|order| {
+            let url = format!(
+                "{}/paysera/callback?{}",
+                shop.base,
+                signed(&fields(order, &[]))
+            );
+            let client = client.clone();
+            tokio::spawn(async move {
+                match client.get(url).send().await {
+                    Ok(response) => Some((response.status(), response.text().await.ok())),
+                    Err(_) => None,
+                }
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    shop.signal("TERM");
+    let mut answered_ok = vec![];
+    for (order, call) in orders.iter().zip(calls) {
+        if let Some((StatusCode::OK, Some(body))) = call.await.unwrap() {
+            if body == "OK" {
+                answered_ok.push(order.id);
+            }
+        }
+    }
+    let exit = shop.exit().await;
+    assert!(exit.success(), "a clean exit: {exit:?}");
+    for id in &answered_ok {
+        let status: String = sqlx::query_scalar("SELECT status FROM orders WHERE id = $1")
+            .bind(id)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        assert_eq!(status, "paid", "order {id} was answered OK");
+    }
+    println!(
+        "{} of 20 callbacks answered OK before the shop stopped",
+        answered_ok.len()
+    );
+}
+
+async fn log_in(client: &reqwest::Client, base: &str) -> StatusCode {
+    client
+        .post(format!("{base}/api/admin/login"))
+        .header("accept", "application/json")
+        .form(&[
+            ("email", OWNER),
+            ("password", OWNER_PASSWORD),
+            ("next", "/admin"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+fn admin(dir: &Path, command: &str, password: &str) -> std::process::Output {
+    let mut child = turgus(dir)
+        .args(["admin", command, "--email", OWNER])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[tokio::test]
+async fn memory_stays_bounded_after_a_hundred_logins() {
+    let shop = Process::start().await;
+    assert!(admin(shop.dir.path(), "create", OWNER_PASSWORD)
+        .status
+        .success());
+    for _ in 0..100 {
+        assert_eq!(
+            log_in(&support::shopper(), &shop.base).await,
+            StatusCode::OK
+        );
+    }
+    let rss = shop.rss_kib();
+    println!("RSS after 100 logins: {rss} KiB");
+    assert!(rss < 60 * 1024, "RSS after 100 logins: {rss} KiB");
+}
+
+#[tokio::test]
+async fn a_new_password_from_the_command_line_ends_the_admins_sessions() {
+    let shop = Process::start().await;
+    // The commands read .env like the server: the account lands in the shop's database.
+    let created = admin(shop.dir.path(), "create", OWNER_PASSWORD);
+    assert!(created.status.success(), "{created:?}");
+    let browser = support::shopper();
+    assert_eq!(log_in(&browser, &shop.base).await, StatusCode::OK);
+    let admin_home = || async {
+        browser
+            .post(format!("{}/api/admin/home", shop.base))
+            .header("accept", "application/json")
+            .send()
+            .await
+            .unwrap()
+            .status()
+    };
+    assert_eq!(admin_home().await, StatusCode::OK);
+    let changed = admin(shop.dir.path(), "password", "another long passphrase");
+    assert!(changed.status.success(), "{changed:?}");
+    assert_eq!(admin_home().await, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        log_in(&support::shopper(), &shop.base).await,
+        StatusCode::UNAUTHORIZED
+    );
+    let unknown = turgus(shop.dir.path())
+        .args(["admin", "password", "--email", "nobody@example.lt"])
+        .stdin(Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+}
+
+#[tokio::test]
+async fn a_backup_taken_while_serving_restores_and_a_running_shop_is_not_overwritten() {
+    let shop = Process::start().await;
+    let db = shop.db().await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM products WHERE slug = 'brass-pen'")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    turgus::orders::ssr::place(&db, &new_order(id, "1"), turgus::money::Currency::Eur)
+        .await
+        .unwrap();
+    std::fs::create_dir_all(shop.dir.path().join("media/products")).unwrap();
+    std::fs::write(shop.dir.path().join("media/products/a.jpg"), b"photo").unwrap();
+    let target = shop.dir.path().join("backup-1");
+    let backup = turgus(shop.dir.path())
+        .args(["backup", target.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(backup.status.success(), "{backup:?}");
+    assert_eq!(
+        std::fs::read(target.join("media/products/a.jpg")).unwrap(),
+        b"photo"
+    );
+
+    let refused = turgus(shop.dir.path())
+        .args(["restore", target.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("running"));
+
+    // Stopped, the shop's data can be replaced by the backup.
+    sqlx::query("DELETE FROM order_lines")
+        .execute(&db)
+        .await
+        .unwrap();
+    db.close().await;
+    let mut shop = shop;
+    shop.signal("TERM");
+    assert!(shop.exit().await.success());
+    let dir = shop.dir.path().to_owned();
+    let restored = turgus(&dir)
+        .args(["restore", target.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(restored.status.success(), "{restored:?}");
+    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.join("shop.db").display()))
+        .await
+        .unwrap();
+    let lines: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM order_lines")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(lines, 1, "the order's line is back");
+}
