@@ -509,14 +509,13 @@ async fn payments_that_need_a_person_are_flagged_and_never_told_to_the_shopper()
         send(&shop, &signed(&fields(&twice, &[]))).await.0,
         StatusCode::OK
     );
-    assert_eq!(
-        review_flag(&shop, twice.id).await,
-        false,
+    assert!(
+        !review_flag(&shop, twice.id).await,
         "the same payment repeated"
     );
     let again = fields(&twice, &[("requestid", "9002")]);
     assert_eq!(send(&shop, &signed(&again)).await.0, StatusCode::OK);
-    assert_eq!(review_flag(&shop, twice.id).await, true);
+    assert!(review_flag(&shop, twice.id).await);
     assert_eq!(
         scalar(
             &shop,
@@ -546,7 +545,7 @@ async fn payments_that_need_a_person_are_flagged_and_never_told_to_the_shopper()
         StatusCode::OK
     );
     assert_eq!(shop.stock("enamel-mug").await, stock);
-    assert_eq!(review_flag(&shop, late.id).await, true);
+    assert!(review_flag(&shop, late.id).await);
 
     // The status API says paid, and nothing about the review.
     let api: serde_json::Value = shop
