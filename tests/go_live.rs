@@ -43,7 +43,7 @@ async fn refused_callbacks_are_kept_only_in_part_and_oversized_ones_not_at_all()
             "SELECT MAX(length(CAST(raw AS BLOB))) FROM payment_callbacks"
         )
         .await
-            <= 2048 * 3
+            <= 2048
     );
     assert_eq!(
         scalar(&shop, "SELECT MIN(raw_bytes) FROM payment_callbacks").await,

@@ -236,7 +236,14 @@ pub async fn record_rejected(
     error: &CallbackError,
 ) -> Result<(), AppError> {
     use sha2::Digest;
-    let kept = String::from_utf8_lossy(&raw[..raw.len().min(REFUSED_RAW_KEPT)]);
+    // As text: bytes that are not UTF-8 become U+FFFD (three bytes each), so cut again to stay
+    // within the limit.
+    let lossy = String::from_utf8_lossy(&raw[..raw.len().min(REFUSED_RAW_KEPT)]);
+    let mut end = lossy.len().min(REFUSED_RAW_KEPT);
+    while !lossy.is_char_boundary(end) {
+        end -= 1;
+    }
+    let kept = &lossy[..end];
     let digest: String = sha2::Sha256::digest(raw)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -245,7 +252,7 @@ pub async fn record_rejected(
         "INSERT INTO payment_callbacks (raw, raw_bytes, raw_sha256, authentic, verdict, detail)
          VALUES ($1, $2, $3, 0, $4, $5)",
     )
-    .bind(kept.as_ref())
+    .bind(kept)
     .bind(i64::try_from(raw.len()).unwrap_or(i64::MAX))
     .bind(digest)
     .bind(Verdict::Rejected.as_str())
