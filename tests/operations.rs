@@ -142,6 +142,7 @@ async fn sigterm_lets_callbacks_in_flight_commit_and_every_ok_is_paid() {
         orders.push(placed);
     }
     let client = reqwest::Client::new();
+    let (answered, mut first_answer) = tokio::sync::mpsc::unbounded_channel();
     let calls: Vec<_> = orders
         .iter()
         .map(|order| {
@@ -150,16 +151,19 @@ async fn sigterm_lets_callbacks_in_flight_commit_and_every_ok_is_paid() {
                 shop.base,
                 signed(&fields(order, &[]))
             );
-            let client = client.clone();
+            let (client, answered) = (client.clone(), answered.clone());
             tokio::spawn(async move {
-                match client.get(url).send().await {
+                let result = match client.get(url).send().await {
                     Ok(response) => Some((response.status(), response.text().await.ok())),
                     Err(_) => None,
-                }
+                };
+                let _ = answered.send(());
+                result
             })
         })
         .collect();
-    tokio::time::sleep(Duration::from_millis(5)).await;
+    // SIGTERM as soon as the first callback is answered: the others are in flight.
+    first_answer.recv().await;
     shop.signal("TERM");
     let mut answered_ok = vec![];
     for (order, call) in orders.iter().zip(calls) {
@@ -169,6 +173,7 @@ async fn sigterm_lets_callbacks_in_flight_commit_and_every_ok_is_paid() {
             }
         }
     }
+    assert!(!answered_ok.is_empty());
     let exit = shop.exit().await;
     assert!(exit.success(), "a clean exit: {exit:?}");
     for id in &answered_ok {
