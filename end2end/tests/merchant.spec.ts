@@ -133,6 +133,8 @@ test("the owner adds a product, a shopper buys it, the owner ships it and export
     await page.getByLabel("I have sent this order to the customer.").check();
     await page.getByRole("button", { name: "Mark shipped" }).click();
     await expect(page.locator(".badge.stage-shipped")).toHaveText("Shipped");
+    // Bought through the built-in sandbox: the order says no real money moved.
+    await expect(page.getByTestId("sandbox-order")).toHaveText("Sandbox");
     await expect(page.locator(".history")).toContainText(`marked shipped by ${OWNER}: LP123456789LT`);
   });
 
@@ -146,7 +148,8 @@ test("the owner adds a product, a shopper buys it, the owner ships it and export
     const csv = readFileSync(await download.path());
     expect(csv.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     const text = csv.toString("utf8");
-    expect(text).toContain('"order","created_at","status"');
+    expect(text).toContain('"order","sandbox","created_at","status"');
+    expect(text).toMatch(/\r\n"\d+","yes",/);
     expect(text).toContain('"18.80","');
     expect(text).toContain('"Onaitė"');
   });
