@@ -72,7 +72,10 @@ pub async fn restore(storage: &Storage, source: &Path) -> Result<PathBuf, String
         other => other.to_string(),
     })?;
     check_integrity(&copy).await?;
-    let kept = database.with_extension(format!("db.before-restore-{}", unix_seconds()));
+    let kept = crate::db::sibling(
+        &database,
+        &format!(".before-restore-{}", crate::clock::unix_seconds()),
+    );
     if database.exists() {
         // A checkpoint folds the WAL into the file, so the kept copy is whole.
         let pool = crate::db::connect(&storage.database_url)
@@ -85,19 +88,18 @@ pub async fn restore(storage: &Storage, source: &Path) -> Result<PathBuf, String
         std::fs::rename(&database, &kept).map_err(|e| format!("{}: {e}", database.display()))?;
     }
     for suffix in ["-wal", "-shm"] {
-        let mut name = database.clone().into_os_string();
-        name.push(suffix);
-        let _ = std::fs::remove_file(PathBuf::from(name));
+        let _ = std::fs::remove_file(crate::db::sibling(&database, suffix));
     }
-    let incoming = database.with_extension("db.restoring");
+    let incoming = crate::db::sibling(&database, ".restoring");
     std::fs::copy(&copy, &incoming).map_err(|e| format!("{}: {e}", incoming.display()))?;
     std::fs::rename(&incoming, &database).map_err(|e| format!("{}: {e}", database.display()))?;
     let media = storage.data_dir.join(MEDIA_DIR);
     if source.join(MEDIA_DIR).is_dir() {
         if media.exists() {
-            let old = storage
-                .data_dir
-                .join(format!("media.before-restore-{}", unix_seconds()));
+            let old = storage.data_dir.join(format!(
+                "media.before-restore-{}",
+                crate::clock::unix_seconds()
+            ));
             std::fs::rename(&media, &old).map_err(|e| format!("{}: {e}", media.display()))?;
         }
         copy_tree(&source.join(MEDIA_DIR), &media)?;
@@ -142,13 +144,6 @@ fn copy_tree(from: &Path, to: &Path) -> Result<u64, String> {
         }
     }
     Ok(copied)
-}
-
-fn unix_seconds() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }
 
 /// The folder argument of `turgus backup|restore PATH`, and the storage settings.

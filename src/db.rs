@@ -33,6 +33,14 @@ pub fn database_path(url: &str) -> Option<std::path::PathBuf> {
         .then(|| path.to_path_buf())
 }
 
+/// A file beside `database` named after it: `turgus.db` + `.lock` → `turgus.db.lock` (also the
+/// `-wal` and `-shm` files SQLite keeps beside it).
+pub fn sibling(database: &std::path::Path, suffix: &str) -> std::path::PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push(suffix);
+    std::path::PathBuf::from(name)
+}
+
 /// Takes the database's lock file (`<database>.lock`), held by a serving shop for its lifetime:
 /// while it is held, another shop does not start on the same file and a restore does not
 /// overwrite it. The operating system releases it when the file is closed or the process dies.
@@ -40,9 +48,7 @@ pub fn lock(url: &str) -> Result<Option<std::fs::File>, LockError> {
     let Some(database) = database_path(url) else {
         return Ok(None);
     };
-    let mut name = database.clone().into_os_string();
-    name.push(".lock");
-    let path = std::path::PathBuf::from(name);
+    let path = sibling(&database, ".lock");
     let shown = path.display().to_string();
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| LockError::Open(shown.clone(), e))?;

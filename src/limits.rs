@@ -5,7 +5,7 @@
 //! their own, larger limit (`admin::products::images`). A body over its limit is answered 413 with
 //! a message a person can act on, whether it announced its length or not.
 
-use axum::body::Body;
+use axum::body::{Body, HttpBody};
 use axum::extract::Request;
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
@@ -43,15 +43,12 @@ pub async fn limit_body(request: Request, next: Next) -> Response {
     let Some(limit) = limit_for(&request) else {
         return next.run(request).await;
     };
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    match declared {
+    // A body whose size is known (a declared length, or none at all as on most GETs) is judged
+    // by it and passed on untouched.
+    match request.body().size_hint().upper() {
         Some(length) if length > limit as u64 => too_large(limit),
         Some(_) => next.run(request).await,
-        // No length announced (chunked): read at most the limit, then hand the bytes on.
+        // Size unknown (chunked): read at most the limit, then hand the bytes on.
         None => {
             let (parts, body) = request.into_parts();
             match axum::body::to_bytes(body, limit).await {

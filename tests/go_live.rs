@@ -5,7 +5,7 @@
 mod support;
 
 use reqwest::StatusCode;
-use support::paysera::{fields, live_shop, order, send, signed};
+use support::paysera::{callback, fields, live_shop, order, send};
 use support::TestShop;
 
 const FLOOD: usize = 60 * 1024;
@@ -82,10 +82,7 @@ async fn refused_callbacks_are_kept_only_in_part_and_oversized_ones_not_at_all()
 async fn old_refused_callbacks_are_pruned_by_the_background_task_and_authentic_ones_kept() {
     let shop = live_shop().await;
     let placed = order(&shop, "brass-pen", "1").await;
-    assert_eq!(
-        send(&shop, &signed(&fields(&placed, &[]))).await.0,
-        StatusCode::OK
-    );
+    assert_eq!(callback(&shop, &placed, &[]).await, StatusCode::OK);
     sqlx::query(
         "INSERT INTO payment_callbacks (received_at, raw, authentic, verdict)
          VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-40 days'), 'old', 0, 'rejected'),
@@ -170,23 +167,10 @@ async fn a_refused_checkout_keeps_at_most_each_fields_limit() {
         .await;
     let key = shop.checkout_key().await;
     let long_name = "Ą".repeat(5000);
-    let response = shop
-        .call(
-            "checkout/place",
-            &[
-                ("email", "ona@example.lt"),
-                ("first_name", &long_name),
-                ("last_name", "Onaitė"),
-                ("street", "Gedimino pr. 1"),
-                ("city", "Vilnius"),
-                ("postcode", "01103"),
-                ("country", "LT"),
-                ("shipping", "courier"),
-                ("terms", "on"),
-                ("checkout_key", &key),
-            ],
-        )
-        .await;
+    let mut form = support::SHOPPER_FIELDS.to_vec();
+    form.retain(|(field, _)| *field != "first_name");
+    form.extend([("first_name", long_name.as_str()), ("checkout_key", &key)]);
+    let response = shop.call("checkout/place", &form).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let view: serde_json::Value = shop
         .call("checkout", &[("country", "LT")])
@@ -277,21 +261,11 @@ async fn checkout(
     let key = view["checkout_key"].as_str().unwrap().to_owned();
     post(
         "checkout/place",
-        [
-            ("email", "ona@example.lt"),
-            ("first_name", "Ona"),
-            ("last_name", "Onaitė"),
-            ("street", "Gedimino pr. 1"),
-            ("city", "Vilnius"),
-            ("postcode", "01103"),
-            ("country", "LT"),
-            ("shipping", "courier"),
-            ("terms", "on"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k, v.to_owned()))
-        .chain([("checkout_key", key)])
-        .collect(),
+        support::SHOPPER_FIELDS
+            .into_iter()
+            .map(|(k, v)| (k, v.to_owned()))
+            .chain([("checkout_key", key)])
+            .collect(),
     )
     .await
     .unwrap()
@@ -440,9 +414,7 @@ async fn only_the_canonical_amount_pays() {
     let placed = order(&shop, "brass-pen", "1").await;
     let padded = format!("0{}", placed.total.minor);
     assert_eq!(
-        send(&shop, &signed(&fields(&placed, &[("amount", &padded)])))
-            .await
-            .0,
+        callback(&shop, &placed, &[("amount", &padded)]).await,
         StatusCode::OK
     );
     let status: String = sqlx::query_scalar("SELECT status FROM orders WHERE id = $1")
@@ -463,30 +435,12 @@ async fn only_the_canonical_amount_pays() {
 
 #[tokio::test]
 async fn an_encrypted_callback_is_refused_when_the_shop_checks_rsa() {
-    use aes_gcm::aead::Aead;
-    use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
     let shop = live_shop().await;
     let placed = order(&shop, "brass-pen", "1").await;
     // Anyone holding the project password can make one of these.
-    let query = turgus::paysera::encoding::http_build_query(
-        fields(&placed, &[])
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    let mut key = [0u8; 32];
-    key[..support::paysera::password().len()]
-        .copy_from_slice(support::paysera::password().as_bytes());
-    let iv = [7u8; 12];
-    let mut sealed = iv.to_vec();
-    sealed.extend(
-        Aes256Gcm::new(&key.into())
-            .encrypt(Nonce::from_slice(&iv), query.as_bytes())
-            .unwrap(),
-    );
-    let data = turgus::paysera::encoding::encode_base64(&sealed);
     let (status, body) = send(
         &shop,
-        &format!("data={}", turgus::paysera::encoding::php_urlencode(&data)),
+        &support::paysera::encrypted(&fields(&placed, &[]), &support::paysera::password()),
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
@@ -501,20 +455,16 @@ async fn payments_that_need_a_person_are_flagged_and_never_told_to_the_shopper()
     let shop = live_shop().await;
     // Paid twice: another requestid for a paid order.
     let twice = order(&shop, "brass-pen", "1").await;
-    assert_eq!(
-        send(&shop, &signed(&fields(&twice, &[]))).await.0,
-        StatusCode::OK
-    );
-    assert_eq!(
-        send(&shop, &signed(&fields(&twice, &[]))).await.0,
-        StatusCode::OK
-    );
+    assert_eq!(callback(&shop, &twice, &[]).await, StatusCode::OK);
+    assert_eq!(callback(&shop, &twice, &[]).await, StatusCode::OK);
     assert!(
         !review_flag(&shop, twice.id).await,
         "the same payment repeated"
     );
-    let again = fields(&twice, &[("requestid", "9002")]);
-    assert_eq!(send(&shop, &signed(&again)).await.0, StatusCode::OK);
+    assert_eq!(
+        callback(&shop, &twice, &[("requestid", "9002")]).await,
+        StatusCode::OK
+    );
     assert!(review_flag(&shop, twice.id).await);
     assert_eq!(
         scalar(
@@ -539,9 +489,7 @@ async fn payments_that_need_a_person_are_flagged_and_never_told_to_the_shopper()
         .unwrap();
     let stock = shop.stock("enamel-mug").await;
     assert_eq!(
-        send(&shop, &signed(&fields(&late, &[("requestid", "9100")])))
-            .await
-            .0,
+        callback(&shop, &late, &[("requestid", "9100")]).await,
         StatusCode::OK
     );
     assert_eq!(shop.stock("enamel-mug").await, stock);

@@ -9,7 +9,7 @@ use support::paysera::*;
 use support::TestShop;
 use turgus::money::Currency;
 use turgus::orders::ssr::{place, PlacedOrder};
-use turgus::paysera::encoding::{encode_base64, http_build_query, php_urlencode};
+use turgus::paysera::encoding::{encode_base64, php_urlencode};
 
 async fn status_of(shop: &TestShop, order: &PlacedOrder) -> (String, bool) {
     sqlx::query_as("SELECT status, needs_review FROM orders WHERE id = $1")
@@ -155,8 +155,6 @@ async fn inauthentic_callbacks_get_400_and_change_nothing() {
 
 #[tokio::test]
 async fn an_encrypted_callback_pays_a_shop_that_chose_encryption() {
-    use aes_gcm::aead::Aead;
-    use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
     let shop = support::TestShop::spawn_configured(|config, _| {
         config.paysera.project = Some((
             support::paysera::PROJECT,
@@ -166,19 +164,7 @@ async fn an_encrypted_callback_pays_a_shop_that_chose_encryption() {
     })
     .await;
     let order = order(&shop, "wool-throw", "1").await;
-    let query = http_build_query(
-        fields(&order, &[])
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    let mut key = [0u8; 32];
-    key.copy_from_slice(password().as_bytes());
-    let iv = [3u8; 12];
-    let sealed = Aes256Gcm::new(&key.into())
-        .encrypt(Nonce::from_slice(&iv), query.as_bytes())
-        .unwrap();
-    let data = encode_base64(&[iv.as_slice(), &sealed].concat());
-    let (status, _) = send(&shop, &format!("data={}", php_urlencode(&data))).await;
+    let (status, _) = send(&shop, &encrypted(&fields(&order, &[]), &password())).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(status_of(&shop, &order).await.0, "paid");
 }
@@ -510,19 +496,8 @@ async fn a_double_submitted_checkout_places_one_order() {
     shop.call("cart/add", &[("product_id", &id), ("quantity", "2")])
         .await;
     let key = shop.checkout_key().await;
-    let form = [
-        ("email", "ona@example.lt"),
-        ("first_name", "Ona"),
-        ("last_name", "Onaitė"),
-        ("street", "Gedimino pr. 1"),
-        ("city", "Vilnius"),
-        ("postcode", "01103"),
-        ("country", "LT"),
-        ("shipping", "courier"),
-        ("payment", "smsbank"),
-        ("terms", "on"),
-        ("checkout_key", &key),
-    ];
+    let mut form = support::SHOPPER_FIELDS.to_vec();
+    form.extend([("payment", "smsbank"), ("checkout_key", &key)]);
     let first = shop.call("checkout/place", &form).await;
     assert_eq!(first.status(), StatusCode::OK);
     let pay_url: String = first.json().await.unwrap();

@@ -4,15 +4,24 @@ mod support;
 
 use std::process::Command;
 
-fn start_with(variable: &str, value: &str) -> (i32, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_turgus"))
+/// The binary in a fresh folder, with its own database on port 0 and nothing else set.
+fn turgus_in(dir: &tempfile::TempDir) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_turgus"));
+    command
         .current_dir(dir.path())
         .env(
             "TURGUS_DATABASE_URL",
             format!("sqlite://{}/shop.db", dir.path().display()),
         )
         .env("TURGUS_ADDR", "127.0.0.1:0")
+        .env_remove("TURGUS_SANDBOX")
+        .env_remove("TURGUS_PAYSERA_PROJECT_ID");
+    command
+}
+
+fn start_with(variable: &str, value: &str) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let output = turgus_in(&dir)
         .env("TURGUS_SANDBOX", "1")
         .env(variable, value)
         .output()
@@ -44,15 +53,7 @@ fn a_bad_value_stops_start_up_naming_the_variable() {
 #[test]
 fn without_a_project_or_an_explicit_sandbox_the_shop_does_not_start() {
     let dir = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_turgus"))
-        .current_dir(dir.path())
-        .env(
-            "TURGUS_DATABASE_URL",
-            format!("sqlite://{}/shop.db", dir.path().display()),
-        )
-        .env("TURGUS_ADDR", "127.0.0.1:0")
-        .env_remove("TURGUS_SANDBOX")
-        .env_remove("TURGUS_PAYSERA_PROJECT_ID")
+    let output = turgus_in(&dir)
         .env("TURGUS_PUBLIC_URL", "https://shop.example")
         .env("TURGUS_PAYSERA_PASSWORD", "set-but-no-project")
         .output()

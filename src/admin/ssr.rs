@@ -131,15 +131,10 @@ pub async fn login(
     session.cycle_id().await?;
     session.insert(SESSION_KEY, admin.id).await?;
     session.insert(EPOCH_KEY, admin.session_epoch).await?;
-    session.insert(SEEN_KEY, now_seconds()).await?;
+    session
+        .insert(SEEN_KEY, crate::clock::unix_seconds())
+        .await?;
     Ok(())
-}
-
-fn now_seconds() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }
 
 pub async fn logout(session: &Session) -> Result<(), AppError> {
@@ -167,14 +162,16 @@ pub async fn require_admin(pool: &SqlitePool, session: &Session) -> Result<i64, 
         .fetch_optional(pool)
         .await?;
     let stale = current.is_none() || current != epoch;
-    if stale || now_seconds().saturating_sub(seen) > ADMIN_IDLE.as_secs() {
+    if stale || crate::clock::unix_seconds().saturating_sub(seen) > ADMIN_IDLE.as_secs() {
         logout(session).await?;
         return Err(refused());
     }
     // Each insert is a durable write to the session store; a page makes several calls, and the
     // idle limit is counted in hours, so once a minute is precise enough.
-    if now_seconds().saturating_sub(seen) >= SEEN_PRECISION.as_secs() {
-        session.insert(SEEN_KEY, now_seconds()).await?;
+    if crate::clock::unix_seconds().saturating_sub(seen) >= SEEN_PRECISION.as_secs() {
+        session
+            .insert(SEEN_KEY, crate::clock::unix_seconds())
+            .await?;
     }
     Ok(admin_id)
 }

@@ -31,7 +31,8 @@ async fn order_state(State(state): State<AppState>, Path(token): Path<String>) -
 }
 
 /// The longest callback accepted, in the query string or the body. Paysera's are a few KiB (the
-/// official library expects up to 16 KiB); the body limit of the route family is the same.
+/// official library expects up to 16 KiB). Bodies are held to it by `limits::limit_body` before
+/// this handler runs; the query string is checked here.
 pub const MAX_CALLBACK_BYTES: usize = crate::limits::FORM_BODY_LIMIT;
 
 async fn receive(

@@ -63,18 +63,23 @@ fn cap_lengths(form: &mut CheckoutForm) -> Vec<FieldError> {
     errors
 }
 
+/// The random token the session keeps under `name`, made on first use.
+async fn session_token(session: &Session, name: &str) -> Result<String, AppError> {
+    if let Some(token) = session.get::<String>(name).await? {
+        return Ok(token);
+    }
+    let token = crate::tokens::random_hex(16);
+    session.insert(name, &token).await?;
+    Ok(token)
+}
+
 /// This session's form key, made when there is a cart to check out (a visitor without one gets no
 /// key, and no stored session).
 async fn form_key(session: &Session, cart_is_empty: bool) -> Result<String, AppError> {
-    if let Some(key) = session.get::<String>(FORM_KEY).await? {
-        return Ok(key);
+    match session.get::<String>(FORM_KEY).await? {
+        None if cart_is_empty => Ok(String::new()),
+        _ => session_token(session, FORM_KEY).await,
     }
-    if cart_is_empty {
-        return Ok(String::new());
-    }
-    let key = crate::tokens::random_hex(16);
-    session.insert(FORM_KEY, &key).await?;
-    Ok(key)
 }
 
 /// Whether `posted` is a key this session was given (the current form's, or the order it placed).
@@ -85,15 +90,6 @@ async fn is_own_form_key(session: &Session, posted: &str) -> Result<bool, AppErr
         .iter()
         .flatten()
         .any(|key| crate::tokens::same_secret(key, posted)))
-}
-
-async fn shopper_key(session: &Session) -> Result<String, AppError> {
-    if let Some(key) = session.get::<String>(SHOPPER_KEY).await? {
-        return Ok(key);
-    }
-    let key = crate::tokens::random_hex(16);
-    session.insert(SHOPPER_KEY, &key).await?;
-    Ok(key)
 }
 
 /// An e-mail address, checked at the edge: one `@`, something before it, a dotted domain after.
@@ -354,7 +350,7 @@ pub async fn place(
         payment_method: Some(form.payment.clone()).filter(|p| !p.is_empty()),
         checkout_key: Some(checkout_key.to_owned()),
         holder: Some(Holder {
-            shopper_key: shopper_key(session).await?,
+            shopper_key: session_token(session, SHOPPER_KEY).await?,
             client_ip: client_ip.to_string(),
             max_unpaid_per_shopper: state.config.limits.unpaid_orders_per_session,
             max_unpaid_per_client: state.config.limits.unpaid_orders_per_client,
@@ -364,9 +360,7 @@ pub async fn place(
     let placed = place_order(&state.pool, &order, state.config.currency).await?;
     session.remove::<String>(FORM_KEY).await?;
     session.insert(PLACED_FORM_KEY, checkout_key).await?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
+    let now = i64::try_from(crate::clock::unix_seconds()).unwrap_or(i64::MAX);
     let expires = now + i64::from(state.config.order_ttl_minutes) * 60;
 
     let public = &state.config.public_url;

@@ -244,10 +244,7 @@ pub async fn record_rejected(
         end -= 1;
     }
     let kept = &lossy[..end];
-    let digest: String = sha2::Sha256::digest(raw)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let digest = crate::tokens::hex(&sha2::Sha256::digest(raw));
     sqlx::query(
         "INSERT INTO payment_callbacks (raw, raw_bytes, raw_sha256, authentic, verdict, detail)
          VALUES ($1, $2, $3, 0, $4, $5)",

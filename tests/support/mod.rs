@@ -11,6 +11,19 @@ use std::path::PathBuf;
 use tempfile::TempDir;
 use turgus::config::Config;
 
+/// A shopper's checkout form, filled in correctly (the form key and payment choice come apart).
+pub const SHOPPER_FIELDS: [(&str, &str); 9] = [
+    ("email", "ona@example.lt"),
+    ("first_name", "Ona"),
+    ("last_name", "Onaitė"),
+    ("street", "Gedimino pr. 1"),
+    ("city", "Vilnius"),
+    ("postcode", "01103"),
+    ("country", "LT"),
+    ("shipping", "courier"),
+    ("terms", "on"),
+];
+
 pub struct TestShop {
     pub base: String,
     /// A shopper's browser: keeps cookies, does not follow redirects (tests look at them).

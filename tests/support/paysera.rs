@@ -137,3 +137,28 @@ pub async fn send(shop: &TestShop, query: &str) -> (StatusCode, String) {
         .unwrap();
     (response.status(), response.text().await.unwrap())
 }
+
+/// The query string of an encrypted callback: `fields` sealed with AES-256-GCM under `password`,
+/// as a project with callback encryption gets them (and as anyone holding the password could).
+pub fn encrypted(fields: &[(String, String)], password: &str) -> String {
+    use aes_gcm::aead::Aead;
+    use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
+    let query = http_build_query(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let mut key = [0u8; 32];
+    key[..password.len()].copy_from_slice(password.as_bytes());
+    let iv = [3u8; 12];
+    let sealed = Aes256Gcm::new(&key.into())
+        .encrypt(Nonce::from_slice(&iv), query.as_bytes())
+        .unwrap();
+    let data = encode_base64(&[iv.as_slice(), &sealed].concat());
+    format!("data={}", php_urlencode(&data))
+}
+
+/// Paysera's signed callback for `order` (with `changes`), sent; the shop's answer's status.
+pub async fn callback(
+    shop: &TestShop,
+    order: &PlacedOrder,
+    changes: &[(&str, &str)],
+) -> StatusCode {
+    send(shop, &signed(&fields(order, changes))).await.0
+}
