@@ -48,14 +48,14 @@ ensure_chromium() {
   fi
 }
 
-# build debug|release: the WASM client (hydrate), the site's assets, and the server binary.
-build() {
-  local mode="$1" wasm_dir server_flags=()
+# build_client debug|release: the islands' WASM and JS glue (wasm-opt'd in release), the stylesheet
+# and the public files, in target/site (not yet named by content: see finish_site).
+build_client() {
+  local mode="$1" wasm_dir
   local wasm_flags=(--lib --target wasm32-unknown-unknown --features hydrate)
   if [ "$mode" = release ]; then
     wasm_flags+=(--profile wasm-release)
     wasm_dir=wasm-release
-    server_flags=(--release)
   else
     wasm_dir=debug
   fi
@@ -67,11 +67,52 @@ build() {
     "target/wasm32-unknown-unknown/$wasm_dir/turgus.wasm"
   if [ "$mode" = release ]; then
     step "Optimising the WASM for size (wasm-opt)"
-    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --strip-debug --strip-producers \
       target/site/pkg/turgus_bg.wasm -o target/site/pkg/turgus_bg.wasm
   fi
   cp style/main.css target/site/pkg/turgus.css
   cp -r public/. target/site/
-  step "Building the server ($mode)"
-  cargo build --features ssr --bin turgus "${server_flags[@]}"
+}
+
+# build_server debug|release: the server binary.
+build_server() {
+  local flags=()
+  [ "$1" = release ] && flags=(--release)
+  step "Building the server ($1)"
+  cargo build --features ssr --bin turgus "${flags[@]}"
+}
+
+# finish_site SERVER_MODE: names the client's files after their content and precompresses the
+# site (brotli and gzip), with the server binary just built (src/assets.rs).
+finish_site() {
+  step "Naming and precompressing the site's files"
+  "target/$1/turgus" assets target/site
+}
+
+# The shopper's download budget (issue 10): the islands' WASM after wasm-opt, and its JS glue,
+# both gzipped at level 9 (the .gz files finish_site wrote). Needs a release client.
+WASM_BUDGET_GZIP=100000
+JS_BUDGET_GZIP=20000
+check_budget() {
+  local wasm js wasm_gz js_gz
+  wasm="$(ls target/site/pkg/turgus.*_bg.wasm)"
+  js="$(ls target/site/pkg/turgus.*.js)"
+  wasm_gz="$(stat -c %s "$wasm.gz")"
+  js_gz="$(stat -c %s "$js.gz")"
+  step "Shopper download budget"
+  printf 'WASM %s B raw, %s B gzip, %s B brotli (budget %s B gzip)\n' \
+    "$(stat -c %s "$wasm")" "$wasm_gz" "$(stat -c %s "$wasm.br")" "$WASM_BUDGET_GZIP"
+  printf 'JS   %s B raw, %s B gzip, %s B brotli (budget %s B gzip)\n' \
+    "$(stat -c %s "$js")" "$js_gz" "$(stat -c %s "$js.br")" "$JS_BUDGET_GZIP"
+  if [ "$wasm_gz" -gt "$WASM_BUDGET_GZIP" ] || [ "$js_gz" -gt "$JS_BUDGET_GZIP" ]; then
+    echo "The shopper's WASM or JS is over budget." >&2
+    return 1
+  fi
+}
+
+# build debug|release: client, server and the finished site, all in one mode.
+build() {
+  build_client "$1"
+  build_server "$1"
+  finish_site "$1"
 }

@@ -18,7 +18,12 @@ step "Rust tests"
 # --all-targets includes the benchmarks, run once each as tests (compiled, not timed).
 cargo test --features ssr --all-targets
 
-build debug
+# The browser tests drive the release client (what shoppers download, and what the budget is
+# about) with a debug server.
+build_client release
+build_server debug
+finish_site debug
+check_budget
 
 step "Browser tests"
 scratch="$(mktemp -d)"

@@ -26,7 +26,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <HydrationScripts options />
+                // Islands: the WASM brings only the interactive parts to life.
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -34,6 +35,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The stylesheet's content-hashed path (see `assets.rs`).
+fn stylesheet_path() -> String {
+    #[cfg(feature = "ssr")]
+    if let Some(state) = use_context::<crate::state::AppState>() {
+        return state.assets.names.stylesheet.clone();
+    }
+    "/pkg/turgus.css".into()
 }
 
 /// `Name · Turgus`. Product and category names are the merchant's text, and leptos_meta writes
@@ -51,7 +61,7 @@ fn page_title(title: String) -> String {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/turgus.css" />
+        <Stylesheet id="leptos" href=stylesheet_path() />
         <Title formatter=page_title />
         <Router>
             <Storefront />

@@ -4,6 +4,7 @@
 //! turgus paysera verify-callback --project-id N --password P [--public-key FILE] [--policy rsa|ss1|encrypted] 'QUERY'
 //! turgus paysera sign-request --password P '[["orderid","1"],…,["version","1.6"],["projectid","N"]]'
 //! turgus admin create|password --email E
+//! turgus assets DIR
 //! ```
 //!
 //! (`turgus backup` and `turgus restore` are in [`crate::backup`].)
@@ -223,4 +224,26 @@ fn read_password() -> Result<String, String> {
     }
     read.map_err(|e| format!("cannot read the password: {e}"))?;
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// `turgus assets DIR`: names the built client files after their content and precompresses the
+/// site folder (the build's last step; see [`crate::assets`]).
+pub fn assets(args: &[String]) -> ExitCode {
+    let [dir] = args else {
+        eprintln!("usage: turgus assets SITE_DIR");
+        return ExitCode::from(2);
+    };
+    match crate::assets::build(std::path::Path::new(dir)) {
+        Ok(names) => {
+            println!(
+                "{}",
+                json!({ "client": names.client, "stylesheet": names.stylesheet })
+            );
+            ExitCode::SUCCESS
+        }
+        Err(problem) => {
+            eprintln!("turgus assets: {problem}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -5,6 +5,8 @@
 
 pub mod admin;
 pub mod app;
+#[cfg(feature = "hydrate")]
+pub mod browser;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
@@ -13,6 +15,8 @@ pub mod money;
 pub mod orders;
 pub mod ui;
 
+#[cfg(feature = "ssr")]
+pub mod assets;
 #[cfg(feature = "ssr")]
 pub mod backup;
 #[cfg(feature = "ssr")]
@@ -38,22 +42,31 @@ pub mod security;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
+pub mod sessions;
+#[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
 pub mod tokens;
 
-/// The WASM entry point: takes over the server-rendered page.
+/// The WASM entry point. Pages are rendered on the server; only the islands (`#[island]`) come to
+/// life in the browser, and only their code is in the WASM.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
     // Lets browser tests (and curious people) see that the page is live: clicks made before
-    // hydration would otherwise be lost.
-    if let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    {
-        let _ = body.set_attribute("data-hydrated", "true");
-    }
+    // hydration would otherwise be lost. Leptos' loader hydrates the islands right after this
+    // returns, without waiting on anything but microtasks, so a zero timeout runs once it is done.
+    leptos::prelude::set_timeout(
+        || {
+            if let Some(body) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.body())
+            {
+                let _ = body.set_attribute("data-hydrated", "true");
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }

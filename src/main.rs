@@ -12,6 +12,7 @@ async fn main() -> ExitCode {
         Some("admin") => return turgus::cli::admin(&args[1..]).await,
         Some("backup") => return turgus::backup::backup_command(&args[1..]).await,
         Some("restore") => return turgus::backup::restore_command(&args[1..]).await,
+        Some("assets") => return turgus::cli::assets(&args[1..]),
         _ => {}
     }
     tracing_subscriber::fmt()

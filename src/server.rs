@@ -21,9 +21,6 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
-use tower_sessions::cookie::{time, SameSite};
-use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -41,6 +38,8 @@ pub enum StartError {
     Listen(SocketAddr, std::io::Error),
     #[error(transparent)]
     Lock(#[from] db::LockError),
+    #[error("LEPTOS_SITE_ROOT: cannot read the built site: {0}")]
+    Assets(std::io::Error),
 }
 
 /// A running shop: where it listens, and the task serving it.
@@ -63,6 +62,7 @@ pub async fn start_with_shutdown(
     // refused. Released when the serving task ends.
     let lock = db::lock(&config.database_url)?;
     let pool = db::connect(&config.database_url).await?;
+    let writer = db::connect_writer(&config.database_url, &pool).await?;
     if catalog::demo::load_once(&pool, config.currency)
         .await
         .map_err(StartError::Demo)?
@@ -73,15 +73,10 @@ pub async fn start_with_shutdown(
         .await
         .map_err(StartError::Catalog)?;
 
-    let sessions = SqliteStore::new(pool.clone());
-    sessions.migrate().await.map_err(StartError::Sessions)?;
-    let session_layer = SessionManagerLayer::new(sessions.clone())
-        .with_name("turgus_session")
-        .with_http_only(true)
-        .with_same_site(SameSite::Lax)
-        .with_secure(config.is_https())
-        // A cart survives a month of not visiting.
-        .with_expiry(Expiry::OnInactivity(time::Duration::days(30)));
+    let sessions = crate::sessions::Sessions::open(&pool, &writer)
+        .await
+        .map_err(StartError::Sessions)?;
+    let session_layer = sessions.clone().layer(config.is_https());
 
     let listener = TcpListener::bind(config.addr)
         .await
@@ -90,8 +85,9 @@ pub async fn start_with_shutdown(
         .local_addr()
         .map_err(|e| StartError::Listen(config.addr, e))?;
 
+    let assets = crate::assets::Assets::load(&config.site_root).map_err(StartError::Assets)?;
     let leptos_options = LeptosOptions::builder()
-        .output_name("turgus")
+        .output_name(assets.names.client.clone())
         .site_root(config.site_root.to_string_lossy().into_owned())
         .site_pkg_dir("pkg")
         .site_addr(addr)
@@ -114,26 +110,29 @@ pub async fn start_with_shutdown(
     ));
     let state = AppState {
         pool,
+        writer,
         config: Arc::new(config),
         payments: Arc::new(payments),
         security,
+        assets: assets.clone(),
     };
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let background = crate::maintenance::spawn(
-        state.pool.clone(),
-        sessions,
+        state.writer.clone(),
+        sessions.writes,
         state.config.clone(),
         stopped.clone(),
     );
     let drain = Duration::from_secs(state.config.drain_seconds);
-    let pool = state.pool.clone();
+    let pools = (state.pool.clone(), state.writer.clone());
     // Paysera's server-to-server callback, the order-status API, uploaded photos and the health
     // checks: no session, no page machinery.
     let mut sessionless = checkout::callback::routes(state.clone())
         .merge(crate::admin::products::images::media_routes(
             &state.config.data_dir,
         ))
-        .merge(health_routes(state.pool.clone()));
+        .merge(health_routes(state.pool.clone()))
+        .merge(asset_routes(assets));
     if state.payments.sandbox.is_some() {
         sessionless = sessionless.merge(checkout::sandbox::routes(state.clone()));
     }
@@ -162,6 +161,7 @@ pub async fn start_with_shutdown(
         .merge(crate::admin::routes(admin_state))
         .layer(axum::middleware::from_fn(server_fn_status))
         .layer(session_layer)
+        .layer(page_compression())
         .merge(sessionless)
         .layer(axum::middleware::from_fn_with_state(
             public_url,
@@ -187,7 +187,9 @@ pub async fn start_with_shutdown(
         let result = drain_within(serve.into_future(), stopped, drain).await;
         let _ = background.await;
         // Closing the pool waits for connections in use; the last one closing checkpoints the WAL.
-        if tokio::time::timeout(Duration::from_secs(5), pool.close())
+        let (pool, writer) = pools;
+        let closed = async { tokio::join!(pool.close(), writer.close()) };
+        if tokio::time::timeout(Duration::from_secs(5), closed)
             .await
             .is_err()
         {
@@ -218,6 +220,32 @@ async fn drain_within(
             Ok(())
         }
     }
+}
+
+/// The built files, from memory, each precompressed (`assets.rs`). Outside the session and page
+/// layers: a file needs neither.
+fn asset_routes(assets: Arc<crate::assets::Assets>) -> Router {
+    let mut router = Router::new();
+    for path in assets.paths() {
+        let (assets, path_owned) = (assets.clone(), path.to_owned());
+        router = router.route(
+            path,
+            axum::routing::get(move |headers: axum::http::HeaderMap| async move {
+                assets.respond(&path_owned, &headers)
+            }),
+        );
+    }
+    router
+}
+
+/// Pages and server-function answers compressed on the fly (brotli or gzip, as the browser
+/// accepts) once they are over 1 KB; smaller ones gain less than compressing costs.
+fn page_compression(
+) -> tower_http::compression::CompressionLayer<impl tower_http::compression::predicate::Predicate> {
+    use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+    tower_http::compression::CompressionLayer::new()
+        .quality(tower_http::CompressionLevel::Fastest)
+        .compress_when(SizeAbove::new(1024).and(NotForContentType::IMAGES))
 }
 
 /// `GET /healthz`: the process answers. `GET /readyz`: and the database answers a query. Both are

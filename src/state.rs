@@ -9,11 +9,16 @@ use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct AppState {
+    /// Reads.
     pub pool: SqlitePool,
+    /// The one connection writes go through (see `db.rs`).
+    pub writer: SqlitePool,
     pub config: Arc<Config>,
     pub payments: Arc<Payments>,
     /// The security headers' settings, worked out once at start-up.
     pub security: Arc<crate::security::Policy>,
+    /// The built files, held in memory, and their content-hashed names.
+    pub assets: Arc<crate::assets::Assets>,
 }
 
 /// The current request's application state, as provided to the Leptos context by the router.
@@ -66,4 +71,8 @@ pub async fn client_ip() -> Result<std::net::IpAddr, AppError> {
 
 pub fn pool() -> Result<SqlitePool, AppError> {
     Ok(app_state()?.pool)
+}
+
+pub fn writer() -> Result<SqlitePool, AppError> {
+    Ok(app_state()?.writer)
 }

@@ -47,7 +47,7 @@ pub async fn admin_only() -> Result<(crate::state::AppState, i64), AppError> {
 pub async fn admin_login(email: String, password: String, next: String) -> Result<(), AppError> {
     let (session, state) = crate::state::session_and_state().await?;
     ssr::login(
-        &state.pool,
+        &state.writer,
         &session,
         crate::state::client_ip().await?,
         &email,
@@ -63,7 +63,7 @@ pub async fn admin_login(email: String, password: String, next: String) -> Resul
 pub async fn admin_setup(token: String, email: String, password: String) -> Result<(), AppError> {
     let (session, state) = crate::state::session_and_state().await?;
     ssr::set_up_owner(
-        &state.pool,
+        &state.writer,
         &session,
         crate::state::client_ip().await?,
         &token,

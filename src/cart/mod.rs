@@ -1,6 +1,7 @@
 //! The shopping cart: kept server-side in the shopper's session, priced from the database every
 //! time it is shown. The session holds only product ids and quantities, never a price.
 
+mod islands;
 mod pages;
 mod quantity;
 #[cfg(feature = "ssr")]

@@ -63,12 +63,12 @@ async fn receive(
     match verify(&parse_received(&raw), &state.payments.verifier) {
         Err(reason) => {
             tracing::warn!(%reason, "refused a Paysera callback");
-            match payment::record_rejected(&state.pool, &received, &reason).await {
+            match payment::record_rejected(&state.writer, &received, &reason).await {
                 Ok(()) => answer(StatusCode::BAD_REQUEST, format!("Refused: {reason}")),
                 Err(_) => answer(StatusCode::INTERNAL_SERVER_ERROR, "Error".into()),
             }
         }
-        Ok(callback) => match payment::apply(&state.pool, &raw, &callback).await {
+        Ok(callback) => match payment::apply(&state.writer, &raw, &callback).await {
             Ok(verdict) => {
                 tracing::info!(order = ?callback.order_id, verdict = verdict.as_str(), "Paysera callback");
                 answer(StatusCode::OK, "OK".into())

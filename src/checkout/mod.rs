@@ -7,6 +7,7 @@
 
 #[cfg(feature = "ssr")]
 pub mod callback;
+mod islands;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod payments;

@@ -1,9 +1,11 @@
 //! The checkout page and the pages shoppers return to from Paysera.
 
+use super::islands::{CheckoutTotal, LiveOrderStatus, ORDER_LIVE, SHIPPING_PRICE, TOTAL_TO_PAY};
 use super::{
     get_checkout, get_order_page, CancelOutcome, CheckoutView, OrderPage, PlaceOrder, COUNTRIES,
 };
 use crate::app::load_page;
+use crate::money::Money;
 use crate::orders::OrderStatus;
 use crate::ui::ErrorNotice;
 use leptos::prelude::*;
@@ -14,21 +16,12 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn CheckoutPage() -> impl IntoView {
     let query = use_query_map();
+    // Rendered on the server: the form posts without JavaScript too, and placing the order answers
+    // with a redirect to Paysera (or back here, with what to fix).
     let place = ServerAction::<PlaceOrder>::new();
-    // Placed: off to Paysera's page, a full page load.
-    Effect::new(move |_| {
-        if let Some(Ok(pay_url)) = place.value().get() {
-            let _ = window().location().set_href(&pay_url);
-        }
-    });
     let checkout = Resource::new(
-        move || {
-            (
-                query.read().get("country").unwrap_or_default(),
-                place.version().get(),
-            )
-        },
-        |(country, _)| get_checkout(country),
+        move || query.read().get("country").unwrap_or_default(),
+        get_checkout,
     );
     view! {
         <Title text="Checkout" />
@@ -66,6 +59,32 @@ fn Field(
                 aria-invalid=has_error.then_some("true") aria-describedby=described />
             {error.map(|e| view! { <p class="field-error" id=error_id>{e}</p> })}
         </div>
+    }
+}
+
+/// The total to pay with `shipping`, as the server will charge it.
+fn total_with(view: &CheckoutView, shipping: Money) -> String {
+    view.cart
+        .total
+        .checked_add(shipping)
+        .map_or_else(|| "—".into(), |total| total.to_string())
+}
+
+/// The order summary's figures: the subtotal, and the shipping and total for the chosen way to
+/// ship (the island follows the other choices).
+#[component]
+fn SummaryTotals(subtotal: String, shipping: String, total: String) -> impl IntoView {
+    view! {
+        <CheckoutTotal>
+            <dl>
+                <dt>"Subtotal"</dt>
+                <dd data-testid="checkout-subtotal">{subtotal}</dd>
+                <dt>"Shipping"</dt>
+                <dd id=SHIPPING_PRICE data-testid="checkout-shipping">{shipping}</dd>
+                <dt>"Total to pay"</dt>
+                <dd id=TOTAL_TO_PAY class="total" data-testid="checkout-total">{total}</dd>
+            </dl>
+        </CheckoutTotal>
     }
 }
 
@@ -108,6 +127,20 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
         errors("terms"),
     );
     let terms_invalid = terms_error.is_some();
+    let chosen_price = view
+        .shipping
+        .iter()
+        .find(|(key, _, _)| *key == form.shipping)
+        .map(|(_, _, price)| *price);
+    let (chosen_shipping, chosen_total) = match chosen_price {
+        Some(price) => (price.to_string(), total_with(&view, price)),
+        None => ("—".to_owned(), "—".to_owned()),
+    };
+    let totals: Vec<String> = view
+        .shipping
+        .iter()
+        .map(|(_, _, price)| total_with(&view, *price))
+        .collect();
     let CheckoutView {
         cart,
         shipping,
@@ -144,12 +177,13 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
                 </fieldset>
                 <fieldset>
                     <legend>"Shipping"</legend>
-                    {shipping.iter().map(|(key, label, price)| {
+                    {shipping.iter().zip(totals).map(|((key, label, price), total)| {
                         let id = format!("shipping-{key}");
                         let label_for = id.clone();
                         view! {
                             <label class="method" for=label_for>
-                                <input type="radio" id=id name="shipping" value=key.clone() checked=form.shipping == *key />
+                                <input type="radio" id=id name="shipping" value=key.clone() checked=form.shipping == *key
+                                    data-price=price.to_string() data-total=total />
                                 <span>{label.clone()}" — "{price.to_string()}</span>
                             </label>
                         }
@@ -179,7 +213,7 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
                         " I accept the terms of sale"</label>
                     {terms_error.map(|e| view! { <p class="field-error">{e}</p> })}
                 </div>
-                <button type="submit" class="button-primary" disabled=move || place.pending().get()>"Place order and pay"</button>
+                <button type="submit" class="button-primary">"Place order and pay"</button>
             </ActionForm>
             <aside class="cart-summary" aria-label="Order summary">
                 <h2>"Your order"</h2>
@@ -188,11 +222,7 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
                         <li><span>{format!("{} × {}", l.quantity, l.name)}</span><span>{l.line_total.to_string()}</span></li>
                     }).collect_view()}
                 </ul>
-                <dl>
-                    <dt>"Subtotal"</dt>
-                    <dd data-testid="checkout-subtotal">{cart.subtotal.to_string()}</dd>
-                </dl>
-                <p class="muted">"Shipping is added as chosen; the total is confirmed on Paysera's page."</p>
+                <SummaryTotals subtotal=cart.total.to_string() shipping=chosen_shipping total=chosen_total />
             </aside>
         </div>
     }
@@ -213,41 +243,30 @@ fn status_text(order: &OrderPage) -> &'static str {
 #[component]
 pub fn AcceptPage() -> impl IntoView {
     let query = use_query_map();
-    let refresh = RwSignal::new(0u32);
     let order = Resource::new(
-        move || (query.read().get("order").unwrap_or_default(), refresh.get()),
-        |(token, _)| get_order_page(token),
+        move || query.read().get("order").unwrap_or_default(),
+        get_order_page,
     );
-    // Hydrated, the page asks again every few seconds until the payment is settled.
-    Effect::new(move |_| {
-        if let Ok(handle) = set_interval_with_handle(
-            move || {
-                let pending = order
-                    .get_untracked()
-                    .and_then(|o| o.ok())
-                    .is_some_and(|o| o.status == OrderStatus::PendingPayment);
-                if pending {
-                    refresh.update(|n| *n += 1);
-                }
-            },
-            std::time::Duration::from_secs(2),
-        ) {
-            on_cleanup(move || handle.clear());
-        }
-    });
     view! {
         <Title text="Thank you" />
         <Meta name="robots" content="noindex" />
         {load_page(order, |order| {
             let pending = order.status == OrderStatus::PendingPayment;
+            let status = status_text(&order);
             view! {
                 <section class="order-status">
                     <h1>{format!("Thank you! Order nr. {}", order.number)}</h1>
-                    <p class="status-line" data-testid="order-status" role="status">{status_text(&order)}</p>
+                    <LiveOrderStatus>
+                        <div id=ORDER_LIVE data-pending=pending.then_some("true")>
+                            <p class="status-line" data-testid="order-status" role="status">{status}</p>
+                            {pending.then(|| view! {
+                                <p class="muted">"This page updates by itself. "<a href="">"Reload"</a></p>
+                            })}
+                        </div>
+                    </LiveOrderStatus>
                     {pending.then(|| view! {
                         // Without JavaScript the page reloads itself; the link is for the impatient.
                         <noscript><meta http-equiv="refresh" content="5" /></noscript>
-                        <p class="muted">"This page updates by itself. "<a href="">"Reload"</a></p>
                     })}
                     <OrderSummary order />
                 </section>

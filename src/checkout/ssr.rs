@@ -357,7 +357,7 @@ pub async fn place(
         }),
         sandbox: state.payments.mode == Mode::Sandbox,
     };
-    let placed = place_order(&state.pool, &order, state.config.currency).await?;
+    let placed = place_order(&state.writer, &order, state.config.currency).await?;
     session.remove::<String>(FORM_KEY).await?;
     session.insert(PLACED_FORM_KEY, checkout_key).await?;
     let now = i64::try_from(crate::clock::unix_seconds()).unwrap_or(i64::MAX);
@@ -452,7 +452,7 @@ pub async fn cancel_link(
 ) -> axum::response::Response {
     use axum::response::{IntoResponse, Redirect};
     let token = query.get("order").cloned().unwrap_or_default();
-    match cancel(&session, &state.pool, &token).await {
+    match cancel(&session, &state.writer, &token).await {
         Ok(outcome) => Redirect::to(&format!(
             "/checkout/cancelled?order={}&outcome={}",
             crate::paysera::encoding::php_urlencode(&token),

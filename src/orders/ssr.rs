@@ -7,10 +7,11 @@ use crate::error::AppError;
 use crate::money::{Currency, Money};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
-/// `BEGIN IMMEDIATE`: take SQLite's write lock up front, so two writers queue (busy timeout)
-/// instead of both reading and then failing to upgrade.
-pub async fn begin_write(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>, AppError> {
-    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+/// `BEGIN IMMEDIATE`: take SQLite's write lock up front, so a transaction that reads before it
+/// writes never has to upgrade its lock (and fail). `writer` is the shop's one writer
+/// (`AppState::writer`), where writers queue for their turn.
+pub async fn begin_write(writer: &SqlitePool) -> Result<Transaction<'static, Sqlite>, AppError> {
+    Ok(writer.begin_with("BEGIN IMMEDIATE").await?)
 }
 
 /// Who ordered, and where it goes. Already validated at the checkout's edge.

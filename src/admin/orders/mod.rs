@@ -302,7 +302,7 @@ pub async fn act_on_order(
             "Tick the confirmation box to go ahead.".into(),
         ));
     }
-    ssr::act(&state.pool, number, action, note.trim(), admin_id).await?;
+    ssr::act(&state.writer, number, action, note.trim(), admin_id).await?;
     if crate::state::is_plain_form_post() {
         leptos_axum::redirect(&format!("/admin/orders/{number}"));
     }

@@ -231,7 +231,7 @@ async fn store_upload(
     .bind(format!("/media/products/{display_name}"))
     .bind(format!("/media/products/{thumb_name}"))
     .bind(alt)
-    .execute(&state.pool)
+    .execute(&state.writer)
     .await
     .map_err(AppError::from)?;
     Ok(())

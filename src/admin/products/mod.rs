@@ -240,7 +240,7 @@ pub async fn save_category(
     #[server(default)] position: String,
 ) -> Result<(), AppError> {
     let (state, _) = crate::admin::admin_only().await?;
-    ssr::save_category(&state.pool, id, &name, &slug, &description, &position).await?;
+    ssr::save_category(&state.writer, id, &name, &slug, &description, &position).await?;
     if crate::state::is_plain_form_post() {
         leptos_axum::redirect("/admin/categories");
     }
@@ -251,7 +251,7 @@ pub async fn save_category(
 #[server(endpoint = "admin/category/delete")]
 pub async fn delete_category(id: i64) -> Result<(), AppError> {
     let (state, _) = crate::admin::admin_only().await?;
-    ssr::delete_category(&state.pool, id).await?;
+    ssr::delete_category(&state.writer, id).await?;
     if crate::state::is_plain_form_post() {
         leptos_axum::redirect("/admin/categories");
     }

@@ -380,7 +380,7 @@ pub async fn save(
     draft: &ProductDraft,
     stock_was: Option<i64>,
 ) -> Result<i64, AppError> {
-    let (pool, id) = (&state.pool, draft.id);
+    let (pool, id) = (&state.writer, draft.id);
     let input = ProductInput::parse(draft, state.config.currency)?;
     let query = if id == 0 {
         sqlx::query_scalar(
@@ -432,7 +432,7 @@ pub async fn save(
 }
 
 pub async fn remove(state: &AppState, id: i64) -> Result<(), AppError> {
-    let pool = &state.pool;
+    let pool = &state.writer;
     if was_ordered(pool, id).await? {
         sqlx::query("UPDATE products SET active = 0 WHERE id = $1")
             .bind(id)

@@ -1,0 +1,122 @@
+//! What the islands do in the browser, in one place and kept small: post a server-rendered form
+//! with `fetch` (the same server function a JavaScript-free post reaches, asked for JSON instead
+//! of a redirect), and refresh a piece of the page from the server's HTML for the same page.
+//!
+//! Why HTML from the server rather than rendering in the browser: the page's markup stays in one
+//! place (the server components), and the WASM stays a fraction of the size it would be with the
+//! cart table, its forms and Leptos' server-function client compiled in (measured: 211 KB gzipped
+//! with those, 101 KB without; see docs/performance.md). For the same reason the islands take no
+//! props (Leptos decodes props with serde_json, which with its error formatting was another 10 KB
+//! gzipped): what they need is in the server's HTML, and answers are read with the browser's own
+//! `JSON.parse`.
+
+use crate::error::AppError;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    DomParser, Element, FormData, HtmlFormElement, Request, RequestInit, Response, SupportedType,
+    UrlSearchParams,
+};
+
+/// Whatever failed in the browser (the network, an unreadable answer) is, for the shopper, a
+/// failure on our side: the message says to try again.
+fn failed(_: JsValue) -> AppError {
+    AppError::Internal
+}
+
+async fn send(url: &str, init: &RequestInit) -> Result<(u16, String), AppError> {
+    let request = Request::new_with_str_and_init(url, init).map_err(failed)?;
+    let window = web_sys::window().ok_or(AppError::Internal)?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(failed)?
+        .dyn_into()
+        .map_err(failed)?;
+    let text = JsFuture::from(response.text().map_err(failed)?)
+        .await
+        .map_err(failed)?
+        .as_string()
+        .unwrap_or_default();
+    Ok((response.status(), text))
+}
+
+/// Posts `form` to its server function and returns what it said: the message on success, the
+/// server's own error (with its message) otherwise.
+pub async fn post_form(form: &HtmlFormElement) -> Result<String, AppError> {
+    let data = FormData::new_with_form(form).map_err(failed)?;
+    let body = UrlSearchParams::new_with_str_sequence_sequence(&data).map_err(failed)?;
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&body);
+    let headers = web_sys::Headers::new().map_err(failed)?;
+    headers.set("Accept", "application/json").map_err(failed)?;
+    init.set_headers(&headers);
+    let (status, text) = send(&form.action(), &init).await?;
+    let answer = js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL);
+    if (200..300).contains(&status) {
+        Ok(answer.as_string().unwrap_or_default())
+    } else {
+        Err(app_error(&answer))
+    }
+}
+
+/// An `AppError` as the server encodes it (`{"Conflict": "Sorry, only 5…"}`, or `"Internal"`).
+fn app_error(answer: &JsValue) -> AppError {
+    let entry = js_sys::Object::entries(&js_sys::Object::from(answer.clone())).get(0);
+    let kind = js_sys::Array::from(&entry).get(0).as_string();
+    let message = js_sys::Array::from(&entry).get(1).as_string();
+    match (kind.as_deref(), message) {
+        (Some("BadRequest"), Some(m)) => AppError::BadRequest(m),
+        (Some("NotFound"), Some(m)) => AppError::NotFound(m),
+        (Some("Conflict"), Some(m)) => AppError::Conflict(m),
+        (Some("Unauthorized"), Some(m)) => AppError::Unauthorized(m),
+        (Some("TooManyRequests"), Some(m)) => AppError::TooManyRequests(m),
+        _ => AppError::Internal,
+    }
+}
+
+/// Sets the text of the element with `id`, if the page has one.
+pub fn set_text(id: &str, text: &str) {
+    if let Some(element) = document().and_then(|d| d.get_element_by_id(id)) {
+        element.set_text_content(Some(text));
+    }
+}
+
+fn document() -> Option<web_sys::Document> {
+    web_sys::window()?.document()
+}
+
+/// The page at `url` as the server renders it now, parsed but not shown.
+pub async fn page(url: &str) -> Result<web_sys::Document, AppError> {
+    let init = RequestInit::new();
+    let (_, html) = send(url, &init).await?;
+    DomParser::new()
+        .map_err(failed)?
+        .parse_from_string(&html, SupportedType::TextHtml)
+        .map_err(failed)
+}
+
+/// Replaces the contents of the element with `id` in this page with the same element's in
+/// `fresh`, and returns the new element (or `None` if either page lacks it).
+pub fn replace_contents(fresh: &web_sys::Document, id: &str) -> Option<Element> {
+    let new = fresh.get_element_by_id(id)?;
+    let old = document()?.get_element_by_id(id)?;
+    old.set_inner_html(&new.inner_html());
+    for attribute in ["data-item-count", "data-pending"] {
+        match new.get_attribute(attribute) {
+            Some(value) => old.set_attribute(attribute, &value).ok()?,
+            None => old.remove_attribute(attribute).ok()?,
+        }
+    }
+    Some(old)
+}
+
+/// The element with `id` in this page.
+pub fn element(id: &str) -> Option<Element> {
+    document()?.get_element_by_id(id)
+}
+
+/// The form an event (a submit) came from.
+pub fn form_of(event: &web_sys::Event) -> Option<HtmlFormElement> {
+    event.target()?.dyn_into().ok()
+}

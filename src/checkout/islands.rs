@@ -1,0 +1,71 @@
+//! The checkout's islands: the live total beside the form and the accept page's status line.
+//! Both render on the server with what is true at that moment; in the browser they follow the
+//! shopper's shipping choice and the payment's progress. Neither decides anything: the totals
+//! shown are the server's, computed again when the order is placed, and only Paysera's callback
+//! pays.
+
+use leptos::prelude::*;
+
+/// Ids of the summary's shipping price and total, which [`CheckoutTotal`] keeps up to date.
+pub const SHIPPING_PRICE: &str = "checkout-shipping";
+pub const TOTAL_TO_PAY: &str = "checkout-total";
+
+/// Around the checkout's summary: when the shopper picks another way to ship, shows its price and
+/// the total with it. Each shipping radio button carries both figures (`data-price`,
+/// `data-total`), worked out and written by the server, so the browser does no arithmetic on
+/// money.
+#[island]
+pub fn CheckoutTotal(children: Children) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let listener = window_event_listener(leptos::ev::change, move |event| {
+            let input = event
+                .target()
+                .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .filter(|input| input.name() == "shipping");
+            if let Some(input) = input {
+                for (attribute, id) in
+                    [("data-price", SHIPPING_PRICE), ("data-total", TOTAL_TO_PAY)]
+                {
+                    crate::browser::set_text(
+                        id,
+                        &input.get_attribute(attribute).unwrap_or_default(),
+                    );
+                }
+            }
+        });
+        on_cleanup(move || listener.remove());
+    }
+    children()
+}
+
+/// The element the accept page's island refreshes; `data-pending` while the payment is open.
+pub const ORDER_LIVE: &str = "order-live";
+
+/// Around the accept page's status: while the payment is pending, the browser asks the server
+/// for the page again every two seconds and shows its new status (without JavaScript the page
+/// reloads itself instead).
+#[island]
+pub fn LiveOrderStatus(children: Children) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    if let Ok(handle) = set_interval_with_handle(
+        || {
+            let pending = document()
+                .get_element_by_id(ORDER_LIVE)
+                .is_some_and(|live| live.has_attribute("data-pending"));
+            if pending {
+                leptos::task::spawn_local(async {
+                    let here = window().location().href().unwrap_or_default();
+                    if let Ok(page) = crate::browser::page(&here).await {
+                        crate::browser::replace_contents(&page, ORDER_LIVE);
+                    }
+                });
+            }
+        },
+        std::time::Duration::from_secs(2),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    children()
+}
