@@ -26,8 +26,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                // Islands: the WASM brings only the interactive parts to life.
-                <HydrationScripts options islands=true />
+                // Islands: the WASM brings only the interactive parts to life. The admin has none.
+                {shopper_page().then(|| view! { <HydrationScripts options islands=true /> })}
                 <MetaTags />
             </head>
             <body>
@@ -35,6 +35,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// A storefront page (the admin's pages are plain server-rendered forms and load no WASM).
+fn shopper_page() -> bool {
+    #[cfg(feature = "ssr")]
+    if let Some(request) = use_context::<axum::http::request::Parts>() {
+        return !request.uri.path().starts_with("/admin");
+    }
+    true
 }
 
 /// The stylesheet's content-hashed path (see `assets.rs`).

@@ -1,0 +1,470 @@
+//! `make bench`: the shop under load, as its shoppers and Paysera load it, in one run.
+//!
+//! Starts a release build (`target/release/turgus`, or `TURGUS_BIN`) on a free port with a fresh
+//! database and the built-in sandbox, the server pinned to core 0 and this load generator
+//! (reqwest on tokio) to the other cores, then prints one Markdown table: requests/s for a
+//! product page and for a static file of the same size from the same server (their ratio says
+//! what rendering costs), home, category and search pages, callbacks/s with p50/p99 for 50
+//! concurrent duplicate callbacks, checkouts/s with p99 for 100 concurrent buyers, idle RSS and
+//! RSS with 256 connections open, and the shopper's WASM size.
+//!
+//! Everything goes over HTTP (orders are placed through the checkout, callbacks are signed with
+//! the sandbox's key from the data folder), so the same bench measures an older build too:
+//! `TURGUS_BIN=… LEPTOS_SITE_ROOT=… cargo bench --features ssr --bench load`.
+//!
+//! Under `cargo test` (which compiles and runs benches once) it only says how to run it.
+
+use reqwest::Client;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use turgus::checkout::{payments::sandbox_keys, sandbox::signed_callback};
+use turgus::paysera::encoding::{decode_base64, parse_str};
+
+/// How long each throughput phase runs, and with how many requests in flight.
+const PHASE: Duration = Duration::from_secs(5);
+const IN_FLIGHT: usize = 32;
+
+struct Shop {
+    base: String,
+    child: Child,
+    data: tempfile::TempDir,
+}
+
+impl Drop for Shop {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+async fn start(binary: &Path, site: &Path) -> Shop {
+    let data = tempfile::tempdir().expect("a scratch folder");
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let child = Command::new("taskset")
+        .args(["-c", "0"])
+        .arg(binary)
+        .env(
+            "TURGUS_DATABASE_URL",
+            format!("sqlite://{}/bench.db", data.path().display()),
+        )
+        .env("TURGUS_DATA_DIR", data.path())
+        .env("TURGUS_SANDBOX", "1")
+        .env("TURGUS_ADDR", format!("127.0.0.1:{port}"))
+        .env("TURGUS_PUBLIC_URL", &base)
+        .env("TURGUS_UNPAID_ORDERS_PER_CLIENT", "1000000")
+        .env("LEPTOS_SITE_ROOT", site)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the shop starts (is taskset installed? util-linux)");
+    let shop = Shop { base, child, data };
+    let client = Client::new();
+    for _ in 0..300 {
+        let ready = client.get(format!("{}/readyz", shop.base)).send().await;
+        if ready.is_ok_and(|r| r.status().is_success()) {
+            return shop;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the shop did not become ready");
+}
+
+/// Requests/s for `url` over one phase, `IN_FLIGHT` at a time on kept-alive connections.
+async fn throughput(client: &Client, url: &str) -> f64 {
+    let deadline = Instant::now() + PHASE;
+    let started = Instant::now();
+    let workers = (0..IN_FLIGHT).map(|_| {
+        let (client, url) = (client.clone(), url.to_owned());
+        tokio::spawn(async move {
+            let mut done = 0u64;
+            while Instant::now() < deadline {
+                let response = client.get(&url).send().await.expect("an answer");
+                assert!(
+                    response.status().is_success(),
+                    "{url}: {}",
+                    response.status()
+                );
+                response.bytes().await.expect("a body");
+                done += 1;
+            }
+            done
+        })
+    });
+    let total: u64 = futures::future::join_all(workers)
+        .await
+        .into_iter()
+        .map(|done| done.expect("worker"))
+        .sum();
+    total as f64 / started.elapsed().as_secs_f64()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[index]
+}
+
+fn ms(duration: Duration) -> String {
+    format!("{:.1} ms", duration.as_secs_f64() * 1000.0)
+}
+
+/// A shopper with a cookie jar and one of `slug` in the cart, ready to check out.
+async fn shopper_with_cart(shop: &Shop, product_id: &str) -> (Client, String) {
+    let client = Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client");
+    let add = [("product_id", product_id), ("quantity", "1")];
+    let added = client
+        .post(format!("{}/api/cart/add", shop.base))
+        .header("accept", "application/json")
+        .form(&add)
+        .send()
+        .await
+        .expect("add to cart");
+    assert!(
+        added.status().is_success(),
+        "add to cart: {}",
+        added.status()
+    );
+    let page = client
+        .get(format!("{}/checkout", shop.base))
+        .send()
+        .await
+        .expect("checkout")
+        .text()
+        .await
+        .expect("checkout page");
+    let key = page
+        .split("name=\"checkout_key\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the checkout form's key")
+        .to_owned();
+    (client, key)
+}
+
+/// Places the order; returns the time it took and the Paysera request it produced.
+async fn place(shop: &Shop, client: &Client, key: &str) -> (Duration, Option<String>) {
+    let form = [
+        ("email", "ona@example.lt"),
+        ("first_name", "Ona"),
+        ("last_name", "Onaitė"),
+        ("street", "Gedimino pr. 1"),
+        ("city", "Vilnius"),
+        ("postcode", "01103"),
+        ("country", "LT"),
+        ("shipping", "courier"),
+        ("payment", ""),
+        ("terms", "on"),
+        ("checkout_key", key),
+    ];
+    let sent = Instant::now();
+    let response = client
+        .post(format!("{}/api/checkout/place", shop.base))
+        .header("accept", "application/json")
+        .form(&form)
+        .send()
+        .await
+        .expect("place the order");
+    let ok = response.status().is_success();
+    let body = response.text().await.unwrap_or_default();
+    let elapsed = sent.elapsed();
+    (
+        elapsed,
+        ok.then(|| serde_json::from_str::<String>(&body).unwrap_or(body)),
+    )
+}
+
+fn product_id(page: &str) -> String {
+    page.split("name=\"product_id\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the product page's form")
+        .to_owned()
+}
+
+async fn page_text(client: &Client, url: &str) -> String {
+    client
+        .get(url)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body")
+}
+
+struct Checkouts {
+    per_second: f64,
+    p99: Duration,
+    failed: usize,
+    pay_urls: Vec<String>,
+}
+
+/// 100 buyers with a cart each press "Place order" at the same moment.
+async fn checkouts(shop: &Shop, product_id: &str) -> Checkouts {
+    let buyers =
+        futures::future::join_all((0..100).map(|_| shopper_with_cart(shop, product_id))).await;
+    let started = Instant::now();
+    let results =
+        futures::future::join_all(buyers.iter().map(|(client, key)| place(shop, client, key)))
+            .await;
+    let elapsed = started.elapsed();
+    let mut times: Vec<Duration> = results.iter().map(|(t, _)| *t).collect();
+    times.sort();
+    let pay_urls: Vec<String> = results.into_iter().filter_map(|(_, url)| url).collect();
+    Checkouts {
+        per_second: 100.0 / elapsed.as_secs_f64(),
+        p99: percentile(&times, 0.99),
+        failed: 100 - pay_urls.len(),
+        pay_urls,
+    }
+}
+
+/// Paysera's callback for the order behind `pay_url` (the sandbox's request), signed with the
+/// sandbox's key: a paid, non-test payment of the order's amount.
+fn callback_for(shop: &Shop, pay_url: &str) -> String {
+    let keys = sandbox_keys(shop.data.path()).expect("the sandbox's keys");
+    let query = pay_url.split_once('?').map(|(_, q)| q).unwrap_or_default();
+    let signed = parse_str(query);
+    let data = decode_base64(&signed["data"]).expect("request data");
+    let request = parse_str(&String::from_utf8(data).expect("UTF-8"));
+    let params: Vec<(String, String)> = [
+        ("projectid", request["projectid"].clone()),
+        ("orderid", request["orderid"].clone()),
+        ("amount", request["amount"].clone()),
+        ("currency", request["currency"].clone()),
+        ("payamount", request["amount"].clone()),
+        ("paycurrency", request["currency"].clone()),
+        ("payment", "hanza".into()),
+        ("status", "1".into()),
+        ("test", "0".into()),
+        ("requestid", "4242".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    format!(
+        "{}/paysera/callback?{}",
+        shop.base,
+        signed_callback(&params, &keys)
+    )
+}
+
+/// For each order, 50 identical callbacks at once; latencies over all of them.
+async fn duplicate_callbacks(shop: &Shop, pay_urls: &[String]) -> (f64, Duration, Duration) {
+    let client = Client::new();
+    let mut latencies = Vec::new();
+    let mut busy = Duration::ZERO;
+    for pay_url in pay_urls {
+        let url = callback_for(shop, pay_url);
+        let started = Instant::now();
+        let answers = futures::future::join_all((0..50).map(|_| {
+            let (client, url) = (client.clone(), url.clone());
+            async move {
+                let sent = Instant::now();
+                let response = client.get(url).send().await.expect("callback");
+                let ok = response.status().is_success()
+                    && response.text().await.unwrap_or_default() == "OK";
+                (ok, sent.elapsed())
+            }
+        }))
+        .await;
+        busy += started.elapsed();
+        assert!(
+            answers.iter().all(|(ok, _)| *ok),
+            "every callback answered OK"
+        );
+        latencies.extend(answers.into_iter().map(|(_, t)| t));
+    }
+    latencies.sort();
+    let per_second = latencies.len() as f64 / busy.as_secs_f64();
+    (
+        per_second,
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99),
+    )
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+/// RSS while 256 connections each have a product page request in flight, repeatedly.
+async fn rss_at_256_connections(shop: &Shop, url: &str) -> u64 {
+    let clients: Vec<Client> = (0..256)
+        .map(|_| {
+            Client::builder()
+                .pool_max_idle_per_host(1)
+                .build()
+                .expect("client")
+        })
+        .collect();
+    let mut peak = 0;
+    for _ in 0..5 {
+        let round = futures::future::join_all(clients.iter().map(|c| c.get(url).send()));
+        let (_, rss) = tokio::join!(round, async {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            rss_kib(shop.child.id())
+        });
+        peak = peak.max(rss).max(rss_kib(shop.child.id()));
+    }
+    peak
+}
+
+/// The site's file closest in size to `bytes` (the static file to compare a page with).
+fn file_of_size(site: &Path, bytes: usize) -> String {
+    let mut best: Option<(usize, String)> = None;
+    let mut stack = vec![site.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            let name = path.to_string_lossy().into_owned();
+            if path.is_dir() {
+                stack.push(path);
+            } else if !(name.ends_with(".gz") || name.ends_with(".br") || name.ends_with(".json")) {
+                let size = entry.metadata().map(|m| m.len() as usize).unwrap_or(0);
+                let distance = size.abs_diff(bytes);
+                if best.as_ref().is_none_or(|(d, _)| distance < *d) {
+                    let url = name.trim_start_matches(&*site.to_string_lossy()).to_owned();
+                    best = Some((distance, url));
+                }
+            }
+        }
+    }
+    best.map(|(_, url)| url).expect("a built site")
+}
+
+fn wasm_sizes(site: &Path) -> String {
+    let pkg = site.join("pkg");
+    let wasm = std::fs::read_dir(&pkg)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "wasm"))
+        .expect("the WASM");
+    let size = |path: PathBuf| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let raw = std::fs::read(&wasm).expect("the WASM");
+    format!(
+        "{} B raw, {} B gzip, {} B brotli",
+        raw.len(),
+        turgus::assets::gzip(&raw).len(),
+        size(PathBuf::from(format!("{}.br", wasm.display())))
+            .max(turgus::assets::brotli(&raw).len() as u64)
+    )
+}
+
+async fn run(binary: &Path, site: &Path) {
+    let shop = start(binary, site).await;
+    let idle = rss_kib(shop.child.id());
+    let client = Client::new();
+    let product_url = format!("{}/p/linen-apron", shop.base);
+    let product_page = page_text(&client, &product_url).await;
+    let static_path = file_of_size(site, product_page.len());
+    let mut rows = vec![];
+    let mut row = |what: String, figure: String| rows.push(format!("| {what} | {figure} |"));
+    let product = throughput(&client, &product_url).await;
+    let file = throughput(&client, &format!("{}{static_path}", shop.base)).await;
+    row(
+        format!("product page ({} B)", product_page.len()),
+        format!("{product:.0} req/s"),
+    );
+    row(
+        format!("static file `{static_path}`"),
+        format!("{file:.0} req/s"),
+    );
+    row(
+        "static file ÷ product page".into(),
+        format!("{:.1}×", file / product),
+    );
+    for (name, path) in [
+        ("home page", "/"),
+        ("category page", "/c/kitchen"),
+        ("search page", "/search?q=linen"),
+    ] {
+        let rate = throughput(&client, &format!("{}{path}", shop.base)).await;
+        row(name.into(), format!("{rate:.0} req/s"));
+    }
+    let id = product_id(&product_page);
+    let checkouts = checkouts(&shop, &id).await;
+    row(
+        "100 concurrent checkouts".into(),
+        format!(
+            "{:.0} checkouts/s, p99 {}, {} failed",
+            checkouts.per_second,
+            ms(checkouts.p99),
+            checkouts.failed
+        ),
+    );
+    let (per_second, p50, p99) = duplicate_callbacks(
+        &shop,
+        &checkouts.pay_urls[..20.min(checkouts.pay_urls.len())],
+    )
+    .await;
+    row(
+        "50 concurrent duplicate callbacks (×20 orders)".into(),
+        format!(
+            "{per_second:.0} callbacks/s, p50 {}, p99 {}",
+            ms(p50),
+            ms(p99)
+        ),
+    );
+    let busy = rss_at_256_connections(&shop, &product_url).await;
+    row(
+        "RSS idle / with 256 connections".into(),
+        format!(
+            "{:.1} MB / {:.1} MB",
+            idle as f64 / 1024.0,
+            busy as f64 / 1024.0
+        ),
+    );
+    row("shopper WASM".into(), wasm_sizes(site));
+    println!("\n| measure | figure |\n|---|---|\n{}", rows.join("\n"));
+}
+
+fn main() {
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("load: run it with `make bench` (needs a release build)");
+        return;
+    }
+    let binary = PathBuf::from(
+        std::env::var("TURGUS_BIN").unwrap_or_else(|_| "target/release/turgus".into()),
+    );
+    let site =
+        PathBuf::from(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()));
+    assert!(
+        binary.is_file(),
+        "{} is missing: build a release first",
+        binary.display()
+    );
+    // The load generator stays off the server's core.
+    let _ = Command::new("taskset")
+        .args(["-cp", "1-63", &std::process::id().to_string()])
+        .stdout(Stdio::null())
+        .status();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime")
+        .block_on(run(&binary, &site));
+}
