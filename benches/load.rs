@@ -60,16 +60,19 @@ async fn start(binary: &Path, site: &Path) -> Shop {
         .env("TURGUS_SANDBOX", "1")
         .env("TURGUS_ADDR", format!("127.0.0.1:{port}"))
         .env("TURGUS_PUBLIC_URL", &base)
-        .env("TURGUS_UNPAID_ORDERS_PER_CLIENT", "1000000")
+        .env("TURGUS_UNPAID_ORDERS_PER_CLIENT", "100000")
         .env("LEPTOS_SITE_ROOT", site)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
         .expect("the shop starts (is taskset installed? util-linux)");
-    let shop = Shop { base, child, data };
+    let mut shop = Shop { base, child, data };
     let client = Client::new();
     for _ in 0..300 {
+        if let Ok(Some(status)) = shop.child.try_wait() {
+            panic!("the shop stopped at start-up: {status}");
+        }
         let ready = client.get(format!("{}/readyz", shop.base)).send().await;
         if ready.is_ok_and(|r| r.status().is_success()) {
             return shop;
@@ -212,8 +215,18 @@ struct Checkouts {
     pay_urls: Vec<String>,
 }
 
-/// 100 buyers with a cart each press "Place order" at the same moment.
+/// 100 buyers with a cart each press "Place order" at the same moment (with enough stock for
+/// all: this measures placing orders, not refusing them).
 async fn checkouts(shop: &Shop, product_id: &str) -> Checkouts {
+    let database = format!("sqlite://{}/bench.db", shop.data.path().display());
+    let db = sqlx::SqlitePool::connect(&database)
+        .await
+        .expect("the database");
+    sqlx::query("UPDATE products SET stock = 100000")
+        .execute(&db)
+        .await
+        .expect("stock for every buyer");
+    db.close().await;
     let buyers =
         futures::future::join_all((0..100).map(|_| shopper_with_cart(shop, product_id))).await;
     let started = Instant::now();
