@@ -189,7 +189,7 @@ pub async fn get_shop_info() -> Result<ShopInfo, AppError> {
     let state = crate::state::app_state()?;
     Ok(ShopInfo {
         public_url: state.config.public_url.clone(),
-        categories: crate::catalog::ssr::categories(&state.pool).await?,
+        categories: state.category_menu.get(&state.pool).await?,
         sandbox: state.payments.sandbox.is_some(),
     })
 }

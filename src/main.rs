@@ -1,4 +1,8 @@
 use std::process::ExitCode;
+
+// See Cargo.toml: measured faster than the system allocator for page rendering.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]

@@ -115,6 +115,7 @@ pub async fn start_with_shutdown(
         payments: Arc::new(payments),
         security,
         assets: assets.clone(),
+        category_menu: Default::default(),
     };
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let background = crate::maintenance::spawn(

@@ -17,6 +17,8 @@ pub struct AppState {
     pub payments: Arc<Payments>,
     /// The security headers' settings, worked out once at start-up.
     pub security: Arc<crate::security::Policy>,
+    /// The category menu of every page, cached (cleared when the merchant edits categories).
+    pub category_menu: Arc<crate::catalog::ssr::CategoryMenu>,
     /// The built files, held in memory, and their content-hashed names.
     pub assets: Arc<crate::assets::Assets>,
 }

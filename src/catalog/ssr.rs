@@ -74,6 +74,39 @@ fn offset(page: u32) -> i64 {
     i64::from(page - 1) * i64::from(PAGE_SIZE)
 }
 
+/// The category menu every page shows, kept in memory: it changes when the merchant edits
+/// categories (which clears it here), and reading it from the database on every page was one of
+/// the four queries a product page cost. Another instance's edit shows here within [`MENU_TTL`].
+#[derive(Default)]
+pub struct CategoryMenu {
+    cached: std::sync::RwLock<Option<(std::time::Instant, Vec<CategoryLink>)>>,
+}
+
+const MENU_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl CategoryMenu {
+    pub async fn get(&self, pool: &SqlitePool) -> Result<Vec<CategoryLink>, AppError> {
+        let fresh = |(at, _): &(std::time::Instant, Vec<CategoryLink>)| at.elapsed() < MENU_TTL;
+        if let Ok(cached) = self.cached.read() {
+            if let Some((_, menu)) = cached.as_ref().filter(|c| fresh(c)) {
+                return Ok(menu.clone());
+            }
+        }
+        let menu = categories(pool).await?;
+        if let Ok(mut cached) = self.cached.write() {
+            *cached = Some((std::time::Instant::now(), menu.clone()));
+        }
+        Ok(menu)
+    }
+
+    /// After the merchant changed a category: the next page reads the menu again.
+    pub fn clear(&self) {
+        if let Ok(mut cached) = self.cached.write() {
+            *cached = None;
+        }
+    }
+}
+
 pub async fn categories(pool: &SqlitePool) -> Result<Vec<CategoryLink>, AppError> {
     let rows: Vec<(String, String)> =
         sqlx::query_as("SELECT slug, name FROM categories ORDER BY position, name")
@@ -158,6 +191,7 @@ pub async fn category(
 }
 
 pub async fn product(pool: &SqlitePool, slug: &str) -> Result<ProductDetail, AppError> {
+    /// One row per photo (or one without a photo): the product and its photos in one query.
     #[derive(sqlx::FromRow)]
     struct Row {
         id: i64,
@@ -168,27 +202,33 @@ pub async fn product(pool: &SqlitePool, slug: &str) -> Result<ProductDetail, App
         stock: i64,
         category_slug: String,
         category_name: String,
+        image_path: Option<String>,
+        image_alt: Option<String>,
     }
-    let row = sqlx::query_as::<_, Row>(
+    let rows = sqlx::query_as::<_, Row>(
         "SELECT p.id, p.name, p.description, p.price_minor, p.currency, p.stock,
-                c.slug AS category_slug, c.name AS category_name
+                c.slug AS category_slug, c.name AS category_name,
+                i.path AS image_path, i.alt AS image_alt
          FROM products p JOIN categories c ON c.id = p.category_id
-         WHERE p.slug = $1 AND p.active = 1",
+         LEFT JOIN product_images i ON i.product_id = p.id
+         WHERE p.slug = $1 AND p.active = 1
+         ORDER BY i.position, i.id",
     )
     .bind(slug)
-    .fetch_optional(pool)
-    .await?
-    .ok_or_else(|| {
-        AppError::NotFound("We could not find that product. It may no longer be for sale.".into())
-    })?;
-
-    let images: Vec<(String, String)> = sqlx::query_as(
-        "SELECT path, alt FROM product_images WHERE product_id = $1 ORDER BY position, id",
-    )
-    .bind(row.id)
     .fetch_all(pool)
     .await?;
-
+    let images = rows
+        .iter()
+        .filter_map(|row| {
+            Some(Image {
+                path: row.image_path.clone()?,
+                alt: row.image_alt.clone().unwrap_or_default(),
+            })
+        })
+        .collect();
+    let row = rows.into_iter().next().ok_or_else(|| {
+        AppError::NotFound("We could not find that product. It may no longer be for sale.".into())
+    })?;
     Ok(ProductDetail {
         id: row.id,
         slug: slug.to_owned(),
@@ -200,10 +240,7 @@ pub async fn product(pool: &SqlitePool, slug: &str) -> Result<ProductDetail, App
             slug: row.category_slug,
             name: row.category_name,
         },
-        images: images
-            .into_iter()
-            .map(|(path, alt)| Image { path, alt })
-            .collect(),
+        images,
     })
 }
 

@@ -241,6 +241,7 @@ pub async fn save_category(
 ) -> Result<(), AppError> {
     let (state, _) = crate::admin::admin_only().await?;
     ssr::save_category(&state.writer, id, &name, &slug, &description, &position).await?;
+    state.category_menu.clear();
     if crate::state::is_plain_form_post() {
         leptos_axum::redirect("/admin/categories");
     }
@@ -252,6 +253,7 @@ pub async fn save_category(
 pub async fn delete_category(id: i64) -> Result<(), AppError> {
     let (state, _) = crate::admin::admin_only().await?;
     ssr::delete_category(&state.writer, id).await?;
+    state.category_menu.clear();
     if crate::state::is_plain_form_post() {
         leptos_axum::redirect("/admin/categories");
     }
