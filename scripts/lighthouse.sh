@@ -53,6 +53,8 @@ for key, category in report["categories"].items():
     for ref in category["auditRefs"]:
         audit = report["audits"][ref["id"]]
         if ref["weight"] > 0 and audit["score"] is not None and audit["score"] < 1:
-            print(f"|   | {key}: {audit['id']} ({audit['score']}) — {audit['title']} | | | | | |", file=sys.stderr)
+            items = (audit.get("details") or {}).get("items", [])
+            where = "; ".join(str((i.get("node") or {}).get("snippet", ""))[:120] for i in items[:3])
+            print(f"{page}: {key}: {audit['id']} — {audit['title']} {where}", file=sys.stderr)
 PY
 done

@@ -102,6 +102,7 @@ pub fn CartPage() -> impl IntoView {
     view! {
         <Title text="Your cart" />
         <Meta name="robots" content="noindex" />
+        <Meta name="description" content="What is in your cart, priced now." />
         <h1>"Your cart"</h1>
         {load_page(cart.view, |view| {
             let count = view.item_count;

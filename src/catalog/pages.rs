@@ -30,8 +30,10 @@ fn ProductTile(product: ProductCard) -> impl IntoView {
     view! {
         <li class="product-tile">
             <A href=href.clone() attr:class="tile-link">
+                // The link is named by the product's name beside the picture: the picture itself
+                // is decoration here (its description is on the product page).
                 {product.image.map(|image| view! {
-                    <img src=image.path alt=image.alt width="300" height="300" loading="lazy" />
+                    <img src=image.path alt="" width="300" height="300" loading="lazy" />
                 })}
                 <span class="tile-name">{product.name}</span>
             </A>

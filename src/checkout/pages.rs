@@ -26,6 +26,7 @@ pub fn CheckoutPage() -> impl IntoView {
     view! {
         <Title text="Checkout" />
         <Meta name="robots" content="noindex" />
+        <Meta name="description" content="Your address, shipping and payment, then on to Paysera to pay." />
         <h1>"Checkout"</h1>
         {move || place.value().get().and_then(|r| r.err()).map(|e| view! {
             <ErrorNotice error=e />
@@ -199,7 +200,7 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
                     {smsbank.then(|| payment_radio("smsbank".into(), "SMS bank".into(), None))}
                     {method_groups.iter().map(|group| view! {
                         <div class="method-group">
-                            <h3>{group.title.clone()}</h3>
+                            <h2 class="method-group-title">{group.title.clone()}</h2>
                             {group.methods.iter().map(|m| payment_radio(m.key.clone(), m.title.clone(), m.logo_url.clone())).collect_view()}
                         </div>
                     }).collect_view()}
