@@ -21,6 +21,9 @@ use std::time::{Duration, Instant};
 use turgus::checkout::{payments::sandbox_keys, sandbox::signed_callback};
 use turgus::paysera::encoding::{decode_base64, parse_str};
 
+#[path = "../tests/support/shopper.rs"]
+mod shopper;
+
 /// How long each throughput phase runs, and with how many requests in flight.
 const PHASE: Duration = Duration::from_secs(5);
 const IN_FLIGHT: usize = 32;
@@ -120,6 +123,17 @@ fn ms(duration: Duration) -> String {
     format!("{:.1} ms", duration.as_secs_f64() * 1000.0)
 }
 
+/// A server function called as a script calls it: a form posted, JSON asked for.
+async fn call(client: &Client, url: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    client
+        .post(url)
+        .header("accept", "application/json")
+        .form(form)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{url}: {e}"))
+}
+
 /// A shopper with a cookie jar and one of `slug` in the cart, ready to check out.
 async fn shopper_with_cart(shop: &Shop, product_id: &str) -> (Client, String) {
     let client = Client::builder()
@@ -128,13 +142,7 @@ async fn shopper_with_cart(shop: &Shop, product_id: &str) -> (Client, String) {
         .build()
         .expect("a client");
     let add = [("product_id", product_id), ("quantity", "1")];
-    let added = client
-        .post(format!("{}/api/cart/add", shop.base))
-        .header("accept", "application/json")
-        .form(&add)
-        .send()
-        .await
-        .expect("add to cart");
+    let added = call(&client, &format!("{}/api/cart/add", shop.base), &add).await;
     assert!(
         added.status().is_success(),
         "add to cart: {}",
@@ -159,27 +167,10 @@ async fn shopper_with_cart(shop: &Shop, product_id: &str) -> (Client, String) {
 
 /// Places the order; returns the time it took and the Paysera request it produced.
 async fn place(shop: &Shop, client: &Client, key: &str) -> (Duration, Option<String>) {
-    let form = [
-        ("email", "ona@example.lt"),
-        ("first_name", "Ona"),
-        ("last_name", "Onaitė"),
-        ("street", "Gedimino pr. 1"),
-        ("city", "Vilnius"),
-        ("postcode", "01103"),
-        ("country", "LT"),
-        ("shipping", "courier"),
-        ("payment", ""),
-        ("terms", "on"),
-        ("checkout_key", key),
-    ];
+    let mut form = shopper::SHOPPER_FIELDS.to_vec();
+    form.extend([("payment", ""), ("checkout_key", key)]);
     let sent = Instant::now();
-    let response = client
-        .post(format!("{}/api/checkout/place", shop.base))
-        .header("accept", "application/json")
-        .form(&form)
-        .send()
-        .await
-        .expect("place the order");
+    let response = call(client, &format!("{}/api/checkout/place", shop.base), &form).await;
     let ok = response.status().is_success();
     let body = response.text().await.unwrap_or_default();
     let elapsed = sent.elapsed();

@@ -167,7 +167,7 @@ async fn a_refused_checkout_keeps_at_most_each_fields_limit() {
         .await;
     let key = shop.checkout_key().await;
     let long_name = "Ą".repeat(5000);
-    let mut form = support::SHOPPER_FIELDS.to_vec();
+    let mut form = support::shopper::SHOPPER_FIELDS.to_vec();
     form.retain(|(field, _)| *field != "first_name");
     form.extend([("first_name", long_name.as_str()), ("checkout_key", &key)]);
     let response = shop.call("checkout/place", &form).await;
@@ -261,7 +261,7 @@ async fn checkout(
     let key = view["checkout_key"].as_str().unwrap().to_owned();
     post(
         "checkout/place",
-        support::SHOPPER_FIELDS
+        support::shopper::SHOPPER_FIELDS
             .into_iter()
             .map(|(k, v)| (k, v.to_owned()))
             .chain([("checkout_key", key)])

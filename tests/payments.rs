@@ -496,7 +496,7 @@ async fn a_double_submitted_checkout_places_one_order() {
     shop.call("cart/add", &[("product_id", &id), ("quantity", "2")])
         .await;
     let key = shop.checkout_key().await;
-    let mut form = support::SHOPPER_FIELDS.to_vec();
+    let mut form = support::shopper::SHOPPER_FIELDS.to_vec();
     form.extend([("payment", "smsbank"), ("checkout_key", &key)]);
     let first = shop.call("checkout/place", &form).await;
     assert_eq!(first.status(), StatusCode::OK);

@@ -1,7 +1,7 @@
 import { test, expect, Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { deflateSync } from "node:zlib";
-import { checkOut, failOnPageErrors, plain, waitForHydration } from "./shop";
+import { checkOut, failOnPageErrors, plain } from "./shop";
 
 /**
  * The owner runs the shop from the admin: adds a product with a photo, a shopper buys it through
@@ -53,7 +53,6 @@ function adminMenu(page: Page, item: string) {
 async function logIn(page: Page) {
   await page.goto("/admin/orders");
   await expect(page).toHaveURL(/\/admin\/login\?next=/);
-  await waitForHydration(page);
   await page.getByLabel("E-mail").fill(OWNER);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Log in" }).click();
@@ -69,7 +68,6 @@ test("the owner adds a product, a shopper buys it, the owner ships it and export
     await adminMenu(page, "Products").click();
     await page.getByRole("link", { name: "New product" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "New product" })).toBeVisible();
-    await waitForHydration(page);
     await page.getByLabel("Name").fill(name);
     await page.getByLabel("Price (EUR)").fill("14,90");
     await page.getByLabel("Units in stock").fill("5");
@@ -128,7 +126,6 @@ test("the owner adds a product, a shopper buys it, the owner ships it and export
   });
 
   await test.step("marks it shipped, after confirming", async () => {
-    await waitForHydration(page);
     await page.getByLabel("Note (e.g. tracking number)").fill("LP123456789LT");
     await page.getByLabel("I have sent this order to the customer.").check();
     await page.getByRole("button", { name: "Mark shipped" }).click();

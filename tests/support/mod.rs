@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test file uses its own part of this
 
 pub mod paysera;
+pub mod shopper;
 
 use reqwest::header::{ACCEPT, REFERER};
 use reqwest::{Client, Response, StatusCode};
@@ -10,19 +11,6 @@ use sqlx::SqlitePool;
 use std::path::PathBuf;
 use tempfile::TempDir;
 use turgus::config::Config;
-
-/// A shopper's checkout form, filled in correctly (the form key and payment choice come apart).
-pub const SHOPPER_FIELDS: [(&str, &str); 9] = [
-    ("email", "ona@example.lt"),
-    ("first_name", "Ona"),
-    ("last_name", "Onaitė"),
-    ("street", "Gedimino pr. 1"),
-    ("city", "Vilnius"),
-    ("postcode", "01103"),
-    ("country", "LT"),
-    ("shipping", "courier"),
-    ("terms", "on"),
-];
 
 pub struct TestShop {
     pub base: String,

@@ -190,8 +190,9 @@ pub async fn save_product(
             Ok(id)
         }
         Err(error) => {
-            // A browser without JavaScript reloads the form: it shows what was typed, not
-            // what is stored. (With JavaScript the form stays as it is.)
+            // The admin's forms are plain forms (its pages load no WASM): the browser reloads
+            // the form, which then shows what was typed, not what is stored. A script calling
+            // the endpoint for JSON keeps its own copy.
             if crate::state::is_plain_form_post() {
                 ssr::keep_draft(draft).await?;
             }
