@@ -2,7 +2,8 @@
 # Lighthouse (mobile preset, Debian's Chromium) on the home, product, cart and checkout pages of a
 # release build, with something in the cart; prints the four category scores of each page.
 # `make lighthouse`; not part of `make test` (scores are figures, see docs/performance.md).
-# SKIP_BUILD=1 uses the release build already in target/.
+# SKIP_BUILD=1 uses the release build already in target/; TURGUS_BIN and LEPTOS_SITE_ROOT point
+# it at another build (to compare).
 source "$(dirname "$0")/lib.sh"
 ensure_wasm_target
 ensure_wasm_bindgen
@@ -20,7 +21,7 @@ port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
 base="http://127.0.0.1:$port"
 TURGUS_DATABASE_URL="sqlite://$scratch/lighthouse.db" TURGUS_DATA_DIR="$scratch" TURGUS_SANDBOX=1 \
   TURGUS_ADDR="127.0.0.1:$port" TURGUS_PUBLIC_URL="$base" RUST_LOG=warn \
-  target/release/turgus > "$scratch/server.log" 2>&1 &
+  "${TURGUS_BIN:-target/release/turgus}" > "$scratch/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$scratch"' EXIT
 for _ in $(seq 1 100); do
