@@ -78,8 +78,8 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Everything inside the router: the cart's actions need the router's context (for the errors a
-/// JavaScript-free form post brings back in the URL).
+/// Everything inside the router: the cart's notice reads the URL (for the errors a JavaScript-free
+/// form post brings back in it).
 #[component]
 fn Storefront() -> impl IntoView {
     provide_cart();

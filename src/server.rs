@@ -1,5 +1,6 @@
-//! Start-up: open the database, load the demo catalog, build the router and serve. A request
-//! enters here; the route table for pages is in `app.rs`, server functions in each feature.
+//! Start-up: open the database (a reading pool and the one writer), load the demo catalog, read
+//! the built site into memory, build the router and serve. A request enters here; the route table
+//! for pages is in `app.rs`, server functions in each feature, the built files in `assets.rs`.
 //!
 //! Shutdown (SIGTERM or Ctrl-C) stops accepting connections, lets requests in flight finish for
 //! up to `TURGUS_DRAIN_SECONDS` (a Paysera callback being applied still commits and answers

@@ -1,4 +1,5 @@
-//! What every request handler and server function shares: the database pool and the configuration.
+//! What every request handler and server function shares: the database (a reading pool and the
+//! one writer), the configuration, and what start-up worked out once.
 
 use crate::checkout::payments::Payments;
 use crate::config::Config;
@@ -43,8 +44,8 @@ pub async fn session_and_state() -> Result<(tower_sessions::Session, AppState), 
     Ok((session().await?, app_state()?))
 }
 
-/// A form posted by a browser without JavaScript (it asks for HTML, not JSON): such a post is
-/// answered with a redirect, a hydrated page's with data.
+/// A form posted by the browser itself (it asks for HTML, not JSON): such a post is answered with
+/// a redirect; an island's `fetch` of the same form (`browser.rs`) with data.
 pub fn is_plain_form_post() -> bool {
     use_context::<axum::http::request::Parts>()
         .and_then(|parts| parts.headers.get(axum::http::header::ACCEPT).cloned())
