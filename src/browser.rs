@@ -75,10 +75,15 @@ fn app_error(answer: &JsValue) -> AppError {
     }
 }
 
-/// Sets the text of the element with `id`, if the page has one.
-pub fn set_text(id: &str, text: &str) {
-    if let Some(element) = document().and_then(|d| d.get_element_by_id(id)) {
-        element.set_text_content(Some(text));
+/// Sets the text of every element `selector` matches.
+pub fn set_text(selector: &str, text: &str) {
+    let Some(found) = document().and_then(|d| d.query_selector_all(selector).ok()) else {
+        return;
+    };
+    for index in 0..found.length() {
+        if let Some(node) = found.item(index) {
+            node.set_text_content(Some(text));
+        }
     }
 }
 

@@ -83,6 +83,8 @@ test.describe("the checkout shows the total to pay before the button", () => {
     await page.getByLabel(/Parcel locker/).check();
     await expectText(page, "checkout-shipping", "2,50 €");
     await expectText(page, "checkout-total", "37,50 €");
+    // The same total right above the button (on a phone the summary is below it).
+    await expect.poll(async () => plain(await page.locator(".pay-total").textContent())).toBe("Total to pay: 37,50 €");
     await page.getByLabel(/Pick up in Vilnius/).check();
     await expectText(page, "checkout-total", "35,00 €");
   });
@@ -93,8 +95,22 @@ test.describe("the checkout shows the total to pay before the button", () => {
       await checkoutWithPen(page, false);
       await expectText(page, "checkout-shipping", "3,90 €");
       await expectText(page, "checkout-total", "38,90 €");
+      expect(plain(await page.locator(".pay-total").textContent())).toBe("Total to pay: 38,90 €");
     });
   });
+});
+
+test("another country's payment methods come into the page without losing what was typed", async ({ page }) => {
+  failOnPageErrors(page);
+  await checkoutWithPen(page, true);
+  await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+  await page.getByLabel("E-mail").fill("ona@example.lt");
+  await page.getByRole("navigation", { name: "Payment methods of" }).getByRole("link", { name: "Latvia" }).click();
+  await expect(page.getByLabel("SEB (LV)")).toBeVisible();
+  await expect(page.getByLabel("Luminor")).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Latvia" })).toHaveAttribute("aria-current", "true");
+  await expect(page.getByLabel("E-mail")).toHaveValue("ona@example.lt");
+  expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
 });
 
 test.describe("on a phone", () => {
@@ -107,8 +123,9 @@ test.describe("on a phone", () => {
     const centres = [brand, search, cart].map((b) => b.y + b.height / 2).sort((a, b) => a - b);
     const rows = centres.filter((centre, i) => i === 0 || centre - centres[i - 1] > 12).length;
     expect(rows).toBeLessThanOrEqual(2);
-    // Nothing sticks out sideways.
+    // Nothing sticks out sideways, and the cart sits at the right edge of its row.
     for (const b of [brand, search, cart]) expect(b.x + b.width).toBeLessThanOrEqual(390);
+    expect(cart.x + cart.width).toBeGreaterThan(390 - 40);
     expect(plain(await page.getByTestId("cart-count").textContent())).toBe("0");
   });
 });

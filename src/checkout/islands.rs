@@ -6,9 +6,9 @@
 
 use leptos::prelude::*;
 
-/// Ids of the summary's shipping price and total, which [`CheckoutTotal`] keeps up to date.
-pub const SHIPPING_PRICE: &str = "checkout-shipping";
-pub const TOTAL_TO_PAY: &str = "checkout-total";
+/// The figures [`CheckoutTotal`] keeps up to date: elements with `data-figure` set to these.
+pub const SHIPPING_PRICE: &str = "shipping";
+pub const TOTAL_TO_PAY: &str = "total";
 
 /// Around the checkout's summary: when the shopper picks another way to ship, shows its price and
 /// the total with it. Each shipping radio button carries both figures (`data-price`,
@@ -28,16 +28,45 @@ pub fn CheckoutTotal(children: Children) -> impl IntoView {
                 for (attribute, id) in
                     [("data-price", SHIPPING_PRICE), ("data-total", TOTAL_TO_PAY)]
                 {
-                    crate::browser::set_text(
-                        id,
-                        &input.get_attribute(attribute).unwrap_or_default(),
-                    );
+                    let figure = input.get_attribute(attribute).unwrap_or_default();
+                    crate::browser::set_text(&format!("[data-figure={id}]"), &figure);
                 }
             }
         });
         on_cleanup(move || listener.remove());
     }
     children()
+}
+
+/// The element [`PaymentMethodsSwitch`] refreshes: the country links and the methods.
+pub const PAYMENT_METHODS: &str = "payment-methods";
+
+/// Around the checkout's payment methods: a link to another country's methods brings that list
+/// from the server into the page, leaving everything typed in the form as it is (without
+/// JavaScript the link loads the checkout page for that country).
+#[island]
+pub fn PaymentMethodsSwitch(children: Children) -> impl IntoView {
+    let switch = move |event: leptos::ev::MouseEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let link = event
+                .target()
+                .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+                .and_then(|element| element.closest(".method-countries a").ok().flatten());
+            if let Some(href) = link.and_then(|link| link.get_attribute("href")) {
+                event.prevent_default();
+                leptos::task::spawn_local(async move {
+                    if let Ok(page) = crate::browser::page(&href).await {
+                        crate::browser::replace_contents(&page, PAYMENT_METHODS);
+                    }
+                });
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = event;
+    };
+    view! { <div on:click=switch>{children()}</div> }
 }
 
 /// The element the accept page's island refreshes; `data-pending` while the payment is open.

@@ -1,8 +1,12 @@
 //! The checkout page and the pages shoppers return to from Paysera.
 
-use super::islands::{CheckoutTotal, LiveOrderStatus, ORDER_LIVE, SHIPPING_PRICE, TOTAL_TO_PAY};
+use super::islands::{
+    CheckoutTotal, LiveOrderStatus, PaymentMethodsSwitch, ORDER_LIVE, PAYMENT_METHODS,
+    SHIPPING_PRICE, TOTAL_TO_PAY,
+};
 use super::{
-    get_checkout, get_order_page, CancelOutcome, CheckoutView, OrderPage, PlaceOrder, COUNTRIES,
+    get_checkout, get_order_page, CancelOutcome, CheckoutView, MethodGroup, OrderPage, PlaceOrder,
+    COUNTRIES,
 };
 use crate::app::load_page;
 use crate::money::Money;
@@ -81,25 +85,38 @@ fn SummaryTotals(subtotal: String, shipping: String, total: String) -> impl Into
                 <dt>"Subtotal"</dt>
                 <dd data-testid="checkout-subtotal">{subtotal}</dd>
                 <dt>"Shipping"</dt>
-                <dd id=SHIPPING_PRICE data-testid="checkout-shipping">{shipping}</dd>
+                <dd data-figure=SHIPPING_PRICE data-testid="checkout-shipping">{shipping}</dd>
                 <dt>"Total to pay"</dt>
-                <dd id=TOTAL_TO_PAY class="total" data-testid="checkout-total">{total}</dd>
+                <dd data-figure=TOTAL_TO_PAY class="total" data-testid="checkout-total">{total}</dd>
             </dl>
         </CheckoutTotal>
     }
 }
 
+/// What the payment part of the form shows.
+struct PaymentChoices {
+    chosen: String,
+    /// Whose payment methods are listed.
+    methods_country: String,
+    countries: Vec<(String, String)>,
+    groups: Vec<MethodGroup>,
+    unavailable: bool,
+    smsbank: bool,
+    error: Option<String>,
+}
+
+/// "Choose at Paysera", SMS bank and Paysera's methods for one country, with links to the other
+/// countries' lists (the island swaps the list in place; without JavaScript the link reloads).
 #[component]
-fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl IntoView {
-    let form = view.form.clone();
-    let chosen_payment = form.payment.clone();
-    let payment_radio = move |value: String, title: String, logo: Option<String>| {
+fn PaymentFieldset(payment: PaymentChoices) -> impl IntoView {
+    let chosen = payment.chosen;
+    let radio = move |value: String, title: String, logo: Option<String>| {
         let id = format!(
             "payment-{}",
             if value.is_empty() { "paysera" } else { &value }
         );
         let label_for = id.clone();
-        let checked = chosen_payment == value;
+        let checked = chosen == value;
         view! {
             <label class="method" for=label_for>
                 <input type="radio" id=id name="payment" value=value checked=checked />
@@ -108,14 +125,42 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
             </label>
         }
     };
-    let methods_country = view.methods_country.clone();
-    let has_countries = !view.countries_with_methods.is_empty();
-    let country_links = view.countries_with_methods.clone().into_iter().map(|(code, title)| {
-        let current = code == methods_country;
+    let country_links = payment.countries.iter().map(|(code, title)| {
+        let current = *code == payment.methods_country;
         view! {
-            <A href=format!("/checkout?country={code}") attr:aria-current=current.then_some("true")>{title}</A>
+            <a href=format!("/checkout?country={code}") aria-current=current.then_some("true")>{title.clone()}</a>
         }
     }).collect_view();
+    let has_countries = !payment.countries.is_empty();
+    view! {
+        <fieldset>
+            <legend>"Payment"</legend>
+            <PaymentMethodsSwitch>
+                <div id=PAYMENT_METHODS>
+                    {has_countries.then(|| view! {
+                        <nav class="method-countries" aria-label="Payment methods of">{country_links}</nav>
+                    })}
+                    {radio(String::new(), "Choose at Paysera".into(), None)}
+                    {payment.smsbank.then(|| radio("smsbank".into(), "SMS bank".into(), None))}
+                    {payment.groups.into_iter().map(|group| view! {
+                        <div class="method-group">
+                            <h2 class="method-group-title">{group.title}</h2>
+                            {group.methods.into_iter().map(|m| radio(m.key, m.title, m.logo_url)).collect_view()}
+                        </div>
+                    }).collect_view()}
+                    {payment.unavailable.then(|| view! {
+                        <p class="muted">"The list of banks is not available right now; you can choose at Paysera."</p>
+                    })}
+                </div>
+            </PaymentMethodsSwitch>
+            {payment.error.map(|e| view! { <p class="field-error">{e}</p> })}
+        </fieldset>
+    }
+}
+
+#[component]
+fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl IntoView {
+    let form = view.form.clone();
     let errors = |field: &str| view.error(field);
     let (email_error, first_name_error, last_name_error) =
         (errors("email"), errors("first_name"), errors("last_name"));
@@ -137,17 +182,24 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
         Some(price) => (price.to_string(), total_with(&view, price)),
         None => ("—".to_owned(), "—".to_owned()),
     };
+    let pay_total = chosen_total.clone();
     let totals: Vec<String> = view
         .shipping
         .iter()
         .map(|(_, _, price)| total_with(&view, *price))
         .collect();
+    let payment = PaymentChoices {
+        chosen: form.payment.clone(),
+        methods_country: view.methods_country.clone(),
+        countries: view.countries_with_methods.clone(),
+        groups: view.method_groups.clone(),
+        unavailable: view.methods_unavailable,
+        smsbank: view.smsbank,
+        error: payment_error,
+    };
     let CheckoutView {
         cart,
         shipping,
-        method_groups,
-        methods_unavailable,
-        smsbank,
         checkout_key,
         ..
     } = view;
@@ -191,29 +243,14 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
                     }).collect_view()}
                     {shipping_error.map(|e| view! { <p class="field-error">{e}</p> })}
                 </fieldset>
-                <fieldset>
-                    <legend>"Payment"</legend>
-                    {has_countries.then(|| view! {
-                        <nav class="method-countries" aria-label="Payment methods of">{country_links}</nav>
-                    })}
-                    {payment_radio(String::new(), "Choose at Paysera".into(), None)}
-                    {smsbank.then(|| payment_radio("smsbank".into(), "SMS bank".into(), None))}
-                    {method_groups.iter().map(|group| view! {
-                        <div class="method-group">
-                            <h2 class="method-group-title">{group.title.clone()}</h2>
-                            {group.methods.iter().map(|m| payment_radio(m.key.clone(), m.title.clone(), m.logo_url.clone())).collect_view()}
-                        </div>
-                    }).collect_view()}
-                    {methods_unavailable.then(|| view! {
-                        <p class="muted">"The list of banks is not available right now; you can choose at Paysera."</p>
-                    })}
-                    {payment_error.map(|e| view! { <p class="field-error">{e}</p> })}
-                </fieldset>
+                <PaymentFieldset payment />
                 <div class="field" class:has-error=terms_invalid>
                     <label class="checkbox"><input type="checkbox" name="terms" value="on" checked=form.terms />
                         " I accept the terms of sale"</label>
                     {terms_error.map(|e| view! { <p class="field-error">{e}</p> })}
                 </div>
+                // Also right above the button: on a phone the summary is far below it.
+                <p class="pay-total">"Total to pay: "<strong data-figure=TOTAL_TO_PAY>{pay_total}</strong></p>
                 <button type="submit" class="button-primary">"Place order and pay"</button>
             </ActionForm>
             <aside class="cart-summary" aria-label="Order summary">
