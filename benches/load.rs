@@ -378,27 +378,34 @@ fn wasm_sizes(site: &Path) -> String {
     )
 }
 
-async fn run(binary: &Path, site: &Path) {
-    let shop = start(binary, site).await;
-    let idle = rss_kib(shop.child.id());
+/// The table's rows, as `| what | figure |`.
+type Rows = Vec<String>;
+
+fn row(rows: &mut Rows, what: impl std::fmt::Display, figure: impl std::fmt::Display) {
+    rows.push(format!("| {what} | {figure} |"));
+}
+
+/// Pages and a static file of the product page's size, per second.
+async fn reads(shop: &Shop, site: &Path, product_url: &str, rows: &mut Rows) -> String {
     let client = Client::new();
-    let product_url = format!("{}/p/linen-apron", shop.base);
-    let product_page = page_text(&client, &product_url).await;
+    let product_page = page_text(&client, product_url).await;
     let static_path = file_of_size(site, product_page.len());
-    let mut rows = vec![];
-    let mut row = |what: String, figure: String| rows.push(format!("| {what} | {figure} |"));
-    let product = throughput(&client, &product_url).await;
+    let product = throughput(&client, product_url).await;
     let file = throughput(&client, &format!("{}{static_path}", shop.base)).await;
+    let size = product_page.len();
     row(
-        format!("product page ({} B)", product_page.len()),
+        rows,
+        format!("product page ({size} B)"),
         format!("{product:.0} req/s"),
     );
     row(
+        rows,
         format!("static file `{static_path}`"),
         format!("{file:.0} req/s"),
     );
     row(
-        "static file ÷ product page".into(),
+        rows,
+        "static file ÷ product page",
         format!("{:.1}×", file / product),
     );
     for (name, path) in [
@@ -407,42 +414,47 @@ async fn run(binary: &Path, site: &Path) {
         ("search page", "/search?q=linen"),
     ] {
         let rate = throughput(&client, &format!("{}{path}", shop.base)).await;
-        row(name.into(), format!("{rate:.0} req/s"));
+        row(rows, name, format!("{rate:.0} req/s"));
     }
-    let id = product_id(&product_page);
-    let checkouts = checkouts(&shop, &id).await;
-    row(
-        "100 concurrent checkouts".into(),
-        format!(
-            "{:.0} checkouts/s, p99 {}, {} failed",
-            checkouts.per_second,
-            ms(checkouts.p99),
-            checkouts.failed
-        ),
+    product_id(&product_page)
+}
+
+/// Concurrent checkouts, then duplicate callbacks for 20 of the orders they placed.
+async fn writes(shop: &Shop, product_id: &str, rows: &mut Rows) {
+    let placed = checkouts(shop, product_id).await;
+    let figure = format!(
+        "{:.0} checkouts/s, p99 {}, {} failed",
+        placed.per_second,
+        ms(placed.p99),
+        placed.failed
     );
-    let (per_second, p50, p99) = duplicate_callbacks(
-        &shop,
-        &checkouts.pay_urls[..20.min(checkouts.pay_urls.len())],
-    )
-    .await;
-    row(
-        "50 concurrent duplicate callbacks (×20 orders)".into(),
-        format!(
-            "{per_second:.0} callbacks/s, p50 {}, p99 {}",
-            ms(p50),
-            ms(p99)
-        ),
+    row(rows, "100 concurrent checkouts", figure);
+    let orders = &placed.pay_urls[..20.min(placed.pay_urls.len())];
+    let (per_second, p50, p99) = duplicate_callbacks(shop, orders).await;
+    let figure = format!(
+        "{per_second:.0} callbacks/s, p50 {}, p99 {}",
+        ms(p50),
+        ms(p99)
     );
+    row(
+        rows,
+        "50 concurrent duplicate callbacks (×20 orders)",
+        figure,
+    );
+}
+
+async fn run(binary: &Path, site: &Path) {
+    let shop = start(binary, site).await;
+    let idle = rss_kib(shop.child.id());
+    let product_url = format!("{}/p/linen-apron", shop.base);
+    let mut rows = Rows::new();
+    let product_id = reads(&shop, site, &product_url, &mut rows).await;
+    writes(&shop, &product_id, &mut rows).await;
     let busy = rss_at_256_connections(&shop, &product_url).await;
-    row(
-        "RSS idle / with 256 connections".into(),
-        format!(
-            "{:.1} MB / {:.1} MB",
-            idle as f64 / 1024.0,
-            busy as f64 / 1024.0
-        ),
-    );
-    row("shopper WASM".into(), wasm_sizes(site));
+    let mb = |kib: u64| kib as f64 / 1024.0;
+    let figure = format!("{:.1} MB / {:.1} MB", mb(idle), mb(busy));
+    row(&mut rows, "RSS idle / with 256 connections", figure);
+    row(&mut rows, "shopper WASM", wasm_sizes(site));
     println!("\n| measure | figure |\n|---|---|\n{}", rows.join("\n"));
 }
 

@@ -115,7 +115,7 @@ pub async fn start_with_shutdown(
         config: Arc::new(config),
         payments: Arc::new(payments),
         security,
-        assets: assets.clone(),
+        assets,
         category_menu: Default::default(),
     };
     let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -127,54 +127,7 @@ pub async fn start_with_shutdown(
     );
     let drain = Duration::from_secs(state.config.drain_seconds);
     let pools = (state.pool.clone(), state.writer.clone());
-    // Paysera's server-to-server callback, the order-status API, uploaded photos and the health
-    // checks: no session, no page machinery.
-    let mut sessionless = checkout::callback::routes(state.clone())
-        .merge(crate::admin::products::images::media_routes(
-            &state.config.data_dir,
-        ))
-        .merge(health_routes(state.pool.clone()))
-        .merge(asset_routes(assets));
-    if state.payments.sandbox.is_some() {
-        sessionless = sessionless.merge(checkout::sandbox::routes(state.clone()));
-    }
-    let cancel_state = state.clone();
-    let admin_state = state.clone();
-    let public_url = state.config.public_url.clone();
-    let security_policy = state.security.clone();
-    let context = move || provide_context(state.clone());
-    let page_shell = {
-        let options = leptos_options.clone();
-        move || shell(options.clone())
-    };
-
-    let app = Router::new()
-        .leptos_routes_with_context(&leptos_options, route_list(), context.clone(), page_shell)
-        .fallback(leptos_axum::file_and_error_handler_with_context(
-            context, shell,
-        ))
-        .route(
-            "/checkout/cancel",
-            axum::routing::get(move |session, query| {
-                checkout::ssr::cancel_link(cancel_state.clone(), session, query)
-            }),
-        )
-        .with_state(leptos_options)
-        .merge(crate::admin::routes(admin_state))
-        .layer(axum::middleware::from_fn(server_fn_status))
-        .layer(session_layer)
-        .layer(page_compression())
-        .merge(sessionless)
-        .layer(axum::middleware::from_fn_with_state(
-            public_url,
-            crate::security::same_site_only,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            security_policy,
-            crate::security::security_headers,
-        ))
-        .layer(axum::middleware::from_fn(crate::limits::limit_body))
-        .layer(TraceLayer::new_for_http());
+    let app = router(state, leptos_options, session_layer);
 
     tracing::info!("Turgus is serving at http://{addr}");
     let serve = axum::serve(
@@ -202,6 +155,64 @@ pub async fn start_with_shutdown(
         result
     });
     Ok(Running { addr, task })
+}
+
+/// The whole shop's routes: pages and server functions (with sessions, compressed), the admin,
+/// and the routes that need neither (Paysera's callback, files, health checks), under the
+/// security and body-limit layers.
+fn router(
+    state: AppState,
+    leptos_options: LeptosOptions,
+    session_layer: tower_sessions::SessionManagerLayer<crate::sessions::Sessions>,
+) -> Router {
+    // Paysera's server-to-server callback, the order-status API, uploaded photos and the health
+    // checks: no session, no page machinery.
+    let mut sessionless = checkout::callback::routes(state.clone())
+        .merge(crate::admin::products::images::media_routes(
+            &state.config.data_dir,
+        ))
+        .merge(health_routes(state.pool.clone()))
+        .merge(asset_routes(state.assets.clone()));
+    if state.payments.sandbox.is_some() {
+        sessionless = sessionless.merge(checkout::sandbox::routes(state.clone()));
+    }
+    let cancel_state = state.clone();
+    let admin_state = state.clone();
+    let public_url = state.config.public_url.clone();
+    let security_policy = state.security.clone();
+    let context = move || provide_context(state.clone());
+    let page_shell = {
+        let options = leptos_options.clone();
+        move || shell(options.clone())
+    };
+
+    Router::new()
+        .leptos_routes_with_context(&leptos_options, route_list(), context.clone(), page_shell)
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            context, shell,
+        ))
+        .route(
+            "/checkout/cancel",
+            axum::routing::get(move |session, query| {
+                checkout::ssr::cancel_link(cancel_state.clone(), session, query)
+            }),
+        )
+        .with_state(leptos_options)
+        .merge(crate::admin::routes(admin_state))
+        .layer(axum::middleware::from_fn(server_fn_status))
+        .layer(session_layer)
+        .layer(page_compression())
+        .merge(sessionless)
+        .layer(axum::middleware::from_fn_with_state(
+            public_url,
+            crate::security::same_site_only,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            security_policy,
+            crate::security::security_headers,
+        ))
+        .layer(axum::middleware::from_fn(crate::limits::limit_body))
+        .layer(TraceLayer::new_for_http())
 }
 
 /// Serves until shutdown has been asked for and the requests in flight are done, or until `drain`

@@ -64,6 +64,15 @@ pub struct CartView {
 }
 
 impl CartView {
+    pub fn empty(currency: crate::money::Currency) -> CartView {
+        CartView {
+            lines: vec![],
+            item_count: 0,
+            subtotal: Money::zero(currency),
+            total: Money::zero(currency),
+        }
+    }
+
     pub fn has_problems(&self) -> bool {
         self.lines.iter().any(|line| line.problem.is_some())
     }

@@ -201,12 +201,7 @@ pub async fn view(session: &Session, state: &AppState) -> Result<CartView, AppEr
     let currency = state.config.currency;
     if cart.lines.is_empty() {
         // Most visitors: nothing to price, so no query.
-        return Ok(CartView {
-            lines: vec![],
-            item_count: 0,
-            subtotal: Money::zero(currency),
-            total: Money::zero(currency),
-        });
+        return Ok(CartView::empty(currency));
     }
     let ids = serde_json::to_string(&cart.lines.iter().map(|l| l.product_id).collect::<Vec<_>>())
         .map_err(|_| AppError::Internal)?;

@@ -67,12 +67,59 @@ fn Field(
     }
 }
 
-/// The total to pay with `shipping`, as the server will charge it.
-fn total_with(view: &CheckoutView, shipping: Money) -> String {
-    view.cart
-        .total
-        .checked_add(shipping)
-        .map_or_else(|| "—".into(), |total| total.to_string())
+/// A way to ship as the form offers it: its price and the total to pay with it, as the server
+/// will charge them.
+struct ShippingOption {
+    key: String,
+    label: String,
+    price: String,
+    total: String,
+}
+
+fn shipping_options(view: &CheckoutView) -> Vec<ShippingOption> {
+    let total_with = |shipping: Money| {
+        view.cart
+            .total
+            .checked_add(shipping)
+            .map_or_else(|| "—".into(), |total| total.to_string())
+    };
+    view.shipping
+        .iter()
+        .map(|(key, label, price)| ShippingOption {
+            key: key.clone(),
+            label: label.clone(),
+            price: price.to_string(),
+            total: total_with(*price),
+        })
+        .collect()
+}
+
+/// The shipping choices. Each radio button carries its price and the total with it, for the
+/// summary's island to show when it is picked.
+#[component]
+fn ShippingFieldset(
+    options: Vec<ShippingOption>,
+    chosen: String,
+    error: Option<String>,
+) -> impl IntoView {
+    view! {
+        <fieldset>
+            <legend>"Shipping"</legend>
+            {options.into_iter().map(|option| {
+                let id = format!("shipping-{}", option.key);
+                let label_for = id.clone();
+                let checked = option.key == chosen;
+                view! {
+                    <label class="method" for=label_for>
+                        <input type="radio" id=id name="shipping" value=option.key checked=checked
+                            data-price=option.price.clone() data-total=option.total />
+                        <span>{option.label}" — "{option.price}</span>
+                    </label>
+                }
+            }).collect_view()}
+            {error.map(|e| view! { <p class="field-error">{e}</p> })}
+        </fieldset>
+    }
 }
 
 /// The order summary's figures: the subtotal, and the shipping and total for the chosen way to
@@ -173,21 +220,13 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
         errors("terms"),
     );
     let terms_invalid = terms_error.is_some();
-    let chosen_price = view
-        .shipping
-        .iter()
-        .find(|(key, _, _)| *key == form.shipping)
-        .map(|(_, _, price)| *price);
-    let (chosen_shipping, chosen_total) = match chosen_price {
-        Some(price) => (price.to_string(), total_with(&view, price)),
-        None => ("—".to_owned(), "—".to_owned()),
-    };
+    let options = shipping_options(&view);
+    let chosen = options.iter().find(|o| o.key == form.shipping);
+    let (chosen_shipping, chosen_total) = chosen.map_or_else(
+        || ("—".to_owned(), "—".to_owned()),
+        |o| (o.price.clone(), o.total.clone()),
+    );
     let pay_total = chosen_total.clone();
-    let totals: Vec<String> = view
-        .shipping
-        .iter()
-        .map(|(_, _, price)| total_with(&view, *price))
-        .collect();
     let payment = PaymentChoices {
         chosen: form.payment.clone(),
         methods_country: view.methods_country.clone(),
@@ -198,10 +237,7 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
         error: payment_error,
     };
     let CheckoutView {
-        cart,
-        shipping,
-        checkout_key,
-        ..
+        cart, checkout_key, ..
     } = view;
     view! {
         <div class="checkout">
@@ -228,21 +264,7 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
                         {country_error.map(|e| view! { <p class="field-error">{e}</p> })}
                     </div>
                 </fieldset>
-                <fieldset>
-                    <legend>"Shipping"</legend>
-                    {shipping.iter().zip(totals).map(|((key, label, price), total)| {
-                        let id = format!("shipping-{key}");
-                        let label_for = id.clone();
-                        view! {
-                            <label class="method" for=label_for>
-                                <input type="radio" id=id name="shipping" value=key.clone() checked=form.shipping == *key
-                                    data-price=price.to_string() data-total=total />
-                                <span>{label.clone()}" — "{price.to_string()}</span>
-                            </label>
-                        }
-                    }).collect_view()}
-                    {shipping_error.map(|e| view! { <p class="field-error">{e}</p> })}
-                </fieldset>
+                <ShippingFieldset options chosen=form.shipping.clone() error=shipping_error />
                 <PaymentFieldset payment />
                 <div class="field" class:has-error=terms_invalid>
                     <label class="checkbox"><input type="checkbox" name="terms" value="on" checked=form.terms />
