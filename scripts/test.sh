@@ -23,7 +23,7 @@ cargo test --features ssr --all-targets
 build_client release
 build_server debug
 finish_site debug
-check_budget
+check_budget debug
 
 step "Browser tests"
 scratch="$(mktemp -d)"

@@ -208,6 +208,65 @@ fn compressible(path: &Path) -> bool {
     )
 }
 
+/// What a storefront page may make a phone download (issue 10): the islands' WASM and its JS
+/// glue, gzipped at level 9, as built (after `wasm-opt`).
+pub const WASM_BUDGET_GZIP: u64 = 100_000;
+pub const JS_BUDGET_GZIP: u64 = 20_000;
+
+/// One built file's sizes: raw, gzip, brotli.
+#[derive(Debug, Serialize)]
+pub struct Sizes {
+    pub raw: u64,
+    pub gzip: u64,
+    pub brotli: u64,
+}
+
+/// The client's sizes, as `turgus assets --check` reports them.
+#[derive(Debug, Serialize)]
+pub struct Download {
+    pub wasm: Sizes,
+    pub js: Sizes,
+}
+
+/// `turgus assets --check DIR`: the finished site's client against the budget. Refused (with its
+/// sizes) when the WASM or the JS is over; the sizes are those of the `.gz` files the build wrote.
+pub fn check_budget(site: &Path) -> Result<Download, String> {
+    let names = std::fs::read(site.join(MANIFEST))
+        .ok()
+        .and_then(|json| serde_json::from_slice::<AssetNames>(&json).ok())
+        .ok_or_else(|| {
+            format!(
+                "{}: not a finished site (run `turgus assets` first)",
+                site.display()
+            )
+        })?;
+    let sizes = |name: String| -> Result<Sizes, String> {
+        let size = |suffix: &str| {
+            let path = site.join("pkg").join(format!("{name}{suffix}"));
+            std::fs::metadata(&path)
+                .map(|m| m.len())
+                .map_err(|e| format!("{}: {e}", path.display()))
+        };
+        Ok(Sizes {
+            raw: size("")?,
+            gzip: size(".gz")?,
+            brotli: size(".br")?,
+        })
+    };
+    let download = Download {
+        wasm: sizes(format!("{}_bg.wasm", names.client))?,
+        js: sizes(format!("{}.js", names.client))?,
+    };
+    if download.wasm.gzip > WASM_BUDGET_GZIP || download.js.gzip > JS_BUDGET_GZIP {
+        return Err(format!(
+            "over the shopper's budget: WASM {} B gzipped (at most {WASM_BUDGET_GZIP}), JS {} B \
+             gzipped (at most {JS_BUDGET_GZIP})",
+            download.wasm.gzip, download.js.gzip
+        ));
+    }
+    Ok(download)
+}
+
 /// `turgus assets DIR`: the build's last step (see the module docs).
 pub fn build(site: &Path) -> Result<AssetNames, String> {
     let pkg = site.join("pkg");
@@ -296,6 +355,36 @@ mod tests {
             HeaderValue::from_str(value).unwrap(),
         );
         headers
+    }
+
+    /// A finished site whose WASM is `wasm`.
+    fn site_with_wasm(wasm: &[u8]) -> tempfile::TempDir {
+        let site = tempfile::tempdir().unwrap();
+        let pkg = site.path().join("pkg");
+        std::fs::create_dir_all(&pkg).unwrap();
+        std::fs::write(pkg.join("turgus.js"), "export function hydrate() {}\n").unwrap();
+        std::fs::write(pkg.join("turgus.css"), "body { margin: 0 }\n").unwrap();
+        std::fs::write(pkg.join("turgus_bg.wasm"), wasm).unwrap();
+        build(site.path()).unwrap();
+        site
+    }
+
+    #[test]
+    fn the_budget_refuses_a_client_that_grew_too_big() {
+        // Incompressible bytes: gzipped, they are as many as before.
+        let mut state = 0x2545_f491_u32;
+        let noise: Vec<u8> = (0..WASM_BUDGET_GZIP + 1000)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                state as u8
+            })
+            .collect();
+        let within = check_budget(site_with_wasm(&noise[..50_000]).path()).unwrap();
+        assert!(within.wasm.gzip > 49_000 && within.wasm.gzip <= WASM_BUDGET_GZIP);
+        let refused = check_budget(site_with_wasm(&noise).path()).unwrap_err();
+        assert!(refused.contains("over the shopper's budget"), "{refused}");
     }
 
     #[test]

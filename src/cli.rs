@@ -4,7 +4,7 @@
 //! turgus paysera verify-callback --project-id N --password P [--public-key FILE] [--policy rsa|ss1|encrypted] 'QUERY'
 //! turgus paysera sign-request --password P '[["orderid","1"],…,["version","1.6"],["projectid","N"]]'
 //! turgus admin create|password --email E
-//! turgus assets DIR
+//! turgus assets [--check] DIR
 //! ```
 //!
 //! (`turgus backup` and `turgus restore` are in [`crate::backup`].)
@@ -227,18 +227,23 @@ fn read_password() -> Result<String, String> {
 }
 
 /// `turgus assets DIR`: names the built client files after their content and precompresses the
-/// site folder (the build's last step; see [`crate::assets`]).
+/// site folder (the build's last step; see [`crate::assets`]). `turgus assets --check DIR`: the
+/// client's sizes, refused (exit 1) when over the shopper's download budget.
 pub fn assets(args: &[String]) -> ExitCode {
-    let [dir] = args else {
-        eprintln!("usage: turgus assets SITE_DIR");
-        return ExitCode::from(2);
+    let result = match args {
+        [dir] => crate::assets::build(std::path::Path::new(dir))
+            .map(|names| json!({ "client": names.client, "stylesheet": names.stylesheet })),
+        [check, dir] if check == "--check" => {
+            crate::assets::check_budget(std::path::Path::new(dir)).map(|download| json!(download))
+        }
+        _ => {
+            eprintln!("usage: turgus assets [--check] SITE_DIR");
+            return ExitCode::from(2);
+        }
     };
-    match crate::assets::build(std::path::Path::new(dir)) {
-        Ok(names) => {
-            println!(
-                "{}",
-                json!({ "client": names.client, "stylesheet": names.stylesheet })
-            );
+    match result {
+        Ok(answer) => {
+            println!("{answer}");
             ExitCode::SUCCESS
         }
         Err(problem) => {
