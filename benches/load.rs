@@ -18,7 +18,8 @@ use reqwest::Client;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use turgus::checkout::{payments::sandbox_keys, sandbox::signed_callback};
+use turgus::checkout::payments::{sandbox_keys, SandboxKeys};
+use turgus::checkout::sandbox::signed_callback;
 use turgus::paysera::encoding::{decode_base64, parse_str};
 
 #[path = "../tests/support/shopper.rs"]
@@ -238,8 +239,7 @@ async fn checkouts(shop: &Shop, product_id: &str) -> Checkouts {
 
 /// Paysera's callback for the order behind `pay_url` (the sandbox's request), signed with the
 /// sandbox's key: a paid, non-test payment of the order's amount.
-fn callback_for(shop: &Shop, pay_url: &str) -> String {
-    let keys = sandbox_keys(shop.data.path()).expect("the sandbox's keys");
+fn callback_for(shop: &Shop, keys: &SandboxKeys, pay_url: &str) -> String {
     let query = pay_url.split_once('?').map(|(_, q)| q).unwrap_or_default();
     let signed = parse_str(query);
     let data = decode_base64(&signed["data"]).expect("request data");
@@ -262,17 +262,18 @@ fn callback_for(shop: &Shop, pay_url: &str) -> String {
     format!(
         "{}/paysera/callback?{}",
         shop.base,
-        signed_callback(&params, &keys)
+        signed_callback(&params, keys)
     )
 }
 
 /// For each order, 50 identical callbacks at once; latencies over all of them.
 async fn duplicate_callbacks(shop: &Shop, pay_urls: &[String]) -> (f64, Duration, Duration) {
     let client = Client::new();
+    let keys = sandbox_keys(shop.data.path()).expect("the sandbox's keys");
     let mut latencies = Vec::new();
     let mut busy = Duration::ZERO;
     for pay_url in pay_urls {
-        let url = callback_for(shop, pay_url);
+        let url = callback_for(shop, &keys, pay_url);
         let started = Instant::now();
         let answers = futures::future::join_all((0..50).map(|_| {
             let (client, url) = (client.clone(), url.clone());
@@ -358,6 +359,8 @@ fn file_of_size(site: &Path, bytes: usize) -> String {
     best.map(|(_, url)| url).expect("a built site")
 }
 
+/// The WASM's size, compressed here with the build's own settings (an older build has no
+/// precompressed copies).
 fn wasm_sizes(site: &Path) -> String {
     let pkg = site.join("pkg");
     let wasm = std::fs::read_dir(&pkg)
@@ -367,14 +370,12 @@ fn wasm_sizes(site: &Path) -> String {
         .map(|e| e.path())
         .find(|p| p.extension().is_some_and(|e| e == "wasm"))
         .expect("the WASM");
-    let size = |path: PathBuf| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let raw = std::fs::read(&wasm).expect("the WASM");
     format!(
         "{} B raw, {} B gzip, {} B brotli",
         raw.len(),
         turgus::assets::gzip(&raw).len(),
-        size(PathBuf::from(format!("{}.br", wasm.display())))
-            .max(turgus::assets::brotli(&raw).len() as u64)
+        turgus::assets::brotli(&raw).len()
     )
 }
 

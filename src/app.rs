@@ -40,8 +40,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// A storefront page (the admin's pages are plain server-rendered forms and load no WASM).
 fn shopper_page() -> bool {
     #[cfg(feature = "ssr")]
-    if let Some(request) = use_context::<axum::http::request::Parts>() {
-        return !request.uri.path().starts_with("/admin");
+    if let Some(admin) = with_context(|request: &axum::http::request::Parts| {
+        request.uri.path().starts_with("/admin")
+    }) {
+        return !admin;
     }
     true
 }
@@ -49,8 +51,10 @@ fn shopper_page() -> bool {
 /// The stylesheet's content-hashed path (see `assets.rs`).
 fn stylesheet_path() -> String {
     #[cfg(feature = "ssr")]
-    if let Some(state) = use_context::<crate::state::AppState>() {
-        return state.assets.names.stylesheet.clone();
+    if let Some(path) =
+        with_context(|state: &crate::state::AppState| state.assets.names.stylesheet.clone())
+    {
+        return path;
     }
     "/pkg/turgus.css".into()
 }

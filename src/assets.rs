@@ -59,19 +59,26 @@ pub struct Assets {
     pub names: AssetNames,
 }
 
+/// The names the build recorded in `site`, or `None` for a site it did not finish.
+fn recorded_names(site: &Path) -> std::io::Result<Option<AssetNames>> {
+    match std::fs::read(site.join(MANIFEST)) {
+        Ok(json) => serde_json::from_slice(&json)
+            .map(Some)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 impl Assets {
     /// Reads the site folder. A missing folder is an empty site (pages still render).
     pub fn load(site: &Path) -> std::io::Result<Arc<Assets>> {
-        let names = match std::fs::read(site.join(MANIFEST)) {
-            Ok(json) => serde_json::from_slice(&json)
-                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => AssetNames::default(),
-            Err(e) => return Err(e),
+        let names = recorded_names(site)?.unwrap_or_default();
+        let files = if site.is_dir() {
+            collect(site, &names)?
+        } else {
+            HashMap::new()
         };
-        let mut files = HashMap::new();
-        if site.is_dir() {
-            collect(site, site, &names, &mut files)?;
-        }
         Ok(Arc::new(Assets { files, names }))
     }
 
@@ -111,18 +118,23 @@ impl Assets {
     }
 }
 
-fn collect(
-    site: &Path,
-    dir: &Path,
-    names: &AssetNames,
-    files: &mut HashMap<String, Asset>,
-) -> std::io::Result<()> {
+/// Every file below `dir`, however deep.
+fn files_under(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let mut files = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         if path.is_dir() {
-            collect(site, &path, names, files)?;
-            continue;
+            files.extend(files_under(&path)?);
+        } else {
+            files.push(path);
         }
+    }
+    Ok(files)
+}
+
+fn collect(site: &Path, names: &AssetNames) -> std::io::Result<HashMap<String, Asset>> {
+    let mut files = HashMap::new();
+    for path in files_under(site)? {
         let is_variant = matches!(path.extension().and_then(|e| e.to_str()), Some("br" | "gz"));
         let Some(relative) = path.strip_prefix(site).ok().and_then(Path::to_str) else {
             continue;
@@ -131,24 +143,25 @@ fn collect(
             continue;
         }
         let url = format!("/{}", relative.replace('\\', "/"));
-        let variant = |suffix: &str| {
-            let mut name = path.as_os_str().to_owned();
-            name.push(suffix);
-            std::fs::read(name).ok().map(Bytes::from)
+        let variant = |suffix| {
+            std::fs::read(crate::db::sibling(&path, suffix))
+                .ok()
+                .map(Bytes::from)
         };
-        let hashed = url.starts_with("/pkg/") && is_hashed(&url, names);
-        files.insert(
-            url.clone(),
-            Asset {
-                content_type: content_type(&url),
-                cache_control: if hashed { IMMUTABLE } else { SHORT_LIVED },
-                identity: Bytes::from(std::fs::read(&path)?),
-                gzip: variant(".gz"),
-                brotli: variant(".br"),
+        let asset = Asset {
+            content_type: content_type(&url),
+            cache_control: if is_hashed(&url, names) {
+                IMMUTABLE
+            } else {
+                SHORT_LIVED
             },
-        );
+            identity: Bytes::from(std::fs::read(&path)?),
+            gzip: variant(".gz"),
+            brotli: variant(".br"),
+        };
+        files.insert(url, asset);
     }
-    Ok(())
+    Ok(files)
 }
 
 fn is_hashed(url: &str, names: &AssetNames) -> bool {
@@ -231,9 +244,8 @@ pub struct Download {
 /// `turgus assets --check DIR`: the finished site's client against the budget. Refused (with its
 /// sizes) when the WASM or the JS is over; the sizes are those of the `.gz` files the build wrote.
 pub fn check_budget(site: &Path) -> Result<Download, String> {
-    let names = std::fs::read(site.join(MANIFEST))
-        .ok()
-        .and_then(|json| serde_json::from_slice::<AssetNames>(&json).ok())
+    let names = recorded_names(site)
+        .map_err(|e| format!("{}: {e}", site.join(MANIFEST).display()))?
         .ok_or_else(|| {
             format!(
                 "{}: not a finished site (run `turgus assets` first)",
@@ -306,21 +318,13 @@ fn content_hash(parts: &[&[u8]]) -> String {
     crate::tokens::hex(&hasher.finalize()[..8])
 }
 
-fn precompress_all(dir: &Path) -> Result<(), String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    for entry in entries {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        if path.is_dir() {
-            precompress_all(&path)?;
-        } else if compressible(&path) {
-            let data = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let write = |suffix: &str, bytes: Vec<u8>| {
-                let mut name = path.as_os_str().to_owned();
-                name.push(suffix);
-                std::fs::write(&name, bytes).map_err(|e| format!("{}: {e}", path.display()))
-            };
-            write(".gz", gzip(&data))?;
-            write(".br", brotli(&data))?;
+fn precompress_all(site: &Path) -> Result<(), String> {
+    let files = files_under(site).map_err(|e| format!("{}: {e}", site.display()))?;
+    for path in files.into_iter().filter(|path| compressible(path)) {
+        let data = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        for (suffix, bytes) in [(".gz", gzip(&data)), (".br", brotli(&data))] {
+            std::fs::write(crate::db::sibling(&path, suffix), bytes)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
         }
     }
     Ok(())

@@ -40,24 +40,41 @@ async fn send(url: &str, init: &RequestInit) -> Result<(u16, String), AppError> 
     Ok((response.status(), text))
 }
 
-/// Posts `form` to its server function and returns what it said: the message on success, the
-/// server's own error (with its message) otherwise.
-pub async fn post_form(form: &HtmlFormElement) -> Result<String, AppError> {
-    let data = FormData::new_with_form(form).map_err(failed)?;
-    let body = UrlSearchParams::new_with_str_sequence_sequence(&data).map_err(failed)?;
+/// Calls the server function at `url` with `body`, as a script does (asking for JSON rather than
+/// a redirect): its answer on success, its own error (with its message) otherwise.
+async fn call(url: &str, body: &UrlSearchParams) -> Result<JsValue, AppError> {
     let init = RequestInit::new();
     init.set_method("POST");
-    init.set_body(&body);
+    init.set_body(body);
     let headers = web_sys::Headers::new().map_err(failed)?;
     headers.set("Accept", "application/json").map_err(failed)?;
     init.set_headers(&headers);
-    let (status, text) = send(&form.action(), &init).await?;
+    let (status, text) = send(url, &init).await?;
     let answer = js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL);
     if (200..300).contains(&status) {
-        Ok(answer.as_string().unwrap_or_default())
+        Ok(answer)
     } else {
         Err(app_error(&answer))
     }
+}
+
+/// Posts `form` to its server function and returns what it said ("Added…").
+pub async fn post_form(form: &HtmlFormElement) -> Result<String, AppError> {
+    let data = FormData::new_with_form(form).map_err(failed)?;
+    let body = UrlSearchParams::new_with_str_sequence_sequence(&data).map_err(failed)?;
+    Ok(call(&form.action(), &body)
+        .await?
+        .as_string()
+        .unwrap_or_default())
+}
+
+/// A number field of what the argument-less server function at `url` answers.
+pub async fn number_from(url: &str, field: &str) -> Option<f64> {
+    let body = UrlSearchParams::new().ok()?;
+    let answer = call(url, &body).await.ok()?;
+    js_sys::Reflect::get(&answer, &JsValue::from_str(field))
+        .ok()?
+        .as_f64()
 }
 
 /// An `AppError` as the server encodes it (`{"Conflict": "Sorry, only 5…"}`, or `"Internal"`).
@@ -101,19 +118,12 @@ pub async fn page(url: &str) -> Result<web_sys::Document, AppError> {
         .map_err(failed)
 }
 
-/// Replaces the contents of the element with `id` in this page with the same element's in
-/// `fresh`, and returns the new element (or `None` if either page lacks it).
-pub fn replace_contents(fresh: &web_sys::Document, id: &str) -> Option<Element> {
+/// Replaces the element with `id` in this page (its attributes and contents) with the same
+/// element in `fresh`, and returns the new one (or `None` if either page lacks it).
+pub fn replace(fresh: &web_sys::Document, id: &str) -> Option<Element> {
     let new = fresh.get_element_by_id(id)?;
-    let old = document()?.get_element_by_id(id)?;
-    old.set_inner_html(&new.inner_html());
-    for attribute in ["data-item-count", "data-pending"] {
-        match new.get_attribute(attribute) {
-            Some(value) => old.set_attribute(attribute, &value).ok()?,
-            None => old.remove_attribute(attribute).ok()?,
-        }
-    }
-    Some(old)
+    element(id)?.set_outer_html(&new.outer_html());
+    element(id)
 }
 
 /// The element with `id` in this page.

@@ -40,10 +40,10 @@ pub fn database_path(url: &str) -> Option<std::path::PathBuf> {
         .then(|| path.to_path_buf())
 }
 
-/// A file beside `database` named after it: `turgus.db` + `.lock` → `turgus.db.lock` (also the
-/// `-wal` and `-shm` files SQLite keeps beside it).
-pub fn sibling(database: &std::path::Path, suffix: &str) -> std::path::PathBuf {
-    let mut name = database.as_os_str().to_owned();
+/// A file beside `file` named after it: `turgus.db` + `.lock` → `turgus.db.lock` (also the
+/// `-wal` and `-shm` files SQLite keeps beside it, and a built file's `.br` and `.gz` copies).
+pub fn sibling(file: &std::path::Path, suffix: &str) -> std::path::PathBuf {
+    let mut name = file.as_os_str().to_owned();
     name.push(suffix);
     std::path::PathBuf::from(name)
 }
@@ -84,8 +84,8 @@ fn options(url: &str) -> Result<SqliteConnectOptions, DbError> {
         // FULL: a callback answered `OK` must survive a power cut, so every commit is fsynced.
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
-        // Writes outside the writer (sessions, a backup, a second process) queue instead of
-        // failing with SQLITE_BUSY when they meet it.
+        // Writes outside the writer (the migrations, a backup, the command-line tools) queue
+        // instead of failing with SQLITE_BUSY when they meet it.
         .busy_timeout(Duration::from_secs(10)))
 }
 

@@ -90,17 +90,12 @@ where
     }
 }
 
-/// The cart's unit count as the server has it now.
+/// The cart's unit count as the server has it now (from `get_cart`, without rendering a page).
 #[cfg(feature = "hydrate")]
 async fn announce_server_count() {
-    if let Ok(page) = crate::browser::page("/cart").await {
-        if let Some(count) = page
-            .get_element_by_id(super::pages::CART_CONTENTS)
-            .and_then(|contents| contents.get_attribute("data-item-count"))
-            .and_then(|count| count.parse().ok())
-        {
-            announce_count(count);
-        }
+    use leptos::server_fn::ServerFn;
+    if let Some(units) = crate::browser::number_from(super::GetCart::PATH, "item_count").await {
+        announce_count(units as u32);
     }
 }
 
@@ -127,10 +122,12 @@ pub fn CartEnhanced(children: Children) -> impl IntoView {
     let submit = enhance(notice, || async {
         #[cfg(feature = "hydrate")]
         if let Ok(page) = crate::browser::page("/cart").await {
-            let count = crate::browser::replace_contents(&page, super::pages::CART_CONTENTS)
+            let count = crate::browser::replace(&page, super::pages::CART_CONTENTS)
                 .and_then(|contents| contents.get_attribute("data-item-count"))
                 .and_then(|count| count.parse().ok());
-            announce_count(count.unwrap_or(0));
+            if let Some(count) = count {
+                announce_count(count);
+            }
         }
     });
     view! {

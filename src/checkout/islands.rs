@@ -58,7 +58,7 @@ pub fn PaymentMethodsSwitch(children: Children) -> impl IntoView {
                 event.prevent_default();
                 leptos::task::spawn_local(async move {
                     if let Ok(page) = crate::browser::page(&href).await {
-                        crate::browser::replace_contents(&page, PAYMENT_METHODS);
+                        crate::browser::replace(&page, PAYMENT_METHODS);
                     }
                 });
             }
@@ -80,14 +80,13 @@ pub fn LiveOrderStatus(children: Children) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     if let Ok(handle) = set_interval_with_handle(
         || {
-            let pending = document()
-                .get_element_by_id(ORDER_LIVE)
+            let pending = crate::browser::element(ORDER_LIVE)
                 .is_some_and(|live| live.has_attribute("data-pending"));
             if pending {
                 leptos::task::spawn_local(async {
                     let here = window().location().href().unwrap_or_default();
                     if let Ok(page) = crate::browser::page(&here).await {
-                        crate::browser::replace_contents(&page, ORDER_LIVE);
+                        crate::browser::replace(&page, ORDER_LIVE);
                     }
                 });
             }
