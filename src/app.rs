@@ -2,19 +2,18 @@
 
 use crate::admin::{
     AdminCategoriesPage, AdminHomePage, AdminLoginPage, AdminOrderPage, AdminOrdersPage,
-    AdminProductPage, AdminProductsPage, AdminSetupPage,
+    AdminLegalPage, AdminProductPage, AdminProductsPage, AdminSettingsPage, AdminSetupPage,
 };
 use crate::cart::{provide_cart, CartLink, CartNotice, CartPage};
 use crate::catalog::{CategoryLink, CategoryPage, HomePage, ProductPage, SearchPage};
 use crate::checkout::{AcceptPage, CancelPage, CheckoutPage};
 use crate::error::AppError;
+use crate::settings::{ContactPage, LegalPage, LegalPageView, Seller, SellerFooter};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
 use leptos_router::hooks::use_location;
 use leptos_router::{path, SsrMode};
-
-pub const SHOP_NAME: &str = "Turgus";
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -59,13 +58,26 @@ fn stylesheet_path() -> String {
     "/pkg/turgus.css".into()
 }
 
-/// `Name · Turgus`. Product and category names are the merchant's text, and leptos_meta writes
-/// the server-rendered `<title>` without escaping it.
+/// The shop's name as the merchant set it, for the page title (formatted synchronously, so from
+/// the settings cache's last read).
+fn shop_name() -> String {
+    #[cfg(feature = "ssr")]
+    if let Some(name) =
+        with_context(|state: &crate::state::AppState| state.settings.snapshot().seller.shop_name.clone())
+    {
+        return name;
+    }
+    String::new()
+}
+
+/// `Name · Shop`. Product, category and shop names are the merchant's text, and leptos_meta
+/// writes the server-rendered `<title>` without escaping it.
 fn page_title(title: String) -> String {
+    let shop = shop_name();
     let title = if title.is_empty() {
-        SHOP_NAME.to_owned()
+        shop
     } else {
-        format!("{title} · {SHOP_NAME}")
+        format!("{title} · {shop}")
     };
     crate::ui::escape_on_server(title)
 }
@@ -105,6 +117,10 @@ fn Storefront() -> impl IntoView {
                 <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async />
                 <Route path=path!("/checkout/accept") view=AcceptPage ssr=SsrMode::Async />
                 <Route path=path!("/checkout/cancelled") view=CancelPage ssr=SsrMode::Async />
+                <Route path=path!("/contact") view=ContactPage ssr=SsrMode::Async />
+                <Route path=path!("/terms") view=|| view! { <LegalPageView page=LegalPage::Terms /> } ssr=SsrMode::Async />
+                <Route path=path!("/privacy") view=|| view! { <LegalPageView page=LegalPage::Privacy /> } ssr=SsrMode::Async />
+                <Route path=path!("/returns") view=|| view! { <LegalPageView page=LegalPage::Returns /> } ssr=SsrMode::Async />
                 <Route path=path!("/admin") view=AdminHomePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/login") view=AdminLoginPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/setup") view=AdminSetupPage ssr=SsrMode::Async />
@@ -113,6 +129,8 @@ fn Storefront() -> impl IntoView {
                 <Route path=path!("/admin/products") view=AdminProductsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/products/:id") view=AdminProductPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/categories") view=AdminCategoriesPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/settings") view=AdminSettingsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/legal/:slug") view=AdminLegalPage ssr=SsrMode::Async />
             </Routes>
         </main>
         <Footer />
@@ -127,10 +145,18 @@ fn Header() -> impl IntoView {
     view! {
         <header class="site-header">
             <div class="container header-row">
-                <A href="/" attr:class="brand">
-                    <span class="brand-mark" aria-hidden="true">"T"</span>
-                    {SHOP_NAME}
-                </A>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let name = shop.await.map(|s| s.seller.shop_name).unwrap_or_default();
+                        let mark = name.chars().next().unwrap_or('·').to_uppercase().to_string();
+                        view! {
+                            <A href="/" attr:class="brand">
+                                <span class="brand-mark" aria-hidden="true">{mark}</span>
+                                <span data-testid="shop-name">{name}</span>
+                            </A>
+                        }
+                    })}
+                </Suspense>
                 <form class="search-form" action="/search" method="get" role="search">
                     <label for="search-q" class="visually-hidden">"Search products"</label>
                     <input id="search-q" type="search" name="q" placeholder="Search products"
@@ -172,7 +198,7 @@ fn Footer() -> impl IntoView {
     view! {
         <footer class="site-footer">
             <div class="container">
-                <p>{SHOP_NAME}" — a self-hosted shop. Payments by Paysera."</p>
+                <SellerFooter />
             </div>
         </footer>
     }
@@ -184,6 +210,8 @@ pub struct ShopInfo {
     /// The configured public base URL, for canonical links.
     pub public_url: String,
     pub categories: Vec<CategoryLink>,
+    /// Who sells: the footer and the header show it.
+    pub seller: Seller,
     /// Payments go to the built-in sandbox: no real money.
     pub sandbox: bool,
 }
@@ -194,6 +222,7 @@ pub async fn get_shop_info() -> Result<ShopInfo, AppError> {
     Ok(ShopInfo {
         public_url: state.config.public_url.clone(),
         categories: state.category_menu.get(&state.pool).await?,
+        seller: state.settings.get(&state.pool).await?.seller.clone(),
         sandbox: state.payments.sandbox.is_some(),
     })
 }

@@ -70,11 +70,13 @@ pub struct PayseraConfig {
     pub public_key_url: String,
     pub pay_url: String,
     pub methods_url: String,
-    /// Ask Paysera for test payments (`test=1`).
-    pub test: bool,
+    /// Ask Paysera for test payments (`test=1`): `TURGUS_PAYSERA_TEST` when set, which wins over
+    /// the merchant's setting in admin → Settings.
+    pub test: Option<bool>,
     pub signature: SignaturePolicy,
-    /// Offer Paysera's SMS bank (`payment=smsbank`) at checkout.
-    pub smsbank: bool,
+    /// Offer Paysera's SMS bank (`payment=smsbank`) at checkout: `TURGUS_PAYSERA_SMSBANK` when
+    /// set, which wins over the merchant's setting.
+    pub smsbank: Option<bool>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -123,18 +125,18 @@ impl Config {
 
         let site_root = PathBuf::from(get("LEPTOS_SITE_ROOT", "target/site")?);
 
-        let flag = |variable: &'static str, default: bool| -> Result<bool, ConfigError> {
+        let switch = |variable: &'static str| -> Result<Option<bool>, ConfigError> {
             match lookup(variable).as_deref().map(str::trim) {
-                None => Ok(default),
-                Some("1" | "true" | "yes" | "on") => Ok(true),
-                Some("0" | "false" | "no" | "off") => Ok(false),
+                None => Ok(None),
+                Some("1" | "true" | "yes" | "on") => Ok(Some(true)),
+                Some("0" | "false" | "no" | "off") => Ok(Some(false)),
                 Some(other) => Err(ConfigError {
                     variable,
                     problem: format!("`{other}` is not on/off (1/0, true/false)"),
                 }),
             }
         };
-        let project = paysera_project(&lookup, flag("TURGUS_SANDBOX", false)?)?;
+        let project = paysera_project(&lookup, switch("TURGUS_SANDBOX")?.unwrap_or(false))?;
         let signature = match get("TURGUS_PAYSERA_SIGNATURE", "rsa")?.as_str() {
             "rsa" => SignaturePolicy::Rsa,
             "ss1" => SignaturePolicy::Ss1,
@@ -160,9 +162,9 @@ impl Config {
                 "TURGUS_PAYSERA_METHODS_URL",
                 crate::paysera::METHODS_BASE_URL,
             )?,
-            test: flag("TURGUS_PAYSERA_TEST", false)?,
+            test: switch("TURGUS_PAYSERA_TEST")?,
             signature,
-            smsbank: flag("TURGUS_PAYSERA_SMSBANK", true)?,
+            smsbank: switch("TURGUS_PAYSERA_SMSBANK")?,
         };
         let number =
             |variable: &'static str, default: &str, range: std::ops::RangeInclusive<u32>| {
@@ -480,11 +482,13 @@ mod tests {
     }
 
     #[test]
-    fn without_a_project_the_shop_is_in_sandbox_mode_with_rsa_and_smsbank() {
+    fn without_a_project_the_shop_is_in_sandbox_mode_with_rsa_and_the_switches_left_to_settings() {
         let c = config(&[]).unwrap();
         assert!(c.paysera.project.is_none());
         assert_eq!(c.paysera.signature, SignaturePolicy::Rsa);
-        assert!(c.paysera.smsbank && !c.paysera.test);
+        assert_eq!((c.paysera.smsbank, c.paysera.test), (None, None));
+        let c = config(&[("TURGUS_PAYSERA_SMSBANK", "off"), ("TURGUS_PAYSERA_TEST", "1")]).unwrap();
+        assert_eq!((c.paysera.smsbank, c.paysera.test), (Some(false), Some(true)));
         assert_eq!(c.order_ttl_minutes, 60);
     }
 

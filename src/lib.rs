@@ -13,6 +13,7 @@ pub mod checkout;
 pub mod error;
 pub mod money;
 pub mod orders;
+pub mod settings;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

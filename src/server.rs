@@ -70,6 +70,12 @@ pub async fn start_with_shutdown(
     {
         tracing::info!("loaded the demo catalog");
     }
+    crate::settings::ssr::seed_placeholders(&writer)
+        .await
+        .map_err(StartError::Demo)?;
+    let settings = crate::settings::ssr::SettingsCache::load(&pool)
+        .await
+        .map_err(|_| StartError::Catalog("cannot read the shop's settings".into()))?;
     catalog::ssr::check_catalog_currency(&pool, config.currency)
         .await
         .map_err(StartError::Catalog)?;
@@ -117,6 +123,7 @@ pub async fn start_with_shutdown(
         security,
         assets,
         category_menu: Default::default(),
+        settings: Arc::new(settings),
     };
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let background = crate::maintenance::spawn(

@@ -20,8 +20,19 @@ pub struct AppState {
     pub security: Arc<crate::security::Policy>,
     /// The category menu of every page, cached (cleared when the merchant edits categories).
     pub category_menu: Arc<crate::catalog::ssr::CategoryMenu>,
+    /// The merchant's settings, cached (replaced when the merchant saves them).
+    pub settings: Arc<crate::settings::ssr::SettingsCache>,
     /// The built files, held in memory, and their content-hashed names.
     pub assets: Arc<crate::assets::Assets>,
+}
+
+impl AppState {
+    /// Whether to ask Paysera for test payments (`test=1`, no money moves): only ever for a live
+    /// project, as `TURGUS_PAYSERA_TEST` says where it is set, else as the merchant's setting.
+    pub fn test_payments(&self, settings: &crate::settings::ssr::ShopSettings) -> bool {
+        self.payments.mode == crate::checkout::payments::Mode::Live
+            && self.config.paysera.test.unwrap_or(settings.test_payments)
+    }
 }
 
 /// The current request's application state, as provided to the Leptos context by the router.

@@ -121,7 +121,11 @@ pub async fn get_admin_home() -> Result<AdminHome, AppError> {
                 total: Money::new(total, currency),
             })
             .collect(),
-        paysera_mode: format!("{:?}", payments.mode).to_lowercase(),
+        paysera_mode: if state.test_payments(&*state.settings.get(&state.pool).await?) {
+            "test".to_owned()
+        } else {
+            format!("{:?}", payments.mode).to_lowercase()
+        },
         project_id: payments.verifier.project_id,
         key_source: payments.key_source.clone(),
         last_authentic_callback: last(true).await?,

@@ -1,6 +1,6 @@
 //! The merchant's side of the shop, at `/admin`: logging in, the overview, orders with their
-//! payment log, products and categories. Every server function here checks for a logged-in admin
-//! first ([`admin_only`]); the pages only follow.
+//! payment log, products and categories, the shop's settings and its e-mails. Every server
+//! function here checks for a logged-in admin first ([`admin_only`]); the pages only follow.
 
 mod dashboard;
 pub mod orders;
@@ -8,6 +8,7 @@ mod pages;
 #[cfg(feature = "ssr")]
 pub mod passwords;
 pub mod products;
+pub mod settings;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 #[cfg(feature = "ssr")]
@@ -17,6 +18,7 @@ pub use dashboard::{get_admin_home, AdminHome};
 pub use orders::{AdminOrderPage, AdminOrdersPage};
 pub use pages::{AdminHomePage, AdminLoginPage, AdminSetupPage};
 pub use products::{AdminCategoriesPage, AdminProductPage, AdminProductsPage};
+pub use settings::{AdminLegalPage, AdminSettingsPage};
 
 use crate::error::AppError;
 use leptos::prelude::*;

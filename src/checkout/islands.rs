@@ -10,32 +10,55 @@ use leptos::prelude::*;
 pub const SHIPPING_PRICE: &str = "shipping";
 pub const TOTAL_TO_PAY: &str = "total";
 
+/// The checkout's shipping fieldset: [`CheckoutTotal`] brings the methods for another country
+/// into it.
+pub const SHIPPING_OPTIONS: &str = "shipping-options";
+
 /// Around the checkout's summary: when the shopper picks another way to ship, shows its price and
 /// the total with it. Each shipping radio button carries both figures (`data-price`,
 /// `data-total`), worked out and written by the server, so the browser does no arithmetic on
-/// money.
+/// money. When the shopper picks another country, the ways to ship there come from the server
+/// (without JavaScript, the order is checked against the country when it is sent).
 #[island]
 pub fn CheckoutTotal(children: Children) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
         let listener = window_event_listener(leptos::ev::change, move |event| {
-            let input = event
-                .target()
-                .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
-                .filter(|input| input.name() == "shipping");
-            if let Some(input) = input {
-                for (attribute, id) in
-                    [("data-price", SHIPPING_PRICE), ("data-total", TOTAL_TO_PAY)]
-                {
-                    let figure = input.get_attribute(attribute).unwrap_or_default();
-                    crate::browser::set_text(&format!("[data-figure={id}]"), &figure);
+            let Some(target) = event.target() else { return };
+            if let Some(input) = target.dyn_ref::<web_sys::HtmlInputElement>() {
+                if input.name() == "shipping" {
+                    show_figures(input);
+                }
+            } else if let Some(select) = target.dyn_ref::<web_sys::HtmlSelectElement>() {
+                if select.name() == "country" {
+                    let url = format!("/checkout?ship_to={}", select.value());
+                    leptos::task::spawn_local(async move {
+                        if let Ok(page) = crate::browser::page(&url).await {
+                            crate::browser::replace(&page, SHIPPING_OPTIONS);
+                            let chosen = crate::browser::element(SHIPPING_OPTIONS)
+                                .and_then(|f| f.query_selector("input:checked").ok().flatten())
+                                .and_then(|c| c.dyn_into::<web_sys::HtmlInputElement>().ok());
+                            if let Some(chosen) = chosen {
+                                show_figures(&chosen);
+                            }
+                        }
+                    });
                 }
             }
         });
         on_cleanup(move || listener.remove());
     }
     children()
+}
+
+/// Shows the shipping price and total a shipping radio button carries.
+#[cfg(feature = "hydrate")]
+fn show_figures(input: &web_sys::HtmlInputElement) {
+    for (attribute, id) in [("data-price", SHIPPING_PRICE), ("data-total", TOTAL_TO_PAY)] {
+        let figure = input.get_attribute(attribute).unwrap_or_default();
+        crate::browser::set_text(&format!("[data-figure={id}]"), &figure);
+    }
 }
 
 /// The element [`PaymentMethodsSwitch`] refreshes: the country links and the methods.

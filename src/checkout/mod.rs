@@ -25,32 +25,20 @@ use crate::orders::OrderStatus;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// A way to ship, with its price in the shop's currency (minor units).
-pub struct ShippingOption {
-    pub key: &'static str,
-    pub label: &'static str,
-    pub price_minor: i64,
+/// A way to ship as the checkout offers it: the price is what it costs for this cart (nothing
+/// above the method's free limit).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShippingChoice {
+    pub code: String,
+    pub name: String,
+    pub description: String,
+    pub price: Money,
+    /// Free from this much of goods, if the method has such a limit.
+    pub free_above: Option<Money>,
 }
 
-pub const SHIPPING: &[ShippingOption] = &[
-    ShippingOption {
-        key: "courier",
-        label: "Courier to your door",
-        price_minor: 390,
-    },
-    ShippingOption {
-        key: "locker",
-        label: "Parcel locker",
-        price_minor: 250,
-    },
-    ShippingOption {
-        key: "pickup",
-        label: "Pick up in Vilnius",
-        price_minor: 0,
-    },
-];
-
-/// Countries the shop ships to (ISO 3166 alpha-2).
+/// Countries the shop knows (ISO 3166 alpha-2); shipping methods choose among them, and checkout
+/// offers those at least one active method serves.
 pub const COUNTRIES: &[(&str, &str)] = &[
     ("LT", "Lithuania"),
     ("LV", "Latvia"),
@@ -97,7 +85,11 @@ pub struct MethodGroup {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CheckoutView {
     pub cart: CartView,
-    pub shipping: Vec<(String, String, Money)>,
+    /// The ways to ship to [`CheckoutView::ship_to`].
+    pub shipping: Vec<ShippingChoice>,
+    pub ship_to: String,
+    /// The countries the shop ships to, as (code, name).
+    pub shipping_countries: Vec<(String, String)>,
     /// Whose payment methods are shown, and which other countries can be picked.
     pub methods_country: String,
     pub countries_with_methods: Vec<(String, String)>,
@@ -120,10 +112,15 @@ impl CheckoutView {
     }
 }
 
+/// The checkout page's data. `country` picks whose payment methods are listed; `ship_to`, where
+/// the order goes (the shipping methods offered), when the shopper changed it before sending.
 #[server(endpoint = "checkout")]
-pub async fn get_checkout(country: String) -> Result<CheckoutView, AppError> {
+pub async fn get_checkout(
+    country: String,
+    #[server(default)] ship_to: String,
+) -> Result<CheckoutView, AppError> {
     let (session, state) = crate::state::session_and_state().await?;
-    ssr::view(&session, &state, &country).await
+    ssr::view(&session, &state, &country, &ship_to).await
 }
 
 /// Places the order and answers with the Paysera URL to send the shopper to. Without JavaScript

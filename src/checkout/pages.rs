@@ -2,11 +2,10 @@
 
 use super::islands::{
     CheckoutTotal, LiveOrderStatus, PaymentMethodsSwitch, ORDER_LIVE, PAYMENT_METHODS,
-    SHIPPING_PRICE, TOTAL_TO_PAY,
+    SHIPPING_OPTIONS, SHIPPING_PRICE, TOTAL_TO_PAY,
 };
 use super::{
     get_checkout, get_order_page, CancelOutcome, CheckoutView, MethodGroup, OrderPage, PlaceOrder,
-    COUNTRIES,
 };
 use crate::app::load_page;
 use crate::money::Money;
@@ -24,8 +23,12 @@ pub fn CheckoutPage() -> impl IntoView {
     // with a redirect to Paysera (or back here, with what to fix).
     let place = ServerAction::<PlaceOrder>::new();
     let checkout = Resource::new(
-        move || query.read().get("country").unwrap_or_default(),
-        get_checkout,
+        move || {
+            let query = query.read();
+            let text = |key| query.get(key).unwrap_or_default();
+            (text("country"), text("ship_to"))
+        },
+        |(country, ship_to)| get_checkout(country, ship_to),
     );
     view! {
         <Title text="Checkout" />
@@ -72,6 +75,8 @@ fn Field(
 struct ShippingOption {
     key: String,
     label: String,
+    /// The method's description, and when it is free.
+    details: String,
     price: String,
     total: String,
 }
@@ -85,26 +90,41 @@ fn shipping_options(view: &CheckoutView) -> Vec<ShippingOption> {
     };
     view.shipping
         .iter()
-        .map(|(key, label, price)| ShippingOption {
-            key: key.clone(),
-            label: label.clone(),
-            price: price.to_string(),
-            total: total_with(*price),
+        .map(|choice| ShippingOption {
+            key: choice.code.clone(),
+            label: choice.name.clone(),
+            details: [
+                choice.description.clone(),
+                choice
+                    .free_above
+                    .map(|limit| format!("Free for orders from {limit}."))
+                    .unwrap_or_default(),
+            ]
+            .into_iter()
+            .filter(|d| !d.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
+            price: choice.price.to_string(),
+            total: total_with(choice.price),
         })
         .collect()
 }
 
-/// The shipping choices. Each radio button carries its price and the total with it, for the
-/// summary's island to show when it is picked.
+/// The shipping choices for the country the order goes to. Each radio button carries its price
+/// and the total with it, for the summary's island to show when it is picked.
 #[component]
 fn ShippingFieldset(
     options: Vec<ShippingOption>,
     chosen: String,
     error: Option<String>,
 ) -> impl IntoView {
+    let none = options.is_empty().then(|| {
+        view! { <p class="field-error">"We do not ship to this country. Please choose another."</p> }
+    });
     view! {
-        <fieldset>
+        <fieldset id=SHIPPING_OPTIONS>
             <legend>"Shipping"</legend>
+            {none}
             {options.into_iter().map(|option| {
                 let id = format!("shipping-{}", option.key);
                 let label_for = id.clone();
@@ -113,7 +133,9 @@ fn ShippingFieldset(
                     <label class="method" for=label_for>
                         <input type="radio" id=id name="shipping" value=option.key checked=checked
                             data-price=option.price.clone() data-total=option.total />
-                        <span>{option.label}" — "{option.price}</span>
+                        <span>{option.label}" — "{option.price}
+                            {(!option.details.is_empty()).then(|| view! { <small class="method-details">{option.details}</small> })}
+                        </span>
                     </label>
                 }
             }).collect_view()}
@@ -237,7 +259,10 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
         error: payment_error,
     };
     let CheckoutView {
-        cart, checkout_key, ..
+        cart,
+        checkout_key,
+        shipping_countries,
+        ..
     } = view;
     view! {
         <div class="checkout">
@@ -257,8 +282,9 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
                     <div class="field">
                         <label for="country">"Country"</label>
                         <select id="country" name="country" autocomplete="country">
-                            {COUNTRIES.iter().map(|(code, name)| view! {
-                                <option value=*code selected=form.country == *code>{*name}</option>
+                            {shipping_countries.into_iter().map(|(code, name)| {
+                                let selected = form.country == code;
+                                view! { <option value=code selected=selected>{name}</option> }
                             }).collect_view()}
                         </select>
                         {country_error.map(|e| view! { <p class="field-error">{e}</p> })}
@@ -268,7 +294,8 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
                 <PaymentFieldset payment />
                 <div class="field" class:has-error=terms_invalid>
                     <label class="checkbox"><input type="checkbox" name="terms" value="on" checked=form.terms />
-                        " I accept the terms of sale"</label>
+                        " I accept the "<a href="/terms" target="_blank">"terms of sale"</a>
+                        " and have read about "<a href="/returns" target="_blank">"returns and withdrawal"</a></label>
                     {terms_error.map(|e| view! { <p class="field-error">{e}</p> })}
                 </div>
                 // Also right above the button: on a phone the summary is far below it.

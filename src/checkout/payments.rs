@@ -19,9 +19,9 @@ pub const SANDBOX_PROJECT_ID: u64 = 1;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Mode {
+    /// The merchant's Paysera project (which may be asked for test payments: see
+    /// `AppState::test_payments`).
     Live,
-    /// Live project asking for test payments (`test=1`).
-    Test,
     Sandbox,
 }
 
@@ -127,7 +127,7 @@ pub async fn setup(config: &Config) -> Result<Payments, String> {
                 ),
             };
             Ok(Payments {
-                mode: if paysera.test { Mode::Test } else { Mode::Live },
+                mode: Mode::Live,
                 verifier: CallbackVerifier {
                     project_id: *project_id,
                     password: password.expose().to_owned(),

@@ -4,13 +4,14 @@
 use super::payments::Mode;
 use super::{
     CancelOutcome, CheckoutForm, CheckoutView, FieldError, MethodChoice, MethodGroup, OrderPage,
-    COUNTRIES, SHIPPING,
+    ShippingChoice, COUNTRIES,
 };
 use crate::error::AppError;
 use crate::money::Money;
 use crate::orders::ssr::{cancel_pending, place as place_order, Customer, Holder, NewOrder};
 use crate::orders::OrderStatus;
 use crate::paysera::request::{Payer, PaymentRequest};
+use crate::settings::ShippingMethod;
 use crate::state::AppState;
 use tower_sessions::Session;
 
@@ -115,19 +116,27 @@ impl Email {
     }
 }
 
-fn shipping_price(key: &str, state: &AppState) -> Option<Money> {
-    SHIPPING
-        .iter()
-        .find(|s| s.key == key)
-        .map(|s| Money::new(s.price_minor, state.config.currency))
-}
-
-pub async fn view(
-    session: &Session,
+/// The ways to ship to `country` for a cart worth `goods`.
+async fn shipping_choices(
     state: &AppState,
     country: &str,
-) -> Result<CheckoutView, AppError> {
-    let cart = crate::cart::ssr::view(session, state).await?;
+    goods: Money,
+) -> Result<Vec<ShippingChoice>, AppError> {
+    let methods = crate::settings::ssr::methods_for(&state.pool, country).await?;
+    Ok(methods
+        .into_iter()
+        .map(|m| ShippingChoice {
+            price: m.price_for(goods),
+            free_above: m.free_above_minor.map(|l| Money::new(l, goods.currency)),
+            code: m.code,
+            name: m.name,
+            description: m.description,
+        })
+        .collect())
+}
+
+/// The form as last typed in this session (its errors are shown once), or a fresh one.
+async fn draft(session: &Session) -> Result<(CheckoutForm, Vec<FieldError>), AppError> {
     let draft = session
         .remove::<(CheckoutForm, Vec<FieldError>)>(DRAFT_KEY)
         .await?;
@@ -137,19 +146,33 @@ pub async fn view(
             .insert(DRAFT_KEY, (form, Vec::<FieldError>::new()))
             .await?;
     }
-    let (mut form, errors) = draft.unwrap_or_else(|| {
+    Ok(draft.unwrap_or_else(|| {
         (
             CheckoutForm {
                 country: "LT".into(),
-                shipping: "courier".into(),
                 ..CheckoutForm::default()
             },
             vec![],
         )
-    });
+    }))
+}
+
+pub async fn view(
+    session: &Session,
+    state: &AppState,
+    country: &str,
+    ship_to: &str,
+) -> Result<CheckoutView, AppError> {
+    let cart = crate::cart::ssr::view(session, state).await?;
+    let (mut form, errors) = draft(session).await?;
     let checkout_key = form_key(session, cart.lines.is_empty()).await?;
-    if form.shipping.is_empty() {
-        form.shipping = "courier".into();
+    let shipping_countries = crate::settings::ssr::shipping_countries(&state.pool).await?;
+    if shipping_countries.iter().any(|(code, _)| code == ship_to) {
+        form.country = ship_to.to_owned();
+    }
+    let shipping = shipping_choices(state, &form.country, cart.total).await?;
+    if !shipping.iter().any(|s| s.code == form.shipping) {
+        form.shipping = shipping.first().map(|s| s.code.clone()).unwrap_or_default();
     }
 
     let methods_country = if country.len() == 2 {
@@ -157,68 +180,94 @@ pub async fn view(
     } else {
         form.country.to_lowercase()
     };
-    let amount = cart.total.minor + shipping_price(&form.shipping, state).map_or(0, |m| m.minor);
-    let currency = state.config.currency.code();
+    let shipping_minor = shipping
+        .iter()
+        .find(|s| s.code == form.shipping)
+        .map_or(0, |s| s.price.minor);
     let (countries_with_methods, method_groups, methods_unavailable) =
-        match state.payments.methods.list().await {
-            Ok(list) => {
-                let countries = list
-                    .countries
-                    .iter()
-                    .map(|c| (c.code.clone(), c.title("en", "lt")))
-                    .collect();
-                let groups = list
-                    .countries
-                    .iter()
-                    .filter(|c| c.code == methods_country)
-                    .flat_map(|c| &c.groups)
-                    .map(|g| MethodGroup {
-                        title: g.title("en", "lt"),
-                        methods: g
-                            .methods
-                            .iter()
-                            .filter(|m| m.is_available_for(amount, currency))
-                            .map(|m| MethodChoice {
-                                key: m.key.clone(),
-                                title: m.title("en", "lt"),
-                                logo_url: m.logo_url("en", "lt"),
-                            })
-                            .collect(),
-                    })
-                    .filter(|g| !g.methods.is_empty())
-                    .collect();
-                (countries, groups, false)
-            }
-            Err(problem) => {
-                tracing::warn!(%problem, "no payment methods list for checkout");
-                (vec![], vec![], true)
-            }
-        };
+        payment_methods(state, &methods_country, cart.total.minor + shipping_minor).await;
+    let smsbank = smsbank_offered(state).await?;
     Ok(CheckoutView {
         cart,
-        shipping: SHIPPING
-            .iter()
-            .map(|s| {
-                (
-                    s.key.to_owned(),
-                    s.label.to_owned(),
-                    Money::new(s.price_minor, state.config.currency),
-                )
-            })
-            .collect(),
+        ship_to: form.country.clone(),
+        shipping,
+        shipping_countries,
         methods_country,
         countries_with_methods,
         method_groups,
         methods_unavailable,
-        smsbank: state.config.paysera.smsbank,
+        smsbank,
         form,
         errors,
         checkout_key,
     })
 }
 
+/// Whether checkout offers SMS bank: the environment's `TURGUS_PAYSERA_SMSBANK` where set, else
+/// the merchant's setting.
+async fn smsbank_offered(state: &AppState) -> Result<bool, AppError> {
+    Ok(match state.config.paysera.smsbank {
+        Some(fixed) => fixed,
+        None => state.settings.get(&state.pool).await?.smsbank,
+    })
+}
+
+/// Paysera's methods for `country` that take `amount`, grouped, with the countries that have a
+/// list; or nothing and `true` when the list cannot be had (shoppers then choose at Paysera).
+async fn payment_methods(
+    state: &AppState,
+    country: &str,
+    amount: i64,
+) -> (Vec<(String, String)>, Vec<MethodGroup>, bool) {
+    let currency = state.config.currency.code();
+    match state.payments.methods.list().await {
+        Ok(list) => {
+            let countries = list
+                .countries
+                .iter()
+                .map(|c| (c.code.clone(), c.title("en", "lt")))
+                .collect();
+            let groups = list
+                .countries
+                .iter()
+                .filter(|c| c.code == country)
+                .flat_map(|c| &c.groups)
+                .map(|g| MethodGroup {
+                    title: g.title("en", "lt"),
+                    methods: g
+                        .methods
+                        .iter()
+                        .filter(|m| m.is_available_for(amount, currency))
+                        .map(|m| MethodChoice {
+                            key: m.key.clone(),
+                            title: m.title("en", "lt"),
+                            logo_url: m.logo_url("en", "lt"),
+                        })
+                        .collect(),
+                })
+                .filter(|g| !g.methods.is_empty())
+                .collect();
+            (countries, groups, false)
+        }
+        Err(problem) => {
+            tracing::warn!(%problem, "no payment methods list for checkout");
+            (vec![], vec![], true)
+        }
+    }
+}
+
+/// What the shop offers a checkout, read before the form is checked against it.
+struct Offer {
+    /// The active shipping methods serving the form's country.
+    shipping: Vec<ShippingMethod>,
+    smsbank: bool,
+}
+
 /// Checks the form; every problem is reported next to its field.
-fn validate(form: &CheckoutForm, state: &AppState) -> Result<(Customer, Money), Vec<FieldError>> {
+fn validate(
+    form: &CheckoutForm,
+    offer: &Offer,
+) -> Result<(Customer, ShippingMethod), Vec<FieldError>> {
     let mut errors = vec![];
     let mut check = |ok: bool, field: &str, message: &str| {
         if !ok {
@@ -257,15 +306,20 @@ fn validate(form: &CheckoutForm, state: &AppState) -> Result<(Customer, Money), 
         "postcode",
         "Please enter the postcode.",
     );
+    let known_country = COUNTRIES.iter().any(|(code, _)| *code == form.country);
     check(
-        COUNTRIES.iter().any(|(code, _)| *code == form.country),
+        known_country && !offer.shipping.is_empty(),
         "country",
         "Please choose a country we ship to.",
     );
-    let shipping = shipping_price(&form.shipping, state);
-    check(shipping.is_some(), "shipping", "Please choose how to ship.");
+    let shipping = offer.shipping.iter().find(|m| m.code == form.shipping);
+    check(
+        shipping.is_some() || offer.shipping.is_empty(),
+        "shipping",
+        "Please choose how to ship: the choice you made does not deliver to this country.",
+    );
     let payment_ok = form.payment.is_empty()
-        || (form.payment == "smsbank" && state.config.paysera.smsbank)
+        || (form.payment == "smsbank" && offer.smsbank)
         || (form.payment.len() <= 20
             && form
                 .payment
@@ -284,7 +338,7 @@ fn validate(form: &CheckoutForm, state: &AppState) -> Result<(Customer, Money), 
                 postcode: form.postcode.trim().to_owned(),
                 country: form.country.clone(),
             },
-            shipping,
+            shipping.clone(),
         )),
         _ => Err(errors),
     }
@@ -296,11 +350,15 @@ async fn checked(
     session: &Session,
     state: &AppState,
     mut form: CheckoutForm,
-) -> Result<(CheckoutForm, Customer, Money), AppError> {
+) -> Result<(CheckoutForm, Customer, ShippingMethod), AppError> {
     let mut errors = cap_lengths(&mut form);
-    let valid = validate(&form, state);
+    let offer = Offer {
+        shipping: crate::settings::ssr::methods_for(&state.pool, &form.country).await?,
+        smsbank: smsbank_offered(state).await?,
+    };
+    let valid = validate(&form, &offer);
     if let (Ok((customer, shipping)), true) = (&valid, errors.is_empty()) {
-        return Ok((form, customer.clone(), *shipping));
+        return Ok((form, customer.clone(), shipping.clone()));
     }
     if let Err(more) = valid {
         let already = |field: &str| errors.iter().any(|e: &FieldError| e.field == field);
@@ -322,6 +380,7 @@ pub async fn place(
     client_ip: std::net::IpAddr,
 ) -> Result<String, AppError> {
     let (form, customer, shipping) = checked(session, state, form).await?;
+    let settings = state.settings.get(&state.pool).await?;
     if !is_own_form_key(session, checkout_key).await? {
         return Err(AppError::Conflict(
             "This checkout form is out of date (it was opened in another browser, or already \
@@ -345,7 +404,6 @@ pub async fn place(
             .map(|l| (l.product_id, l.quantity))
             .collect(),
         customer: customer.clone(),
-        shipping_method: form.shipping.clone(),
         shipping,
         payment_method: Some(form.payment.clone()).filter(|p| !p.is_empty()),
         checkout_key: Some(checkout_key.to_owned()),
@@ -375,14 +433,14 @@ pub async fn place(
         payment: order.payment_method.clone(),
         country: Some(customer.country.to_lowercase()),
         lang: Some("ENG".into()),
-        paytext: Some("Order nr. [order_nr] at [site_name]".into()),
+        paytext: Some(paytext(&settings.seller.shop_name)),
         payer: Payer {
             first_name: Some(customer.first_name),
             last_name: Some(customer.last_name),
             email: Some(customer.email),
             ..Payer::default()
         },
-        test: payments.mode == Mode::Test,
+        test: state.test_payments(&settings),
         // Pay links stop working when the order expires, where the method honours it.
         time_limit: Some(crate::paysera::request::time_limit(now, expires)),
         ..PaymentRequest::default()
@@ -398,6 +456,18 @@ pub async fn place(
         .remove::<(CheckoutForm, Vec<FieldError>)>(DRAFT_KEY)
         .await?;
     Ok(signed.pay_url(&payments.pay_url))
+}
+
+/// The payment purpose the shopper sees at Paysera and on their bank statement. Paysera requires
+/// its `[order_nr]` and `[site_name]` (the project's website) in it; the shop's name comes first,
+/// cut so the whole stays within Paysera's 255 characters.
+fn paytext(shop_name: &str) -> String {
+    let name: String = shop_name
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(80)
+        .collect();
+    format!("{name}: order nr. [order_nr] ([site_name])")
 }
 
 pub async fn order_page(pool: &sqlx::SqlitePool, token: &str) -> Result<OrderPage, AppError> {

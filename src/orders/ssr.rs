@@ -42,8 +42,9 @@ pub struct Holder {
 pub struct NewOrder {
     pub lines: Vec<(i64, Quantity)>,
     pub customer: Customer,
-    pub shipping_method: String,
-    pub shipping: Money,
+    /// The way to ship the shopper chose. The order keeps its code, name and what it cost for
+    /// these goods (nothing above the method's free limit).
+    pub shipping: crate::settings::ShippingMethod,
     /// The Paysera method key picked at checkout, if any.
     pub payment_method: Option<String>,
     /// The checkout form's one-time key: a second submission returns the first order.
@@ -145,9 +146,8 @@ pub async fn place(
         subtotal = subtotal.checked_add(line_total).ok_or(AppError::Internal)?;
         frozen.push((product_id, name, unit, quantity, line_total));
     }
-    let total = subtotal
-        .checked_add(order.shipping)
-        .ok_or(AppError::Internal)?;
+    let shipping = order.shipping.price_for(subtotal);
+    let total = subtotal.checked_add(shipping).ok_or(AppError::Internal)?;
 
     let (number,): (i64,) =
         sqlx::query_as("INSERT INTO order_numbers DEFAULT VALUES RETURNING number")
@@ -158,17 +158,17 @@ pub async fn place(
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO orders (number, public_token, currency, subtotal_minor, shipping_minor, total_minor,
                              email, first_name, last_name, street, city, postcode, country,
-                             shipping_method, payment_method, checkout_key, sandbox, shopper_key,
-                             client_ip)
+                             shipping_method, shipping_name, payment_method, checkout_key, sandbox,
+                             shopper_key, client_ip)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                 $19)
+                 $19, $20)
          RETURNING id",
     )
     .bind(number)
     .bind(&public_token)
     .bind(currency.code())
     .bind(subtotal.minor)
-    .bind(order.shipping.minor)
+    .bind(shipping.minor)
     .bind(total.minor)
     .bind(&c.email)
     .bind(&c.first_name)
@@ -177,7 +177,8 @@ pub async fn place(
     .bind(&c.city)
     .bind(&c.postcode)
     .bind(&c.country)
-    .bind(&order.shipping_method)
+    .bind(&order.shipping.code)
+    .bind(&order.shipping.name)
     .bind(&order.payment_method)
     .bind(&order.checkout_key)
     .bind(order.sandbox)

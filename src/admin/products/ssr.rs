@@ -329,7 +329,7 @@ impl ProductInput {
 }
 
 /// The URL name: the one typed, or one made from the name (`Linen apron` → `linen-apron`).
-fn slug_for(typed: &str, name: &str, max: usize) -> Result<String, AppError> {
+pub fn slug_for(typed: &str, name: &str, max: usize) -> Result<String, AppError> {
     let source = if typed.trim().is_empty() { name } else { typed };
     let mut slug = String::new();
     for c in source.trim().to_lowercase().chars() {

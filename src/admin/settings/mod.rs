@@ -1,0 +1,221 @@
+// The save functions take one argument per form field (the admin's forms are plain HTML forms);
+// the server function macro expands them where an item-level `allow` does not reach.
+#![allow(clippy::too_many_arguments)]
+
+//! Admin → Settings: the shop's name and seller details, its payment switches, its shipping
+//! methods and its legal pages. The rules and queries are in `crate::settings::ssr`; these server
+//! functions check for an admin, read the forms and send the browser back to the page.
+
+mod pages;
+
+pub use pages::{AdminLegalPage, AdminSettingsPage};
+
+use crate::error::AppError;
+use crate::settings::{LegalPage, Seller};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A shipping method as the settings page edits it (amounts as typed decimals).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MethodRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub description: String,
+    pub price: String,
+    pub countries: String,
+    pub free_above: String,
+    pub active: bool,
+    pub position: i64,
+}
+
+/// A payment switch: what the merchant set, and what the environment fixes, if it does.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Switch {
+    pub on: bool,
+    /// Set in the environment (`TURGUS_PAYSERA_…`), which wins: the admin shows it, read-only.
+    pub fixed_by: Option<(String, bool)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsView {
+    pub seller: Seller,
+    pub smsbank: Switch,
+    pub test_payments: Switch,
+    /// Test payments only mean something for a live Paysera project.
+    pub sandbox: bool,
+    pub currency: String,
+    pub methods: Vec<MethodRow>,
+    /// The countries a method may serve: (code, name).
+    pub countries: Vec<(String, String)>,
+    pub legal: Vec<(LegalPage, bool)>,
+    /// (when, who, what), newest first.
+    pub changes: Vec<(String, String, String)>,
+}
+
+#[server(endpoint = "admin/settings")]
+pub async fn admin_settings() -> Result<SettingsView, AppError> {
+    use crate::settings::ssr;
+    let (state, _) = super::admin_only().await?;
+    let settings = ssr::load(&state.pool).await?;
+    let currency = state.config.currency;
+    let decimal = |minor: i64| crate::money::Money::new(minor, currency).decimal();
+    let methods = ssr::shipping_methods(&state.pool)
+        .await?
+        .into_iter()
+        .map(|m| MethodRow {
+            price: decimal(m.price_minor),
+            free_above: m.free_above_minor.map(decimal).unwrap_or_default(),
+            countries: m.countries.replace(',', ", "),
+            id: m.id,
+            code: m.code,
+            name: m.name,
+            description: m.description,
+            active: m.active,
+            position: m.position,
+        })
+        .collect();
+    let mut legal = vec![];
+    for page in LegalPage::ALL {
+        legal.push((page, ssr::legal_markdown(&state.pool, page).await?.1));
+    }
+    let paysera = &state.config.paysera;
+    let fixed = |name: &str, value: Option<bool>| value.map(|v| (name.to_owned(), v));
+    Ok(SettingsView {
+        seller: settings.seller,
+        smsbank: Switch {
+            on: settings.smsbank,
+            fixed_by: fixed("TURGUS_PAYSERA_SMSBANK", paysera.smsbank),
+        },
+        test_payments: Switch {
+            on: settings.test_payments,
+            fixed_by: fixed("TURGUS_PAYSERA_TEST", paysera.test),
+        },
+        sandbox: state.payments.sandbox.is_some(),
+        currency: currency.code().to_owned(),
+        methods,
+        countries: crate::checkout::COUNTRIES
+            .iter()
+            .map(|(code, name)| ((*code).to_owned(), (*name).to_owned()))
+            .collect(),
+        legal,
+        changes: ssr::recent_changes(&state.pool).await?,
+    })
+}
+
+/// After a save from a plain form: back to the settings page.
+#[cfg(feature = "ssr")]
+fn back_to(path: &str) {
+    if crate::state::is_plain_form_post() {
+        leptos_axum::redirect(path);
+    }
+}
+
+#[server(endpoint = "admin/settings/save")]
+pub async fn save_settings(
+    shop_name: String,
+    #[server(default)] legal_name: String,
+    #[server(default)] company_code: String,
+    #[server(default)] vat_code: String,
+    #[server(default)] address: String,
+    #[server(default)] contact_email: String,
+    #[server(default)] contact_phone: String,
+    #[server(default)] smsbank: Option<String>,
+    #[server(default)] test_payments: Option<String>,
+) -> Result<(), AppError> {
+    let (state, admin_id) = super::admin_only().await?;
+    let trimmed = |text: String| text.trim().replace("\r\n", "\n");
+    let settings = crate::settings::ssr::ShopSettings {
+        seller: Seller {
+            shop_name: trimmed(shop_name),
+            legal_name: trimmed(legal_name),
+            company_code: trimmed(company_code),
+            vat_code: trimmed(vat_code),
+            address: trimmed(address),
+            contact_email: trimmed(contact_email),
+            contact_phone: trimmed(contact_phone),
+        },
+        smsbank: smsbank.is_some(),
+        test_payments: test_payments.is_some(),
+    };
+    crate::settings::ssr::save(&state.writer, &state.settings, admin_id, settings).await?;
+    back_to("/admin/settings?saved=1");
+    Ok(())
+}
+
+/// Creates (`id` 0) or changes a shipping method.
+#[server(endpoint = "admin/shipping/save")]
+pub async fn save_shipping_method(
+    id: i64,
+    name: String,
+    #[server(default)] code: String,
+    #[server(default)] description: String,
+    #[server(default)] price: String,
+    #[server(default)] countries: String,
+    #[server(default)] free_above: String,
+    #[server(default)] active: Option<String>,
+    #[server(default)] position: String,
+) -> Result<(), AppError> {
+    use crate::settings::ssr::{save_method, MethodDraft, MethodInput};
+    let (state, admin_id) = super::admin_only().await?;
+    let draft = MethodDraft {
+        code,
+        name,
+        description,
+        price,
+        countries: countries
+            .split([',', ' '])
+            .filter(|c| !c.is_empty())
+            .map(str::to_uppercase)
+            .collect(),
+        free_above,
+        active: active.is_some(),
+        position,
+    };
+    let input = MethodInput::parse(&draft, state.config.currency)?;
+    save_method(&state.writer, admin_id, (id > 0).then_some(id), &input).await?;
+    back_to("/admin/settings?saved=1#shipping");
+    Ok(())
+}
+
+#[server(endpoint = "admin/shipping/delete")]
+pub async fn delete_shipping_method(id: i64) -> Result<(), AppError> {
+    let (state, admin_id) = super::admin_only().await?;
+    crate::settings::ssr::delete_method(&state.writer, admin_id, id).await?;
+    back_to("/admin/settings#shipping");
+    Ok(())
+}
+
+/// A legal page's Markdown, for its editor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LegalEditor {
+    pub page: LegalPage,
+    pub markdown: String,
+    pub placeholder: bool,
+}
+
+fn legal_page(slug: &str) -> Result<LegalPage, AppError> {
+    LegalPage::parse(slug).ok_or_else(|| AppError::NotFound("There is no such legal page.".into()))
+}
+
+#[server(endpoint = "admin/legal")]
+pub async fn admin_legal(slug: String) -> Result<LegalEditor, AppError> {
+    let (state, _) = super::admin_only().await?;
+    let page = legal_page(&slug)?;
+    let (markdown, placeholder, _) =
+        crate::settings::ssr::legal_markdown(&state.pool, page).await?;
+    Ok(LegalEditor {
+        page,
+        markdown,
+        placeholder,
+    })
+}
+
+#[server(endpoint = "admin/legal/save")]
+pub async fn save_legal(slug: String, markdown: String) -> Result<(), AppError> {
+    let (state, admin_id) = super::admin_only().await?;
+    let page = legal_page(&slug)?;
+    crate::settings::ssr::save_legal(&state.writer, admin_id, page, &markdown).await?;
+    back_to(&format!("/admin/legal/{slug}?saved=1"));
+    Ok(())
+}

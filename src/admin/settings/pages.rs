@@ -1,0 +1,261 @@
+//! The settings pages: one for the shop, its payments and shipping, one editor per legal page.
+
+use super::{
+    admin_legal, admin_settings, DeleteShippingMethod, LegalEditor, MethodRow, SaveLegal,
+    SaveSettings, SaveShippingMethod, SettingsView, Switch,
+};
+use crate::admin::pages::admin_page;
+use crate::settings::Seller;
+use crate::ui::{escape_on_server, short_time, ErrorNotice};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// "Saved." after a save (the form posts and the browser comes back with `?saved=1`).
+#[component]
+fn SavedNotice() -> impl IntoView {
+    let query = use_query_map();
+    move || {
+        (query.read().get("saved").as_deref() == Some("1"))
+            .then(|| view! { <div class="notice" role="status">"Saved."</div> })
+    }
+}
+
+#[component]
+pub fn AdminSettingsPage() -> impl IntoView {
+    let save = ServerAction::<SaveSettings>::new();
+    let save_method = ServerAction::<SaveShippingMethod>::new();
+    let delete_method = ServerAction::<DeleteShippingMethod>::new();
+    let settings = Resource::new(|| (), |_| admin_settings());
+    view! {
+        <Title text="Settings" />
+        {admin_page(settings, move |view: SettingsView| {
+            let errors = move || {
+                [save.value().get(), save_method.value().get(), delete_method.value().get()]
+                    .into_iter()
+                    .flatten()
+                    .find_map(|r| r.err())
+                    .map(|e| view! { <ErrorNotice error=e /> })
+            };
+            view! {
+                <h1>"Settings"</h1>
+                {errors}
+                <SavedNotice />
+                <ShopForm seller=view.seller smsbank=view.smsbank test_payments=view.test_payments sandbox=view.sandbox save />
+                <ShippingMethods methods=view.methods currency=view.currency countries=view.countries save=save_method delete=delete_method />
+                <section>
+                    <h2 id="legal">"Legal pages"</h2>
+                    <ul>
+                        {view.legal.into_iter().map(|(page, placeholder)| view! {
+                            <li>
+                                <A href=format!("/admin/legal/{}", page.slug())>{page.title()}</A>
+                                {placeholder.then(|| view! { " " <span class="badge badge-warning">"placeholder text"</span> })}
+                                " · " <a href=page.path()>"view"</a>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+                <ChangeLog changes=view.changes />
+            }
+            .into_any()
+        })}
+    }
+}
+
+#[component]
+fn TextField(
+    name: &'static str,
+    label: &'static str,
+    value: String,
+    maxlength: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=name>{label}</label>
+            <input id=name name=name type=kind value=value maxlength=maxlength />
+        </div>
+    }
+}
+
+/// A payment switch's checkbox; read-only, saying why, when the environment sets it.
+#[component]
+fn SwitchField(name: &'static str, label: &'static str, switch: Switch) -> impl IntoView {
+    let (checked, note) = match &switch.fixed_by {
+        Some((variable, on)) => (
+            *on,
+            Some(format!(
+                "Set to {} by {variable} in the environment, which wins over this setting.",
+                if *on { "on" } else { "off" }
+            )),
+        ),
+        None => (switch.on, None),
+    };
+    let fixed = switch.fixed_by.is_some();
+    view! {
+        <label class="checkbox">
+            <input type="checkbox" name=name checked=checked disabled=fixed />
+            {label}
+        </label>
+        // A disabled box is not sent: the stored value goes along unchanged.
+        {(fixed && switch.on).then(|| view! { <input type="hidden" name=name value="on" /> })}
+        {note.map(|note| view! { <p class="muted" data-testid=format!("{name}-fixed")>{note}</p> })}
+    }
+}
+
+#[component]
+fn ShopForm(
+    seller: Seller,
+    smsbank: Switch,
+    test_payments: Switch,
+    sandbox: bool,
+    save: ServerAction<SaveSettings>,
+) -> impl IntoView {
+    view! {
+        <section>
+            <h2>"Shop and seller"</h2>
+            <p class="muted">"Shown in every page's header and footer, on the contact page and in e-mails."</p>
+            <ActionForm action=save attr:class="checkout-form">
+                <TextField name="shop_name" label="Shop name" value=seller.shop_name maxlength="80" />
+                <TextField name="legal_name" label="Seller's legal name" value=seller.legal_name maxlength="200" />
+                <TextField name="company_code" label="Company code" value=seller.company_code maxlength="40" />
+                <TextField name="vat_code" label="VAT code" value=seller.vat_code maxlength="40" />
+                <div class="field">
+                    <label for="address">"Address"</label>
+                    <textarea id="address" name="address" rows="3" maxlength="400">{escape_on_server(seller.address)}</textarea>
+                </div>
+                <TextField name="contact_email" label="Contact e-mail (order notices go here)" value=seller.contact_email maxlength="254" kind="email" />
+                <TextField name="contact_phone" label="Contact phone" value=seller.contact_phone maxlength="40" kind="tel" />
+                <h3>"Payments"</h3>
+                <SwitchField name="smsbank" label="Offer Paysera's SMS bank at checkout" switch=smsbank />
+                <SwitchField name="test_payments" label="Ask Paysera for test payments (no money moves; such payments never pay an order)" switch=test_payments />
+                {sandbox.then(|| view! { <p class="muted">"The shop runs on the built-in sandbox: test payments apply to a live Paysera project only."</p> })}
+                <button type="submit" class="button-primary">"Save settings"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn ShippingMethods(
+    methods: Vec<MethodRow>,
+    currency: String,
+    countries: Vec<(String, String)>,
+    save: ServerAction<SaveShippingMethod>,
+    delete: ServerAction<DeleteShippingMethod>,
+) -> impl IntoView {
+    let known = countries
+        .iter()
+        .map(|(code, name)| format!("{code} ({name})"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let blank = MethodRow {
+        id: 0,
+        code: String::new(),
+        name: String::new(),
+        description: String::new(),
+        price: String::new(),
+        countries: "LT".into(),
+        free_above: String::new(),
+        active: true,
+        position: 0,
+    };
+    view! {
+        <section>
+            <h2 id="shipping">"Shipping methods"</h2>
+            <p class="muted">{format!("Prices in {currency}. Countries by code, comma-separated: {known}. An order keeps the name and price it was placed with.")}</p>
+            {methods.into_iter().map(|method| view! { <MethodForm method save delete=Some(delete) /> }).collect_view()}
+            <h3>"New shipping method"</h3>
+            <MethodForm method=blank save delete=None />
+        </section>
+    }
+}
+
+/// One shipping method's fields, saved (or deleted) on their own.
+#[component]
+fn MethodForm(
+    method: MethodRow,
+    save: ServerAction<SaveShippingMethod>,
+    delete: Option<ServerAction<DeleteShippingMethod>>,
+) -> impl IntoView {
+    let id = method.id;
+    let field = move |name: &str| format!("method-{id}-{name}");
+    let label = move |text: &'static str, name: &str| {
+        let target = field(name);
+        view! { <label for=target>{text}</label> }
+    };
+    let testid = format!("shipping-method-{}", method.code);
+    view! {
+        <div class="shipping-method" data-testid=testid>
+            <ActionForm action=save attr:class="admin-filters">
+                <input type="hidden" name="id" value=id />
+                <div class="field">{label("Name", "name")}<input id=field("name") name="name" value=method.name required maxlength="80" /></div>
+                <div class="field">{label("Code", "code")}<input id=field("code") name="code" value=method.code maxlength="40" pattern="[a-z0-9-]*" /></div>
+                <div class="field">{label("Price", "price")}<input id=field("price") name="price" value=method.price required inputmode="decimal" /></div>
+                <div class="field">{label("Free from (goods total)", "free_above")}<input id=field("free_above") name="free_above" value=method.free_above inputmode="decimal" /></div>
+                <div class="field">{label("Countries", "countries")}<input id=field("countries") name="countries" value=method.countries required maxlength="200" /></div>
+                <div class="field">{label("Description", "description")}<input id=field("description") name="description" value=method.description maxlength="300" /></div>
+                <div class="field">{label("Order", "position")}<input id=field("position") name="position" type="number" min="0" max="10000" value=method.position /></div>
+                <label class="checkbox"><input type="checkbox" name="active" checked=method.active />"Offered"</label>
+                <button type="submit">{if id == 0 { "Add method" } else { "Save" }}</button>
+            </ActionForm>
+            {delete.map(|delete| view! {
+                <ActionForm action=delete>
+                    <input type="hidden" name="id" value=id />
+                    <button type="submit" class="button-link">"Delete"</button>
+                </ActionForm>
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn ChangeLog(changes: Vec<(String, String, String)>) -> impl IntoView {
+    view! {
+        <section>
+            <h2>"Recent changes"</h2>
+            {changes.is_empty().then(|| view! { <p class="muted">"No changes yet."</p> })}
+            <ul class="history">
+                {changes.into_iter().map(|(at, who, what)| view! {
+                    <li><time>{short_time(&at)}</time>" "{who}": "{what}</li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+pub fn AdminLegalPage() -> impl IntoView {
+    let params = use_params_map();
+    let save = ServerAction::<SaveLegal>::new();
+    let editor = Resource::new(
+        move || params.read().get("slug").unwrap_or_default(),
+        admin_legal,
+    );
+    view! {
+        <Title text="Legal page" />
+        {admin_page(editor, move |editor: LegalEditor| {
+            let page = editor.page;
+            view! {
+                <h1>{page.title()}</h1>
+                {move || save.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNotice error=e /> })}
+                <SavedNotice />
+                {editor.placeholder.then(|| view! {
+                    <p class="notice" role="note">"This is the demo's placeholder text. Write your own before selling: shoppers see a note until you save."</p>
+                })}
+                <p class="muted">"Markdown: # for headings, **bold**, [links](https://example.com), - for lists. HTML is shown as text."</p>
+                <ActionForm action=save attr:class="checkout-form">
+                    <input type="hidden" name="slug" value=page.slug() />
+                    <div class="field">
+                        <label for="markdown">"Text"</label>
+                        <textarea id="markdown" name="markdown" rows="24" maxlength="100000">{escape_on_server(editor.markdown)}</textarea>
+                    </div>
+                    <button type="submit" class="button-primary">"Publish"</button>
+                </ActionForm>
+                <p><A href="/admin/settings#legal">"← Settings"</A>" · "<a href=page.path()>"View the page"</a></p>
+            }
+            .into_any()
+        })}
+    }
+}

@@ -1,0 +1,167 @@
+//! The merchant's shop as the merchant set it up (admin → Settings): who the seller is, how the
+//! shop ships, its legal texts and its payment switches. Stored in the database, so a merchant
+//! changes them without a rebuild; the storefront reads them through a short-lived cache.
+//!
+//! The public side lives here too: the footer's seller details, the contact page and the legal
+//! pages (Markdown rendered to sanitised HTML, see [`markdown`]).
+
+#[cfg(feature = "ssr")]
+pub mod markdown;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use pages::{ContactPage, LegalPageView, SellerFooter};
+
+use crate::error::AppError;
+use crate::money::Money;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The seller, as shoppers must be able to see it (EU consumer law: who sells, where to reach them).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seller {
+    pub shop_name: String,
+    pub legal_name: String,
+    pub company_code: String,
+    pub vat_code: String,
+    pub address: String,
+    pub contact_email: String,
+    pub contact_phone: String,
+}
+
+/// The three legal texts a shop publishes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LegalPage {
+    Terms,
+    Privacy,
+    Returns,
+}
+
+impl LegalPage {
+    pub const ALL: [LegalPage; 3] = [LegalPage::Terms, LegalPage::Privacy, LegalPage::Returns];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            LegalPage::Terms => "terms",
+            LegalPage::Privacy => "privacy",
+            LegalPage::Returns => "returns",
+        }
+    }
+
+    pub fn parse(slug: &str) -> Option<LegalPage> {
+        LegalPage::ALL.into_iter().find(|p| p.slug() == slug)
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            LegalPage::Terms => "Terms of sale",
+            LegalPage::Privacy => "Privacy policy",
+            LegalPage::Returns => "Returns and withdrawal",
+        }
+    }
+
+    /// Where shoppers read it.
+    pub fn path(self) -> String {
+        format!("/{}", self.slug())
+    }
+}
+
+/// A legal page ready to show: its Markdown already rendered and sanitised on the server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LegalText {
+    pub page: LegalPage,
+    pub html: String,
+    /// Still the demo's placeholder, not the merchant's text.
+    pub placeholder: bool,
+    pub updated_at: String,
+}
+
+/// A way to ship, as the merchant set it up. Prices are in the shop's currency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct ShippingMethod {
+    pub id: i64,
+    /// What the checkout form posts.
+    pub code: String,
+    pub name: String,
+    pub description: String,
+    pub price_minor: i64,
+    /// ISO 3166 alpha-2 codes, comma-separated.
+    pub countries: String,
+    /// Free when the goods come to at least this much.
+    pub free_above_minor: Option<i64>,
+    pub active: bool,
+    pub position: i64,
+}
+
+impl ShippingMethod {
+    pub fn serves(&self, country: &str) -> bool {
+        self.countries.split(',').any(|c| c == country)
+    }
+
+    /// What shipping costs for goods worth `goods`: the price, or nothing above the free limit.
+    pub fn price_for(&self, goods: Money) -> Money {
+        match self.free_above_minor {
+            Some(limit) if goods.minor >= limit => Money::zero(goods.currency),
+            _ => Money::new(self.price_minor, goods.currency),
+        }
+    }
+}
+
+#[server(endpoint = "legal")]
+pub async fn get_legal_text(slug: String) -> Result<LegalText, AppError> {
+    let page = LegalPage::parse(&slug)
+        .ok_or_else(|| AppError::NotFound("There is no such page.".into()))?;
+    ssr::legal_text(&crate::state::pool()?, page).await
+}
+
+#[server(endpoint = "seller")]
+pub async fn get_seller() -> Result<Seller, AppError> {
+    let state = crate::state::app_state()?;
+    Ok(state.settings.get(&state.pool).await?.seller.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::Currency;
+
+    fn courier() -> ShippingMethod {
+        ShippingMethod {
+            id: 1,
+            code: "courier".into(),
+            name: "Courier".into(),
+            description: String::new(),
+            price_minor: 390,
+            countries: "LT,LV".into(),
+            free_above_minor: Some(5000),
+            active: true,
+            position: 0,
+        }
+    }
+
+    #[test]
+    fn a_method_serves_its_countries_and_is_free_above_its_limit() {
+        let method = courier();
+        assert!(method.serves("LT") && method.serves("LV"));
+        assert!(!method.serves("L") && !method.serves("EE") && !method.serves("LT,LV"));
+        let eur = |minor| Money::new(minor, Currency::Eur);
+        assert_eq!(method.price_for(eur(4999)), eur(390));
+        assert_eq!(method.price_for(eur(5000)), eur(0));
+        let never_free = ShippingMethod {
+            free_above_minor: None,
+            ..courier()
+        };
+        assert_eq!(never_free.price_for(eur(1_000_000)), eur(390));
+    }
+
+    #[test]
+    fn legal_pages_have_one_slug_each() {
+        for page in LegalPage::ALL {
+            assert_eq!(LegalPage::parse(page.slug()), Some(page));
+        }
+        assert_eq!(LegalPage::parse("contact"), None);
+    }
+}

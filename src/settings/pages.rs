@@ -1,0 +1,105 @@
+//! The shopper's view of the seller: the footer's details and links, the contact page and the
+//! legal pages.
+
+use super::{get_legal_text, LegalPage, Seller};
+use crate::app::{load_page, use_shop_info, Canonical};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+/// The seller's identity lines, skipping what the merchant left empty.
+fn identity(seller: &Seller) -> Vec<String> {
+    let legal = if seller.legal_name.is_empty() {
+        seller.shop_name.clone()
+    } else {
+        seller.legal_name.clone()
+    };
+    let codes = [
+        ("Company code", &seller.company_code),
+        ("VAT code", &seller.vat_code),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(what, v)| format!("{what} {v}"));
+    std::iter::once(legal)
+        .chain(codes)
+        .chain((!seller.address.is_empty()).then(|| seller.address.replace('\n', ", ")))
+        .collect()
+}
+
+/// The foot of every shopper page: who sells, how to reach them, and the legal pages.
+#[component]
+pub fn SellerFooter() -> impl IntoView {
+    let shop = use_shop_info();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                shop.await.ok().map(|shop| {
+                    let seller = shop.seller;
+                    view! {
+                        <p class="seller" data-testid="seller">{identity(&seller).join(" · ")}</p>
+                        <nav class="footer-links" aria-label="About the shop">
+                            <A href="/contact">"Contact"</A>
+                            {LegalPage::ALL.map(|page| view! { <A href=page.path()>{page.title()}</A> })}
+                        </nav>
+                        <p class="footer-note">{seller.shop_name}" · Payments by Paysera."</p>
+                    }
+                })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn ContactPage() -> impl IntoView {
+    let seller = Resource::new(|| (), |_| super::get_seller());
+    view! {
+        <Title text="Contact" />
+        <Canonical path="/contact" />
+        {load_page(seller, |seller: Seller| {
+            let email = (!seller.contact_email.is_empty()).then(|| {
+                let href = format!("mailto:{}", seller.contact_email);
+                view! { <p>"E-mail: "<a href=href>{seller.contact_email.clone()}</a></p> }
+            });
+            let phone = (!seller.contact_phone.is_empty()).then(|| {
+                let href = format!("tel:{}", seller.contact_phone.replace(' ', ""));
+                view! { <p>"Phone: "<a href=href>{seller.contact_phone.clone()}</a></p> }
+            });
+            view! {
+                <section class="legal-page">
+                    <h1>"Contact"</h1>
+                    <address class="seller-card">
+                        {identity(&seller).into_iter().map(|line| view! { <p>{line}</p> }).collect_view()}
+                        {email}
+                        {phone}
+                    </address>
+                </section>
+            }
+            .into_any()
+        })}
+    }
+}
+
+/// A legal page: the merchant's Markdown, rendered and sanitised on the server.
+#[component]
+pub fn LegalPageView(page: LegalPage) -> impl IntoView {
+    let text = Resource::new(move || page, |page| get_legal_text(page.slug().to_owned()));
+    view! {
+        <Title text=page.title() />
+        <Canonical path=page.path() />
+        {load_page(text, |text: super::LegalText| {
+            let placeholder = text.placeholder.then(|| view! {
+                <p class="notice" role="note">"This is the demo's placeholder text: the seller has not published their own yet."</p>
+            });
+            view! {
+                <article class="legal-page" data-testid="legal-page">
+                    {placeholder}
+                    // Sanitised HTML from settings::markdown: no script, no raw HTML, safe links only.
+                    <div class="legal-text" inner_html=text.html></div>
+                    <p class="legal-updated">"Last changed "{crate::ui::short_time(&text.updated_at)}" (UTC)."</p>
+                </article>
+            }
+            .into_any()
+        })}
+    }
+}

@@ -1,0 +1,512 @@
+//! Reading and saving the shop's settings. Every save names the admin and what changed in
+//! `settings_events`, in the same transaction as the change.
+
+use super::{LegalPage, LegalText, Seller, ShippingMethod};
+use crate::error::AppError;
+use crate::money::{Currency, Money};
+use crate::orders::ssr::begin_write;
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+/// Everything in admin → Settings except the shipping methods and legal texts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ShopSettings {
+    pub seller: Seller,
+    pub smsbank: bool,
+    pub test_payments: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct SettingsRow {
+    shop_name: String,
+    legal_name: String,
+    company_code: String,
+    vat_code: String,
+    address: String,
+    contact_email: String,
+    contact_phone: String,
+    smsbank: bool,
+    test_payments: bool,
+}
+
+pub async fn load(pool: &SqlitePool) -> Result<ShopSettings, AppError> {
+    let row: SettingsRow = sqlx::query_as(
+        "SELECT shop_name, legal_name, company_code, vat_code, address, contact_email,
+                contact_phone, smsbank, test_payments
+         FROM shop_settings WHERE id = 1",
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(ShopSettings {
+        seller: Seller {
+            shop_name: row.shop_name,
+            legal_name: row.legal_name,
+            company_code: row.company_code,
+            vat_code: row.vat_code,
+            address: row.address,
+            contact_email: row.contact_email,
+            contact_phone: row.contact_phone,
+        },
+        smsbank: row.smsbank,
+        test_payments: row.test_payments,
+    })
+}
+
+/// The settings every page reads (the shop's name is in each title), kept for a few seconds. A
+/// save on this instance replaces them at once; another instance sees it within the TTL.
+pub struct SettingsCache {
+    current: RwLock<(Instant, Arc<ShopSettings>)>,
+}
+
+const SETTINGS_TTL: Duration = Duration::from_secs(5);
+
+impl SettingsCache {
+    pub async fn load(pool: &SqlitePool) -> Result<SettingsCache, AppError> {
+        Ok(SettingsCache {
+            current: RwLock::new((Instant::now(), Arc::new(load(pool).await?))),
+        })
+    }
+
+    /// What was read last, without waiting (for the page title, formatted synchronously).
+    pub fn snapshot(&self) -> Arc<ShopSettings> {
+        self.current
+            .read()
+            .map(|current| current.1.clone())
+            .unwrap_or_default()
+    }
+
+    /// The settings, read again once the cached copy is older than the TTL.
+    pub async fn get(&self, pool: &SqlitePool) -> Result<Arc<ShopSettings>, AppError> {
+        let cached = self.current.read().ok().map(|c| c.clone());
+        if let Some((_, settings)) = cached.filter(|(at, _)| at.elapsed() < SETTINGS_TTL) {
+            return Ok(settings);
+        }
+        let fresh = Arc::new(load(pool).await?);
+        self.set(fresh.clone());
+        Ok(fresh)
+    }
+
+    fn set(&self, settings: Arc<ShopSettings>) {
+        if let Ok(mut current) = self.current.write() {
+            *current = (Instant::now(), settings);
+        }
+    }
+}
+
+/// Starts a settings change: the transaction, and the e-mail of the admin making it (the audit
+/// names people, not ids).
+async fn begin_change(
+    writer: &SqlitePool,
+    admin_id: i64,
+) -> Result<(Transaction<'static, Sqlite>, String), AppError> {
+    let mut tx = begin_write(writer).await?;
+    let email: String = sqlx::query_scalar("SELECT email FROM admins WHERE id = $1")
+        .bind(admin_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| AppError::Unauthorized("Please log in as the shop's admin.".into()))?;
+    Ok((tx, email))
+}
+
+async fn audit(
+    tx: &mut Transaction<'static, Sqlite>,
+    admin_email: &str,
+    change: &str,
+) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO settings_events (admin_email, change) VALUES ($1, $2)")
+        .bind(admin_email)
+        .bind(change)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// What changed between two versions of the settings, for the audit: `shop name: “A” → “B”`.
+fn differences(old: &ShopSettings, new: &ShopSettings) -> Vec<String> {
+    let (o, n) = (&old.seller, &new.seller);
+    let texts = [
+        ("shop name", &o.shop_name, &n.shop_name),
+        ("legal name", &o.legal_name, &n.legal_name),
+        ("company code", &o.company_code, &n.company_code),
+        ("VAT code", &o.vat_code, &n.vat_code),
+        ("address", &o.address, &n.address),
+        ("contact e-mail", &o.contact_email, &n.contact_email),
+        ("contact phone", &o.contact_phone, &n.contact_phone),
+    ];
+    let on_off = |on: bool| if on { "on" } else { "off" };
+    let switches = [
+        ("SMS bank", old.smsbank, new.smsbank),
+        ("test payments", old.test_payments, new.test_payments),
+    ];
+    texts
+        .into_iter()
+        .filter(|(_, a, b)| a != b)
+        .map(|(what, a, b)| format!("{what}: “{a}” → “{b}”"))
+        .chain(
+            switches
+                .into_iter()
+                .filter(|(_, a, b)| a != b)
+                .map(|(what, a, b)| format!("{what}: {} → {}", on_off(a), on_off(b))),
+        )
+        .collect()
+}
+
+/// Checks settings as typed in the admin: lengths the database also enforces, with messages.
+pub fn validate(settings: &ShopSettings) -> Result<(), AppError> {
+    let s = &settings.seller;
+    let limits = [
+        ("The shop name", &s.shop_name, 80),
+        ("The legal name", &s.legal_name, 200),
+        ("The company code", &s.company_code, 40),
+        ("The VAT code", &s.vat_code, 40),
+        ("The address", &s.address, 400),
+        ("The contact e-mail", &s.contact_email, 254),
+        ("The phone number", &s.contact_phone, 40),
+    ];
+    for (what, value, max) in limits {
+        if value.chars().count() > max {
+            return Err(AppError::BadRequest(format!(
+                "{what} can be at most {max} characters long."
+            )));
+        }
+    }
+    if s.shop_name.trim().is_empty() {
+        return Err(AppError::BadRequest("The shop needs a name.".into()));
+    }
+    if !s.contact_email.is_empty() && crate::checkout::ssr::Email::parse(&s.contact_email).is_none()
+    {
+        return Err(AppError::BadRequest(
+            "The contact e-mail is not an e-mail address.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Saves the settings and records what changed.
+pub async fn save(
+    writer: &SqlitePool,
+    cache: &SettingsCache,
+    admin_id: i64,
+    new: ShopSettings,
+) -> Result<(), AppError> {
+    validate(&new)?;
+    let old = load(writer).await?;
+    let changes = differences(&old, &new);
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let (mut tx, admin_email) = begin_change(writer, admin_id).await?;
+    let s = &new.seller;
+    sqlx::query(
+        "UPDATE shop_settings SET shop_name = $1, legal_name = $2, company_code = $3, vat_code = $4,
+                address = $5, contact_email = $6, contact_phone = $7, smsbank = $8, test_payments = $9
+         WHERE id = 1",
+    )
+    .bind(&s.shop_name)
+    .bind(&s.legal_name)
+    .bind(&s.company_code)
+    .bind(&s.vat_code)
+    .bind(&s.address)
+    .bind(&s.contact_email)
+    .bind(&s.contact_phone)
+    .bind(new.smsbank)
+    .bind(new.test_payments)
+    .execute(&mut *tx)
+    .await?;
+    audit(&mut tx, &admin_email, &changes.join("; ")).await?;
+    tx.commit().await?;
+    cache.set(Arc::new(new));
+    Ok(())
+}
+
+/// The latest settings changes, newest first: (when, who, what).
+pub async fn recent_changes(pool: &SqlitePool) -> Result<Vec<(String, String, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT at, admin_email, change FROM settings_events ORDER BY id DESC LIMIT 20",
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+const METHOD_COLUMNS: &str =
+    "id, code, name, description, price_minor, countries, free_above_minor, active, position";
+
+/// Every shipping method, in the merchant's order.
+pub async fn shipping_methods(pool: &SqlitePool) -> Result<Vec<ShippingMethod>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {METHOD_COLUMNS} FROM shipping_methods ORDER BY position, id"
+    ))
+    .fetch_all(pool)
+    .await?)
+}
+
+/// The methods a shopper in `country` may choose.
+pub async fn methods_for(
+    pool: &SqlitePool,
+    country: &str,
+) -> Result<Vec<ShippingMethod>, AppError> {
+    let mut methods = shipping_methods(pool).await?;
+    methods.retain(|m| m.active && m.serves(country));
+    Ok(methods)
+}
+
+/// The countries at least one active method ships to, as (code, name), in the shop's list order.
+pub async fn shipping_countries(pool: &SqlitePool) -> Result<Vec<(String, String)>, AppError> {
+    let methods = shipping_methods(pool).await?;
+    Ok(crate::checkout::COUNTRIES
+        .iter()
+        .filter(|(code, _)| methods.iter().any(|m| m.active && m.serves(code)))
+        .map(|(code, name)| ((*code).to_owned(), (*name).to_owned()))
+        .collect())
+}
+
+/// A shipping method as typed in the admin, checked.
+pub struct MethodInput {
+    pub code: String,
+    pub name: String,
+    pub description: String,
+    pub price: Money,
+    pub countries: Vec<String>,
+    pub free_above: Option<Money>,
+    pub active: bool,
+    pub position: i64,
+}
+
+/// The typed form of a shipping method, as strings.
+#[derive(Clone, Debug, Default)]
+pub struct MethodDraft {
+    pub code: String,
+    pub name: String,
+    pub description: String,
+    pub price: String,
+    pub countries: Vec<String>,
+    pub free_above: String,
+    pub active: bool,
+    pub position: String,
+}
+
+impl MethodInput {
+    pub fn parse(draft: &MethodDraft, currency: Currency) -> Result<MethodInput, AppError> {
+        let bad = |message: &str| AppError::BadRequest(message.into());
+        let name = draft.name.trim();
+        if name.is_empty() || name.chars().count() > 80 {
+            return Err(bad("The method's name needs 1 to 80 characters."));
+        }
+        if draft.description.chars().count() > 300 {
+            return Err(bad("The description can be at most 300 characters long."));
+        }
+        let code = crate::admin::products::ssr::slug_for(&draft.code, name, 40)?;
+        let price = Money::parse_decimal(&draft.price, currency).map_err(AppError::BadRequest)?;
+        let free_above = match draft.free_above.trim() {
+            "" => None,
+            typed => Some(Money::parse_decimal(typed, currency).map_err(AppError::BadRequest)?)
+                .filter(|m| m.minor > 0),
+        };
+        let known = |c: &String| crate::checkout::COUNTRIES.iter().any(|(k, _)| k == c);
+        if draft.countries.is_empty() || !draft.countries.iter().all(known) {
+            return Err(bad("Tick at least one country the method ships to."));
+        }
+        let position = match draft.position.trim() {
+            "" => 0,
+            typed => typed
+                .parse::<i64>()
+                .ok()
+                .filter(|p| (0..=10_000).contains(p))
+                .ok_or_else(|| bad("The order must be a whole number from 0 to 10000."))?,
+        };
+        Ok(MethodInput {
+            code,
+            name: name.to_owned(),
+            description: draft.description.trim().to_owned(),
+            price,
+            countries: draft.countries.clone(),
+            free_above,
+            active: draft.active,
+            position,
+        })
+    }
+
+    fn summary(&self) -> String {
+        let free = self
+            .free_above
+            .map(|m| format!(", free from {m}"))
+            .unwrap_or_default();
+        let active = if self.active { "" } else { ", inactive" };
+        format!(
+            "{} ({}) {} to {}{free}{active}",
+            self.name,
+            self.code,
+            self.price,
+            self.countries.join(",")
+        )
+    }
+}
+
+/// Creates (`id` None) or updates a shipping method. Orders keep their frozen copy either way.
+pub async fn save_method(
+    writer: &SqlitePool,
+    admin_id: i64,
+    id: Option<i64>,
+    input: &MethodInput,
+) -> Result<(), AppError> {
+    let (mut tx, admin_email) = begin_change(writer, admin_id).await?;
+    let sql = match id {
+        None => {
+            "INSERT INTO shipping_methods (code, name, description, price_minor, countries,
+                                           free_above_minor, active, position)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        }
+        Some(_) => {
+            "UPDATE shipping_methods SET code = $1, name = $2, description = $3, price_minor = $4,
+                    countries = $5, free_above_minor = $6, active = $7, position = $8
+             WHERE id = $9"
+        }
+    };
+    let result = sqlx::query(sql)
+        .bind(&input.code)
+        .bind(&input.name)
+        .bind(&input.description)
+        .bind(input.price.minor)
+        .bind(input.countries.join(","))
+        .bind(input.free_above.map(|m| m.minor))
+        .bind(input.active)
+        .bind(input.position)
+        .bind(id)
+        .execute(&mut *tx)
+        .await;
+    match result {
+        Ok(done) if done.rows_affected() == 1 => {}
+        Ok(_) => return Err(AppError::NotFound("That shipping method is gone.".into())),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(AppError::Conflict(format!(
+                "Another shipping method already has the code “{}”.",
+                input.code
+            )))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let verb = if id.is_some() { "changed" } else { "added" };
+    let change = format!("shipping method {verb}: {}", input.summary());
+    audit(&mut tx, &admin_email, &change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn delete_method(writer: &SqlitePool, admin_id: i64, id: i64) -> Result<(), AppError> {
+    let (mut tx, admin_email) = begin_change(writer, admin_id).await?;
+    let name: Option<String> =
+        sqlx::query_scalar("DELETE FROM shipping_methods WHERE id = $1 RETURNING name")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let name = name.ok_or_else(|| AppError::NotFound("That shipping method is gone.".into()))?;
+    audit(&mut tx, &admin_email, &format!("shipping method deleted: {name}")).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A legal page's Markdown and whether it is still the placeholder; empty if never written.
+pub async fn legal_markdown(
+    pool: &SqlitePool,
+    page: LegalPage,
+) -> Result<(String, bool, String), AppError> {
+    let row: Option<(String, bool, String)> =
+        sqlx::query_as("SELECT markdown, placeholder, updated_at FROM legal_pages WHERE slug = $1")
+            .bind(page.slug())
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.unwrap_or_default())
+}
+
+pub async fn legal_text(pool: &SqlitePool, page: LegalPage) -> Result<LegalText, AppError> {
+    let (markdown, placeholder, updated_at) = legal_markdown(pool, page).await?;
+    let markdown = if markdown.trim().is_empty() {
+        "The shop has not published this page yet. Please contact the seller.".to_owned()
+    } else {
+        markdown
+    };
+    Ok(LegalText {
+        page,
+        html: super::markdown::to_safe_html(&markdown),
+        placeholder,
+        updated_at,
+    })
+}
+
+/// The most a legal page may hold (the table's CHECK says the same).
+pub const LEGAL_MAX_CHARS: usize = 100_000;
+
+pub async fn save_legal(
+    writer: &SqlitePool,
+    admin_id: i64,
+    page: LegalPage,
+    markdown: &str,
+) -> Result<(), AppError> {
+    let markdown = markdown.replace("\r\n", "\n");
+    if markdown.chars().count() > LEGAL_MAX_CHARS {
+        return Err(AppError::BadRequest(format!(
+            "The text is too long ({LEGAL_MAX_CHARS} characters at most)."
+        )));
+    }
+    let (mut tx, admin_email) = begin_change(writer, admin_id).await?;
+    sqlx::query(
+        "INSERT INTO legal_pages (slug, markdown, placeholder) VALUES ($1, $2, 0)
+         ON CONFLICT (slug) DO UPDATE SET markdown = excluded.markdown, placeholder = 0,
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+    )
+    .bind(page.slug())
+    .bind(&markdown)
+    .execute(&mut *tx)
+    .await?;
+    let change = format!("{} rewritten ({} characters)", page.title(), markdown.chars().count());
+    audit(&mut tx, &admin_email, &change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Gives a shop that has no legal texts the demo's placeholders, marked as such. A page the
+/// merchant wrote is never touched.
+pub async fn seed_placeholders(writer: &SqlitePool) -> Result<(), sqlx::Error> {
+    let placeholders = [
+        (LegalPage::Terms, include_str!("placeholders/terms.md")),
+        (LegalPage::Privacy, include_str!("placeholders/privacy.md")),
+        (LegalPage::Returns, include_str!("placeholders/returns.md")),
+    ];
+    for (page, markdown) in placeholders {
+        sqlx::query(
+            "INSERT INTO legal_pages (slug, markdown, placeholder) VALUES ($1, $2, 1)
+             ON CONFLICT (slug) DO NOTHING",
+        )
+        .bind(page.slug())
+        .bind(markdown)
+        .execute(writer)
+        .await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_audit_names_each_change() {
+        let old = ShopSettings {
+            seller: Seller {
+                shop_name: "Turgus".into(),
+                ..Seller::default()
+            },
+            smsbank: true,
+            test_payments: false,
+        };
+        let mut new = old.clone();
+        new.seller.shop_name = "Lino namai".into();
+        new.smsbank = false;
+        assert_eq!(
+            differences(&old, &new),
+            ["shop name: “Turgus” → “Lino namai”", "SMS bank: on → off"]
+        );
+        assert!(differences(&old, &old).is_empty());
+    }
+}
