@@ -1,8 +1,9 @@
 //! The application shell: document head, header, footer and the route table.
 
 use crate::admin::{
-    AdminCategoriesPage, AdminHomePage, AdminLoginPage, AdminOrderPage, AdminOrdersPage,
-    AdminLegalPage, AdminProductPage, AdminProductsPage, AdminSettingsPage, AdminSetupPage,
+    AdminCategoriesPage, AdminEmailsPage, AdminHomePage, AdminLegalPage, AdminLoginPage,
+    AdminOrderPage, AdminOrdersPage, AdminProductPage, AdminProductsPage, AdminSettingsPage,
+    AdminSetupPage,
 };
 use crate::cart::{provide_cart, CartLink, CartNotice, CartPage};
 use crate::catalog::{CategoryLink, CategoryPage, HomePage, ProductPage, SearchPage};
@@ -62,9 +63,9 @@ fn stylesheet_path() -> String {
 /// the settings cache's last read).
 fn shop_name() -> String {
     #[cfg(feature = "ssr")]
-    if let Some(name) =
-        with_context(|state: &crate::state::AppState| state.settings.snapshot().seller.shop_name.clone())
-    {
+    if let Some(name) = with_context(|state: &crate::state::AppState| {
+        state.settings.snapshot().seller.shop_name.clone()
+    }) {
         return name;
     }
     String::new()
@@ -129,6 +130,7 @@ fn Storefront() -> impl IntoView {
                 <Route path=path!("/admin/products") view=AdminProductsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/products/:id") view=AdminProductPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/categories") view=AdminCategoriesPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/emails") view=AdminEmailsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/settings") view=AdminSettingsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/legal/:slug") view=AdminLegalPage ssr=SsrMode::Async />
             </Routes>

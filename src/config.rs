@@ -27,6 +27,24 @@ pub struct Config {
     pub trusted_proxies: Vec<crate::net::Cidr>,
     /// On SIGTERM, how long requests in flight may take to finish.
     pub drain_seconds: u64,
+    /// How order e-mails leave the shop.
+    pub mail: MailConfig,
+}
+
+/// Order e-mails: the SMTP server (none: e-mails are kept, unsent, in admin → E-mails), the
+/// sender, and how hard to try.
+#[derive(Clone, Debug)]
+pub struct MailConfig {
+    /// `smtps://user:pass@host:465` or `smtp://user:pass@host:587?tls=required`; plain `smtp://`
+    /// only to this machine. A secret: it carries the password.
+    pub smtp_url: Option<Secret>,
+    /// `Shop <shop@example.com>` or an address; required with SMTP.
+    pub from: Option<String>,
+    pub reply_to: Option<String>,
+    /// Temporary failures are retried this many times in all, then the e-mail is marked failed.
+    pub max_attempts: u32,
+    /// The first retry waits this long; each next one twice as long (at most six hours).
+    pub retry_seconds: u32,
 }
 
 /// Bounds on what anonymous traffic can make the shop hold.
@@ -198,6 +216,21 @@ impl Config {
                     problem,
                 })?;
         let drain_seconds = u64::from(number("TURGUS_DRAIN_SECONDS", "20", 1..=3600)?);
+        let mail = MailConfig {
+            smtp_url: smtp_url(&lookup)?,
+            from: mailbox(&lookup, "TURGUS_MAIL_FROM")?,
+            reply_to: mailbox(&lookup, "TURGUS_MAIL_REPLY_TO")?,
+            max_attempts: number("TURGUS_MAIL_MAX_ATTEMPTS", "10", 1..=100)?,
+            retry_seconds: number("TURGUS_MAIL_RETRY_SECONDS", "60", 1..=86_400)?,
+        };
+        if mail.smtp_url.is_some() && mail.from.is_none() {
+            return Err(ConfigError {
+                variable: "TURGUS_MAIL_FROM",
+                problem: "is required with TURGUS_SMTP_URL: the address the shop's e-mails come \
+                          from, like `Linen & Co <orders@example.com>`"
+                    .into(),
+            });
+        }
 
         Ok(Config {
             database_url,
@@ -211,6 +244,7 @@ impl Config {
             limits,
             trusted_proxies,
             drain_seconds,
+            mail,
         })
     }
 
@@ -338,6 +372,60 @@ fn paysera_project(
     }
 }
 
+/// `TURGUS_SMTP_URL`, checked: an SMTP URL lettre understands, encrypted unless the server is on
+/// this machine (a password sent in clear over a network is a password given away).
+fn smtp_url(lookup: &impl Fn(&str) -> Option<String>) -> Result<Option<Secret>, ConfigError> {
+    let Some(url) = lookup("TURGUS_SMTP_URL").map(|u| u.trim().to_owned()) else {
+        return Ok(None);
+    };
+    let problem = |problem: String| ConfigError {
+        variable: "TURGUS_SMTP_URL",
+        problem,
+    };
+    if url.is_empty() {
+        return Err(problem("is set but empty".into()));
+    }
+    let shown = redact_url(&url);
+    let host = url
+        .split_once("://")
+        .map(|(_, rest)| rest.rsplit_once('@').map_or(rest, |(_, host)| host))
+        .and_then(|rest| rest.split([':', '/', '?']).next())
+        .unwrap_or("");
+    let local = matches!(host, "localhost" | "127.0.0.1" | "[::1]");
+    let encrypted =
+        url.starts_with("smtps://") || (url.starts_with("smtp://") && url.contains("tls=required"));
+    if !url.starts_with("smtps://") && !url.starts_with("smtp://") {
+        return Err(problem(format!(
+            "`{shown}` is not smtps://user:pass@host:465 or smtp://user:pass@host:587?tls=required"
+        )));
+    }
+    if !encrypted && !local {
+        return Err(problem(format!(
+            "`{shown}` would send mail and the password unencrypted: use smtps://…:465 or add \
+             ?tls=required (STARTTLS); plain smtp:// is only for a server on this machine"
+        )));
+    }
+    lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(&url)
+        .map_err(|e| problem(format!("`{shown}` is not a usable SMTP URL ({e})")))?;
+    Ok(Some(Secret::new(url)))
+}
+
+/// An e-mail sender or reply address (`Name <address>` or an address), checked.
+fn mailbox(
+    lookup: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+) -> Result<Option<String>, ConfigError> {
+    let Some(text) = lookup(variable).map(|t| t.trim().to_owned()) else {
+        return Ok(None);
+    };
+    text.parse::<lettre::message::Mailbox>()
+        .map(|_| Some(text.clone()))
+        .map_err(|e| ConfigError {
+            variable,
+            problem: format!("`{text}` is not an e-mail address ({e})"),
+        })
+}
+
 /// Hides a password in `scheme://user:password@host` so it never reaches a log or an error.
 fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -397,10 +485,35 @@ mod tests {
             ("TURGUS_DRAIN_SECONDS", "soon"),
             ("TURGUS_TRUSTED_PROXIES", "10.0.0.0/33"),
             ("TURGUS_SANDBOX", "perhaps"),
+            ("TURGUS_SMTP_URL", "http://mail.example.com"),
+            ("TURGUS_SMTP_URL", "smtp://user:pw@mail.example.com:587"),
+            ("TURGUS_MAIL_FROM", "not an address"),
+            ("TURGUS_MAIL_MAX_ATTEMPTS", "0"),
         ] {
             let error = config(&[(variable, value)]).unwrap_err();
             assert_eq!(error.variable, variable, "{value}");
         }
+    }
+
+    #[test]
+    fn smtp_needs_encryption_off_this_machine_a_sender_and_keeps_its_password() {
+        let from = ("TURGUS_MAIL_FROM", "Linen & Co <orders@example.com>");
+        for url in [
+            "smtps://user:s3cret@mail.example.com:465",
+            "smtp://user:s3cret@mail.example.com:587?tls=required",
+            "smtp://127.0.0.1:2525",
+        ] {
+            let c = config(&[("TURGUS_SMTP_URL", url), from]).unwrap();
+            assert!(!format!("{c:?}").contains("s3cret"), "{url}");
+        }
+        let plain = config(&[
+            ("TURGUS_SMTP_URL", "smtp://user:s3cret@mail.example.com"),
+            from,
+        ])
+        .unwrap_err();
+        assert!(!plain.to_string().contains("s3cret"), "{plain}");
+        let no_sender = config(&[("TURGUS_SMTP_URL", "smtp://127.0.0.1:2525")]).unwrap_err();
+        assert_eq!(no_sender.variable, "TURGUS_MAIL_FROM");
     }
 
     #[test]
@@ -487,8 +600,15 @@ mod tests {
         assert!(c.paysera.project.is_none());
         assert_eq!(c.paysera.signature, SignaturePolicy::Rsa);
         assert_eq!((c.paysera.smsbank, c.paysera.test), (None, None));
-        let c = config(&[("TURGUS_PAYSERA_SMSBANK", "off"), ("TURGUS_PAYSERA_TEST", "1")]).unwrap();
-        assert_eq!((c.paysera.smsbank, c.paysera.test), (Some(false), Some(true)));
+        let c = config(&[
+            ("TURGUS_PAYSERA_SMSBANK", "off"),
+            ("TURGUS_PAYSERA_TEST", "1"),
+        ])
+        .unwrap();
+        assert_eq!(
+            (c.paysera.smsbank, c.paysera.test),
+            (Some(false), Some(true))
+        );
         assert_eq!(c.order_ttl_minutes, 60);
     }
 

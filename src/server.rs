@@ -2,9 +2,11 @@
 //! the built site into memory, build the router and serve. A request enters here; the route table
 //! for pages is in `app.rs`, server functions in each feature, the built files in `assets.rs`.
 //!
-//! Shutdown (SIGTERM or Ctrl-C) stops accepting connections, lets requests in flight finish for
-//! up to `TURGUS_DRAIN_SECONDS` (a Paysera callback being applied still commits and answers
-//! `OK`), stops the background task and closes the database.
+//! Two tasks run beside the server: maintenance (`maintenance.rs`) and the e-mail worker
+//! (`mail::delivery`). Shutdown (SIGTERM or Ctrl-C) stops accepting connections, lets requests in
+//! flight finish for up to `TURGUS_DRAIN_SECONDS` (a Paysera callback being applied still commits
+//! and answers `OK`), stops both tasks (the worker after the e-mail it is sending) and closes the
+//! database.
 
 use crate::app::{shell, App};
 use crate::catalog;
@@ -39,6 +41,8 @@ pub enum StartError {
     Listen(SocketAddr, std::io::Error),
     #[error(transparent)]
     Lock(#[from] db::LockError),
+    #[error("e-mail: {0}")]
+    Mail(String),
     #[error("LEPTOS_SITE_ROOT: cannot read the built site: {0}")]
     Assets(std::io::Error),
 }
@@ -111,6 +115,14 @@ pub async fn start_with_shutdown(
         .await
         .map_err(StartError::Payments)?;
     tracing::info!(mode = ?payments.mode, key = %payments.key_source, "Paysera");
+    let mailer = crate::mail::delivery::Mailer::new(&config, payments.sandbox.is_some())
+        .map(Arc::new)
+        .map_err(StartError::Mail)?;
+    if !mailer.has_smtp() {
+        tracing::warn!(
+            "no SMTP server (TURGUS_SMTP_URL): order e-mails are kept unsent in admin → E-mails"
+        );
+    }
     let security = Arc::new(crate::security::Policy::new(
         &payments.pay_url,
         &config.public_url,
@@ -124,12 +136,19 @@ pub async fn start_with_shutdown(
         assets,
         category_menu: Default::default(),
         settings: Arc::new(settings),
+        mailer,
     };
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let background = crate::maintenance::spawn(
         state.writer.clone(),
         sessions.writes,
         state.config.clone(),
+        stopped.clone(),
+    );
+    let mail_worker = crate::mail::delivery::spawn(
+        state.mailer.clone(),
+        state.pool.clone(),
+        state.writer.clone(),
         stopped.clone(),
     );
     let drain = Duration::from_secs(state.config.drain_seconds);
@@ -147,7 +166,7 @@ pub async fn start_with_shutdown(
     });
     let task = tokio::spawn(async move {
         let result = drain_within(serve.into_future(), stopped, drain).await;
-        let _ = background.await;
+        let _ = tokio::join!(background, mail_worker);
         // Closing the pool waits for connections in use; the last one closing checkpoints the WAL.
         let (pool, writer) = pools;
         let closed = async { tokio::join!(pool.close(), writer.close()) };

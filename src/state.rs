@@ -22,11 +22,21 @@ pub struct AppState {
     pub category_menu: Arc<crate::catalog::ssr::CategoryMenu>,
     /// The merchant's settings, cached (replaced when the merchant saves them).
     pub settings: Arc<crate::settings::ssr::SettingsCache>,
+    /// Sends the order e-mails in the outbox (`mail`).
+    pub mailer: Arc<crate::mail::delivery::Mailer>,
     /// The built files, held in memory, and their content-hashed names.
     pub assets: Arc<crate::assets::Assets>,
 }
 
 impl AppState {
+    /// What e-mails written with an order change need to know about the shop.
+    pub fn mail_context(&self) -> crate::mail::outbox::MailContext<'_> {
+        crate::mail::outbox::MailContext {
+            public_url: &self.config.public_url,
+            fallback_to: self.config.mail.from.as_deref(),
+        }
+    }
+
     /// Whether to ask Paysera for test payments (`test=1`, no money moves): only ever for a live
     /// project, as `TURGUS_PAYSERA_TEST` says where it is set, else as the merchant's setting.
     pub fn test_payments(&self, settings: &crate::settings::ssr::ShopSettings) -> bool {

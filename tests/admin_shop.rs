@@ -6,29 +6,13 @@ mod support;
 use reqwest::StatusCode;
 use serde_json::Value;
 use support::paysera::{fields, live_shop, order, send, signed};
-use support::TestShop;
+use support::{TestShop, OWNER, PASSWORD};
 use turgus::money::Currency;
 use turgus::orders::ssr::{place, PlacedOrder};
 
-const OWNER: &str = "owner@example.lt";
-const PASSWORD: &str = "correct horse battery staple";
-
-async fn log_in(shop: &TestShop) {
-    turgus::admin::ssr::create_admin(&shop.db, OWNER, PASSWORD)
-        .await
-        .unwrap();
-    let response = shop
-        .call(
-            "admin/login",
-            &[("email", OWNER), ("password", PASSWORD), ("next", "/admin")],
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
-}
-
 async fn admin_shop() -> TestShop {
     let shop = live_shop().await;
-    log_in(&shop).await;
+    shop.log_in_admin().await;
     shop
 }
 
@@ -82,7 +66,7 @@ async fn every_admin_page_route_and_server_function_refuses_strangers() {
     let order = order(&shop, "enamel-mug", "1").await;
     let number = order.number.to_string();
     let product = shop.product_id("enamel-mug").await.to_string();
-    let calls: [(&str, Vec<(&str, &str)>); 12] = [
+    let calls: [(&str, Vec<(&str, &str)>); 20] = [
         ("admin/home", vec![]),
         ("admin/orders", vec![]),
         ("admin/order", vec![("number", &number)]),
@@ -114,6 +98,25 @@ async fn every_admin_page_route_and_server_function_refuses_strangers() {
         ("admin/categories", vec![]),
         ("admin/category/save", vec![("id", "0"), ("name", "Stolen")]),
         ("admin/category/delete", vec![("id", "1")]),
+        ("admin/settings", vec![]),
+        ("admin/settings/save", vec![("shop_name", "Stolen")]),
+        (
+            "admin/shipping/save",
+            vec![
+                ("id", "1"),
+                ("name", "Free"),
+                ("price", "0"),
+                ("countries", "LT"),
+            ],
+        ),
+        ("admin/shipping/delete", vec![("id", "1")]),
+        ("admin/legal", vec![("slug", "terms")]),
+        (
+            "admin/legal/save",
+            vec![("slug", "terms"), ("markdown", "x")],
+        ),
+        ("admin/emails", vec![]),
+        ("admin/email/again", vec![("id", "1")]),
     ];
     for (endpoint, form) in &calls {
         assert_eq!(
@@ -130,6 +133,9 @@ async fn every_admin_page_route_and_server_function_refuses_strangers() {
         "/admin/products/new",
         &format!("/admin/products/{product}"),
         "/admin/categories",
+        "/admin/settings",
+        "/admin/legal/terms",
+        "/admin/emails",
     ] {
         let response = shop
             .client
@@ -151,8 +157,13 @@ async fn every_admin_page_route_and_server_function_refuses_strangers() {
             "{page}"
         );
     }
-    let csv = shop.get("/admin/export/orders.csv").await;
-    assert_eq!(csv.status(), StatusCode::UNAUTHORIZED);
+    for file in ["/admin/export/orders.csv", "/admin/emails/1.eml"] {
+        assert_eq!(
+            shop.get(file).await.status(),
+            StatusCode::UNAUTHORIZED,
+            "{file}"
+        );
+    }
     let upload = shop
         .client
         .post(shop.url(&format!("/admin/products/{product}/images")))
@@ -178,6 +189,14 @@ async fn every_admin_page_route_and_server_function_refuses_strangers() {
     .await
     .unwrap();
     assert_eq!(counts, (30, 5, 30));
+    let settings: (String, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT shop_name FROM shop_settings), (SELECT COUNT(*) FROM shipping_methods),
+                (SELECT COUNT(*) FROM settings_events)",
+    )
+    .fetch_one(&shop.db)
+    .await
+    .unwrap();
+    assert_eq!(settings, ("Turgus".to_owned(), 3, 0));
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 //! function here checks for a logged-in admin first ([`admin_only`]); the pages only follow.
 
 mod dashboard;
+pub mod emails;
 pub mod orders;
 mod pages;
 #[cfg(feature = "ssr")]
@@ -15,6 +16,7 @@ pub mod ssr;
 pub mod throttle;
 
 pub use dashboard::{get_admin_home, AdminHome};
+pub use emails::AdminEmailsPage;
 pub use orders::{AdminOrderPage, AdminOrdersPage};
 pub use pages::{AdminHomePage, AdminLoginPage, AdminSetupPage};
 pub use products::{AdminCategoriesPage, AdminProductPage, AdminProductsPage};
@@ -23,8 +25,8 @@ pub use settings::{AdminLegalPage, AdminSettingsPage};
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// The admin's plain HTTP routes (besides pages and server functions): the CSV export and photo
-/// uploads. They sit inside the session layer and check for an admin themselves.
+/// The admin's plain HTTP routes (besides pages and server functions): the CSV export, the
+/// sandbox's e-mail files and photo uploads. They sit inside the session layer and check for an admin themselves.
 #[cfg(feature = "ssr")]
 pub fn routes(state: crate::state::AppState) -> axum::Router {
     axum::Router::new()
@@ -32,6 +34,7 @@ pub fn routes(state: crate::state::AppState) -> axum::Router {
             "/admin/export/orders.csv",
             axum::routing::get(orders::export::orders_csv),
         )
+        .route("/admin/emails/{file}", axum::routing::get(emails::eml_file))
         .with_state(state.clone())
         .merge(products::images::routes(state))
 }

@@ -19,6 +19,7 @@ pub fn AdminNav() -> impl IntoView {
             <A href="/admin/orders">"Orders"</A>
             <A href="/admin/products">"Products"</A>
             <A href="/admin/categories">"Categories"</A>
+            <A href="/admin/emails">"E-mails"</A>
             <A href="/admin/settings">"Settings"</A>
             <ActionForm action=logout attr:class="admin-logout">
                 <button type="submit" class="button-link">"Log out"</button>

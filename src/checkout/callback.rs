@@ -68,12 +68,15 @@ async fn receive(
                 Err(_) => answer(StatusCode::INTERNAL_SERVER_ERROR, "Error".into()),
             }
         }
-        Ok(callback) => match payment::apply(&state.writer, &raw, &callback).await {
-            Ok(verdict) => {
-                tracing::info!(order = ?callback.order_id, verdict = verdict.as_str(), "Paysera callback");
-                answer(StatusCode::OK, "OK".into())
+        Ok(callback) => {
+            match payment::apply(&state.writer, &state.mail_context(), &raw, &callback).await {
+                Ok(verdict) => {
+                    state.mailer.wakeup.notify_one();
+                    tracing::info!(order = ?callback.order_id, verdict = verdict.as_str(), "Paysera callback");
+                    answer(StatusCode::OK, "OK".into())
+                }
+                Err(_) => answer(StatusCode::INTERNAL_SERVER_ERROR, "Error".into()),
             }
-            Err(_) => answer(StatusCode::INTERNAL_SERVER_ERROR, "Error".into()),
-        },
+        }
     }
 }

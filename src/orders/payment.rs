@@ -12,6 +12,8 @@
 use super::ssr::{begin_write, re_reserve_stock, transition};
 use super::OrderStatus;
 use crate::error::AppError;
+use crate::mail::compose::MailEvent;
+use crate::mail::outbox::{enqueue, MailContext};
 use crate::paysera::callback::{Callback, CallbackError, PaymentStatus};
 
 /// What a callback did. Stored with it in the payment log.
@@ -87,9 +89,12 @@ struct OrderRow {
 /// The verdicts that moved an order to `paid`.
 const PAYING_VERDICTS: [Verdict; 3] = [Verdict::Paid, Verdict::PaidLate, Verdict::PaidWithoutStock];
 
-/// Records an authentic callback and applies it to its order, in one transaction.
+/// Records an authentic callback and applies it to its order, in one transaction, with the
+/// e-mails it causes: a payment writes the shopper's confirmation and the merchant's notice, a
+/// payment to review the merchant's notice of it (see `mail`).
 pub async fn apply(
     pool: &sqlx::SqlitePool,
+    mail: &MailContext<'_>,
     raw: &str,
     callback: &Callback,
 ) -> Result<Verdict, AppError> {
@@ -120,6 +125,9 @@ pub async fn apply(
             .execute(&mut *tx)
             .await?;
     }
+    if let Some(order) = &order {
+        tell(&mut tx, mail, order.id, verdict, callback).await?;
+    }
 
     let params_json = serde_json::to_string(&callback.params).map_err(|_| AppError::Internal)?;
     sqlx::query(
@@ -144,6 +152,28 @@ pub async fn apply(
     .await?;
     tx.commit().await?;
     Ok(verdict)
+}
+
+/// Writes the e-mails a verdict causes into the outbox, in the callback's transaction.
+async fn tell(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    mail: &MailContext<'_>,
+    order_id: i64,
+    verdict: Verdict,
+    callback: &Callback,
+) -> Result<(), AppError> {
+    if PAYING_VERDICTS.contains(&verdict) {
+        enqueue(tx, mail, order_id, MailEvent::Confirmation).await?;
+        enqueue(tx, mail, order_id, MailEvent::NewOrder).await?;
+    }
+    if verdict.needs_review() {
+        let review = MailEvent::Review {
+            verdict: verdict.as_str().to_owned(),
+            request_id: callback.request_id.clone().unwrap_or_default(),
+        };
+        enqueue(tx, mail, order_id, review).await?;
+    }
+    Ok(())
 }
 
 async fn decide(

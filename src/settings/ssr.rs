@@ -30,13 +30,13 @@ struct SettingsRow {
     test_payments: bool,
 }
 
-pub async fn load(pool: &SqlitePool) -> Result<ShopSettings, AppError> {
+pub async fn load(db: impl sqlx::SqliteExecutor<'_>) -> Result<ShopSettings, AppError> {
     let row: SettingsRow = sqlx::query_as(
         "SELECT shop_name, legal_name, company_code, vat_code, address, contact_email,
                 contact_phone, smsbank, test_payments
          FROM shop_settings WHERE id = 1",
     )
-    .fetch_one(pool)
+    .fetch_one(db)
     .await?;
     Ok(ShopSettings {
         seller: Seller {
@@ -51,6 +51,11 @@ pub async fn load(pool: &SqlitePool) -> Result<ShopSettings, AppError> {
         smsbank: row.smsbank,
         test_payments: row.test_payments,
     })
+}
+
+/// The seller's details, read inside a transaction (e-mails written with an order change).
+pub async fn load_seller(db: impl sqlx::SqliteExecutor<'_>) -> Result<Seller, AppError> {
+    Ok(load(db).await?.seller)
 }
 
 /// The settings every page reads (the shop's name is in each title), kept for a few seconds. A
@@ -401,7 +406,12 @@ pub async fn delete_method(writer: &SqlitePool, admin_id: i64, id: i64) -> Resul
             .fetch_optional(&mut *tx)
             .await?;
     let name = name.ok_or_else(|| AppError::NotFound("That shipping method is gone.".into()))?;
-    audit(&mut tx, &admin_email, &format!("shipping method deleted: {name}")).await?;
+    audit(
+        &mut tx,
+        &admin_email,
+        &format!("shipping method deleted: {name}"),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -459,7 +469,11 @@ pub async fn save_legal(
     .bind(&markdown)
     .execute(&mut *tx)
     .await?;
-    let change = format!("{} rewritten ({} characters)", page.title(), markdown.chars().count());
+    let change = format!(
+        "{} rewritten ({} characters)",
+        page.title(),
+        markdown.chars().count()
+    );
     audit(&mut tx, &admin_email, &change).await?;
     tx.commit().await?;
     Ok(())

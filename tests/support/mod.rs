@@ -4,6 +4,7 @@
 
 pub mod paysera;
 pub mod shopper;
+pub mod smtp;
 
 use reqwest::header::{ACCEPT, REFERER};
 use reqwest::{Client, Response, StatusCode};
@@ -21,6 +22,10 @@ pub struct TestShop {
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
     pub dir: TempDir,
 }
+
+/// The shop owner's account in tests that log into the admin.
+pub const OWNER: &str = "owner@example.lt";
+pub const PASSWORD: &str = "correct horse battery staple";
 
 pub fn config_for(dir: &std::path::Path) -> Config {
     let database = dir.join("shop.db");
@@ -87,6 +92,20 @@ impl TestShop {
         let _ = self.task.await;
         self.db.close().await;
         (self.dir, self.client)
+    }
+
+    /// Creates the owner's account and logs this browser in as the owner.
+    pub async fn log_in_admin(&self) {
+        turgus::admin::ssr::create_admin(&self.db, OWNER, PASSWORD)
+            .await
+            .unwrap();
+        let response = self
+            .call(
+                "admin/login",
+                &[("email", OWNER), ("password", PASSWORD), ("next", "/admin")],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
     }
 
     /// The checkout form's one-time key, as the checkout page gives it to this browser.

@@ -7,9 +7,10 @@ use rsa::pkcs8::DecodePrivateKey;
 use rsa::signature::{SignatureEncoding, Signer};
 use rsa::RsaPrivateKey;
 use turgus::cart::Quantity;
-use turgus::money::{Currency, Money};
+use turgus::money::Currency;
 use turgus::orders::ssr::{place, Customer, NewOrder, PlacedOrder};
 use turgus::paysera::encoding::{encode_base64, http_build_query, php_urlencode};
+use turgus::settings::ShippingMethod;
 
 pub const PROJECT: u64 = 310840;
 
@@ -27,13 +28,34 @@ pub fn password() -> String {
 
 /// A shop configured for project 310840, checking ss3/ss2 with the test certificate.
 pub async fn live_shop() -> TestShop {
+    live_shop_with(|_| {}).await
+}
+
+/// [`live_shop`], with more configuration changed by `adjust`.
+pub async fn live_shop_with(adjust: impl FnOnce(&mut turgus::config::Config)) -> TestShop {
     TestShop::spawn_configured(|config, dir| {
         let key = dir.join("paysera.pem");
         std::fs::write(&key, include_str!("../data/paysera-test-certificate.pem")).unwrap();
         config.paysera.project = Some((PROJECT, turgus::config::Secret::new(password())));
         config.paysera.public_key_file = Some(key);
+        adjust(config);
     })
     .await
+}
+
+/// The demo's courier, as the shop's first migration of shipping methods made it.
+pub fn courier() -> ShippingMethod {
+    ShippingMethod {
+        id: 1,
+        code: "courier".into(),
+        name: "Courier to your door".into(),
+        description: String::new(),
+        price_minor: 390,
+        countries: "LT,LV,EE,PL,FI,DE".into(),
+        free_above_minor: None,
+        active: true,
+        position: 1,
+    }
 }
 
 /// An order of `quantity` × one product, shipped by courier (3,90 €), as checkout would place it.
@@ -49,8 +71,7 @@ pub fn new_order(product_id: i64, quantity: &str) -> NewOrder {
             postcode: "01103".into(),
             country: "LT".into(),
         },
-        shipping_method: "courier".into(),
-        shipping: Money::new(390, Currency::Eur),
+        shipping: courier(),
         payment_method: None,
         checkout_key: None,
         holder: None,

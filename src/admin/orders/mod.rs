@@ -197,6 +197,8 @@ pub struct OrderDetail {
     pub total: Money,
     pub history: Vec<OrderEvent>,
     pub payment_log: Vec<LoggedCallback>,
+    /// The e-mails the order caused.
+    pub emails: Vec<crate::mail::MailSummary>,
 }
 
 impl OrderDetail {
@@ -302,7 +304,7 @@ pub async fn act_on_order(
             "Tick the confirmation box to go ahead.".into(),
         ));
     }
-    ssr::act(&state.writer, number, action, note.trim(), admin_id).await?;
+    ssr::act(&state, number, action, note.trim(), admin_id).await?;
     if crate::state::is_plain_form_post() {
         leptos_axum::redirect(&format!("/admin/orders/{number}"));
     }

@@ -138,6 +138,7 @@ fn OrderView(order: OrderDetail, act: ServerAction<super::ActOnOrder>) -> impl I
         total,
         history,
         payment_log,
+        emails,
         ..
     } = order.clone();
     view! {
@@ -165,6 +166,10 @@ fn OrderView(order: OrderDetail, act: ServerAction<super::ActOnOrder>) -> impl I
             </aside>
         </div>
         <PaymentLog log=payment_log />
+        <section>
+            <h2>"E-mails"</h2>
+            <crate::admin::emails::EmailTable emails again=None />
+        </section>
     }
 }
 

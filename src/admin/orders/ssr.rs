@@ -6,11 +6,13 @@ use super::{
 };
 use crate::catalog::ssr::stored_money;
 use crate::error::AppError;
+use crate::mail::compose::MailEvent;
+use crate::mail::outbox::enqueue;
 use crate::money::{Currency, Money};
 use crate::orders::ssr::{begin_write, record_event, release_stock, transition};
 use crate::orders::OrderStatus;
 use crate::state::AppState;
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use sqlx::{QueryBuilder, Sqlite};
 
 /// An [`OrderFilter`] read and checked: dates are real dates, the state is a known one.
 pub struct ValidFilter {
@@ -219,7 +221,7 @@ struct DetailRow {
     city: String,
     postcode: String,
     country: String,
-    shipping_method: String,
+    shipping_name: String,
     payment_method: Option<String>,
     currency: String,
     subtotal_minor: i64,
@@ -290,7 +292,7 @@ pub async fn detail(state: &AppState, number: i64) -> Result<OrderDetail, AppErr
             format!("{} {}", order.postcode, order.city),
             order.country,
         ],
-        shipping_method: order.shipping_method,
+        shipping_method: order.shipping_name,
         payment_method: order.payment_method,
         lines: lines
             .into_iter()
@@ -315,6 +317,8 @@ pub async fn detail(state: &AppState, number: i64) -> Result<OrderDetail, AppErr
             })
             .collect(),
         payment_log: callbacks.into_iter().map(logged_callback).collect(),
+        emails: crate::mail::outbox::summaries(pool, Some(order.id), state.mailer.has_smtp())
+            .await?,
     })
 }
 
@@ -356,7 +360,7 @@ fn logged_callback(row: CallbackRow) -> LoggedCallback {
 /// Takes a merchant's action, in one transaction with a conditional update: an order that changed
 /// meanwhile (a callback paid it, another admin shipped it) refuses instead of being overwritten.
 pub async fn act(
-    pool: &SqlitePool,
+    state: &AppState,
     number: i64,
     action: OrderAction,
     note: &str,
@@ -372,7 +376,7 @@ pub async fn act(
             "The note is too long (1000 characters at most).".into(),
         ));
     }
-    let mut tx = begin_write(pool).await?;
+    let mut tx = begin_write(&state.writer).await?;
     let order: Option<(i64, String)> =
         sqlx::query_as("SELECT id, status FROM orders WHERE number = $1")
             .bind(number)
@@ -404,6 +408,11 @@ pub async fn act(
             .await?;
             if moved {
                 release_stock(&mut tx, id).await?;
+                let event = MailEvent::Cancelled {
+                    by: admin_email.clone(),
+                    note: note.to_owned(),
+                };
+                enqueue(&mut tx, &state.mail_context(), id, event).await?;
             }
             moved
         }
@@ -432,6 +441,12 @@ pub async fn act(
                 == 1;
             if moved {
                 record_event(&mut tx, id, Some(status), status, &format!("{event} {by}")).await?;
+                if action == OrderAction::Ship {
+                    let shipped = MailEvent::Shipped {
+                        note: note.to_owned(),
+                    };
+                    enqueue(&mut tx, &state.mail_context(), id, shipped).await?;
+                }
             }
             moved
         }
@@ -442,6 +457,7 @@ pub async fn act(
         )));
     }
     tx.commit().await?;
+    state.mailer.wakeup.notify_one();
     Ok(())
 }
 

@@ -1,0 +1,411 @@
+//! What each order e-mail says. An e-mail is written once as a list of blocks, and the blocks are
+//! rendered twice: as plain text and as simple HTML (inline styles, no images, nothing loaded from
+//! anywhere). Everything from shoppers and merchants is escaped in the HTML.
+
+use super::MailKind;
+use crate::money::{Currency, Money};
+use crate::settings::Seller;
+
+/// An order as its e-mails describe it, read in the transaction that sends them.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OrderFacts {
+    pub id: i64,
+    pub number: i64,
+    pub public_token: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub street: String,
+    pub city: String,
+    pub postcode: String,
+    pub country: String,
+    pub shipping_name: String,
+    pub currency: String,
+    pub shipping_minor: i64,
+    pub total_minor: i64,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct LineFacts {
+    pub name: String,
+    pub quantity: i64,
+    pub line_total_minor: i64,
+}
+
+/// Why an e-mail is written, with what only that event knows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MailEvent {
+    /// Paid: the shopper's confirmation.
+    Confirmation,
+    /// Paid: the merchant's notice.
+    NewOrder,
+    /// Shipped, with the merchant's note (a tracking number, say).
+    Shipped { note: String },
+    /// Cancelled in the admin, by whom and why.
+    Cancelled { by: String, note: String },
+    /// A payment a person must look at: the verdict, in words.
+    Review { verdict: String, request_id: String },
+}
+
+impl MailEvent {
+    pub fn kind(&self) -> MailKind {
+        match self {
+            MailEvent::Confirmation => MailKind::OrderConfirmation,
+            MailEvent::NewOrder => MailKind::NewOrder,
+            MailEvent::Shipped { .. } => MailKind::OrderShipped,
+            MailEvent::Cancelled { .. } => MailKind::OrderCancelled,
+            MailEvent::Review { .. } => MailKind::PaymentReview,
+        }
+    }
+
+    /// The key that makes an event send once: a repeat of the same event finds it taken.
+    pub fn key(&self, order_id: i64) -> String {
+        let kind = self.kind().as_str();
+        match self {
+            MailEvent::Review {
+                verdict,
+                request_id,
+            } => format!("{kind}:{order_id}:{verdict}:{request_id}"),
+            _ => format!("{kind}:{order_id}"),
+        }
+    }
+
+    /// Whether it goes to the shopper (else to the merchant).
+    pub fn to_shopper(&self) -> bool {
+        matches!(self, MailEvent::Confirmation | MailEvent::Shipped { .. })
+    }
+}
+
+/// An e-mail ready for the outbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Draft {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+enum Block {
+    Heading(String),
+    Para(String),
+    /// Label and amount rows; the last one is the total, in bold.
+    Figures(Vec<(String, String)>),
+    /// Lines kept together (an address).
+    Lines(Vec<String>),
+    Link {
+        label: String,
+        url: String,
+    },
+    /// The seller's details at the foot.
+    Small(Vec<String>),
+}
+
+pub fn compose(
+    event: &MailEvent,
+    order: &OrderFacts,
+    lines: &[LineFacts],
+    seller: &Seller,
+    public_url: &str,
+) -> Draft {
+    let currency = Currency::from_code(&order.currency).unwrap_or(Currency::Eur);
+    let money = |minor: i64| Money::new(minor, currency).to_string();
+    let shop = &seller.shop_name;
+    let n = order.number;
+    let figures = || {
+        let mut rows: Vec<(String, String)> = lines
+            .iter()
+            .map(|l| {
+                (
+                    format!("{} × {}", l.quantity, l.name),
+                    money(l.line_total_minor),
+                )
+            })
+            .collect();
+        rows.push((
+            format!("Shipping: {}", order.shipping_name),
+            money(order.shipping_minor),
+        ));
+        rows.push(("Total".into(), money(order.total_minor)));
+        Block::Figures(rows)
+    };
+    let address = || {
+        Block::Lines(vec![
+            format!("{} {}", order.first_name, order.last_name),
+            order.street.clone(),
+            format!("{} {}", order.postcode, order.city),
+            order.country.clone(),
+        ])
+    };
+    let status_link = || Block::Link {
+        label: "See your order".into(),
+        url: format!("{public_url}/checkout/accept?order={}", order.public_token),
+    };
+    let admin_link = || Block::Link {
+        label: format!("Order {n} in the admin"),
+        url: format!("{public_url}/admin/orders/{n}"),
+    };
+    let greeting = format!("Hello {},", order.first_name);
+    let (subject, blocks) = match event {
+        MailEvent::Confirmation => (
+            format!("{shop}: order nr. {n} is paid"),
+            vec![
+                Block::Para(greeting),
+                Block::Para(format!(
+                    "thank you for your order at {shop}. We have received your payment and are \
+                     getting your order ready."
+                )),
+                Block::Heading(format!("Order nr. {n}")),
+                figures(),
+                Block::Heading("Shipping to".into()),
+                address(),
+                status_link(),
+            ],
+        ),
+        MailEvent::NewOrder => (
+            format!("New paid order nr. {n}: {}", money(order.total_minor)),
+            vec![
+                Block::Para(format!(
+                    "{} {} <{}> paid for order nr. {n}.",
+                    order.first_name, order.last_name, order.email
+                )),
+                figures(),
+                Block::Heading("Ship to".into()),
+                address(),
+                admin_link(),
+            ],
+        ),
+        MailEvent::Shipped { note } => {
+            let mut blocks = vec![
+                Block::Para(greeting),
+                Block::Para(format!(
+                    "your order nr. {n} from {shop} is on its way ({}).",
+                    order.shipping_name
+                )),
+            ];
+            if !note.is_empty() {
+                blocks.push(Block::Heading("Tracking".into()));
+                blocks.push(Block::Para(note.clone()));
+            }
+            blocks.extend([address(), status_link()]);
+            (format!("{shop}: order nr. {n} is on its way"), blocks)
+        }
+        MailEvent::Cancelled { by, note } => {
+            let why = if note.is_empty() {
+                String::new()
+            } else {
+                format!(" Note: {note}")
+            };
+            (
+                format!("Order nr. {n} was cancelled"),
+                vec![
+                    Block::Para(format!(
+                        "Order nr. {n} ({}, {}) was cancelled by {by}; its items are back on \
+                         sale.{why}",
+                        order.email,
+                        money(order.total_minor)
+                    )),
+                    admin_link(),
+                ],
+            )
+        }
+        MailEvent::Review { verdict, .. } => (
+            format!("Payment for order nr. {n} needs your review"),
+            vec![
+                Block::Para(format!(
+                    "A Paysera payment for order nr. {n} ({}) needs a person's eyes: {}.",
+                    money(order.total_minor),
+                    super::verdict_in_words(verdict)
+                )),
+                admin_link(),
+            ],
+        ),
+    };
+    let mut blocks = blocks;
+    blocks.push(Block::Small(seller_lines(seller)));
+    Draft {
+        subject,
+        text: render_text(&blocks),
+        html: render_html(&blocks),
+    }
+}
+
+/// Who sells, as the foot of every e-mail says it.
+fn seller_lines(seller: &Seller) -> Vec<String> {
+    let name = if seller.legal_name.is_empty() {
+        &seller.shop_name
+    } else {
+        &seller.legal_name
+    };
+    let labelled = [
+        ("Company code", &seller.company_code),
+        ("VAT code", &seller.vat_code),
+        ("", &seller.address),
+        ("E-mail", &seller.contact_email),
+        ("Phone", &seller.contact_phone),
+    ];
+    std::iter::once(name.clone())
+        .chain(
+            labelled
+                .into_iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(label, v)| match label {
+                    "" => v.replace('\n', ", "),
+                    label => format!("{label}: {v}"),
+                }),
+        )
+        .collect()
+}
+
+fn render_text(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    for block in blocks {
+        match block {
+            Block::Heading(text) => out.push_str(&format!("{text}\n")),
+            Block::Para(text) => out.push_str(&format!("{text}\n\n")),
+            Block::Figures(rows) => {
+                for (label, amount) in rows {
+                    out.push_str(&format!("  {label}: {amount}\n"));
+                }
+                out.push('\n');
+            }
+            Block::Lines(lines) => out.push_str(&format!("  {}\n\n", lines.join("\n  "))),
+            Block::Link { label, url } => out.push_str(&format!("{label}: {url}\n\n")),
+            Block::Small(lines) => out.push_str(&format!("--\n{}\n", lines.join("\n"))),
+        }
+    }
+    out
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn render_html(blocks: &[Block]) -> String {
+    let mut body = String::new();
+    for block in blocks {
+        match block {
+            Block::Heading(text) => body.push_str(&format!(
+                "<h2 style=\"font-size:16px;margin:20px 0 8px\">{}</h2>",
+                escape(text)
+            )),
+            Block::Para(text) => body.push_str(&format!("<p>{}</p>", escape(text))),
+            Block::Figures(rows) => {
+                body.push_str("<table style=\"border-collapse:collapse;width:100%\">");
+                for (i, (label, amount)) in rows.iter().enumerate() {
+                    let weight = if i + 1 == rows.len() {
+                        "font-weight:bold;"
+                    } else {
+                        ""
+                    };
+                    body.push_str(&format!(
+                        "<tr><td style=\"{weight}padding:4px 0;border-top:1px solid #ddd\">{}</td>\
+                         <td style=\"{weight}padding:4px 0;border-top:1px solid #ddd;text-align:right\">{}</td></tr>",
+                        escape(label),
+                        escape(amount)
+                    ));
+                }
+                body.push_str("</table>");
+            }
+            Block::Lines(lines) => {
+                let joined: Vec<String> = lines.iter().map(|l| escape(l)).collect();
+                body.push_str(&format!("<p>{}</p>", joined.join("<br>")));
+            }
+            Block::Link { label, url } => body.push_str(&format!(
+                "<p><a href=\"{}\" style=\"color:#1d4ed8\">{}</a></p>",
+                escape(url),
+                escape(label)
+            )),
+            Block::Small(lines) => {
+                let joined: Vec<String> = lines.iter().map(|l| escape(l)).collect();
+                body.push_str(&format!(
+                    "<p style=\"color:#666;font-size:12px;margin-top:24px\">{}</p>",
+                    joined.join("<br>")
+                ));
+            }
+        }
+    }
+    format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head>\
+         <body style=\"font-family:sans-serif;font-size:14px;color:#222;max-width:560px\">{body}</body></html>"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order() -> OrderFacts {
+        OrderFacts {
+            id: 7,
+            number: 1001,
+            public_token: "t0ken".into(),
+            email: "ona@example.lt".into(),
+            first_name: "Ona".into(),
+            last_name: "Žemaitė <b>".into(),
+            street: "Gedimino pr. 1".into(),
+            city: "Vilnius".into(),
+            postcode: "01103".into(),
+            country: "LT".into(),
+            shipping_name: "Courier".into(),
+            currency: "EUR".into(),
+            shipping_minor: 390,
+            total_minor: 4890,
+        }
+    }
+
+    #[test]
+    fn the_confirmation_lists_lines_shipping_total_address_and_seller() {
+        let seller = Seller {
+            shop_name: "Lino namai".into(),
+            legal_name: "UAB Lino namai".into(),
+            vat_code: "LT100001".into(),
+            ..Seller::default()
+        };
+        let lines = [LineFacts {
+            name: "Linen apron".into(),
+            quantity: 2,
+            line_total_minor: 4500,
+        }];
+        let mail = compose(
+            &MailEvent::Confirmation,
+            &order(),
+            &lines,
+            &seller,
+            "https://shop.lt",
+        );
+        assert_eq!(mail.subject, "Lino namai: order nr. 1001 is paid");
+        for part in [&mail.text, &mail.html] {
+            for expected in [
+                "2 × Linen apron",
+                "45,00",
+                "Courier",
+                "48,90",
+                "Gedimino pr. 1",
+                "UAB Lino namai",
+                "LT100001",
+                "https://shop.lt/checkout/accept?order=t0ken",
+            ] {
+                assert!(part.contains(expected), "{expected} in {part}");
+            }
+        }
+        assert!(
+            mail.html.contains("Žemaitė &lt;b&gt;"),
+            "escaped: {}",
+            mail.html
+        );
+        assert!(!mail.html.contains("<img"), "no images");
+    }
+
+    #[test]
+    fn each_event_sends_once_per_order_and_reviews_once_per_payment() {
+        assert_eq!(MailEvent::Confirmation.key(7), "order_confirmation:7");
+        let review = |request_id: &str| MailEvent::Review {
+            verdict: "paid_twice".into(),
+            request_id: request_id.into(),
+        };
+        assert_ne!(review("a").key(7), review("b").key(7));
+        assert_eq!(review("a").key(7), review("a").key(7));
+    }
+}

@@ -1,0 +1,115 @@
+//! Order e-mails, sent through a transactional outbox.
+//!
+//! An order change that should tell someone (paid, shipped, cancelled by the merchant, a payment
+//! flagged for review) writes the e-mail into `email_outbox` in its own transaction
+//! ([`outbox::enqueue`]), under a key unique to the event: the e-mail exists exactly when the
+//! change does, and a duplicate callback finds the key taken. A worker ([`delivery`]) sends the
+//! rows outside any transaction, over SMTP (lettre), retrying temporary failures with backoff and
+//! giving up on permanent ones; a lease on each row keeps several workers from sending it twice.
+//! Without an SMTP server the rows stay unsent, shown in admin → E-mails (and in sandbox mode
+//! written as `.eml` files to the data folder): never lost.
+
+#[cfg(feature = "ssr")]
+pub mod compose;
+#[cfg(feature = "ssr")]
+pub mod delivery;
+#[cfg(feature = "ssr")]
+pub mod outbox;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailKind {
+    /// To the shopper: the order is paid.
+    OrderConfirmation,
+    /// To the merchant: a paid order to send.
+    NewOrder,
+    /// To the shopper: the order is on its way.
+    OrderShipped,
+    /// To the merchant: an order was cancelled in the admin.
+    OrderCancelled,
+    /// To the merchant: a payment needs a person's eyes.
+    PaymentReview,
+}
+
+impl MailKind {
+    pub const ALL: [MailKind; 5] = [
+        MailKind::OrderConfirmation,
+        MailKind::NewOrder,
+        MailKind::OrderShipped,
+        MailKind::OrderCancelled,
+        MailKind::PaymentReview,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailKind::OrderConfirmation => "order_confirmation",
+            MailKind::NewOrder => "new_order",
+            MailKind::OrderShipped => "order_shipped",
+            MailKind::OrderCancelled => "order_cancelled",
+            MailKind::PaymentReview => "payment_review",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<MailKind> {
+        MailKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MailKind::OrderConfirmation => "Order confirmation",
+            MailKind::NewOrder => "New order notice",
+            MailKind::OrderShipped => "Shipped",
+            MailKind::OrderCancelled => "Cancelled order notice",
+            MailKind::PaymentReview => "Payment to review",
+        }
+    }
+}
+
+/// Where an e-mail stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MailState {
+    Sent {
+        at: String,
+    },
+    /// Given up: a permanent refusal, or too many tries.
+    Failed {
+        at: String,
+    },
+    /// Waiting for its next try (after a temporary failure) or its first.
+    Queued {
+        attempts: i64,
+        next_attempt_at: String,
+    },
+    /// No SMTP server is configured: kept until there is one.
+    NotSent,
+}
+
+/// One e-mail as the admin lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailSummary {
+    pub id: i64,
+    pub kind: MailKind,
+    pub order_number: Option<i64>,
+    pub to: String,
+    pub subject: String,
+    pub created_at: String,
+    pub state: MailState,
+    pub last_error: Option<String>,
+    /// Written to the data folder (sandbox mode): downloadable from the admin.
+    pub has_file: bool,
+}
+
+/// A payment verdict (see `orders::payment::Verdict`) as the merchant's notice explains it.
+pub fn verdict_in_words(verdict: &str) -> &'static str {
+    match verdict {
+        "paid_late" => "it arrived after the order had expired or been cancelled; the stock was reserved again, but the shopper may have bought elsewhere meanwhile",
+        "paid_without_stock" => "it arrived after the order had expired or been cancelled, and the stock is gone",
+        "paid_twice" => "the order was already paid by another payment; one of them should be refunded",
+        "test_payment" => "it is a test payment (no money moved), so the order stays unpaid",
+        "amount_mismatch" => "the amount paid is not the order's total, so the order stays unpaid",
+        "currency_mismatch" => "it was paid in another currency, so the order stays unpaid",
+        _ => "see the order's payment log",
+    }
+}

@@ -1,0 +1,297 @@
+//! The outbox table: writing e-mails inside order transactions, and the worker's claims on them.
+
+use super::compose::{compose, LineFacts, MailEvent, OrderFacts};
+use super::{MailKind, MailState, MailSummary};
+use crate::error::AppError;
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+/// What an e-mail needs from outside the order: where the shop is reached (for links).
+pub struct MailContext<'a> {
+    pub public_url: &'a str,
+    /// The sender configured (`TURGUS_MAIL_FROM`): merchant notices go there when the settings
+    /// name no contact e-mail.
+    pub fallback_to: Option<&'a str>,
+}
+
+/// Writes the e-mail for `event` about `order_id` into the outbox, inside the caller's
+/// transaction: it is sent exactly when that transaction commits, and a second event with the
+/// same key (a duplicate callback) writes nothing.
+pub async fn enqueue(
+    tx: &mut Transaction<'static, Sqlite>,
+    context: &MailContext<'_>,
+    order_id: i64,
+    event: MailEvent,
+) -> Result<(), AppError> {
+    let order: OrderFacts = sqlx::query_as(
+        "SELECT id, number, public_token, email, first_name, last_name, street, city, postcode,
+                country, shipping_name, currency, shipping_minor, total_minor
+         FROM orders WHERE id = $1",
+    )
+    .bind(order_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let lines: Vec<LineFacts> = sqlx::query_as(
+        "SELECT name, quantity, line_total_minor FROM order_lines WHERE order_id = $1 ORDER BY id",
+    )
+    .bind(order_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let seller = crate::settings::ssr::load_seller(&mut **tx).await?;
+    let to = if event.to_shopper() {
+        order.email.clone()
+    } else if !seller.contact_email.is_empty() {
+        seller.contact_email.clone()
+    } else {
+        context.fallback_to.map(address_of).unwrap_or_default()
+    };
+    let draft = compose(&event, &order, &lines, &seller, context.public_url);
+    let (failed_at, error) = if to.is_empty() {
+        (
+            Some("now"),
+            Some("No address to send to: set the contact e-mail in admin → Settings."),
+        )
+    } else {
+        (None, None)
+    };
+    sqlx::query(
+        "INSERT INTO email_outbox (event_key, kind, order_id, to_addr, subject, body_text, body_html,
+                                   message_id, failed_at, last_error)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
+                 CASE WHEN $9 IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END, $10)
+         ON CONFLICT (event_key) DO NOTHING",
+    )
+    .bind(event.key(order_id))
+    .bind(event.kind().as_str())
+    .bind(order_id)
+    .bind(&to)
+    .bind(&draft.subject)
+    .bind(&draft.text)
+    .bind(&draft.html)
+    .bind(message_id(context.public_url))
+    .bind(failed_at)
+    .bind(error)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The bare address in `Name <address>`.
+fn address_of(mailbox: &str) -> String {
+    match (mailbox.rfind('<'), mailbox.rfind('>')) {
+        (Some(start), Some(end)) if start < end => mailbox[start + 1..end].trim().to_owned(),
+        _ => mailbox.trim().to_owned(),
+    }
+}
+
+/// A fresh, globally unique `Message-ID`, on the shop's host name.
+fn message_id(public_url: &str) -> String {
+    let host = public_url
+        .split_once("://")
+        .map_or(public_url, |(_, host)| host)
+        .split(':')
+        .next()
+        .unwrap_or("turgus.invalid");
+    format!("<{}@{host}>", crate::tokens::random_hex(16))
+}
+
+/// An e-mail claimed for sending.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Claimed {
+    pub id: i64,
+    pub kind: String,
+    pub to_addr: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub message_id: String,
+    pub attempts: i64,
+}
+
+const CLAIMED_COLUMNS: &str =
+    "id, kind, to_addr, subject, body_text, body_html, message_id, attempts";
+
+/// Claims the next e-mail that is due, for `lease_seconds`: one statement, so two workers (on this
+/// instance or another on the same database) never claim the same row. A worker that dies while
+/// sending leaves a lease that runs out, and the e-mail is tried again.
+pub async fn claim(writer: &SqlitePool, lease_seconds: u32) -> Result<Option<Claimed>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "UPDATE email_outbox
+         SET attempts = attempts + 1,
+             locked_until = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+' || $1 || ' seconds')
+         WHERE id = (SELECT id FROM email_outbox
+                     WHERE sent_at IS NULL AND failed_at IS NULL
+                       AND next_attempt_at <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                       AND (locked_until IS NULL OR locked_until < strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+                     ORDER BY id LIMIT 1)
+         RETURNING {CLAIMED_COLUMNS}"
+    ))
+    .bind(lease_seconds)
+    .fetch_optional(writer)
+    .await?)
+}
+
+pub async fn mark_sent(writer: &SqlitePool, id: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE email_outbox SET sent_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+                locked_until = NULL, last_error = NULL
+         WHERE id = $1",
+    )
+    .bind(id)
+    .execute(writer)
+    .await?;
+    Ok(())
+}
+
+/// A temporary failure: tried again after `delay_seconds`.
+pub async fn retry_later(
+    writer: &SqlitePool,
+    id: i64,
+    delay_seconds: u64,
+    error: &str,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE email_outbox SET locked_until = NULL, last_error = $2,
+                next_attempt_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+' || $3 || ' seconds')
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(error)
+    .bind(i64::try_from(delay_seconds).unwrap_or(i64::MAX))
+    .execute(writer)
+    .await?;
+    Ok(())
+}
+
+/// Given up on: a permanent refusal, or the last allowed try.
+pub async fn mark_failed(writer: &SqlitePool, id: i64, error: &str) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE email_outbox SET failed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+                locked_until = NULL, last_error = $2
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(error)
+    .execute(writer)
+    .await?;
+    Ok(())
+}
+
+/// Seconds until the next e-mail is due (none due: `None`), for the worker's sleep.
+pub async fn seconds_to_next(pool: &SqlitePool) -> Result<Option<f64>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT (julianday(MIN(max(next_attempt_at, coalesce(locked_until, '')))) - julianday('now')) * 86400.0
+         FROM email_outbox WHERE sent_at IS NULL AND failed_at IS NULL",
+    )
+    .fetch_one(pool)
+    .await?)
+}
+
+/// "Send again" in the admin: the e-mail goes out once more, soon, with a new `Message-ID` (mail
+/// servers drop a message whose id they have seen).
+pub async fn send_again(writer: &SqlitePool, id: i64, public_url: &str) -> Result<(), AppError> {
+    let changed = sqlx::query(
+        "UPDATE email_outbox SET sent_at = NULL, failed_at = NULL, attempts = 0, last_error = NULL,
+                locked_until = NULL, message_id = $2,
+                next_attempt_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE id = $1 AND to_addr <> ''",
+    )
+    .bind(id)
+    .bind(message_id(public_url))
+    .execute(writer)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Err(AppError::NotFound(
+            "There is no such e-mail, or it has nobody to go to.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// E-mails not yet written to a file (sandbox mode writes each one to the data folder).
+pub async fn unwritten(pool: &SqlitePool) -> Result<Vec<Claimed>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {CLAIMED_COLUMNS} FROM email_outbox WHERE eml_file IS NULL ORDER BY id LIMIT 100"
+    ))
+    .fetch_all(pool)
+    .await?)
+}
+
+pub async fn mark_written(writer: &SqlitePool, id: i64, file: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE email_outbox SET eml_file = $2 WHERE id = $1")
+        .bind(id)
+        .bind(file)
+        .execute(writer)
+        .await?;
+    Ok(())
+}
+
+/// Where an e-mail's file is, relative to the data folder.
+pub async fn file_of(pool: &SqlitePool, id: i64) -> Result<Option<String>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT eml_file FROM email_outbox WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+            .flatten(),
+    )
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    kind: String,
+    order_number: Option<i64>,
+    to_addr: String,
+    subject: String,
+    created_at: String,
+    attempts: i64,
+    next_attempt_at: String,
+    sent_at: Option<String>,
+    failed_at: Option<String>,
+    last_error: Option<String>,
+    eml_file: Option<String>,
+}
+
+/// The latest e-mails (all, or one order's), newest first. `smtp`: whether there is a server to
+/// send them through (without one, unsent e-mails are "not sent", not "queued").
+pub async fn summaries(
+    pool: &SqlitePool,
+    order_id: Option<i64>,
+    smtp: bool,
+) -> Result<Vec<MailSummary>, AppError> {
+    let rows: Vec<SummaryRow> = sqlx::query_as(
+        "SELECT e.id, e.kind, o.number AS order_number, e.to_addr, e.subject, e.created_at,
+                e.attempts, e.next_attempt_at, e.sent_at, e.failed_at, e.last_error, e.eml_file
+         FROM email_outbox e LEFT JOIN orders o ON o.id = e.order_id
+         WHERE $1 IS NULL OR e.order_id = $1
+         ORDER BY e.id DESC LIMIT 200",
+    )
+    .bind(order_id)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            let state = match (row.sent_at, row.failed_at) {
+                (Some(at), _) => MailState::Sent { at },
+                (_, Some(at)) => MailState::Failed { at },
+                _ if !smtp => MailState::NotSent,
+                _ => MailState::Queued {
+                    attempts: row.attempts,
+                    next_attempt_at: row.next_attempt_at,
+                },
+            };
+            Ok(MailSummary {
+                id: row.id,
+                kind: MailKind::parse(&row.kind).ok_or(AppError::Internal)?,
+                order_number: row.order_number,
+                to: row.to_addr,
+                subject: row.subject,
+                created_at: row.created_at,
+                state,
+                last_error: row.last_error,
+                has_file: row.eml_file.is_some(),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,358 @@
+//! Order e-mails over a real SMTP conversation (tests/support/smtp.rs listens on localhost): a
+//! payment sends one confirmation and one notice however many duplicate callbacks arrive, a
+//! server that is down is tried again until it is back, a refusal is shown as failed, and two
+//! workers on one database never send an e-mail twice.
+
+mod support;
+
+use base64::Engine;
+use reqwest::StatusCode;
+use std::time::Duration;
+use support::paysera::{fields, live_shop_with, order, send, signed};
+use support::smtp::{free_port, Behaviour, Received, SmtpSink};
+use support::TestShop;
+
+const MERCHANT: &str = "owner@example.lt";
+const SHOPPER: &str = "pirkejas@example.com";
+
+/// A live shop sending through `smtp` (none: no SMTP server), retrying after a second.
+async fn mail_shop(smtp: Option<String>) -> TestShop {
+    let shop = live_shop_with(|config| {
+        config.mail.smtp_url = smtp.map(turgus::config::Secret::new);
+        config.mail.from = Some("orders@example.lt".into());
+        config.mail.retry_seconds = 1;
+    })
+    .await;
+    sqlx::query(
+        "UPDATE shop_settings SET shop_name = 'Šaukštai ir puodeliai', contact_email = $1,
+                legal_name = 'UAB Šaukštai', vat_code = 'LT100009'",
+    )
+    .bind(MERCHANT)
+    .execute(&shop.db)
+    .await
+    .unwrap();
+    shop
+}
+
+/// Decodes RFC 2047 words (`=?utf-8?b?…?=`) in a header value.
+fn decode_header(value: &str) -> String {
+    value
+        .split_whitespace()
+        .map(|word| {
+            let inner = word
+                .strip_prefix("=?utf-8?b?")
+                .or_else(|| word.strip_prefix("=?UTF-8?B?"))
+                .and_then(|w| w.strip_suffix("?="));
+            match inner {
+                Some(b64) => String::from_utf8(
+                    base64::engine::general_purpose::STANDARD
+                        .decode(b64)
+                        .unwrap(),
+                )
+                .unwrap(),
+                None => format!(" {word} "),
+            }
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn addressed_to<'a>(mails: &'a [Received], to: &str) -> Vec<&'a Received> {
+    mails
+        .iter()
+        .filter(|m| m.to.iter().any(|t| t.contains(to)))
+        .collect()
+}
+
+async fn outbox(
+    shop: &TestShop,
+) -> Vec<(String, i64, Option<String>, Option<String>, Option<String>)> {
+    sqlx::query_as(
+        "SELECT kind, attempts, sent_at, failed_at, last_error FROM email_outbox ORDER BY id",
+    )
+    .fetch_all(&shop.db)
+    .await
+    .unwrap()
+}
+
+/// Waits until `done` holds for the outbox (at most `seconds`).
+async fn outbox_until(
+    shop: &TestShop,
+    seconds: u64,
+    done: impl Fn(&[(String, i64, Option<String>, Option<String>, Option<String>)]) -> bool,
+) {
+    for _ in 0..seconds * 10 {
+        if done(&outbox(shop).await) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("outbox never got there: {:?}", outbox(shop).await);
+}
+
+#[tokio::test]
+async fn a_payment_sends_one_confirmation_and_one_notice_despite_50_duplicate_callbacks() {
+    let sink = SmtpSink::start(Behaviour::Accept).await;
+    let shop = mail_shop(Some(sink.url())).await;
+    let order = order(&shop, "chef-knife", "2").await;
+    assert_eq!(order.total.minor, 2 * 8900 + 390);
+    let callback = signed(&fields(&order, &[]));
+    let answers = futures::future::join_all((0..50).map(|_| send(&shop, &callback))).await;
+    assert!(answers
+        .iter()
+        .all(|(status, body)| *status == StatusCode::OK && body == "OK"));
+
+    let mails = sink.wait_for(2, 20).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(sink.messages().len(), 2, "exactly two e-mails");
+
+    let confirmation = addressed_to(&mails, SHOPPER);
+    assert_eq!(confirmation.len(), 1);
+    let confirmation = confirmation[0];
+    let subject = decode_header(&confirmation.header("Subject").unwrap());
+    assert_eq!(
+        subject,
+        format!("Šaukštai ir puodeliai: order nr. {} is paid", order.number)
+    );
+    let from = confirmation.header("From").unwrap();
+    assert!(from.contains("<orders@example.lt>"), "{from}");
+    assert!(
+        decode_header(&from).contains("Šaukštai ir puodeliai"),
+        "{from}"
+    );
+    assert!(confirmation
+        .header("Message-ID")
+        .is_some_and(|id| id.starts_with('<')));
+    let content_type = confirmation.header("Content-Type").unwrap();
+    assert!(
+        content_type.starts_with("multipart/alternative"),
+        "{content_type}"
+    );
+    let body = confirmation.decoded();
+    for expected in [
+        "2 × Chef's Knife 20 cm",
+        "178,00",
+        "Courier to your door",
+        "3,90",
+        "181,90",
+        "Gedimino pr. 1",
+        "UAB Šaukštai",
+        "LT100009",
+        "/checkout/accept?order=",
+        "text/plain",
+        "text/html",
+    ] {
+        assert!(body.contains(expected), "{expected} in\n{body}");
+    }
+    assert!(!body.contains("<img"), "no images");
+
+    let notice = addressed_to(&mails, MERCHANT);
+    assert_eq!(notice.len(), 1);
+    let notice_subject = decode_header(&notice[0].header("Subject").unwrap());
+    assert!(
+        notice_subject.starts_with(&format!("New paid order nr. {}: 181,90", order.number)),
+        "{notice_subject}"
+    );
+    assert!(notice[0]
+        .decoded()
+        .contains(&format!("/admin/orders/{}", order.number)));
+
+    let rows = outbox(&shop).await;
+    assert_eq!(rows.len(), 2);
+    assert!(rows
+        .iter()
+        .all(|(_, attempts, sent, ..)| *attempts == 1 && sent.is_some()));
+}
+
+#[tokio::test]
+async fn a_server_that_is_down_is_tried_again_until_it_comes_back() {
+    let port = free_port();
+    let shop = mail_shop(Some(format!("smtp://127.0.0.1:{port}"))).await;
+    let order = order(&shop, "enamel-mug", "1").await;
+    assert_eq!(
+        send(&shop, &signed(&fields(&order, &[]))).await.0,
+        StatusCode::OK
+    );
+    outbox_until(&shop, 15, |rows| {
+        rows.len() == 2
+            && rows.iter().all(|(_, attempts, sent, _, error)| {
+                *attempts >= 1 && sent.is_none() && error.is_some()
+            })
+    })
+    .await;
+
+    let sink = SmtpSink::start_on(port, Behaviour::Accept).await;
+    let mails = sink.wait_for(2, 30).await;
+    assert_eq!(mails.len(), 2);
+    outbox_until(&shop, 5, |rows| {
+        rows.iter().all(|(_, attempts, sent, failed, error)| {
+            *attempts >= 2 && sent.is_some() && failed.is_none() && error.is_none()
+        })
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_permanent_refusal_is_shown_as_failed_and_can_be_sent_again() {
+    let sink = SmtpSink::start(Behaviour::RefuseRecipients).await;
+    let shop = mail_shop(Some(sink.url())).await;
+    let order = order(&shop, "brass-pen", "1").await;
+    assert_eq!(
+        send(&shop, &signed(&fields(&order, &[]))).await.0,
+        StatusCode::OK
+    );
+    outbox_until(&shop, 15, |rows| {
+        rows.len() == 2
+            && rows
+                .iter()
+                .all(|(_, attempts, _, failed, _)| *attempts == 1 && failed.is_some())
+    })
+    .await;
+    assert!(sink.messages().is_empty());
+
+    shop.log_in_admin().await;
+    let view: serde_json::Value = shop.call("admin/emails", &[]).await.json().await.unwrap();
+    let emails = view["emails"].as_array().unwrap();
+    assert_eq!(emails.len(), 2);
+    for email in emails {
+        assert!(email["state"]["Failed"].is_object(), "{email}");
+        assert!(
+            email["last_error"].as_str().unwrap().contains("550"),
+            "{email}"
+        );
+    }
+    let (status, page) = shop.page("/admin/emails").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Failed") && page.contains("No such mailbox"),
+        "{page}"
+    );
+
+    // Sending again tries once more (and fails once more: the mailbox still does not exist).
+    let id = emails[0]["id"].to_string();
+    assert_eq!(
+        shop.call("admin/email/again", &[("id", &id)])
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    outbox_until(&shop, 15, |rows| {
+        rows.iter()
+            .any(|(_, attempts, _, failed, _)| *attempts == 1 && failed.is_some())
+            && rows.iter().all(|(_, _, _, failed, _)| failed.is_some())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn shipping_and_a_merchant_cancellation_send_their_own_e_mails() {
+    let sink = SmtpSink::start(Behaviour::Accept).await;
+    let shop = mail_shop(Some(sink.url())).await;
+    shop.log_in_admin().await;
+    let paid = order(&shop, "enamel-mug", "1").await;
+    assert_eq!(
+        send(&shop, &signed(&fields(&paid, &[]))).await.0,
+        StatusCode::OK
+    );
+    let number = paid.number.to_string();
+    let ship = [
+        ("number", number.as_str()),
+        ("action", "ship"),
+        ("note", "Tracking LT123456789"),
+        ("confirm", "yes"),
+    ];
+    assert_eq!(
+        shop.call("admin/order/action", &ship).await.status(),
+        StatusCode::OK
+    );
+    let unpaid = order(&shop, "brass-pen", "1").await;
+    let unpaid_number = unpaid.number.to_string();
+    let cancel = [
+        ("number", unpaid_number.as_str()),
+        ("action", "cancel"),
+        ("confirm", "yes"),
+    ];
+    assert_eq!(
+        shop.call("admin/order/action", &cancel).await.status(),
+        StatusCode::OK
+    );
+
+    let mails = sink.wait_for(4, 20).await;
+    assert_eq!(mails.len(), 4);
+    let shipped: Vec<_> = mails
+        .iter()
+        .filter(|m| decode_header(&m.header("Subject").unwrap()).ends_with("is on its way"))
+        .collect();
+    assert_eq!(shipped.len(), 1);
+    assert!(shipped[0].to[0].contains(SHOPPER));
+    assert!(shipped[0].decoded().contains("Tracking LT123456789"));
+    let cancelled: Vec<_> = mails
+        .iter()
+        .filter(|m| {
+            decode_header(&m.header("Subject").unwrap())
+                == format!("Order nr. {unpaid_number} was cancelled")
+        })
+        .collect();
+    assert_eq!(cancelled.len(), 1);
+    assert!(cancelled[0].to[0].contains(MERCHANT));
+    assert!(cancelled[0]
+        .decoded()
+        .contains(&format!("cancelled by {}", support::OWNER)));
+}
+
+#[tokio::test]
+async fn without_smtp_e_mails_are_kept_and_two_workers_later_send_each_once() {
+    let shop = mail_shop(None).await;
+    for slug in [
+        "enamel-mug",
+        "brass-pen",
+        "chef-knife",
+        "linen-apron",
+        "enamel-mug",
+    ] {
+        let order = order(&shop, slug, "1").await;
+        assert_eq!(
+            send(&shop, &signed(&fields(&order, &[]))).await.0,
+            StatusCode::OK
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let rows = outbox(&shop).await;
+    assert_eq!(rows.len(), 10);
+    assert!(rows
+        .iter()
+        .all(|(_, attempts, sent, failed, _)| *attempts == 0
+            && sent.is_none()
+            && failed.is_none()));
+    shop.log_in_admin().await;
+    let (_, page) = shop.page("/admin/emails").await;
+    assert!(page.contains("Not sent (no SMTP server)"), "{page}");
+
+    // Two workers (as two instances would run) on the same database, sending at once.
+    let sink = SmtpSink::start(Behaviour::Accept).await;
+    let mut config = support::config_for(shop.dir.path());
+    config.mail.smtp_url = Some(turgus::config::Secret::new(sink.url()));
+    config.mail.from = Some("orders@example.lt".into());
+    let url = format!("sqlite://{}", shop.db_path().display());
+    let (one, two) = (
+        turgus::mail::delivery::Mailer::new(&config, false).unwrap(),
+        turgus::mail::delivery::Mailer::new(&config, false).unwrap(),
+    );
+    let (db_one, db_two) = (
+        sqlx::SqlitePool::connect(&url).await.unwrap(),
+        sqlx::SqlitePool::connect(&url).await.unwrap(),
+    );
+    let (sent_one, sent_two) = tokio::join!(one.deliver_due(&db_one), two.deliver_due(&db_two));
+    assert_eq!(sent_one.unwrap() + sent_two.unwrap(), 10);
+    let mails = sink.messages();
+    assert_eq!(mails.len(), 10);
+    let mut ids: Vec<String> = mails
+        .iter()
+        .map(|m| m.header("Message-ID").unwrap())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 10, "each e-mail once");
+}
