@@ -27,8 +27,16 @@ check_budget debug
 
 step "Browser tests"
 scratch="$(mktemp -d)"
-port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port="$(free_port)"
 export TURGUS_DATABASE_URL="sqlite://$scratch/e2e.db" TURGUS_DATA_DIR="$scratch" TURGUS_SANDBOX=1
+# Order e-mails go over SMTP to a sink on this machine, which keeps them as files for the tests
+# (end2end/tests/settings.spec.ts reads the confirmation).
+mail_port="$(free_port)"
+export MAIL_DIR="$scratch/sink"
+python3 end2end/smtp-sink.py "$mail_port" "$MAIL_DIR" &
+sink=$!
+export TURGUS_SMTP_URL="smtp://127.0.0.1:$mail_port" TURGUS_MAIL_FROM="shop@example.lt"
 # The merchant's story logs in as the owner (end2end/tests/merchant.spec.ts).
 export ADMIN_EMAIL="owner@example.lt"
 ADMIN_PASSWORD="e2e-$(python3 -c 'import secrets; print(secrets.token_hex(12))')"
@@ -37,7 +45,7 @@ printf '%s\n' "$ADMIN_PASSWORD" | RUST_LOG=warn target/debug/turgus admin create
 TURGUS_ADDR="127.0.0.1:$port" TURGUS_PUBLIC_URL="http://127.0.0.1:$port" \
   RUST_LOG=warn target/debug/turgus > "$scratch/server.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true; rm -rf "$scratch"' EXIT
+trap 'kill $server $sink 2>/dev/null || true; rm -rf "$scratch"' EXIT
 for _ in $(seq 1 100); do
   python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/')" 2>/dev/null && break
   kill -0 $server 2>/dev/null || { cat "$scratch/server.log"; exit 1; }

@@ -1,8 +1,8 @@
 //! Request body limits per route family, checked before any handler reads a byte.
 //!
 //! Everything a stranger can send is bounded before it is stored: forms and server functions (the
-//! largest is the admin's product form) and Paysera's callback fit in 64 KiB; photo uploads have
-//! their own, larger limit (`admin::products::images`). A body over its limit is answered 413 with
+//! largest is the admin's product form) and Paysera's callback fit in 64 KiB; a legal page's text
+//! gets 1 MiB, and photo uploads have their own, larger limit (`admin::products::images`). A body over its limit is answered 413 with
 //! a message a person can act on, whether it announced its length or not.
 
 use axum::body::{Body, HttpBody};
@@ -13,6 +13,10 @@ use axum::response::{IntoResponse, Response};
 
 /// Forms, server functions and the Paysera callback.
 pub const FORM_BODY_LIMIT: usize = 64 * 1024;
+
+/// A legal page's Markdown (at most `settings::ssr::LEGAL_MAX_CHARS` characters), form-encoded:
+/// a character can take up to 12 bytes that way (`ą` is `%C4%85`, and a 4-byte one twice that).
+pub const LEGAL_BODY_LIMIT: usize = 1024 * 1024;
 
 /// The 413 answer: what was too large and what the limit is.
 pub fn too_large(limit: usize) -> Response {
@@ -36,7 +40,11 @@ pub fn too_large(limit: usize) -> Response {
 fn limit_for(request: &Request) -> Option<usize> {
     let path = request.uri().path();
     let upload = path.starts_with("/admin/products/") && path.ends_with("/images");
-    (!upload).then_some(FORM_BODY_LIMIT)
+    match path {
+        _ if upload => None,
+        "/api/admin/legal/save" => Some(LEGAL_BODY_LIMIT),
+        _ => Some(FORM_BODY_LIMIT),
+    }
 }
 
 pub async fn limit_body(request: Request, next: Next) -> Response {

@@ -175,10 +175,7 @@ async fn checkout_offers_the_methods_that_serve_the_country_free_above_their_lim
         ],
     )
     .await;
-    let name: String = sqlx::query_scalar("SELECT shipping_name FROM orders")
-        .fetch_one(&shop.db)
-        .await
-        .unwrap();
+    let name: String = shop.scalar("SELECT shipping_name FROM orders").await;
     assert_eq!(name, "Courier to your door");
 }
 
@@ -219,10 +216,7 @@ async fn bad_shipping_methods_are_refused_with_a_message() {
         let text = response.text().await.unwrap();
         assert!(text.contains(says), "{form:?}: {text}");
     }
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM shipping_methods")
-        .fetch_one(&shop.db)
-        .await
-        .unwrap();
+    let count: i64 = shop.scalar("SELECT COUNT(*) FROM shipping_methods").await;
     assert_eq!(count, 3);
 }
 
@@ -294,10 +288,7 @@ async fn the_shop_name_and_seller_appear_on_every_page_and_each_change_is_audite
             "{form:?}"
         );
     }
-    let name: String = sqlx::query_scalar("SELECT shop_name FROM shop_settings")
-        .fetch_one(&shop.db)
-        .await
-        .unwrap();
+    let name: String = shop.scalar("SELECT shop_name FROM shop_settings").await;
     assert_eq!(name, "Lino namai");
 }
 
@@ -345,10 +336,7 @@ async fn legal_markdown_renders_harmless() {
     );
     assert!(page.contains(r#"href="mailto:labas@lino.lt""#));
     assert!(!page.contains("placeholder text"));
-    let audit: String = sqlx::query_scalar("SELECT change FROM settings_events")
-        .fetch_one(&shop.db)
-        .await
-        .unwrap();
+    let audit: String = shop.scalar("SELECT change FROM settings_events").await;
     assert!(audit.starts_with("Terms of sale rewritten"), "{audit}");
     // Too long is refused before it is stored.
     let huge = "a".repeat(100_001);

@@ -1,16 +1,13 @@
-import { test, expect, Page } from "@playwright/test";
+import { test, expect } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { deflateSync } from "node:zlib";
-import { checkOut, failOnPageErrors, plain } from "./shop";
+import { adminMenu, checkOut, failOnPageErrors, logIn, OWNER, PASSWORD, plain } from "./shop";
 
 /**
  * The owner runs the shop from the admin: adds a product with a photo, a shopper buys it through
  * the sandbox, and the owner sees the payment arrive, ships the order and exports the orders.
  */
 
-// `make test` creates this account before starting the shop (see scripts/test.sh).
-const OWNER = process.env.ADMIN_EMAIL ?? "owner@example.lt";
-const PASSWORD = process.env.ADMIN_PASSWORD ?? "correct horse battery staple";
 
 /** A solid-colour PNG, made here so the test needs no binary fixture. */
 function png(width: number, height: number): Buffer {
@@ -44,19 +41,6 @@ function png(width: number, height: number): Buffer {
     chunk("IDAT", pixels),
     chunk("IEND", Buffer.alloc(0)),
   ]);
-}
-
-function adminMenu(page: Page, item: string) {
-  return page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: item });
-}
-
-async function logIn(page: Page) {
-  await page.goto("/admin/orders");
-  await expect(page).toHaveURL(/\/admin\/login\?next=/);
-  await page.getByLabel("E-mail").fill(OWNER);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Orders" })).toBeVisible();
 }
 
 test("the owner adds a product, a shopper buys it, the owner ships it and exports the orders", async ({ page, browser }) => {

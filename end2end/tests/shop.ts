@@ -41,6 +41,12 @@ export async function checkOut(
   await page.getByRole("link", { name: "Checkout" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Checkout" })).toBeVisible();
   if (hydrated) await waitForHydration(page);
+  await placeOrder(page, { payment, amount });
+}
+
+/** On the checkout page: fills in the shopper's details, places the order and arrives at the
+ * sandbox's payment page, which asks for `amount`. */
+export async function placeOrder(page: Page, { payment, amount }: { payment: string; amount: RegExp }) {
   await page.getByLabel("E-mail").fill("ona@example.lt");
   await page.getByLabel("First name").fill("Ona");
   await page.getByLabel("Last name").fill("Onaitė");
@@ -52,4 +58,22 @@ export async function checkOut(
   await page.getByRole("button", { name: "Place order and pay" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Paysera sandbox" })).toBeVisible();
   await expect(page.getByTestId("sandbox-amount")).toHaveText(amount);
+}
+
+// `make test` creates this account before starting the shop (see scripts/test.sh).
+export const OWNER = process.env.ADMIN_EMAIL ?? "owner@example.lt";
+export const PASSWORD = process.env.ADMIN_PASSWORD ?? "correct horse battery staple";
+
+export function adminMenu(page: Page, item: string) {
+  return page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: item });
+}
+
+/** Logs in as the owner, by way of a page only admins may see. */
+export async function logIn(page: Page) {
+  await page.goto("/admin/orders");
+  await expect(page).toHaveURL(/\/admin\/login\?next=/);
+  await page.getByLabel("E-mail").fill(OWNER);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Orders" })).toBeVisible();
 }

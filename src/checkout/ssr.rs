@@ -167,8 +167,14 @@ pub async fn view(
     let (mut form, errors) = draft(session).await?;
     let checkout_key = form_key(session, cart.lines.is_empty()).await?;
     let shipping_countries = crate::settings::ssr::shipping_countries(&state.pool).await?;
-    if shipping_countries.iter().any(|(code, _)| code == ship_to) {
+    let served = |code: &str| shipping_countries.iter().any(|(c, _)| c == code);
+    if served(ship_to) {
         form.country = ship_to.to_owned();
+    } else if !served(&form.country) {
+        // The country select offers only countries the shop ships to; start on the first.
+        if let Some((first, _)) = shipping_countries.first() {
+            form.country = first.clone();
+        }
     }
     let shipping = shipping_choices(state, &form.country, cart.total).await?;
     if !shipping.iter().any(|s| s.code == form.shipping) {

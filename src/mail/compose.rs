@@ -4,6 +4,7 @@
 
 use super::MailKind;
 use crate::money::{Currency, Money};
+use crate::orders::ssr::Customer;
 use crate::settings::Seller;
 
 /// An order as its e-mails describe it, read in the transaction that sends them.
@@ -12,13 +13,9 @@ pub struct OrderFacts {
     pub id: i64,
     pub number: i64,
     pub public_token: String,
-    pub email: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub street: String,
-    pub city: String,
-    pub postcode: String,
-    pub country: String,
+    /// Who ordered and where it goes.
+    #[sqlx(flatten)]
+    pub customer: Customer,
     pub shipping_name: String,
     pub currency: String,
     pub shipping_minor: i64,
@@ -129,10 +126,10 @@ pub fn compose(
     };
     let address = || {
         Block::Lines(vec![
-            format!("{} {}", order.first_name, order.last_name),
-            order.street.clone(),
-            format!("{} {}", order.postcode, order.city),
-            order.country.clone(),
+            format!("{} {}", order.customer.first_name, order.customer.last_name),
+            order.customer.street.clone(),
+            format!("{} {}", order.customer.postcode, order.customer.city),
+            order.customer.country.clone(),
         ])
     };
     let status_link = || Block::Link {
@@ -143,7 +140,7 @@ pub fn compose(
         label: format!("Order {n} in the admin"),
         url: format!("{public_url}/admin/orders/{n}"),
     };
-    let greeting = format!("Hello {},", order.first_name);
+    let greeting = format!("Hello {},", order.customer.first_name);
     let (subject, blocks) = match event {
         MailEvent::Confirmation => (
             format!("{shop}: order nr. {n} is paid"),
@@ -165,7 +162,7 @@ pub fn compose(
             vec![
                 Block::Para(format!(
                     "{} {} <{}> paid for order nr. {n}.",
-                    order.first_name, order.last_name, order.email
+                    order.customer.first_name, order.customer.last_name, order.customer.email
                 )),
                 figures(),
                 Block::Heading("Ship to".into()),
@@ -200,7 +197,7 @@ pub fn compose(
                     Block::Para(format!(
                         "Order nr. {n} ({}, {}) was cancelled by {by}; its items are back on \
                          sale.{why}",
-                        order.email,
+                        order.customer.email,
                         money(order.total_minor)
                     )),
                     admin_link(),
@@ -341,13 +338,15 @@ mod tests {
             id: 7,
             number: 1001,
             public_token: "t0ken".into(),
-            email: "ona@example.lt".into(),
-            first_name: "Ona".into(),
-            last_name: "Žemaitė <b>".into(),
-            street: "Gedimino pr. 1".into(),
-            city: "Vilnius".into(),
-            postcode: "01103".into(),
-            country: "LT".into(),
+            customer: Customer {
+                email: "ona@example.lt".into(),
+                first_name: "Ona".into(),
+                last_name: "Žemaitė <b>".into(),
+                street: "Gedimino pr. 1".into(),
+                city: "Vilnius".into(),
+                postcode: "01103".into(),
+                country: "LT".into(),
+            },
             shipping_name: "Courier".into(),
             currency: "EUR".into(),
             shipping_minor: 390,

@@ -82,6 +82,8 @@ pub enum MailState {
         attempts: i64,
         next_attempt_at: String,
     },
+    /// A worker is sending it right now.
+    Sending,
     /// No SMTP server is configured: kept until there is one.
     NotSent,
 }

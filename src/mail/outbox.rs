@@ -38,7 +38,7 @@ pub async fn enqueue(
     .await?;
     let seller = crate::settings::ssr::load_seller(&mut **tx).await?;
     let to = if event.to_shopper() {
-        order.email.clone()
+        order.customer.email.clone()
     } else if !seller.contact_email.is_empty() {
         seller.contact_email.clone()
     } else {
@@ -251,6 +251,7 @@ struct SummaryRow {
     failed_at: Option<String>,
     last_error: Option<String>,
     eml_file: Option<String>,
+    sending: bool,
 }
 
 /// The latest e-mails (all, or one order's), newest first. `smtp`: whether there is a server to
@@ -262,7 +263,8 @@ pub async fn summaries(
 ) -> Result<Vec<MailSummary>, AppError> {
     let rows: Vec<SummaryRow> = sqlx::query_as(
         "SELECT e.id, e.kind, o.number AS order_number, e.to_addr, e.subject, e.created_at,
-                e.attempts, e.next_attempt_at, e.sent_at, e.failed_at, e.last_error, e.eml_file
+                e.attempts, e.next_attempt_at, e.sent_at, e.failed_at, e.last_error, e.eml_file,
+                coalesce(e.locked_until > strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 0) AS sending
          FROM email_outbox e LEFT JOIN orders o ON o.id = e.order_id
          WHERE $1 IS NULL OR e.order_id = $1
          ORDER BY e.id DESC LIMIT 200",
@@ -276,6 +278,7 @@ pub async fn summaries(
                 (Some(at), _) => MailState::Sent { at },
                 (_, Some(at)) => MailState::Failed { at },
                 _ if !smtp => MailState::NotSent,
+                _ if row.sending => MailState::Sending,
                 _ => MailState::Queued {
                     attempts: row.attempts,
                     next_attempt_at: row.next_attempt_at,

@@ -15,7 +15,7 @@ pub async fn begin_write(writer: &SqlitePool) -> Result<Transaction<'static, Sql
 }
 
 /// Who ordered, and where it goes. Already validated at the checkout's edge.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Customer {
     pub email: String,
     pub first_name: String,

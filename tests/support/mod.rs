@@ -159,6 +159,14 @@ impl TestShop {
             .unwrap()
     }
 
+    /// One value from the shop's database.
+    pub async fn scalar<T>(&self, sql: &str) -> T
+    where
+        T: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send + Unpin,
+    {
+        sqlx::query_scalar(sql).fetch_one(&self.db).await.unwrap()
+    }
+
     pub async fn stock(&self, slug: &str) -> i64 {
         sqlx::query_scalar("SELECT stock FROM products WHERE slug = $1")
             .bind(slug)

@@ -40,6 +40,7 @@ fn state_text(state: &MailState) -> String {
             "Tried {attempts}×, next try {}",
             short_time(next_attempt_at)
         ),
+        MailState::Sending => "Sending".into(),
         MailState::NotSent => "Not sent (no SMTP server)".into(),
     }
 }

@@ -194,6 +194,7 @@ pub struct LegalEditor {
     pub placeholder: bool,
 }
 
+#[cfg(feature = "ssr")]
 fn legal_page(slug: &str) -> Result<LegalPage, AppError> {
     LegalPage::parse(slug).ok_or_else(|| AppError::NotFound("There is no such legal page.".into()))
 }

@@ -50,7 +50,7 @@ pub fn AdminSettingsPage() -> impl IntoView {
                         {view.legal.into_iter().map(|(page, placeholder)| view! {
                             <li>
                                 <A href=format!("/admin/legal/{}", page.slug())>{page.title()}</A>
-                                {placeholder.then(|| view! { " " <span class="badge badge-warning">"placeholder text"</span> })}
+                                {placeholder.then(|| view! { " " <span class="badge badge-warn">"placeholder text"</span> })}
                                 " · " <a href=page.path()>"view"</a>
                             </li>
                         }).collect_view()}
