@@ -22,7 +22,7 @@ pub const LOGIN_FAILED: &str = "Wrong e-mail or password.";
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
 fn checked_credentials(email: &str, password: &str) -> Result<(), AppError> {
-    if crate::checkout::ssr::Email::parse(email).is_none() {
+    if crate::mail::Email::parse(email).is_none() {
         return Err(AppError::BadRequest(
             "That is not an e-mail address.".into(),
         ));

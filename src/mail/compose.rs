@@ -339,7 +339,7 @@ mod tests {
             number: 1001,
             public_token: "t0ken".into(),
             customer: Customer {
-                email: "ona@example.lt".into(),
+                email: crate::mail::Email::parse("ona@example.lt").unwrap(),
                 first_name: "Ona".into(),
                 last_name: "Žemaitė <b>".into(),
                 street: "Gedimino pr. 1".into(),

@@ -38,7 +38,7 @@ pub async fn enqueue(
     .await?;
     let seller = crate::settings::ssr::load_seller(&mut **tx).await?;
     let to = if event.to_shopper() {
-        order.customer.email.clone()
+        order.customer.email.to_string()
     } else if !seller.contact_email.is_empty() {
         seller.contact_email.clone()
     } else {

@@ -17,7 +17,7 @@ pub async fn begin_write(writer: &SqlitePool) -> Result<Transaction<'static, Sql
 /// Who ordered, and where it goes. Already validated at the checkout's edge.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Customer {
-    pub email: String,
+    pub email: crate::mail::Email,
     pub first_name: String,
     pub last_name: String,
     pub street: String,

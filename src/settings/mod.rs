@@ -78,6 +78,15 @@ pub struct LegalText {
     pub updated_at: String,
 }
 
+/// One change to the settings, as the audit keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct SettingsChange {
+    pub at: String,
+    pub admin_email: String,
+    pub change: String,
+}
+
 /// A way to ship, as the merchant set it up. Prices are in the shop's currency.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]

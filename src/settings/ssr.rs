@@ -1,7 +1,7 @@
 //! Reading and saving the shop's settings. Every save names the admin and what changed in
 //! `settings_events`, in the same transaction as the change.
 
-use super::{LegalPage, LegalText, Seller, ShippingMethod};
+use super::{LegalPage, LegalText, Seller, SettingsChange, ShippingMethod};
 use crate::error::AppError;
 use crate::money::{Currency, Money};
 use crate::orders::ssr::begin_write;
@@ -179,8 +179,7 @@ pub fn validate(settings: &ShopSettings) -> Result<(), AppError> {
     if s.shop_name.trim().is_empty() {
         return Err(AppError::BadRequest("The shop needs a name.".into()));
     }
-    if !s.contact_email.is_empty() && crate::checkout::ssr::Email::parse(&s.contact_email).is_none()
-    {
+    if !s.contact_email.is_empty() && crate::mail::Email::parse(&s.contact_email).is_none() {
         return Err(AppError::BadRequest(
             "The contact e-mail is not an e-mail address.".into(),
         ));
@@ -225,8 +224,8 @@ pub async fn save(
     Ok(())
 }
 
-/// The latest settings changes, newest first: (when, who, what).
-pub async fn recent_changes(pool: &SqlitePool) -> Result<Vec<(String, String, String)>, AppError> {
+/// The latest settings changes, newest first.
+pub async fn recent_changes(pool: &SqlitePool) -> Result<Vec<SettingsChange>, AppError> {
     Ok(sqlx::query_as(
         "SELECT at, admin_email, change FROM settings_events ORDER BY id DESC LIMIT 20",
     )
@@ -416,12 +415,17 @@ pub async fn delete_method(writer: &SqlitePool, admin_id: i64, id: i64) -> Resul
     Ok(())
 }
 
-/// A legal page's Markdown and whether it is still the placeholder; empty if never written.
-pub async fn legal_markdown(
-    pool: &SqlitePool,
-    page: LegalPage,
-) -> Result<(String, bool, String), AppError> {
-    let row: Option<(String, bool, String)> =
+/// A legal page as stored: empty if never written.
+#[derive(Debug, Default, sqlx::FromRow)]
+pub struct LegalRow {
+    pub markdown: String,
+    /// Still the demo's text.
+    pub placeholder: bool,
+    pub updated_at: String,
+}
+
+pub async fn legal_markdown(pool: &SqlitePool, page: LegalPage) -> Result<LegalRow, AppError> {
+    let row: Option<LegalRow> =
         sqlx::query_as("SELECT markdown, placeholder, updated_at FROM legal_pages WHERE slug = $1")
             .bind(page.slug())
             .fetch_optional(pool)
@@ -430,7 +434,11 @@ pub async fn legal_markdown(
 }
 
 pub async fn legal_text(pool: &SqlitePool, page: LegalPage) -> Result<LegalText, AppError> {
-    let (markdown, placeholder, updated_at) = legal_markdown(pool, page).await?;
+    let LegalRow {
+        markdown,
+        placeholder,
+        updated_at,
+    } = legal_markdown(pool, page).await?;
     let markdown = if markdown.trim().is_empty() {
         "The shop has not published this page yet. Please contact the seller.".to_owned()
     } else {

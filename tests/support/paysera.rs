@@ -63,7 +63,7 @@ pub fn new_order(product_id: i64, quantity: &str) -> NewOrder {
     NewOrder {
         lines: vec![(product_id, Quantity::parse(quantity).unwrap())],
         customer: Customer {
-            email: "pirkejas@example.com".into(),
+            email: turgus::mail::Email::parse("pirkejas@example.com").unwrap(),
             first_name: "Ona".into(),
             last_name: "Onaitė".into(),
             street: "Gedimino pr. 1".into(),

@@ -121,6 +121,15 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// `<ona@example.lt>` from `RCPT TO:<ona@example.lt>` (or `MAIL FROM:…`).
+fn argument(command: &str) -> String {
+    command
+        .split_once(':')
+        .map_or("", |(_, argument)| argument)
+        .trim()
+        .to_owned()
+}
+
 async fn converse(stream: TcpStream, behaviour: Behaviour, kept: Arc<Mutex<Vec<Received>>>) {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read);
@@ -142,7 +151,7 @@ async fn converse(stream: TcpStream, behaviour: Behaviour, kept: Arc<Mutex<Vec<R
             "EHLO" => "250-sink.test\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n".into(),
             "HELO" => "250 sink.test\r\n".into(),
             "MAIL" => {
-                from = command[5..].trim().to_owned();
+                from = argument(&command);
                 to.clear();
                 "250 2.1.0 OK\r\n".into()
             }
@@ -150,7 +159,7 @@ async fn converse(stream: TcpStream, behaviour: Behaviour, kept: Arc<Mutex<Vec<R
                 "550 5.1.1 No such mailbox here\r\n".into()
             }
             "RCPT" => {
-                to.push(command[3..].trim().to_owned());
+                to.push(argument(&command));
                 "250 2.1.5 OK\r\n".into()
             }
             "DATA" => {

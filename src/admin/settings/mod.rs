@@ -11,7 +11,7 @@ mod pages;
 pub use pages::{AdminLegalPage, AdminSettingsPage};
 
 use crate::error::AppError;
-use crate::settings::{LegalPage, Seller};
+use crate::settings::{LegalPage, Seller, SettingsChange};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -49,8 +49,8 @@ pub struct SettingsView {
     /// The countries a method may serve: (code, name).
     pub countries: Vec<(String, String)>,
     pub legal: Vec<(LegalPage, bool)>,
-    /// (when, who, what), newest first.
-    pub changes: Vec<(String, String, String)>,
+    /// Newest first.
+    pub changes: Vec<SettingsChange>,
 }
 
 #[server(endpoint = "admin/settings")]
@@ -77,7 +77,10 @@ pub async fn admin_settings() -> Result<SettingsView, AppError> {
         .collect();
     let mut legal = vec![];
     for page in LegalPage::ALL {
-        legal.push((page, ssr::legal_markdown(&state.pool, page).await?.1));
+        legal.push((
+            page,
+            ssr::legal_markdown(&state.pool, page).await?.placeholder,
+        ));
     }
     let paysera = &state.config.paysera;
     let fixed = |name: &str, value: Option<bool>| value.map(|v| (name.to_owned(), v));
@@ -203,12 +206,11 @@ fn legal_page(slug: &str) -> Result<LegalPage, AppError> {
 pub async fn admin_legal(slug: String) -> Result<LegalEditor, AppError> {
     let (state, _) = super::admin_only().await?;
     let page = legal_page(&slug)?;
-    let (markdown, placeholder, _) =
-        crate::settings::ssr::legal_markdown(&state.pool, page).await?;
+    let stored = crate::settings::ssr::legal_markdown(&state.pool, page).await?;
     Ok(LegalEditor {
         page,
-        markdown,
-        placeholder,
+        markdown: stored.markdown,
+        placeholder: stored.placeholder,
     })
 }
 

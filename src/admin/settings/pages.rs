@@ -5,7 +5,7 @@ use super::{
     SaveSettings, SaveShippingMethod, SettingsView, Switch,
 };
 use crate::admin::pages::admin_page;
-use crate::settings::Seller;
+use crate::settings::{Seller, SettingsChange};
 use crate::ui::{escape_on_server, short_time, ErrorNotice};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -211,14 +211,14 @@ fn MethodForm(
 }
 
 #[component]
-fn ChangeLog(changes: Vec<(String, String, String)>) -> impl IntoView {
+fn ChangeLog(changes: Vec<SettingsChange>) -> impl IntoView {
     view! {
         <section>
             <h2>"Recent changes"</h2>
             {changes.is_empty().then(|| view! { <p class="muted">"No changes yet."</p> })}
             <ul class="history">
-                {changes.into_iter().map(|(at, who, what)| view! {
-                    <li><time>{short_time(&at)}</time>" "{who}": "{what}</li>
+                {changes.into_iter().map(|c| view! {
+                    <li><time>{short_time(&c.at)}</time>" "{c.admin_email}": "{c.change}</li>
                 }).collect_view()}
             </ul>
         </section>
