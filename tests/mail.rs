@@ -17,10 +17,18 @@ const SHOPPER: &str = "pirkejas@example.com";
 
 /// A live shop sending through `smtp` (none: no SMTP server), retrying after a second.
 async fn mail_shop(smtp: Option<String>) -> TestShop {
+    mail_shop_with(smtp, |_| {}).await
+}
+
+async fn mail_shop_with(
+    smtp: Option<String>,
+    adjust: impl FnOnce(&mut turgus::config::MailConfig),
+) -> TestShop {
     let shop = live_shop_with(|config| {
         config.mail.smtp_url = smtp.map(turgus::config::Secret::new);
         config.mail.from = Some("orders@example.lt".into());
         config.mail.retry_seconds = 1;
+        adjust(&mut config.mail);
     })
     .await;
     sqlx::query(
@@ -192,6 +200,58 @@ async fn a_server_that_is_down_is_tried_again_until_it_comes_back() {
         })
     })
     .await;
+}
+
+#[tokio::test]
+async fn a_server_that_stays_down_fails_the_e_mail_after_the_last_allowed_try() {
+    let port = free_port();
+    let shop = mail_shop_with(Some(format!("smtp://127.0.0.1:{port}")), |mail| {
+        mail.max_attempts = 2;
+    })
+    .await;
+    let order = order(&shop, "enamel-mug", "1").await;
+    assert_eq!(
+        send(&shop, &signed(&fields(&order, &[]))).await.0,
+        StatusCode::OK
+    );
+    outbox_until(&shop, 15, |rows| {
+        rows.len() == 2
+            && rows.iter().all(|(_, attempts, sent, failed, error)| {
+                *attempts == 2 && sent.is_none() && failed.is_some() && error.is_some()
+            })
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_e_mail_whose_sender_died_is_claimed_again_once_its_lease_runs_out() {
+    let shop = mail_shop(None).await;
+    let order = order(&shop, "enamel-mug", "1").await;
+    assert_eq!(
+        send(&shop, &signed(&fields(&order, &[]))).await.0,
+        StatusCode::OK
+    );
+    let writer = sqlx::SqlitePool::connect(&format!("sqlite://{}", shop.db_path().display()))
+        .await
+        .unwrap();
+    let claim = || turgus::mail::outbox::claim(&writer, 300);
+    // A worker claims the first e-mail, and dies while sending it.
+    let first = claim().await.unwrap().unwrap();
+    // While its lease holds, other workers get the other e-mail, then nothing.
+    let second = claim().await.unwrap().unwrap();
+    assert_ne!(first.id, second.id);
+    assert!(claim().await.unwrap().is_none());
+    sqlx::query("UPDATE email_outbox SET locked_until = '2000-01-01T00:00:00.000Z' WHERE id = $1")
+        .bind(first.id)
+        .execute(&shop.db)
+        .await
+        .unwrap();
+    let again = claim().await.unwrap().unwrap();
+    assert_eq!((again.id, again.attempts), (first.id, 2));
+    assert_eq!(
+        again.message_id, first.message_id,
+        "the same message, recognisably"
+    );
 }
 
 #[tokio::test]

@@ -281,6 +281,7 @@ async fn the_shop_name_and_seller_appear_on_every_page_and_each_change_is_audite
         vec![("shop_name", long.as_str())],
         vec![("shop_name", "A"), ("contact_email", "nope")],
         vec![("shop_name", " ")],
+        vec![("shop_name", "Evil\r\nBcc: victim@example.com")],
     ] {
         assert_eq!(
             shop.call("admin/settings/save", &form).await.status(),

@@ -83,6 +83,8 @@ CREATE TABLE email_outbox (
                                             'order_cancelled', 'payment_review')),
     order_id        INTEGER REFERENCES orders (id),
     to_addr         TEXT    NOT NULL,
+    -- The recipient's name for the `To` header (the shopper's), empty for the merchant.
+    to_name         TEXT    NOT NULL DEFAULT '',
     subject         TEXT    NOT NULL,
     body_text       TEXT    NOT NULL,
     body_html       TEXT    NOT NULL,

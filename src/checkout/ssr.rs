@@ -267,8 +267,11 @@ fn validate(
         "email",
         "Please enter a valid e-mail address, like name@example.com.",
     );
-    let text_ok =
-        |value: &str, max: usize| !value.trim().is_empty() && value.trim().chars().count() <= max;
+    // One line of text: names and addresses reach e-mails and Paysera as they are.
+    let text_ok = |value: &str, max: usize| {
+        let value = value.trim();
+        !value.is_empty() && value.chars().count() <= max && !value.chars().any(char::is_control)
+    };
     check(
         text_ok(&form.first_name, 100),
         "first_name",
@@ -543,7 +546,36 @@ async fn cancel(
 
 #[cfg(test)]
 mod tests {
-    use super::{cap_lengths, CheckoutForm};
+    use super::{cap_lengths, validate, CheckoutForm, Offer};
+
+    #[test]
+    fn names_and_addresses_are_one_line_of_text() {
+        let form = CheckoutForm {
+            email: "ona@example.lt".into(),
+            first_name: "Ona\r\nBcc: victim@example.com".into(),
+            last_name: "Onaitė".into(),
+            street: "Gedimino pr. 1\u{0}".into(),
+            city: "Vilnius".into(),
+            postcode: "01103".into(),
+            country: "LT".into(),
+            terms: true,
+            ..CheckoutForm::default()
+        };
+        let offer = Offer {
+            shipping: vec![],
+            smsbank: true,
+        };
+        let errors = validate(&form, &offer).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert!(
+            fields.contains(&"first_name") && fields.contains(&"street"),
+            "{fields:?}"
+        );
+        assert!(
+            !fields.contains(&"last_name") && !fields.contains(&"city"),
+            "{fields:?}"
+        );
+    }
 
     #[test]
     fn fields_are_cut_to_their_limits_and_reported() {

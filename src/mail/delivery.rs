@@ -87,10 +87,11 @@ impl Mailer {
                     .unwrap_or_else(|_| "shop@localhost".parse().expect("a valid address")),
             ),
         };
-        let to: Mailbox = row
+        let address = row
             .to_addr
             .parse()
             .map_err(|e| format!("`{}` is not an e-mail address ({e})", row.to_addr))?;
+        let to = Mailbox::new(Some(row.to_name.clone()).filter(|n| !n.is_empty()), address);
         let mut builder = Message::builder()
             .from(from)
             .to(to)

@@ -37,12 +37,17 @@ pub async fn enqueue(
     .fetch_all(&mut **tx)
     .await?;
     let seller = crate::settings::ssr::load_seller(&mut **tx).await?;
-    let to = if event.to_shopper() {
-        order.customer.email.to_string()
+    let c = &order.customer;
+    let (to, to_name) = if event.to_shopper() {
+        (
+            c.email.to_string(),
+            format!("{} {}", c.first_name, c.last_name),
+        )
     } else if !seller.contact_email.is_empty() {
-        seller.contact_email.clone()
+        (seller.contact_email.clone(), String::new())
     } else {
-        context.fallback_to.map(address_of).unwrap_or_default()
+        let fallback = context.fallback_to.map(address_of).unwrap_or_default();
+        (fallback, String::new())
     };
     let draft = compose(&event, &order, &lines, &seller, context.public_url);
     let (failed_at, error) = if to.is_empty() {
@@ -54,16 +59,17 @@ pub async fn enqueue(
         (None, None)
     };
     sqlx::query(
-        "INSERT INTO email_outbox (event_key, kind, order_id, to_addr, subject, body_text, body_html,
-                                   message_id, failed_at, last_error)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
-                 CASE WHEN $9 IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END, $10)
+        "INSERT INTO email_outbox (event_key, kind, order_id, to_addr, to_name, subject, body_text,
+                                   body_html, message_id, failed_at, last_error)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
+                 CASE WHEN $10 IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END, $11)
          ON CONFLICT (event_key) DO NOTHING",
     )
     .bind(event.key(order_id))
     .bind(event.kind().as_str())
     .bind(order_id)
     .bind(&to)
+    .bind(&to_name)
     .bind(&draft.subject)
     .bind(&draft.text)
     .bind(&draft.html)
@@ -100,6 +106,7 @@ pub struct Claimed {
     pub id: i64,
     pub kind: String,
     pub to_addr: String,
+    pub to_name: String,
     pub subject: String,
     pub body_text: String,
     pub body_html: String,
@@ -108,7 +115,7 @@ pub struct Claimed {
 }
 
 const CLAIMED_COLUMNS: &str =
-    "id, kind, to_addr, subject, body_text, body_html, message_id, attempts";
+    "id, kind, to_addr, to_name, subject, body_text, body_html, message_id, attempts";
 
 /// Claims the next e-mail that is due, for `lease_seconds`: one statement, so two workers (on this
 /// instance or another on the same database) never claim the same row. A worker that dies while

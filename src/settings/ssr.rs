@@ -160,19 +160,29 @@ fn differences(old: &ShopSettings, new: &ShopSettings) -> Vec<String> {
 /// Checks settings as typed in the admin: lengths the database also enforces, with messages.
 pub fn validate(settings: &ShopSettings) -> Result<(), AppError> {
     let s = &settings.seller;
-    let limits = [
-        ("The shop name", &s.shop_name, 80),
-        ("The legal name", &s.legal_name, 200),
-        ("The company code", &s.company_code, 40),
-        ("The VAT code", &s.vat_code, 40),
-        ("The address", &s.address, 400),
-        ("The contact e-mail", &s.contact_email, 254),
-        ("The phone number", &s.contact_phone, 40),
+    // (what, value, most characters, may have several lines). Only the address does: the others
+    // reach e-mail headers and page titles.
+    let fields = [
+        ("The shop name", &s.shop_name, 80, false),
+        ("The legal name", &s.legal_name, 200, false),
+        ("The company code", &s.company_code, 40, false),
+        ("The VAT code", &s.vat_code, 40, false),
+        ("The address", &s.address, 400, true),
+        ("The contact e-mail", &s.contact_email, 254, false),
+        ("The phone number", &s.contact_phone, 40, false),
     ];
-    for (what, value, max) in limits {
+    for (what, value, max, multiline) in fields {
         if value.chars().count() > max {
             return Err(AppError::BadRequest(format!(
                 "{what} can be at most {max} characters long."
+            )));
+        }
+        if value
+            .chars()
+            .any(|c| c.is_control() && !(multiline && c == '\n'))
+        {
+            return Err(AppError::BadRequest(format!(
+                "{what} cannot contain line breaks or control characters."
             )));
         }
     }
@@ -299,6 +309,14 @@ impl MethodInput {
         }
         if draft.description.chars().count() > 300 {
             return Err(bad("The description can be at most 300 characters long."));
+        }
+        if [name, draft.description.as_str()]
+            .iter()
+            .any(|text| text.chars().any(char::is_control))
+        {
+            return Err(bad(
+                "The name and description cannot contain line breaks or control characters.",
+            ));
         }
         let code = crate::admin::products::ssr::slug_for(&draft.code, name, 40)?;
         let price = Money::parse_decimal(&draft.price, currency).map_err(AppError::BadRequest)?;
