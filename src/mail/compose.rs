@@ -103,125 +103,181 @@ pub fn compose(
     seller: &Seller,
     public_url: &str,
 ) -> Draft {
-    let currency = Currency::from_code(&order.currency).unwrap_or(Currency::Eur);
-    let money = |minor: i64| Money::new(minor, currency).to_string();
-    let shop = &seller.shop_name;
-    let n = order.number;
-    let figures = || {
-        let mut rows: Vec<(String, String)> = lines
-            .iter()
-            .map(|l| {
-                (
-                    format!("{} × {}", l.quantity, l.name),
-                    money(l.line_total_minor),
-                )
-            })
-            .collect();
-        rows.push((
-            format!("Shipping: {}", order.shipping_name),
-            money(order.shipping_minor),
-        ));
-        rows.push(("Total".into(), money(order.total_minor)));
-        Block::Figures(rows)
+    let letter = Letter {
+        order,
+        lines,
+        shop: &seller.shop_name,
+        public_url,
+        currency: Currency::from_code(&order.currency).unwrap_or(Currency::Eur),
     };
-    let address = || {
-        Block::Lines(vec![
-            format!("{} {}", order.customer.first_name, order.customer.last_name),
-            order.customer.street.clone(),
-            format!("{} {}", order.customer.postcode, order.customer.city),
-            order.customer.country.clone(),
-        ])
+    let (subject, mut blocks) = match event {
+        MailEvent::Confirmation => letter.confirmation(),
+        MailEvent::NewOrder => letter.new_order(),
+        MailEvent::Shipped { note } => letter.shipped(note),
+        MailEvent::Cancelled { by, note } => letter.cancelled(by, note),
+        MailEvent::Review { verdict, .. } => letter.review(verdict),
     };
-    let status_link = || Block::Link {
-        label: "See your order".into(),
-        url: format!("{public_url}/checkout/accept?order={}", order.public_token),
-    };
-    let admin_link = || Block::Link {
-        label: format!("Order {n} in the admin"),
-        url: format!("{public_url}/admin/orders/{n}"),
-    };
-    let greeting = format!("Hello {},", order.customer.first_name);
-    let (subject, blocks) = match event {
-        MailEvent::Confirmation => (
-            format!("{shop}: order nr. {n} is paid"),
-            vec![
-                Block::Para(greeting),
-                Block::Para(format!(
-                    "thank you for your order at {shop}. We have received your payment and are \
-                     getting your order ready."
-                )),
-                Block::Heading(format!("Order nr. {n}")),
-                figures(),
-                Block::Heading("Shipping to".into()),
-                address(),
-                status_link(),
-            ],
-        ),
-        MailEvent::NewOrder => (
-            format!("New paid order nr. {n}: {}", money(order.total_minor)),
-            vec![
-                Block::Para(format!(
-                    "{} {} <{}> paid for order nr. {n}.",
-                    order.customer.first_name, order.customer.last_name, order.customer.email
-                )),
-                figures(),
-                Block::Heading("Ship to".into()),
-                address(),
-                admin_link(),
-            ],
-        ),
-        MailEvent::Shipped { note } => {
-            let mut blocks = vec![
-                Block::Para(greeting),
-                Block::Para(format!(
-                    "your order nr. {n} from {shop} is on its way ({}).",
-                    order.shipping_name
-                )),
-            ];
-            if !note.is_empty() {
-                blocks.push(Block::Heading("Tracking".into()));
-                blocks.push(Block::Para(note.clone()));
-            }
-            blocks.extend([address(), status_link()]);
-            (format!("{shop}: order nr. {n} is on its way"), blocks)
-        }
-        MailEvent::Cancelled { by, note } => {
-            let why = if note.is_empty() {
-                String::new()
-            } else {
-                format!(" Note: {note}")
-            };
-            (
-                format!("Order nr. {n} was cancelled"),
-                vec![
-                    Block::Para(format!(
-                        "Order nr. {n} ({}, {}) was cancelled by {by}; its items are back on \
-                         sale.{why}",
-                        order.customer.email,
-                        money(order.total_minor)
-                    )),
-                    admin_link(),
-                ],
-            )
-        }
-        MailEvent::Review { verdict, .. } => (
-            format!("Payment for order nr. {n} needs your review"),
-            vec![
-                Block::Para(format!(
-                    "A Paysera payment for order nr. {n} ({}) needs a person's eyes: {}.",
-                    money(order.total_minor),
-                    super::verdict_in_words(verdict)
-                )),
-                admin_link(),
-            ],
-        ),
-    };
-    let mut blocks = blocks;
     blocks.push(Block::Small(seller_lines(seller)));
     Draft {
         subject,
         text: render_text(&blocks),
         html: render_html(&blocks),
+    }
+}
+
+/// What every e-mail about one order draws on.
+struct Letter<'a> {
+    order: &'a OrderFacts,
+    lines: &'a [LineFacts],
+    shop: &'a str,
+    public_url: &'a str,
+    currency: Currency,
+}
+
+impl Letter<'_> {
+    fn money(&self, minor: i64) -> String {
+        Money::new(minor, self.currency).to_string()
+    }
+
+    /// The lines, the shipping and the total.
+    fn figures(&self) -> Block {
+        let mut rows: Vec<(String, String)> = self
+            .lines
+            .iter()
+            .map(|l| {
+                (
+                    format!("{} × {}", l.quantity, l.name),
+                    self.money(l.line_total_minor),
+                )
+            })
+            .collect();
+        rows.push((
+            format!("Shipping: {}", self.order.shipping_name),
+            self.money(self.order.shipping_minor),
+        ));
+        rows.push(("Total".into(), self.money(self.order.total_minor)));
+        Block::Figures(rows)
+    }
+
+    fn address(&self) -> Block {
+        let c = &self.order.customer;
+        Block::Lines(vec![
+            format!("{} {}", c.first_name, c.last_name),
+            c.street.clone(),
+            format!("{} {}", c.postcode, c.city),
+            c.country.clone(),
+        ])
+    }
+
+    fn status_link(&self) -> Block {
+        Block::Link {
+            label: "See your order".into(),
+            url: format!(
+                "{}/checkout/accept?order={}",
+                self.public_url, self.order.public_token
+            ),
+        }
+    }
+
+    fn admin_link(&self) -> Block {
+        let n = self.order.number;
+        Block::Link {
+            label: format!("Order {n} in the admin"),
+            url: format!("{}/admin/orders/{n}", self.public_url),
+        }
+    }
+
+    fn greeting(&self) -> Block {
+        Block::Para(format!("Hello {},", self.order.customer.first_name))
+    }
+
+    fn confirmation(&self) -> (String, Vec<Block>) {
+        let (shop, n) = (self.shop, self.order.number);
+        let thanks = format!(
+            "thank you for your order at {shop}. We have received your payment and are getting \
+             your order ready."
+        );
+        (
+            format!("{shop}: order nr. {n} is paid"),
+            vec![
+                self.greeting(),
+                Block::Para(thanks),
+                Block::Heading(format!("Order nr. {n}")),
+                self.figures(),
+                Block::Heading("Shipping to".into()),
+                self.address(),
+                self.status_link(),
+            ],
+        )
+    }
+
+    fn new_order(&self) -> (String, Vec<Block>) {
+        let (c, n) = (&self.order.customer, self.order.number);
+        let who = format!(
+            "{} {} <{}> paid for order nr. {n}.",
+            c.first_name, c.last_name, c.email
+        );
+        (
+            format!(
+                "New paid order nr. {n}: {}",
+                self.money(self.order.total_minor)
+            ),
+            vec![
+                Block::Para(who),
+                self.figures(),
+                Block::Heading("Ship to".into()),
+                self.address(),
+                self.admin_link(),
+            ],
+        )
+    }
+
+    fn shipped(&self, note: &str) -> (String, Vec<Block>) {
+        let (shop, n) = (self.shop, self.order.number);
+        let mut blocks = vec![
+            self.greeting(),
+            Block::Para(format!(
+                "your order nr. {n} from {shop} is on its way ({}).",
+                self.order.shipping_name
+            )),
+        ];
+        if !note.is_empty() {
+            blocks.push(Block::Heading("Tracking".into()));
+            blocks.push(Block::Para(note.to_owned()));
+        }
+        blocks.extend([self.address(), self.status_link()]);
+        (format!("{shop}: order nr. {n} is on its way"), blocks)
+    }
+
+    fn cancelled(&self, by: &str, note: &str) -> (String, Vec<Block>) {
+        let n = self.order.number;
+        let why = if note.is_empty() {
+            String::new()
+        } else {
+            format!(" Note: {note}")
+        };
+        let what = format!(
+            "Order nr. {n} ({}, {}) was cancelled by {by}; its items are back on sale.{why}",
+            self.order.customer.email,
+            self.money(self.order.total_minor)
+        );
+        (
+            format!("Order nr. {n} was cancelled"),
+            vec![Block::Para(what), self.admin_link()],
+        )
+    }
+
+    fn review(&self, verdict: &str) -> (String, Vec<Block>) {
+        let n = self.order.number;
+        let what = format!(
+            "A Paysera payment for order nr. {n} ({}) needs a person's eyes: {}.",
+            self.money(self.order.total_minor),
+            super::verdict_in_words(verdict)
+        );
+        (
+            format!("Payment for order nr. {n} needs your review"),
+            vec![Block::Para(what), self.admin_link()],
+        )
     }
 }
 

@@ -7,12 +7,12 @@ use super::{
 use crate::catalog::ssr::stored_money;
 use crate::error::AppError;
 use crate::mail::compose::MailEvent;
-use crate::mail::outbox::enqueue;
+use crate::mail::outbox::{enqueue, MailContext};
 use crate::money::{Currency, Money};
 use crate::orders::ssr::{begin_write, record_event, release_stock, transition};
 use crate::orders::OrderStatus;
 use crate::state::AppState;
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::{QueryBuilder, Sqlite, Transaction};
 
 /// An [`OrderFilter`] read and checked: dates are real dates, the state is a known one.
 pub struct ValidFilter {
@@ -391,64 +391,15 @@ pub async fn act(
         .fetch_optional(&mut *tx)
         .await?
         .ok_or_else(|| AppError::Unauthorized("Please log in as the shop's admin.".into()))?;
-    let by = if note.is_empty() {
-        format!("by {admin_email}")
-    } else {
-        format!("by {admin_email}: {note}")
+    let actor = Actor {
+        email: admin_email,
+        note,
     };
+    let mail = state.mail_context();
     let changed = match action {
-        OrderAction::Cancel => {
-            let moved = transition(
-                &mut tx,
-                id,
-                OrderStatus::PendingPayment,
-                OrderStatus::Cancelled,
-                &format!("cancelled {by}"),
-            )
-            .await?;
-            if moved {
-                release_stock(&mut tx, id).await?;
-                let event = MailEvent::Cancelled {
-                    by: admin_email.clone(),
-                    note: note.to_owned(),
-                };
-                enqueue(&mut tx, &state.mail_context(), id, event).await?;
-            }
-            moved
-        }
+        OrderAction::Cancel => cancel(&mut tx, &mail, id, &actor).await?,
         OrderAction::Ship | OrderAction::Refund | OrderAction::ClearReview => {
-            let (update, event) = match action {
-                OrderAction::Ship => (
-                    "UPDATE orders SET shipped_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-                     WHERE id = $1 AND status = 'paid' AND shipped_at IS NULL AND refunded_at IS NULL",
-                    "marked shipped",
-                ),
-                OrderAction::Refund => (
-                    "UPDATE orders SET refunded_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-                     WHERE id = $1 AND status = 'paid' AND refunded_at IS NULL",
-                    "marked refunded",
-                ),
-                _ => (
-                    "UPDATE orders SET needs_review = 0 WHERE id = $1 AND needs_review = 1",
-                    "review cleared",
-                ),
-            };
-            let moved = sqlx::query(update)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-                == 1;
-            if moved {
-                record_event(&mut tx, id, Some(status), status, &format!("{event} {by}")).await?;
-                if action == OrderAction::Ship {
-                    let shipped = MailEvent::Shipped {
-                        note: note.to_owned(),
-                    };
-                    enqueue(&mut tx, &state.mail_context(), id, shipped).await?;
-                }
-            }
-            moved
+            mark(&mut tx, &mail, id, status, action, &actor).await?
         }
     };
     if !changed {
@@ -459,6 +410,100 @@ pub async fn act(
     tx.commit().await?;
     state.mailer.wakeup.notify_one();
     Ok(())
+}
+
+/// The admin taking an action, and what they wrote.
+struct Actor<'a> {
+    email: String,
+    note: &'a str,
+}
+
+impl Actor<'_> {
+    /// How the order's history names the action's author: `by owner@example.lt: note`.
+    fn by(&self) -> String {
+        if self.note.is_empty() {
+            format!("by {}", self.email)
+        } else {
+            format!("by {}: {}", self.email, self.note)
+        }
+    }
+}
+
+/// Cancels an unpaid order: its stock goes back on sale, and the merchant is e-mailed.
+async fn cancel(
+    tx: &mut Transaction<'static, Sqlite>,
+    mail: &MailContext<'_>,
+    id: i64,
+    actor: &Actor<'_>,
+) -> Result<bool, AppError> {
+    let cancelled = format!("cancelled {}", actor.by());
+    let moved = transition(
+        tx,
+        id,
+        OrderStatus::PendingPayment,
+        OrderStatus::Cancelled,
+        &cancelled,
+    )
+    .await?;
+    if moved {
+        release_stock(tx, id).await?;
+        let event = MailEvent::Cancelled {
+            by: actor.email.clone(),
+            note: actor.note.to_owned(),
+        };
+        enqueue(tx, mail, id, event).await?;
+    }
+    Ok(moved)
+}
+
+/// Marks a paid order shipped (e-mailing the shopper, with the note) or refunded, or clears its
+/// review flag; the order's payment state stays as it is.
+async fn mark(
+    tx: &mut Transaction<'static, Sqlite>,
+    mail: &MailContext<'_>,
+    id: i64,
+    status: OrderStatus,
+    action: OrderAction,
+    actor: &Actor<'_>,
+) -> Result<bool, AppError> {
+    let (update, event) = match action {
+        OrderAction::Ship => (
+            "UPDATE orders SET shipped_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE id = $1 AND status = 'paid' AND shipped_at IS NULL AND refunded_at IS NULL",
+            "marked shipped",
+        ),
+        OrderAction::Refund => (
+            "UPDATE orders SET refunded_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE id = $1 AND status = 'paid' AND refunded_at IS NULL",
+            "marked refunded",
+        ),
+        // Clearing the review (cancelling is `cancel`'s).
+        OrderAction::ClearReview | OrderAction::Cancel => (
+            "UPDATE orders SET needs_review = 0 WHERE id = $1 AND needs_review = 1",
+            "review cleared",
+        ),
+    };
+    let moved = sqlx::query(update)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected()
+        == 1;
+    if moved {
+        record_event(
+            tx,
+            id,
+            Some(status),
+            status,
+            &format!("{event} {}", actor.by()),
+        )
+        .await?;
+        if action == OrderAction::Ship {
+            let note = actor.note.to_owned();
+            enqueue(tx, mail, id, MailEvent::Shipped { note }).await?;
+        }
+    }
+    Ok(moved)
 }
 
 #[cfg(test)]
