@@ -184,21 +184,9 @@ impl Config {
             signature,
             smsbank: switch("TURGUS_PAYSERA_SMSBANK")?,
         };
-        let number =
-            |variable: &'static str, default: &str, range: std::ops::RangeInclusive<u32>| {
-                let text = get(variable, default)?;
-                text.parse::<u32>()
-                    .ok()
-                    .filter(|n| range.contains(n))
-                    .ok_or_else(|| ConfigError {
-                        variable,
-                        problem: format!(
-                            "`{text}` is not a whole number between {} and {}",
-                            range.start(),
-                            range.end()
-                        ),
-                    })
-            };
+        let number = |variable: &'static str, default: &str, range| {
+            whole_number(&lookup, variable, default, range)
+        };
         let order_ttl_minutes = number("TURGUS_ORDER_TTL_MINUTES", "60", 1..=10_080)?;
         let limits = Limits {
             unpaid_orders_per_session: number("TURGUS_UNPAID_ORDERS_PER_SESSION", "3", 1..=1000)?,
@@ -216,21 +204,7 @@ impl Config {
                     problem,
                 })?;
         let drain_seconds = u64::from(number("TURGUS_DRAIN_SECONDS", "20", 1..=3600)?);
-        let mail = MailConfig {
-            smtp_url: smtp_url(&lookup)?,
-            from: mailbox(&lookup, "TURGUS_MAIL_FROM")?,
-            reply_to: mailbox(&lookup, "TURGUS_MAIL_REPLY_TO")?,
-            max_attempts: number("TURGUS_MAIL_MAX_ATTEMPTS", "10", 1..=100)?,
-            retry_seconds: number("TURGUS_MAIL_RETRY_SECONDS", "60", 1..=86_400)?,
-        };
-        if mail.smtp_url.is_some() && mail.from.is_none() {
-            return Err(ConfigError {
-                variable: "TURGUS_MAIL_FROM",
-                problem: "is required with TURGUS_SMTP_URL: the address the shop's e-mails come \
-                          from, like `Linen & Co <orders@example.com>`"
-                    .into(),
-            });
-        }
+        let mail = MailConfig::from_lookup(&lookup)?;
 
         Ok(Config {
             database_url,
@@ -251,6 +225,48 @@ impl Config {
     pub fn is_https(&self) -> bool {
         self.public_url.starts_with("https://")
     }
+}
+
+impl MailConfig {
+    fn from_lookup(lookup: &impl Fn(&str) -> Option<String>) -> Result<MailConfig, ConfigError> {
+        let mail = MailConfig {
+            smtp_url: smtp_url(lookup)?,
+            from: mailbox(lookup, "TURGUS_MAIL_FROM")?,
+            reply_to: mailbox(lookup, "TURGUS_MAIL_REPLY_TO")?,
+            max_attempts: whole_number(lookup, "TURGUS_MAIL_MAX_ATTEMPTS", "10", 1..=100)?,
+            retry_seconds: whole_number(lookup, "TURGUS_MAIL_RETRY_SECONDS", "60", 1..=86_400)?,
+        };
+        if mail.smtp_url.is_some() && mail.from.is_none() {
+            return Err(ConfigError {
+                variable: "TURGUS_MAIL_FROM",
+                problem: "is required with TURGUS_SMTP_URL: the address the shop's e-mails come \
+                          from, like `Linen & Co <orders@example.com>`"
+                    .into(),
+            });
+        }
+        Ok(mail)
+    }
+}
+
+/// A whole number within `range`, or `default` when unset.
+fn whole_number(
+    lookup: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: &str,
+    range: std::ops::RangeInclusive<u32>,
+) -> Result<u32, ConfigError> {
+    let text = setting(lookup, variable, default)?;
+    text.parse::<u32>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| ConfigError {
+            variable,
+            problem: format!(
+                "`{text}` is not a whole number between {} and {}",
+                range.start(),
+                range.end()
+            ),
+        })
 }
 
 /// A variable's trimmed value, or `default` when unset; set but empty is an error.

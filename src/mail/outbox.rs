@@ -3,6 +3,8 @@
 use super::compose::{compose, LineFacts, MailEvent, OrderFacts};
 use super::{MailKind, MailState, MailSummary};
 use crate::error::AppError;
+use crate::orders::ssr::Customer;
+use crate::settings::Seller;
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 /// What an e-mail needs from outside the order: where the shop is reached (for links).
@@ -37,18 +39,7 @@ pub async fn enqueue(
     .fetch_all(&mut **tx)
     .await?;
     let seller = crate::settings::ssr::load_seller(&mut **tx).await?;
-    let c = &order.customer;
-    let (to, to_name) = if event.to_shopper() {
-        (
-            c.email.to_string(),
-            format!("{} {}", c.first_name, c.last_name),
-        )
-    } else if !seller.contact_email.is_empty() {
-        (seller.contact_email.clone(), String::new())
-    } else {
-        let fallback = context.fallback_to.map(address_of).unwrap_or_default();
-        (fallback, String::new())
-    };
+    let (to, to_name) = recipient(&event, &order.customer, &seller, context);
     let draft = compose(&event, &order, &lines, &seller, context.public_url);
     let (failed_at, error) = if to.is_empty() {
         (
@@ -79,6 +70,25 @@ pub async fn enqueue(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Who an e-mail goes to, (address, name): the shopper, or the merchant at the contact address
+/// in Settings (else the configured sender's). An empty address: nobody to send it to.
+fn recipient(
+    event: &MailEvent,
+    customer: &Customer,
+    seller: &Seller,
+    context: &MailContext<'_>,
+) -> (String, String) {
+    if event.to_shopper() {
+        let name = format!("{} {}", customer.first_name, customer.last_name);
+        (customer.email.to_string(), name)
+    } else if !seller.contact_email.is_empty() {
+        (seller.contact_email.clone(), String::new())
+    } else {
+        let fallback = context.fallback_to.map(address_of).unwrap_or_default();
+        (fallback, String::new())
+    }
 }
 
 /// The bare address in `Name <address>`.
