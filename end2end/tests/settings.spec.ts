@@ -82,7 +82,9 @@ test("a renamed shop with a new courier price is what the shopper sees, pays and
   await test.step("and the confirmation e-mail arrives", async () => {
     await expect.poll(() => receivedMails().filter((m) => m.includes(`order nr. ${number} is paid`)).length, { timeout: 15_000 }).toBe(1);
     const mail = receivedMails().find((m) => m.includes(`order nr. ${number} is paid`)) ?? "";
-    expect(mail).toMatch(/^To: ona@example\.lt\r?$/m);
+    // The shopper's name, in UTF-8 (RFC 2047): "Ona Onaitė".
+    const to = mail.match(/^To: =\?utf-8\?b\?([A-Za-z0-9+/=]+)\?= <ona@example\.lt>\r?$/m);
+    expect(Buffer.from(to?.[1] ?? "", "base64").toString("utf8")).toBe("Ona Onaitė");
     expect(mail).toMatch(/^Subject: Lino namai: order nr\. \d+ is paid\r?$/m);
     expect(mail).toMatch(/^Message-ID: <[0-9a-f]+@127\.0\.0\.1>\r?$/m);
     expect(plain(mail)).toContain("Shipping: Courier to your door: 4,20 €");
@@ -99,6 +101,11 @@ test("a renamed shop with a new courier price is what the shopper sees, pays and
     await expect.poll(async () => (await states()).every((state) => state.startsWith("Sent"))).toBe(true);
     await expect(page.getByTestId("emails")).toContainText("Order confirmation");
     await expect(page.getByTestId("emails")).toContainText("New order notice");
+    // In sandbox mode each e-mail is also kept as a file, downloadable from the order's page.
+    const file = page.getByTestId("emails").getByRole("link", { name: ".eml" }).last();
+    const download = await page.request.get((await file.getAttribute("href")) ?? "");
+    expect(download.headers()["content-type"]).toBe("message/rfc822");
+    expect(await download.text()).toMatch(new RegExp(`^Subject: Lino namai: order nr\\. ${number} is paid`, "m"));
     await saveSettings(page, "Turgus", "3,90");
   });
 });
