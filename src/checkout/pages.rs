@@ -294,8 +294,8 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
                 <PaymentFieldset payment />
                 <div class="field" class:has-error=terms_invalid>
                     <label class="checkbox"><input type="checkbox" name="terms" value="on" checked=form.terms />
-                        " I accept the "<a href="/terms" target="_blank">"terms of sale"</a>
-                        " and have read about "<a href="/returns" target="_blank">"returns and withdrawal"</a></label>
+                        <span>"I accept the "<a href="/terms" target="_blank">"terms of sale"</a>
+                        " and have read about "<a href="/returns" target="_blank">"returns and withdrawal"</a></span></label>
                     {terms_error.map(|e| view! { <p class="field-error">{e}</p> })}
                 </div>
                 // Also right above the button: on a phone the summary is far below it.

@@ -42,7 +42,7 @@ pub fn SellerFooter() -> impl IntoView {
                             <A href="/contact">"Contact"</A>
                             {LegalPage::ALL.map(|page| view! { <A href=page.path()>{page.title()}</A> })}
                         </nav>
-                        <p class="footer-note">{seller.shop_name}" · Payments by Paysera."</p>
+                        <p class="footer-note">"Payments by Paysera."</p>
                     }
                 })
             })}
@@ -89,7 +89,7 @@ pub fn LegalPageView(page: LegalPage) -> impl IntoView {
         <Canonical path=page.path() />
         {load_page(text, |text: super::LegalText| {
             let placeholder = text.placeholder.then(|| view! {
-                <p class="notice" role="note">"This is the demo's placeholder text: the seller has not published their own yet."</p>
+                <p class="notice notice-error" role="note">"Placeholder text: the seller has not published their own yet. Please ask the seller before you rely on it."</p>
             });
             view! {
                 <article class="legal-page" data-testid="legal-page">
