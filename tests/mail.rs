@@ -103,7 +103,10 @@ async fn outbox_until(
 #[tokio::test]
 async fn a_payment_sends_one_confirmation_and_one_notice_despite_50_duplicate_callbacks() {
     let sink = SmtpSink::start(Behaviour::Accept).await;
-    let shop = mail_shop(Some(sink.url())).await;
+    let shop = mail_shop_with(Some(sink.url()), |mail| {
+        mail.reply_to = Some("Pagalba <pagalba@example.lt>".into());
+    })
+    .await;
     let order = order(&shop, "chef-knife", "2").await;
     assert_eq!(order.total.minor, 2 * 8900 + 390);
     let callback = signed(&fields(&order, &[]));
@@ -172,6 +175,32 @@ async fn a_payment_sends_one_confirmation_and_one_notice_despite_50_duplicate_ca
     assert!(rows
         .iter()
         .all(|(_, attempts, sent, ..)| *attempts == 1 && sent.is_some()));
+}
+
+#[tokio::test]
+async fn a_payment_to_review_e_mails_the_merchant_once_per_payment() {
+    let sink = SmtpSink::start(Behaviour::Accept).await;
+    let shop = mail_shop(Some(sink.url())).await;
+    let order = order(&shop, "enamel-mug", "1").await;
+    let wrong_amount = signed(&fields(&order, &[("amount", "1")]));
+    let answers = futures::future::join_all((0..20).map(|_| send(&shop, &wrong_amount))).await;
+    assert!(answers.iter().all(|(status, _)| *status == StatusCode::OK));
+    let mails = sink.wait_for(1, 20).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(sink.messages().len(), 1, "one notice, not twenty");
+    assert!(mails[0].to[0].contains(MERCHANT));
+    let subject = decode_header(&mails[0].header("Subject").unwrap());
+    assert_eq!(
+        subject,
+        format!("Payment for order nr. {} needs your review", order.number)
+    );
+    assert!(mails[0]
+        .decoded()
+        .contains("the amount paid is not the order's total"));
+    assert!(
+        addressed_to(&mails, SHOPPER).is_empty(),
+        "the shopper is not told of an unpaid order"
+    );
 }
 
 #[tokio::test]

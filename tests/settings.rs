@@ -68,6 +68,20 @@ async fn checkout_offers_the_methods_that_serve_the_country_free_above_their_lim
     );
     assert_eq!(codes(offered(&shop, "LV").await), ["courier", "locker"]);
     assert_eq!(codes(offered(&shop, "DE").await), ["courier"]);
+    // A method the merchant stopped offering is not offered.
+    ok(
+        &shop,
+        "admin/shipping/save",
+        &[
+            ("id", "2"),
+            ("name", "Parcel locker"),
+            ("code", "locker"),
+            ("price", "2.50"),
+            ("countries", "LT,LV,EE"),
+        ],
+    )
+    .await;
+    assert_eq!(codes(offered(&shop, "LV").await), ["courier"]);
 
     // The merchant makes the courier free from 50 € and adds a Nordic method.
     ok(
