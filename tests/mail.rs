@@ -312,6 +312,14 @@ async fn a_permanent_refusal_is_shown_as_failed_and_can_be_sent_again() {
             "{email}"
         );
     }
+    let home: serde_json::Value = shop.call("admin/home", &[]).await.json().await.unwrap();
+    assert_eq!(
+        (
+            home["emails_failed"].as_i64(),
+            home["emails_waiting"].as_i64()
+        ),
+        (Some(2), Some(0))
+    );
     let (status, page) = shop.page("/admin/emails").await;
     assert_eq!(status, StatusCode::OK);
     assert!(

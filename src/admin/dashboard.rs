@@ -36,6 +36,11 @@ pub struct AdminHome {
     pub key_source: String,
     pub last_authentic_callback: Option<String>,
     pub last_rejected_callback: Option<String>,
+    /// E-mails given up on, and e-mails not sent yet.
+    pub emails_failed: i64,
+    pub emails_waiting: i64,
+    /// An SMTP server is configured: waiting e-mails will go out.
+    pub smtp: bool,
 }
 
 impl AdminHome {
@@ -103,6 +108,7 @@ pub async fn get_admin_home() -> Result<AdminHome, AppError> {
         .fetch_one(pool)
     };
     let payments = &state.payments;
+    let backlog = crate::mail::outbox::backlog(pool).await?;
     Ok(AdminHome {
         sales_by_day: days
             .into_iter()
@@ -130,5 +136,8 @@ pub async fn get_admin_home() -> Result<AdminHome, AppError> {
         key_source: payments.key_source.clone(),
         last_authentic_callback: last(true).await?,
         last_rejected_callback: last(false).await?,
+        emails_failed: backlog.failed,
+        emails_waiting: backlog.waiting,
+        smtp: state.mailer.has_smtp(),
     })
 }

@@ -146,6 +146,13 @@ pub fn AdminHomePage() -> impl IntoView {
                         </ul>
                     </div>
                     <div class="cart-summary">
+                        <h2>"E-mails"</h2>
+                        <dl data-testid="email-backlog">
+                            <dt><A href="/admin/emails">"Failed"</A></dt><dd>{home.emails_failed}</dd>
+                            <dt>{if home.smtp { "Waiting to be sent" } else { "Not sent (no SMTP server)" }}</dt><dd>{home.emails_waiting}</dd>
+                        </dl>
+                    </div>
+                    <div class="cart-summary">
                         <h2>"Paysera"</h2>
                         <dl>
                             <dt>"Mode"</dt><dd data-testid="paysera-mode">{home.paysera_mode}</dd>

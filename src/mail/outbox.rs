@@ -315,3 +315,20 @@ pub async fn summaries(
         })
         .collect()
 }
+
+/// How many e-mails failed, and how many wait to be sent, for the admin's overview.
+#[derive(Clone, Copy, Debug, Default, sqlx::FromRow)]
+pub struct Backlog {
+    pub failed: i64,
+    pub waiting: i64,
+}
+
+pub async fn backlog(pool: &SqlitePool) -> Result<Backlog, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT coalesce(SUM(failed_at IS NOT NULL), 0) AS failed,
+                coalesce(SUM(sent_at IS NULL AND failed_at IS NULL), 0) AS waiting
+         FROM email_outbox",
+    )
+    .fetch_one(pool)
+    .await?)
+}
