@@ -165,7 +165,10 @@ impl Letter<'_> {
             format!("{} {}", c.first_name, c.last_name),
             c.street.clone(),
             format!("{} {}", c.postcode, c.city),
-            c.country.clone(),
+            crate::checkout::COUNTRIES
+                .iter()
+                .find(|(code, _)| *code == c.country)
+                .map_or_else(|| c.country.clone(), |(_, name)| (*name).to_owned()),
         ])
     }
 
@@ -438,6 +441,7 @@ mod tests {
                 "Courier",
                 "48,90",
                 "Gedimino pr. 1",
+                "Lithuania",
                 "UAB Lino namai",
                 "LT100001",
                 "https://shop.lt/checkout/accept?order=t0ken",
