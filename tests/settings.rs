@@ -305,6 +305,30 @@ async fn the_shop_name_and_seller_appear_on_every_page_and_each_change_is_audite
     }
     let name: String = shop.scalar("SELECT shop_name FROM shop_settings").await;
     assert_eq!(name, "Lino namai");
+
+    // Without JavaScript a refused save comes back to the page, which says why; a good one says
+    // "Saved.".
+    let refused = shop
+        .post_form(
+            "admin/settings/save",
+            &[("shop_name", " ")],
+            "/admin/settings",
+        )
+        .await;
+    assert!(refused.status().is_redirection());
+    let back = refused.headers()["location"].to_str().unwrap().to_owned();
+    let (_, page) = shop.page(back.trim_start_matches(&shop.base)).await;
+    assert!(page.contains("The shop needs a name."), "{page}");
+    let saved = shop
+        .post_form(
+            "admin/settings/save",
+            &[("shop_name", "Lino namai")],
+            "/admin/settings",
+        )
+        .await;
+    assert_eq!(saved.headers()["location"], "/admin/settings?saved=1");
+    let (_, page) = shop.page("/admin/settings?saved=1").await;
+    assert!(page.contains("Saved."));
 }
 
 #[tokio::test]
