@@ -447,14 +447,18 @@ pub async fn place(
 
 /// The payment purpose the shopper sees at Paysera and on their bank statement. Paysera requires
 /// its `[order_nr]` and `[site_name]` (the project's website) in it; the shop's name comes first,
-/// cut so the whole stays within Paysera's 255 characters.
+/// cut so that the whole stays within Paysera's 255 bytes (bytes, not characters: a shop named in
+/// Lithuanian takes more).
 fn paytext(shop_name: &str) -> String {
-    let name: String = shop_name
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(80)
-        .collect();
-    format!("{name}: order nr. [order_nr] ([site_name])")
+    const SUFFIX: &str = ": order nr. [order_nr] ([site_name])";
+    let mut name = String::new();
+    for c in shop_name.chars().filter(|c| !c.is_control()) {
+        if name.len() + c.len_utf8() + SUFFIX.len() > 255 {
+            break;
+        }
+        name.push(c);
+    }
+    format!("{name}{SUFFIX}")
 }
 
 pub async fn order_page(pool: &sqlx::SqlitePool, token: &str) -> Result<OrderPage, AppError> {
@@ -546,7 +550,20 @@ async fn cancel(
 
 #[cfg(test)]
 mod tests {
-    use super::{cap_lengths, validate, CheckoutForm, Offer};
+    use super::{cap_lengths, paytext, validate, CheckoutForm, Offer};
+
+    #[test]
+    fn the_payment_purpose_fits_paysera_in_bytes_whatever_the_shop_is_called() {
+        assert_eq!(
+            paytext("Lino namai"),
+            "Lino namai: order nr. [order_nr] ([site_name])"
+        );
+        for name in ["ž".repeat(80), "𝄞".repeat(80), "a\r\nb".into()] {
+            let text = paytext(&name);
+            assert!(text.len() <= 255, "{} bytes", text.len());
+            assert!(text.ends_with("[order_nr] ([site_name])") && !text.contains('\n'));
+        }
+    }
 
     #[test]
     fn names_and_addresses_are_one_line_of_text() {
