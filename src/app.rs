@@ -59,8 +59,9 @@ fn stylesheet_path() -> String {
     "/pkg/turgus.css".into()
 }
 
-/// The shop's name as the merchant set it, for the page title (formatted synchronously, so from
-/// the settings cache's last read).
+/// The shop's name as the merchant set it, for the page title: read from the settings cache
+/// when the page starts rendering (a title set later, inside a page's suspense, is formatted where
+/// the request's context is no longer at hand).
 fn shop_name() -> String {
     #[cfg(feature = "ssr")]
     if let Some(name) = with_context(|state: &crate::state::AppState| {
@@ -73,10 +74,9 @@ fn shop_name() -> String {
 
 /// `Name · Shop`. Product, category and shop names are the merchant's text, and leptos_meta
 /// writes the server-rendered `<title>` without escaping it.
-fn page_title(title: String) -> String {
-    let shop = shop_name();
+fn page_title(shop: &str, title: String) -> String {
     let title = if title.is_empty() {
-        shop
+        shop.to_owned()
     } else {
         format!("{title} · {shop}")
     };
@@ -86,9 +86,10 @@ fn page_title(title: String) -> String {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let shop = shop_name();
     view! {
         <Stylesheet id="leptos" href=stylesheet_path() />
-        <Title formatter=page_title />
+        <Title formatter=move |title| page_title(&shop, title) />
         <Router>
             <Storefront />
         </Router>
