@@ -1,8 +1,9 @@
-//! The checkout's islands: the live total beside the form and the accept page's status line.
-//! Both render on the server with what is true at that moment; in the browser they follow the
-//! shopper's shipping choice and the payment's progress. Neither decides anything: the totals
-//! shown are the server's, computed again when the order is placed, and only Paysera's callback
-//! pays.
+//! The checkout's islands: the live total beside the form (with the ways to ship to the chosen
+//! country), the payment methods' country switch, and the accept page's status line. They render
+//! on the server with what is true at that moment; in the browser they follow the shopper's
+//! choices and the payment's progress, with what the server says. None decides anything: the
+//! totals shown are the server's, computed again when the order is placed, and only Paysera's
+//! callback pays.
 
 use leptos::prelude::*;
 
