@@ -9,7 +9,7 @@ use crate::cart::{provide_cart, CartLink, CartNotice, CartPage};
 use crate::catalog::{CategoryLink, CategoryPage, HomePage, ProductPage, SearchPage};
 use crate::checkout::{AcceptPage, CancelPage, CheckoutPage};
 use crate::error::AppError;
-use crate::settings::{ContactPage, LegalPage, LegalPageView, Seller, SellerFooter};
+use crate::settings::{current_seller, ContactPage, LegalPage, LegalPageView, SellerFooter};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
@@ -59,19 +59,6 @@ fn stylesheet_path() -> String {
     "/pkg/turgus.css".into()
 }
 
-/// The shop's name as the merchant set it, for the page title: read from the settings cache
-/// when the page starts rendering (a title set later, inside a page's suspense, is formatted where
-/// the request's context is no longer at hand).
-fn shop_name() -> String {
-    #[cfg(feature = "ssr")]
-    if let Some(name) = with_context(|state: &crate::state::AppState| {
-        state.settings.snapshot().seller.shop_name.clone()
-    }) {
-        return name;
-    }
-    String::new()
-}
-
 /// `Name · Shop`. Product, category and shop names are the merchant's text, and leptos_meta
 /// writes the server-rendered `<title>` without escaping it.
 fn page_title(shop: &str, title: String) -> String {
@@ -86,7 +73,9 @@ fn page_title(shop: &str, title: String) -> String {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let shop = shop_name();
+    // Read when the page starts rendering: the title formatter may run later, inside a page's
+    // suspense, where the request's context is no longer at hand.
+    let shop = current_seller().shop_name;
     view! {
         <Stylesheet id="leptos" href=stylesheet_path() />
         <Title formatter=move |title| page_title(&shop, title) />
@@ -143,23 +132,22 @@ fn Storefront() -> impl IntoView {
 #[component]
 fn Header() -> impl IntoView {
     let shop = use_shop_info();
+    let name = current_seller().shop_name;
+    let mark = name
+        .chars()
+        .next()
+        .unwrap_or('·')
+        .to_uppercase()
+        .to_string();
     let location = use_location();
     let query = move || location.query.read().get("q").unwrap_or_default();
     view! {
         <header class="site-header">
             <div class="container header-row">
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        let name = shop.await.map(|s| s.seller.shop_name).unwrap_or_default();
-                        let mark = name.chars().next().unwrap_or('·').to_uppercase().to_string();
-                        view! {
-                            <A href="/" attr:class="brand">
-                                <span class="brand-mark" aria-hidden="true">{mark}</span>
-                                <span data-testid="shop-name">{name}</span>
-                            </A>
-                        }
-                    })}
-                </Suspense>
+                <A href="/" attr:class="brand">
+                    <span class="brand-mark" aria-hidden="true">{mark}</span>
+                    <span data-testid="shop-name">{name}</span>
+                </A>
                 <form class="search-form" action="/search" method="get" role="search">
                     <label for="search-q" class="visually-hidden">"Search products"</label>
                     <input id="search-q" type="search" name="q" placeholder="Search products"
@@ -213,8 +201,6 @@ pub struct ShopInfo {
     /// The configured public base URL, for canonical links.
     pub public_url: String,
     pub categories: Vec<CategoryLink>,
-    /// Who sells: the footer and the header show it.
-    pub seller: Seller,
     /// Payments go to the built-in sandbox: no real money.
     pub sandbox: bool,
 }
@@ -225,7 +211,6 @@ pub async fn get_shop_info() -> Result<ShopInfo, AppError> {
     Ok(ShopInfo {
         public_url: state.config.public_url.clone(),
         categories: state.category_menu.get(&state.pool).await?,
-        seller: state.settings.get(&state.pool).await?.seller.clone(),
         sandbox: state.payments.sandbox.is_some(),
     })
 }

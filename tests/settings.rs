@@ -451,3 +451,31 @@ async fn the_environment_pins_payment_switches_and_the_admin_says_so() {
     ok(&plain, "admin/settings/save", &[("shop_name", "Turgus")]).await; // SMS bank box unticked
     assert!(!smsbank_offered(&plain).await);
 }
+
+#[tokio::test]
+async fn a_change_saved_by_another_instance_shows_within_seconds() {
+    let shop = TestShop::spawn().await;
+    // Another instance on the same database saves a new name.
+    sqlx::query("UPDATE shop_settings SET shop_name = 'Kitas vardas'")
+        .execute(&shop.db)
+        .await
+        .unwrap();
+    let (_, page) = shop.page("/").await;
+    assert!(
+        page.contains("<title>Turgus</title>"),
+        "the cached name, at first"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(5200)).await;
+    // The first page after the cache's five seconds starts a reread; soon pages show it.
+    shop.page("/").await;
+    let mut renamed = false;
+    for _ in 0..50 {
+        let (_, page) = shop.page("/").await;
+        if page.contains("<title>Kitas vardas</title>") {
+            renamed = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(renamed, "the new name within seconds");
+}

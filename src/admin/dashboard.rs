@@ -127,7 +127,7 @@ pub async fn get_admin_home() -> Result<AdminHome, AppError> {
                 total: Money::new(total, currency),
             })
             .collect(),
-        paysera_mode: if state.test_payments(&*state.settings.get(&state.pool).await?) {
+        paysera_mode: if state.test_payments(&*state.settings.get().await?) {
             "test".to_owned()
         } else {
             format!("{:?}", payments.mode).to_lowercase()

@@ -192,7 +192,7 @@ pub async fn view(
 async fn smsbank_offered(state: &AppState) -> Result<bool, AppError> {
     Ok(match state.config.paysera.smsbank {
         Some(fixed) => fixed,
-        None => state.settings.get(&state.pool).await?.smsbank,
+        None => state.settings.get().await?.smsbank,
     })
 }
 
@@ -367,7 +367,7 @@ pub async fn place(
     client_ip: std::net::IpAddr,
 ) -> Result<String, AppError> {
     let (form, customer, shipping) = checked(session, state, form).await?;
-    let settings = state.settings.get(&state.pool).await?;
+    let settings = state.settings.get().await?;
     if !is_own_form_key(session, checkout_key).await? {
         return Err(AppError::Conflict(
             "This checkout form is out of date (it was opened in another browser, or already \

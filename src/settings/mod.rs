@@ -11,7 +11,7 @@ mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-pub use pages::{ContactPage, LegalPageView, SellerFooter};
+pub use pages::{current_seller, ContactPage, LegalPageView, SellerFooter};
 
 use crate::error::AppError;
 use crate::money::Money;
@@ -129,7 +129,7 @@ pub async fn get_legal_text(slug: String) -> Result<LegalText, AppError> {
 #[server(endpoint = "seller")]
 pub async fn get_seller() -> Result<Seller, AppError> {
     let state = crate::state::app_state()?;
-    Ok(state.settings.get(&state.pool).await?.seller.clone())
+    Ok(state.settings.get().await?.seller.clone())
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! legal pages.
 
 use super::{get_legal_text, LegalPage, Seller};
-use crate::app::{load_page, use_shop_info, Canonical};
+use crate::app::{load_page, Canonical};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -27,26 +27,29 @@ fn identity(seller: &Seller) -> Vec<String> {
         .collect()
 }
 
+/// The seller as the merchant last saved it, read from the settings cache without waiting: the
+/// header and footer of every page show it.
+pub fn current_seller() -> Seller {
+    #[cfg(feature = "ssr")]
+    if let Some(seller) = use_context::<crate::state::AppState>()
+        .map(|state| state.settings.snapshot().seller.clone())
+    {
+        return seller;
+    }
+    Seller::default()
+}
+
 /// The foot of every shopper page: who sells, how to reach them, and the legal pages.
 #[component]
 pub fn SellerFooter() -> impl IntoView {
-    let shop = use_shop_info();
+    let seller = current_seller();
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                shop.await.ok().map(|shop| {
-                    let seller = shop.seller;
-                    view! {
-                        <p class="seller" data-testid="seller">{identity(&seller).join(" · ")}</p>
-                        <nav class="footer-links" aria-label="About the shop">
-                            <A href="/contact">"Contact"</A>
-                            {LegalPage::ALL.map(|page| view! { <A href=page.path()>{page.title()}</A> })}
-                        </nav>
-                        <p class="footer-note">"Payments by Paysera."</p>
-                    }
-                })
-            })}
-        </Suspense>
+        <p class="seller" data-testid="seller">{identity(&seller).join(" · ")}</p>
+        <nav class="footer-links" aria-label="About the shop">
+            <A href="/contact">"Contact"</A>
+            {LegalPage::ALL.map(|page| view! { <A href=page.path()>{page.title()}</A> })}
+        </nav>
+        <p class="footer-note">"Payments by Paysera."</p>
     }
 }
 

@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::money::{Currency, Money};
 use crate::orders::ssr::begin_write;
 use sqlx::{Sqlite, SqlitePool, Transaction};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -58,10 +59,14 @@ pub async fn load_seller(db: impl sqlx::SqliteExecutor<'_>) -> Result<Seller, Ap
     Ok(load(db).await?.seller)
 }
 
-/// The settings every page reads (the shop's name is in each title), kept for a few seconds. A
-/// save on this instance replaces them at once; another instance sees it within the TTL.
+/// The settings every page reads (the shop's name is in each title, its seller in each footer),
+/// kept in memory so that rendering a page waits for nothing. A save on this instance replaces
+/// them at once; another instance's save is read within a few seconds: a page that finds the copy
+/// older than the TTL starts a reread in the background and renders with what is there.
 pub struct SettingsCache {
+    pool: SqlitePool,
     current: RwLock<(Instant, Arc<ShopSettings>)>,
+    rereading: AtomicBool,
 }
 
 const SETTINGS_TTL: Duration = Duration::from_secs(5);
@@ -69,25 +74,40 @@ const SETTINGS_TTL: Duration = Duration::from_secs(5);
 impl SettingsCache {
     pub async fn load(pool: &SqlitePool) -> Result<SettingsCache, AppError> {
         Ok(SettingsCache {
+            pool: pool.clone(),
             current: RwLock::new((Instant::now(), Arc::new(load(pool).await?))),
+            rereading: AtomicBool::new(false),
         })
     }
 
-    /// What was read last, without waiting (for the page title, formatted synchronously).
-    pub fn snapshot(&self) -> Arc<ShopSettings> {
-        self.current
+    /// The settings as last read, without waiting (pages render synchronously from them).
+    pub fn snapshot(self: &Arc<Self>) -> Arc<ShopSettings> {
+        let (at, settings) = self
+            .current
             .read()
-            .map(|current| current.1.clone())
-            .unwrap_or_default()
+            .map(|current| current.clone())
+            .unwrap_or_else(|_| (Instant::now(), Arc::default()));
+        if at.elapsed() >= SETTINGS_TTL && !self.rereading.swap(true, Ordering::AcqRel) {
+            let cache = self.clone();
+            tokio::spawn(async move {
+                match load(&cache.pool).await {
+                    Ok(fresh) => cache.set(Arc::new(fresh)),
+                    Err(_) => tracing::warn!("could not reread the shop's settings"),
+                }
+                cache.rereading.store(false, Ordering::Release);
+            });
+        }
+        settings
     }
 
-    /// The settings, read again once the cached copy is older than the TTL.
-    pub async fn get(&self, pool: &SqlitePool) -> Result<Arc<ShopSettings>, AppError> {
+    /// The settings, read again first if the copy is older than the TTL: for decisions (what
+    /// checkout offers), not for display.
+    pub async fn get(&self) -> Result<Arc<ShopSettings>, AppError> {
         let cached = self.current.read().ok().map(|c| c.clone());
         if let Some((_, settings)) = cached.filter(|(at, _)| at.elapsed() < SETTINGS_TTL) {
             return Ok(settings);
         }
-        let fresh = Arc::new(load(pool).await?);
+        let fresh = Arc::new(load(&self.pool).await?);
         self.set(fresh.clone());
         Ok(fresh)
     }
