@@ -5,7 +5,6 @@ use super::{get_legal_text, LegalPage, Seller};
 use crate::app::{load_page, Canonical};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 /// The seller's identity lines, skipping what the merchant left empty.
 fn identity(seller: &Seller) -> Vec<String> {
@@ -45,9 +44,10 @@ pub fn SellerFooter() -> impl IntoView {
     let seller = current_seller();
     view! {
         <p class="seller" data-testid="seller">{identity(&seller).join(" · ")}</p>
+        // Plain links: the router's <A> (which marks the current page) costs every page's render.
         <nav class="footer-links" aria-label="About the shop">
-            <A href="/contact">"Contact"</A>
-            {LegalPage::ALL.map(|page| view! { <A href=page.path()>{page.title()}</A> })}
+            <a href="/contact">"Contact"</a>
+            {LegalPage::ALL.map(|page| view! { <a href=page.path()>{page.title()}</a> })}
         </nav>
         <p class="footer-note">"Payments by Paysera."</p>
     }
