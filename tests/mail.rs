@@ -42,6 +42,14 @@ async fn mail_shop_with(
     shop
 }
 
+/// An order of one `slug`, paid by an authentic callback that was answered `OK`.
+async fn paid(shop: &TestShop, slug: &str) -> turgus::orders::ssr::PlacedOrder {
+    let order = order(shop, slug, "1").await;
+    let (status, body) = send(shop, &signed(&fields(&order, &[]))).await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "OK"));
+    order
+}
+
 /// Decodes RFC 2047 words (`=?utf-8?b?…?=`) in a header value.
 fn decode_header(value: &str) -> String {
     value
@@ -207,11 +215,7 @@ async fn a_payment_to_review_e_mails_the_merchant_once_per_payment() {
 async fn a_server_that_is_down_is_tried_again_until_it_comes_back() {
     let port = free_port();
     let shop = mail_shop(Some(format!("smtp://127.0.0.1:{port}"))).await;
-    let order = order(&shop, "enamel-mug", "1").await;
-    assert_eq!(
-        send(&shop, &signed(&fields(&order, &[]))).await.0,
-        StatusCode::OK
-    );
+    paid(&shop, "enamel-mug").await;
     outbox_until(&shop, 15, |rows| {
         rows.len() == 2
             && rows.iter().all(|(_, attempts, sent, _, error)| {
@@ -238,11 +242,7 @@ async fn a_server_that_stays_down_fails_the_e_mail_after_the_last_allowed_try() 
         mail.max_attempts = 2;
     })
     .await;
-    let order = order(&shop, "enamel-mug", "1").await;
-    assert_eq!(
-        send(&shop, &signed(&fields(&order, &[]))).await.0,
-        StatusCode::OK
-    );
+    paid(&shop, "enamel-mug").await;
     outbox_until(&shop, 15, |rows| {
         rows.len() == 2
             && rows.iter().all(|(_, attempts, sent, failed, error)| {
@@ -255,11 +255,7 @@ async fn a_server_that_stays_down_fails_the_e_mail_after_the_last_allowed_try() 
 #[tokio::test]
 async fn an_e_mail_whose_sender_died_is_claimed_again_once_its_lease_runs_out() {
     let shop = mail_shop(None).await;
-    let order = order(&shop, "enamel-mug", "1").await;
-    assert_eq!(
-        send(&shop, &signed(&fields(&order, &[]))).await.0,
-        StatusCode::OK
-    );
+    paid(&shop, "enamel-mug").await;
     let writer = sqlx::SqlitePool::connect(&format!("sqlite://{}", shop.db_path().display()))
         .await
         .unwrap();
@@ -287,11 +283,7 @@ async fn an_e_mail_whose_sender_died_is_claimed_again_once_its_lease_runs_out() 
 async fn a_permanent_refusal_is_shown_as_failed_and_can_be_sent_again() {
     let sink = SmtpSink::start(Behaviour::RefuseRecipients).await;
     let shop = mail_shop(Some(sink.url())).await;
-    let order = order(&shop, "brass-pen", "1").await;
-    assert_eq!(
-        send(&shop, &signed(&fields(&order, &[]))).await.0,
-        StatusCode::OK
-    );
+    paid(&shop, "brass-pen").await;
     outbox_until(&shop, 15, |rows| {
         rows.len() == 2
             && rows

@@ -135,12 +135,7 @@ async fn checkout_offers_the_methods_that_serve_the_country_free_above_their_lim
         shop.call("checkout/place", &form).await.status(),
         StatusCode::BAD_REQUEST
     );
-    let view: Value = shop
-        .call("checkout", &[("country", "LT")])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let view: Value = checkout_view(&shop).await;
     let shipping_error = view["errors"]
         .as_array()
         .unwrap()
@@ -414,13 +409,17 @@ async fn legal_markdown_renders_harmless() {
     );
 }
 
-async fn smsbank_offered(shop: &TestShop) -> bool {
-    let view: Value = shop
-        .call("checkout", &[("country", "LT")])
+/// The checkout page's data, as this browser would get it.
+async fn checkout_view(shop: &TestShop) -> Value {
+    shop.call("checkout", &[("country", "LT")])
         .await
         .json()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+async fn smsbank_offered(shop: &TestShop) -> bool {
+    let view: Value = checkout_view(shop).await;
     view["smsbank"].as_bool().unwrap()
 }
 
