@@ -256,6 +256,11 @@ async fn the_shop_name_and_seller_appear_on_every_page_and_each_change_is_audite
         "header: {home}"
     );
     assert!(home.contains("UAB Lino namai · Company code 305000001 · VAT code LT100012345 · Gedimino pr. 1, Vilnius"), "footer");
+    assert!(
+        home.contains(r#"href="mailto:labas@lino.lt""#)
+            && home.contains(r#"href="tel:+37060000000""#),
+        "the footer says how to reach the seller"
+    );
     for link in ["/contact", "/terms", "/privacy", "/returns"] {
         assert!(home.contains(&format!(r#"href="{link}""#)), "{link}");
     }

@@ -26,6 +26,22 @@ fn identity(seller: &Seller) -> Vec<String> {
         .collect()
 }
 
+/// The seller's e-mail and phone as links, those the merchant filled in.
+fn contact_links(seller: &Seller) -> Vec<AnyView> {
+    let mut links = vec![];
+    if !seller.contact_email.is_empty() {
+        let href = format!("mailto:{}", seller.contact_email);
+        let email = seller.contact_email.clone();
+        links.push(view! { <span>"E-mail: "<a href=href>{email}</a></span> }.into_any());
+    }
+    if !seller.contact_phone.is_empty() {
+        let href = format!("tel:{}", seller.contact_phone.replace(' ', ""));
+        let phone = seller.contact_phone.clone();
+        links.push(view! { <span>"Phone: "<a href=href>{phone}</a></span> }.into_any());
+    }
+    links
+}
+
 /// The seller as the merchant last saved it, read from the settings cache without waiting: the
 /// header and footer of every page show it.
 pub fn current_seller() -> Seller {
@@ -42,8 +58,10 @@ pub fn current_seller() -> Seller {
 #[component]
 pub fn SellerFooter() -> impl IntoView {
     let seller = current_seller();
+    let contact = contact_links(&seller);
     view! {
         <p class="seller" data-testid="seller">{identity(&seller).join(" · ")}</p>
+        {(!contact.is_empty()).then(|| view! { <p class="seller-contact">{contact}</p> })}
         // Plain links: the router's <A> (which marks the current page) costs every page's render.
         <nav class="footer-links" aria-label="About the shop">
             <a href="/contact">"Contact"</a>
@@ -60,21 +78,16 @@ pub fn ContactPage() -> impl IntoView {
         <Title text="Contact" />
         <Canonical path="/contact" />
         {load_page(seller, |seller: Seller| {
-            let email = (!seller.contact_email.is_empty()).then(|| {
-                let href = format!("mailto:{}", seller.contact_email);
-                view! { <p>"E-mail: "<a href=href>{seller.contact_email.clone()}</a></p> }
-            });
-            let phone = (!seller.contact_phone.is_empty()).then(|| {
-                let href = format!("tel:{}", seller.contact_phone.replace(' ', ""));
-                view! { <p>"Phone: "<a href=href>{seller.contact_phone.clone()}</a></p> }
-            });
+            let contact = contact_links(&seller)
+                .into_iter()
+                .map(|link| view! { <p>{link}</p> })
+                .collect_view();
             view! {
                 <section class="legal-page">
                     <h1>"Contact"</h1>
                     <address class="seller-card">
                         {identity(&seller).into_iter().map(|line| view! { <p>{line}</p> }).collect_view()}
-                        {email}
-                        {phone}
+                        {contact}
                     </address>
                 </section>
             }
