@@ -244,21 +244,13 @@ fn callback_for(shop: &Shop, keys: &SandboxKeys, pay_url: &str) -> String {
     let signed = parse_str(query);
     let data = decode_base64(&signed["data"]).expect("request data");
     let request = parse_str(&String::from_utf8(data).expect("UTF-8"));
-    let params: Vec<(String, String)> = [
-        ("projectid", request["projectid"].clone()),
-        ("orderid", request["orderid"].clone()),
-        ("amount", request["amount"].clone()),
-        ("currency", request["currency"].clone()),
-        ("payamount", request["amount"].clone()),
-        ("paycurrency", request["currency"].clone()),
-        ("payment", "hanza".into()),
-        ("status", "1".into()),
-        ("test", "0".into()),
-        ("requestid", "4242".into()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
+    let params = shopper::paid_fields(
+        &request["projectid"],
+        &request["orderid"],
+        &request["amount"],
+        &request["currency"],
+        "4242",
+    );
     format!(
         "{}/paysera/callback?{}",
         shop.base,

@@ -82,6 +82,10 @@ CREATE TABLE email_outbox (
                             CHECK (kind IN ('order_confirmation', 'new_order', 'order_shipped',
                                             'order_cancelled', 'payment_review')),
     order_id        INTEGER REFERENCES orders (id),
+    -- The sender as the shop was named when the e-mail was written (the subject and text name it
+    -- so too), and its contact address, the sender when TURGUS_MAIL_FROM is not set.
+    from_name       TEXT    NOT NULL DEFAULT '',
+    from_addr       TEXT    NOT NULL DEFAULT '',
     to_addr         TEXT    NOT NULL,
     -- The recipient's name for the `To` header (the shopper's), empty for the merchant.
     to_name         TEXT    NOT NULL DEFAULT '',

@@ -12,6 +12,7 @@ use crate::money::Money;
 use crate::orders::ssr::{cancel_pending, place as place_order, Customer, Holder, NewOrder};
 use crate::orders::OrderStatus;
 use crate::paysera::request::{Payer, PaymentRequest};
+use crate::settings::ssr::ActiveMethods;
 use crate::settings::ShippingMethod;
 use crate::state::AppState;
 use tower_sessions::Session;
@@ -94,14 +95,9 @@ async fn is_own_form_key(session: &Session, posted: &str) -> Result<bool, AppErr
         .any(|key| crate::tokens::same_secret(key, posted)))
 }
 
-/// The ways to ship to `country` for a cart worth `goods`.
-async fn shipping_choices(
-    state: &AppState,
-    country: &str,
-    goods: Money,
-) -> Result<Vec<ShippingChoice>, AppError> {
-    let methods = crate::settings::ssr::methods_for(&state.pool, country).await?;
-    Ok(methods
+/// The ways to ship for a cart worth `goods`, with what each costs it.
+fn shipping_choices(methods: Vec<ShippingMethod>, goods: Money) -> Vec<ShippingChoice> {
+    methods
         .into_iter()
         .map(|m| ShippingChoice {
             price: m.price_for(goods),
@@ -110,7 +106,7 @@ async fn shipping_choices(
             name: m.name,
             description: m.description,
         })
-        .collect())
+        .collect()
 }
 
 /// The form as last typed in this session (its errors are shown once), or a fresh one.
@@ -144,7 +140,8 @@ pub async fn view(
     let cart = crate::cart::ssr::view(session, state).await?;
     let (mut form, errors) = draft(session).await?;
     let checkout_key = form_key(session, cart.lines.is_empty()).await?;
-    let shipping_countries = crate::settings::ssr::shipping_countries(&state.pool).await?;
+    let methods = ActiveMethods::load(&state.pool).await?;
+    let shipping_countries = methods.countries();
     let served = |code: &str| shipping_countries.iter().any(|(c, _)| c == code);
     if served(ship_to) {
         form.country = ship_to.to_owned();
@@ -154,7 +151,7 @@ pub async fn view(
             form.country = first.clone();
         }
     }
-    let shipping = shipping_choices(state, &form.country, cart.total).await?;
+    let shipping = shipping_choices(methods.for_country(&form.country), cart.total);
     if !shipping.iter().any(|s| s.code == form.shipping) {
         form.shipping = shipping.first().map(|s| s.code.clone()).unwrap_or_default();
     }
@@ -340,7 +337,9 @@ async fn checked(
 ) -> Result<(CheckoutForm, Customer, ShippingMethod), AppError> {
     let mut errors = cap_lengths(&mut form);
     let offer = Offer {
-        shipping: crate::settings::ssr::methods_for(&state.pool, &form.country).await?,
+        shipping: ActiveMethods::load(&state.pool)
+            .await?
+            .for_country(&form.country),
         smsbank: smsbank_offered(state).await?,
     };
     let valid = validate(&form, &offer);

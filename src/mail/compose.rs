@@ -10,7 +10,6 @@ use crate::settings::Seller;
 /// An order as its e-mails describe it, read in the transaction that sends them.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct OrderFacts {
-    pub id: i64,
     pub number: i64,
     pub public_token: String,
     /// Who ordered and where it goes.
@@ -394,7 +393,6 @@ mod tests {
 
     fn order() -> OrderFacts {
         OrderFacts {
-            id: 7,
             number: 1001,
             public_token: "t0ken".into(),
             customer: Customer {

@@ -74,15 +74,14 @@ impl Mailer {
 
     /// The message as it goes out. The sender is `TURGUS_MAIL_FROM` (named after the shop when it
     /// gives no name); without one (no SMTP: the sandbox's files), the shop's contact address.
-    fn message(&self, row: &Claimed, seller: &crate::settings::Seller) -> Result<Message, String> {
-        let shop = Some(seller.shop_name.clone());
+    fn message(&self, row: &Claimed) -> Result<Message, String> {
+        let shop = Some(row.from_name.clone()).filter(|n| !n.is_empty());
         let from = match &self.from {
             Some(from) if from.name.is_none() => Mailbox::new(shop, from.email.clone()),
             Some(from) => from.clone(),
             None => Mailbox::new(
                 shop,
-                seller
-                    .contact_email
+                row.from_addr
                     .parse()
                     .unwrap_or_else(|_| "shop@localhost".parse().expect("a valid address")),
             ),
@@ -122,8 +121,7 @@ impl Mailer {
         };
         let mut sent = 0;
         while let Some(row) = outbox::claim(writer, LEASE_SECONDS).await? {
-            let seller = crate::settings::ssr::load_seller(writer).await?;
-            let outcome = match self.message(&row, &seller) {
+            let outcome = match self.message(&row) {
                 Ok(message) => smtp.send(message).await.map(|_| ()).map_err(|e| {
                     let permanent = e.is_permanent();
                     (e.to_string(), permanent)
@@ -168,10 +166,9 @@ impl Mailer {
             tracing::error!(%error, folder = %folder.display(), "cannot create the e-mail folder");
             AppError::Internal
         })?;
-        let seller = crate::settings::ssr::load_seller(pool).await?;
         for row in rows {
             let name = format!("{}-{}.eml", row.id, row.kind);
-            let bytes = match self.message(&row, &seller) {
+            let bytes = match self.message(&row) {
                 Ok(message) => message.formatted(),
                 Err(problem) => format!("(not an e-mail: {problem})\n").into_bytes(),
             };

@@ -24,8 +24,18 @@ pub async fn enqueue(
     order_id: i64,
     event: MailEvent,
 ) -> Result<(), AppError> {
+    let key = event.key(order_id);
+    // A repeat of the event (duplicate callbacks about a payment to review) is not written again.
+    let written: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM email_outbox WHERE event_key = $1)")
+            .bind(&key)
+            .fetch_one(&mut **tx)
+            .await?;
+    if written {
+        return Ok(());
+    }
     let order: OrderFacts = sqlx::query_as(
-        "SELECT id, number, public_token, email, first_name, last_name, street, city, postcode,
+        "SELECT number, public_token, email, first_name, last_name, street, city, postcode,
                 country, shipping_name, currency, shipping_minor, total_minor
          FROM orders WHERE id = $1",
     )
@@ -41,22 +51,17 @@ pub async fn enqueue(
     let seller = crate::settings::ssr::load_seller(&mut **tx).await?;
     let (to, to_name) = recipient(&event, &order.customer, &seller, context);
     let draft = compose(&event, &order, &lines, &seller, context.public_url);
-    let (failed_at, error) = if to.is_empty() {
-        (
-            Some("now"),
-            Some("No address to send to: set the contact e-mail in admin → Settings."),
-        )
-    } else {
-        (None, None)
-    };
+    // Nobody to send it to: kept, and failed at once, saying why.
     sqlx::query(
         "INSERT INTO email_outbox (event_key, kind, order_id, to_addr, to_name, subject, body_text,
-                                   body_html, message_id, failed_at, last_error)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
-                 CASE WHEN $10 IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END, $11)
+                                   body_html, message_id, from_name, from_addr, failed_at,
+                                   last_error)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+                 CASE WHEN $4 = '' THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END,
+                 CASE WHEN $4 = '' THEN $12 END)
          ON CONFLICT (event_key) DO NOTHING",
     )
-    .bind(event.key(order_id))
+    .bind(&key)
     .bind(event.kind().as_str())
     .bind(order_id)
     .bind(&to)
@@ -65,8 +70,9 @@ pub async fn enqueue(
     .bind(&draft.text)
     .bind(&draft.html)
     .bind(message_id(context.public_url))
-    .bind(failed_at)
-    .bind(error)
+    .bind(&seller.shop_name)
+    .bind(&seller.contact_email)
+    .bind("No address to send to: set the contact e-mail in admin → Settings.")
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -86,16 +92,13 @@ fn recipient(
     } else if !seller.contact_email.is_empty() {
         (seller.contact_email.clone(), String::new())
     } else {
-        let fallback = context.fallback_to.map(address_of).unwrap_or_default();
+        // The configured sender was checked as a mailbox at start-up (`config::mailbox`).
+        let fallback = context
+            .fallback_to
+            .and_then(|from| from.parse::<lettre::message::Mailbox>().ok())
+            .map(|from| from.email.to_string())
+            .unwrap_or_default();
         (fallback, String::new())
-    }
-}
-
-/// The bare address in `Name <address>`.
-fn address_of(mailbox: &str) -> String {
-    match (mailbox.rfind('<'), mailbox.rfind('>')) {
-        (Some(start), Some(end)) if start < end => mailbox[start + 1..end].trim().to_owned(),
-        _ => mailbox.trim().to_owned(),
     }
 }
 
@@ -117,6 +120,8 @@ pub struct Claimed {
     pub kind: String,
     pub to_addr: String,
     pub to_name: String,
+    pub from_name: String,
+    pub from_addr: String,
     pub subject: String,
     pub body_text: String,
     pub body_html: String,
@@ -125,7 +130,8 @@ pub struct Claimed {
 }
 
 const CLAIMED_COLUMNS: &str =
-    "id, kind, to_addr, to_name, subject, body_text, body_html, message_id, attempts";
+    "id, kind, to_addr, to_name, from_name, from_addr, subject, body_text, body_html, message_id,
+     attempts";
 
 /// Claims the next e-mail that is due, for `lease_seconds`: one statement, so two workers (on this
 /// instance or another on the same database) never claim the same row. A worker that dies while

@@ -54,6 +54,11 @@ impl LegalPage {
         LegalPage::ALL.into_iter().find(|p| p.slug() == slug)
     }
 
+    /// The page a URL names, or 404.
+    pub fn from_slug(slug: &str) -> Result<LegalPage, AppError> {
+        LegalPage::parse(slug).ok_or_else(|| AppError::NotFound("There is no such page.".into()))
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             LegalPage::Terms => "Terms of sale",
@@ -71,7 +76,6 @@ impl LegalPage {
 /// A legal page ready to show: its Markdown already rendered and sanitised on the server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LegalText {
-    pub page: LegalPage,
     pub html: String,
     /// Still the demo's placeholder, not the merchant's text.
     pub placeholder: bool,
@@ -121,15 +125,7 @@ impl ShippingMethod {
 
 #[server(endpoint = "legal")]
 pub async fn get_legal_text(slug: String) -> Result<LegalText, AppError> {
-    let page = LegalPage::parse(&slug)
-        .ok_or_else(|| AppError::NotFound("There is no such page.".into()))?;
-    ssr::legal_text(&crate::state::pool()?, page).await
-}
-
-#[server(endpoint = "seller")]
-pub async fn get_seller() -> Result<Seller, AppError> {
-    let state = crate::state::app_state()?;
-    Ok(state.settings.get().await?.seller.clone())
+    ssr::legal_text(&crate::state::pool()?, LegalPage::from_slug(&slug)?).await
 }
 
 #[cfg(test)]

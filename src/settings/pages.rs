@@ -73,26 +73,21 @@ pub fn SellerFooter() -> impl IntoView {
 
 #[component]
 pub fn ContactPage() -> impl IntoView {
-    let seller = Resource::new(|| (), |_| super::get_seller());
+    let seller = current_seller();
+    let contact = contact_links(&seller)
+        .into_iter()
+        .map(|link| view! { <p>{link}</p> })
+        .collect_view();
     view! {
         <Title text="Contact" />
         <Canonical path="/contact" />
-        {load_page(seller, |seller: Seller| {
-            let contact = contact_links(&seller)
-                .into_iter()
-                .map(|link| view! { <p>{link}</p> })
-                .collect_view();
-            view! {
-                <section class="legal-page">
-                    <h1>"Contact"</h1>
-                    <address class="seller-card">
-                        {identity(&seller).into_iter().map(|line| view! { <p>{line}</p> }).collect_view()}
-                        {contact}
-                    </address>
-                </section>
-            }
-            .into_any()
-        })}
+        <section class="legal-page">
+            <h1>"Contact"</h1>
+            <address class="seller-card">
+                {identity(&seller).into_iter().map(|line| view! { <p>{line}</p> }).collect_view()}
+                {contact}
+            </address>
+        </section>
     }
 }
 

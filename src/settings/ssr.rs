@@ -147,27 +147,46 @@ async fn audit(
     Ok(())
 }
 
+/// One of the seller's text settings: what it is called (in the audit and in messages), its
+/// limit, and whether it may have several lines. Only the address may: the others reach e-mail
+/// headers and page titles.
+struct TextField<'a> {
+    what: &'static str,
+    value: &'a String,
+    max: usize,
+    multiline: bool,
+}
+
+fn text_fields(s: &Seller) -> [TextField<'_>; 7] {
+    let field = |what, value, max, multiline| TextField {
+        what,
+        value,
+        max,
+        multiline,
+    };
+    [
+        field("shop name", &s.shop_name, 80, false),
+        field("legal name", &s.legal_name, 200, false),
+        field("company code", &s.company_code, 40, false),
+        field("VAT code", &s.vat_code, 40, false),
+        field("address", &s.address, 400, true),
+        field("contact e-mail", &s.contact_email, 254, false),
+        field("contact phone", &s.contact_phone, 40, false),
+    ]
+}
+
 /// What changed between two versions of the settings, for the audit: `shop name: “A” → “B”`.
 fn differences(old: &ShopSettings, new: &ShopSettings) -> Vec<String> {
-    let (o, n) = (&old.seller, &new.seller);
-    let texts = [
-        ("shop name", &o.shop_name, &n.shop_name),
-        ("legal name", &o.legal_name, &n.legal_name),
-        ("company code", &o.company_code, &n.company_code),
-        ("VAT code", &o.vat_code, &n.vat_code),
-        ("address", &o.address, &n.address),
-        ("contact e-mail", &o.contact_email, &n.contact_email),
-        ("contact phone", &o.contact_phone, &n.contact_phone),
-    ];
     let on_off = |on: bool| if on { "on" } else { "off" };
     let switches = [
         ("SMS bank", old.smsbank, new.smsbank),
         ("test payments", old.test_payments, new.test_payments),
     ];
-    texts
+    text_fields(&old.seller)
         .into_iter()
-        .filter(|(_, a, b)| a != b)
-        .map(|(what, a, b)| format!("{what}: “{a}” → “{b}”"))
+        .zip(text_fields(&new.seller))
+        .filter(|(a, b)| a.value != b.value)
+        .map(|(a, b)| format!("{}: “{}” → “{}”", a.what, a.value, b.value))
         .chain(
             switches
                 .into_iter()
@@ -180,29 +199,22 @@ fn differences(old: &ShopSettings, new: &ShopSettings) -> Vec<String> {
 /// Checks settings as typed in the admin: lengths the database also enforces, with messages.
 pub fn validate(settings: &ShopSettings) -> Result<(), AppError> {
     let s = &settings.seller;
-    // (what, value, most characters, may have several lines). Only the address does: the others
-    // reach e-mail headers and page titles.
-    let fields = [
-        ("The shop name", &s.shop_name, 80, false),
-        ("The legal name", &s.legal_name, 200, false),
-        ("The company code", &s.company_code, 40, false),
-        ("The VAT code", &s.vat_code, 40, false),
-        ("The address", &s.address, 400, true),
-        ("The contact e-mail", &s.contact_email, 254, false),
-        ("The phone number", &s.contact_phone, 40, false),
-    ];
-    for (what, value, max, multiline) in fields {
-        if value.chars().count() > max {
+    for field in text_fields(s) {
+        let what = field.what;
+        if field.value.chars().count() > field.max {
             return Err(AppError::BadRequest(format!(
-                "{what} can be at most {max} characters long."
+                "The {what} can be at most {} characters long.",
+                field.max
             )));
         }
-        if value
+        let line_break_ok = |c: char| field.multiline && c == '\n';
+        if field
+            .value
             .chars()
-            .any(|c| c.is_control() && !(multiline && c == '\n'))
+            .any(|c| c.is_control() && !line_break_ok(c))
         {
             return Err(AppError::BadRequest(format!(
-                "{what} cannot contain line breaks or control characters."
+                "The {what} cannot contain line breaks or control characters."
             )));
         }
     }
@@ -225,12 +237,12 @@ pub async fn save(
     new: ShopSettings,
 ) -> Result<(), AppError> {
     validate(&new)?;
-    let old = load(writer).await?;
-    let changes = differences(&old, &new);
+    let (mut tx, admin_email) = begin_change(writer, admin_id).await?;
+    // Compared inside the transaction: two admins saving at once each record what they changed.
+    let changes = differences(&load(&mut *tx).await?, &new);
     if changes.is_empty() {
         return Ok(());
     }
-    let (mut tx, admin_email) = begin_change(writer, admin_id).await?;
     let s = &new.seller;
     sqlx::query(
         "UPDATE shop_settings SET shop_name = $1, legal_name = $2, company_code = $3, vat_code = $4,
@@ -275,24 +287,33 @@ pub async fn shipping_methods(pool: &SqlitePool) -> Result<Vec<ShippingMethod>, 
     .await?)
 }
 
-/// The methods a shopper in `country` may choose.
-pub async fn methods_for(
-    pool: &SqlitePool,
-    country: &str,
-) -> Result<Vec<ShippingMethod>, AppError> {
-    let mut methods = shipping_methods(pool).await?;
-    methods.retain(|m| m.active && m.serves(country));
-    Ok(methods)
-}
+/// The shipping methods checkout may offer (the active ones), read once per page or order.
+pub struct ActiveMethods(Vec<ShippingMethod>);
 
-/// The countries at least one active method ships to, as (code, name), in the shop's list order.
-pub async fn shipping_countries(pool: &SqlitePool) -> Result<Vec<(String, String)>, AppError> {
-    let methods = shipping_methods(pool).await?;
-    Ok(crate::checkout::COUNTRIES
-        .iter()
-        .filter(|(code, _)| methods.iter().any(|m| m.active && m.serves(code)))
-        .map(|(code, name)| ((*code).to_owned(), (*name).to_owned()))
-        .collect())
+impl ActiveMethods {
+    pub async fn load(pool: &SqlitePool) -> Result<ActiveMethods, AppError> {
+        let mut methods = shipping_methods(pool).await?;
+        methods.retain(|m| m.active);
+        Ok(ActiveMethods(methods))
+    }
+
+    /// The methods a shopper in `country` may choose.
+    pub fn for_country(&self, country: &str) -> Vec<ShippingMethod> {
+        self.0
+            .iter()
+            .filter(|m| m.serves(country))
+            .cloned()
+            .collect()
+    }
+
+    /// The countries at least one method ships to, as (code, name), in the shop's list order.
+    pub fn countries(&self) -> Vec<(String, String)> {
+        crate::checkout::COUNTRIES
+            .iter()
+            .filter(|(code, _)| self.0.iter().any(|m| m.serves(code)))
+            .map(|(code, name)| ((*code).to_owned(), (*name).to_owned()))
+            .collect()
+    }
 }
 
 /// A shipping method as typed in the admin, checked.
@@ -471,6 +492,15 @@ pub async fn legal_markdown(pool: &SqlitePool, page: LegalPage) -> Result<LegalR
     Ok(row.unwrap_or_default())
 }
 
+/// The legal pages that still hold the demo's placeholder text (one query, no texts read).
+pub async fn legal_placeholders(pool: &SqlitePool) -> Result<Vec<LegalPage>, AppError> {
+    let slugs: Vec<String> =
+        sqlx::query_scalar("SELECT slug FROM legal_pages WHERE placeholder = 1")
+            .fetch_all(pool)
+            .await?;
+    Ok(slugs.iter().filter_map(|s| LegalPage::parse(s)).collect())
+}
+
 pub async fn legal_text(pool: &SqlitePool, page: LegalPage) -> Result<LegalText, AppError> {
     let LegalRow {
         markdown,
@@ -483,7 +513,6 @@ pub async fn legal_text(pool: &SqlitePool, page: LegalPage) -> Result<LegalText,
         markdown
     };
     Ok(LegalText {
-        page,
         html: super::markdown::to_safe_html(&markdown),
         placeholder,
         updated_at,

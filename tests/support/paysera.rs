@@ -88,21 +88,13 @@ pub async fn order(shop: &TestShop, slug: &str, quantity: &str) -> PlacedOrder {
 
 /// Paysera's callback for `order`: the usual fields, overridden by `changes`.
 pub fn fields(order: &PlacedOrder, changes: &[(&str, &str)]) -> Vec<(String, String)> {
-    let mut fields: Vec<(String, String)> = [
-        ("projectid", PROJECT.to_string()),
-        ("orderid", order.number.to_string()),
-        ("amount", order.total.minor.to_string()),
-        ("currency", "EUR".into()),
-        ("payamount", order.total.minor.to_string()),
-        ("paycurrency", "EUR".into()),
-        ("payment", "hanza".into()),
-        ("status", "1".into()),
-        ("test", "0".into()),
-        ("requestid", "9001".into()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
+    let mut fields = super::shopper::paid_fields(
+        &PROJECT.to_string(),
+        &order.number.to_string(),
+        &order.total.minor.to_string(),
+        "EUR",
+        "9001",
+    );
     for (key, value) in changes {
         match fields.iter_mut().find(|(k, _)| k == key) {
             Some(field) => field.1 = (*value).to_owned(),

@@ -75,13 +75,11 @@ pub async fn admin_settings() -> Result<SettingsView, AppError> {
             position: m.position,
         })
         .collect();
-    let mut legal = vec![];
-    for page in LegalPage::ALL {
-        legal.push((
-            page,
-            ssr::legal_markdown(&state.pool, page).await?.placeholder,
-        ));
-    }
+    let placeholders = ssr::legal_placeholders(&state.pool).await?;
+    let legal = LegalPage::ALL
+        .into_iter()
+        .map(|page| (page, placeholders.contains(&page)))
+        .collect();
     let paysera = &state.config.paysera;
     let fixed = |name: &str, value: Option<bool>| value.map(|v| (name.to_owned(), v));
     Ok(SettingsView {
@@ -197,15 +195,10 @@ pub struct LegalEditor {
     pub placeholder: bool,
 }
 
-#[cfg(feature = "ssr")]
-fn legal_page(slug: &str) -> Result<LegalPage, AppError> {
-    LegalPage::parse(slug).ok_or_else(|| AppError::NotFound("There is no such legal page.".into()))
-}
-
 #[server(endpoint = "admin/legal")]
 pub async fn admin_legal(slug: String) -> Result<LegalEditor, AppError> {
     let (state, _) = super::admin_only().await?;
-    let page = legal_page(&slug)?;
+    let page = LegalPage::from_slug(&slug)?;
     let stored = crate::settings::ssr::legal_markdown(&state.pool, page).await?;
     Ok(LegalEditor {
         page,
@@ -217,7 +210,7 @@ pub async fn admin_legal(slug: String) -> Result<LegalEditor, AppError> {
 #[server(endpoint = "admin/legal/save")]
 pub async fn save_legal(slug: String, markdown: String) -> Result<(), AppError> {
     let (state, admin_id) = super::admin_only().await?;
-    let page = legal_page(&slug)?;
+    let page = LegalPage::from_slug(&slug)?;
     crate::settings::ssr::save_legal(&state.writer, admin_id, page, &markdown).await?;
     back_to(&format!("/admin/legal/{slug}?saved=1"));
     Ok(())
