@@ -9,25 +9,34 @@ use crate::cart::{provide_cart, CartLink, CartNotice, CartPage};
 use crate::catalog::{CategoryLink, CategoryPage, HomePage, ProductPage, SearchPage};
 use crate::checkout::{AcceptPage, CancelPage, CheckoutPage};
 use crate::error::AppError;
+use crate::locale::{self, Alternates, LanguageSwitch};
+use crate::tr;
 use crate::settings::{current_seller, ContactPage, LegalPage, LegalPageView, SellerFooter};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Redirect, Route, Router, Routes, A};
+use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::{path, SsrMode};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     set_page_security_policy();
+    let shopper = shopper_page();
+    if shopper {
+        send_on_to_language();
+    }
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=locale::code(locale::current())>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 // Islands: the WASM brings only the interactive parts to life. The admin has none.
-                {shopper_page().then(|| view! { <HydrationScripts options islands=true /> })}
+                {shopper.then(|| view! {
+                    <HydrationScripts options islands=true />
+                    <Alternates public_url=public_url() />
+                })}
                 <MetaTags />
             </head>
             <body>
@@ -46,6 +55,29 @@ fn shopper_page() -> bool {
         return !admin;
     }
     true
+}
+
+/// A shopper page asked for without its language is the same page in the shopper's language
+/// (`locale`): a redirect that depends on the cookie and `Accept-Language`, so never cached.
+fn send_on_to_language() {
+    #[cfg(feature = "ssr")]
+    if let Some(address) = locale::ssr::address_with_language() {
+        leptos_axum::redirect(&address);
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            use axum::http::{header, HeaderValue};
+            response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response.insert_header(header::VARY, HeaderValue::from_static("Cookie, Accept-Language"));
+        }
+    }
+}
+
+/// The shop's public address, for absolute links (`hreflang`, canonical).
+fn public_url() -> String {
+    #[cfg(feature = "ssr")]
+    if let Some(url) = with_context(|state: &crate::state::AppState| state.config.public_url.clone()) {
+        return url;
+    }
+    String::new()
 }
 
 /// The stylesheet's content-hashed path (see `assets.rs`).
@@ -92,7 +124,7 @@ fn Storefront() -> impl IntoView {
     provide_cart();
     provide_context(Resource::new(|| (), |_| get_shop_info()));
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
+        <a class="skip-link" href="#main">{tr!(chrome.skip)}</a>
         <SandboxBanner />
         <Header />
         <main id="main" class="container">
@@ -144,23 +176,24 @@ fn Header() -> impl IntoView {
     view! {
         <header class="site-header">
             <div class="container header-row">
-                <A href="/" attr:class="brand">
+                <a href=locale::href("/") class="brand">
                     <span class="brand-mark" aria-hidden="true">{mark}</span>
                     <span data-testid="shop-name">{name}</span>
-                </A>
-                <form class="search-form" action="/search" method="get" role="search">
-                    <label for="search-q" class="visually-hidden">"Search products"</label>
-                    <input id="search-q" type="search" name="q" placeholder="Search products"
+                </a>
+                <form class="search-form" action=locale::href("/search") method="get" role="search">
+                    <label for="search-q" class="visually-hidden">{tr!(chrome.search_label)}</label>
+                    <input id="search-q" type="search" name="q" placeholder=tr!(chrome.search_label)
                         prop:value=query maxlength="200" />
-                    <button type="submit">"Search"</button>
+                    <button type="submit">{tr!(chrome.search)}</button>
                 </form>
                 <CartLink />
+                <LanguageSwitch />
             </div>
-            <nav class="container category-nav" aria-label="Categories">
+            <nav class="container category-nav" aria-label=tr!(chrome.categories)>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         shop.await.map(|s| s.categories).unwrap_or_default().into_iter().map(|c| view! {
-                            <A href=format!("/c/{}", c.slug)>{c.name}</A>
+                            <a href=locale::href(&format!("/c/{}", c.slug))>{c.name}</a>
                         }).collect_view()
                     })}
                 </Suspense>
@@ -177,7 +210,7 @@ fn SandboxBanner() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 shop.await.is_ok_and(|s| s.sandbox).then(|| view! {
-                    <div class="sandbox-banner" role="note">"SANDBOX — no real money. Payments go to the built-in Paysera sandbox."</div>
+                    <div class="sandbox-banner" role="note">{tr!(chrome.sandbox)}</div>
                 })
             })}
         </Suspense>
@@ -223,6 +256,7 @@ pub fn use_shop_info() -> Resource<Result<ShopInfo, AppError>> {
 #[component]
 pub fn Canonical(#[prop(into)] path: String) -> impl IntoView {
     let shop = use_shop_info();
+    let here = locale::current();
     view! {
         <Suspense fallback=|| ()>
             {
@@ -230,7 +264,7 @@ pub fn Canonical(#[prop(into)] path: String) -> impl IntoView {
                 move || {
                     let path = path.clone();
                     Suspend::new(async move {
-                        shop.await.ok().map(|shop| view! { <Link rel="canonical" href=format!("{}{path}", shop.public_url) /> })
+                        shop.await.ok().map(|shop| view! { <Link rel="canonical" href=format!("{}{}", shop.public_url, locale::localized(here, &path)) /> })
                     })
                 }
             }
@@ -274,12 +308,12 @@ pub fn set_status(status: u16) {
 pub fn NotFound() -> impl IntoView {
     set_status(404);
     view! {
-        <Title text="Page not found" />
+        <Title text=tr!(errors.page_not_found) />
         <Meta name="robots" content="noindex" />
         <section class="message-page">
-            <h1>"Page not found"</h1>
-            <p>"We looked everywhere but could not find that page. It may have moved, or the product may be sold out for good."</p>
-            <p><A href="/">"Back to the shop"</A></p>
+            <h1>{tr!(errors.page_not_found)}</h1>
+            <p>{tr!(errors.page_not_found_text)}</p>
+            <p><a href=locale::href("/")>{tr!(errors.back_to_shop)}</a></p>
         </section>
     }
 }
@@ -289,17 +323,17 @@ pub fn NotFound() -> impl IntoView {
 pub fn ErrorPage(error: AppError) -> impl IntoView {
     set_status(error.status());
     let title = match error {
-        AppError::NotFound(_) => "Not found",
-        AppError::Internal => "Something went wrong",
-        _ => "We could not do that",
+        AppError::NotFound(_) => tr!(errors.not_found),
+        AppError::Internal => tr!(errors.went_wrong),
+        _ => tr!(errors.could_not),
     };
     view! {
         <Title text=title />
         <Meta name="robots" content="noindex" />
         <section class="message-page">
             <h1>{title}</h1>
-            <p>{error.message().to_owned()}</p>
-            <p><A href="/">"Back to the shop"</A></p>
+            <p>{error.message().into_owned()}</p>
+            <p><a href=locale::href("/")>{tr!(errors.back_to_shop)}</a></p>
         </section>
     }
 }
@@ -328,7 +362,7 @@ where
         format!("/admin/login?next={}", crate::ui::urlencode(&here))
     };
     view! {
-        <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading" aria-busy="true">{tr!(chrome.loading)}</p> }>
             {move || {
                 let render = render.clone();
                 Suspend::new(async move {

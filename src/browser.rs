@@ -68,15 +68,6 @@ pub async fn post_form(form: &HtmlFormElement) -> Result<String, AppError> {
         .unwrap_or_default())
 }
 
-/// A number field of what the argument-less server function at `url` answers.
-pub async fn number_from(url: &str, field: &str) -> Option<f64> {
-    let body = UrlSearchParams::new().ok()?;
-    let answer = call(url, &body).await.ok()?;
-    js_sys::Reflect::get(&answer, &JsValue::from_str(field))
-        .ok()?
-        .as_f64()
-}
-
 /// An `AppError` as the server encodes it (`{"Conflict": "Sorry, only 5…"}`, or `"Internal"`).
 fn app_error(answer: &JsValue) -> AppError {
     let entry = js_sys::Object::entries(&js_sys::Object::from(answer.clone())).get(0);

@@ -29,6 +29,8 @@ pub struct Config {
     pub drain_seconds: u64,
     /// How order e-mails leave the shop.
     pub mail: MailConfig,
+    /// The language of a first visit whose browser asks for none the shop speaks.
+    pub default_locale: crate::locale::Locale,
 }
 
 /// Order e-mails: the SMTP server (none: e-mails are kept, unsent, in admin → E-mails), the
@@ -205,6 +207,7 @@ impl Config {
                 })?;
         let drain_seconds = u64::from(number("TURGUS_DRAIN_SECONDS", "20", 1..=3600)?);
         let mail = MailConfig::from_lookup(&lookup)?;
+        let default_locale = default_locale(&get("TURGUS_DEFAULT_LOCALE", "en")?)?;
 
         Ok(Config {
             database_url,
@@ -219,12 +222,28 @@ impl Config {
             trusted_proxies,
             drain_seconds,
             mail,
+            default_locale,
         })
     }
 
     pub fn is_https(&self) -> bool {
         self.public_url.starts_with("https://")
     }
+}
+
+/// `TURGUS_DEFAULT_LOCALE`: one of the languages in `locales/`.
+fn default_locale(code: &str) -> Result<crate::locale::Locale, ConfigError> {
+    crate::locale::parse(code.trim()).ok_or_else(|| ConfigError {
+        variable: "TURGUS_DEFAULT_LOCALE",
+        problem: format!(
+            "`{code}` is not a language the shop speaks (one of: {})",
+            crate::locale::all()
+                .iter()
+                .map(|l| crate::locale::code(*l))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    })
 }
 
 impl MailConfig {

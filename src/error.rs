@@ -3,6 +3,7 @@
 //! are logged where they happen and never shown: `Internal` carries no text on purpose.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,21 +34,23 @@ impl AppError {
         }
     }
 
-    pub fn message(&self) -> &str {
+    /// What the person is told. The variants carry their message, written in the request's
+    /// language where the error arose; `Internal` is said here, in the page's language.
+    pub fn message(&self) -> Cow<'static, str> {
         match self {
             AppError::BadRequest(m)
             | AppError::NotFound(m)
             | AppError::Conflict(m)
             | AppError::Unauthorized(m)
-            | AppError::TooManyRequests(m) => m,
-            AppError::Internal => "Something went wrong on our side. Please try again in a moment.",
+            | AppError::TooManyRequests(m) => Cow::Owned(m.clone()),
+            AppError::Internal => Cow::Borrowed(crate::tr!(errors.internal)),
         }
     }
 }
 
 impl fmt::Display for AppError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.message())
+        f.write_str(&self.message())
     }
 }
 
@@ -60,9 +63,9 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
         use leptos::server_fn::error::ServerFnErrorErr as E;
         match value {
             // The request's fields could not be read: a forged or truncated form.
-            E::Args(_) | E::Deserialization(_) | E::MissingArg(_) => AppError::BadRequest(
-                "The form could not be read. Please reload the page and try again.".into(),
-            ),
+            E::Args(_) | E::Deserialization(_) | E::MissingArg(_) => {
+                AppError::BadRequest(crate::tr!(errors.unreadable_form).into())
+            }
             // Reaching the server failed (client side) or an unexpected server error.
             other => {
                 #[cfg(feature = "ssr")]
@@ -125,7 +128,7 @@ mod ssr {
 
     impl IntoResponse for AppError {
         fn into_response(self) -> Response {
-            (self.status_code(), self.message().to_owned()).into_response()
+            (self.status_code(), self.message().into_owned()).into_response()
         }
     }
 }

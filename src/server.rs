@@ -206,21 +206,25 @@ fn router(
     let admin_state = state.clone();
     let public_url = state.config.public_url.clone();
     let security_policy = state.security.clone();
+    let edge = crate::locale::ssr::Edge {
+        default: state.config.default_locale,
+        https: state.config.is_https(),
+    };
     let context = move || provide_context(state.clone());
     let page_shell = {
         let options = leptos_options.clone();
         move || shell(options.clone())
     };
 
-    Router::new()
+    let shop = Router::new()
         .leptos_routes_with_context(&leptos_options, route_list(), context.clone(), page_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context(
             context, shell,
         ))
         .route(
             "/checkout/cancel",
-            axum::routing::get(move |session, query| {
-                checkout::ssr::cancel_link(cancel_state.clone(), session, query)
+            axum::routing::get(move |session, language, query| {
+                checkout::ssr::cancel_link(cancel_state.clone(), session, language, query)
             }),
         )
         .with_state(leptos_options)
@@ -238,7 +242,14 @@ fn router(
             crate::security::security_headers,
         ))
         .layer(axum::middleware::from_fn(crate::limits::limit_body))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http());
+    // Outside the router, so that `/lt/cart` is routed as `/cart` (`locale::ssr`).
+    Router::new()
+        .fallback_service(shop)
+        .layer(axum::middleware::from_fn_with_state(
+            edge,
+            crate::locale::ssr::strip_prefix,
+        ))
 }
 
 /// Serves until shutdown has been asked for and the requests in flight are done, or until `drain`

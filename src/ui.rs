@@ -27,10 +27,10 @@ pub fn Pagination(
             })
             .collect_view();
         let prev = (listing_page > 1)
-            .then(|| view! { <A href=href(listing_page - 1) attr:rel="prev">"← Previous"</A> });
+            .then(|| view! { <A href=href(listing_page - 1) attr:rel="prev">{crate::tr!(chrome.previous)}</A> });
         let next = (listing_page < pages)
-            .then(|| view! { <A href=href(listing_page + 1) attr:rel="next">"Next →"</A> });
-        view! { <nav class="pagination" aria-label="Pages">{prev}{links}{next}</nav> }
+            .then(|| view! { <A href=href(listing_page + 1) attr:rel="next">{crate::tr!(chrome.next)}</A> });
+        view! { <nav class="pagination" aria-label=crate::tr!(chrome.pages)>{prev}{links}{next}</nav> }
     })
 }
 
@@ -42,7 +42,7 @@ pub fn short_time(timestamp: &str) -> String {
 /// A failed action's message, announced to screen readers.
 #[component]
 pub fn ErrorNotice(error: crate::error::AppError) -> impl IntoView {
-    view! { <div class="notice notice-error" role="alert">{error.message().to_owned()}</div> }
+    view! { <div class="notice notice-error" role="alert">{error.message().into_owned()}</div> }
 }
 
 /// Percent-encodes a query value for a link (letters, digits and `-._~` stay as they are).

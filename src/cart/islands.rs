@@ -3,51 +3,17 @@
 //! these islands wrap them and, in the browser, send them with `fetch` instead, so adding to the
 //! cart and changing quantities update the page in place (`browser.rs`).
 //!
-//! Islands are hydrated one by one and do not share context, so the header's badge learns of a
-//! change through a window event ([`CART_CHANGED`]) rather than a shared signal.
+//! Islands are hydrated one by one and do not share context. After a change they read the cart
+//! page as the server renders it now, and take from it what they show: the lines and totals, and
+//! the header's unit count (with its label, whose plural the server worked out in the page's
+//! language).
 
 use crate::error::AppError;
 use crate::ui::ErrorNotice;
 use leptos::prelude::*;
 
-/// Dispatched on `window` with the cart's new unit count as its `detail`.
-#[cfg(feature = "hydrate")]
-const CART_CHANGED: &str = "turgus:cart-changed";
-
-/// Tells the header's badge how many units the cart now holds.
-#[cfg(feature = "hydrate")]
-fn announce_count(count: u32) {
-    let init = web_sys::CustomEventInit::new();
-    init.set_detail(&wasm_bindgen::JsValue::from(count));
-    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(CART_CHANGED, &init) {
-        let _ = window().dispatch_event(&event);
-    }
-}
-
-/// The id of the header's unit count, which [`CartBadge`] keeps up to date.
+/// The id of the header's unit count, which the islands refresh after a change.
 pub const CART_COUNT: &str = "cart-count";
-
-/// Around the header's link to the cart: keeps its unit count up to date as the islands change
-/// the cart.
-#[island]
-pub fn CartBadge(children: Children) -> impl IntoView {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        let listener = window_event_listener_untyped(CART_CHANGED, move |event| {
-            let detail = event
-                .dyn_ref::<web_sys::CustomEvent>()
-                .and_then(|event| event.detail().as_f64());
-            if let (Some(units), Some(badge)) = (detail, crate::browser::element(CART_COUNT)) {
-                let units = (units as u32).to_string();
-                badge.set_text_content(Some(&units));
-                let _ = badge.set_attribute("aria-label", &format!("{units} items"));
-            }
-        });
-        on_cleanup(move || listener.remove());
-    }
-    children()
-}
 
 /// What the last cart action said ("Added…", "Only 3 left…").
 type Notice = RwSignal<Option<Result<String, AppError>>>;
@@ -57,7 +23,7 @@ fn notice_view(notice: Notice) -> impl IntoView {
         notice.get().map(|result| match result {
             Ok(message) => view! {
                 <div class="notice notice-ok" role="status">
-                    <span>{message}</span>" "<a href="/cart">"View cart"</a>
+                    <span>{message}</span>" "<a href=crate::locale::href("/cart")>{crate::tr!(cart.view)}</a>
                 </div>
             }
             .into_any(),
@@ -90,12 +56,14 @@ where
     }
 }
 
-/// The cart's unit count as the server has it now (from `get_cart`, without rendering a page).
+/// Refreshes the parts of this page that show the cart (those of `ids` it has) from the cart page
+/// as the server renders it now, in this page's language.
 #[cfg(feature = "hydrate")]
-async fn announce_server_count() {
-    use leptos::server_fn::ServerFn;
-    if let Some(units) = crate::browser::number_from(super::GetCart::PATH, "item_count").await {
-        announce_count(units as u32);
+async fn refresh_from_cart_page(ids: &[&str]) {
+    if let Ok(page) = crate::browser::page(&crate::locale::href("/cart")).await {
+        for id in ids {
+            crate::browser::replace(&page, id);
+        }
     }
 }
 
@@ -106,7 +74,7 @@ pub fn AddToCartEnhanced(children: Children) -> impl IntoView {
     let notice: Notice = RwSignal::new(None);
     let submit = enhance(notice, || async {
         #[cfg(feature = "hydrate")]
-        announce_server_count().await;
+        refresh_from_cart_page(&[CART_COUNT]).await;
     });
     view! {
         {notice_view(notice)}
@@ -121,14 +89,7 @@ pub fn CartEnhanced(children: Children) -> impl IntoView {
     let notice: Notice = RwSignal::new(None);
     let submit = enhance(notice, || async {
         #[cfg(feature = "hydrate")]
-        if let Ok(page) = crate::browser::page("/cart").await {
-            let count = crate::browser::replace(&page, super::pages::CART_CONTENTS)
-                .and_then(|contents| contents.get_attribute("data-item-count"))
-                .and_then(|count| count.parse().ok());
-            if let Some(count) = count {
-                announce_count(count);
-            }
-        }
+        refresh_from_cart_page(&[super::pages::CART_CONTENTS, CART_COUNT]).await;
     });
     view! {
         {notice_view(notice)}

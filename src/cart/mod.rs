@@ -29,13 +29,9 @@ pub enum LineProblem {
 impl LineProblem {
     pub fn describe(self) -> String {
         match self {
-            LineProblem::Unavailable => {
-                "No longer available. Please remove it from your cart.".into()
-            }
-            LineProblem::SoldOut => "Sold out. Please remove it from your cart.".into(),
-            LineProblem::OnlyLeft(n) => {
-                format!("Only {n} left in stock. Please lower the quantity.")
-            }
+            LineProblem::Unavailable => crate::tr!(cart.problem.unavailable).into(),
+            LineProblem::SoldOut => crate::tr!(cart.problem.sold_out).into(),
+            LineProblem::OnlyLeft(n) => crate::tr!(cart.problem.only_left, count = n),
         }
     }
 }
@@ -94,7 +90,7 @@ pub async fn add_to_cart(product_id: String, quantity: String) -> Result<String,
     .await;
     // Without JavaScript the shopper lands on the cart, where the new line shows the result.
     if result.is_ok() && crate::state::is_plain_form_post() {
-        leptos_axum::redirect("/cart");
+        leptos_axum::redirect(&crate::locale::href("/cart"));
     }
     result
 }

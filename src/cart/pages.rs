@@ -2,16 +2,17 @@
 //! notice that reports a failed cart action posted without JavaScript. Every form is a plain form;
 //! the islands around them (`islands.rs`) send them without a page load when JavaScript runs.
 
-use super::islands::{AddToCartEnhanced, CartBadge, CartEnhanced, CART_COUNT};
+use super::islands::{AddToCartEnhanced, CartEnhanced, CART_COUNT};
 use super::{get_cart, AddToCart, CartLine, CartView, EmptyCart, RemoveCartLine, UpdateCartLine};
 use crate::app::load_page;
 use crate::error::AppError;
+use crate::locale;
+use crate::tr;
 use crate::ui::ErrorNotice;
 use leptos::prelude::*;
 use leptos::server_fn::error::ServerFnUrlError;
 use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
-use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
 /// The cart as priced from the database for this page, shared by the header and the cart page.
@@ -59,14 +60,13 @@ pub fn CartLink() -> impl IntoView {
     let cart = use_cart();
     let badge = |count: u32| {
         view! {
-            <CartBadge>
-                <a href="/cart" class="cart-link">
-                    <span>"Cart"</span>
-                    <span class="cart-count" id=CART_COUNT data-testid="cart-count" aria-label=format!("{count} items")>
+                <a href=locale::href("/cart") class="cart-link">
+                    <span>{tr!(cart.link)}</span>
+                    <span class="cart-count" id=CART_COUNT data-testid="cart-count" aria-label=tr!(cart.items, count)>
                         {count}
                     </span>
                 </a>
-            </CartBadge>
+            
         }
     };
     view! {
@@ -84,10 +84,10 @@ pub fn AddToCartForm(product_id: i64, max: u32) -> impl IntoView {
         <AddToCartEnhanced>
             <form method="post" action=AddToCart::PATH class="add-to-cart">
                 <input type="hidden" name="product_id" value=product_id />
-                <label for="quantity">"Quantity"</label>
+                <label for="quantity">{tr!(cart.quantity)}</label>
                 <input id="quantity" type="number" name="quantity" value="1" min="1" max=max.min(super::Quantity::MAX)
                     inputmode="numeric" required />
-                <button type="submit" class="button-primary">"Add to cart"</button>
+                <button type="submit" class="button-primary">{tr!(cart.add)}</button>
             </form>
         </AddToCartEnhanced>
     }
@@ -100,10 +100,10 @@ pub const CART_CONTENTS: &str = "cart-contents";
 pub fn CartPage() -> impl IntoView {
     let cart = use_cart();
     view! {
-        <Title text="Your cart" />
+        <Title text=tr!(cart.title) />
         <Meta name="robots" content="noindex" />
-        <Meta name="description" content="What is in your cart, priced now." />
-        <h1>"Your cart"</h1>
+        <Meta name="description" content=tr!(cart.description) />
+        <h1>{tr!(cart.title)}</h1>
         {load_page(cart.view, |view| {
             let count = view.item_count;
             view! {
@@ -111,8 +111,8 @@ pub fn CartPage() -> impl IntoView {
                 <div id=CART_CONTENTS data-item-count=count>
                     {if view.lines.is_empty() {
                         view! {
-                            <p class="empty-cart">"Your cart is empty."</p>
-                            <p><A href="/">"Start shopping"</A></p>
+                            <p class="empty-cart">{tr!(cart.emptied)}</p>
+                            <p><a href=locale::href("/")>{tr!(cart.start_shopping)}</a></p>
                         }
                         .into_any()
                     } else {
@@ -132,11 +132,11 @@ fn CartContents(view: CartView) -> impl IntoView {
         <table class="cart-table">
             <thead>
                 <tr>
-                    <th scope="col">"Product"</th>
-                    <th scope="col">"Price"</th>
-                    <th scope="col">"Quantity"</th>
-                    <th scope="col">"Total"</th>
-                    <th scope="col"><span class="visually-hidden">"Remove"</span></th>
+                    <th scope="col">{tr!(cart.product)}</th>
+                    <th scope="col">{tr!(cart.price)}</th>
+                    <th scope="col">{tr!(cart.quantity)}</th>
+                    <th scope="col">{tr!(cart.total)}</th>
+                    <th scope="col"><span class="visually-hidden">{tr!(cart.remove)}</span></th>
                 </tr>
             </thead>
             <tbody>
@@ -145,18 +145,18 @@ fn CartContents(view: CartView) -> impl IntoView {
         </table>
         <div class="cart-summary">
             {has_problems.then(|| view! {
-                <p class="line-problem">"Some items cannot be bought as they are; they are not counted in the total."</p>
+                <p class="line-problem">{tr!(cart.some_problems)}</p>
             })}
             <dl>
-                <dt>"Subtotal"</dt>
+                <dt>{tr!(cart.subtotal)}</dt>
                 <dd data-testid="cart-subtotal">{view.subtotal.to_string()}</dd>
-                <dt>"Total"</dt>
+                <dt>{tr!(cart.total)}</dt>
                 <dd data-testid="cart-total" class="total">{view.total.to_string()}</dd>
             </dl>
-            <p class="muted">"Shipping is calculated at checkout."</p>
-            {(!has_problems).then(|| view! { <A href="/checkout" attr:class="button-primary checkout-button">"Checkout"</A> })}
+            <p class="muted">{tr!(cart.shipping_later)}</p>
+            {(!has_problems).then(|| view! { <a href=locale::href("/checkout") class="button-primary checkout-button">{tr!(cart.checkout)}</a> })}
             <form method="post" action=EmptyCart::PATH class="empty-form">
-                <button type="submit" class="button-link">"Empty cart"</button>
+                <button type="submit" class="button-link">{tr!(cart.empty)}</button>
             </form>
         </div>
     }
@@ -165,32 +165,32 @@ fn CartContents(view: CartView) -> impl IntoView {
 #[component]
 fn CartRow(line: CartLine) -> impl IntoView {
     let quantity_id = format!("quantity-{}", line.product_id);
-    let quantity_label = format!("Quantity of {}", line.name);
-    let remove_label = format!("Remove {}", line.name);
+    let quantity_label = tr!(cart.quantity_of, name = &line.name);
+    let remove_label = tr!(cart.remove_named, name = &line.name);
     view! {
         <tr class="cart-line" data-product=line.slug.clone()>
             <td class="line-product">
                 {line.image.map(|image| view! { <img src=image.path alt="" width="64" height="64" /> })}
                 <div>
-                    <A href=format!("/p/{}", line.slug)>{line.name}</A>
+                    <a href=locale::href(&format!("/p/{}", line.slug))>{line.name}</a>
                     {line.problem.map(|problem| view! { <p class="line-problem">{problem.describe()}</p> })}
                 </div>
             </td>
-            <td data-label="Price">{line.unit_price.to_string()}</td>
-            <td data-label="Quantity">
+            <td data-label=tr!(cart.price)>{line.unit_price.to_string()}</td>
+            <td data-label=tr!(cart.quantity)>
                 <form method="post" action=UpdateCartLine::PATH class="quantity-form">
                     <input type="hidden" name="product_id" value=line.product_id />
                     <label class="visually-hidden" for=quantity_id.clone()>{quantity_label}</label>
                     <input id=quantity_id type="number" name="quantity" value=line.quantity.get()
                         min="1" max=super::Quantity::MAX inputmode="numeric" required />
-                    <button type="submit">"Update"</button>
+                    <button type="submit">{tr!(cart.update)}</button>
                 </form>
             </td>
-            <td data-label="Total" class="line-total">{line.line_total.to_string()}</td>
+            <td data-label=tr!(cart.total) class="line-total">{line.line_total.to_string()}</td>
             <td>
                 <form method="post" action=RemoveCartLine::PATH>
                     <input type="hidden" name="product_id" value=line.product_id />
-                    <button type="submit" class="button-link" aria-label=remove_label>"Remove"</button>
+                    <button type="submit" class="button-link" aria-label=remove_label>{tr!(cart.remove)}</button>
                 </form>
             </td>
         </tr>

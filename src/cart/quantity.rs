@@ -17,11 +17,9 @@ pub enum QuantityError {
 impl fmt::Display for QuantityError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            QuantityError::NotANumber => {
-                f.write_str("Please enter the quantity as a whole number.")
-            }
-            QuantityError::TooSmall => f.write_str("The quantity must be at least 1."),
-            QuantityError::TooLarge => write!(f, "The quantity can be at most {}.", Quantity::MAX),
+            QuantityError::NotANumber => f.write_str(crate::tr!(cart.quantity_not_number)),
+            QuantityError::TooSmall => f.write_str(crate::tr!(cart.quantity_too_small)),
+            QuantityError::TooLarge => f.write_str(&crate::tr!(cart.quantity_too_large, max = Quantity::MAX)),
         }
     }
 }

@@ -6,6 +6,7 @@ use crate::catalog::Image;
 use crate::error::AppError;
 use crate::money::Money;
 use crate::state::AppState;
+use crate::tr;
 use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 use tower_sessions::Session;
@@ -49,7 +50,7 @@ fn parse_product_id(raw: &str) -> Result<i64, AppError> {
         .parse::<i64>()
         .ok()
         .filter(|id| *id > 0)
-        .ok_or_else(|| AppError::BadRequest("That is not a product of this shop.".into()))
+        .ok_or_else(|| AppError::BadRequest(tr!(cart.not_a_product).into()))
 }
 
 fn parse_quantity(raw: &str) -> Result<Quantity, AppError> {
@@ -78,18 +79,16 @@ async fn stock_info(pool: &SqlitePool, product_id: i64) -> Result<Option<StockIn
 /// Refuses a quantity the shop cannot deliver, with the reason a shopper can act on.
 fn check_stock(info: &StockInfo, wanted: Quantity) -> Result<(), AppError> {
     if !info.active {
-        return Err(AppError::Conflict(format!(
-            "{} is no longer for sale.",
-            info.name
-        )));
+        return Err(AppError::Conflict(tr!(cart.no_longer_for_sale, name = &info.name)));
     }
     if info.stock == 0 {
-        return Err(AppError::Conflict(format!("{} is sold out.", info.name)));
+        return Err(AppError::Conflict(tr!(cart.product_sold_out, name = &info.name)));
     }
     if wanted.get() > info.stock {
-        return Err(AppError::Conflict(format!(
-            "Sorry, only {} of {} left in stock.",
-            info.stock, info.name
+        return Err(AppError::Conflict(tr!(
+            cart.only_left,
+            count = info.stock,
+            name = &info.name
         )));
     }
     Ok(())
@@ -106,15 +105,12 @@ pub async fn add(
     let info = stock_info(pool, product_id)
         .await?
         .filter(|info| info.active)
-        .ok_or_else(|| AppError::NotFound("That product is not for sale.".into()))?;
+        .ok_or_else(|| AppError::NotFound(tr!(cart.not_for_sale).into()))?;
 
     let mut cart = load(session).await?;
     let wanted = match cart.line_mut(product_id) {
         Some(line) => line.quantity.checked_add(quantity).ok_or_else(|| {
-            AppError::BadRequest(format!(
-                "A cart line can hold at most {} items.",
-                Quantity::MAX
-            ))
+            AppError::BadRequest(tr!(cart.line_full, count = Quantity::MAX))
         })?,
         None => quantity,
     };
@@ -123,14 +119,12 @@ pub async fn add(
     match cart.line_mut(product_id) {
         Some(line) => line.quantity = wanted,
         None if is_full => {
-            return Err(AppError::Conflict(format!(
-                "Your cart is full ({MAX_LINES} different products). Please check out or remove something first."
-            )))
+            return Err(AppError::Conflict(tr!(cart.full, count = MAX_LINES)))
         }
         None => cart.lines.push(StoredLine { product_id, quantity }),
     }
     save(session, &cart).await?;
-    Ok(format!("Added {quantity} × {} to your cart.", info.name))
+    Ok(tr!(cart.added, name = &info.name, quantity))
 }
 
 pub async fn update(
@@ -144,14 +138,14 @@ pub async fn update(
     let mut cart = load(session).await?;
     let line = cart
         .line_mut(product_id)
-        .ok_or_else(|| AppError::NotFound("That product is not in your cart.".into()))?;
+        .ok_or_else(not_in_cart)?;
     let info = stock_info(pool, product_id)
         .await?
-        .ok_or_else(|| AppError::NotFound("That product is not in your cart.".into()))?;
+        .ok_or_else(not_in_cart)?;
     check_stock(&info, quantity)?;
     line.quantity = quantity;
     save(session, &cart).await?;
-    Ok(format!("{} now in your cart: {quantity}.", info.name))
+    Ok(tr!(cart.updated, name = &info.name, quantity))
 }
 
 pub async fn remove(
@@ -164,21 +158,22 @@ pub async fn remove(
     let before = cart.lines.len();
     cart.lines.retain(|l| l.product_id != product_id);
     if cart.lines.len() == before {
-        return Err(AppError::NotFound(
-            "That product is not in your cart.".into(),
-        ));
+        return Err(not_in_cart());
     }
     save(session, &cart).await?;
-    let name = stock_info(pool, product_id)
-        .await?
-        .map(|i| i.name)
-        .unwrap_or_else(|| "The product".into());
-    Ok(format!("Removed {name} from your cart."))
+    Ok(match stock_info(pool, product_id).await? {
+        Some(info) => tr!(cart.removed, name = &info.name),
+        None => tr!(cart.removed_unnamed).into(),
+    })
 }
 
 pub async fn empty(session: &Session) -> Result<String, AppError> {
     session.remove::<StoredCart>(SESSION_KEY).await?;
-    Ok("Your cart is empty.".into())
+    Ok(tr!(cart.emptied).into())
+}
+
+fn not_in_cart() -> AppError {
+    AppError::NotFound(tr!(cart.not_in_cart).into())
 }
 
 #[derive(sqlx::FromRow)]

@@ -108,10 +108,10 @@ impl Sort {
 
     pub fn label(self) -> &'static str {
         match self {
-            Sort::Newest => "Newest first",
-            Sort::PriceLowHigh => "Price: low to high",
-            Sort::PriceHighLow => "Price: high to low",
-            Sort::Name => "Name: A to Z",
+            Sort::Newest => crate::tr!(catalog.sort.newest),
+            Sort::PriceLowHigh => crate::tr!(catalog.sort.price_low_high),
+            Sort::PriceHighLow => crate::tr!(catalog.sort.price_high_low),
+            Sort::Name => crate::tr!(catalog.sort.name),
         }
     }
 

@@ -5,10 +5,11 @@ use super::{
 };
 use crate::app::{load_page, Canonical};
 use crate::cart::AddToCartForm;
+use crate::locale;
+use crate::tr;
 use crate::ui::{urlencode, Pagination};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// Shortens a description to a meta description's usual length, at a word boundary.
@@ -26,19 +27,19 @@ fn summary(text: &str) -> String {
 
 #[component]
 fn ProductTile(product: ProductCard) -> impl IntoView {
-    let href = format!("/p/{}", product.slug);
+    let href = locale::href(&format!("/p/{}", product.slug));
     view! {
         <li class="product-tile">
-            <A href=href.clone() attr:class="tile-link">
+            <a href=href class="tile-link">
                 // The link is named by the product's name beside the picture: the picture itself
                 // is decoration here (its description is on the product page).
                 {product.image.map(|image| view! {
                     <img src=image.path alt="" width="300" height="300" loading="lazy" />
                 })}
                 <span class="tile-name">{product.name}</span>
-            </A>
+            </a>
             <span class="tile-price">{product.price.to_string()}</span>
-            {(!product.in_stock).then(|| view! { <span class="badge badge-muted">"Sold out"</span> })}
+            {(!product.in_stock).then(|| view! { <span class="badge badge-muted">{tr!(catalog.sold_out)}</span> })}
         </li>
     }
 }
@@ -58,19 +59,19 @@ pub fn HomePage() -> impl IntoView {
     let home = Resource::new(|| (), |_| get_home());
     view! {
         <Title text="" />
-        <Meta name="description" content="Turgus: good things for kitchen, home, desk and garden, paid safely with Paysera." />
+        <Meta name="description" content=tr!(catalog.home_description) />
         <Canonical path="/" />
         <section class="hero">
-            <h1>"Good things, made to last"</h1>
-            <p>"Kitchen tools, Baltic linen, small-batch coffee, paper goods and garden gear. Pay by bank link, card or SMS bank with Paysera."</p>
+            <h1>{tr!(catalog.hero_title)}</h1>
+            <p>{tr!(catalog.hero_text)}</p>
         </section>
         {load_page(home, |home| view! {
             <section aria-labelledby="featured-heading">
-                <h2 id="featured-heading">"Featured"</h2>
+                <h2 id="featured-heading">{tr!(catalog.featured)}</h2>
                 <ProductGrid products=home.featured />
             </section>
             <section aria-labelledby="new-heading">
-                <h2 id="new-heading">"New in the shop"</h2>
+                <h2 id="new-heading">{tr!(catalog.newest)}</h2>
                 <ProductGrid products=home.newest />
             </section>
         }.into_any())}
@@ -95,7 +96,7 @@ pub fn CategoryPage() -> impl IntoView {
     load_page(listing, |category| {
         let slug = category.category.slug.clone();
         let sort = category.sort;
-        let path = format!("/c/{slug}");
+        let path = locale::href(&format!("/c/{slug}"));
         let href = move |page: u32| {
             let sort_param = (sort != Sort::default()).then(|| format!("sort={}", sort.key()));
             let page_param = (page > 1).then(|| format!("page={page}"));
@@ -107,6 +108,7 @@ pub fn CategoryPage() -> impl IntoView {
             }
         };
         let canonical = href(category.listing.page);
+        let href = move |page: u32| locale::href(&href(page));
         let Listing {
             products,
             page,
@@ -117,7 +119,7 @@ pub fn CategoryPage() -> impl IntoView {
             <Title text=category.category.name.clone() />
             <Meta name="description" content=summary(&category.description) />
             <Canonical path=canonical />
-            <nav class="breadcrumbs" aria-label="Breadcrumb"><A href="/">"Home"</A>" / "<span>{category.category.name.clone()}</span></nav>
+            <nav class="breadcrumbs" aria-label=tr!(catalog.breadcrumb)><a href=locale::href("/")>{tr!(catalog.home)}</a>" / "<span>{category.category.name.clone()}</span></nav>
             <header class="listing-header">
                 <div>
                     <h1>{category.category.name}</h1>
@@ -125,16 +127,16 @@ pub fn CategoryPage() -> impl IntoView {
                 </div>
                 // A GET form: works without JavaScript; with it, the router navigates in place.
                 <form class="sort-form" method="get" action=path>
-                    <label for="sort">"Sort by"</label>
+                    <label for="sort">{tr!(catalog.sort_by)}</label>
                     <select id="sort" name="sort">
                         {Sort::ALL.into_iter().map(|s| view! {
                             <option value=s.key() selected=s == sort>{s.label()}</option>
                         }).collect_view()}
                     </select>
-                    <button type="submit">"Apply"</button>
+                    <button type="submit">{tr!(catalog.apply)}</button>
                 </form>
             </header>
-            <p class="muted" aria-live="polite">{format!("{total} products")}</p>
+            <p class="muted" aria-live="polite">{tr!(catalog.products, count = total)}</p>
             <ProductGrid products />
             <Pagination listing_page=page pages href />
         }
@@ -157,9 +159,9 @@ pub fn ProductPage() -> impl IntoView {
 #[component]
 fn ProductDetails(product: ProductDetail) -> impl IntoView {
     let (stock_class, stock_text) = match product.stock {
-        0 => ("stock stock-out", "Sold out".to_owned()),
-        n if n <= 10 => ("stock stock-low", format!("Only {n} left")),
-        _ => ("stock stock-in", "In stock".to_owned()),
+        0 => ("stock stock-out", tr!(catalog.sold_out).to_owned()),
+        n if n <= 10 => ("stock stock-low", tr!(catalog.only_left, count = n)),
+        _ => ("stock stock-in", tr!(catalog.in_stock).to_owned()),
     };
     let mut images = product.images.into_iter();
     let main_image = images.next();
@@ -172,9 +174,9 @@ fn ProductDetails(product: ProductDetail) -> impl IntoView {
         <Title text=product.name.clone() />
         <Meta name="description" content=summary(&product.description) />
         <Canonical path=format!("/p/{}", product.slug) />
-        <nav class="breadcrumbs" aria-label="Breadcrumb">
-            <A href="/">"Home"</A>" / "
-            <A href=format!("/c/{}", product.category.slug)>{product.category.name}</A>" / "
+        <nav class="breadcrumbs" aria-label=tr!(catalog.breadcrumb)>
+            <a href=locale::href("/")>{tr!(catalog.home)}</a>" / "
+            <a href=locale::href(&format!("/c/{}", product.category.slug))>{product.category.name}</a>" / "
             <span>{product.name.clone()}</span>
         </nav>
         <article class="product">
@@ -216,9 +218,9 @@ pub fn SearchPage() -> impl IntoView {
         let encoded = urlencode(&results.query);
         let href = move |page: u32| {
             if page > 1 {
-                format!("/search?q={encoded}&page={page}")
+                locale::href(&format!("/search?q={encoded}&page={page}"))
             } else {
-                format!("/search?q={encoded}")
+                locale::href(&format!("/search?q={encoded}"))
             }
         };
         let Listing {
@@ -228,21 +230,21 @@ pub fn SearchPage() -> impl IntoView {
             total,
         } = results.listing;
         let heading = if results.query.is_empty() {
-            "Search".to_owned()
+            tr!(catalog.search).to_owned()
         } else {
-            format!("Results for “{}”", results.query)
+            tr!(catalog.results_for, query = results.query.clone())
         };
         view! {
             <Title text=heading.clone() />
             <Meta name="robots" content="noindex" />
             <h1>{heading}</h1>
             {if results.query.is_empty() {
-                view! { <p class="muted">"Type a word or two in the search box, for example “linen” or “coffee”."</p> }.into_any()
+                view! { <p class="muted">{tr!(catalog.search_hint)}</p> }.into_any()
             } else if total == 0 {
-                view! { <p class="muted">"Nothing matched. Try fewer or other words."</p> }.into_any()
+                view! { <p class="muted">{tr!(catalog.nothing_matched)}</p> }.into_any()
             } else {
                 view! {
-                    <p class="muted" aria-live="polite">{format!("{total} products found")}</p>
+                    <p class="muted" aria-live="polite">{tr!(catalog.products_found, count = total)}</p>
                     <ProductGrid products />
                     <Pagination listing_page=page pages href />
                 }.into_any()

@@ -65,7 +65,7 @@ fn pages_for(total: u32) -> u32 {
 /// A page past the last one is a page that does not exist.
 fn check_page(page: u32, total: u32) -> Result<(), AppError> {
     if page > pages_for(total) {
-        return Err(AppError::NotFound("There is no such page.".into()));
+        return Err(AppError::NotFound(crate::tr!(errors.no_such_page).into()));
     }
     Ok(())
 }
@@ -148,7 +148,7 @@ pub async fn category(
             .bind(slug)
             .fetch_optional(pool)
             .await?
-            .ok_or_else(|| AppError::NotFound("We could not find that category.".into()))?;
+            .ok_or_else(|| AppError::NotFound(crate::tr!(errors.no_such_category).into()))?;
 
     let (total,): (u32,) =
         sqlx::query_as("SELECT COUNT(*) FROM products WHERE category_id = $1 AND active = 1")
@@ -227,7 +227,7 @@ pub async fn product(pool: &SqlitePool, slug: &str) -> Result<ProductDetail, App
         })
         .collect();
     let row = rows.into_iter().next().ok_or_else(|| {
-        AppError::NotFound("We could not find that product. It may no longer be for sale.".into())
+        AppError::NotFound(crate::tr!(errors.no_such_product).into())
     })?;
     Ok(ProductDetail {
         id: row.id,

@@ -8,12 +8,13 @@ use super::{
     get_checkout, get_order_page, CancelOutcome, CheckoutView, MethodGroup, OrderPage, PlaceOrder,
 };
 use crate::app::load_page;
+use crate::locale;
+use crate::tr;
 use crate::money::Money;
 use crate::orders::OrderStatus;
 use crate::ui::ErrorNotice;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -31,16 +32,16 @@ pub fn CheckoutPage() -> impl IntoView {
         |(country, ship_to)| get_checkout(country, ship_to),
     );
     view! {
-        <Title text="Checkout" />
+        <Title text=tr!(checkout.title) />
         <Meta name="robots" content="noindex" />
-        <Meta name="description" content="Your address, shipping and payment, then on to Paysera to pay." />
-        <h1>"Checkout"</h1>
+        <Meta name="description" content=tr!(checkout.description) />
+        <h1>{tr!(checkout.title)}</h1>
         {move || place.value().get().and_then(|r| r.err()).map(|e| view! {
             <ErrorNotice error=e />
         })}
         {load_page(checkout, move |view| {
             if view.cart.lines.is_empty() {
-                return view! { <p>"Your cart is empty."</p><p><A href="/">"Start shopping"</A></p> }.into_any();
+                return view! { <p>{tr!(cart.emptied)}</p><p><a href=locale::href("/")>{tr!(cart.start_shopping)}</a></p> }.into_any();
             }
             view! { <CheckoutForm view place /> }.into_any()
         })}
@@ -51,7 +52,7 @@ pub fn CheckoutPage() -> impl IntoView {
 #[component]
 fn Field(
     name: &'static str,
-    label: &'static str,
+    label: String,
     value: String,
     error: Option<String>,
     #[prop(default = "text")] kind: &'static str,
@@ -97,7 +98,7 @@ fn shipping_options(view: &CheckoutView) -> Vec<ShippingOption> {
                 choice.description.clone(),
                 choice
                     .free_above
-                    .map(|limit| format!("Free for orders from {limit}."))
+                    .map(|limit| tr!(checkout.free_from, limit))
                     .unwrap_or_default(),
             ]
             .into_iter()
@@ -119,11 +120,11 @@ fn ShippingFieldset(
     error: Option<String>,
 ) -> impl IntoView {
     let none = options.is_empty().then(|| {
-        view! { <p class="field-error">"We do not ship to this country. Please choose another."</p> }
+        view! { <p class="field-error">{tr!(checkout.no_shipping)}</p> }
     });
     view! {
         <fieldset id=SHIPPING_OPTIONS>
-            <legend>"Shipping"</legend>
+            <legend>{tr!(checkout.shipping)}</legend>
             {none}
             {options.into_iter().map(|option| {
                 let id = format!("shipping-{}", option.key);
@@ -151,11 +152,11 @@ fn SummaryTotals(subtotal: String, shipping: String, total: String) -> impl Into
     view! {
         <CheckoutTotal>
             <dl>
-                <dt>"Subtotal"</dt>
+                <dt>{tr!(cart.subtotal)}</dt>
                 <dd data-testid="checkout-subtotal">{subtotal}</dd>
-                <dt>"Shipping"</dt>
+                <dt>{tr!(checkout.shipping)}</dt>
                 <dd data-figure=SHIPPING_PRICE data-testid="checkout-shipping">{shipping}</dd>
-                <dt>"Total to pay"</dt>
+                <dt>{tr!(checkout.total_to_pay)}</dt>
                 <dd data-figure=TOTAL_TO_PAY class="total" data-testid="checkout-total">{total}</dd>
             </dl>
         </CheckoutTotal>
@@ -197,20 +198,20 @@ fn PaymentFieldset(payment: PaymentChoices) -> impl IntoView {
     let country_links = payment.countries.iter().map(|(code, title)| {
         let current = *code == payment.methods_country;
         view! {
-            <a href=format!("/checkout?country={code}") aria-current=current.then_some("true")>{title.clone()}</a>
+            <a href=locale::href(&format!("/checkout?country={code}")) aria-current=current.then_some("true")>{title.clone()}</a>
         }
     }).collect_view();
     let has_countries = !payment.countries.is_empty();
     view! {
         <fieldset>
-            <legend>"Payment"</legend>
+            <legend>{tr!(checkout.payment)}</legend>
             <PaymentMethodsSwitch>
                 <div id=PAYMENT_METHODS>
                     {has_countries.then(|| view! {
-                        <nav class="method-countries" aria-label="Payment methods of">{country_links}</nav>
+                        <nav class="method-countries" aria-label=tr!(checkout.methods_of)>{country_links}</nav>
                     })}
-                    {radio(String::new(), "Choose at Paysera".into(), None)}
-                    {payment.smsbank.then(|| radio("smsbank".into(), "SMS bank".into(), None))}
+                    {radio(String::new(), tr!(checkout.choose_at_paysera).into(), None)}
+                    {payment.smsbank.then(|| radio("smsbank".into(), tr!(checkout.smsbank).into(), None))}
                     {payment.groups.into_iter().map(|group| view! {
                         <div class="method-group">
                             <h2 class="method-group-title">{group.title}</h2>
@@ -218,7 +219,7 @@ fn PaymentFieldset(payment: PaymentChoices) -> impl IntoView {
                         </div>
                     }).collect_view()}
                     {payment.unavailable.then(|| view! {
-                        <p class="muted">"The list of banks is not available right now; you can choose at Paysera."</p>
+                        <p class="muted">{tr!(checkout.methods_unavailable)}</p>
                     })}
                 </div>
             </PaymentMethodsSwitch>
@@ -269,18 +270,18 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
             <ActionForm action=place attr:class="checkout-form">
                 <input type="hidden" name="checkout_key" value=checkout_key />
                 <fieldset>
-                    <legend>"Contact"</legend>
-                    <Field name="email" label="E-mail" kind="email" autocomplete="email" value=form.email.clone() error=email_error />
-                    <Field name="first_name" label="First name" autocomplete="given-name" value=form.first_name.clone() error=first_name_error />
-                    <Field name="last_name" label="Last name" autocomplete="family-name" value=form.last_name.clone() error=last_name_error />
+                    <legend>{tr!(checkout.contact)}</legend>
+                    <Field name="email" label=tr!(checkout.field.email).into() kind="email" autocomplete="email" value=form.email.clone() error=email_error />
+                    <Field name="first_name" label=tr!(checkout.field.first_name).into() autocomplete="given-name" value=form.first_name.clone() error=first_name_error />
+                    <Field name="last_name" label=tr!(checkout.field.last_name).into() autocomplete="family-name" value=form.last_name.clone() error=last_name_error />
                 </fieldset>
                 <fieldset>
-                    <legend>"Shipping address"</legend>
-                    <Field name="street" label="Street and house number" autocomplete="street-address" value=form.street.clone() error=street_error />
-                    <Field name="city" label="City" autocomplete="address-level2" value=form.city.clone() error=city_error />
-                    <Field name="postcode" label="Postcode" autocomplete="postal-code" value=form.postcode.clone() error=postcode_error />
+                    <legend>{tr!(checkout.address)}</legend>
+                    <Field name="street" label=tr!(checkout.field.street).into() autocomplete="street-address" value=form.street.clone() error=street_error />
+                    <Field name="city" label=tr!(checkout.field.city).into() autocomplete="address-level2" value=form.city.clone() error=city_error />
+                    <Field name="postcode" label=tr!(checkout.field.postcode).into() autocomplete="postal-code" value=form.postcode.clone() error=postcode_error />
                     <div class="field">
-                        <label for="country">"Country"</label>
+                        <label for="country">{tr!(checkout.field.country)}</label>
                         <select id="country" name="country" autocomplete="country">
                             {shipping_countries.into_iter().map(|(code, name)| {
                                 let selected = form.country == code;
@@ -294,16 +295,16 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
                 <PaymentFieldset payment />
                 <div class="field" class:has-error=terms_invalid>
                     <label class="checkbox"><input type="checkbox" name="terms" value="on" checked=form.terms />
-                        <span>"I accept the "<a href="/terms" target="_blank">"terms of sale"</a>
-                        " and have read about "<a href="/returns" target="_blank">"returns and withdrawal"</a></span></label>
+                        <span>{tr!(checkout.terms.accept)}" "<a href=locale::href("/terms") target="_blank">{tr!(checkout.terms.terms)}</a>
+                        " "{tr!(checkout.terms.and_read)}" "<a href=locale::href("/returns") target="_blank">{tr!(checkout.terms.returns)}</a></span></label>
                     {terms_error.map(|e| view! { <p class="field-error">{e}</p> })}
                 </div>
                 // Also right above the button: on a phone the summary is far below it.
-                <p class="pay-total">"Total to pay: "<strong data-figure=TOTAL_TO_PAY>{pay_total}</strong></p>
-                <button type="submit" class="button-primary">"Place order and pay"</button>
+                <p class="pay-total">{tr!(checkout.total_to_pay)}": "<strong data-figure=TOTAL_TO_PAY>{pay_total}</strong></p>
+                <button type="submit" class="button-primary">{tr!(checkout.place)}</button>
             </ActionForm>
-            <aside class="cart-summary" aria-label="Order summary">
-                <h2>"Your order"</h2>
+            <aside class="cart-summary" aria-label=tr!(checkout.summary)>
+                <h2>{tr!(checkout.your_order)}</h2>
                 <ul class="summary-lines">
                     {cart.lines.iter().map(|l| view! {
                         <li><span>{format!("{} × {}", l.quantity, l.name)}</span><span>{l.line_total.to_string()}</span></li>
@@ -317,13 +318,11 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
 
 fn status_text(order: &OrderPage) -> &'static str {
     match order.status {
-        OrderStatus::Paid => "Payment received",
-        OrderStatus::PendingPayment if order.awaiting_bank => {
-            "Payment accepted, awaiting your bank"
-        }
-        OrderStatus::PendingPayment => "Waiting for confirmation from your bank",
-        OrderStatus::Cancelled => "Cancelled",
-        OrderStatus::Expired => "Expired: no payment arrived in time",
+        OrderStatus::Paid => tr!(order.status.paid),
+        OrderStatus::PendingPayment if order.awaiting_bank => tr!(order.status.awaiting_bank),
+        OrderStatus::PendingPayment => tr!(order.status.pending),
+        OrderStatus::Cancelled => tr!(order.status.cancelled),
+        OrderStatus::Expired => tr!(order.status.expired),
     }
 }
 
@@ -335,19 +334,19 @@ pub fn AcceptPage() -> impl IntoView {
         get_order_page,
     );
     view! {
-        <Title text="Thank you" />
+        <Title text=tr!(order.thank_you_title) />
         <Meta name="robots" content="noindex" />
         {load_page(order, |order| {
             let pending = order.status == OrderStatus::PendingPayment;
             let status = status_text(&order);
             view! {
                 <section class="order-status">
-                    <h1>{format!("Thank you! Order nr. {}", order.number)}</h1>
+                    <h1>{tr!(order.thank_you, number = order.number)}</h1>
                     <LiveOrderStatus>
                         <div id=ORDER_LIVE data-pending=pending.then_some("true")>
                             <p class="status-line" data-testid="order-status" role="status">{status}</p>
                             {pending.then(|| view! {
-                                <p class="muted">"This page updates by itself. "<a href="">"Reload"</a></p>
+                                <p class="muted">{tr!(order.updates_itself)}" "<a href="">{tr!(order.reload)}</a></p>
                             })}
                         </div>
                     </LiveOrderStatus>
@@ -373,8 +372,8 @@ fn OrderSummary(order: OrderPage) -> impl IntoView {
                 }).collect_view()}
             </ul>
             <dl>
-                <dt>"Shipping"</dt><dd>{order.shipping.to_string()}</dd>
-                <dt>"Total"</dt><dd class="total" data-testid="order-total">{order.total.to_string()}</dd>
+                <dt>{tr!(checkout.shipping)}</dt><dd>{order.shipping.to_string()}</dd>
+                <dt>{tr!(cart.total)}</dt><dd class="total" data-testid="order-total">{order.total.to_string()}</dd>
             </dl>
         </div>
     }
@@ -394,24 +393,24 @@ pub fn CancelPage() -> impl IntoView {
         get_order_page,
     );
     view! {
-        <Title text="Payment cancelled" />
+        <Title text=tr!(order.cancelled_title) />
         <Meta name="robots" content="noindex" />
         {load_page(order, move |order| {
             let number = order.number;
             match outcome() {
                 Some(CancelOutcome::AlreadyPaid) => view! {
-                    <h1>"Already paid"</h1>
-                    <p data-testid="cancel-outcome">{format!("Order nr. {number} is already paid; nothing was cancelled.")}</p>
+                    <h1>{tr!(order.already_paid_title)}</h1>
+                    <p data-testid="cancel-outcome">{tr!(order.already_paid, number)}</p>
                 }.into_any(),
                 Some(CancelOutcome::Cancelled) => view! {
-                    <h1>"Payment cancelled"</h1>
-                    <p data-testid="cancel-outcome">{format!("Order nr. {number} was cancelled and its items are back in your cart.")}</p>
-                    <p><A href="/cart">"Back to your cart"</A></p>
+                    <h1>{tr!(order.cancelled_title)}</h1>
+                    <p data-testid="cancel-outcome">{tr!(order.cancelled, number)}</p>
+                    <p><a href=locale::href("/cart")>{tr!(order.back_to_cart)}</a></p>
                 }.into_any(),
                 _ => view! {
-                    <h1>"Order closed"</h1>
-                    <p data-testid="cancel-outcome">{format!("Order nr. {number} is no longer waiting for payment.")}</p>
-                    <p><A href="/">"Back to the shop"</A></p>
+                    <h1>{tr!(order.closed_title)}</h1>
+                    <p data-testid="cancel-outcome">{tr!(order.closed, number)}</p>
+                    <p><a href=locale::href("/")>{tr!(errors.back_to_shop)}</a></p>
                 }.into_any(),
             }
         })}

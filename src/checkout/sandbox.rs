@@ -1,18 +1,23 @@
 //! The built-in Paysera sandbox (sandbox mode only): it plays Paysera's pay page, and sends signed
 //! callbacks over HTTP to the shop's callback URL, server to server, exactly as Paysera does — so
 //! the whole purchase can be tried offline, through the same code paths as a live payment.
+//!
+//! Like Paysera, it speaks the language the shop asked for (`lang=LIT`); a request it cannot read
+//! is refused in the shopper's language (`locale`).
 
 use super::payments::{SandboxKeys, SANDBOX_METHODS_XML};
+use crate::locale::{self, ssr::RequestLocale, Locale};
 use crate::money::{Currency, Money};
 use crate::paysera::encoding::{
     decode_base64, encode_base64, http_build_query, parse_str, php_urlencode,
 };
 use crate::state::AppState;
-use axum::extract::{Query, State};
+use axum::extract::{Extension, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
+use leptos_i18n::td_string;
 use rsa::signature::{SignatureEncoding, Signer};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -50,45 +55,62 @@ fn escape(text: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-fn page(status: StatusCode, body: String) -> Response {
+fn page(language: Locale, status: StatusCode, body: String) -> Response {
     let html = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Paysera sandbox</title><link rel=\"stylesheet\" href=\"/pkg/turgus.css\"></head><body>\
-         <div class=\"sandbox-banner\" role=\"note\">SANDBOX — no real money</div><main class=\"container sandbox-pay\">{body}</main></body></html>"
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{}</title><link rel=\"stylesheet\" href=\"/pkg/turgus.css\"></head><body>\
+         <div class=\"sandbox-banner\" role=\"note\">{}</div><main class=\"container sandbox-pay\">{body}</main></body></html>",
+        locale::code(language),
+        td_string!(language, sandbox.title),
+        td_string!(language, sandbox.banner),
     );
     (status, Html(html)).into_response()
 }
 
-/// Checks `sign` as Paysera does, then decodes the request; refuses with a page otherwise.
+/// Checks `sign` as Paysera does, then decodes the request; refuses with a page (in `shopper`'s
+/// language) otherwise.
 fn open_request<'a>(
     state: &'a AppState,
     signed: &Signed,
+    shopper: Locale,
 ) -> Result<(&'a SandboxKeys, BTreeMap<String, String>), Box<Response>> {
     let Some(keys) = &state.payments.sandbox else {
         return Err(Box::new(StatusCode::NOT_FOUND.into_response()));
     };
     let refuse = |problem: &str| {
-        page(
-            StatusCode::BAD_REQUEST,
-            format!("<h1>Payment refused</h1><p>{}</p>", escape(problem)),
-        )
+        let title = td_string!(shopper, sandbox.refused);
+        let body = format!("<h1>{title}</h1><p>{}</p>", escape(problem));
+        page(shopper, StatusCode::BAD_REQUEST, body)
     };
     let expected =
         crate::paysera::request::md5_hex(&[signed.data.as_bytes(), keys.password.as_bytes()]);
     if expected != signed.sign {
-        return Err(Box::new(refuse("The request's signature is wrong.")));
+        return Err(Box::new(refuse(td_string!(shopper, sandbox.bad_signature))));
     }
     let query = decode_base64(&signed.data)
         .and_then(|b| String::from_utf8(b).ok())
-        .ok_or_else(|| Box::new(refuse("The request's data is not readable.")))?;
+        .ok_or_else(|| Box::new(refuse(td_string!(shopper, sandbox.unreadable))))?;
     Ok((keys, parse_str(&query)))
 }
 
-async fn pay_page(State(state): State<AppState>, Query(signed): Query<Signed>) -> Response {
-    let (_, request) = match open_request(&state, &signed) {
+/// The language the shop asked Paysera to speak (`lang=LIT`), else the shopper's.
+fn asked_language(request: &BTreeMap<String, String>, shopper: Locale) -> Locale {
+    request
+        .get("lang")
+        .and_then(|lang| locale::from_paysera(lang))
+        .unwrap_or(shopper)
+}
+
+async fn pay_page(
+    State(state): State<AppState>,
+    Extension(shopper): Extension<RequestLocale>,
+    Query(signed): Query<Signed>,
+) -> Response {
+    let (_, request) = match open_request(&state, &signed, shopper.locale) {
         Ok(opened) => opened,
         Err(refusal) => return *refusal,
     };
+    let language = asked_language(&request, shopper.locale);
     let get = |key: &str| request.get(key).map(String::as_str).unwrap_or("");
     let amount = match (
         get("amount").parse::<i64>(),
@@ -98,8 +120,8 @@ async fn pay_page(State(state): State<AppState>, Query(signed): Query<Signed>) -
         _ => format!("{} {}", get("amount"), get("currency")),
     };
     let method = match get("payment") {
-        "" => "not chosen yet (the shopper picks here)".to_owned(),
-        "smsbank" => "SMS bank (smsbank)".to_owned(),
+        "" => td_string!(language, sandbox.method_not_chosen).to_owned(),
+        "smsbank" => format!("{} (smsbank)", td_string!(language, checkout.smsbank)),
         other => other.to_owned(),
     };
     let button = |outcome: &str, label: &str, class: &str| {
@@ -112,22 +134,28 @@ async fn pay_page(State(state): State<AppState>, Query(signed): Query<Signed>) -
         )
     };
     page(
+        language,
         StatusCode::OK,
         format!(
-            "<h1>Paysera sandbox</h1><p>This page plays Paysera. Choose what happens to the payment; the sandbox then \
-             sends a signed callback to the shop, server to server, and returns you to the shop.</p>\
-             <dl class=\"sandbox-details\"><dt>Order</dt><dd data-testid=\"sandbox-order\">{}</dd><dt>Amount</dt><dd data-testid=\"sandbox-amount\">{}</dd>\
-             <dt>Payment method</dt><dd data-testid=\"sandbox-method\">{}</dd><dt>Payer</dt><dd>{}</dd></dl>\
+            "<h1>{}</h1><p>{}</p>\
+             <dl class=\"sandbox-details\"><dt>{}</dt><dd data-testid=\"sandbox-order\">{}</dd><dt>{}</dt><dd data-testid=\"sandbox-amount\">{}</dd>\
+             <dt>{}</dt><dd data-testid=\"sandbox-method\">{}</dd><dt>{}</dt><dd>{}</dd></dl>\
              <div class=\"sandbox-outcomes\">{}{}{}{}{}</div>",
+            td_string!(language, sandbox.title),
+            td_string!(language, sandbox.intro),
+            td_string!(language, sandbox.order),
             escape(get("orderid")),
+            td_string!(language, sandbox.amount),
             escape(&amount),
+            td_string!(language, sandbox.method),
             escape(&method),
+            td_string!(language, sandbox.payer),
             escape(get("p_email")),
-            button("pay", "Pay", "button-primary"),
-            button("test", "Pay as a test payment", ""),
-            button("accepted_then_paid", "Accepted by the bank, then paid", ""),
-            button("declined", "Decline", ""),
-            button("cancel", "Cancel and return to the shop", "button-link"),
+            button("pay", td_string!(language, sandbox.pay), "button-primary"),
+            button("test", td_string!(language, sandbox.pay_test), ""),
+            button("accepted_then_paid", td_string!(language, sandbox.accepted_then_paid), ""),
+            button("declined", td_string!(language, sandbox.decline), ""),
+            button("cancel", td_string!(language, sandbox.cancel), "button-link"),
         ),
     )
 }
@@ -152,11 +180,16 @@ pub fn signed_callback(params: &[(String, String)], keys: &SandboxKeys) -> Strin
     )
 }
 
-async fn outcome(State(state): State<AppState>, Form(signed): Form<Signed>) -> Response {
-    let (keys, request) = match open_request(&state, &signed) {
+async fn outcome(
+    State(state): State<AppState>,
+    Extension(shopper): Extension<RequestLocale>,
+    Form(signed): Form<Signed>,
+) -> Response {
+    let (keys, request) = match open_request(&state, &signed, shopper.locale) {
         Ok(opened) => opened,
         Err(refusal) => return *refusal,
     };
+    let language = asked_language(&request, shopper.locale);
     let get = |key: &str| request.get(key).cloned().unwrap_or_default();
     let (statuses, test, back_to): (&[&str], &str, String) = match signed.outcome.as_str() {
         "pay" => (&["1"], "0", get("accepturl")),
@@ -164,7 +197,10 @@ async fn outcome(State(state): State<AppState>, Form(signed): Form<Signed>) -> R
         "accepted_then_paid" => (&["2", "1"], "0", get("accepturl")),
         "declined" => (&["0"], "0", get("cancelurl")),
         "cancel" => (&[], "0", get("cancelurl")),
-        _ => return page(StatusCode::BAD_REQUEST, "<h1>Unknown outcome</h1>".into()),
+        _ => {
+            let title = td_string!(language, sandbox.unknown_outcome);
+            return page(language, StatusCode::BAD_REQUEST, format!("<h1>{title}</h1>"));
+        }
     };
     let request_id = rand::random::<u32>().to_string();
     for status in statuses {
@@ -220,12 +256,15 @@ async fn outcome(State(state): State<AppState>, Form(signed): Form<Signed>) -> R
         if let Err(problem) = delivered {
             tracing::warn!(%problem, "sandbox callback not accepted");
             return page(
+                language,
                 StatusCode::BAD_GATEWAY,
                 format!(
-                    "<h1>The callback was not accepted</h1><p>{}</p><p>Check TURGUS_PUBLIC_URL: the sandbox calls {}.</p><p><a href=\"{}\">Back to the shop</a></p>",
+                    "<h1>{}</h1><p>{}</p><p>{}</p><p><a href=\"{}\">{}</a></p>",
+                    td_string!(language, sandbox.not_accepted),
                     escape(&problem),
-                    escape(&callback_url),
-                    escape(&back_to)
+                    escape(&td_string!(language, sandbox.check_url, url = &callback_url)),
+                    escape(&back_to),
+                    td_string!(language, errors.back_to_shop),
                 ),
             );
         }

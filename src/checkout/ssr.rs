@@ -7,6 +7,8 @@ use super::{
     ShippingChoice, COUNTRIES,
 };
 use crate::error::AppError;
+use crate::locale;
+use crate::tr;
 use crate::mail::Email;
 use crate::money::Money;
 use crate::orders::ssr::{cancel_pending, place as place_order, Customer, Holder, NewOrder};
@@ -28,16 +30,16 @@ const SHOPPER_KEY: &str = "shopper";
 
 /// The most each field may hold, in characters (a postal address fits; a flood does not). Longer
 /// values are refused with the field's message and cut before anything is kept in the session.
-const FIELD_LIMITS: [(&str, usize, &str); 9] = [
-    ("email", 254, "The e-mail address"),
-    ("first_name", 100, "The first name"),
-    ("last_name", 100, "The last name"),
-    ("street", 200, "The street and house number"),
-    ("city", 100, "The city"),
-    ("postcode", 20, "The postcode"),
-    ("country", 2, "The country"),
-    ("shipping", 40, "The shipping choice"),
-    ("payment", 40, "The payment choice"),
+const FIELD_LIMITS: [(&str, usize); 9] = [
+    ("email", 254),
+    ("first_name", 100),
+    ("last_name", 100),
+    ("street", 200),
+    ("city", 100),
+    ("postcode", 20),
+    ("country", 2),
+    ("shipping", 40),
+    ("payment", 40),
 ];
 
 /// Cuts every field to its limit, reporting those that were longer.
@@ -54,12 +56,12 @@ fn cap_lengths(form: &mut CheckoutForm) -> Vec<FieldError> {
         &mut form.payment,
     ];
     let mut errors = vec![];
-    for ((field, max, label), value) in FIELD_LIMITS.into_iter().zip(values) {
+    for ((field, max), value) in FIELD_LIMITS.into_iter().zip(values) {
         if value.chars().count() > max {
             *value = value.chars().take(max).collect();
             errors.push(FieldError {
                 field: field.into(),
-                message: format!("{label} can be at most {max} characters long."),
+                message: tr!(checkout.error.too_long, count = max),
             });
         }
     }
@@ -201,12 +203,16 @@ async fn payment_methods(
     amount: i64,
 ) -> (Vec<(String, String)>, Vec<MethodGroup>, bool) {
     let currency = state.config.currency.code();
+    // Paysera's list has every title in each language it has; where one is missing, the
+    // library's default (Lithuanian) stands in.
+    let language = locale::code(locale::current());
+    let default_language = crate::paysera::methods::DEFAULT_LANGUAGE;
     match state.payments.methods.list().await {
         Ok(list) => {
             let countries = list
                 .countries
                 .iter()
-                .map(|c| (c.code.clone(), c.title("en", "lt")))
+                .map(|c| (c.code.clone(), c.title(language, default_language)))
                 .collect();
             let groups = list
                 .countries
@@ -214,15 +220,15 @@ async fn payment_methods(
                 .filter(|c| c.code == country)
                 .flat_map(|c| &c.groups)
                 .map(|g| MethodGroup {
-                    title: g.title("en", "lt"),
+                    title: g.title(language, default_language),
                     methods: g
                         .methods
                         .iter()
                         .filter(|m| m.is_available_for(amount, currency))
                         .map(|m| MethodChoice {
                             key: m.key.clone(),
-                            title: m.title("en", "lt"),
-                            logo_url: m.logo_url("en", "lt"),
+                            title: m.title(language, default_language),
+                            logo_url: m.logo_url(language, default_language),
                         })
                         .collect(),
                 })
@@ -259,11 +265,7 @@ fn validate(
         }
     };
     let email = Email::parse(&form.email);
-    check(
-        email.is_some(),
-        "email",
-        "Please enter a valid e-mail address, like name@example.com.",
-    );
+    check(email.is_some(), "email", tr!(checkout.error.email));
     // One line of text: names and addresses reach e-mails and Paysera as they are.
     let text_ok = |value: &str, max: usize| {
         let value = value.trim();
@@ -272,35 +274,35 @@ fn validate(
     check(
         text_ok(&form.first_name, 100),
         "first_name",
-        "Please enter your first name.",
+        tr!(checkout.error.first_name),
     );
     check(
         text_ok(&form.last_name, 100),
         "last_name",
-        "Please enter your last name.",
+        tr!(checkout.error.last_name),
     );
     check(
         text_ok(&form.street, 200),
         "street",
-        "Please enter the street and house number.",
+        tr!(checkout.error.street),
     );
-    check(text_ok(&form.city, 100), "city", "Please enter the city.");
+    check(text_ok(&form.city, 100), "city", tr!(checkout.error.city));
     check(
         text_ok(&form.postcode, 20),
         "postcode",
-        "Please enter the postcode.",
+        tr!(checkout.error.postcode),
     );
-    let known_country = COUNTRIES.iter().any(|(code, _)| *code == form.country);
+    let known_country = COUNTRIES.contains(&form.country.as_str());
     check(
         known_country && !offer.shipping.is_empty(),
         "country",
-        "Please choose a country we ship to.",
+        tr!(checkout.error.country),
     );
     let shipping = offer.shipping.iter().find(|m| m.code == form.shipping);
     check(
         shipping.is_some() || offer.shipping.is_empty(),
         "shipping",
-        "Please choose how to ship: the choice you made does not deliver to this country.",
+        tr!(checkout.error.shipping),
     );
     let payment_ok = form.payment.is_empty()
         || (form.payment == "smsbank" && offer.smsbank)
@@ -309,8 +311,8 @@ fn validate(
                 .payment
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_'));
-    check(payment_ok, "payment", "Please choose a payment method.");
-    check(form.terms, "terms", "Please accept the terms of sale.");
+    check(payment_ok, "payment", tr!(checkout.error.payment));
+    check(form.terms, "terms", tr!(checkout.error.terms));
     match (email, shipping, errors.is_empty()) {
         (Some(email), Some(shipping), true) => Ok((
             Customer {
@@ -352,9 +354,7 @@ async fn checked(
         errors.extend(more);
     }
     session.insert(DRAFT_KEY, (&form, &errors)).await?;
-    Err(AppError::BadRequest(
-        "Please correct the marked fields.".into(),
-    ))
+    Err(AppError::BadRequest(tr!(checkout.error.marked).into()))
 }
 
 /// Places the order from the session's cart and returns the Paysera URL to send the shopper to.
@@ -368,20 +368,14 @@ pub async fn place(
     let (form, customer, shipping) = checked(session, state, form).await?;
     let settings = state.settings.get().await?;
     if !is_own_form_key(session, checkout_key).await? {
-        return Err(AppError::Conflict(
-            "This checkout form is out of date (it was opened in another browser, or already \
-             sent). Please check your order and send it again."
-                .into(),
-        ));
+        return Err(AppError::Conflict(tr!(checkout.error.stale_form).into()));
     }
     let cart = crate::cart::ssr::view(session, state).await?;
     if cart.lines.is_empty() {
-        return Err(AppError::BadRequest("Your cart is empty.".into()));
+        return Err(AppError::BadRequest(tr!(cart.emptied).into()));
     }
     if cart.has_problems() {
-        return Err(AppError::Conflict(
-            "Some items in your cart cannot be bought as they are; please check your cart.".into(),
-        ));
+        return Err(AppError::Conflict(tr!(checkout.error.cart_problems).into()));
     }
     let order = NewOrder {
         lines: cart
@@ -400,6 +394,7 @@ pub async fn place(
             max_unpaid_per_client: state.config.limits.unpaid_orders_per_client,
         }),
         sandbox: state.payments.mode == Mode::Sandbox,
+        locale: locale::current(),
     };
     let placed = place_order(&state.writer, &order, state.config.currency).await?;
     session.remove::<String>(FORM_KEY).await?;
@@ -411,15 +406,21 @@ pub async fn place(
     let payments = &state.payments;
     let request = PaymentRequest {
         order_id: placed.number.to_string(),
-        accept_url: format!("{public}/checkout/accept?order={}", placed.public_token),
-        cancel_url: format!("{public}/checkout/cancel?order={}", placed.public_token),
+        accept_url: format!(
+            "{public}{}",
+            locale::localized(order.locale, &format!("/checkout/accept?order={}", placed.public_token))
+        ),
+        cancel_url: format!(
+            "{public}{}",
+            locale::localized(order.locale, &format!("/checkout/cancel?order={}", placed.public_token))
+        ),
         callback_url: format!("{public}/paysera/callback"),
         amount_minor: u64::try_from(placed.total.minor).ok(),
         currency: Some(placed.total.currency.code().to_owned()),
         payment: order.payment_method.clone(),
         country: Some(customer.country.to_lowercase()),
-        lang: Some("ENG".into()),
-        paytext: Some(paytext(&settings.seller.shop_name)),
+        lang: Some(locale::paysera_lang(order.locale).into()),
+        paytext: Some(paytext(&settings.seller.shop_name, order.locale)),
         payer: Payer {
             first_name: Some(customer.first_name),
             last_name: Some(customer.last_name),
@@ -448,16 +449,16 @@ pub async fn place(
 /// its `[order_nr]` and `[site_name]` (the project's website) in it; the shop's name comes first,
 /// cut so that the whole stays within Paysera's 255 bytes (bytes, not characters: a shop named in
 /// Lithuanian takes more).
-fn paytext(shop_name: &str) -> String {
-    const SUFFIX: &str = ": order nr. [order_nr] ([site_name])";
+fn paytext(shop_name: &str, language: locale::Locale) -> String {
+    let suffix = leptos_i18n::td_string!(language, checkout.paytext);
     let mut name = String::new();
     for c in shop_name.chars().filter(|c| !c.is_control()) {
-        if name.len() + c.len_utf8() + SUFFIX.len() > 255 {
+        if name.len() + c.len_utf8() + suffix.len() > 255 {
             break;
         }
         name.push(c);
     }
-    format!("{name}{SUFFIX}")
+    format!("{name}{suffix}")
 }
 
 pub async fn order_page(pool: &sqlx::SqlitePool, token: &str) -> Result<OrderPage, AppError> {
@@ -468,7 +469,7 @@ pub async fn order_page(pool: &sqlx::SqlitePool, token: &str) -> Result<OrderPag
     .fetch_optional(pool)
     .await?;
     let (id, number, status, currency, shipping_minor, total_minor) =
-        row.ok_or_else(|| AppError::NotFound("We could not find that order.".into()))?;
+        row.ok_or_else(no_such_order)?;
     let currency = crate::money::Currency::from_code(&currency).ok_or(AppError::Internal)?;
     let status = OrderStatus::parse(&status).ok_or(AppError::Internal)?;
     let lines: Vec<(String, i64, i64)> = sqlx::query_as(
@@ -508,15 +509,19 @@ pub async fn order_page(pool: &sqlx::SqlitePool, token: &str) -> Result<OrderPag
 pub async fn cancel_link(
     state: AppState,
     session: Session,
+    axum::Extension(language): axum::Extension<locale::ssr::RequestLocale>,
     axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> axum::response::Response {
     use axum::response::{IntoResponse, Redirect};
     let token = query.get("order").cloned().unwrap_or_default();
     match cancel(&session, &state.writer, &token).await {
-        Ok(outcome) => Redirect::to(&format!(
-            "/checkout/cancelled?order={}&outcome={}",
-            crate::paysera::encoding::php_urlencode(&token),
-            outcome.key()
+        Ok(outcome) => Redirect::to(&locale::localized(
+            language.locale,
+            &format!(
+                "/checkout/cancelled?order={}&outcome={}",
+                crate::paysera::encoding::php_urlencode(&token),
+                outcome.key()
+            ),
         ))
         .into_response(),
         Err(error) => error.into_response(),
@@ -534,7 +539,7 @@ async fn cancel(
             .fetch_optional(pool)
             .await?;
     let (id, status) =
-        row.ok_or_else(|| AppError::NotFound("We could not find that order.".into()))?;
+        row.ok_or_else(no_such_order)?;
     if status == OrderStatus::Paid.as_str() {
         return Ok(CancelOutcome::AlreadyPaid);
     }
@@ -547,6 +552,10 @@ async fn cancel(
     }
 }
 
+fn no_such_order() -> AppError {
+    AppError::NotFound(tr!(errors.no_such_order).into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::{cap_lengths, paytext, validate, CheckoutForm, Offer};
@@ -554,11 +563,11 @@ mod tests {
     #[test]
     fn the_payment_purpose_fits_paysera_in_bytes_whatever_the_shop_is_called() {
         assert_eq!(
-            paytext("Lino namai"),
+            paytext("Lino namai", locale::Locale::en),
             "Lino namai: order nr. [order_nr] ([site_name])"
         );
         for name in ["ž".repeat(80), "𝄞".repeat(80), "a\r\nb".into()] {
-            let text = paytext(&name);
+            let text = paytext(&name, locale::Locale::lt);
             assert!(text.len() <= 255, "{} bytes", text.len());
             assert!(text.ends_with("[order_nr] ([site_name])") && !text.contains('\n'));
         }

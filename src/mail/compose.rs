@@ -1,11 +1,16 @@
 //! What each order e-mail says. An e-mail is written once as a list of blocks, and the blocks are
 //! rendered twice: as plain text and as simple HTML (inline styles, no images, nothing loaded from
 //! anywhere). Everything from shoppers and merchants is escaped in the HTML.
+//!
+//! The shopper's e-mails are written in the language the order was placed in (`locales/`); the
+//! merchant's in English, like the admin.
 
 use super::MailKind;
+use crate::locale::{self, Locale};
 use crate::money::{Currency, Money};
 use crate::orders::ssr::Customer;
 use crate::settings::Seller;
+use leptos_i18n::td_string;
 
 /// An order as its e-mails describe it, read in the transaction that sends them.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -19,6 +24,10 @@ pub struct OrderFacts {
     pub currency: String,
     pub shipping_minor: i64,
     pub total_minor: i64,
+    /// When it was placed (UTC, as stored).
+    pub created_at: String,
+    /// The language it was placed in (a code from `locales/`).
+    pub locale: String,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -102,12 +111,18 @@ pub fn compose(
     seller: &Seller,
     public_url: &str,
 ) -> Draft {
+    let language = if event.to_shopper() {
+        locale::parse(&order.locale).unwrap_or_default()
+    } else {
+        Locale::default()
+    };
     let letter = Letter {
         order,
         lines,
         shop: &seller.shop_name,
         public_url,
         currency: Currency::from_code(&order.currency).unwrap_or(Currency::Eur),
+        language,
     };
     let (subject, mut blocks) = match event {
         MailEvent::Confirmation => letter.confirmation(),
@@ -116,7 +131,7 @@ pub fn compose(
         MailEvent::Cancelled { by, note } => letter.cancelled(by, note),
         MailEvent::Review { verdict, .. } => letter.review(verdict),
     };
-    blocks.push(Block::Small(seller_lines(seller)));
+    blocks.push(Block::Small(seller_lines(seller, language)));
     Draft {
         subject,
         text: render_text(&blocks),
@@ -131,6 +146,8 @@ struct Letter<'a> {
     shop: &'a str,
     public_url: &'a str,
     currency: Currency,
+    /// What it is written in.
+    language: Locale,
 }
 
 impl Letter<'_> {
@@ -150,11 +167,15 @@ impl Letter<'_> {
                 )
             })
             .collect();
+        let language = self.language;
         rows.push((
-            format!("Shipping: {}", self.order.shipping_name),
+            td_string!(language, mail.shipping, method = &self.order.shipping_name),
             self.money(self.order.shipping_minor),
         ));
-        rows.push(("Total".into(), self.money(self.order.total_minor)));
+        rows.push((
+            td_string!(language, mail.total).into(),
+            self.money(self.order.total_minor),
+        ));
         Block::Figures(rows)
     }
 
@@ -164,19 +185,18 @@ impl Letter<'_> {
             format!("{} {}", c.first_name, c.last_name),
             c.street.clone(),
             format!("{} {}", c.postcode, c.city),
-            crate::checkout::COUNTRIES
-                .iter()
-                .find(|(code, _)| *code == c.country)
-                .map_or_else(|| c.country.clone(), |(_, name)| (*name).to_owned()),
+            crate::checkout::country_name(self.language, &c.country),
         ])
     }
 
     fn status_link(&self) -> Block {
+        let path = format!("/checkout/accept?order={}", self.order.public_token);
         Block::Link {
-            label: "See your order".into(),
+            label: td_string!(self.language, mail.see_order).into(),
             url: format!(
-                "{}/checkout/accept?order={}",
-                self.public_url, self.order.public_token
+                "{}{}",
+                self.public_url,
+                locale::localized(self.language, &path)
             ),
         }
     }
@@ -190,23 +210,21 @@ impl Letter<'_> {
     }
 
     fn greeting(&self) -> Block {
-        Block::Para(format!("Hello {},", self.order.customer.first_name))
+        let name = &self.order.customer.first_name;
+        Block::Para(td_string!(self.language, mail.hello, name))
     }
 
     fn confirmation(&self) -> (String, Vec<Block>) {
-        let (shop, n) = (self.shop, self.order.number);
-        let thanks = format!(
-            "thank you for your order at {shop}. We have received your payment and are getting \
-             your order ready."
-        );
+        let (shop, number, language) = (self.shop, self.order.number, self.language);
+        let date = locale::date(language, &self.order.created_at);
         (
-            format!("{shop}: order nr. {n} is paid"),
+            td_string!(language, mail.confirmation.subject, shop, number),
             vec![
                 self.greeting(),
-                Block::Para(thanks),
-                Block::Heading(format!("Order nr. {n}")),
+                Block::Para(td_string!(language, mail.confirmation.thanks, shop)),
+                Block::Heading(td_string!(language, mail.order_of, number, date)),
                 self.figures(),
-                Block::Heading("Shipping to".into()),
+                Block::Heading(td_string!(language, mail.shipping_to).into()),
                 self.address(),
                 self.status_link(),
             ],
@@ -235,20 +253,18 @@ impl Letter<'_> {
     }
 
     fn shipped(&self, note: &str) -> (String, Vec<Block>) {
-        let (shop, n) = (self.shop, self.order.number);
+        let (shop, number, language) = (self.shop, self.order.number, self.language);
+        let method = &self.order.shipping_name;
         let mut blocks = vec![
             self.greeting(),
-            Block::Para(format!(
-                "your order nr. {n} from {shop} is on its way ({}).",
-                self.order.shipping_name
-            )),
+            Block::Para(td_string!(language, mail.shipped.text, number, shop, method)),
         ];
         if !note.is_empty() {
-            blocks.push(Block::Heading("Tracking".into()));
+            blocks.push(Block::Heading(td_string!(language, mail.shipped.tracking).into()));
             blocks.push(Block::Para(note.to_owned()));
         }
         blocks.extend([self.address(), self.status_link()]);
-        (format!("{shop}: order nr. {n} is on its way"), blocks)
+        (td_string!(language, mail.shipped.subject, shop, number), blocks)
     }
 
     fn cancelled(&self, by: &str, note: &str) -> (String, Vec<Block>) {
@@ -284,18 +300,18 @@ impl Letter<'_> {
 }
 
 /// Who sells, as the foot of every e-mail says it.
-fn seller_lines(seller: &Seller) -> Vec<String> {
+fn seller_lines(seller: &Seller, language: Locale) -> Vec<String> {
     let name = if seller.legal_name.is_empty() {
         &seller.shop_name
     } else {
         &seller.legal_name
     };
     let labelled = [
-        ("Company code", &seller.company_code),
-        ("VAT code", &seller.vat_code),
+        (td_string!(language, seller.company_code), &seller.company_code),
+        (td_string!(language, seller.vat_code), &seller.vat_code),
         ("", &seller.address),
-        ("E-mail", &seller.contact_email),
-        ("Phone", &seller.contact_phone),
+        (td_string!(language, seller.email), &seller.contact_email),
+        (td_string!(language, seller.phone), &seller.contact_phone),
     ];
     std::iter::once(name.clone())
         .chain(
@@ -408,6 +424,8 @@ mod tests {
             currency: "EUR".into(),
             shipping_minor: 390,
             total_minor: 4890,
+            created_at: "2026-11-23T10:15:42.123Z".into(),
+            locale: "en".into(),
         }
     }
 
@@ -453,6 +471,41 @@ mod tests {
             mail.html
         );
         assert!(!mail.html.contains("<img"), "no images");
+    }
+
+    #[test]
+    fn the_shopper_reads_it_in_the_language_of_the_order_and_the_merchant_in_english() {
+        let order = OrderFacts {
+            locale: "lt".into(),
+            ..order()
+        };
+        let lines = [LineFacts {
+            name: "Lininė prijuostė".into(),
+            quantity: 2,
+            line_total_minor: 4500,
+        }];
+        let seller = Seller {
+            shop_name: "Lino namai".into(),
+            company_code: "300000001".into(),
+            ..Seller::default()
+        };
+        let write = |event| compose(&event, &order, &lines, &seller, "https://shop.lt");
+        let mail = write(MailEvent::Confirmation);
+        assert_eq!(mail.subject, "Lino namai: užsakymas nr. 1001 apmokėtas");
+        for expected in [
+            "Sveiki, Ona,",
+            "2026 m. lapkričio 23 d.",
+            "Iš viso",
+            "Lietuva",
+            "Įmonės kodas: 300000001",
+            "https://shop.lt/lt/checkout/accept?order=t0ken",
+        ] {
+            assert!(mail.text.contains(expected), "{expected} in {}", mail.text);
+        }
+        let shipped = write(MailEvent::Shipped { note: "LP123".into() });
+        assert!(shipped.subject.contains("išsiųstas"), "{}", shipped.subject);
+        let merchant = write(MailEvent::NewOrder);
+        assert!(merchant.text.contains("Total") && merchant.text.contains("Lithuania"));
     }
 
     #[test]

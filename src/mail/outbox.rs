@@ -36,7 +36,7 @@ pub async fn enqueue(
     }
     let order: OrderFacts = sqlx::query_as(
         "SELECT number, public_token, email, first_name, last_name, street, city, postcode,
-                country, shipping_name, currency, shipping_minor, total_minor
+                country, shipping_name, currency, shipping_minor, total_minor, created_at, locale
          FROM orders WHERE id = $1",
     )
     .bind(order_id)

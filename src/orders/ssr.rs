@@ -5,6 +5,7 @@ use super::{OrderState, OrderStatus};
 use crate::cart::Quantity;
 use crate::error::AppError;
 use crate::money::{Currency, Money};
+use crate::tr;
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 /// `BEGIN IMMEDIATE`: take SQLite's write lock up front, so a transaction that reads before it
@@ -53,6 +54,8 @@ pub struct NewOrder {
     pub holder: Option<Holder>,
     /// Placed against the built-in sandbox: no real money will ever pay it.
     pub sandbox: bool,
+    /// The language the shopper placed it in: its e-mails and Paysera's page are in it.
+    pub locale: crate::locale::Locale,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,7 +74,7 @@ pub async fn place(
     currency: Currency,
 ) -> Result<PlacedOrder, AppError> {
     if order.lines.is_empty() {
-        return Err(AppError::BadRequest("Your cart is empty.".into()));
+        return Err(AppError::BadRequest(tr!(cart.emptied).into()));
     }
     let mut tx = begin_write(pool).await?;
 
@@ -114,17 +117,13 @@ pub async fn place(
             max_per_order,
         }) = product
         else {
-            return Err(AppError::Conflict(
-                "A product in your cart is no longer for sale.".into(),
-            ));
+            return Err(AppError::Conflict(tr!(order.error.gone).into()));
         };
         if !active || product_currency != currency.code() {
-            return Err(AppError::Conflict(format!("{name} is no longer for sale.")));
+            return Err(AppError::Conflict(tr!(cart.no_longer_for_sale, name)));
         }
         if let Some(max) = max_per_order.filter(|max| i64::from(quantity.get()) > *max) {
-            return Err(AppError::Conflict(format!(
-                "You can buy at most {max} of {name} per order; please change the quantity in your cart."
-            )));
+            return Err(AppError::Conflict(tr!(order.error.max_per_order, count = max, name)));
         }
         // The conditional update is the reservation: it fails rather than go below zero.
         let reserved =
@@ -136,9 +135,9 @@ pub async fn place(
                 .rows_affected();
         if reserved == 0 {
             return Err(AppError::Conflict(if stock > 0 {
-                format!("Sorry, only {stock} of {name} left in stock.")
+                tr!(cart.only_left, count = stock, name)
             } else {
-                format!("Sorry, {name} has just sold out.")
+                tr!(order.error.just_sold_out, name)
             }));
         }
         let unit = Money::new(price_minor, currency);
@@ -159,9 +158,9 @@ pub async fn place(
         "INSERT INTO orders (number, public_token, currency, subtotal_minor, shipping_minor, total_minor,
                              email, first_name, last_name, street, city, postcode, country,
                              shipping_method, shipping_name, payment_method, checkout_key, sandbox,
-                             shopper_key, client_ip)
+                             shopper_key, client_ip, locale)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                 $19, $20)
+                 $19, $20, $21)
          RETURNING id",
     )
     .bind(number)
@@ -184,6 +183,7 @@ pub async fn place(
     .bind(order.sandbox)
     .bind(order.holder.as_ref().map(|h| &h.shopper_key))
     .bind(order.holder.as_ref().map(|h| &h.client_ip))
+    .bind(crate::locale::code(order.locale))
     .fetch_one(&mut *tx)
     .await?;
     for (product_id, name, unit, quantity, line_total) in frozen {
@@ -250,12 +250,7 @@ async fn check_unpaid_limits(
     if by_shopper >= i64::from(holder.max_unpaid_per_shopper)
         || by_client >= i64::from(holder.max_unpaid_per_client)
     {
-        return Err(AppError::TooManyRequests(
-            "You already have several orders waiting for payment. Please pay for one of them, or \
-             cancel it on Paysera's page, before placing another; unpaid orders are also cancelled \
-             automatically after a while."
-                .into(),
-        ));
+        return Err(AppError::TooManyRequests(tr!(order.error.too_many_unpaid).into()));
     }
     Ok(())
 }
@@ -378,7 +373,7 @@ pub async fn state_by_token(pool: &SqlitePool, token: &str) -> Result<OrderState
     .bind(token)
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| AppError::NotFound("We could not find that order.".into()))?;
+    .ok_or_else(|| AppError::NotFound(tr!(errors.no_such_order).into()))?;
     let status = OrderStatus::parse(&row.status).ok_or_else(|| {
         tracing::error!(status = row.status, "unknown order status in the database");
         AppError::Internal

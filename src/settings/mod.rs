@@ -56,18 +56,18 @@ impl LegalPage {
 
     /// The page a URL names, or 404.
     pub fn from_slug(slug: &str) -> Result<LegalPage, AppError> {
-        LegalPage::parse(slug).ok_or_else(|| AppError::NotFound("There is no such page.".into()))
+        LegalPage::parse(slug).ok_or_else(|| AppError::NotFound(crate::tr!(errors.no_such_page).into()))
     }
 
     pub fn title(self) -> &'static str {
         match self {
-            LegalPage::Terms => "Terms of sale",
-            LegalPage::Privacy => "Privacy policy",
-            LegalPage::Returns => "Returns and withdrawal",
+            LegalPage::Terms => crate::tr!(legal.terms),
+            LegalPage::Privacy => crate::tr!(legal.privacy),
+            LegalPage::Returns => crate::tr!(legal.returns),
         }
     }
 
-    /// Where shoppers read it.
+    /// Where shoppers read it, without the language (`locale::href` adds it).
     pub fn path(self) -> String {
         format!("/{}", self.slug())
     }

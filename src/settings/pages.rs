@@ -3,6 +3,8 @@
 
 use super::{get_legal_text, LegalPage, Seller};
 use crate::app::{load_page, Canonical};
+use crate::locale;
+use crate::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -14,8 +16,8 @@ fn identity(seller: &Seller) -> Vec<String> {
         seller.legal_name.clone()
     };
     let codes = [
-        ("Company code", &seller.company_code),
-        ("VAT code", &seller.vat_code),
+        (tr!(seller.company_code), &seller.company_code),
+        (tr!(seller.vat_code), &seller.vat_code),
     ]
     .into_iter()
     .filter(|(_, v)| !v.is_empty())
@@ -32,12 +34,12 @@ fn contact_links(seller: &Seller) -> Vec<AnyView> {
     if !seller.contact_email.is_empty() {
         let href = format!("mailto:{}", seller.contact_email);
         let email = seller.contact_email.clone();
-        links.push(view! { <span>"E-mail: "<a href=href>{email}</a></span> }.into_any());
+        links.push(view! { <span>{tr!(seller.email)}": "<a href=href>{email}</a></span> }.into_any());
     }
     if !seller.contact_phone.is_empty() {
         let href = format!("tel:{}", seller.contact_phone.replace(' ', ""));
         let phone = seller.contact_phone.clone();
-        links.push(view! { <span>"Phone: "<a href=href>{phone}</a></span> }.into_any());
+        links.push(view! { <span>{tr!(seller.phone)}": "<a href=href>{phone}</a></span> }.into_any());
     }
     links
 }
@@ -63,11 +65,11 @@ pub fn SellerFooter() -> impl IntoView {
         <p class="seller" data-testid="seller">{identity(&seller).join(" · ")}</p>
         {(!contact.is_empty()).then(|| view! { <p class="seller-contact">{contact}</p> })}
         // Plain links: the router's <A> (which marks the current page) costs every page's render.
-        <nav class="footer-links" aria-label="About the shop">
-            <a href="/contact">"Contact"</a>
-            {LegalPage::ALL.map(|page| view! { <a href=page.path()>{page.title()}</a> })}
+        <nav class="footer-links" aria-label=tr!(seller.about)>
+            <a href=locale::href("/contact")>{tr!(seller.contact)}</a>
+            {LegalPage::ALL.map(|page| view! { <a href=locale::href(&page.path())>{page.title()}</a> })}
         </nav>
-        <p class="footer-note">"Payments by Paysera."</p>
+        <p class="footer-note">{tr!(seller.payments_by)}</p>
     }
 }
 
@@ -79,10 +81,10 @@ pub fn ContactPage() -> impl IntoView {
         .map(|link| view! { <p>{link}</p> })
         .collect_view();
     view! {
-        <Title text="Contact" />
+        <Title text=tr!(seller.contact) />
         <Canonical path="/contact" />
         <section class="legal-page">
-            <h1>"Contact"</h1>
+            <h1>{tr!(seller.contact)}</h1>
             <address class="seller-card">
                 {identity(&seller).into_iter().map(|line| view! { <p>{line}</p> }).collect_view()}
                 {contact}
@@ -100,14 +102,14 @@ pub fn LegalPageView(page: LegalPage) -> impl IntoView {
         <Canonical path=page.path() />
         {load_page(text, |text: super::LegalText| {
             let placeholder = text.placeholder.then(|| view! {
-                <p class="notice notice-error" role="note">"Placeholder text: the seller has not published their own yet. Please ask the seller before you rely on it."</p>
+                <p class="notice notice-error" role="note">{tr!(legal.placeholder)}</p>
             });
             view! {
                 <article class="legal-page" data-testid="legal-page">
                     {placeholder}
                     // Sanitised HTML from settings::markdown: no script, no raw HTML, safe links only.
                     <div class="legal-text" inner_html=text.html></div>
-                    <p class="legal-updated">"Last changed "{crate::ui::short_time(&text.updated_at)}" (UTC)."</p>
+                    <p class="legal-updated">{tr!(legal.updated, date = locale::date(locale::current(), &text.updated_at))}</p>
                 </article>
             }
             .into_any()

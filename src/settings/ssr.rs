@@ -308,11 +308,13 @@ impl ActiveMethods {
 
     /// The countries at least one method ships to, as (code, name), in the shop's list order.
     pub fn countries(&self) -> Vec<(String, String)> {
-        crate::checkout::COUNTRIES
-            .iter()
-            .filter(|(code, _)| self.0.iter().any(|m| m.serves(code)))
-            .map(|(code, name)| ((*code).to_owned(), (*name).to_owned()))
-            .collect()
+        crate::checkout::named_countries(
+            crate::locale::current(),
+            crate::checkout::COUNTRIES
+                .iter()
+                .copied()
+                .filter(|code| self.0.iter().any(|m| m.serves(code))),
+        )
     }
 }
 
@@ -366,7 +368,7 @@ impl MethodInput {
             typed => Some(Money::parse_decimal(typed, currency).map_err(AppError::BadRequest)?)
                 .filter(|m| m.minor > 0),
         };
-        let known = |c: &String| crate::checkout::COUNTRIES.iter().any(|(k, _)| k == c);
+        let known = |c: &String| crate::checkout::COUNTRIES.contains(&c.as_str());
         if draft.countries.is_empty() || !draft.countries.iter().all(known) {
             return Err(bad("Tick at least one country the method ships to."));
         }
@@ -508,7 +510,7 @@ pub async fn legal_text(pool: &SqlitePool, page: LegalPage) -> Result<LegalText,
         updated_at,
     } = legal_markdown(pool, page).await?;
     let markdown = if markdown.trim().is_empty() {
-        "The shop has not published this page yet. Please contact the seller.".to_owned()
+        crate::tr!(legal.unpublished).to_owned()
     } else {
         markdown
     };

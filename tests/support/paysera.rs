@@ -76,6 +76,7 @@ pub fn new_order(product_id: i64, quantity: &str) -> NewOrder {
         checkout_key: None,
         holder: None,
         sandbox: false,
+        locale: turgus::locale::Locale::en,
     }
 }
 

@@ -95,10 +95,10 @@ pub async fn admin_settings() -> Result<SettingsView, AppError> {
         sandbox: state.payments.sandbox.is_some(),
         currency: currency.code().to_owned(),
         methods,
-        countries: crate::checkout::COUNTRIES
-            .iter()
-            .map(|(code, name)| ((*code).to_owned(), (*name).to_owned()))
-            .collect(),
+        countries: crate::checkout::named_countries(
+            crate::locale::current(),
+            crate::checkout::COUNTRIES.iter().copied(),
+        ),
         legal,
         changes: ssr::recent_changes(&state.pool).await?,
     })

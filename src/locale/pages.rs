@@ -1,0 +1,54 @@
+//! The language parts of every shopper page: the links to the same page in the other languages
+//! (for people: the switcher; for search engines: `hreflang` alternates).
+
+use super::{all, code, current, localized, name};
+use leptos::prelude::*;
+
+/// The address being served, without its language (`/p/mug?page=2`).
+fn here() -> String {
+    #[cfg(feature = "ssr")]
+    return super::ssr::here();
+    #[cfg(not(feature = "ssr"))]
+    return "/".into();
+}
+
+/// Links to this page in the shop's other languages. The cart is in the session, not the
+/// address, so it comes along.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let here = here();
+    let this = current();
+    let links = all()
+        .iter()
+        .map(|&locale| {
+            let label = name(locale);
+            if locale == this {
+                view! { <span aria-current="true" lang=code(locale)>{label}</span> }.into_any()
+            } else {
+                view! {
+                    <a href=localized(locale, &here) hreflang=code(locale) lang=code(locale)
+                        data-testid=format!("language-{}", code(locale))>{label}</a>
+                }
+                .into_any()
+            }
+        })
+        .collect_view();
+    view! { <nav class="language-switch" aria-label=crate::tr!(chrome.language)>{links}</nav> }
+}
+
+/// `<link rel="alternate" hreflang>` for each language, and `x-default` for the address without
+/// one (which sends each visitor on to theirs).
+#[component]
+pub fn Alternates(public_url: String) -> impl IntoView {
+    let here = here();
+    let links = all()
+        .iter()
+        .map(|&locale| {
+            view! { <link rel="alternate" hreflang=code(locale) href=format!("{public_url}{}", localized(locale, &here)) /> }
+        })
+        .collect_view();
+    view! {
+        {links}
+        <link rel="alternate" hreflang="x-default" href=format!("{public_url}{here}") />
+    }
+}

@@ -1,0 +1,212 @@
+//! Which language a request is in, worked out once at the edge (before routing) and kept in the
+//! request's extensions, where pages, server functions and handlers read it.
+
+use super::{all, code, localized, Locale};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, Uri};
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// The cookie that remembers the language the shopper last browsed in.
+pub const COOKIE: &str = "turgus_lang";
+
+/// The language of a request, and whether its address said so (a page without a prefix is sent
+/// on to one with).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RequestLocale {
+    pub locale: Locale,
+    pub in_address: bool,
+}
+
+/// What the edge needs to know: the shop's default language, and whether cookies are `Secure`.
+#[derive(Clone, Copy, Debug)]
+pub struct Edge {
+    pub default: Locale,
+    pub https: bool,
+}
+
+/// The current request's language, from inside a page or a server function.
+pub fn of_request() -> Option<Locale> {
+    leptos::prelude::use_context::<axum::http::request::Parts>()?
+        .extensions
+        .get::<RequestLocale>()
+        .map(|found| found.locale)
+}
+
+/// Whether the current request's address carried its language.
+pub fn in_address() -> bool {
+    leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<RequestLocale>().copied())
+        .is_some_and(|found| found.in_address)
+}
+
+/// Middleware around the whole router: takes the language off the front of the address (so
+/// `/lt/cart` is routed as `/cart`), or works it out for an address without one, and remembers
+/// the language of the pages the shopper browses.
+pub async fn strip_prefix(State(edge): State<Edge>, mut request: Request, next: Next) -> Response {
+    let remembered = cookie(request.headers()).and_then(super::parse);
+    let found = match split(request.uri()) {
+        Some((locale, rest)) => {
+            *request.uri_mut() = rest;
+            RequestLocale {
+                locale,
+                in_address: true,
+            }
+        }
+        // The admin's pages are in English, whatever the shopper's pages are in.
+        None if is_admin(request.uri().path()) => RequestLocale {
+            locale: Locale::default(),
+            in_address: false,
+        },
+        None => RequestLocale {
+            locale: unprefixed(&request, remembered).unwrap_or(edge.default),
+            in_address: false,
+        },
+    };
+    request.extensions_mut().insert(found);
+    let mut response = next.run(request).await;
+    if found.in_address && remembered != Some(found.locale) {
+        let secure = if edge.https { "; Secure" } else { "" };
+        let value = format!(
+            "{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
+            code(found.locale)
+        );
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+fn is_admin(path: &str) -> bool {
+    path == "/admin" || path.starts_with("/admin/") || path.starts_with("/api/admin/")
+}
+
+/// `/lt/cart?x=1` → (`lt`, `/cart?x=1`); `/lt` → (`lt`, `/`). `None` when the first segment is
+/// not a language the shop speaks.
+fn split(uri: &Uri) -> Option<(Locale, Uri)> {
+    let path = uri.path().strip_prefix('/')?;
+    let (first, rest) = match path.find('/') {
+        Some(slash) => (&path[..slash], &path[slash..]),
+        None => (path, "/"),
+    };
+    let locale = all().iter().copied().find(|l| code(*l) == first)?;
+    let rest = match uri.query() {
+        Some(query) => format!("{rest}?{query}"),
+        None => rest.to_owned(),
+    };
+    Some((locale, rest.parse().ok()?))
+}
+
+/// The language for a request without one in its address. A form post or a script's call goes
+/// with the page it came from (its `Referer`, always the shop's own page for a post the
+/// same-site check lets through); otherwise the shopper's last language, else their browser's.
+fn unprefixed(request: &Request, remembered: Option<Locale>) -> Option<Locale> {
+    let from_page = (request.method() != Method::GET)
+        .then(|| referring_page(request.headers()))
+        .flatten();
+    from_page
+        .or(remembered)
+        .or_else(|| browser_choice(request.headers()))
+}
+
+fn referring_page(headers: &HeaderMap) -> Option<Locale> {
+    let referer: Uri = headers.get(header::REFERER)?.to_str().ok()?.parse().ok()?;
+    split(&referer).map(|(locale, _)| locale)
+}
+
+fn cookie(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .find_map(|pair| pair.trim().strip_prefix(COOKIE)?.strip_prefix('='))
+}
+
+/// The first language in `Accept-Language` (by preference) that the shop speaks: `lt-LT,lt;q=0.9,
+/// en;q=0.8` → `lt`. Only the first 32 entries are read; `q=0` means "not this one".
+fn browser_choice(headers: &HeaderMap) -> Option<Locale> {
+    let accepted = headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
+    let mut wanted: Vec<(u16, Locale)> = accepted
+        .split(',')
+        .take(32)
+        .filter_map(|entry| {
+            let mut parts = entry.split(';');
+            let tag = parts.next()?.trim();
+            let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+            let locale = all().iter().copied().find(|l| code(*l) == primary)?;
+            let quality = parts
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .map_or(Some(1000), quality)?;
+            (quality > 0).then_some((quality, locale))
+        })
+        .collect();
+    // Stable: among equal preferences, the browser's order stands.
+    wanted.sort_by(|a, b| b.0.cmp(&a.0));
+    wanted.first().map(|(_, locale)| *locale)
+}
+
+/// `0.8` → 800 (thousandths, as the header allows three decimals).
+fn quality(text: &str) -> Option<u16> {
+    let (whole, fraction) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
+    let digits: String = fraction.chars().chain("000".chars()).take(3).collect();
+    let value = whole.parse::<u16>().ok()? * 1000 + digits.parse::<u16>().ok()?;
+    (value <= 1000).then_some(value)
+}
+
+/// The address being served, without its language: `/p/mug?page=2`.
+pub fn here() -> String {
+    leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.uri.path_and_query().map(|p| p.as_str().to_owned()))
+        .unwrap_or_else(|| "/".into())
+}
+
+/// Where a shopper page asked for without its language goes: the same page in the language
+/// worked out for the request (`/p/mug?x` → `/lt/p/mug?x`). `None` when the address had one.
+pub fn address_with_language() -> Option<String> {
+    if in_address() {
+        return None;
+    }
+    Some(localized(of_request()?, &here()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT_LANGUAGE, value.parse().unwrap());
+        headers
+    }
+
+    #[test]
+    fn the_prefix_comes_off_before_routing() {
+        let (locale, rest) = split(&"/lt/p/mug?page=2".parse().unwrap()).unwrap();
+        assert_eq!((locale, rest.to_string().as_str()), (Locale::lt, "/p/mug?page=2"));
+        let (locale, rest) = split(&"/en".parse().unwrap()).unwrap();
+        assert_eq!((locale, rest.path()), (Locale::en, "/"));
+        assert!(split(&"/cart".parse().unwrap()).is_none());
+        assert!(split(&"/ltx/cart".parse().unwrap()).is_none());
+        assert!(split(&"/".parse().unwrap()).is_none());
+    }
+
+    #[test]
+    fn the_browser_preference_is_followed() {
+        assert_eq!(browser_choice(&accept("lt-LT,lt;q=0.9,en;q=0.8")), Some(Locale::lt));
+        assert_eq!(browser_choice(&accept("de-DE, en;q=0.5, lt;q=0.7")), Some(Locale::lt));
+        assert_eq!(browser_choice(&accept("en-GB,lt;q=0.9")), Some(Locale::en));
+        assert_eq!(browser_choice(&accept("lt;q=0, en;q=0.1")), Some(Locale::en));
+        assert_eq!(browser_choice(&accept("fr, de")), None);
+        assert_eq!(browser_choice(&accept("lt;q=banana")), None);
+        assert_eq!(browser_choice(&accept(&"x,".repeat(5000))), None);
+    }
+
+    #[test]
+    fn the_cookie_is_found_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, "id=abc; turgus_lang=lt; x=y".parse().unwrap());
+        assert_eq!(cookie(&headers), Some("lt"));
+    }
+}
