@@ -10,8 +10,8 @@ use crate::catalog::{CategoryLink, CategoryPage, HomePage, ProductPage, SearchPa
 use crate::checkout::{AcceptPage, CancelPage, CheckoutPage};
 use crate::error::AppError;
 use crate::locale::{self, Alternates, LanguageSwitch};
-use crate::tr;
 use crate::settings::{current_seller, ContactPage, LegalPage, LegalPageView, SellerFooter};
+use crate::tr;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes};
@@ -46,7 +46,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// A storefront page (the admin's pages are plain server-rendered forms and load no WASM).
+/// A storefront page (the admin's pages are plain server-rendered forms, load no WASM, and are in
+/// English only).
 fn shopper_page() -> bool {
     #[cfg(feature = "ssr")]
     if let Some(admin) = with_context(|request: &axum::http::request::Parts| {
@@ -61,12 +62,19 @@ fn shopper_page() -> bool {
 /// (`locale`): a redirect that depends on the cookie and `Accept-Language`, so never cached.
 fn send_on_to_language() {
     #[cfg(feature = "ssr")]
-    if let Some(address) = locale::ssr::address_with_language() {
-        leptos_axum::redirect(&address);
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            use axum::http::{header, HeaderValue};
+    if let (Some(address), Some(response)) = (
+        locale::ssr::address_with_language(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        use axum::http::{header, HeaderValue, StatusCode};
+        if let Ok(location) = HeaderValue::from_str(&address) {
+            response.set_status(StatusCode::FOUND);
+            response.insert_header(header::LOCATION, location);
             response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            response.insert_header(header::VARY, HeaderValue::from_static("Cookie, Accept-Language"));
+            response.insert_header(
+                header::VARY,
+                HeaderValue::from_static("Cookie, Accept-Language"),
+            );
         }
     }
 }
@@ -74,7 +82,9 @@ fn send_on_to_language() {
 /// The shop's public address, for absolute links (`hreflang`, canonical).
 fn public_url() -> String {
     #[cfg(feature = "ssr")]
-    if let Some(url) = with_context(|state: &crate::state::AppState| state.config.public_url.clone()) {
+    if let Some(url) =
+        with_context(|state: &crate::state::AppState| state.config.public_url.clone())
+    {
         return url;
     }
     String::new()
@@ -187,7 +197,7 @@ fn Header() -> impl IntoView {
                     <button type="submit">{tr!(chrome.search)}</button>
                 </form>
                 <CartLink />
-                <LanguageSwitch />
+                {shopper_page().then(|| view! { <LanguageSwitch /> })}
             </div>
             <nav class="container category-nav" aria-label=tr!(chrome.categories)>
                 <Suspense fallback=|| ()>
@@ -291,10 +301,20 @@ fn set_page_security_policy() {
     }
 }
 
-/// Sets the response status while rendering on the server (a client render has none to set).
+/// Sets the response status while rendering on the server (a client render has none to set). A
+/// page being sent on to its language stays a redirect.
 pub fn set_status(status: u16) {
     #[cfg(feature = "ssr")]
     if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        let redirecting = options
+            .0
+            .read()
+            .ok()
+            .and_then(|parts| parts.status)
+            .is_some_and(|status| status.is_redirection());
+        if redirecting {
+            return;
+        }
         options.set_status(
             axum::http::StatusCode::from_u16(status)
                 .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),

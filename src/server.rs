@@ -198,6 +198,7 @@ fn router(
             &state.config.data_dir,
         ))
         .merge(health_routes(state.pool.clone()))
+        .merge(crate::locale::ssr::routes(state.config.is_https()))
         .merge(asset_routes(state.assets.clone()));
     if state.payments.sandbox.is_some() {
         sessionless = sessionless.merge(checkout::sandbox::routes(state.clone()));
@@ -206,10 +207,7 @@ fn router(
     let admin_state = state.clone();
     let public_url = state.config.public_url.clone();
     let security_policy = state.security.clone();
-    let edge = crate::locale::ssr::Edge {
-        default: state.config.default_locale,
-        https: state.config.is_https(),
-    };
+    let default_locale = state.config.default_locale;
     let context = move || provide_context(state.clone());
     let page_shell = {
         let options = leptos_options.clone();
@@ -247,7 +245,7 @@ fn router(
     Router::new()
         .fallback_service(shop)
         .layer(axum::middleware::from_fn_with_state(
-            edge,
+            default_locale,
             crate::locale::ssr::strip_prefix,
         ))
 }

@@ -551,7 +551,7 @@ async fn products_are_created_priced_exactly_and_shown_in_the_shop() {
             .await
             .unwrap();
     assert_eq!((price, slug.as_str(), stock), (123_450, "oak-board", 7));
-    let (status, html) = shop.page("/p/oak-board").await;
+    let (status, html) = shop.page("/en/p/oak-board").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("1\u{a0}234,50\u{a0}€"), "{html}");
 
@@ -642,11 +642,11 @@ async fn merchant_text_renders_inert() {
         .await;
     assert_eq!(renamed.status(), StatusCode::OK);
     for page in [
-        "/p/inert".to_owned(),
+        "/en/p/inert".to_owned(),
         format!("/admin/products/{id}"),
         "/admin/products".into(),
         "/admin/categories".into(),
-        format!("/c/{category}"),
+        format!("/en/c/{category}"),
     ] {
         let (status, html) = shop.page(&page).await;
         assert_eq!(status, StatusCode::OK, "{page}");
@@ -699,7 +699,7 @@ async fn ordered_products_are_archived_and_others_deleted() {
         .await
         .unwrap();
     assert_eq!(gone, None);
-    assert_eq!(shop.page("/p/enamel-mug").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(shop.page("/en/p/enamel-mug").await.0, StatusCode::NOT_FOUND);
 }
 
 fn png(width: u32, height: u32) -> Vec<u8> {
@@ -850,7 +850,7 @@ async fn categories_are_created_renamed_and_only_empty_ones_deleted() {
         .status(),
         StatusCode::OK
     );
-    assert_eq!(shop.page("/c/cutlery").await.0, StatusCode::OK);
+    assert_eq!(shop.page("/en/c/cutlery").await.0, StatusCode::OK);
     assert_eq!(
         shop.call(
             "admin/category/save",

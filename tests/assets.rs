@@ -42,7 +42,7 @@ async fn shop_on(site: &std::path::Path) -> TestShop {
 async fn pages_name_the_hashed_files_and_the_files_come_compressed_and_immutable() {
     let (site, names) = built_site();
     let shop = shop_on(site.path()).await;
-    let (_, home) = shop.page("/").await;
+    let (_, home) = shop.page("/en/").await;
     assert!(home.contains(&format!("/pkg/{}.js", names.client)));
     assert!(home.contains(&format!("/pkg/{}_bg.wasm", names.client)));
     assert!(home.contains(&names.stylesheet));
@@ -96,21 +96,21 @@ async fn pages_over_a_kilobyte_are_compressed_small_answers_are_not() {
             .header(ACCEPT_ENCODING, accepted);
         async move { request.send().await.unwrap() }
     };
-    let home = page("/", "br, gzip").await;
+    let home = page("/en/", "br, gzip").await;
     assert_eq!(home.headers()[CONTENT_ENCODING], "br");
     assert!(home.headers()[VARY]
         .to_str()
         .unwrap()
         .contains("accept-encoding"));
     assert_eq!(
-        page("/p/linen-apron", "gzip").await.headers()[CONTENT_ENCODING],
+        page("/en/p/linen-apron", "gzip").await.headers()[CONTENT_ENCODING],
         "gzip"
     );
     let health = page("/healthz", "br, gzip").await;
     assert!(health.headers().get(CONTENT_ENCODING).is_none());
     assert_eq!(health.text().await.unwrap(), "ok");
     // A client that asks for nothing gets plain HTML.
-    let plain = shop.get("/").await;
+    let plain = shop.get("/en/").await;
     assert!(plain.headers().get(CONTENT_ENCODING).is_none());
     assert!(plain.text().await.unwrap().starts_with("<!DOCTYPE html>"));
 }
@@ -126,12 +126,12 @@ async fn admin_pages_load_no_wasm_and_shopper_pages_do() {
     );
     assert!(!login.contains("modulepreload"));
     for path in [
-        "/",
-        "/c/kitchen",
-        "/p/linen-apron",
-        "/search?q=linen",
-        "/cart",
-        "/checkout",
+        "/en/",
+        "/en/c/kitchen",
+        "/en/p/linen-apron",
+        "/en/search?q=linen",
+        "/en/cart",
+        "/en/checkout",
     ] {
         let (_, page) = shop.page(path).await;
         assert!(

@@ -138,7 +138,13 @@ fn live_config(dir: &std::path::Path) -> turgus::config::PayseraConfig {
 #[tokio::test]
 async fn cookieless_visitors_get_no_stored_session() {
     let shop = TestShop::spawn().await;
-    for path in ["/checkout", "/", "/cart", "/search?q=mug", "/admin/login"] {
+    for path in [
+        "/en/checkout",
+        "/lt/",
+        "/en/cart",
+        "/lt/search?q=mug",
+        "/admin/login",
+    ] {
         for _ in 0..40 {
             let response = support::shopper().get(shop.url(path)).send().await.unwrap();
             assert!(response.status().is_success(), "{path}");
@@ -367,10 +373,10 @@ async fn a_checkout_key_works_only_in_the_session_it_was_given_to() {
 async fn shopper_pages_are_private_and_never_stored() {
     let shop = TestShop::spawn().await;
     for path in [
-        "/cart",
-        "/checkout",
-        "/checkout/accept?order=x",
-        "/checkout/cancelled?order=x",
+        "/en/cart",
+        "/lt/checkout",
+        "/en/checkout/accept?order=x",
+        "/lt/checkout/cancelled?order=x",
     ] {
         let response = shop.get(path).await;
         assert_eq!(
@@ -505,7 +511,7 @@ async fn payments_that_need_a_person_are_flagged_and_never_told_to_the_shopper()
     assert_eq!(api["status"], "paid");
     assert!(api.get("needs_review").is_none(), "{api}");
     let (_, page) = shop
-        .page(&format!("/checkout/accept?order={}", twice.public_token))
+        .page(&format!("/en/checkout/accept?order={}", twice.public_token))
         .await;
     assert!(!page.to_lowercase().contains("review"));
 }

@@ -159,7 +159,7 @@ async fn a_payment_sends_one_confirmation_and_one_notice_despite_50_duplicate_ca
         "Gedimino pr. 1",
         "UAB Šaukštai",
         "LT100009",
-        "/checkout/accept?order=",
+        "/en/checkout/accept?order=",
         "text/plain",
         "text/html",
     ] {

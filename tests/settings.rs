@@ -249,7 +249,7 @@ async fn the_shop_name_and_seller_appear_on_every_page_and_each_change_is_audite
         ],
     )
     .await;
-    let (_, home) = shop.page("/").await;
+    let (_, home) = shop.page("/en/").await;
     assert!(home.contains("<title>Lino namai</title>"), "title");
     assert!(
         home.contains(r#"<span data-testid="shop-name">Lino namai<"#),
@@ -261,15 +261,15 @@ async fn the_shop_name_and_seller_appear_on_every_page_and_each_change_is_audite
             && home.contains(r#"href="tel:+37060000000""#),
         "the footer says how to reach the seller"
     );
-    for link in ["/contact", "/terms", "/privacy", "/returns"] {
+    for link in ["/en/contact", "/en/terms", "/en/privacy", "/en/returns"] {
         assert!(home.contains(&format!(r#"href="{link}""#)), "{link}");
     }
     // Pages whose title comes with their data, too (it is set inside their suspense).
     for (path, title) in [
-        ("/p/enamel-mug", "Enamel Camp Mug · Lino namai"),
-        ("/c/kitchen", "Kitchen · Lino namai"),
-        ("/terms", "Terms of sale · Lino namai"),
-        ("/cart", "Your cart · Lino namai"),
+        ("/en/p/enamel-mug", "Enamel Camp Mug · Lino namai"),
+        ("/en/c/kitchen", "Kitchen · Lino namai"),
+        ("/lt/terms", "Pardavimo sąlygos · Lino namai"),
+        ("/en/cart", "Your cart · Lino namai"),
     ] {
         // Several times: whether the context was still at hand depended on timing.
         for _ in 0..10 {
@@ -277,7 +277,7 @@ async fn the_shop_name_and_seller_appear_on_every_page_and_each_change_is_audite
             assert!(page.contains(&format!("<title>{title}</title>")), "{path}");
         }
     }
-    let (status, contact) = shop.page("/contact").await;
+    let (status, contact) = shop.page("/en/contact").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         contact.contains(r#"href="mailto:labas@lino.lt""#)
@@ -344,7 +344,7 @@ async fn the_shop_name_and_seller_appear_on_every_page_and_each_change_is_audite
 #[tokio::test]
 async fn legal_markdown_renders_harmless() {
     let shop = admin_shop().await;
-    let (status, placeholder) = shop.page("/terms").await;
+    let (status, placeholder) = shop.page("/en/terms").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         placeholder.contains("Placeholder text: the seller has not published their own yet."),
@@ -359,7 +359,7 @@ async fn legal_markdown_renders_harmless() {
         &[("slug", "terms"), ("markdown", markdown)],
     )
     .await;
-    let (_, full) = shop.page("/terms").await;
+    let (_, full) = shop.page("/en/terms").await;
     assert!(
         !full.contains("Placeholder text"),
         "the merchant's own text now"
@@ -464,17 +464,17 @@ async fn a_change_saved_by_another_instance_shows_within_seconds() {
         .execute(&shop.db)
         .await
         .unwrap();
-    let (_, page) = shop.page("/").await;
+    let (_, page) = shop.page("/en/").await;
     assert!(
         page.contains("<title>Turgus</title>"),
         "the cached name, at first"
     );
     tokio::time::sleep(std::time::Duration::from_millis(5200)).await;
     // The first page after the cache's five seconds starts a reread; soon pages show it.
-    shop.page("/").await;
+    shop.page("/en/").await;
     let mut renamed = false;
     for _ in 0..50 {
-        let (_, page) = shop.page("/").await;
+        let (_, page) = shop.page("/en/").await;
         if page.contains("<title>Kitas vardas</title>") {
             renamed = true;
             break;

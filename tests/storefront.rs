@@ -32,13 +32,13 @@ async fn error_of(response: reqwest::Response) -> (StatusCode, AppError) {
 #[tokio::test]
 async fn home_page_shows_featured_products_with_seo_tags() {
     let shop = TestShop::spawn().await;
-    let (status, html) = shop.page("/").await;
+    let (status, html) = shop.page("/en/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("<title>Turgus</title>"), "{html}");
     assert!(html.contains("Oak Cutting Board"));
     assert!(nbsp(&html).contains("34,50 €"));
     assert!(
-        html.contains(r#"<link href="http://127.0.0.1:3000/" rel="canonical">"#),
+        html.contains(r#"<link href="http://127.0.0.1:3000/en/" rel="canonical">"#),
         "{html}"
     );
     assert!(html.contains(r#"name="description""#));
@@ -85,21 +85,21 @@ async fn category_pages_paginate_and_sort() {
         .await
         .unwrap();
     }
-    let (status, html) = shop.page("/c/kitchen").await;
+    let (status, html) = shop.page("/en/c/kitchen").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("26 products"));
     assert!(html.contains("<title>Kitchen · Turgus</title>"));
-    assert!(html.contains(r#"href="/c/kitchen?page=2""#));
+    assert!(html.contains(r#"href="/en/c/kitchen?page=2""#));
 
-    let (_, last) = shop.page("/c/kitchen?page=3").await;
+    let (_, last) = shop.page("/en/c/kitchen?page=3").await;
     assert_eq!(last.matches(r#"class="product-tile""#).count(), 2);
 
-    let (_, cheapest_first) = shop.page("/c/kitchen?sort=price").await;
+    let (_, cheapest_first) = shop.page("/en/c/kitchen?sort=price").await;
     let first_tile = cheapest_first.find("Spoon 00").unwrap();
     assert!(first_tile < cheapest_first.find("Spoon 01").unwrap());
-    assert!(cheapest_first.contains(r#"href="/c/kitchen?sort=price&amp;page=2""#));
+    assert!(cheapest_first.contains(r#"href="/en/c/kitchen?sort=price&amp;page=2""#));
 
-    let (_, by_price_desc) = shop.page("/c/kitchen?sort=price-desc").await;
+    let (_, by_price_desc) = shop.page("/en/c/kitchen?sort=price-desc").await;
     assert!(
         by_price_desc
             .find("Chef&#x27;s Knife")
@@ -110,15 +110,15 @@ async fn category_pages_paginate_and_sort() {
 
     // Odd parameters are tolerated; a page past the end does not exist.
     assert_eq!(
-        shop.page("/c/kitchen?sort=nonsense&page=abc").await.0,
+        shop.page("/en/c/kitchen?sort=nonsense&page=abc").await.0,
         StatusCode::OK
     );
     assert_eq!(
-        shop.page("/c/kitchen?page=4").await.0,
+        shop.page("/en/c/kitchen?page=4").await.0,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        shop.page("/c/no-such-category").await.0,
+        shop.page("/en/c/no-such-category").await.0,
         StatusCode::NOT_FOUND
     );
 }
@@ -126,14 +126,14 @@ async fn category_pages_paginate_and_sort() {
 #[tokio::test]
 async fn product_page_shows_price_stock_and_a_form() {
     let shop = TestShop::spawn().await;
-    let (status, html) = shop.page("/p/chef-knife").await;
+    let (status, html) = shop.page("/en/p/chef-knife").await;
     assert_eq!(status, StatusCode::OK);
     assert!(nbsp(&html).contains("89,00 €"));
     assert!(html.contains("Only 7 left"));
     assert!(html.contains(r#"action="/api/cart/add""#));
-    assert!(html.contains(r#"<link href="http://127.0.0.1:3000/p/chef-knife" rel="canonical">"#));
+    assert!(html.contains(r#"<link href="http://127.0.0.1:3000/en/p/chef-knife" rel="canonical">"#));
 
-    let (_, sold_out) = shop.page("/p/chamomile-mint-tea").await;
+    let (_, sold_out) = shop.page("/en/p/chamomile-mint-tea").await;
     assert!(sold_out.contains("Sold out"));
     assert!(
         !sold_out.contains(r#"action="/api/cart/add""#),
@@ -144,7 +144,11 @@ async fn product_page_shows_price_stock_and_a_form() {
 #[tokio::test]
 async fn missing_pages_answer_404_with_a_friendly_page() {
     let shop = TestShop::spawn().await;
-    for path in ["/p/no-such-product", "/no/such/page", "/c/kitchen/extra"] {
+    for path in [
+        "/en/p/no-such-product",
+        "/en/no/such/page",
+        "/en/c/kitchen/extra",
+    ] {
         let (status, html) = shop.page(path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert!(html.contains("Back to the shop"), "{path}: {html}");
@@ -154,7 +158,7 @@ async fn missing_pages_answer_404_with_a_friendly_page() {
         .await
         .unwrap();
     assert_eq!(
-        shop.page("/p/oak-cutting-board").await.0,
+        shop.page("/en/p/oak-cutting-board").await.0,
         StatusCode::NOT_FOUND
     );
 }
@@ -162,18 +166,18 @@ async fn missing_pages_answer_404_with_a_friendly_page() {
 #[tokio::test]
 async fn search_ranks_matches_and_tolerates_odd_input() {
     let shop = TestShop::spawn().await;
-    let (status, html) = shop.page("/search?q=linen").await;
+    let (status, html) = shop.page("/en/search?q=linen").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Linen Tablecloth") && html.contains("Linen Apron"));
     assert!(!html.contains("Garden Trowel"));
     // A name match outranks a description match.
-    let (_, html) = shop.page("/search?q=towel").await;
+    let (_, html) = shop.page("/en/search?q=towel").await;
     assert!(html.contains("Waffle Towel Set"));
 
-    let (_, prefix) = shop.page("/search?q=coff").await;
+    let (_, prefix) = shop.page("/en/search?q=coff").await;
     assert!(prefix.contains("Hand Coffee Grinder"), "prefix search");
 
-    let (_, diacritics) = shop.page("/search?q=dzukija").await;
+    let (_, diacritics) = shop.page("/en/search?q=dzukija").await;
     assert!(
         diacritics.contains("Linden Blossom Tea"),
         "diacritics are folded"
@@ -191,13 +195,13 @@ async fn search_ranks_matches_and_tolerates_odd_input() {
         "OR",
         &"x".repeat(5000),
     ] {
-        let (status, _) = shop.page(&format!("/search?q={odd}")).await;
+        let (status, _) = shop.page(&format!("/en/search?q={odd}")).await;
         assert_eq!(status, StatusCode::OK, "{odd}");
     }
-    let (status, empty) = shop.page("/search").await;
+    let (status, empty) = shop.page("/en/search").await;
     assert_eq!(status, StatusCode::OK);
     assert!(empty.contains("Type a word or two"));
-    let (_, nothing) = shop.page("/search?q=zzzzqqq").await;
+    let (_, nothing) = shop.page("/en/search?q=zzzzqqq").await;
     assert!(nothing.contains("Nothing matched"));
 }
 
@@ -245,7 +249,7 @@ async fn cart_adds_changes_removes_and_empties_with_totals_from_the_database() {
 async fn cart_page_renders_lines_and_totals() {
     let shop = TestShop::spawn().await;
     add(&shop, "linen-apron", "2").await;
-    let (status, html) = shop.page("/cart").await;
+    let (status, html) = shop.page("/en/cart").await;
     assert_eq!(status, StatusCode::OK);
     let html = nbsp(&html);
     assert!(html.contains("Linen Apron"));
@@ -384,7 +388,7 @@ async fn lines_that_became_unavailable_are_flagged_and_left_out_of_the_total() {
         view.total.minor, 3450,
         "only the cutting board can be bought"
     );
-    let (_, html) = shop.page("/cart").await;
+    let (_, html) = shop.page("/en/cart").await;
     assert!(html.contains("No longer available"));
     assert!(html.contains("Only 2 left in stock"));
 }
@@ -399,12 +403,12 @@ async fn forms_work_without_javascript() {
         .post_form(
             "cart/add",
             &[("product_id", &id), ("quantity", "2")],
-            "/p/dot-grid-notebook",
+            "/en/p/dot-grid-notebook",
         )
         .await;
     assert!(response.status().is_redirection(), "{}", response.status());
-    assert_eq!(response.headers()["location"], "/cart");
-    let (_, html) = shop.page("/cart").await;
+    assert_eq!(response.headers()["location"], "/en/cart");
+    let (_, html) = shop.page("/en/cart").await;
     assert!(nbsp(&html).contains("29,80 €"));
 
     // A bad quantity sends the shopper back to the product page, which explains.
@@ -412,13 +416,13 @@ async fn forms_work_without_javascript() {
         .post_form(
             "cart/add",
             &[("product_id", &id), ("quantity", "0")],
-            "/p/dot-grid-notebook",
+            "/en/p/dot-grid-notebook",
         )
         .await;
     assert!(response.status().is_redirection());
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     assert!(
-        location.starts_with(&shop.url("/p/dot-grid-notebook")),
+        location.starts_with(&shop.url("/en/p/dot-grid-notebook")),
         "{location}"
     );
     let (status, html) = shop.page(location.trim_start_matches(&shop.base)).await;
@@ -430,7 +434,7 @@ async fn forms_work_without_javascript() {
         .post_form(
             "cart/update",
             &[("product_id", &id), ("quantity", "3")],
-            "/cart",
+            "/en/cart",
         )
         .await;
     assert!(response.status().is_redirection());
@@ -466,12 +470,12 @@ async fn the_cart_survives_a_server_restart() {
 async fn many_shoppers_at_once_all_get_their_pages() {
     let shop = TestShop::spawn().await;
     let paths = [
-        "/",
-        "/c/kitchen",
-        "/p/chef-knife",
-        "/search?q=linen",
-        "/cart",
-        "/search?q=%22NEAR(",
+        "/en/",
+        "/en/c/kitchen",
+        "/en/p/chef-knife",
+        "/en/search?q=linen",
+        "/en/cart",
+        "/en/search?q=%22NEAR(",
     ];
     let requests = (0..120).map(|i| {
         let client = support::shopper();
@@ -530,7 +534,7 @@ async fn cross_site_posts_are_refused_but_paysera_may_call_back() {
 #[tokio::test]
 async fn pages_carry_security_headers_with_their_own_nonce() {
     let shop = TestShop::spawn().await;
-    let response = shop.get("/p/chef-knife").await;
+    let response = shop.get("/en/p/chef-knife").await;
     let header = |name: &str| {
         response
             .headers()

@@ -1,28 +1,11 @@
 import { test, expect, Page } from "@playwright/test";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { adminMenu, expectText, failOnPageErrors, logIn, placeOrder, plain, waitForHydration } from "./shop";
+import { adminMenu, expectText, failOnPageErrors, logIn, MAIL_DIR, placeOrder, plain, receivedMails, waitForHydration } from "./shop";
 
 /**
  * The merchant makes the shop theirs: renames it and changes the courier's price. A shopper sees
  * both at checkout, pays through the sandbox, and the confirmation e-mail reaches the SMTP server
  * (scripts/test.sh runs end2end/smtp-sink.py, which keeps each message in MAIL_DIR).
  */
-
-const MAIL_DIR = process.env.MAIL_DIR ?? "";
-
-/** The messages the sink has received so far, as text with quoted-printable undone (soft line
- * breaks joined, `=XX` bytes decoded as UTF-8). */
-function receivedMails(): string[] {
-  if (!existsSync(MAIL_DIR)) return [];
-  const unquote = (text: string) =>
-    text
-      .replace(/=\r\n/g, "")
-      .replace(/(=[0-9A-F]{2})+/g, (run) => Buffer.from(run.replace(/=/g, ""), "hex").toString("utf8"));
-  return readdirSync(MAIL_DIR)
-    .filter((name) => name.endsWith(".eml") && !name.startsWith("."))
-    .map((name) => unquote(readFileSync(join(MAIL_DIR, name), "utf8")));
-}
 
 async function saveSettings(page: Page, shopName: string, courierPrice: string) {
   await adminMenu(page, "Settings").click();

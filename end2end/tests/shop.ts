@@ -1,4 +1,6 @@
 import { expect, Page } from "@playwright/test";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 
 /** Prices are formatted with non-breaking spaces (`12,50 €`); compare them as plain text. */
 export function plain(text: string | null): string {
@@ -76,4 +78,20 @@ export async function logIn(page: Page) {
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Log in" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Orders" })).toBeVisible();
+}
+
+/** Where the SMTP sink keeps each message it receives (scripts/test.sh runs end2end/smtp-sink.py). */
+export const MAIL_DIR = process.env.MAIL_DIR ?? "";
+
+/** The messages the sink has received so far, as text with quoted-printable undone (soft line
+ * breaks joined, `=XX` bytes decoded as UTF-8). */
+export function receivedMails(): string[] {
+  if (!existsSync(MAIL_DIR)) return [];
+  const unquote = (text: string) =>
+    text
+      .replace(/=\r\n/g, "")
+      .replace(/(=[0-9A-F]{2})+/g, (run) => Buffer.from(run.replace(/=/g, ""), "hex").toString("utf8"));
+  return readdirSync(MAIL_DIR)
+    .filter((name) => name.endsWith(".eml") && !name.startsWith("."))
+    .map((name) => unquote(readFileSync(join(MAIL_DIR, name), "utf8")));
 }

@@ -66,7 +66,7 @@ pub fn CartLink() -> impl IntoView {
                         {count}
                     </span>
                 </a>
-            
+
         }
     };
     view! {

@@ -19,7 +19,9 @@ impl fmt::Display for QuantityError {
         match self {
             QuantityError::NotANumber => f.write_str(crate::tr!(cart.quantity_not_number)),
             QuantityError::TooSmall => f.write_str(crate::tr!(cart.quantity_too_small)),
-            QuantityError::TooLarge => f.write_str(&crate::tr!(cart.quantity_too_large, max = Quantity::MAX)),
+            QuantityError::TooLarge => {
+                f.write_str(&crate::tr!(cart.quantity_too_large, max = Quantity::MAX))
+            }
         }
     }
 }

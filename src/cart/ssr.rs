@@ -79,10 +79,16 @@ async fn stock_info(pool: &SqlitePool, product_id: i64) -> Result<Option<StockIn
 /// Refuses a quantity the shop cannot deliver, with the reason a shopper can act on.
 fn check_stock(info: &StockInfo, wanted: Quantity) -> Result<(), AppError> {
     if !info.active {
-        return Err(AppError::Conflict(tr!(cart.no_longer_for_sale, name = &info.name)));
+        return Err(AppError::Conflict(tr!(
+            cart.no_longer_for_sale,
+            name = &info.name
+        )));
     }
     if info.stock == 0 {
-        return Err(AppError::Conflict(tr!(cart.product_sold_out, name = &info.name)));
+        return Err(AppError::Conflict(tr!(
+            cart.product_sold_out,
+            name = &info.name
+        )));
     }
     if wanted.get() > info.stock {
         return Err(AppError::Conflict(tr!(
@@ -109,19 +115,21 @@ pub async fn add(
 
     let mut cart = load(session).await?;
     let wanted = match cart.line_mut(product_id) {
-        Some(line) => line.quantity.checked_add(quantity).ok_or_else(|| {
-            AppError::BadRequest(tr!(cart.line_full, count = Quantity::MAX))
-        })?,
+        Some(line) => line
+            .quantity
+            .checked_add(quantity)
+            .ok_or_else(|| AppError::BadRequest(tr!(cart.line_full, count = Quantity::MAX)))?,
         None => quantity,
     };
     check_stock(&info, wanted)?;
     let is_full = cart.lines.len() >= MAX_LINES;
     match cart.line_mut(product_id) {
         Some(line) => line.quantity = wanted,
-        None if is_full => {
-            return Err(AppError::Conflict(tr!(cart.full, count = MAX_LINES)))
-        }
-        None => cart.lines.push(StoredLine { product_id, quantity }),
+        None if is_full => return Err(AppError::Conflict(tr!(cart.full, count = MAX_LINES))),
+        None => cart.lines.push(StoredLine {
+            product_id,
+            quantity,
+        }),
     }
     save(session, &cart).await?;
     Ok(tr!(cart.added, name = &info.name, quantity))
@@ -136,9 +144,7 @@ pub async fn update(
     let product_id = parse_product_id(product_id)?;
     let quantity = parse_quantity(quantity)?;
     let mut cart = load(session).await?;
-    let line = cart
-        .line_mut(product_id)
-        .ok_or_else(not_in_cart)?;
+    let line = cart.line_mut(product_id).ok_or_else(not_in_cart)?;
     let info = stock_info(pool, product_id)
         .await?
         .ok_or_else(not_in_cart)?;

@@ -226,9 +226,10 @@ pub async fn product(pool: &SqlitePool, slug: &str) -> Result<ProductDetail, App
             })
         })
         .collect();
-    let row = rows.into_iter().next().ok_or_else(|| {
-        AppError::NotFound(crate::tr!(errors.no_such_product).into())
-    })?;
+    let row = rows
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::NotFound(crate::tr!(errors.no_such_product).into()))?;
     Ok(ProductDetail {
         id: row.id,
         slug: slug.to_owned(),

@@ -33,8 +33,7 @@ pub fn CheckoutTotal(children: Children) -> impl IntoView {
                 }
             } else if let Some(select) = target.dyn_ref::<web_sys::HtmlSelectElement>() {
                 if select.name() == "country" {
-                    let url =
-                        crate::locale::href(&format!("/checkout?ship_to={}", select.value()));
+                    let url = crate::locale::href(&format!("/checkout?ship_to={}", select.value()));
                     leptos::task::spawn_local(async move {
                         if let Ok(page) = crate::browser::page(&url).await {
                             crate::browser::replace(&page, SHIPPING_OPTIONS);

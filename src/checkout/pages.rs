@@ -9,9 +9,9 @@ use super::{
 };
 use crate::app::load_page;
 use crate::locale;
-use crate::tr;
 use crate::money::Money;
 use crate::orders::OrderStatus;
+use crate::tr;
 use crate::ui::ErrorNotice;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};

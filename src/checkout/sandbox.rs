@@ -199,7 +199,11 @@ async fn outcome(
         "cancel" => (&[], "0", get("cancelurl")),
         _ => {
             let title = td_string!(language, sandbox.unknown_outcome);
-            return page(language, StatusCode::BAD_REQUEST, format!("<h1>{title}</h1>"));
+            return page(
+                language,
+                StatusCode::BAD_REQUEST,
+                format!("<h1>{title}</h1>"),
+            );
         }
     };
     let request_id = rand::random::<u32>().to_string();
@@ -262,7 +266,11 @@ async fn outcome(
                     "<h1>{}</h1><p>{}</p><p>{}</p><p><a href=\"{}\">{}</a></p>",
                     td_string!(language, sandbox.not_accepted),
                     escape(&problem),
-                    escape(&td_string!(language, sandbox.check_url, url = &callback_url)),
+                    escape(&td_string!(
+                        language,
+                        sandbox.check_url,
+                        url = &callback_url
+                    )),
                     escape(&back_to),
                     td_string!(language, errors.back_to_shop),
                 ),

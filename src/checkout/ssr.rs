@@ -8,7 +8,6 @@ use super::{
 };
 use crate::error::AppError;
 use crate::locale;
-use crate::tr;
 use crate::mail::Email;
 use crate::money::Money;
 use crate::orders::ssr::{cancel_pending, place as place_order, Customer, Holder, NewOrder};
@@ -17,6 +16,7 @@ use crate::paysera::request::{Payer, PaymentRequest};
 use crate::settings::ssr::ActiveMethods;
 use crate::settings::ShippingMethod;
 use crate::state::AppState;
+use crate::tr;
 use tower_sessions::Session;
 
 const DRAFT_KEY: &str = "checkout_draft";
@@ -408,11 +408,17 @@ pub async fn place(
         order_id: placed.number.to_string(),
         accept_url: format!(
             "{public}{}",
-            locale::localized(order.locale, &format!("/checkout/accept?order={}", placed.public_token))
+            locale::localized(
+                order.locale,
+                &format!("/checkout/accept?order={}", placed.public_token)
+            )
         ),
         cancel_url: format!(
             "{public}{}",
-            locale::localized(order.locale, &format!("/checkout/cancel?order={}", placed.public_token))
+            locale::localized(
+                order.locale,
+                &format!("/checkout/cancel?order={}", placed.public_token)
+            )
         ),
         callback_url: format!("{public}/paysera/callback"),
         amount_minor: u64::try_from(placed.total.minor).ok(),
@@ -538,8 +544,7 @@ async fn cancel(
             .bind(token)
             .fetch_optional(pool)
             .await?;
-    let (id, status) =
-        row.ok_or_else(no_such_order)?;
+    let (id, status) = row.ok_or_else(no_such_order)?;
     if status == OrderStatus::Paid.as_str() {
         return Ok(CancelOutcome::AlreadyPaid);
     }
@@ -563,11 +568,11 @@ mod tests {
     #[test]
     fn the_payment_purpose_fits_paysera_in_bytes_whatever_the_shop_is_called() {
         assert_eq!(
-            paytext("Lino namai", locale::Locale::en),
+            paytext("Lino namai", crate::locale::Locale::en),
             "Lino namai: order nr. [order_nr] ([site_name])"
         );
         for name in ["ž".repeat(80), "𝄞".repeat(80), "a\r\nb".into()] {
-            let text = paytext(&name, locale::Locale::lt);
+            let text = paytext(&name, crate::locale::Locale::lt);
             assert!(text.len() <= 255, "{} bytes", text.len());
             assert!(text.ends_with("[order_nr] ([site_name])") && !text.contains('\n'));
         }

@@ -62,7 +62,11 @@ pub fn parse(code: &str) -> Option<Locale> {
 
 /// `path` in `locale`: `/cart` → `/lt/cart`, `/` → `/lt/`.
 pub fn localized(locale: Locale, path: &str) -> String {
-    format!("/{}{}", code(locale), if path.is_empty() { "/" } else { path })
+    format!(
+        "/{}{}",
+        code(locale),
+        if path.is_empty() { "/" } else { path }
+    )
 }
 
 /// A link to `path` in the current page's language.
@@ -126,6 +130,30 @@ mod tests {
             "2026 m. lapkričio 23 d."
         );
         assert_eq!(date(Locale::lt, "garbage"), "garbage");
+    }
+
+    #[test]
+    fn lithuanian_counts_have_their_three_forms() {
+        let items = |n: u32| leptos_i18n::td_string!(Locale::lt, cart.items, count = n);
+        for (n, expected) in [
+            (1, "1 prekė"),
+            (2, "2 prekės"),
+            (9, "9 prekės"),
+            (10, "10 prekių"),
+            (11, "11 prekių"),
+            (12, "12 prekių"),
+            (21, "21 prekė"),
+            (22, "22 prekės"),
+            (0, "0 prekių"),
+            (111, "111 prekių"),
+        ] {
+            assert_eq!(items(n), expected);
+        }
+        let english = |n: u32| leptos_i18n::td_string!(Locale::en, cart.items, count = n);
+        assert_eq!(
+            (english(1), english(21)),
+            ("1 item".into(), "21 items".into())
+        );
     }
 
     #[test]

@@ -12,8 +12,8 @@ fn here() -> String {
     return "/".into();
 }
 
-/// Links to this page in the shop's other languages. The cart is in the session, not the
-/// address, so it comes along.
+/// Links to this page in the shop's other languages, through `/language/{code}`, which remembers
+/// the choice. The cart is in the session, not the address, so it comes along.
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let here = here();
@@ -26,7 +26,8 @@ pub fn LanguageSwitch() -> impl IntoView {
                 view! { <span aria-current="true" lang=code(locale)>{label}</span> }.into_any()
             } else {
                 view! {
-                    <a href=localized(locale, &here) hreflang=code(locale) lang=code(locale)
+                    <a href=format!("/language/{}?next={}", code(locale), crate::ui::urlencode(&here))
+                        hreflang=code(locale) lang=code(locale)
                         data-testid=format!("language-{}", code(locale))>{label}</a>
                 }
                 .into_any()

@@ -7,7 +7,8 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, Uri};
 use axum::middleware::Next;
 use axum::response::Response;
 
-/// The cookie that remembers the language the shopper last browsed in.
+/// The cookie that remembers the language the shopper chose with the switcher. Only an explicit
+/// choice sets it: browsing sets no cookie (a visitor who never chose needs none).
 pub const COOKIE: &str = "turgus_lang";
 
 /// The language of a request, and whether its address said so (a page without a prefix is sent
@@ -16,13 +17,6 @@ pub const COOKIE: &str = "turgus_lang";
 pub struct RequestLocale {
     pub locale: Locale,
     pub in_address: bool,
-}
-
-/// What the edge needs to know: the shop's default language, and whether cookies are `Secure`.
-#[derive(Clone, Copy, Debug)]
-pub struct Edge {
-    pub default: Locale,
-    pub https: bool,
 }
 
 /// The current request's language, from inside a page or a server function.
@@ -41,9 +35,12 @@ pub fn in_address() -> bool {
 }
 
 /// Middleware around the whole router: takes the language off the front of the address (so
-/// `/lt/cart` is routed as `/cart`), or works it out for an address without one, and remembers
-/// the language of the pages the shopper browses.
-pub async fn strip_prefix(State(edge): State<Edge>, mut request: Request, next: Next) -> Response {
+/// `/lt/cart` is routed as `/cart`), or works it out for an address without one.
+pub async fn strip_prefix(
+    State(default): State<Locale>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let remembered = cookie(request.headers()).and_then(super::parse);
     let found = match split(request.uri()) {
         Some((locale, rest)) => {
@@ -59,23 +56,58 @@ pub async fn strip_prefix(State(edge): State<Edge>, mut request: Request, next: 
             in_address: false,
         },
         None => RequestLocale {
-            locale: unprefixed(&request, remembered).unwrap_or(edge.default),
+            locale: unprefixed(&request, remembered).unwrap_or(default),
             in_address: false,
         },
     };
     request.extensions_mut().insert(found);
-    let mut response = next.run(request).await;
-    if found.in_address && remembered != Some(found.locale) {
-        let secure = if edge.https { "; Secure" } else { "" };
-        let value = format!(
-            "{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
-            code(found.locale)
-        );
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
+    next.run(request).await
+}
+
+/// `GET /language/{code}?next=/cart`: the switcher. Remembers the choice and goes on to the same
+/// page in that language. `secure` marks the cookie `Secure` (a shop served over HTTPS).
+pub fn routes(secure: bool) -> axum::Router {
+    axum::Router::new().route(
+        "/language/{code}",
+        axum::routing::get(
+            move |axum::extract::Path(code): axum::extract::Path<String>,
+                  axum::extract::Query(query): axum::extract::Query<
+                std::collections::HashMap<String, String>,
+            >| async move { choose(&code, query.get("next").map(String::as_str), secure) },
+        ),
+    )
+}
+
+fn choose(chosen: &str, next: Option<&str>, secure: bool) -> Response {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    let Some(locale) = super::parse(chosen) else {
+        return (StatusCode::NOT_FOUND, "No such language.").into_response();
+    };
+    // Only a path on this shop: never a way to send someone elsewhere (`//evil.example`).
+    let next = next
+        .filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'))
+        .unwrap_or("/");
+    let secure = if secure { "; Secure" } else { "" };
+    let cookie = format!(
+        "{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
+        code(locale)
+    );
+    match (
+        HeaderValue::from_str(&localized(locale, next)),
+        HeaderValue::from_str(&cookie),
+    ) {
+        (Ok(location), Ok(cookie)) => (
+            StatusCode::SEE_OTHER,
+            [
+                (header::LOCATION, location),
+                (header::SET_COOKIE, cookie),
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            ],
+        )
+            .into_response(),
+        _ => (StatusCode::BAD_REQUEST, "That address cannot be followed.").into_response(),
     }
-    response
 }
 
 fn is_admin(path: &str) -> bool {
@@ -165,10 +197,21 @@ pub fn here() -> String {
 /// Where a shopper page asked for without its language goes: the same page in the language
 /// worked out for the request (`/p/mug?x` → `/lt/p/mug?x`). `None` when the address had one.
 pub fn address_with_language() -> Option<String> {
-    if in_address() {
+    let here = here();
+    if in_address() || is_file(&here) {
         return None;
     }
-    Some(localized(of_request()?, &here()))
+    Some(localized(of_request()?, &here))
+}
+
+/// A missing file (`/pkg/old.js`, `/robots.txt`) is not found, in no language.
+fn is_file(path_and_query: &str) -> bool {
+    let path = path_and_query.split('?').next().unwrap_or_default();
+    path.starts_with("/pkg/")
+        || path
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains('.'))
 }
 
 #[cfg(test)]
@@ -184,7 +227,10 @@ mod tests {
     #[test]
     fn the_prefix_comes_off_before_routing() {
         let (locale, rest) = split(&"/lt/p/mug?page=2".parse().unwrap()).unwrap();
-        assert_eq!((locale, rest.to_string().as_str()), (Locale::lt, "/p/mug?page=2"));
+        assert_eq!(
+            (locale, rest.to_string().as_str()),
+            (Locale::lt, "/p/mug?page=2")
+        );
         let (locale, rest) = split(&"/en".parse().unwrap()).unwrap();
         assert_eq!((locale, rest.path()), (Locale::en, "/"));
         assert!(split(&"/cart".parse().unwrap()).is_none());
@@ -194,19 +240,39 @@ mod tests {
 
     #[test]
     fn the_browser_preference_is_followed() {
-        assert_eq!(browser_choice(&accept("lt-LT,lt;q=0.9,en;q=0.8")), Some(Locale::lt));
-        assert_eq!(browser_choice(&accept("de-DE, en;q=0.5, lt;q=0.7")), Some(Locale::lt));
+        assert_eq!(
+            browser_choice(&accept("lt-LT,lt;q=0.9,en;q=0.8")),
+            Some(Locale::lt)
+        );
+        assert_eq!(
+            browser_choice(&accept("de-DE, en;q=0.5, lt;q=0.7")),
+            Some(Locale::lt)
+        );
         assert_eq!(browser_choice(&accept("en-GB,lt;q=0.9")), Some(Locale::en));
-        assert_eq!(browser_choice(&accept("lt;q=0, en;q=0.1")), Some(Locale::en));
+        assert_eq!(
+            browser_choice(&accept("lt;q=0, en;q=0.1")),
+            Some(Locale::en)
+        );
         assert_eq!(browser_choice(&accept("fr, de")), None);
         assert_eq!(browser_choice(&accept("lt;q=banana")), None);
         assert_eq!(browser_choice(&accept(&"x,".repeat(5000))), None);
     }
 
     #[test]
+    fn missing_files_are_not_sent_on_to_a_language() {
+        assert!(is_file("/pkg/turgus.js"));
+        assert!(is_file("/robots.txt?x=1"));
+        assert!(!is_file("/p/enamel-mug?x=a.b"));
+        assert!(!is_file("/"));
+    }
+
+    #[test]
     fn the_cookie_is_found_among_others() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::COOKIE, "id=abc; turgus_lang=lt; x=y".parse().unwrap());
+        headers.insert(
+            header::COOKIE,
+            "id=abc; turgus_lang=lt; x=y".parse().unwrap(),
+        );
         assert_eq!(cookie(&headers), Some("lt"));
     }
 }

@@ -257,14 +257,25 @@ impl Letter<'_> {
         let method = &self.order.shipping_name;
         let mut blocks = vec![
             self.greeting(),
-            Block::Para(td_string!(language, mail.shipped.text, number, shop, method)),
+            Block::Para(td_string!(
+                language,
+                mail.shipped.text,
+                number,
+                shop,
+                method
+            )),
         ];
         if !note.is_empty() {
-            blocks.push(Block::Heading(td_string!(language, mail.shipped.tracking).into()));
+            blocks.push(Block::Heading(
+                td_string!(language, mail.shipped.tracking).into(),
+            ));
             blocks.push(Block::Para(note.to_owned()));
         }
         blocks.extend([self.address(), self.status_link()]);
-        (td_string!(language, mail.shipped.subject, shop, number), blocks)
+        (
+            td_string!(language, mail.shipped.subject, shop, number),
+            blocks,
+        )
     }
 
     fn cancelled(&self, by: &str, note: &str) -> (String, Vec<Block>) {
@@ -307,7 +318,10 @@ fn seller_lines(seller: &Seller, language: Locale) -> Vec<String> {
         &seller.legal_name
     };
     let labelled = [
-        (td_string!(language, seller.company_code), &seller.company_code),
+        (
+            td_string!(language, seller.company_code),
+            &seller.company_code,
+        ),
         (td_string!(language, seller.vat_code), &seller.vat_code),
         ("", &seller.address),
         (td_string!(language, seller.email), &seller.contact_email),
@@ -460,7 +474,7 @@ mod tests {
                 "Lithuania",
                 "UAB Lino namai",
                 "LT100001",
-                "https://shop.lt/checkout/accept?order=t0ken",
+                "https://shop.lt/en/checkout/accept?order=t0ken",
             ] {
                 assert!(part.contains(expected), "{expected} in {part}");
             }
@@ -502,7 +516,9 @@ mod tests {
         ] {
             assert!(mail.text.contains(expected), "{expected} in {}", mail.text);
         }
-        let shipped = write(MailEvent::Shipped { note: "LP123".into() });
+        let shipped = write(MailEvent::Shipped {
+            note: "LP123".into(),
+        });
         assert!(shipped.subject.contains("išsiųstas"), "{}", shipped.subject);
         let merchant = write(MailEvent::NewOrder);
         assert!(merchant.text.contains("Total") && merchant.text.contains("Lithuania"));

@@ -123,7 +123,11 @@ pub async fn place(
             return Err(AppError::Conflict(tr!(cart.no_longer_for_sale, name)));
         }
         if let Some(max) = max_per_order.filter(|max| i64::from(quantity.get()) > *max) {
-            return Err(AppError::Conflict(tr!(order.error.max_per_order, count = max, name)));
+            return Err(AppError::Conflict(tr!(
+                order.error.max_per_order,
+                count = max,
+                name
+            )));
         }
         // The conditional update is the reservation: it fails rather than go below zero.
         let reserved =
@@ -250,7 +254,9 @@ async fn check_unpaid_limits(
     if by_shopper >= i64::from(holder.max_unpaid_per_shopper)
         || by_client >= i64::from(holder.max_unpaid_per_client)
     {
-        return Err(AppError::TooManyRequests(tr!(order.error.too_many_unpaid).into()));
+        return Err(AppError::TooManyRequests(
+            tr!(order.error.too_many_unpaid).into(),
+        ));
     }
     Ok(())
 }

@@ -56,7 +56,8 @@ impl LegalPage {
 
     /// The page a URL names, or 404.
     pub fn from_slug(slug: &str) -> Result<LegalPage, AppError> {
-        LegalPage::parse(slug).ok_or_else(|| AppError::NotFound(crate::tr!(errors.no_such_page).into()))
+        LegalPage::parse(slug)
+            .ok_or_else(|| AppError::NotFound(crate::tr!(errors.no_such_page).into()))
     }
 
     pub fn title(self) -> &'static str {

@@ -34,12 +34,16 @@ fn contact_links(seller: &Seller) -> Vec<AnyView> {
     if !seller.contact_email.is_empty() {
         let href = format!("mailto:{}", seller.contact_email);
         let email = seller.contact_email.clone();
-        links.push(view! { <span>{tr!(seller.email)}": "<a href=href>{email}</a></span> }.into_any());
+        links.push(
+            view! { <span>{tr!(seller.email)}": "<a href=href>{email}</a></span> }.into_any(),
+        );
     }
     if !seller.contact_phone.is_empty() {
         let href = format!("tel:{}", seller.contact_phone.replace(' ', ""));
         let phone = seller.contact_phone.clone();
-        links.push(view! { <span>{tr!(seller.phone)}": "<a href=href>{phone}</a></span> }.into_any());
+        links.push(
+            view! { <span>{tr!(seller.phone)}": "<a href=href>{phone}</a></span> }.into_any(),
+        );
     }
     links
 }

@@ -147,6 +147,19 @@ impl TestShop {
             .unwrap()
     }
 
+    /// Calls a server function as an island on the page at `from` does (the browser sends the
+    /// page as its `Referer`, which says the language).
+    pub async fn call_from(&self, endpoint: &str, form: &[(&str, &str)], from: &str) -> Response {
+        self.client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header(ACCEPT, "application/json")
+            .header(REFERER, self.url(from))
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Posts a form the way a browser without JavaScript does, from the page at `from`.
     pub async fn post_form(&self, endpoint: &str, form: &[(&str, &str)], from: &str) -> Response {
         self.client

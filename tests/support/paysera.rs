@@ -26,6 +26,24 @@ pub fn password() -> String {
     vectors()["password"].as_str().unwrap().to_owned()
 }
 
+/// The parameters of a signed pay URL (`…?data=…&sign=…`), after checking its signature.
+pub fn pay_params(pay_url: &str) -> std::collections::BTreeMap<String, String> {
+    let data = pay_url
+        .split("data=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
+    let sign = pay_url.split("sign=").nth(1).unwrap();
+    assert_eq!(
+        sign,
+        turgus::paysera::request::md5_hex(&[data.as_bytes(), password().as_bytes()])
+    );
+    let query = String::from_utf8(turgus::paysera::encoding::decode_base64(data).unwrap()).unwrap();
+    turgus::paysera::encoding::parse_str(&query)
+}
+
 /// A shop configured for project 310840, checking ss3/ss2 with the test certificate.
 pub async fn live_shop() -> TestShop {
     live_shop_with(|_| {}).await

@@ -1,0 +1,296 @@
+//! The shop in Lithuanian and English: the language is in the address, a first visit follows the
+//! browser, the choice is remembered, the cart survives a switch, Paysera is told the language,
+//! and every language file has every key (`locales/`).
+
+mod support;
+
+use reqwest::header::{ACCEPT_LANGUAGE, COOKIE, LOCATION};
+use reqwest::StatusCode;
+use std::collections::{BTreeMap, BTreeSet};
+use support::paysera::{live_shop, pay_params};
+use support::TestShop;
+
+#[tokio::test]
+async fn a_first_visit_follows_the_browser_and_the_last_language_is_remembered() {
+    let shop = TestShop::spawn().await;
+    let first = shop
+        .client
+        .get(shop.url("/p/enamel-mug?ref=x"))
+        .header(ACCEPT_LANGUAGE, "lt-LT,lt;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), StatusCode::FOUND);
+    assert_eq!(first.headers()[LOCATION], "/lt/p/enamel-mug?ref=x");
+    assert_eq!(first.headers()["cache-control"], "no-store");
+
+    // The Lithuanian page is in Lithuanian and says so; browsing sets no cookie.
+    let page = shop.get("/lt/p/enamel-mug").await;
+    assert!(page.headers().get("set-cookie").is_none());
+    let html = page.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="lt""#));
+    assert!(html.contains("Į krepšelį"), "the add-to-cart button");
+    for alternate in ["/en/p/enamel-mug", "/lt/p/enamel-mug"] {
+        assert!(
+            html.contains(&format!("http://127.0.0.1:3000{alternate}")),
+            "{alternate}"
+        );
+    }
+    assert!(
+        html.contains(r#"href="/language/en?next=%2Fp%2Fenamel-mug""#),
+        "the switcher"
+    );
+
+    // Choosing English with the switcher goes on to the same page, and is remembered...
+    let chosen = shop.get("/language/en?next=%2Fp%2Fenamel-mug").await;
+    assert_eq!(chosen.status(), StatusCode::SEE_OTHER);
+    assert_eq!(chosen.headers()[LOCATION], "/en/p/enamel-mug");
+    let cookie = chosen.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("turgus_lang=en;"), "{cookie}");
+    // ...over the browser's wish, next time an address without a language is opened.
+    let again = shop
+        .client
+        .get(shop.url("/"))
+        .header(ACCEPT_LANGUAGE, "lt")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.headers()[LOCATION], "/en/");
+
+    // The switcher only ever leads to this shop's pages.
+    for elsewhere in [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+    ] {
+        let path = format!("/language/lt?next={}", urlencode(elsewhere));
+        assert_eq!(
+            shop.get(&path).await.headers()[LOCATION],
+            "/lt/",
+            "{elsewhere}"
+        );
+    }
+    assert_eq!(
+        shop.get("/language/xx?next=/").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+fn urlencode(text: &str) -> String {
+    turgus::ui::urlencode(text)
+}
+
+#[tokio::test]
+async fn without_a_language_the_browser_is_not_asked_twice_and_the_default_stands_in() {
+    let shop = TestShop::spawn_configured(|config, _| {
+        config.default_locale = turgus::locale::Locale::lt;
+    })
+    .await;
+    let french = shop
+        .client
+        .get(shop.url("/cart"))
+        .header(ACCEPT_LANGUAGE, "fr-FR,fr;q=0.9")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(french.headers()[LOCATION], "/lt/cart");
+    // A cookie naming a language the shop does not speak is ignored.
+    let stale = shop
+        .client
+        .get(shop.url("/cart"))
+        .header(COOKIE, "turgus_lang=xx")
+        .header(ACCEPT_LANGUAGE, "en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.headers()[LOCATION], "/en/cart");
+}
+
+#[tokio::test]
+async fn switching_language_keeps_the_cart_and_the_page() {
+    let shop = TestShop::spawn().await;
+    let id = shop.product_id("enamel-mug").await.to_string();
+    let added = shop
+        .call_from(
+            "cart/add",
+            &[("product_id", &id), ("quantity", "2")],
+            "/en/p/enamel-mug",
+        )
+        .await;
+    let message: String = added.json().await.unwrap();
+    assert!(message.starts_with("Added 2 × "), "{message}");
+
+    let (_, english) = shop.page("/en/cart").await;
+    assert!(
+        english.contains(r#"href="/language/lt?next=%2Fcart""#),
+        "the switcher leads to this page"
+    );
+    let (status, lithuanian) = shop.page("/lt/cart").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(lithuanian.contains("Jūsų krepšelis"));
+    assert!(
+        lithuanian.contains(r#"data-testid="cart-subtotal">25,00"#),
+        "the same cart"
+    );
+    // Plurals as Lithuanian has them: 2 prekės.
+    assert!(
+        lithuanian.contains(r#"aria-label="2 prekės""#),
+        "{lithuanian}"
+    );
+
+    // Answers to a page's scripts are in that page's language.
+    let more = shop
+        .call_from(
+            "cart/add",
+            &[("product_id", &id), ("quantity", "999")],
+            "/lt/p/enamel-mug",
+        )
+        .await;
+    assert_eq!(more.status(), StatusCode::BAD_REQUEST);
+    let error: serde_json::Value = more.json().await.unwrap();
+    assert!(
+        error["BadRequest"].as_str().unwrap().contains("vnt."),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn the_admin_stays_in_english_for_a_lithuanian_browser() {
+    let shop = TestShop::spawn().await;
+    let page = shop
+        .client
+        .get(shop.url("/admin/login"))
+        .header(ACCEPT_LANGUAGE, "lt")
+        .header(COOKIE, "turgus_lang=lt")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="en""#));
+    assert!(
+        !html.contains("hreflang"),
+        "the admin is not indexed per language"
+    );
+}
+
+/// Checks out from the checkout page in `language` and returns what is sent to Paysera.
+async fn checkout_in(shop: &TestShop, language: &str) -> BTreeMap<String, String> {
+    let id = shop.product_id("enamel-mug").await.to_string();
+    let page = format!("/{language}/checkout");
+    shop.call_from("cart/add", &[("product_id", &id), ("quantity", "1")], &page)
+        .await;
+    let key = shop.checkout_key().await;
+    let mut form = support::shopper::SHOPPER_FIELDS.to_vec();
+    form.extend([("payment", ""), ("checkout_key", &key)]);
+    let placed = shop.call_from("checkout/place", &form, &page).await;
+    assert_eq!(placed.status(), StatusCode::OK);
+    pay_params(&placed.json::<String>().await.unwrap())
+}
+
+#[tokio::test]
+async fn paysera_is_told_the_language_the_shopper_checked_out_in() {
+    let shop = live_shop().await;
+    let lithuanian = checkout_in(&shop, "lt").await;
+    assert_eq!(lithuanian["lang"], "LIT");
+    assert!(lithuanian["accepturl"].contains("/lt/checkout/accept?order="));
+    assert!(lithuanian["cancelurl"].contains("/lt/checkout/cancel?order="));
+    assert!(lithuanian["paytext"].contains("užsakymas nr. [order_nr]"));
+
+    let english = checkout_in(&shop, "en").await;
+    assert_eq!(english["lang"], "ENG");
+    assert!(english["accepturl"].contains("/en/checkout/accept?order="));
+
+    let stored: Vec<String> = sqlx::query_scalar("SELECT locale FROM orders ORDER BY id")
+        .fetch_all(&shop.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, ["lt", "en"]);
+}
+
+/// Every key of a language file, with plural forms (`items_few`) under their key (`items`).
+fn keys(value: &serde_json::Value, prefix: &str, out: &mut BTreeMap<String, Vec<String>>) {
+    const PLURAL_FORMS: [&str; 6] = ["_zero", "_one", "_two", "_few", "_many", "_other"];
+    for (name, value) in value.as_object().expect("an object of keys") {
+        let path = format!("{prefix}{name}");
+        match value {
+            serde_json::Value::Object(_) => keys(value, &format!("{path}."), out),
+            serde_json::Value::String(text) => {
+                let key = PLURAL_FORMS
+                    .iter()
+                    .find_map(|form| path.strip_suffix(form))
+                    .unwrap_or(&path);
+                out.entry(key.to_owned()).or_default().push(text.clone());
+            }
+            other => panic!("{path}: not text: {other}"),
+        }
+    }
+}
+
+/// `{{ count }}` and the like in a text.
+fn placeholders(text: &str) -> BTreeSet<String> {
+    text.split("{{")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("}}"))
+        .map(|(name, _)| name.trim().to_owned())
+        .collect()
+}
+
+fn language_file(code: &str) -> BTreeMap<String, Vec<String>> {
+    let path = format!("{}/locales/{code}.json", env!("CARGO_MANIFEST_DIR"));
+    let json = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut out = BTreeMap::new();
+    keys(&json, "", &mut out);
+    out
+}
+
+#[test]
+fn every_language_has_every_key_translated_with_the_same_placeholders() {
+    let english = language_file("en");
+    // Identical in both on purpose: nothing yet.
+    let same_on_purpose: [&str; 0] = [];
+    let dir = format!("{}/locales", env!("CARGO_MANIFEST_DIR"));
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        let Some(code) = name.strip_suffix(".json").filter(|code| *code != "en") else {
+            continue;
+        };
+        let other = language_file(code);
+        let missing: Vec<_> = english.keys().filter(|k| !other.contains_key(*k)).collect();
+        let extra: Vec<_> = other.keys().filter(|k| !english.contains_key(*k)).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{code}: missing {missing:?}, extra {extra:?}"
+        );
+        for (key, texts) in &other {
+            let wanted: BTreeSet<String> =
+                english[key].iter().flat_map(|t| placeholders(t)).collect();
+            for text in texts {
+                assert!(!text.trim().is_empty(), "{code}.{key} is empty");
+                assert!(
+                    !["TODO", "FIXME", "XXX"]
+                        .iter()
+                        .any(|mark| text.contains(mark)),
+                    "{code}.{key} is marked unfinished: {text}"
+                );
+                let found = placeholders(text);
+                // A plural form may leave out the count ("one item"), never add or rename one.
+                assert!(
+                    found.is_subset(&wanted),
+                    "{code}.{key}: {found:?} vs English {wanted:?}"
+                );
+            }
+            let all: BTreeSet<String> = texts.iter().flat_map(|t| placeholders(t)).collect();
+            assert_eq!(all, wanted, "{code}.{key} drops a placeholder");
+            if !same_on_purpose.contains(&key.as_str()) {
+                assert!(
+                    texts.iter().all(|t| !english[key].contains(t)),
+                    "{code}.{key} is still the English text: {texts:?}"
+                );
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 1, "at least Lithuanian beside English");
+}
