@@ -196,8 +196,8 @@ fn Header() -> impl IntoView {
                         prop:value=query maxlength="200" />
                     <button type="submit">{tr!(chrome.search)}</button>
                 </form>
-                <CartLink />
                 {shopper_page().then(|| view! { <LanguageSwitch /> })}
+                <CartLink />
             </div>
             <nav class="container category-nav" aria-label=tr!(chrome.categories)>
                 <Suspense fallback=|| ()>

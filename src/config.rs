@@ -500,7 +500,17 @@ mod tests {
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.public_url, "http://127.0.0.1:3000");
         assert_eq!(c.currency, Currency::Eur);
+        assert_eq!(c.default_locale, crate::locale::Locale::en);
         assert!(!c.is_https());
+    }
+
+    #[test]
+    fn the_default_language_is_one_the_shop_speaks() {
+        let c = config(&[("TURGUS_DEFAULT_LOCALE", "lt")]).unwrap();
+        assert_eq!(c.default_locale, crate::locale::Locale::lt);
+        let e = config(&[("TURGUS_DEFAULT_LOCALE", "lv")]).unwrap_err();
+        assert_eq!(e.variable, "TURGUS_DEFAULT_LOCALE");
+        assert!(e.problem.contains("one of: en, lt"), "{}", e.problem);
     }
 
     #[test]

@@ -12,7 +12,8 @@ fn here() -> String {
     return "/".into();
 }
 
-/// Links to this page in the shop's other languages, through `/language/{code}`, which remembers
+/// Links to this page in the shop's other languages (shown by their codes, `LT`, to fit a phone's
+/// header; named in full for screen readers and on hover), through `/language/{code}`, which remembers
 /// the choice. The cart is in the session, not the address, so it comes along.
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
@@ -23,12 +24,18 @@ pub fn LanguageSwitch() -> impl IntoView {
         .map(|&locale| {
             let label = name(locale);
             if locale == this {
-                view! { <span aria-current="true" lang=code(locale)>{label}</span> }.into_any()
+                view! {
+                    <span aria-current="true" lang=code(locale) title=label>
+                        <span aria-hidden="true">{code(locale).to_uppercase()}</span>
+                        <span class="visually-hidden">{label}</span>
+                    </span>
+                }
+                .into_any()
             } else {
                 view! {
                     <a href=format!("/language/{}?next={}", code(locale), crate::ui::urlencode(&here))
-                        hreflang=code(locale) lang=code(locale)
-                        data-testid=format!("language-{}", code(locale))>{label}</a>
+                        hreflang=code(locale) lang=code(locale) title=label aria-label=label
+                        data-testid=format!("language-{}", code(locale))>{code(locale).to_uppercase()}</a>
                 }
                 .into_any()
             }

@@ -175,7 +175,7 @@ fn browser_choice(headers: &HeaderMap) -> Option<Locale> {
         })
         .collect();
     // Stable: among equal preferences, the browser's order stands.
-    wanted.sort_by(|a, b| b.0.cmp(&a.0));
+    wanted.sort_by_key(|(quality, _)| std::cmp::Reverse(*quality));
     wanted.first().map(|(_, locale)| *locale)
 }
 
