@@ -402,9 +402,9 @@ async fn reads(shop: &Shop, site: &Path, product_url: &str, rows: &mut Rows) -> 
         format!("{:.1}×", file / product),
     );
     for (name, path) in [
-        ("home page", "/"),
-        ("category page", "/c/kitchen"),
-        ("search page", "/search?q=linen"),
+        ("home page", "/lt/"),
+        ("category page", "/lt/c/kitchen"),
+        ("search page", "/lt/search?q=linen"),
     ] {
         let rate = throughput(&client, &format!("{}{path}", shop.base)).await;
         row(rows, name, format!("{rate:.0} req/s"));
@@ -439,7 +439,7 @@ async fn writes(shop: &Shop, product_id: &str, rows: &mut Rows) {
 async fn run(binary: &Path, site: &Path) {
     let shop = start(binary, site).await;
     let idle = rss_kib(shop.child.id());
-    let product_url = format!("{}/p/linen-apron", shop.base);
+    let product_url = format!("{}/lt/p/linen-apron", shop.base);
     let mut rows = Rows::new();
     let product_id = reads(&shop, site, &product_url, &mut rows).await;
     writes(&shop, &product_id, &mut rows).await;

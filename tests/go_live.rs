@@ -399,15 +399,7 @@ async fn the_request_to_paysera_carries_a_time_limit_within_its_bounds() {
     let shop = live_shop().await;
     let placed = checkout(&shop, &shop.client, "enamel-mug", "1").await;
     let pay_url: String = placed.json().await.unwrap();
-    let data = pay_url
-        .split("data=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap();
-    let query = String::from_utf8(turgus::paysera::encoding::decode_base64(data).unwrap()).unwrap();
-    let params = turgus::paysera::encoding::parse_str(&query);
+    let params = support::paysera::pay_params(&pay_url);
     let limit = &params["time_limit"];
     assert_eq!(limit.len(), 19, "{limit}");
     assert_eq!(&limit[4..5], "-");

@@ -10,16 +10,33 @@ use std::collections::{BTreeMap, BTreeSet};
 use support::paysera::{live_shop, pay_params};
 use support::TestShop;
 
+/// A visit to `path` by a browser that asks for `languages` and sends `cookie`, if any.
+async fn visit(
+    shop: &TestShop,
+    path: &str,
+    languages: &str,
+    cookie: Option<&str>,
+) -> reqwest::Response {
+    let mut request = shop
+        .client
+        .get(shop.url(path))
+        .header(ACCEPT_LANGUAGE, languages);
+    if let Some(cookie) = cookie {
+        request = request.header(COOKIE, cookie);
+    }
+    request.send().await.unwrap()
+}
+
 #[tokio::test]
 async fn a_first_visit_follows_the_browser_and_the_last_language_is_remembered() {
     let shop = TestShop::spawn().await;
-    let first = shop
-        .client
-        .get(shop.url("/p/enamel-mug?ref=x"))
-        .header(ACCEPT_LANGUAGE, "lt-LT,lt;q=0.9,en;q=0.5")
-        .send()
-        .await
-        .unwrap();
+    let first = visit(
+        &shop,
+        "/p/enamel-mug?ref=x",
+        "lt-LT,lt;q=0.9,en;q=0.5",
+        None,
+    )
+    .await;
     assert_eq!(first.status(), StatusCode::FOUND);
     assert_eq!(first.headers()[LOCATION], "/lt/p/enamel-mug?ref=x");
     assert_eq!(first.headers()["cache-control"], "no-store");
@@ -48,13 +65,7 @@ async fn a_first_visit_follows_the_browser_and_the_last_language_is_remembered()
     let cookie = chosen.headers()["set-cookie"].to_str().unwrap();
     assert!(cookie.starts_with("turgus_lang=en;"), "{cookie}");
     // ...over the browser's wish, next time an address without a language is opened.
-    let again = shop
-        .client
-        .get(shop.url("/"))
-        .header(ACCEPT_LANGUAGE, "lt")
-        .send()
-        .await
-        .unwrap();
+    let again = visit(&shop, "/", "lt", None).await;
     assert_eq!(again.headers()[LOCATION], "/en/");
 
     // The switcher only ever leads to this shop's pages.
@@ -81,28 +92,15 @@ fn urlencode(text: &str) -> String {
 }
 
 #[tokio::test]
-async fn without_a_language_the_browser_is_not_asked_twice_and_the_default_stands_in() {
+async fn a_browser_asking_for_no_language_the_shop_speaks_gets_the_default() {
     let shop = TestShop::spawn_configured(|config, _| {
         config.default_locale = turgus::locale::Locale::lt;
     })
     .await;
-    let french = shop
-        .client
-        .get(shop.url("/cart"))
-        .header(ACCEPT_LANGUAGE, "fr-FR,fr;q=0.9")
-        .send()
-        .await
-        .unwrap();
+    let french = visit(&shop, "/cart", "fr-FR,fr;q=0.9", None).await;
     assert_eq!(french.headers()[LOCATION], "/lt/cart");
     // A cookie naming a language the shop does not speak is ignored.
-    let stale = shop
-        .client
-        .get(shop.url("/cart"))
-        .header(COOKIE, "turgus_lang=xx")
-        .header(ACCEPT_LANGUAGE, "en")
-        .send()
-        .await
-        .unwrap();
+    let stale = visit(&shop, "/cart", "en", Some("turgus_lang=xx")).await;
     assert_eq!(stale.headers()[LOCATION], "/en/cart");
 }
 
@@ -157,14 +155,7 @@ async fn switching_language_keeps_the_cart_and_the_page() {
 #[tokio::test]
 async fn the_admin_stays_in_english_for_a_lithuanian_browser() {
     let shop = TestShop::spawn().await;
-    let page = shop
-        .client
-        .get(shop.url("/admin/login"))
-        .header(ACCEPT_LANGUAGE, "lt")
-        .header(COOKIE, "turgus_lang=lt")
-        .send()
-        .await
-        .unwrap();
+    let page = visit(&shop, "/admin/login", "lt", Some("turgus_lang=lt")).await;
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
     assert!(html.contains(r#"<html lang="en""#));
@@ -206,6 +197,15 @@ async fn paysera_is_told_the_language_the_shopper_checked_out_in() {
         .await
         .unwrap();
     assert_eq!(stored, ["lt", "en"]);
+
+    // The merchant sees which language the shopper bought (and is e-mailed) in.
+    shop.log_in_admin().await;
+    let number: i64 = shop.scalar("SELECT MIN(number) FROM orders").await;
+    let (_, order) = shop.page(&format!("/admin/orders/{number}")).await;
+    assert!(
+        order.contains(r#"<dd data-testid="order-language">Lietuvių"#),
+        "{order}"
+    );
 }
 
 /// Every key of a language file, with plural forms (`items_few`) under their key (`items`).

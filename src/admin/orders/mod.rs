@@ -191,6 +191,8 @@ pub struct OrderDetail {
     pub address: Vec<String>,
     pub shipping_method: String,
     pub payment_method: Option<String>,
+    /// The language the shopper placed it in, and is e-mailed in (named in itself: `Lietuvių`).
+    pub language: String,
     pub lines: Vec<OrderLine>,
     pub subtotal: Money,
     pub shipping: Money,

@@ -242,6 +242,7 @@ fn CustomerCard(order: OrderDetail) -> impl IntoView {
                 <dt>"Shipped"</dt><dd>{when(order.shipped_at)}</dd>
                 <dt>"Refunded"</dt><dd>{when(order.refunded_at)}</dd>
                 <dt>"Method"</dt><dd>{order.payment_method.unwrap_or_else(|| "chosen at Paysera".into())}</dd>
+                <dt>"Language"</dt><dd data-testid="order-language">{order.language}</dd>
             </dl>
         </div>
     }

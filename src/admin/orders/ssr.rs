@@ -223,6 +223,7 @@ struct DetailRow {
     country: String,
     shipping_name: String,
     payment_method: Option<String>,
+    locale: String,
     currency: String,
     subtotal_minor: i64,
     shipping_minor: i64,
@@ -294,6 +295,8 @@ pub async fn detail(state: &AppState, number: i64) -> Result<OrderDetail, AppErr
         ],
         shipping_method: order.shipping_name,
         payment_method: order.payment_method,
+        language: crate::locale::parse(&order.locale)
+            .map_or(order.locale, |l| crate::locale::name(l).to_owned()),
         lines: lines
             .into_iter()
             .map(|(name, product_id, unit, quantity, line_total)| OrderLine {
