@@ -18,19 +18,15 @@ pub const FORM_BODY_LIMIT: usize = 64 * 1024;
 /// a character can take up to 12 bytes that way (`ą` is `%C4%85`, and a 4-byte one twice that).
 pub const LEGAL_BODY_LIMIT: usize = 1024 * 1024;
 
-/// The 413 answer: what was too large and what the limit is.
-pub fn too_large(limit: usize) -> Response {
+/// The 413 answer: what was too large and what the limit is, in `language` (the request's).
+pub fn too_large(limit: usize, language: crate::locale::Locale) -> Response {
     (
         StatusCode::PAYLOAD_TOO_LARGE,
         [
             (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        format!(
-            "This request is too large: at most {} KiB are accepted here. If you typed a long \
-             text, please shorten it.",
-            limit / 1024
-        ),
+        leptos_i18n::td_string!(language, errors.too_large, kib = limit / 1024),
     )
         .into_response()
 }
@@ -51,10 +47,15 @@ pub async fn limit_body(request: Request, next: Next) -> Response {
     let Some(limit) = limit_for(&request) else {
         return next.run(request).await;
     };
+    let language = request
+        .extensions()
+        .get::<crate::locale::ssr::RequestLocale>()
+        .map(|found| found.locale)
+        .unwrap_or_default();
     // A body whose size is known (a declared length, or none at all as on most GETs) is judged
     // by it and passed on untouched.
     match request.body().size_hint().upper() {
-        Some(length) if length > limit as u64 => too_large(limit),
+        Some(length) if length > limit as u64 => too_large(limit, language),
         Some(_) => next.run(request).await,
         // Size unknown (chunked): read at most the limit, then hand the bytes on.
         None => {
@@ -64,7 +65,7 @@ pub async fn limit_body(request: Request, next: Next) -> Response {
                     next.run(Request::from_parts(parts, Body::from(bytes)))
                         .await
                 }
-                Err(_) => too_large(limit),
+                Err(_) => too_large(limit, language),
             }
         }
     }

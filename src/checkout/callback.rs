@@ -46,7 +46,7 @@ async fn receive(
         None => body,
     };
     if received.len() > MAX_CALLBACK_BYTES {
-        return crate::limits::too_large(MAX_CALLBACK_BYTES);
+        return crate::limits::too_large(MAX_CALLBACK_BYTES, crate::locale::Locale::default());
     }
     let raw = String::from_utf8_lossy(&received);
     let answer = |status: StatusCode, text: String| {
