@@ -202,8 +202,11 @@ fn Header() -> impl IntoView {
             <nav class="container category-nav" aria-label=tr!(chrome.categories)>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
-                        shop.await.map(|s| s.categories).unwrap_or_default().into_iter().map(|c| view! {
-                            <a href=locale::href(&format!("/c/{}", c.slug))>{c.name}</a>
+                        let here = location.pathname.get_untracked();
+                        shop.await.map(|s| s.categories).unwrap_or_default().into_iter().map(|c| {
+                            let path = format!("/c/{}", c.slug);
+                            let current = (here == path).then_some("page");
+                            view! { <a href=locale::href(&path) aria-current=current>{c.name}</a> }
                         }).collect_view()
                     })}
                 </Suspense>

@@ -93,7 +93,7 @@ pub fn AddToCartForm(product_id: i64, max: u32) -> impl IntoView {
     }
 }
 
-/// The element the cart island refreshes after a change (`islands.rs`), carrying the unit count.
+/// The element the cart island refreshes after a change (`islands.rs`).
 pub const CART_CONTENTS: &str = "cart-contents";
 
 #[component]
@@ -105,10 +105,9 @@ pub fn CartPage() -> impl IntoView {
         <Meta name="description" content=tr!(cart.description) />
         <h1>{tr!(cart.title)}</h1>
         {load_page(cart.view, |view| {
-            let count = view.item_count;
             view! {
             <CartEnhanced>
-                <div id=CART_CONTENTS data-item-count=count>
+                <div id=CART_CONTENTS>
                     {if view.lines.is_empty() {
                         view! {
                             <p class="empty-cart">{tr!(cart.emptied)}</p>
