@@ -30,13 +30,14 @@ for _ in $(seq 1 100); do
 done
 
 # A shopper's session with a brass pen in the cart, for the cart and checkout pages.
-product_id="$(curl -fs "$base/p/brass-pen" | python3 -c 'import re,sys; print(re.search(r"name=\"product_id\" value=\"(\d+)\"", sys.stdin.read())[1])')"
+product_id="$(curl -fs "$base/lt/p/brass-pen" | python3 -c 'import re,sys; print(re.search(r"name=\"product_id\" value=\"(\d+)\"", sys.stdin.read())[1])')"
 curl -fs -c "$scratch/jar" -H 'accept: application/json' -d "product_id=$product_id&quantity=1" "$base/api/cart/add" >/dev/null
 cookie="$(awk '$6 == "turgus_session" { print $6 "=" $7 }' "$scratch/jar")"
 
 export CHROME_PATH=/usr/bin/chromium
 flags="--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync"
-for page in / /p/brass-pen /cart /checkout; do
+# The pages as shoppers reach them: in their language (an address without one is a redirect).
+for page in /lt/ /lt/p/brass-pen /lt/cart /lt/checkout; do
   headers="{}"
   case "$page" in /cart|/checkout) headers="{\"Cookie\": \"$cookie\"}" ;; esac
   scripts/lighthouse/node_modules/.bin/lighthouse "$base$page" --quiet --output=json \

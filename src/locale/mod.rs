@@ -5,8 +5,10 @@
 //! [`current`] for the language and [`href`] for their links.
 //!
 //! An address without a prefix (a typed `shop.lt/`, an old link) is sent on to the shopper's
-//! language: the one they last used here (a cookie), else the first their browser asks for that
-//! the shop has (`Accept-Language`), else the shop's default (`TURGUS_DEFAULT_LOCALE`).
+//! language: the one they chose with the switcher (a cookie, set by that choice only), else the
+//! first their browser asks for that the shop has (`Accept-Language`), else the shop's default
+//! (`TURGUS_DEFAULT_LOCALE`). Form posts and the islands' calls go with the page they came from.
+//! The admin is in English.
 //!
 //! The words are in `locales/<code>.json`, one file per language, compiled into `crate::i18n` by
 //! leptos_i18n (keys checked at compile time). Each file also names its language for the
