@@ -259,23 +259,26 @@ async fn outcome(
         .await;
         if let Err(problem) = delivered {
             tracing::warn!(%problem, "sandbox callback not accepted");
-            return page(
-                language,
-                StatusCode::BAD_GATEWAY,
-                format!(
-                    "<h1>{}</h1><p>{}</p><p>{}</p><p><a href=\"{}\">{}</a></p>",
-                    td_string!(language, sandbox.not_accepted),
-                    escape(&problem),
-                    escape(&td_string!(
-                        language,
-                        sandbox.check_url,
-                        url = &callback_url
-                    )),
-                    escape(&back_to),
-                    td_string!(language, errors.back_to_shop),
-                ),
-            );
+            return not_accepted(language, &problem, &callback_url, &back_to);
         }
     }
     Redirect::to(&back_to).into_response()
+}
+
+/// The shop did not answer the sandbox's callback `OK`: what it said, and where the sandbox
+/// called (a wrong `TURGUS_PUBLIC_URL` is the usual cause).
+fn not_accepted(language: Locale, problem: &str, callback_url: &str, back_to: &str) -> Response {
+    let check = td_string!(language, sandbox.check_url, url = callback_url);
+    page(
+        language,
+        StatusCode::BAD_GATEWAY,
+        format!(
+            "<h1>{}</h1><p>{}</p><p>{}</p><p><a href=\"{}\">{}</a></p>",
+            td_string!(language, sandbox.not_accepted),
+            escape(problem),
+            escape(&check),
+            escape(back_to),
+            td_string!(language, errors.back_to_shop),
+        ),
+    )
 }
