@@ -192,11 +192,19 @@ async fn paysera_is_told_the_language_the_shopper_checked_out_in() {
     assert_eq!(english["lang"], "ENG");
     assert!(english["accepturl"].contains("/en/checkout/accept?order="));
 
-    let stored: Vec<String> = sqlx::query_scalar("SELECT locale FROM orders ORDER BY id")
-        .fetch_all(&shop.db)
-        .await
-        .unwrap();
-    assert_eq!(stored, ["lt", "en"]);
+    let stored: Vec<(String, String)> =
+        sqlx::query_as("SELECT locale, shipping_name FROM orders ORDER BY id")
+            .fetch_all(&shop.db)
+            .await
+            .unwrap();
+    // Each order keeps the language and the name of the way to ship its shopper saw.
+    assert_eq!(
+        stored,
+        [
+            ("lt".to_owned(), "Kurjeris iki durų".to_owned()),
+            ("en".to_owned(), "Courier to your door".to_owned())
+        ]
+    );
 
     // The merchant sees which language the shopper bought (and is e-mailed) in.
     shop.log_in_admin().await;
@@ -206,6 +214,53 @@ async fn paysera_is_told_the_language_the_shopper_checked_out_in() {
         order.contains(r#"<dd data-testid="order-language">Lietuvių"#),
         "{order}"
     );
+}
+
+#[tokio::test]
+async fn shipping_methods_are_named_in_the_shoppers_language_as_the_merchant_names_them() {
+    let shop = TestShop::spawn().await;
+    let id = shop.product_id("enamel-mug").await.to_string();
+    shop.call("cart/add", &[("product_id", &id), ("quantity", "1")])
+        .await;
+    let (_, lithuanian) = shop.page("/lt/checkout").await;
+    assert!(lithuanian.contains("Kurjeris iki durų") && lithuanian.contains("Paštomatas"));
+    assert!(lithuanian.contains("Pristatome per 1–3 darbo dienas."));
+    let (_, english) = shop.page("/en/checkout").await;
+    assert!(english.contains("Courier to your door") && !english.contains("Kurjeris"));
+
+    shop.log_in_admin().await;
+    let locker: i64 = shop
+        .scalar("SELECT id FROM shipping_methods WHERE code = 'locker'")
+        .await;
+    let locker = locker.to_string();
+    let name_it = |name: &'static str| {
+        let locker = locker.clone();
+        let shop = &shop;
+        async move {
+            let form = [("id", locker.as_str()), ("locale", "lt"), ("name", name)];
+            shop.call("admin/shipping/text", &form).await.status()
+        }
+    };
+    assert_eq!(name_it("Omniva paštomatas").await, StatusCode::OK);
+    assert!(shop
+        .page("/lt/checkout")
+        .await
+        .1
+        .contains("Omniva paštomatas"));
+    let audited: String = shop
+        .scalar("SELECT change FROM settings_events ORDER BY id DESC LIMIT 1")
+        .await;
+    assert_eq!(
+        audited,
+        "shipping method “Parcel locker” in lt: “Omniva paštomatas”"
+    );
+    // No name of its own in Lithuanian: the method's own name shows.
+    assert_eq!(name_it("").await, StatusCode::OK);
+    assert!(shop.page("/lt/checkout").await.1.contains("Parcel locker"));
+    assert_eq!(name_it("Paštomatas\nBcc: x").await, StatusCode::BAD_REQUEST);
+    let unknown = [("id", locker.as_str()), ("locale", "xx"), ("name", "X")];
+    let refused = shop.call("admin/shipping/text", &unknown).await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
 }
 
 /// Every key of a language file, with plural forms (`items_few`) under their key (`items`).

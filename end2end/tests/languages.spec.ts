@@ -43,6 +43,7 @@ for (const hydrated of [true, false]) {
       await expect(page.getByText("Įveskite tinkamą el. pašto adresą")).toBeVisible();
       await expect(page.getByText("Sutikite su pardavimo sąlygomis.")).toBeVisible();
       await expect(page.getByRole("group", { name: "Mokėjimas" })).toContainText("Elektroninė bankininkystė");
+      await expect(page.getByLabel(/Kurjeris iki durų/)).toBeChecked();
       await placeOrderInLithuanian(page);
 
       // The sandbox plays Paysera in the language the shop asked for.
@@ -62,6 +63,7 @@ for (const hydrated of [true, false]) {
       const mail = plain(confirmation() ?? "");
       expect(mail).toContain("Sveiki, Ona,");
       expect(mail).toContain("dėkojame už užsakymą");
+      expect(mail).toContain("Pristatymas: Kurjeris iki durų: 3,90 €");
       expect(mail).toContain("Iš viso: 38,90 €");
       expect(mail).toMatch(/\d{4} m\. \S+ \d{1,2} d\./);
       expect(mail).toContain(`/lt/checkout/accept?order=`);

@@ -142,7 +142,7 @@ pub async fn view(
     let cart = crate::cart::ssr::view(session, state).await?;
     let (mut form, errors) = draft(session).await?;
     let checkout_key = form_key(session, cart.lines.is_empty()).await?;
-    let methods = ActiveMethods::load(&state.pool).await?;
+    let methods = ActiveMethods::load(&state.pool, locale::current()).await?;
     let shipping_countries = methods.countries();
     let served = |code: &str| shipping_countries.iter().any(|(c, _)| c == code);
     if served(ship_to) {
@@ -339,7 +339,7 @@ async fn checked(
 ) -> Result<(CheckoutForm, Customer, ShippingMethod), AppError> {
     let mut errors = cap_lengths(&mut form);
     let offer = Offer {
-        shipping: ActiveMethods::load(&state.pool)
+        shipping: ActiveMethods::load(&state.pool, locale::current())
             .await?
             .for_country(&form.country),
         smsbank: smsbank_offered(state).await?,

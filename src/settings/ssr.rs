@@ -3,6 +3,7 @@
 
 use super::{LegalPage, LegalText, Seller, SettingsChange, ShippingMethod};
 use crate::error::AppError;
+use crate::locale::Locale;
 use crate::money::{Currency, Money};
 use crate::orders::ssr::begin_write;
 use sqlx::{Sqlite, SqlitePool, Transaction};
@@ -287,13 +288,24 @@ pub async fn shipping_methods(pool: &SqlitePool) -> Result<Vec<ShippingMethod>, 
     .await?)
 }
 
-/// The shipping methods checkout may offer (the active ones), read once per page or order.
+/// The shipping methods checkout may offer (the active ones), read once per page or order, named
+/// in the shopper's language where the merchant named them in it.
 pub struct ActiveMethods(Vec<ShippingMethod>);
 
 impl ActiveMethods {
-    pub async fn load(pool: &SqlitePool) -> Result<ActiveMethods, AppError> {
-        let mut methods = shipping_methods(pool).await?;
-        methods.retain(|m| m.active);
+    pub async fn load(pool: &SqlitePool, language: Locale) -> Result<ActiveMethods, AppError> {
+        let methods = sqlx::query_as(
+            "SELECT m.id, m.code, COALESCE(t.name, m.name) AS name,
+                    COALESCE(t.description, m.description) AS description, m.price_minor,
+                    m.countries, m.free_above_minor, m.active, m.position
+             FROM shipping_methods m
+             LEFT JOIN shipping_method_texts t ON t.method_id = m.id AND t.locale = $1
+             WHERE m.active
+             ORDER BY m.position, m.id",
+        )
+        .bind(crate::locale::code(language))
+        .fetch_all(pool)
+        .await?;
         Ok(ActiveMethods(methods))
     }
 
@@ -343,25 +355,31 @@ pub struct MethodDraft {
     pub position: String,
 }
 
+/// A shipping method's name and description, as checkout shows them: one line each, the name 1 to
+/// 80 characters, the description at most 300. Returned trimmed.
+fn method_text(name: &str, description: &str) -> Result<(String, String), AppError> {
+    let bad = |message: &str| Err(AppError::BadRequest(message.into()));
+    let (name, description) = (name.trim(), description.trim());
+    if name.is_empty() || name.chars().count() > 80 {
+        return bad("The method's name needs 1 to 80 characters.");
+    }
+    if description.chars().count() > 300 {
+        return bad("The description can be at most 300 characters long.");
+    }
+    if [name, description]
+        .iter()
+        .any(|text| text.chars().any(char::is_control))
+    {
+        return bad("The name and description cannot contain line breaks or control characters.");
+    }
+    Ok((name.to_owned(), description.to_owned()))
+}
+
 impl MethodInput {
     pub fn parse(draft: &MethodDraft, currency: Currency) -> Result<MethodInput, AppError> {
         let bad = |message: &str| AppError::BadRequest(message.into());
-        let name = draft.name.trim();
-        if name.is_empty() || name.chars().count() > 80 {
-            return Err(bad("The method's name needs 1 to 80 characters."));
-        }
-        if draft.description.chars().count() > 300 {
-            return Err(bad("The description can be at most 300 characters long."));
-        }
-        if [name, draft.description.as_str()]
-            .iter()
-            .any(|text| text.chars().any(char::is_control))
-        {
-            return Err(bad(
-                "The name and description cannot contain line breaks or control characters.",
-            ));
-        }
-        let code = crate::admin::products::ssr::slug_for(&draft.code, name, 40)?;
+        let (name, description) = method_text(&draft.name, &draft.description)?;
+        let code = crate::admin::products::ssr::slug_for(&draft.code, &name, 40)?;
         let price = Money::parse_decimal(&draft.price, currency).map_err(AppError::BadRequest)?;
         let free_above = match draft.free_above.trim() {
             "" => None,
@@ -382,8 +400,8 @@ impl MethodInput {
         };
         Ok(MethodInput {
             code,
-            name: name.to_owned(),
-            description: draft.description.trim().to_owned(),
+            name,
+            description,
             price,
             countries: draft.countries.clone(),
             free_above,
@@ -453,6 +471,78 @@ pub async fn save_method(
     }
     let verb = if id.is_some() { "changed" } else { "added" };
     let change = format!("shipping method {verb}: {}", input.summary());
+    audit(&mut tx, &admin_email, &change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A shipping method's name and description in one language.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct MethodText {
+    pub method_id: i64,
+    pub locale: String,
+    pub name: String,
+    pub description: String,
+}
+
+/// Every method's names in other languages.
+pub async fn method_texts(pool: &SqlitePool) -> Result<Vec<MethodText>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT method_id, locale, name, description FROM shipping_method_texts
+         ORDER BY method_id, locale",
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Names method `id` in `language` (an empty name takes the method's own back for that
+/// language), recorded in the audit like every other change.
+pub async fn save_method_text(
+    writer: &SqlitePool,
+    admin_id: i64,
+    id: i64,
+    language: Locale,
+    name: &str,
+    description: &str,
+) -> Result<(), AppError> {
+    let text = match name.trim() {
+        "" => None,
+        _ => Some(method_text(name, description)?),
+    };
+    let code = crate::locale::code(language);
+    let (mut tx, admin_email) = begin_change(writer, admin_id).await?;
+    let method: Option<String> =
+        sqlx::query_scalar("SELECT name FROM shipping_methods WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let method =
+        method.ok_or_else(|| AppError::NotFound("That shipping method is gone.".into()))?;
+    let change = match &text {
+        Some((name, description)) => {
+            sqlx::query(
+                "INSERT INTO shipping_method_texts (method_id, locale, name, description)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (method_id, locale) DO UPDATE SET name = excluded.name,
+                                                              description = excluded.description",
+            )
+            .bind(id)
+            .bind(code)
+            .bind(name)
+            .bind(description)
+            .execute(&mut *tx)
+            .await?;
+            format!("shipping method “{method}” in {code}: “{name}”")
+        }
+        None => {
+            sqlx::query("DELETE FROM shipping_method_texts WHERE method_id = $1 AND locale = $2")
+                .bind(id)
+                .bind(code)
+                .execute(&mut *tx)
+                .await?;
+            format!("shipping method “{method}” in {code}: its own name")
+        }
+    };
     audit(&mut tx, &admin_email, &change).await?;
     tx.commit().await?;
     Ok(())

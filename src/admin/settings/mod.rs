@@ -27,6 +27,19 @@ pub struct MethodRow {
     pub free_above: String,
     pub active: bool,
     pub position: i64,
+    /// Its name and description in each language the shop speaks (empty where it has none of
+    /// its own, and shows the method's).
+    pub texts: Vec<MethodTranslation>,
+}
+
+/// A shipping method's name in one language, for the admin's form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MethodTranslation {
+    /// The language's code (`lt`) and its name in itself (`Lietuvių`).
+    pub locale: String,
+    pub language: String,
+    pub name: String,
+    pub description: String,
 }
 
 /// A payment switch: what the merchant set, and what the environment fixes, if it does.
@@ -60,10 +73,12 @@ pub async fn admin_settings() -> Result<SettingsView, AppError> {
     let settings = ssr::load(&state.pool).await?;
     let currency = state.config.currency;
     let decimal = |minor: i64| crate::money::Money::new(minor, currency).decimal();
+    let texts = ssr::method_texts(&state.pool).await?;
     let methods = ssr::shipping_methods(&state.pool)
         .await?
         .into_iter()
         .map(|m| MethodRow {
+            texts: translations(&texts, m.id),
             price: decimal(m.price_minor),
             free_above: m.free_above_minor.map(decimal).unwrap_or_default(),
             countries: m.countries.replace(',', ", "),
@@ -102,6 +117,24 @@ pub async fn admin_settings() -> Result<SettingsView, AppError> {
         legal,
         changes: ssr::recent_changes(&state.pool).await?,
     })
+}
+
+/// Method `id`'s name in each language, as the admin's form shows them.
+#[cfg(feature = "ssr")]
+fn translations(texts: &[crate::settings::ssr::MethodText], id: i64) -> Vec<MethodTranslation> {
+    crate::locale::all()
+        .iter()
+        .map(|&locale| {
+            let code = crate::locale::code(locale);
+            let text = texts.iter().find(|t| t.method_id == id && t.locale == code);
+            MethodTranslation {
+                locale: code.to_owned(),
+                language: crate::locale::name(locale).to_owned(),
+                name: text.map(|t| t.name.clone()).unwrap_or_default(),
+                description: text.map(|t| t.description.clone()).unwrap_or_default(),
+            }
+        })
+        .collect()
 }
 
 /// After a save from a plain form: back to the settings page.
@@ -176,6 +209,30 @@ pub async fn save_shipping_method(
     let input = MethodInput::parse(&draft, state.config.currency)?;
     save_method(&state.writer, admin_id, (id > 0).then_some(id), &input).await?;
     back_to("/admin/settings?saved=1#shipping");
+    Ok(())
+}
+
+/// Names shipping method `id` in the language `locale` (an empty name: the method's own).
+#[server(endpoint = "admin/shipping/text")]
+pub async fn save_shipping_method_text(
+    id: i64,
+    locale: String,
+    #[server(default)] name: String,
+    #[server(default)] description: String,
+) -> Result<(), AppError> {
+    let (state, admin_id) = super::admin_only().await?;
+    let language = crate::locale::parse(&locale)
+        .ok_or_else(|| AppError::BadRequest("The shop does not speak that language.".into()))?;
+    crate::settings::ssr::save_method_text(
+        &state.writer,
+        admin_id,
+        id,
+        language,
+        &name,
+        &description,
+    )
+    .await?;
+    back_to("/admin/settings#shipping");
     Ok(())
 }
 

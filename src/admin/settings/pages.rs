@@ -1,8 +1,8 @@
 //! The settings pages: one for the shop, its payments and shipping, one editor per legal page.
 
 use super::{
-    admin_legal, admin_settings, DeleteShippingMethod, LegalEditor, MethodRow, SaveLegal,
-    SaveSettings, SaveShippingMethod, SettingsView, Switch,
+    admin_legal, admin_settings, DeleteShippingMethod, LegalEditor, MethodRow, MethodTranslation,
+    SaveLegal, SaveSettings, SaveShippingMethod, SaveShippingMethodText, SettingsView, Switch,
 };
 use crate::admin::pages::admin_page;
 use crate::settings::{Seller, SettingsChange};
@@ -26,13 +26,19 @@ fn SavedNotice() -> impl IntoView {
 pub fn AdminSettingsPage() -> impl IntoView {
     let save = ServerAction::<SaveSettings>::new();
     let save_method = ServerAction::<SaveShippingMethod>::new();
+    let save_text = ServerAction::<SaveShippingMethodText>::new();
     let delete_method = ServerAction::<DeleteShippingMethod>::new();
     let settings = Resource::new(|| (), |_| admin_settings());
     view! {
         <Title text="Settings" />
         {admin_page(settings, move |view: SettingsView| {
             let errors = move || {
-                [save.value().get(), save_method.value().get(), delete_method.value().get()]
+                [
+                    save.value().get(),
+                    save_method.value().get(),
+                    save_text.value().get(),
+                    delete_method.value().get(),
+                ]
                     .into_iter()
                     .flatten()
                     .find_map(|r| r.err())
@@ -43,7 +49,7 @@ pub fn AdminSettingsPage() -> impl IntoView {
                 {errors}
                 <SavedNotice />
                 <ShopForm seller=view.seller smsbank=view.smsbank test_payments=view.test_payments sandbox=view.sandbox save />
-                <ShippingMethods methods=view.methods currency=view.currency countries=view.countries save=save_method delete=delete_method />
+                <ShippingMethods methods=view.methods currency=view.currency countries=view.countries save=save_method save_text delete=delete_method />
                 <section>
                     <h2 id="legal">"Legal pages"</h2>
                     <ul>
@@ -143,6 +149,7 @@ fn ShippingMethods(
     currency: String,
     countries: Vec<(String, String)>,
     save: ServerAction<SaveShippingMethod>,
+    save_text: ServerAction<SaveShippingMethodText>,
     delete: ServerAction<DeleteShippingMethod>,
 ) -> impl IntoView {
     let known = countries
@@ -160,14 +167,16 @@ fn ShippingMethods(
         free_above: String::new(),
         active: true,
         position: 0,
+        texts: vec![],
     };
     view! {
         <section>
             <h2 id="shipping">"Shipping methods"</h2>
             <p class="muted">{format!("Prices in {currency}. Countries by code, comma-separated: {known}. An order keeps the name and price it was placed with.")}</p>
-            {methods.into_iter().map(|method| view! { <MethodForm method save delete=Some(delete) /> }).collect_view()}
+            <p class="muted">"A method's name and description show in every language; name it in a language to show that name to shoppers browsing in it."</p>
+            {methods.into_iter().map(|method| view! { <MethodForm method save save_text delete=Some(delete) /> }).collect_view()}
             <h3>"New shipping method"</h3>
-            <MethodForm method=blank save delete=None />
+            <MethodForm method=blank save save_text delete=None />
         </section>
     }
 }
@@ -177,8 +186,15 @@ fn ShippingMethods(
 fn MethodForm(
     method: MethodRow,
     save: ServerAction<SaveShippingMethod>,
+    save_text: ServerAction<SaveShippingMethodText>,
     delete: Option<ServerAction<DeleteShippingMethod>>,
 ) -> impl IntoView {
+    let texts = method
+        .texts
+        .iter()
+        .cloned()
+        .map(|text| view! { <MethodTextForm id=method.id text save=save_text /> })
+        .collect_view();
     let id = method.id;
     let field = move |name: &str| format!("method-{id}-{name}");
     let label = move |text: &'static str, name: &str| {
@@ -200,6 +216,7 @@ fn MethodForm(
                 <label class="checkbox"><input type="checkbox" name="active" checked=method.active />"Offered"</label>
                 <button type="submit">{if id == 0 { "Add method" } else { "Save" }}</button>
             </ActionForm>
+            {texts}
             {delete.map(|delete| view! {
                 <ActionForm action=delete>
                     <input type="hidden" name="id" value=id />
@@ -207,6 +224,34 @@ fn MethodForm(
                 </ActionForm>
             })}
         </div>
+    }
+}
+
+/// A shipping method's name and description in one language, saved on their own.
+#[component]
+fn MethodTextForm(
+    id: i64,
+    text: MethodTranslation,
+    save: ServerAction<SaveShippingMethodText>,
+) -> impl IntoView {
+    let field = |name: &str| format!("method-{id}-{}-{name}", text.locale);
+    let (name_id, description_id) = (field("name"), field("description"));
+    let language = text.language.clone();
+    let testid = format!("method-text-{}", text.locale);
+    view! {
+        <ActionForm action=save attr:class="admin-filters method-text" attr:data-testid=testid>
+            <input type="hidden" name="id" value=id />
+            <input type="hidden" name="locale" value=text.locale.clone() />
+            <div class="field">
+                <label for=name_id.clone()>{format!("Name in {language}")}</label>
+                <input id=name_id name="name" value=text.name maxlength="80" lang=text.locale.clone() />
+            </div>
+            <div class="field">
+                <label for=description_id.clone()>{format!("Description in {language}")}</label>
+                <input id=description_id name="description" value=text.description maxlength="300" lang=text.locale />
+            </div>
+            <button type="submit">{format!("Save {language}")}</button>
+        </ActionForm>
     }
 }
 
