@@ -15,7 +15,7 @@ async function saveSettings(page: Page, shopName: string, courierPrice: string) 
   await expect(page.getByRole("status")).toHaveText("Saved.");
   const courier = page.getByTestId("shipping-method-courier");
   await courier.getByLabel("Price").fill(courierPrice);
-  await courier.getByRole("button", { name: "Save" }).click();
+  await courier.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("status")).toHaveText("Saved.");
   await expect(page.getByTestId("shipping-method-courier").getByLabel("Price")).toHaveValue(courierPrice.replace(",", "."));
 }

@@ -99,6 +99,8 @@ pub struct ShippingMethod {
     pub id: i64,
     /// What the checkout form posts.
     pub code: String,
+    /// As the merchant wrote them; read for checkout, in the shopper's language where the
+    /// merchant gave one (`ssr::ActiveMethods`).
     pub name: String,
     pub description: String,
     pub price_minor: i64,

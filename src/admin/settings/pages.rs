@@ -193,7 +193,10 @@ fn MethodForm(
         .texts
         .iter()
         .cloned()
-        .map(|text| view! { <MethodTextForm id=method.id text save=save_text /> })
+        .map(|text| {
+            let fallback = method.name.clone();
+            view! { <MethodTextForm id=method.id text fallback save=save_text /> }
+        })
         .collect_view();
     let id = method.id;
     let field = move |name: &str| format!("method-{id}-{name}");
@@ -227,11 +230,13 @@ fn MethodForm(
     }
 }
 
-/// A shipping method's name and description in one language, saved on their own.
+/// A shipping method's name and description in one language, saved on their own. Left empty,
+/// the method's own name (`fallback`, shown greyed) is what that language shows.
 #[component]
 fn MethodTextForm(
     id: i64,
     text: MethodTranslation,
+    fallback: String,
     save: ServerAction<SaveShippingMethodText>,
 ) -> impl IntoView {
     let field = |name: &str| format!("method-{id}-{}-{name}", text.locale);
@@ -244,7 +249,8 @@ fn MethodTextForm(
             <input type="hidden" name="locale" value=text.locale.clone() />
             <div class="field">
                 <label for=name_id.clone()>{format!("Name in {language}")}</label>
-                <input id=name_id name="name" value=text.name maxlength="80" lang=text.locale.clone() />
+                <input id=name_id name="name" value=text.name maxlength="80" lang=text.locale.clone()
+                    placeholder=fallback />
             </div>
             <div class="field">
                 <label for=description_id.clone()>{format!("Description in {language}")}</label>
