@@ -22,9 +22,8 @@ use leptos_router::{path, SsrMode};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     set_page_security_policy();
     let shopper = shopper_page();
-    if shopper {
-        send_on_to_language();
-    }
+    // Sent on to the page in the shopper's language: nothing to render (nor to query for).
+    let redirecting = shopper && send_on_to_language();
     view! {
         <!DOCTYPE html>
         <html lang=locale::code(locale::current())>
@@ -40,7 +39,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <MetaTags />
             </head>
             <body>
-                <App />
+                {(!redirecting).then(|| view! { <App /> })}
             </body>
         </html>
     }
@@ -60,7 +59,8 @@ fn shopper_page() -> bool {
 
 /// A shopper page asked for without its language is the same page in the shopper's language
 /// (`locale`): a redirect that depends on the cookie and `Accept-Language`, so never cached.
-fn send_on_to_language() {
+/// Whether it is one.
+fn send_on_to_language() -> bool {
     #[cfg(feature = "ssr")]
     if let (Some(address), Some(response)) = (
         locale::ssr::address_with_language(),
@@ -75,8 +75,10 @@ fn send_on_to_language() {
                 header::VARY,
                 HeaderValue::from_static("Cookie, Accept-Language"),
             );
+            return true;
         }
     }
+    false
 }
 
 /// The shop's public address, for absolute links (`hreflang`, canonical).
@@ -244,8 +246,6 @@ fn Footer() -> impl IntoView {
 /// What every page's chrome needs to know about the shop, fetched once per page load.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ShopInfo {
-    /// The configured public base URL, for canonical links.
-    pub public_url: String,
     pub categories: Vec<CategoryLink>,
     /// Payments go to the built-in sandbox: no real money.
     pub sandbox: bool,
@@ -255,7 +255,6 @@ pub struct ShopInfo {
 pub async fn get_shop_info() -> Result<ShopInfo, AppError> {
     let state = crate::state::app_state()?;
     Ok(ShopInfo {
-        public_url: state.config.public_url.clone(),
         categories: state.category_menu.get(&state.pool).await?,
         sandbox: state.payments.sandbox.is_some(),
     })
@@ -265,24 +264,11 @@ pub fn use_shop_info() -> Resource<Result<ShopInfo, AppError>> {
     expect_context()
 }
 
-/// `<link rel="canonical">` for a page, absolute with the shop's public URL.
+/// `<link rel="canonical">` for a page, absolute with the shop's public URL, in the page's
+/// language.
 #[component]
 pub fn Canonical(#[prop(into)] path: String) -> impl IntoView {
-    let shop = use_shop_info();
-    let here = locale::current();
-    view! {
-        <Suspense fallback=|| ()>
-            {
-                let path = path.clone();
-                move || {
-                    let path = path.clone();
-                    Suspend::new(async move {
-                        shop.await.ok().map(|shop| view! { <Link rel="canonical" href=format!("{}{}", shop.public_url, locale::localized(here, &path)) /> })
-                    })
-                }
-            }
-        </Suspense>
-    }
+    view! { <Link rel="canonical" href=format!("{}{}", public_url(), locale::href(&path)) /> }
 }
 
 /// Pages get a Content-Security-Policy naming this response's nonce (carried by Leptos' inline
@@ -304,20 +290,10 @@ fn set_page_security_policy() {
     }
 }
 
-/// Sets the response status while rendering on the server (a client render has none to set). A
-/// page being sent on to its language stays a redirect.
+/// Sets the response status while rendering on the server (a client render has none to set).
 pub fn set_status(status: u16) {
     #[cfg(feature = "ssr")]
     if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
-        let redirecting = options
-            .0
-            .read()
-            .ok()
-            .and_then(|parts| parts.status)
-            .is_some_and(|status| status.is_redirection());
-        if redirecting {
-            return;
-        }
         options.set_status(
             axum::http::StatusCode::from_u16(status)
                 .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),

@@ -208,7 +208,10 @@ fn router(
     let public_url = state.config.public_url.clone();
     let security_policy = state.security.clone();
     let default_locale = state.config.default_locale;
-    let context = move || provide_context(state.clone());
+    let context = move || {
+        provide_context(state.clone());
+        crate::locale::ssr::provide();
+    };
     let page_shell = {
         let options = leptos_options.clone();
         move || shell(options.clone())

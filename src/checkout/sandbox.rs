@@ -12,6 +12,7 @@ use crate::paysera::encoding::{
     decode_base64, encode_base64, http_build_query, parse_str, php_urlencode,
 };
 use crate::state::AppState;
+use crate::ui::escape_html;
 use axum::extract::{Extension, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -47,14 +48,6 @@ struct Signed {
     outcome: String,
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
 fn page(language: Locale, status: StatusCode, body: String) -> Response {
     let html = format!(
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -79,7 +72,7 @@ fn open_request<'a>(
     };
     let refuse = |problem: &str| {
         let title = td_string!(shopper, sandbox.refused);
-        let body = format!("<h1>{title}</h1><p>{}</p>", escape(problem));
+        let body = format!("<h1>{title}</h1><p>{}</p>", escape_html(problem));
         page(shopper, StatusCode::BAD_REQUEST, body)
     };
     let expected =
@@ -129,8 +122,8 @@ async fn pay_page(
             "<form method=\"post\" action=\"/sandbox/paysera/pay\"><input type=\"hidden\" name=\"data\" value=\"{}\">\
              <input type=\"hidden\" name=\"sign\" value=\"{}\"><input type=\"hidden\" name=\"outcome\" value=\"{outcome}\">\
              <button type=\"submit\" class=\"{class}\">{label}</button></form>",
-            escape(&signed.data),
-            escape(&signed.sign)
+            escape_html(&signed.data),
+            escape_html(&signed.sign)
         )
     };
     page(
@@ -144,13 +137,13 @@ async fn pay_page(
             td_string!(language, sandbox.title),
             td_string!(language, sandbox.intro),
             td_string!(language, sandbox.order),
-            escape(get("orderid")),
+            escape_html(get("orderid")),
             td_string!(language, sandbox.amount),
-            escape(&amount),
+            escape_html(&amount),
             td_string!(language, sandbox.method),
-            escape(&method),
+            escape_html(&method),
             td_string!(language, sandbox.payer),
-            escape(get("p_email")),
+            escape_html(get("p_email")),
             button("pay", td_string!(language, sandbox.pay), "button-primary"),
             button("test", td_string!(language, sandbox.pay_test), ""),
             button("accepted_then_paid", td_string!(language, sandbox.accepted_then_paid), ""),
@@ -275,9 +268,9 @@ fn not_accepted(language: Locale, problem: &str, callback_url: &str, back_to: &s
         format!(
             "<h1>{}</h1><p>{}</p><p>{}</p><p><a href=\"{}\">{}</a></p>",
             td_string!(language, sandbox.not_accepted),
-            escape(problem),
-            escape(&check),
-            escape(back_to),
+            escape_html(problem),
+            escape_html(&check),
+            escape_html(back_to),
             td_string!(language, errors.back_to_shop),
         ),
     )

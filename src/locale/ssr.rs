@@ -19,19 +19,20 @@ pub struct RequestLocale {
     pub in_address: bool,
 }
 
-/// The current request's language, from inside a page or a server function.
-pub fn of_request() -> Option<Locale> {
-    leptos::prelude::use_context::<axum::http::request::Parts>()?
-        .extensions
-        .get::<RequestLocale>()
-        .map(|found| found.locale)
+/// Puts the request's language into the Leptos context of its page or server function, where
+/// every translated string reads it (a copy, not the request's headers each time).
+pub fn provide() {
+    use leptos::prelude::{provide_context, with_context};
+    if let Some(Some(found)) = with_context(|parts: &axum::http::request::Parts| {
+        parts.extensions.get::<RequestLocale>().copied()
+    }) {
+        provide_context(found);
+    }
 }
 
-/// Whether the current request's address carried its language.
-pub fn in_address() -> bool {
-    leptos::prelude::use_context::<axum::http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<RequestLocale>().copied())
-        .is_some_and(|found| found.in_address)
+/// The current request's language, from inside a page or a server function.
+pub fn of_request() -> Option<Locale> {
+    leptos::prelude::use_context::<RequestLocale>().map(|found| found.locale)
 }
 
 /// Middleware around the whole router: takes the language off the front of the address (so
@@ -189,19 +190,19 @@ fn quality(text: &str) -> Option<u16> {
 
 /// The address being served, without its language: `/p/mug?page=2`.
 pub fn here() -> String {
-    leptos::prelude::use_context::<axum::http::request::Parts>()
-        .and_then(|parts| parts.uri.path_and_query().map(|p| p.as_str().to_owned()))
-        .unwrap_or_else(|| "/".into())
+    leptos::prelude::with_context(|parts: &axum::http::request::Parts| {
+        parts.uri.path_and_query().map(|p| p.as_str().to_owned())
+    })
+    .flatten()
+    .unwrap_or_else(|| "/".into())
 }
 
 /// Where a shopper page asked for without its language goes: the same page in the language
 /// worked out for the request (`/p/mug?x` → `/lt/p/mug?x`). `None` when the address had one.
 pub fn address_with_language() -> Option<String> {
+    let found = leptos::prelude::use_context::<RequestLocale>()?;
     let here = here();
-    if in_address() || is_file(&here) {
-        return None;
-    }
-    Some(localized(of_request()?, &here))
+    (!found.in_address && !is_file(&here)).then(|| localized(found.locale, &here))
 }
 
 /// A missing file (`/pkg/old.js`, `/robots.txt`) is not found, in no language.

@@ -10,6 +10,7 @@ use crate::locale::{self, Locale};
 use crate::money::{Currency, Money};
 use crate::orders::ssr::Customer;
 use crate::settings::Seller;
+use crate::ui::escape_html;
 use leptos_i18n::td_string;
 
 /// An order as its e-mails describe it, read in the transaction that sends them.
@@ -360,22 +361,15 @@ fn render_text(blocks: &[Block]) -> String {
     out
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 fn render_html(blocks: &[Block]) -> String {
     let mut body = String::new();
     for block in blocks {
         match block {
             Block::Heading(text) => body.push_str(&format!(
                 "<h2 style=\"font-size:16px;margin:20px 0 8px\">{}</h2>",
-                escape(text)
+                escape_html(text)
             )),
-            Block::Para(text) => body.push_str(&format!("<p>{}</p>", escape(text))),
+            Block::Para(text) => body.push_str(&format!("<p>{}</p>", escape_html(text))),
             Block::Figures(rows) => {
                 body.push_str("<table style=\"border-collapse:collapse;width:100%\">");
                 for (i, (label, amount)) in rows.iter().enumerate() {
@@ -387,23 +381,23 @@ fn render_html(blocks: &[Block]) -> String {
                     body.push_str(&format!(
                         "<tr><td style=\"{weight}padding:4px 0;border-top:1px solid #ddd\">{}</td>\
                          <td style=\"{weight}padding:4px 0;border-top:1px solid #ddd;text-align:right\">{}</td></tr>",
-                        escape(label),
-                        escape(amount)
+                        escape_html(label),
+                        escape_html(amount)
                     ));
                 }
                 body.push_str("</table>");
             }
             Block::Lines(lines) => {
-                let joined: Vec<String> = lines.iter().map(|l| escape(l)).collect();
+                let joined: Vec<String> = lines.iter().map(|l| escape_html(l)).collect();
                 body.push_str(&format!("<p>{}</p>", joined.join("<br>")));
             }
             Block::Link { label, url } => body.push_str(&format!(
                 "<p><a href=\"{}\" style=\"color:#1d4ed8\">{}</a></p>",
-                escape(url),
-                escape(label)
+                escape_html(url),
+                escape_html(label)
             )),
             Block::Small(lines) => {
-                let joined: Vec<String> = lines.iter().map(|l| escape(l)).collect();
+                let joined: Vec<String> = lines.iter().map(|l| escape_html(l)).collect();
                 body.push_str(&format!(
                     "<p style=\"color:#666;font-size:12px;margin-top:24px\">{}</p>",
                     joined.join("<br>")

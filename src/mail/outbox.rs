@@ -15,43 +15,84 @@ pub struct MailContext<'a> {
     pub fallback_to: Option<&'a str>,
 }
 
-/// Writes the e-mail for `event` about `order_id` into the outbox, inside the caller's
-/// transaction: it is sent exactly when that transaction commits, and a second event with the
-/// same key (a duplicate callback) writes nothing.
+/// What every e-mail about one order is written from, read in the caller's transaction.
+struct Facts {
+    order: OrderFacts,
+    lines: Vec<LineFacts>,
+    seller: Seller,
+}
+
+impl Facts {
+    async fn load(tx: &mut Transaction<'static, Sqlite>, order_id: i64) -> Result<Facts, AppError> {
+        let order = sqlx::query_as(
+            "SELECT number, public_token, email, first_name, last_name, street, city, postcode,
+                    country, shipping_name, currency, shipping_minor, total_minor, created_at, locale
+             FROM orders WHERE id = $1",
+        )
+        .bind(order_id)
+        .fetch_one(&mut **tx)
+        .await?;
+        let lines = sqlx::query_as(
+            "SELECT name, quantity, line_total_minor FROM order_lines WHERE order_id = $1 ORDER BY id",
+        )
+        .bind(order_id)
+        .fetch_all(&mut **tx)
+        .await?;
+        let seller = crate::settings::ssr::load_seller(&mut **tx).await?;
+        Ok(Facts {
+            order,
+            lines,
+            seller,
+        })
+    }
+}
+
+/// Writes the e-mails for `events` about `order_id` into the outbox, inside the caller's
+/// transaction: they are sent exactly when that transaction commits, and an event whose key is
+/// taken (a duplicate callback) writes nothing. The order is read once, and only if there is
+/// something to write.
 pub async fn enqueue(
     tx: &mut Transaction<'static, Sqlite>,
     context: &MailContext<'_>,
     order_id: i64,
-    event: MailEvent,
+    events: impl IntoIterator<Item = MailEvent>,
 ) -> Result<(), AppError> {
-    let key = event.key(order_id);
-    // A repeat of the event (duplicate callbacks about a payment to review) is not written again.
-    let written: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM email_outbox WHERE event_key = $1)")
-            .bind(&key)
-            .fetch_one(&mut **tx)
-            .await?;
-    if written {
-        return Ok(());
+    let mut facts = None;
+    for event in events {
+        let key = event.key(order_id);
+        let written: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM email_outbox WHERE event_key = $1)")
+                .bind(&key)
+                .fetch_one(&mut **tx)
+                .await?;
+        if written {
+            continue;
+        }
+        let facts = match &facts {
+            Some(facts) => facts,
+            None => facts.insert(Facts::load(tx, order_id).await?),
+        };
+        write(tx, context, order_id, &key, &event, facts).await?;
     }
-    let order: OrderFacts = sqlx::query_as(
-        "SELECT number, public_token, email, first_name, last_name, street, city, postcode,
-                country, shipping_name, currency, shipping_minor, total_minor, created_at, locale
-         FROM orders WHERE id = $1",
-    )
-    .bind(order_id)
-    .fetch_one(&mut **tx)
-    .await?;
-    let lines: Vec<LineFacts> = sqlx::query_as(
-        "SELECT name, quantity, line_total_minor FROM order_lines WHERE order_id = $1 ORDER BY id",
-    )
-    .bind(order_id)
-    .fetch_all(&mut **tx)
-    .await?;
-    let seller = crate::settings::ssr::load_seller(&mut **tx).await?;
-    let (to, to_name) = recipient(&event, &order.customer, &seller, context);
-    let draft = compose(&event, &order, &lines, &seller, context.public_url);
-    // Nobody to send it to: kept, and failed at once, saying why.
+    Ok(())
+}
+
+/// Writes one e-mail. Nobody to send it to: kept, and failed at once, saying why.
+async fn write(
+    tx: &mut Transaction<'static, Sqlite>,
+    context: &MailContext<'_>,
+    order_id: i64,
+    key: &str,
+    event: &MailEvent,
+    facts: &Facts,
+) -> Result<(), AppError> {
+    let Facts {
+        order,
+        lines,
+        seller,
+    } = facts;
+    let (to, to_name) = recipient(event, &order.customer, seller, context);
+    let draft = compose(event, order, lines, seller, context.public_url);
     sqlx::query(
         "INSERT INTO email_outbox (event_key, kind, order_id, to_addr, to_name, subject, body_text,
                                    body_html, message_id, from_name, from_addr, failed_at,
@@ -61,7 +102,7 @@ pub async fn enqueue(
                  CASE WHEN $4 = '' THEN $12 END)
          ON CONFLICT (event_key) DO NOTHING",
     )
-    .bind(&key)
+    .bind(key)
     .bind(event.kind().as_str())
     .bind(order_id)
     .bind(&to)

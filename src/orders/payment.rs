@@ -162,18 +162,17 @@ async fn tell(
     verdict: Verdict,
     callback: &Callback,
 ) -> Result<(), AppError> {
+    let mut events = vec![];
     if PAYING_VERDICTS.contains(&verdict) {
-        enqueue(tx, mail, order_id, MailEvent::Confirmation).await?;
-        enqueue(tx, mail, order_id, MailEvent::NewOrder).await?;
+        events.extend([MailEvent::Confirmation, MailEvent::NewOrder]);
     }
     if verdict.needs_review() {
-        let review = MailEvent::Review {
+        events.push(MailEvent::Review {
             verdict: verdict.as_str().to_owned(),
             request_id: callback.request_id.clone().unwrap_or_default(),
-        };
-        enqueue(tx, mail, order_id, review).await?;
+        });
     }
-    Ok(())
+    enqueue(tx, mail, order_id, events).await
 }
 
 async fn decide(

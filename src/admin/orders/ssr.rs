@@ -454,7 +454,7 @@ async fn cancel(
             by: actor.email.clone(),
             note: actor.note.to_owned(),
         };
-        enqueue(tx, mail, id, event).await?;
+        enqueue(tx, mail, id, [event]).await?;
     }
     Ok(moved)
 }
@@ -503,7 +503,7 @@ async fn mark(
         .await?;
         if action == OrderAction::Ship {
             let note = actor.note.to_owned();
-            enqueue(tx, mail, id, MailEvent::Shipped { note }).await?;
+            enqueue(tx, mail, id, [MailEvent::Shipped { note }]).await?;
         }
     }
     Ok(moved)
