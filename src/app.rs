@@ -50,7 +50,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 fn shopper_page() -> bool {
     #[cfg(feature = "ssr")]
     if let Some(admin) = with_context(|request: &axum::http::request::Parts| {
-        request.uri.path().starts_with("/admin")
+        crate::admin::is_admin_path(request.uri.path())
     }) {
         return !admin;
     }

@@ -25,6 +25,11 @@ pub use settings::{AdminLegalPage, AdminSettingsPage};
 use crate::error::AppError;
 use leptos::prelude::*;
 
+/// An address of the admin's: its pages and server functions (English only, no WASM).
+pub fn is_admin_path(path: &str) -> bool {
+    path == "/admin" || path.starts_with("/admin/") || path.starts_with("/api/admin/")
+}
+
 /// The admin's plain HTTP routes (besides pages and server functions): the CSV export, the
 /// sandbox's e-mail files and photo uploads. They sit inside the session layer and check for an admin themselves.
 #[cfg(feature = "ssr")]

@@ -52,7 +52,7 @@ pub async fn strip_prefix(
             }
         }
         // The admin's pages are in English, whatever the shopper's pages are in.
-        None if is_admin(request.uri().path()) => RequestLocale {
+        None if crate::admin::is_admin_path(request.uri().path()) => RequestLocale {
             locale: Locale::default(),
             in_address: false,
         },
@@ -109,10 +109,6 @@ fn choose(chosen: &str, next: Option<&str>, secure: bool) -> Response {
             .into_response(),
         _ => (StatusCode::BAD_REQUEST, "That address cannot be followed.").into_response(),
     }
-}
-
-fn is_admin(path: &str) -> bool {
-    path == "/admin" || path.starts_with("/admin/") || path.starts_with("/api/admin/")
 }
 
 /// `/lt/cart?x=1` → (`lt`, `/cart?x=1`); `/lt` → (`lt`, `/`). `None` when the first segment is

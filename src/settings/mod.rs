@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 /// The seller, as shoppers must be able to see it (EU consumer law: who sells, where to reach them).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Seller {
     pub shop_name: String,
     pub legal_name: String,

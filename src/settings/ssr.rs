@@ -12,47 +12,22 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 /// Everything in admin → Settings except the shipping methods and legal texts.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, sqlx::FromRow)]
 pub struct ShopSettings {
+    #[sqlx(flatten)]
     pub seller: Seller,
     pub smsbank: bool,
     pub test_payments: bool,
 }
 
-#[derive(sqlx::FromRow)]
-struct SettingsRow {
-    shop_name: String,
-    legal_name: String,
-    company_code: String,
-    vat_code: String,
-    address: String,
-    contact_email: String,
-    contact_phone: String,
-    smsbank: bool,
-    test_payments: bool,
-}
-
 pub async fn load(db: impl sqlx::SqliteExecutor<'_>) -> Result<ShopSettings, AppError> {
-    let row: SettingsRow = sqlx::query_as(
+    Ok(sqlx::query_as(
         "SELECT shop_name, legal_name, company_code, vat_code, address, contact_email,
                 contact_phone, smsbank, test_payments
          FROM shop_settings WHERE id = 1",
     )
     .fetch_one(db)
-    .await?;
-    Ok(ShopSettings {
-        seller: Seller {
-            shop_name: row.shop_name,
-            legal_name: row.legal_name,
-            company_code: row.company_code,
-            vat_code: row.vat_code,
-            address: row.address,
-            contact_email: row.contact_email,
-            contact_phone: row.contact_phone,
-        },
-        smsbank: row.smsbank,
-        test_payments: row.test_payments,
-    })
+    .await?)
 }
 
 /// The seller's details, read inside a transaction (e-mails written with an order change).
@@ -276,14 +251,13 @@ pub async fn recent_changes(pool: &SqlitePool) -> Result<Vec<SettingsChange>, Ap
     .await?)
 }
 
-const METHOD_COLUMNS: &str =
-    "id, code, name, description, price_minor, countries, free_above_minor, active, position";
-
-/// Every shipping method, in the merchant's order.
+/// Every shipping method as the merchant wrote it, in the merchant's order.
 pub async fn shipping_methods(pool: &SqlitePool) -> Result<Vec<ShippingMethod>, AppError> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT {METHOD_COLUMNS} FROM shipping_methods ORDER BY position, id"
-    ))
+    Ok(sqlx::query_as(
+        "SELECT id, code, name, description, price_minor, countries, free_above_minor, active,
+                position
+         FROM shipping_methods ORDER BY position, id",
+    )
     .fetch_all(pool)
     .await?)
 }
