@@ -33,6 +33,7 @@ struct Shop {
     base: String,
     child: Child,
     data: tempfile::TempDir,
+    database: String,
 }
 
 impl Drop for Shop {
@@ -49,17 +50,17 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
-async fn start(binary: &Path, site: &Path) -> Shop {
+/// Starts the shop on `database`, or on a SQLite file in its scratch folder.
+async fn start(binary: &Path, site: &Path, database: Option<String>) -> Shop {
     let data = tempfile::tempdir().expect("a scratch folder");
+    let database =
+        database.unwrap_or_else(|| format!("sqlite://{}/bench.db", data.path().display()));
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let child = Command::new("taskset")
         .args(["-c", "0"])
         .arg(binary)
-        .env(
-            "TURGUS_DATABASE_URL",
-            format!("sqlite://{}/bench.db", data.path().display()),
-        )
+        .env("TURGUS_DATABASE_URL", &database)
         .env("TURGUS_DATA_DIR", data.path())
         .env("TURGUS_SANDBOX", "1")
         .env("TURGUS_ADDR", format!("127.0.0.1:{port}"))
@@ -71,7 +72,12 @@ async fn start(binary: &Path, site: &Path) -> Shop {
         .stderr(Stdio::inherit())
         .spawn()
         .expect("the shop starts (is taskset installed? util-linux)");
-    let mut shop = Shop { base, child, data };
+    let mut shop = Shop {
+        base,
+        child,
+        data,
+        database,
+    };
     let client = Client::new();
     for _ in 0..300 {
         if let Ok(Some(status)) = shop.child.try_wait() {
@@ -210,13 +216,12 @@ struct Checkouts {
 /// 100 buyers with a cart each press "Place order" at the same moment (with enough stock for
 /// all: this measures placing orders, not refusing them).
 async fn checkouts(shop: &Shop, product_id: &str) -> Checkouts {
-    let database = format!("sqlite://{}/bench.db", shop.data.path().display());
-    let db = sqlx::SqlitePool::connect(&database)
+    let db = turgus::db::connect(&shop.database)
         .await
         .expect("the database");
-    sqlx::query("UPDATE products SET stock = 100000")
-        .execute(&db)
-        .await
+    turgus::on_db!(&db, conn => sqlx::query("UPDATE products SET stock = 100000")
+        .execute(conn)
+        .await.map(|done| done.rows_affected()))
         .expect("stock for every buyer");
     db.close().await;
     let buyers =
@@ -261,7 +266,13 @@ fn callback_for(shop: &Shop, keys: &SandboxKeys, pay_url: &str) -> String {
 /// For each order, 50 identical callbacks at once; latencies over all of them.
 async fn duplicate_callbacks(shop: &Shop, pay_urls: &[String]) -> (f64, Duration, Duration) {
     let client = Client::new();
-    let keys = sandbox_keys(shop.data.path()).expect("the sandbox's keys");
+    let db = turgus::db::connect(&shop.database)
+        .await
+        .expect("the database");
+    let keys = sandbox_keys(&db, shop.data.path())
+        .await
+        .expect("the sandbox's keys");
+    db.close().await;
     let mut latencies = Vec::new();
     let mut busy = Duration::ZERO;
     for pay_url in pay_urls {
@@ -413,7 +424,7 @@ async fn reads(shop: &Shop, site: &Path, product_url: &str, rows: &mut Rows) -> 
 }
 
 /// Concurrent checkouts, then duplicate callbacks for 20 of the orders they placed.
-async fn writes(shop: &Shop, product_id: &str, rows: &mut Rows) {
+async fn writes(shop: &Shop, product_id: &str, rows: &mut Rows) -> Rows {
     let placed = checkouts(shop, product_id).await;
     let figure = format!(
         "{:.0} checkouts/s, p99 {}, {} failed",
@@ -434,21 +445,69 @@ async fn writes(shop: &Shop, product_id: &str, rows: &mut Rows) {
         "50 concurrent duplicate callbacks (×20 orders)",
         figure,
     );
+    let mut brief = Rows::new();
+    row(
+        &mut brief,
+        "checkouts/s (100 at once), p99",
+        format!("{:.0}/s, {}", placed.per_second, ms(placed.p99)),
+    );
+    row(&mut brief, "duplicate callbacks p99", ms(p99));
+    brief
+}
+
+/// A fresh database for the bench on the PostgreSQL server `server` names (an admin URL).
+async fn postgres_database(server: &str) -> String {
+    use sqlx::Connection;
+    let name = format!("bench_{}", turgus::tokens::random_hex(6));
+    let mut admin = sqlx::PgConnection::connect(server)
+        .await
+        .expect("the PostgreSQL server");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("a database for the bench");
+    let (base, query) = server.split_once('?').unwrap_or((server, ""));
+    let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
+    format!("{base}/{name}?{query}")
+}
+
+/// The same checkouts and callbacks on PostgreSQL, beside SQLite's figures.
+async fn writes_on_postgres(binary: &Path, site: &Path, server: &str, sqlite: &Rows) {
+    let shop = start(binary, site, Some(postgres_database(server).await)).await;
+    let page = page_text(&Client::new(), &format!("{}/lt/p/linen-apron", shop.base)).await;
+    let postgres = writes(&shop, &product_id(&page), &mut Rows::new()).await;
+    let side_by_side: Vec<String> = sqlite
+        .iter()
+        .zip(&postgres)
+        .map(|(lite, pg)| {
+            let pg_figure = pg.rsplit('|').nth(1).unwrap_or_default();
+            format!("{lite}{pg_figure}|")
+        })
+        .collect();
+    println!(
+        "\n| writes | SQLite | PostgreSQL |\n|---|---|---|\n{}",
+        side_by_side.join("\n")
+    );
 }
 
 async fn run(binary: &Path, site: &Path) {
-    let shop = start(binary, site).await;
+    let shop = start(binary, site, None).await;
     let idle = rss_kib(shop.child.id());
     let product_url = format!("{}/lt/p/linen-apron", shop.base);
     let mut rows = Rows::new();
     let product_id = reads(&shop, site, &product_url, &mut rows).await;
-    writes(&shop, &product_id, &mut rows).await;
+    let sqlite = writes(&shop, &product_id, &mut rows).await;
     let busy = rss_at_256_connections(&shop, &product_url).await;
     let mb = |kib: u64| kib as f64 / 1024.0;
     let figure = format!("{:.1} MB / {:.1} MB", mb(idle), mb(busy));
     row(&mut rows, "RSS idle / with 256 connections", figure);
     row(&mut rows, "shopper WASM", wasm_sizes(site));
     println!("\n| measure | figure |\n|---|---|\n{}", rows.join("\n"));
+    drop(shop);
+    match std::env::var("TURGUS_BENCH_POSTGRES") {
+        Ok(server) => writes_on_postgres(binary, site, &server, &sqlite).await,
+        Err(_) => println!("\n(PostgreSQL: set TURGUS_BENCH_POSTGRES, as `make bench` does)"),
+    }
 }
 
 fn main() {

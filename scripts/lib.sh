@@ -102,3 +102,45 @@ build() {
   build_server "$1"
   finish_site "$1"
 }
+
+# PostgreSQL (the database for a shop on several instances): the tests and the bench run against a
+# throw-away server of Debian's `postgresql` package, installed when missing.
+ensure_postgres() {
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    step "Installing Debian's PostgreSQL (for the PostgreSQL half of the tests)"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y postgresql
+  fi
+  PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+}
+
+# start_postgres: a fresh server in a scratch folder, reached only by its Unix socket there, with
+# durability off (a test's data dies with it anyway). PostgreSQL refuses to run as root, so as root
+# it runs as the package's `postgres` user. Sets PG_DIR and PG_URL (an admin URL on which the tests
+# make a database each); stop_postgres stops it and deletes the folder.
+start_postgres() {
+  ensure_postgres
+  PG_DIR="$(mktemp -d /tmp/turgus-pg.XXXXXX)"
+  local as=()
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres "$PG_DIR"
+    as=(runuser -u postgres --)
+  fi
+  step "Starting a throw-away PostgreSQL ($("$PG_BIN/postgres" --version))"
+  "${as[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  "${as[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -w -l "$PG_DIR/log" \
+    -o "-k $PG_DIR -c listen_addresses='' -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    start >/dev/null
+  PG_URL="postgres://postgres@localhost/postgres?host=$PG_DIR"
+}
+
+stop_postgres() {
+  if [ -n "${PG_DIR:-}" ] && [ -d "$PG_DIR/data" ]; then
+    local as=()
+    [ "$(id -u)" -eq 0 ] && as=(runuser -u postgres --)
+    "${as[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$PG_DIR"
+  fi
+}

@@ -14,9 +14,18 @@ step "clippy (server)"
 cargo clippy --features ssr --all-targets -- -D warnings
 step "clippy (WASM client)"
 cargo clippy --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
-step "Rust tests"
+step "Rust tests on SQLite"
 # --all-targets includes the benchmarks, run once each as tests (compiled, not timed).
 cargo test --features ssr --all-targets
+
+# Every integration test again, each shop on its own database of a throw-away PostgreSQL
+# (tests/support), plus the tests of several instances on one database (tests/instances.rs).
+start_postgres
+trap stop_postgres EXIT
+step "Rust integration tests on PostgreSQL"
+TURGUS_TEST_POSTGRES="$PG_URL" cargo test --features ssr --tests
+stop_postgres
+trap - EXIT
 
 # The browser tests drive the release client (what shoppers download, and what the budget is
 # about) with a debug server.

@@ -6,6 +6,9 @@
 //! are copied after it (a photo uploaded in between is extra, never missing from an order's page:
 //! the database does not know it yet). A restore refuses to run while a shop holds the database's
 //! lock, checks the copy's integrity first, and keeps the database it replaces beside it.
+//!
+//! SQLite only: a shop on PostgreSQL is backed up with `pg_dump` and its data folder
+//! (`docs/deploy.md`).
 
 use crate::config::Storage;
 use std::path::{Path, PathBuf};
@@ -23,8 +26,7 @@ pub struct Summary {
 
 /// Writes a backup of the shop into the new folder `target` (it must not exist, or be empty).
 pub async fn backup(storage: &Storage, target: &Path) -> Result<Summary, String> {
-    let database = crate::db::database_path(&storage.database_url)
-        .ok_or("TURGUS_DATABASE_URL does not name a database file")?;
+    let database = database_file(storage)?;
     if !database.is_file() {
         return Err(format!("there is no database at {}", database.display()));
     }
@@ -38,7 +40,7 @@ pub async fn backup(storage: &Storage, target: &Path) -> Result<Summary, String>
     }
     std::fs::create_dir_all(target).map_err(|e| format!("{}: {e}", target.display()))?;
     let copy = target.join(DATABASE_FILE);
-    let pool = crate::db::connect(&storage.database_url)
+    let pool = crate::db::sqlite::connect(&storage.database_url)
         .await
         .map_err(|e| e.to_string())?;
     let vacuumed = sqlx::query("VACUUM INTO $1")
@@ -61,8 +63,7 @@ pub async fn restore(storage: &Storage, source: &Path) -> Result<PathBuf, String
     if !copy.is_file() {
         return Err(format!("{} has no {DATABASE_FILE}", source.display()));
     }
-    let database = crate::db::database_path(&storage.database_url)
-        .ok_or("TURGUS_DATABASE_URL does not name a database file")?;
+    let database = database_file(storage)?;
     // Held until the restore is done: a shop starting meanwhile is refused too.
     let _lock = crate::db::lock(&storage.database_url).map_err(|e| match e {
         crate::db::LockError::Held(_) => format!(
@@ -78,7 +79,7 @@ pub async fn restore(storage: &Storage, source: &Path) -> Result<PathBuf, String
     );
     if database.exists() {
         // A checkpoint folds the WAL into the file, so the kept copy is whole.
-        let pool = crate::db::connect(&storage.database_url)
+        let pool = crate::db::sqlite::connect(&storage.database_url)
             .await
             .map_err(|e| e.to_string())?;
         let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -123,6 +124,17 @@ async fn check_integrity(copy: &Path) -> Result<(), String> {
         return Err(format!("{} is damaged: {verdict}", copy.display()));
     }
     Ok(())
+}
+
+/// The SQLite file the shop's database is.
+fn database_file(storage: &Storage) -> Result<PathBuf, String> {
+    if crate::db::is_postgres_url(&storage.database_url) {
+        return Err("the shop's database is PostgreSQL: back it up with pg_dump, and its \
+                    data folder with any file copy (docs/deploy.md)"
+            .into());
+    }
+    crate::db::database_path(&storage.database_url)
+        .ok_or_else(|| "TURGUS_DATABASE_URL does not name a database file".into())
 }
 
 /// Copies the files under `from` into `to` (created); a missing `from` copies nothing.

@@ -1,14 +1,17 @@
 //! The shop's background work, once a minute: expiring unpaid orders (their stock goes back on
 //! sale), and, hourly, deleting expired sessions and refused callbacks older than the retention
-//! setting. One task, stopped cleanly at shutdown between two rounds.
+//! setting. One task per instance, stopped cleanly at shutdown between two rounds.
+//!
+//! Several instances on one PostgreSQL database each run it, and the work is still done once:
+//! each overdue order is claimed with `FOR UPDATE SKIP LOCKED` by one instance
+//! (`orders::ssr::expire_overdue`), and the hourly clean-up runs under an advisory lock that only
+//! one instance gets at a time ([`crate::db::Db::exclusively`]).
 
 use crate::config::Config;
-use sqlx::SqlitePool;
+use crate::sessions::Sessions;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
-use tower_sessions::ExpiredDeletion;
-use tower_sessions_sqlx_store::SqliteStore;
 
 const ROUND: Duration = Duration::from_secs(60);
 /// Sessions and refused callbacks are cleaned every this many rounds (and at start-up).
@@ -16,8 +19,8 @@ const CLEAN_EVERY: u64 = 60;
 
 /// Starts the task; it ends when `stop` turns true.
 pub fn spawn(
-    pool: SqlitePool,
-    sessions: SqliteStore,
+    pool: crate::db::Db,
+    sessions: Sessions,
     config: Arc<Config>,
     mut stop: watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
@@ -36,7 +39,7 @@ pub fn spawn(
     })
 }
 
-async fn expire_orders(pool: &SqlitePool, ttl_minutes: u32) {
+async fn expire_orders(pool: &crate::db::Db, ttl_minutes: u32) {
     match crate::orders::ssr::expire_overdue(pool, ttl_minutes).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(orders = n, "expired unpaid orders"),
@@ -44,7 +47,21 @@ async fn expire_orders(pool: &SqlitePool, ttl_minutes: u32) {
     }
 }
 
-async fn clean(pool: &SqlitePool, sessions: &SqliteStore, config: &Config) {
+/// The hourly clean-up, by one instance at a time.
+async fn clean(pool: &crate::db::Db, sessions: &Sessions, config: &Config) {
+    match pool
+        .exclusively(crate::db::Job::CleanUp, || {
+            clean_now(pool, sessions, config)
+        })
+        .await
+    {
+        Ok(Some(())) => {}
+        Ok(None) => tracing::debug!("another instance is cleaning up"),
+        Err(error) => tracing::warn!(%error, "could not start the clean-up; will retry"),
+    }
+}
+
+async fn clean_now(pool: &crate::db::Db, sessions: &Sessions, config: &Config) {
     if let Err(error) = sessions.delete_expired().await {
         tracing::warn!(%error, "could not delete expired sessions; will retry");
     }

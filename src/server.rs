@@ -111,7 +111,7 @@ pub async fn start_with_shutdown(
         Ok(None) => {}
         Err(_) => tracing::warn!("could not check for admin accounts"),
     }
-    let payments = checkout::payments::setup(&config)
+    let payments = checkout::payments::setup(&config, &writer)
         .await
         .map_err(StartError::Payments)?;
     tracing::info!(mode = ?payments.mode, key = %payments.key_source, "Paysera");
@@ -141,7 +141,7 @@ pub async fn start_with_shutdown(
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let background = crate::maintenance::spawn(
         state.writer.clone(),
-        sessions.writes,
+        sessions,
         state.config.clone(),
         stopped.clone(),
     );
@@ -301,7 +301,7 @@ fn page_compression(
 
 /// `GET /healthz`: the process answers. `GET /readyz`: and the database answers a query. Both are
 /// cheap (no session, no page) and never cached, for load balancers and monitors.
-fn health_routes(pool: sqlx::SqlitePool) -> Router {
+fn health_routes(pool: crate::db::Db) -> Router {
     use axum::http::{header, StatusCode};
     use axum::response::IntoResponse;
     let answer = |status: StatusCode, text: &'static str| {
@@ -315,9 +315,9 @@ fn health_routes(pool: sqlx::SqlitePool) -> Router {
         .route(
             "/readyz",
             axum::routing::get(move || async move {
-                match sqlx::query_scalar::<_, i64>("SELECT 1")
-                    .fetch_one(&pool)
-                    .await
+                match crate::on_db!(&pool, conn => sqlx::query_scalar::<_, i64>("SELECT CAST(1 AS BIGINT)")
+                    .fetch_one(conn)
+                    .await)
                 {
                     Ok(_) => answer(StatusCode::OK, "ready"),
                     Err(error) => {

@@ -1,30 +1,53 @@
 //! Sessions (the cart, the checkout draft, an admin's login), kept in the database by
-//! tower-sessions' SQLite store: looked up through the reading pool, written through the shop's
-//! one writer (see `db.rs`), so a busy checkout never meets SQLite's busy handler.
+//! tower-sessions' sqlx stores. On SQLite they are looked up through the reading pool and
+//! written through the shop's one writer (see `db`), so a busy checkout never meets SQLite's
+//! busy handler; on PostgreSQL every instance reads and writes the same table, so a shopper's
+//! next request may land on any instance.
 
-use sqlx::SqlitePool;
+use crate::db::Db;
 use tower_sessions::cookie::{time, SameSite};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
+use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 #[derive(Clone, Debug)]
-pub struct Sessions {
-    reads: SqliteStore,
-    /// Also what the background task deletes expired sessions with.
-    pub writes: SqliteStore,
+pub enum Sessions {
+    Sqlite {
+        reads: SqliteStore,
+        writes: SqliteStore,
+    },
+    Postgres(PostgresStore),
 }
 
 impl Sessions {
     /// Creates the sessions table if needed.
-    pub async fn open(pool: &SqlitePool, writer: &SqlitePool) -> Result<Sessions, sqlx::Error> {
-        let writes = SqliteStore::new(writer.clone());
-        writes.migrate().await?;
-        Ok(Sessions {
-            reads: SqliteStore::new(pool.clone()),
-            writes,
-        })
+    pub async fn open(pool: &Db, writer: &Db) -> Result<Sessions, sqlx::Error> {
+        match (pool, writer) {
+            (Db::Sqlite(pool), Db::Sqlite(writer)) => {
+                let writes = SqliteStore::new(writer.clone());
+                writes.migrate().await?;
+                Ok(Sessions::Sqlite {
+                    reads: SqliteStore::new(pool.clone()),
+                    writes,
+                })
+            }
+            (_, Db::Postgres(pool)) => {
+                let store = PostgresStore::new(pool.clone());
+                store.migrate().await?;
+                Ok(Sessions::Postgres(store))
+            }
+            (Db::Postgres(_), Db::Sqlite(_)) => unreachable!("one database per shop"),
+        }
+    }
+
+    /// Deletes expired sessions.
+    pub async fn delete_expired(&self) -> session_store::Result<()> {
+        use tower_sessions::ExpiredDeletion;
+        match self {
+            Sessions::Sqlite { writes, .. } => writes.delete_expired().await,
+            Sessions::Postgres(store) => store.delete_expired().await,
+        }
     }
 
     /// The cookie: `turgus_session`, not readable by scripts, sent on same-site requests and
@@ -43,18 +66,30 @@ impl Sessions {
 #[async_trait::async_trait]
 impl SessionStore for Sessions {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        self.writes.create(record).await
+        match self {
+            Sessions::Sqlite { writes, .. } => writes.create(record).await,
+            Sessions::Postgres(store) => store.create(record).await,
+        }
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        self.writes.save(record).await
+        match self {
+            Sessions::Sqlite { writes, .. } => writes.save(record).await,
+            Sessions::Postgres(store) => store.save(record).await,
+        }
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        self.reads.load(id).await
+        match self {
+            Sessions::Sqlite { reads, .. } => reads.load(id).await,
+            Sessions::Postgres(store) => store.load(id).await,
+        }
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        self.writes.delete(id).await
+        match self {
+            Sessions::Sqlite { writes, .. } => writes.delete(id).await,
+            Sessions::Postgres(store) => store.delete(id).await,
+        }
     }
 }

@@ -1,19 +1,18 @@
-//! What every request handler and server function shares: the database (a reading pool and the
-//! one writer), the configuration, and what start-up worked out once.
+//! What every request handler and server function shares: the database (a reading pool and
+//! where writes go), the configuration, and what start-up worked out once.
 
 use crate::checkout::payments::Payments;
 use crate::config::Config;
 use crate::error::AppError;
 use leptos::prelude::use_context;
-use sqlx::SqlitePool;
 use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct AppState {
     /// Reads.
-    pub pool: SqlitePool,
-    /// The one connection writes go through (see `db.rs`).
-    pub writer: SqlitePool,
+    pub pool: crate::db::Db,
+    /// Where writes go: SQLite's one writer connection, PostgreSQL's pool (see `db`).
+    pub writer: crate::db::Db,
     pub config: Arc<Config>,
     pub payments: Arc<Payments>,
     /// The security headers' settings, worked out once at start-up.
@@ -93,10 +92,10 @@ pub async fn client_ip() -> Result<std::net::IpAddr, AppError> {
     ))
 }
 
-pub fn pool() -> Result<SqlitePool, AppError> {
+pub fn pool() -> Result<crate::db::Db, AppError> {
     Ok(app_state()?.pool)
 }
 
-pub fn writer() -> Result<SqlitePool, AppError> {
+pub fn writer() -> Result<crate::db::Db, AppError> {
     Ok(app_state()?.writer)
 }

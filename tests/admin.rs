@@ -173,9 +173,9 @@ async fn the_owner_account_is_created_from_the_command_line() {
             .status(),
         StatusCode::OK
     );
-    let hash: String = sqlx::query_scalar("SELECT password_hash FROM admins")
-        .fetch_one(&shop.db)
-        .await
+    let hash: String = turgus::on_db!(&shop.db, conn => sqlx::query_scalar("SELECT password_hash FROM admins")
+        .fetch_one(conn)
+        .await)
         .unwrap();
     assert!(
         hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
@@ -187,9 +187,9 @@ async fn the_owner_account_is_created_from_the_command_line() {
 async fn the_one_time_setup_link_creates_the_owner_once() {
     let shop = TestShop::spawn().await;
     let token: String =
-        sqlx::query_scalar("SELECT value FROM shop_meta WHERE key = 'admin_setup_token'")
-            .fetch_one(&shop.db)
-            .await
+        turgus::on_db!(&shop.db, conn => sqlx::query_scalar("SELECT value FROM shop_meta WHERE key = 'admin_setup_token'")
+            .fetch_one(conn)
+            .await)
             .expect("a setup link while there is no admin");
     async fn setup(shop: &TestShop, token: &str, password: &str) -> StatusCode {
         let form = [
@@ -219,9 +219,9 @@ async fn the_one_time_setup_link_creates_the_owner_once() {
         StatusCode::NOT_FOUND,
         "only once"
     );
-    let (admins,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM admins")
-        .fetch_one(&shop.db)
-        .await
+    let (admins,): (i64,) = turgus::on_db!(&shop.db, conn => sqlx::query_as("SELECT COUNT(*) FROM admins")
+        .fetch_one(conn)
+        .await)
         .unwrap();
     assert_eq!(admins, 1);
 }

@@ -176,25 +176,25 @@ async fn every_admin_page_route_and_server_function_refuses_strangers() {
         .unwrap();
     assert_eq!(upload.status(), StatusCode::UNAUTHORIZED);
     // Nothing changed.
-    let (status,): (String,) = sqlx::query_as("SELECT status FROM orders WHERE id = $1")
+    let (status,): (String,) = turgus::on_db!(&shop.db, conn => sqlx::query_as("SELECT status FROM orders WHERE id = $1")
         .bind(order.id)
-        .fetch_one(&shop.db)
-        .await
+        .fetch_one(conn)
+        .await)
         .unwrap();
     assert_eq!(status, "pending_payment");
-    let counts: (i64, i64, i64) = sqlx::query_as(
+    let counts: (i64, i64, i64) = turgus::on_db!(&shop.db, conn => sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM products), (SELECT COUNT(*) FROM categories), (SELECT COUNT(*) FROM product_images)",
     )
-    .fetch_one(&shop.db)
-    .await
+    .fetch_one(conn)
+    .await)
     .unwrap();
     assert_eq!(counts, (30, 5, 30));
-    let settings: (String, i64, i64) = sqlx::query_as(
+    let settings: (String, i64, i64) = turgus::on_db!(&shop.db, conn => sqlx::query_as(
         "SELECT (SELECT shop_name FROM shop_settings), (SELECT COUNT(*) FROM shipping_methods),
                 (SELECT COUNT(*) FROM settings_events)",
     )
-    .fetch_one(&shop.db)
-    .await
+    .fetch_one(conn)
+    .await)
     .unwrap();
     assert_eq!(settings, ("Turgus".to_owned(), 3, 0));
 }
@@ -216,9 +216,9 @@ async fn cross_site_admin_requests_are_refused() {
             .unwrap();
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{name}");
     }
-    let planted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM categories WHERE name = 'Planted'")
-        .fetch_one(&shop.db)
-        .await
+    let planted: i64 = turgus::on_db!(&shop.db, conn => sqlx::query_scalar("SELECT COUNT(*) FROM categories WHERE name = 'Planted'")
+        .fetch_one(conn)
+        .await)
         .unwrap();
     assert_eq!(planted, 0);
     // The same request from the shop's own pages goes through.
@@ -545,10 +545,10 @@ async fn products_are_created_priced_exactly_and_shown_in_the_shop() {
     assert_eq!(response.status(), StatusCode::OK);
     let id: i64 = response.json().await.unwrap();
     let (price, slug, stock): (i64, String, i64) =
-        sqlx::query_as("SELECT price_minor, slug, stock FROM products WHERE id = $1")
+        turgus::on_db!(&shop.db, conn => sqlx::query_as("SELECT price_minor, slug, stock FROM products WHERE id = $1")
             .bind(id)
-            .fetch_one(&shop.db)
-            .await
+            .fetch_one(conn)
+            .await)
             .unwrap();
     assert_eq!((price, slug.as_str(), stock), (123_450, "oak-board", 7));
     let (status, html) = shop.page("/en/p/oak-board").await;
@@ -568,9 +568,9 @@ async fn products_are_created_priced_exactly_and_shown_in_the_shop() {
         let response = save_product(&shop, &[("name", "Another"), (field, value)]).await;
         assert_eq!(response.status(), expected, "{field}={value}");
     }
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM products")
-        .fetch_one(&shop.db)
-        .await
+    let count: i64 = turgus::on_db!(&shop.db, conn => sqlx::query_scalar("SELECT COUNT(*) FROM products")
+        .fetch_one(conn)
+        .await)
         .unwrap();
     assert_eq!(count, 31, "refused forms create nothing");
 }
@@ -630,9 +630,9 @@ async fn merchant_text_renders_inert() {
     .await;
     assert_eq!(response.status(), StatusCode::OK);
     let id: i64 = response.json().await.unwrap();
-    let category: String = sqlx::query_scalar("SELECT slug FROM categories WHERE id = 1")
-        .fetch_one(&shop.db)
-        .await
+    let category: String = turgus::on_db!(&shop.db, conn => sqlx::query_scalar("SELECT slug FROM categories WHERE id = 1")
+        .fetch_one(conn)
+        .await)
         .unwrap();
     let renamed = shop
         .call(
@@ -687,16 +687,16 @@ async fn ordered_products_are_archived_and_others_deleted() {
             StatusCode::OK
         );
     }
-    let active: Option<bool> = sqlx::query_scalar("SELECT active FROM products WHERE id = $1")
+    let active: Option<bool> = turgus::on_db!(&shop.db, conn => sqlx::query_scalar("SELECT active FROM products WHERE id = $1")
         .bind(ordered)
-        .fetch_optional(&shop.db)
-        .await
+        .fetch_optional(conn)
+        .await)
         .unwrap();
     assert_eq!(active, Some(false), "archived, still there for its order");
-    let gone: Option<bool> = sqlx::query_scalar("SELECT active FROM products WHERE id = $1")
+    let gone: Option<bool> = turgus::on_db!(&shop.db, conn => sqlx::query_scalar("SELECT active FROM products WHERE id = $1")
         .bind(never)
-        .fetch_optional(&shop.db)
-        .await
+        .fetch_optional(conn)
+        .await)
         .unwrap();
     assert_eq!(gone, None);
     assert_eq!(shop.page("/en/p/enamel-mug").await.0, StatusCode::NOT_FOUND);
@@ -734,12 +734,12 @@ async fn photos_are_resized_stored_and_served_with_long_caching() {
     let product = shop.product_id("enamel-mug").await;
     let response = upload(&shop, product, png(1600, 800), "*/*").await;
     assert_eq!(response.status(), StatusCode::CREATED);
-    let (path, thumb, alt): (String, String, String) = sqlx::query_as(
+    let (path, thumb, alt): (String, String, String) = turgus::on_db!(&shop.db, conn => sqlx::query_as(
         "SELECT path, thumb_path, alt FROM product_images WHERE product_id = $1 AND thumb_path IS NOT NULL",
     )
     .bind(product)
-    .fetch_one(&shop.db)
-    .await
+    .fetch_one(conn)
+    .await)
     .unwrap();
     assert_eq!(alt, "A green square");
     for (path, width) in [(&path, 1200), (&thumb, 400)] {
@@ -761,10 +761,10 @@ async fn photos_are_resized_stored_and_served_with_long_caching() {
         format!("/admin/products/{product}?image=uploaded")
     );
     // Removing a photo removes its files.
-    let image_id: i64 = sqlx::query_scalar("SELECT id FROM product_images WHERE path = $1")
+    let image_id: i64 = turgus::on_db!(&shop.db, conn => sqlx::query_scalar("SELECT id FROM product_images WHERE path = $1")
         .bind(&path)
-        .fetch_one(&shop.db)
-        .await
+        .fetch_one(conn)
+        .await)
         .unwrap();
     assert_eq!(
         shop.call(
@@ -810,9 +810,9 @@ async fn non_images_and_oversized_files_are_refused_with_a_clear_message() {
         .await;
     assert!(html.contains("not a JPEG, PNG or WebP"));
     let uploaded: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM product_images WHERE thumb_path IS NOT NULL")
-            .fetch_one(&shop.db)
-            .await
+        turgus::on_db!(&shop.db, conn => sqlx::query_scalar("SELECT COUNT(*) FROM product_images WHERE thumb_path IS NOT NULL")
+            .fetch_one(conn)
+            .await)
             .unwrap();
     assert_eq!(uploaded, 0);
 }
@@ -830,9 +830,9 @@ async fn categories_are_created_renamed_and_only_empty_ones_deleted() {
         StatusCode::OK
     );
     let (id, slug): (i64, String) =
-        sqlx::query_as("SELECT id, slug FROM categories WHERE name = 'Šaukštai ir šakutės'")
-            .fetch_one(&shop.db)
-            .await
+        turgus::on_db!(&shop.db, conn => sqlx::query_as("SELECT id, slug FROM categories WHERE name = 'Šaukštai ir šakutės'")
+            .fetch_one(conn)
+            .await)
             .unwrap();
     assert_eq!(slug, "saukstai-ir-sakutes");
     let id = id.to_string();

@@ -11,7 +11,7 @@ use support::TestShop;
 const FLOOD: usize = 60 * 1024;
 
 async fn scalar(shop: &TestShop, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(&shop.db).await.unwrap()
+    turgus::on_db!(&shop.db, conn => sqlx::query_scalar(sql).fetch_one(conn).await).unwrap()
 }
 
 #[tokio::test]
@@ -49,9 +49,9 @@ async fn refused_callbacks_are_kept_only_in_part_and_oversized_ones_not_at_all()
         scalar(&shop, "SELECT MIN(raw_bytes) FROM payment_callbacks").await,
         FLOOD as i64
     );
-    let digest: String = sqlx::query_scalar("SELECT raw_sha256 FROM payment_callbacks LIMIT 1")
-        .fetch_one(&shop.db)
-        .await
+    let digest: String = turgus::on_db!(&shop.db, conn => sqlx::query_scalar("SELECT raw_sha256 FROM payment_callbacks LIMIT 1")
+        .fetch_one(conn)
+        .await)
         .unwrap();
     use sha2::Digest;
     let expected: String = sha2::Sha256::digest(&flood)
@@ -83,19 +83,19 @@ async fn old_refused_callbacks_are_pruned_by_the_background_task_and_authentic_o
     let shop = live_shop().await;
     let placed = order(&shop, "brass-pen", "1").await;
     assert_eq!(callback(&shop, &placed, &[]).await, StatusCode::OK);
-    sqlx::query(
+    turgus::on_db!(&shop.db, conn => sqlx::query(
         "INSERT INTO payment_callbacks (received_at, raw, authentic, verdict)
          VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-40 days'), 'old', 0, 'rejected'),
                 (strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-2 days'), 'recent', 0, 'rejected')",
     )
-    .execute(&shop.db)
-    .await
+    .execute(conn)
+    .await.map(|done| done.rows_affected()))
     .unwrap();
     // Authentic callbacks can never be deleted, whatever asks.
     assert!(
-        sqlx::query("DELETE FROM payment_callbacks WHERE authentic = 1")
-            .execute(&shop.db)
-            .await
+        turgus::on_db!(&shop.db, conn => sqlx::query("DELETE FROM payment_callbacks WHERE authentic = 1")
+            .execute(conn)
+            .await.map(|done| done.rows_affected()))
             .is_err()
     );
     // A restart runs the clean-up round at once.
@@ -105,9 +105,9 @@ async fn old_refused_callbacks_are_pruned_by_the_background_task_and_authentic_o
     let shop = TestShop::start(dir, client, config).await;
     let mut raws: Vec<String> = vec![];
     for _ in 0..50 {
-        raws = sqlx::query_scalar("SELECT raw FROM payment_callbacks WHERE authentic = 0")
-            .fetch_all(&shop.db)
-            .await
+        raws = turgus::on_db!(&shop.db, conn => sqlx::query_scalar("SELECT raw FROM payment_callbacks WHERE authentic = 0")
+            .fetch_all(conn)
+            .await)
             .unwrap();
         if raws.len() == 1 {
             break;
@@ -314,9 +314,9 @@ async fn one_visitor_cannot_hold_the_stock_with_unpaid_orders() {
 #[tokio::test]
 async fn a_product_can_limit_units_per_order() {
     let shop = TestShop::spawn().await;
-    sqlx::query("UPDATE products SET max_per_order = 2 WHERE slug = 'enamel-mug'")
-        .execute(&shop.db)
-        .await
+    turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE products SET max_per_order = 2 WHERE slug = 'enamel-mug'")
+        .execute(conn)
+        .await.map(|done| done.rows_affected()))
         .unwrap();
     let stock = shop.stock("enamel-mug").await;
     let refused = checkout(&shop, &shop.client, "enamel-mug", "3").await;
@@ -339,9 +339,9 @@ async fn a_checkout_key_works_only_in_the_session_it_was_given_to() {
         .send()
         .await
         .unwrap();
-    let key: String = sqlx::query_scalar("SELECT checkout_key FROM orders")
-        .fetch_one(&shop.db)
-        .await
+    let key: String = turgus::on_db!(&shop.db, conn => sqlx::query_scalar("SELECT checkout_key FROM orders")
+        .fetch_one(conn)
+        .await)
         .unwrap();
     let replay = stranger
         .post(shop.url("/api/checkout/place"))
@@ -415,10 +415,10 @@ async fn only_the_canonical_amount_pays() {
         callback(&shop, &placed, &[("amount", &padded)]).await,
         StatusCode::OK
     );
-    let status: String = sqlx::query_scalar("SELECT status FROM orders WHERE id = $1")
+    let status: String = turgus::on_db!(&shop.db, conn => sqlx::query_scalar("SELECT status FROM orders WHERE id = $1")
         .bind(placed.id)
-        .fetch_one(&shop.db)
-        .await
+        .fetch_one(conn)
+        .await)
         .unwrap();
     assert_eq!(status, "pending_payment");
     assert_eq!(
@@ -476,14 +476,14 @@ async fn payments_that_need_a_person_are_flagged_and_never_told_to_the_shopper()
     // Late: paid after expiry, of a product taken off sale meanwhile: paid, flagged, stock untouched.
     let late = order(&shop, "enamel-mug", "1").await;
     turgus::orders::ssr::expire_overdue(&shop.db, 0).await.ok();
-    sqlx::query("UPDATE orders SET status = 'expired' WHERE id = $1")
+    turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE orders SET status = 'expired' WHERE id = $1")
         .bind(late.id)
-        .execute(&shop.db)
-        .await
+        .execute(conn)
+        .await.map(|done| done.rows_affected()))
         .unwrap();
-    sqlx::query("UPDATE products SET active = 0 WHERE slug = 'enamel-mug'")
-        .execute(&shop.db)
-        .await
+    turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE products SET active = 0 WHERE slug = 'enamel-mug'")
+        .execute(conn)
+        .await.map(|done| done.rows_affected()))
         .unwrap();
     let stock = shop.stock("enamel-mug").await;
     assert_eq!(
@@ -509,10 +509,10 @@ async fn payments_that_need_a_person_are_flagged_and_never_told_to_the_shopper()
 }
 
 async fn review_flag(shop: &TestShop, order_id: i64) -> bool {
-    sqlx::query_scalar("SELECT needs_review FROM orders WHERE id = $1")
+    turgus::on_db!(&shop.db, conn => sqlx::query_scalar("SELECT needs_review FROM orders WHERE id = $1")
         .bind(order_id)
-        .fetch_one(&shop.db)
-        .await
+        .fetch_one(conn)
+        .await)
         .unwrap()
 }
 

@@ -193,9 +193,9 @@ async fn paysera_is_told_the_language_the_shopper_checked_out_in() {
     assert!(english["accepturl"].contains("/en/checkout/accept?order="));
 
     let stored: Vec<(String, String)> =
-        sqlx::query_as("SELECT locale, shipping_name FROM orders ORDER BY id")
-            .fetch_all(&shop.db)
-            .await
+        turgus::on_db!(&shop.db, conn => sqlx::query_as("SELECT locale, shipping_name FROM orders ORDER BY id")
+            .fetch_all(conn)
+            .await)
             .unwrap();
     // Each order keeps the language and the name of the way to ship its shopper saw.
     assert_eq!(

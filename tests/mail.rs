@@ -31,13 +31,13 @@ async fn mail_shop_with(
         adjust(&mut config.mail);
     })
     .await;
-    sqlx::query(
+    turgus::on_db!(&shop.db, conn => sqlx::query(
         "UPDATE shop_settings SET shop_name = 'Šaukštai ir puodeliai', contact_email = $1,
                 legal_name = 'UAB Šaukštai', vat_code = 'LT100009'",
     )
     .bind(MERCHANT)
-    .execute(&shop.db)
-    .await
+    .execute(conn)
+    .await.map(|done| done.rows_affected()))
     .unwrap();
     shop
 }
@@ -85,11 +85,11 @@ fn addressed_to<'a>(mails: &'a [Received], to: &str) -> Vec<&'a Received> {
 async fn outbox(
     shop: &TestShop,
 ) -> Vec<(String, i64, Option<String>, Option<String>, Option<String>)> {
-    sqlx::query_as(
+    turgus::on_db!(&shop.db, conn => sqlx::query_as(
         "SELECT kind, attempts, sent_at, failed_at, last_error FROM email_outbox ORDER BY id",
     )
-    .fetch_all(&shop.db)
-    .await
+    .fetch_all(conn)
+    .await)
     .unwrap()
 }
 
@@ -256,7 +256,7 @@ async fn a_server_that_stays_down_fails_the_e_mail_after_the_last_allowed_try() 
 async fn an_e_mail_whose_sender_died_is_claimed_again_once_its_lease_runs_out() {
     let shop = mail_shop(None).await;
     paid(&shop, "enamel-mug").await;
-    let writer = sqlx::SqlitePool::connect(&format!("sqlite://{}", shop.db_path().display()))
+    let writer = turgus::db::connect(&support::database_url(shop.dir.path()))
         .await
         .unwrap();
     let claim = || turgus::mail::outbox::claim(&writer, 300);
@@ -266,10 +266,10 @@ async fn an_e_mail_whose_sender_died_is_claimed_again_once_its_lease_runs_out() 
     let second = claim().await.unwrap().unwrap();
     assert_ne!(first.id, second.id);
     assert!(claim().await.unwrap().is_none());
-    sqlx::query("UPDATE email_outbox SET locked_until = '2000-01-01T00:00:00.000Z' WHERE id = $1")
+    turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE email_outbox SET locked_until = '2000-01-01T00:00:00.000Z' WHERE id = $1")
         .bind(first.id)
-        .execute(&shop.db)
-        .await
+        .execute(conn)
+        .await.map(|done| done.rows_affected()))
         .unwrap();
     let again = claim().await.unwrap().unwrap();
     assert_eq!((again.id, again.attempts), (first.id, 2));
@@ -424,14 +424,14 @@ async fn without_smtp_e_mails_are_kept_and_two_workers_later_send_each_once() {
     let mut config = support::config_for(shop.dir.path());
     config.mail.smtp_url = Some(turgus::config::Secret::new(sink.url()));
     config.mail.from = Some("orders@example.lt".into());
-    let url = format!("sqlite://{}", shop.db_path().display());
+    let url = support::database_url(shop.dir.path());
     let (one, two) = (
         turgus::mail::delivery::Mailer::new(&config, false).unwrap(),
         turgus::mail::delivery::Mailer::new(&config, false).unwrap(),
     );
     let (db_one, db_two) = (
-        sqlx::SqlitePool::connect(&url).await.unwrap(),
-        sqlx::SqlitePool::connect(&url).await.unwrap(),
+        turgus::db::connect(&url).await.unwrap(),
+        turgus::db::connect(&url).await.unwrap(),
     );
     let (sent_one, sent_two) = tokio::join!(one.deliver_due(&db_one), two.deliver_due(&db_two));
     assert_eq!(sent_one.unwrap() + sent_two.unwrap(), 10);

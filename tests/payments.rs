@@ -12,17 +12,17 @@ use turgus::orders::ssr::{place, PlacedOrder};
 use turgus::paysera::encoding::{encode_base64, php_urlencode};
 
 async fn status_of(shop: &TestShop, order: &PlacedOrder) -> (String, bool) {
-    sqlx::query_as("SELECT status, needs_review FROM orders WHERE id = $1")
+    turgus::on_db!(&shop.db, conn => sqlx::query_as("SELECT status, needs_review FROM orders WHERE id = $1")
         .bind(order.id)
-        .fetch_one(&shop.db)
-        .await
+        .fetch_one(conn)
+        .await)
         .unwrap()
 }
 
 async fn last_verdict(shop: &TestShop) -> String {
-    sqlx::query_scalar("SELECT verdict FROM payment_callbacks ORDER BY id DESC LIMIT 1")
-        .fetch_one(&shop.db)
-        .await
+    turgus::on_db!(&shop.db, conn => sqlx::query_scalar("SELECT verdict FROM payment_callbacks ORDER BY id DESC LIMIT 1")
+        .fetch_one(conn)
+        .await)
         .unwrap()
 }
 
@@ -35,9 +35,9 @@ async fn a_matching_paid_callback_pays_the_order_and_is_logged() {
     assert_eq!((status, body.as_str()), (StatusCode::OK, "OK"));
     assert_eq!(status_of(&shop, &order).await, ("paid".into(), false));
     assert_eq!(last_verdict(&shop).await, "paid");
-    let raw: String = sqlx::query_scalar("SELECT raw FROM payment_callbacks")
-        .fetch_one(&shop.db)
-        .await
+    let raw: String = turgus::on_db!(&shop.db, conn => sqlx::query_scalar("SELECT raw FROM payment_callbacks")
+        .fetch_one(conn)
+        .await)
         .unwrap();
     assert!(raw.starts_with("data="), "stored raw");
 }
@@ -146,9 +146,9 @@ async fn inauthentic_callbacks_get_400_and_change_nothing() {
         );
     }
     let (authentic,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM payment_callbacks WHERE authentic = 1")
-            .fetch_one(&shop.db)
-            .await
+        turgus::on_db!(&shop.db, conn => sqlx::query_as("SELECT COUNT(*) FROM payment_callbacks WHERE authentic = 1")
+            .fetch_one(conn)
+            .await)
             .unwrap();
     assert_eq!(authentic, 0);
 }
@@ -222,17 +222,17 @@ async fn fifty_identical_callbacks_at_once_make_exactly_one_transition() {
     assert!(answers
         .iter()
         .all(|(s, b, _)| *s == StatusCode::OK && b == "OK"));
-    let (transitions,): (i64,) = sqlx::query_as(
+    let (transitions,): (i64,) = turgus::on_db!(&shop.db, conn => sqlx::query_as(
         "SELECT COUNT(*) FROM order_events WHERE order_id = $1 AND to_status = 'paid'",
     )
     .bind(order.id)
-    .fetch_one(&shop.db)
-    .await
+    .fetch_one(conn)
+    .await)
     .unwrap();
     assert_eq!(transitions, 1);
-    let verdicts: Vec<String> = sqlx::query_scalar("SELECT verdict FROM payment_callbacks")
-        .fetch_all(&shop.db)
-        .await
+    let verdicts: Vec<String> = turgus::on_db!(&shop.db, conn => sqlx::query_scalar("SELECT verdict FROM payment_callbacks")
+        .fetch_all(conn)
+        .await)
         .unwrap();
     assert_eq!(verdicts.len(), 50);
     assert_eq!(verdicts.iter().filter(|v| *v == "paid").count(), 1);
@@ -241,9 +241,9 @@ async fn fifty_identical_callbacks_at_once_make_exactly_one_transition() {
 #[tokio::test]
 async fn a_hundred_buyers_of_the_last_unit_make_exactly_one_order() {
     let shop = live_shop().await;
-    sqlx::query("UPDATE products SET stock = 1 WHERE slug = 'bird-feeder'")
-        .execute(&shop.db)
-        .await
+    turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE products SET stock = 1 WHERE slug = 'bird-feeder'")
+        .execute(conn)
+        .await.map(|done| done.rows_affected()))
         .unwrap();
     let id = shop.product_id("bird-feeder").await;
     let results = futures::future::join_all((0..100).map(|_| {
@@ -266,12 +266,12 @@ async fn a_late_payment_re_reserves_stock_or_is_flagged() {
         let (db, id) = (shop.db.clone(), order.id);
         async move {
             // What the expiry task does: give the stock back, mark expired.
-            sqlx::query("UPDATE products SET stock = stock + (SELECT quantity FROM order_lines WHERE order_id = $1 LIMIT 1) WHERE id = (SELECT product_id FROM order_lines WHERE order_id = $1 LIMIT 1)")
-                .bind(id).execute(&db).await.unwrap();
-            sqlx::query("UPDATE orders SET status = 'expired' WHERE id = $1")
+            turgus::on_db!(&db, conn => sqlx::query("UPDATE products SET stock = stock + (SELECT quantity FROM order_lines WHERE order_id = $1 LIMIT 1) WHERE id = (SELECT product_id FROM order_lines WHERE order_id = $1 LIMIT 1)")
+                .bind(id).execute(conn).await.map(|done| done.rows_affected())).unwrap();
+            turgus::on_db!(&db, conn => sqlx::query("UPDATE orders SET status = 'expired' WHERE id = $1")
                 .bind(id)
-                .execute(&db)
-                .await
+                .execute(conn)
+                .await.map(|done| done.rows_affected()))
                 .unwrap();
         }
     };
@@ -290,9 +290,9 @@ async fn a_late_payment_re_reserves_stock_or_is_flagged() {
 
     let gone = order(&shop, "watering-can", "1").await;
     expire(&gone).await;
-    sqlx::query("UPDATE products SET stock = 0 WHERE slug = 'watering-can'")
-        .execute(&shop.db)
-        .await
+    turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE products SET stock = 0 WHERE slug = 'watering-can'")
+        .execute(conn)
+        .await.map(|done| done.rows_affected()))
         .unwrap();
     send(&shop, &signed(&fields(&gone, &[]))).await;
     assert_eq!(
@@ -318,13 +318,13 @@ async fn the_payment_log_is_append_only() {
     let shop = live_shop().await;
     let order = order(&shop, "linen-napkins", "1").await;
     send(&shop, &signed(&fields(&order, &[]))).await;
-    assert!(sqlx::query("UPDATE payment_callbacks SET verdict = 'x'")
-        .execute(&shop.db)
-        .await
+    assert!(turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE payment_callbacks SET verdict = 'x'")
+        .execute(conn)
+        .await.map(|done| done.rows_affected()))
         .is_err());
-    assert!(sqlx::query("DELETE FROM payment_callbacks")
-        .execute(&shop.db)
-        .await
+    assert!(turgus::on_db!(&shop.db, conn => sqlx::query("DELETE FROM payment_callbacks")
+        .execute(conn)
+        .await.map(|done| done.rows_affected()))
         .is_err());
 }
 
@@ -332,9 +332,9 @@ async fn the_payment_log_is_append_only() {
 async fn an_internal_error_answers_500_so_paysera_retries_and_changes_nothing() {
     let shop = live_shop().await;
     let order = order(&shop, "linen-napkins", "1").await;
-    sqlx::query("ALTER TABLE payment_callbacks RENAME TO payment_callbacks_away")
-        .execute(&shop.db)
-        .await
+    turgus::on_db!(&shop.db, conn => sqlx::query("ALTER TABLE payment_callbacks RENAME TO payment_callbacks_away")
+        .execute(conn)
+        .await.map(|done| done.rows_affected()))
         .unwrap();
     let (status, body) = send(&shop, &signed(&fields(&order, &[]))).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
@@ -356,10 +356,10 @@ async fn unpaid_orders_expire_and_release_their_stock() {
     let old = order(&shop, "kneeling-pad", "3").await;
     let fresh = order(&shop, "kneeling-pad", "1").await;
     assert_eq!(shop.stock("kneeling-pad").await, before - 4);
-    sqlx::query("UPDATE orders SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-61 minutes') WHERE id = $1")
+    turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE orders SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-61 minutes') WHERE id = $1")
         .bind(old.id)
-        .execute(&shop.db)
-        .await
+        .execute(conn)
+        .await.map(|done| done.rows_affected()))
         .unwrap();
     assert_eq!(
         turgus::orders::ssr::expire_overdue(&shop.db, 60)
@@ -512,9 +512,9 @@ async fn a_double_submitted_checkout_places_one_order() {
         .await;
     let second = shop.call("checkout/place", &form).await;
     assert_eq!(second.status(), StatusCode::OK);
-    let (orders,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM orders")
-        .fetch_one(&shop.db)
-        .await
+    let (orders,): (i64,) = turgus::on_db!(&shop.db, conn => sqlx::query_as("SELECT COUNT(*) FROM orders")
+        .fetch_one(conn)
+        .await)
         .unwrap();
     assert_eq!(orders, 1);
 
@@ -566,9 +566,9 @@ async fn checkout_refuses_bad_input_with_400_and_creates_nothing() {
             "{field}={value}"
         );
     }
-    let (orders,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM orders")
-        .fetch_one(&shop.db)
-        .await
+    let (orders,): (i64,) = turgus::on_db!(&shop.db, conn => sqlx::query_as("SELECT COUNT(*) FROM orders")
+        .fetch_one(conn)
+        .await)
         .unwrap();
     assert_eq!(orders, 0);
 }

@@ -154,11 +154,11 @@ async fn checkout_offers_the_methods_that_serve_the_country_free_above_their_lim
         shop.call("checkout/place", &form).await.status(),
         StatusCode::OK
     );
-    let order: (String, String, i64, i64) = sqlx::query_as(
+    let order: (String, String, i64, i64) = turgus::on_db!(&shop.db, conn => sqlx::query_as(
         "SELECT shipping_method, shipping_name, shipping_minor, total_minor FROM orders",
     )
-    .fetch_one(&shop.db)
-    .await
+    .fetch_one(conn)
+    .await)
     .unwrap();
     assert_eq!(
         order,
@@ -285,9 +285,9 @@ async fn the_shop_name_and_seller_appear_on_every_page_and_each_change_is_audite
     );
 
     let audit: Vec<(String, String)> =
-        sqlx::query_as("SELECT admin_email, change FROM settings_events")
-            .fetch_all(&shop.db)
-            .await
+        turgus::on_db!(&shop.db, conn => sqlx::query_as("SELECT admin_email, change FROM settings_events")
+            .fetch_all(conn)
+            .await)
             .unwrap();
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].0, support::OWNER);
@@ -460,9 +460,9 @@ async fn the_environment_pins_payment_switches_and_the_admin_says_so() {
 async fn a_change_saved_by_another_instance_shows_within_seconds() {
     let shop = TestShop::spawn().await;
     // Another instance on the same database saves a new name.
-    sqlx::query("UPDATE shop_settings SET shop_name = 'Kitas vardas'")
-        .execute(&shop.db)
-        .await
+    turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE shop_settings SET shop_name = 'Kitas vardas'")
+        .execute(conn)
+        .await.map(|done| done.rows_affected()))
         .unwrap();
     let (_, page) = shop.page("/en/").await;
     assert!(

@@ -55,10 +55,10 @@ async fn home_page_shows_featured_products_with_seo_tags() {
 
 #[tokio::test]
 async fn demo_catalog_loads_once_even_across_restarts() {
-    async fn count(db: &sqlx::SqlitePool) -> i64 {
-        sqlx::query_scalar("SELECT COUNT(*) FROM products")
-            .fetch_one(db)
-            .await
+    async fn count(db: &turgus::db::Db) -> i64 {
+        turgus::on_db!(db, conn => sqlx::query_scalar("SELECT COUNT(*) FROM products")
+            .fetch_one(conn)
+            .await)
             .unwrap()
     }
     let shop = TestShop::spawn().await;
@@ -74,15 +74,15 @@ async fn category_pages_paginate_and_sort() {
     let shop = TestShop::spawn().await;
     // 6 demo products plus 20 more: three pages of twelve.
     for n in 0..20 {
-        sqlx::query(
+        turgus::on_db!(&shop.db, conn => sqlx::query(
             "INSERT INTO products (category_id, slug, name, price_minor, currency, stock)
              SELECT id, $1, $2, $3, 'EUR', 5 FROM categories WHERE slug = 'kitchen'",
         )
         .bind(format!("spoon-{n}"))
         .bind(format!("Spoon {n:02}"))
         .bind(100 + n)
-        .execute(&shop.db)
-        .await
+        .execute(conn)
+        .await.map(|done| done.rows_affected()))
         .unwrap();
     }
     let (status, html) = shop.page("/en/c/kitchen").await;
@@ -153,9 +153,9 @@ async fn missing_pages_answer_404_with_a_friendly_page() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert!(html.contains("Back to the shop"), "{path}: {html}");
     }
-    sqlx::query("UPDATE products SET active = 0 WHERE slug = 'oak-cutting-board'")
-        .execute(&shop.db)
-        .await
+    turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE products SET active = 0 WHERE slug = 'oak-cutting-board'")
+        .execute(conn)
+        .await.map(|done| done.rows_affected()))
         .unwrap();
     assert_eq!(
         shop.page("/en/p/oak-cutting-board").await.0,
@@ -229,9 +229,9 @@ async fn cart_adds_changes_removes_and_empties_with_totals_from_the_database() {
     assert_eq!(cart(&shop).await.total.minor, 5 * 1250 + 3450);
 
     // The merchant changes a price: the cart follows the database, not what it saw before.
-    sqlx::query("UPDATE products SET price_minor = 1000 WHERE slug = 'enamel-mug'")
-        .execute(&shop.db)
-        .await
+    turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE products SET price_minor = 1000 WHERE slug = 'enamel-mug'")
+        .execute(conn)
+        .await.map(|done| done.rows_affected()))
         .unwrap();
     assert_eq!(cart(&shop).await.total.minor, 5 * 1000 + 3450);
 
@@ -318,9 +318,9 @@ async fn unknown_and_forged_products_are_refused() {
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     }
     // Inactive products cannot be added.
-    sqlx::query("UPDATE products SET active = 0 WHERE slug = 'garden-trowel'")
-        .execute(&shop.db)
-        .await
+    turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE products SET active = 0 WHERE slug = 'garden-trowel'")
+        .execute(conn)
+        .await.map(|done| done.rows_affected()))
         .unwrap();
     assert_eq!(
         add(&shop, "garden-trowel", "1").await.status(),
@@ -373,13 +373,13 @@ async fn lines_that_became_unavailable_are_flagged_and_left_out_of_the_total() {
     add(&shop, "enamel-mug", "2").await;
     add(&shop, "brass-pen", "3").await;
     add(&shop, "oak-cutting-board", "1").await;
-    sqlx::query("UPDATE products SET active = 0 WHERE slug = 'enamel-mug'")
-        .execute(&shop.db)
-        .await
+    turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE products SET active = 0 WHERE slug = 'enamel-mug'")
+        .execute(conn)
+        .await.map(|done| done.rows_affected()))
         .unwrap();
-    sqlx::query("UPDATE products SET stock = 2 WHERE slug = 'brass-pen'")
-        .execute(&shop.db)
-        .await
+    turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE products SET stock = 2 WHERE slug = 'brass-pen'")
+        .execute(conn)
+        .await.map(|done| done.rows_affected()))
         .unwrap();
     let view = cart(&shop).await;
     assert_eq!(view.lines.len(), 3);

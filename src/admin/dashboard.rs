@@ -58,32 +58,57 @@ impl AdminHome {
     }
 }
 
+/// Paid sales per day, the last [`CHART_DAYS`] days (UTC) up to today, days without sales
+/// included, so the chart has no holes.
+#[cfg(feature = "ssr")]
+async fn sales_by_day(
+    pool: &crate::db::Db,
+    currency: crate::money::Currency,
+) -> Result<Vec<SalesDay>, AppError> {
+    #[derive(sqlx::FromRow)]
+    struct Day {
+        day: String,
+        sales: i64,
+        orders: i64,
+    }
+    let first = crate::db::now_plus(-86_400 * (CHART_DAYS as i64 - 1))[..10].to_owned();
+    let sold: Vec<Day> = crate::on_db!(pool, conn => sqlx::query_as(
+        "SELECT substr(paid_at, 1, 10) AS day, CAST(SUM(total_minor) AS BIGINT) AS sales,
+                COUNT(*) AS orders
+         FROM orders
+         WHERE status = 'paid' AND refunded_at IS NULL AND currency = $1 AND paid_at >= $2
+         GROUP BY substr(paid_at, 1, 10)",
+    )
+    .bind(currency.code())
+    .bind(&first)
+    .fetch_all(conn)
+    .await)?;
+    Ok((0..CHART_DAYS as i64)
+        .rev()
+        .map(|ago| {
+            let date = crate::db::now_plus(-86_400 * ago)[..10].to_owned();
+            let day = sold.iter().find(|d| d.day == date);
+            SalesDay {
+                sales: Money::new(day.map_or(0, |d| d.sales), currency),
+                orders: day.map_or(0, |d| d.orders),
+                date,
+            }
+        })
+        .collect())
+}
+
 #[server(endpoint = "admin/home")]
 pub async fn get_admin_home() -> Result<AdminHome, AppError> {
     let (state, _) = super::admin_only().await?;
     let pool = &state.pool;
     let currency = state.config.currency;
-    // One row per day, days without sales included, so the chart has no holes.
-    let days: Vec<(String, i64, i64)> = sqlx::query_as(
-        "WITH RECURSIVE days (day) AS (
-             SELECT date('now', '-' || ($1 - 1) || ' days')
-             UNION ALL SELECT date(day, '+1 day') FROM days WHERE day < date('now'))
-         SELECT days.day, COALESCE(SUM(o.total_minor), 0), COUNT(o.id)
-         FROM days LEFT JOIN orders o
-           ON substr(o.paid_at, 1, 10) = days.day AND o.status = 'paid' AND o.refunded_at IS NULL
-              AND o.currency = $2
-         GROUP BY days.day ORDER BY days.day",
-    )
-    .bind(CHART_DAYS as i64)
-    .bind(currency.code())
-    .fetch_all(pool)
-    .await?;
-    let stages: Vec<(String, bool, bool, i64)> = sqlx::query_as(
+    let days = sales_by_day(pool, currency).await?;
+    let stages: Vec<(String, bool, bool, i64)> = crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT status, shipped_at IS NOT NULL, refunded_at IS NOT NULL, COUNT(*)
          FROM orders GROUP BY 1, 2, 3",
     )
-    .fetch_all(pool)
-    .await?;
+    .fetch_all(conn)
+    .await)?;
     let mut orders_by_stage: Vec<(OrderStage, i64)> = OrderStage::ALL
         .into_iter()
         .map(|stage| (stage, 0))
@@ -94,30 +119,24 @@ pub async fn get_admin_home() -> Result<AdminHome, AppError> {
             entry.1 += count;
         }
     }
-    let review: Vec<(i64, String, i64)> = sqlx::query_as(
-        "SELECT number, created_at, total_minor FROM orders WHERE needs_review = 1
+    let review: Vec<(i64, String, i64)> = crate::on_db!(pool, conn => sqlx::query_as(
+        "SELECT number, created_at, total_minor FROM orders WHERE needs_review = TRUE
          ORDER BY created_at DESC LIMIT 20",
     )
-    .fetch_all(pool)
-    .await?;
-    let last = |authentic: bool| {
-        sqlx::query_scalar::<_, Option<String>>(
+    .fetch_all(conn)
+    .await)?;
+    let last = |authentic: bool| async move {
+        crate::on_db!(pool, conn => sqlx::query_scalar::<_, Option<String>>(
             "SELECT MAX(received_at) FROM payment_callbacks WHERE authentic = $1",
         )
         .bind(authentic)
-        .fetch_one(pool)
+        .fetch_one(conn)
+        .await)
     };
     let payments = &state.payments;
     let backlog = crate::mail::outbox::backlog(pool).await?;
     Ok(AdminHome {
-        sales_by_day: days
-            .into_iter()
-            .map(|(date, sales, orders)| SalesDay {
-                date,
-                sales: Money::new(sales, currency),
-                orders,
-            })
-            .collect(),
+        sales_by_day: days,
         orders_by_stage,
         needs_review: review
             .into_iter()

@@ -4,7 +4,6 @@
 use super::passwords;
 use super::throttle;
 use crate::error::AppError;
-use sqlx::SqlitePool;
 use std::net::IpAddr;
 use std::time::Duration;
 use tower_sessions::Session;
@@ -37,39 +36,46 @@ fn checked_credentials(email: &str, password: &str) -> Result<(), AppError> {
 
 /// Creates (or, for an existing e-mail, re-passwords) an admin account. A new password ends the
 /// account's existing sessions.
-pub async fn create_admin(pool: &SqlitePool, email: &str, password: &str) -> Result<(), AppError> {
-    let email = email.trim();
-    checked_credentials(email, password)?;
-    let hash = passwords::hash(password.to_owned()).await?;
-    sqlx::query(
-        "INSERT INTO admins (email, password_hash) VALUES ($1, $2)
-         ON CONFLICT (email) DO UPDATE SET password_hash = excluded.password_hash,
-                                           session_epoch = admins.session_epoch + 1",
-    )
-    .bind(email)
-    .bind(hash)
-    .execute(pool)
-    .await?;
-    Ok(())
-}
-
-/// Sets a new password for an existing admin and ends all of that admin's sessions.
-pub async fn change_password(
-    pool: &SqlitePool,
+pub async fn create_admin(
+    pool: &crate::db::Db,
     email: &str,
     password: &str,
 ) -> Result<(), AppError> {
     let email = email.trim();
     checked_credentials(email, password)?;
     let hash = passwords::hash(password.to_owned()).await?;
-    let changed = sqlx::query(
-        "UPDATE admins SET password_hash = $1, session_epoch = session_epoch + 1 WHERE email = $2",
+    // One account per address, whatever its capitalisation: SQLite's column is COLLATE NOCASE,
+    // PostgreSQL's unique index is on lower(email).
+    let unique = if pool.is_postgres() { "lower(email)" } else { "email" };
+    crate::on_db!(pool, conn => sqlx::query(&format!(
+        "INSERT INTO admins (email, password_hash) VALUES ($1, $2)
+         ON CONFLICT ({unique}) DO UPDATE SET password_hash = excluded.password_hash,
+                                             session_epoch = admins.session_epoch + 1"
+    ))
+    .bind(email)
+    .bind(hash)
+    .execute(conn)
+    .await.map(|done| done.rows_affected()))?;
+    Ok(())
+}
+
+/// Sets a new password for an existing admin and ends all of that admin's sessions.
+pub async fn change_password(
+    pool: &crate::db::Db,
+    email: &str,
+    password: &str,
+) -> Result<(), AppError> {
+    let email = email.trim();
+    checked_credentials(email, password)?;
+    let hash = passwords::hash(password.to_owned()).await?;
+    let changed = crate::on_db!(pool, conn => sqlx::query(
+        "UPDATE admins SET password_hash = $1, session_epoch = session_epoch + 1
+         WHERE lower(email) = lower($2)",
     )
     .bind(hash)
     .bind(email)
-    .execute(pool)
-    .await?
-    .rows_affected();
+    .execute(conn)
+    .await.map(|done| done.rows_affected()))?;
     if changed == 0 {
         return Err(AppError::NotFound(format!(
             "There is no admin {email}; create one with `turgus admin create --email {email}`."
@@ -92,7 +98,7 @@ struct AdminRow {
 /// admin's id. Unknown e-mails cost a hash too, so timing does not tell them apart. The attempt is
 /// counted (and perhaps delayed or refused) before anything is hashed.
 pub async fn login(
-    pool: &SqlitePool,
+    pool: &crate::db::Db,
     session: &Session,
     client: IpAddr,
     email: &str,
@@ -101,11 +107,10 @@ pub async fn login(
     let attempt = throttle::begin(client, email)?;
     tokio::time::sleep(attempt.wait).await;
 
-    let row: Option<AdminRow> =
-        sqlx::query_as("SELECT id, password_hash, session_epoch FROM admins WHERE email = $1")
+    let row: Option<AdminRow> = crate::on_db!(pool, conn => sqlx::query_as("SELECT id, password_hash, session_epoch FROM admins WHERE lower(email) = lower($1)")
             .bind(email.trim())
-            .fetch_optional(pool)
-            .await?;
+            .fetch_optional(conn)
+            .await)?;
     let stored = match &row {
         Some(admin) => admin.password_hash.clone(),
         None => DUMMY_HASH
@@ -122,11 +127,11 @@ pub async fn login(
     attempt.succeeded();
     if outdated {
         let hash = passwords::hash(password.to_owned()).await?;
-        sqlx::query("UPDATE admins SET password_hash = $1 WHERE id = $2")
+        crate::on_db!(pool, conn => sqlx::query("UPDATE admins SET password_hash = $1 WHERE id = $2")
             .bind(hash)
             .bind(admin.id)
-            .execute(pool)
-            .await?;
+            .execute(conn)
+            .await.map(|done| done.rows_affected()))?;
     }
     session.cycle_id().await?;
     session.insert(SESSION_KEY, admin.id).await?;
@@ -152,15 +157,15 @@ pub async fn logout(session: &Session) -> Result<(), AppError> {
 /// The logged-in admin's id, or 401. Every admin page and server function starts here. An admin
 /// idle for longer than two hours, deleted, or whose password changed since logging in, is logged
 /// out.
-pub async fn require_admin(pool: &SqlitePool, session: &Session) -> Result<i64, AppError> {
+pub async fn require_admin(pool: &crate::db::Db, session: &Session) -> Result<i64, AppError> {
     let refused = || AppError::Unauthorized("Please log in as the shop's admin.".into());
     let admin_id = session.get::<i64>(SESSION_KEY).await?.ok_or_else(refused)?;
     let seen = session.get::<u64>(SEEN_KEY).await?.unwrap_or(0);
     let epoch = session.get::<i64>(EPOCH_KEY).await?;
-    let current: Option<i64> = sqlx::query_scalar("SELECT session_epoch FROM admins WHERE id = $1")
+    let current: Option<i64> = crate::on_db!(pool, conn => sqlx::query_scalar("SELECT session_epoch FROM admins WHERE id = $1")
         .bind(admin_id)
-        .fetch_optional(pool)
-        .await?;
+        .fetch_optional(conn)
+        .await)?;
     let stale = current.is_none() || current != epoch;
     if stale || crate::clock::unix_seconds().saturating_sub(seen) > ADMIN_IDLE.as_secs() {
         logout(session).await?;
@@ -194,29 +199,41 @@ const SETUP_TOKEN_KEY: &str = "admin_setup_token";
 
 /// While the shop has no admin, a one-time setup link lets the first person holding it (the one
 /// who can read the server's log) create the owner's account. A new link at every start.
-pub async fn setup_link(pool: &SqlitePool, public_url: &str) -> Result<Option<String>, AppError> {
-    let (admins,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM admins")
-        .fetch_one(pool)
-        .await?;
+pub async fn setup_link(
+    pool: &crate::db::Db,
+    public_url: &str,
+) -> Result<Option<String>, AppError> {
+    let (admins,): (i64,) = crate::on_db!(pool, conn => sqlx::query_as("SELECT COUNT(*) FROM admins")
+        .fetch_one(conn)
+        .await)?;
     if admins > 0 {
-        sqlx::query("DELETE FROM shop_meta WHERE key = $1")
+        crate::on_db!(pool, conn => sqlx::query("DELETE FROM shop_meta WHERE key = $1")
             .bind(SETUP_TOKEN_KEY)
-            .execute(pool)
-            .await?;
+            .execute(conn)
+            .await.map(|done| done.rows_affected()))?;
         return Ok(None);
     }
-    let token = crate::tokens::random_hex(24);
-    sqlx::query("INSERT INTO shop_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+    // Kept in the database, not made anew by each start: every instance of the shop prints the
+    // same link, and it works whichever instance the owner's browser reaches.
+    crate::on_db!(pool, conn => sqlx::query(
+        "INSERT INTO shop_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+    )
         .bind(SETUP_TOKEN_KEY)
-        .bind(&token)
-        .execute(pool)
-        .await?;
+        .bind(crate::tokens::random_hex(24))
+        .execute(conn)
+        .await.map(|done| done.rows_affected()))?;
+    let token: String = crate::on_db!(pool, conn => sqlx::query_scalar(
+        "SELECT value FROM shop_meta WHERE key = $1",
+    )
+    .bind(SETUP_TOKEN_KEY)
+    .fetch_one(conn)
+    .await)?;
     Ok(Some(format!("{public_url}/admin/setup?token={token}")))
 }
 
 /// Creates the owner's account through the setup link, once, and logs them in.
 pub async fn set_up_owner(
-    pool: &SqlitePool,
+    pool: &crate::db::Db,
     session: &Session,
     client: IpAddr,
     token: &str,
@@ -228,31 +245,30 @@ pub async fn set_up_owner(
             "This setup link is no longer valid. Use `turgus admin create` instead.".into(),
         )
     };
-    let stored: Option<String> = sqlx::query_scalar("SELECT value FROM shop_meta WHERE key = $1")
+    let stored: Option<String> = crate::on_db!(pool, conn => sqlx::query_scalar("SELECT value FROM shop_meta WHERE key = $1")
         .bind(SETUP_TOKEN_KEY)
-        .fetch_optional(pool)
-        .await?;
+        .fetch_optional(conn)
+        .await)?;
     let stored = stored.ok_or_else(invalid)?;
     if !crate::tokens::same_secret(&stored, token) {
         return Err(invalid());
     }
     // Claim the link first: of two people racing with it, only one creates an account.
-    let claimed = sqlx::query("DELETE FROM shop_meta WHERE key = $1 AND value = $2")
+    let claimed = crate::on_db!(pool, conn => sqlx::query("DELETE FROM shop_meta WHERE key = $1 AND value = $2")
         .bind(SETUP_TOKEN_KEY)
         .bind(&stored)
-        .execute(pool)
-        .await?
-        .rows_affected();
+        .execute(conn)
+        .await.map(|done| done.rows_affected()))?;
     if claimed != 1 {
         return Err(invalid());
     }
     if let Err(error) = create_admin(pool, email, password).await {
         // A typo in the form should not burn the link.
-        sqlx::query("INSERT OR IGNORE INTO shop_meta (key, value) VALUES ($1, $2)")
+        crate::on_db!(pool, conn => sqlx::query("INSERT INTO shop_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
             .bind(SETUP_TOKEN_KEY)
             .bind(&stored)
-            .execute(pool)
-            .await?;
+            .execute(conn)
+            .await.map(|done| done.rows_affected()))?;
         return Err(error);
     }
     login(pool, session, client, email, password).await

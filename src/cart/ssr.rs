@@ -8,7 +8,6 @@ use crate::money::Money;
 use crate::state::AppState;
 use crate::tr;
 use serde::{Deserialize, Serialize};
-use sqlx::SqlitePool;
 use tower_sessions::Session;
 
 const SESSION_KEY: &str = "cart";
@@ -63,12 +62,11 @@ struct StockInfo {
     active: bool,
 }
 
-async fn stock_info(pool: &SqlitePool, product_id: i64) -> Result<Option<StockInfo>, AppError> {
-    let row: Option<(String, i64, bool)> =
-        sqlx::query_as("SELECT name, stock, active FROM products WHERE id = $1")
+async fn stock_info(pool: &crate::db::Db, product_id: i64) -> Result<Option<StockInfo>, AppError> {
+    let row: Option<(String, i64, bool)> = crate::on_db!(pool, conn => sqlx::query_as("SELECT name, stock, active FROM products WHERE id = $1")
             .bind(product_id)
-            .fetch_optional(pool)
-            .await?;
+            .fetch_optional(conn)
+            .await)?;
     Ok(row.map(|(name, stock, active)| StockInfo {
         name,
         stock: u32::try_from(stock).unwrap_or(0),
@@ -102,7 +100,7 @@ fn check_stock(info: &StockInfo, wanted: Quantity) -> Result<(), AppError> {
 
 pub async fn add(
     session: &Session,
-    pool: &SqlitePool,
+    pool: &crate::db::Db,
     product_id: &str,
     quantity: &str,
 ) -> Result<String, AppError> {
@@ -137,7 +135,7 @@ pub async fn add(
 
 pub async fn update(
     session: &Session,
-    pool: &SqlitePool,
+    pool: &crate::db::Db,
     product_id: &str,
     quantity: &str,
 ) -> Result<String, AppError> {
@@ -156,7 +154,7 @@ pub async fn update(
 
 pub async fn remove(
     session: &Session,
-    pool: &SqlitePool,
+    pool: &crate::db::Db,
     product_id: &str,
 ) -> Result<String, AppError> {
     let product_id = parse_product_id(product_id)?;
@@ -204,17 +202,21 @@ pub async fn view(session: &Session, state: &AppState) -> Result<CartView, AppEr
         // Most visitors: nothing to price, so no query.
         return Ok(CartView::empty(currency));
     }
-    let ids = serde_json::to_string(&cart.lines.iter().map(|l| l.product_id).collect::<Vec<_>>())
-        .map_err(|_| AppError::Internal)?;
-    let rows = sqlx::query_as::<_, PricedRow>(
-        "SELECT p.id, p.slug, p.name, p.price_minor, p.currency, p.stock, p.active,
-            (SELECT i.path FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_path,
-            (SELECT i.alt FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_alt
-         FROM products p WHERE p.id IN (SELECT value FROM json_each($1))",
-    )
-    .bind(ids)
-    .fetch_all(&state.pool)
-    .await?;
+    // The cart's lines are bounded ([`MAX_LINES`]), so one bound parameter per line.
+    let rows: Vec<PricedRow> = crate::on_db!(&state.pool, conn => {
+        let mut query = sqlx::QueryBuilder::new(
+            "SELECT p.id, p.slug, p.name, p.price_minor, p.currency, p.stock, p.active,
+                (SELECT i.path FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_path,
+                (SELECT i.alt FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_alt
+             FROM products p WHERE p.id IN (",
+        );
+        let mut ids = query.separated(", ");
+        for line in &cart.lines {
+            ids.push_bind(line.product_id);
+        }
+        query.push(")");
+        query.build_query_as().fetch_all(conn).await
+    })?;
 
     let overflow = || {
         tracing::error!("cart total overflowed");

@@ -3,7 +3,6 @@
 //! drawings under `public/images/products/`, one per product, named by slug.
 
 use crate::money::Currency;
-use sqlx::SqlitePool;
 
 struct DemoCategory {
     slug: &'static str,
@@ -98,18 +97,18 @@ const PRODUCTS: &[DemoProduct] = &[
 
 /// Loads the demo catalog unless it was loaded before or the merchant already has a catalog.
 /// Runs in one transaction: a crash halfway leaves no half catalog behind. Returns whether it loaded.
-pub async fn load_once(pool: &SqlitePool, currency: Currency) -> Result<bool, sqlx::Error> {
+pub async fn load_once(pool: &crate::db::Db, currency: Currency) -> Result<bool, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let (has_catalog,): (bool,) = sqlx::query_as("SELECT EXISTS (SELECT 1 FROM categories)")
-        .fetch_one(&mut *tx)
-        .await?;
-    let first_time = sqlx::query(
-        "INSERT INTO shop_meta (key, value) VALUES ('demo_catalog_loaded', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    let (has_catalog,): (bool,) = crate::on_tx!(&mut tx, conn => sqlx::query_as("SELECT EXISTS (SELECT 1 FROM categories)")
+        .fetch_one(&mut *conn)
+        .await)?;
+    let first_time = crate::on_tx!(&mut tx, conn => sqlx::query(
+        "INSERT INTO shop_meta (key, value) VALUES ('demo_catalog_loaded', $1)
          ON CONFLICT (key) DO NOTHING",
     )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
+    .bind(crate::db::now())
+    .execute(&mut *conn)
+    .await.map(|done| done.rows_affected()))?
         == 1;
     if has_catalog || !first_time {
         tx.commit().await?;
@@ -117,18 +116,18 @@ pub async fn load_once(pool: &SqlitePool, currency: Currency) -> Result<bool, sq
     }
 
     for (position, category) in CATEGORIES.iter().enumerate() {
-        sqlx::query(
+        crate::on_tx!(&mut tx, conn => sqlx::query(
             "INSERT INTO categories (slug, name, description, position) VALUES ($1, $2, $3, $4)",
         )
         .bind(category.slug)
         .bind(category.name)
         .bind(category.description)
         .bind(position as i64)
-        .execute(&mut *tx)
-        .await?;
+        .execute(&mut *conn)
+        .await.map(|done| done.rows_affected()))?;
     }
     for product in PRODUCTS {
-        let (id,): (i64,) = sqlx::query_as(
+        let (id,): (i64,) = crate::on_tx!(&mut tx, conn => sqlx::query_as(
             "INSERT INTO products (category_id, slug, name, description, price_minor, currency, stock, featured)
              SELECT id, $2, $3, $4, $5, $6, $7, $8 FROM categories WHERE slug = $1
              RETURNING id",
@@ -141,14 +140,14 @@ pub async fn load_once(pool: &SqlitePool, currency: Currency) -> Result<bool, sq
         .bind(currency.code())
         .bind(product.stock)
         .bind(product.featured)
-        .fetch_one(&mut *tx)
-        .await?;
-        sqlx::query("INSERT INTO product_images (product_id, path, alt) VALUES ($1, $2, $3)")
+        .fetch_one(&mut *conn)
+        .await)?;
+        crate::on_tx!(&mut tx, conn => sqlx::query("INSERT INTO product_images (product_id, path, alt) VALUES ($1, $2, $3)")
             .bind(id)
             .bind(format!("/images/products/{}.svg", product.slug))
             .bind(product.name)
-            .execute(&mut *tx)
-            .await?;
+            .execute(&mut *conn)
+            .await.map(|done| done.rows_affected()))?;
     }
     tx.commit().await?;
     Ok(true)

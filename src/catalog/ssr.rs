@@ -7,7 +7,6 @@ use super::{
 };
 use crate::error::AppError;
 use crate::money::{Currency, Money};
-use sqlx::SqlitePool;
 
 /// The columns a product card needs; the first image by position is the card's picture.
 const CARD_COLUMNS: &str = "
@@ -85,7 +84,7 @@ pub struct CategoryMenu {
 const MENU_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl CategoryMenu {
-    pub async fn get(&self, pool: &SqlitePool) -> Result<Vec<CategoryLink>, AppError> {
+    pub async fn get(&self, pool: &crate::db::Db) -> Result<Vec<CategoryLink>, AppError> {
         let fresh = |(at, _): &(std::time::Instant, Vec<CategoryLink>)| at.elapsed() < MENU_TTL;
         if let Ok(cached) = self.cached.read() {
             if let Some((_, menu)) = cached.as_ref().filter(|c| fresh(c)) {
@@ -107,30 +106,29 @@ impl CategoryMenu {
     }
 }
 
-pub async fn categories(pool: &SqlitePool) -> Result<Vec<CategoryLink>, AppError> {
-    let rows: Vec<(String, String)> =
-        sqlx::query_as("SELECT slug, name FROM categories ORDER BY position, name")
-            .fetch_all(pool)
-            .await?;
+pub async fn categories(pool: &crate::db::Db) -> Result<Vec<CategoryLink>, AppError> {
+    let rows: Vec<(String, String)> = crate::on_db!(pool, conn => sqlx::query_as("SELECT slug, name FROM categories ORDER BY position, name")
+            .fetch_all(conn)
+            .await)?;
     Ok(rows
         .into_iter()
         .map(|(slug, name)| CategoryLink { slug, name })
         .collect())
 }
 
-pub async fn home(pool: &SqlitePool) -> Result<Home, AppError> {
-    let featured = sqlx::query_as::<_, CardRow>(&format!(
-        "SELECT {CARD_COLUMNS} FROM products p WHERE p.active = 1 AND p.featured = 1
+pub async fn home(pool: &crate::db::Db) -> Result<Home, AppError> {
+    let featured = crate::on_db!(pool, conn => sqlx::query_as::<_, CardRow>(&format!(
+        "SELECT {CARD_COLUMNS} FROM products p WHERE p.active = TRUE AND p.featured = TRUE
          ORDER BY p.created_at DESC, p.id DESC LIMIT 8"
     ))
-    .fetch_all(pool)
-    .await?;
-    let newest = sqlx::query_as::<_, CardRow>(&format!(
-        "SELECT {CARD_COLUMNS} FROM products p WHERE p.active = 1
+    .fetch_all(conn)
+    .await)?;
+    let newest = crate::on_db!(pool, conn => sqlx::query_as::<_, CardRow>(&format!(
+        "SELECT {CARD_COLUMNS} FROM products p WHERE p.active = TRUE
          ORDER BY p.created_at DESC, p.id DESC LIMIT 4"
     ))
-    .fetch_all(pool)
-    .await?;
+    .fetch_all(conn)
+    .await)?;
     Ok(Home {
         featured: cards(featured)?,
         newest: cards(newest)?,
@@ -138,23 +136,25 @@ pub async fn home(pool: &SqlitePool) -> Result<Home, AppError> {
 }
 
 pub async fn category(
-    pool: &SqlitePool,
+    pool: &crate::db::Db,
     slug: &str,
     sort: Sort,
     page: u32,
 ) -> Result<CategoryListing, AppError> {
     let (id, name, description): (i64, String, String) =
-        sqlx::query_as("SELECT id, name, description FROM categories WHERE slug = $1")
+        crate::on_db!(pool, conn => sqlx::query_as("SELECT id, name, description FROM categories WHERE slug = $1")
             .bind(slug)
-            .fetch_optional(pool)
-            .await?
+            .fetch_optional(conn)
+            .await)?
             .ok_or_else(|| AppError::NotFound(crate::tr!(errors.no_such_category).into()))?;
 
-    let (total,): (u32,) =
-        sqlx::query_as("SELECT COUNT(*) FROM products WHERE category_id = $1 AND active = 1")
-            .bind(id)
-            .fetch_one(pool)
-            .await?;
+    let total: i64 = crate::on_db!(pool, conn => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM products WHERE category_id = $1 AND active = TRUE",
+    )
+    .bind(id)
+    .fetch_one(conn)
+    .await)?;
+    let total = u32::try_from(total).unwrap_or(u32::MAX);
     check_page(page, total)?;
 
     // The ORDER BY comes from a closed enum, never from the request's text.
@@ -162,17 +162,17 @@ pub async fn category(
         Sort::Newest => "p.created_at DESC, p.id DESC",
         Sort::PriceLowHigh => "p.price_minor ASC, p.id ASC",
         Sort::PriceHighLow => "p.price_minor DESC, p.id ASC",
-        Sort::Name => "p.name COLLATE NOCASE ASC, p.id ASC",
+        Sort::Name => "lower(p.name) ASC, p.id ASC",
     };
-    let rows = sqlx::query_as::<_, CardRow>(&format!(
-        "SELECT {CARD_COLUMNS} FROM products p WHERE p.category_id = $1 AND p.active = 1
+    let rows = crate::on_db!(pool, conn => sqlx::query_as::<_, CardRow>(&format!(
+        "SELECT {CARD_COLUMNS} FROM products p WHERE p.category_id = $1 AND p.active = TRUE
          ORDER BY {order} LIMIT $2 OFFSET $3"
     ))
     .bind(id)
-    .bind(PAGE_SIZE)
+    .bind(i64::from(PAGE_SIZE))
     .bind(offset(page))
-    .fetch_all(pool)
-    .await?;
+    .fetch_all(conn)
+    .await)?;
 
     Ok(CategoryListing {
         category: CategoryLink {
@@ -190,7 +190,7 @@ pub async fn category(
     })
 }
 
-pub async fn product(pool: &SqlitePool, slug: &str) -> Result<ProductDetail, AppError> {
+pub async fn product(pool: &crate::db::Db, slug: &str) -> Result<ProductDetail, AppError> {
     /// One row per photo (or one without a photo): the product and its photos in one query.
     #[derive(sqlx::FromRow)]
     struct Row {
@@ -205,18 +205,18 @@ pub async fn product(pool: &SqlitePool, slug: &str) -> Result<ProductDetail, App
         image_path: Option<String>,
         image_alt: Option<String>,
     }
-    let rows = sqlx::query_as::<_, Row>(
+    let rows = crate::on_db!(pool, conn => sqlx::query_as::<_, Row>(
         "SELECT p.id, p.name, p.description, p.price_minor, p.currency, p.stock,
                 c.slug AS category_slug, c.name AS category_name,
                 i.path AS image_path, i.alt AS image_alt
          FROM products p JOIN categories c ON c.id = p.category_id
          LEFT JOIN product_images i ON i.product_id = p.id
-         WHERE p.slug = $1 AND p.active = 1
+         WHERE p.slug = $1 AND p.active = TRUE
          ORDER BY i.position, i.id",
     )
     .bind(slug)
-    .fetch_all(pool)
-    .await?;
+    .fetch_all(conn)
+    .await)?;
     let images = rows
         .iter()
         .filter_map(|row| {
@@ -245,20 +245,53 @@ pub async fn product(pool: &SqlitePool, slug: &str) -> Result<ProductDetail, App
     })
 }
 
-/// Turns whatever a shopper typed into a safe FTS5 query: words only, each a quoted prefix term,
-/// all required. FTS5 syntax characters (quotes, `*`, `:`, `NEAR`, parentheses) never reach
-/// the parser as syntax, so odd input cannot cause an error. `None` when no word is left.
-pub fn fts_query(typed: &str) -> Option<String> {
-    let terms: Vec<String> = typed
+/// The words a shopper typed, for a search: letters and digits only, at most 8 words of 40
+/// characters. Search syntax (quotes, `*`, `:`, `&`, `NEAR`, parentheses) never reaches either
+/// database's parser as syntax, so odd input cannot cause an error.
+fn search_words(typed: &str) -> Vec<String> {
+    typed
         .split(|c: char| !c.is_alphanumeric())
         .filter(|word| !word.is_empty())
         .take(8)
-        .map(|word| format!("\"{}\"*", word.chars().take(40).collect::<String>()))
+        .map(|word| word.chars().take(40).collect())
+        .collect()
+}
+
+/// SQLite FTS5's query: each word a quoted prefix term, all required. `None`: no word.
+pub fn fts_query(typed: &str) -> Option<String> {
+    let terms: Vec<String> = search_words(typed)
+        .iter()
+        .map(|word| format!("\"{word}\"*"))
         .collect();
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
-pub async fn search(pool: &SqlitePool, typed: &str, page: u32) -> Result<SearchResults, AppError> {
+/// PostgreSQL's `tsquery`: each word a prefix (`word:*`), all required (`&`). The database
+/// folds accents and case, as it did for the indexed text.
+pub fn ts_query(typed: &str) -> Option<String> {
+    let terms: Vec<String> = search_words(typed)
+        .iter()
+        .map(|word| format!("{word}:*"))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" & "))
+}
+
+// SQLite: FTS5's bm25 ranks, a match in the name weighing ten times one in the description.
+const SQLITE_MATCHES: &str = "FROM products_fts f JOIN products p ON p.id = f.rowid
+     WHERE products_fts MATCH $1 AND p.active = TRUE";
+const SQLITE_RANK: &str = "bm25(products_fts, 10.0, 1.0), p.id";
+// PostgreSQL: the products' `search` column; ts_rank with the name (weight A) at ten times the
+// description (weight B), as on SQLite.
+const PG_MATCHES: &str = "FROM products p
+     WHERE p.search @@ to_tsquery('simple', turgus_fold($1)) AND p.active = TRUE";
+const PG_RANK: &str =
+    "ts_rank('{0, 0, 0.1, 1.0}', p.search, to_tsquery('simple', turgus_fold($1))) DESC, p.id";
+
+pub async fn search(
+    pool: &crate::db::Db,
+    typed: &str,
+    page: u32,
+) -> Result<SearchResults, AppError> {
     let query: String = typed.trim().chars().take(200).collect();
     let empty = |query| SearchResults {
         query,
@@ -269,34 +302,32 @@ pub async fn search(pool: &SqlitePool, typed: &str, page: u32) -> Result<SearchR
             total: 0,
         },
     };
-    let Some(fts) = fts_query(&query) else {
+    let (terms, matches, rank) = match pool {
+        crate::db::Db::Sqlite(_) => (fts_query(&query), SQLITE_MATCHES, SQLITE_RANK),
+        crate::db::Db::Postgres(_) => (ts_query(&query), PG_MATCHES, PG_RANK),
+    };
+    let Some(terms) = terms else {
         return Ok(empty(query));
     };
-
-    let (total,): (u32,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM products_fts f JOIN products p ON p.id = f.rowid
-         WHERE products_fts MATCH $1 AND p.active = 1",
-    )
-    .bind(&fts)
-    .fetch_one(pool)
-    .await?;
+    let total: i64 = crate::on_db!(pool, conn => sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) {matches}"
+    ))
+    .bind(&terms)
+    .fetch_one(conn)
+    .await)?;
+    let total = u32::try_from(total).unwrap_or(u32::MAX);
     if total == 0 {
         return Ok(empty(query));
     }
     check_page(page, total)?;
-
-    // bm25 ranks; a match in the name weighs ten times a match in the description.
-    let rows = sqlx::query_as::<_, CardRow>(&format!(
-        "SELECT {CARD_COLUMNS} FROM products_fts f JOIN products p ON p.id = f.rowid
-         WHERE products_fts MATCH $1 AND p.active = 1
-         ORDER BY bm25(products_fts, 10.0, 1.0), p.id
-         LIMIT $2 OFFSET $3"
+    let rows = crate::on_db!(pool, conn => sqlx::query_as::<_, CardRow>(&format!(
+        "SELECT {CARD_COLUMNS} {matches} ORDER BY {rank} LIMIT $2 OFFSET $3"
     ))
-    .bind(&fts)
-    .bind(PAGE_SIZE)
+    .bind(&terms)
+    .bind(i64::from(PAGE_SIZE))
     .bind(offset(page))
-    .fetch_all(pool)
-    .await?;
+    .fetch_all(conn)
+    .await)?;
 
     Ok(SearchResults {
         query,
@@ -311,12 +342,15 @@ pub async fn search(pool: &SqlitePool, typed: &str, page: u32) -> Result<SearchR
 
 /// Refuses to start when the catalog is priced in another currency than the configured one:
 /// carts would otherwise add up euros and dollars.
-pub async fn check_catalog_currency(pool: &SqlitePool, currency: Currency) -> Result<(), String> {
+pub async fn check_catalog_currency(
+    pool: &crate::db::Db,
+    currency: Currency,
+) -> Result<(), String> {
     let other: Option<(String,)> =
-        sqlx::query_as("SELECT currency FROM products WHERE currency <> $1 LIMIT 1")
+        crate::on_db!(pool, conn => sqlx::query_as("SELECT currency FROM products WHERE currency <> $1 LIMIT 1")
             .bind(currency.code())
-            .fetch_optional(pool)
-            .await
+            .fetch_optional(conn)
+            .await)
             .map_err(|e| format!("cannot read the catalog: {e}"))?;
     match other {
         Some((found,)) => Err(format!(
@@ -328,7 +362,7 @@ pub async fn check_catalog_currency(pool: &SqlitePool, currency: Currency) -> Re
 
 #[cfg(test)]
 mod tests {
-    use super::fts_query;
+    use super::{fts_query, ts_query};
 
     #[test]
     fn search_input_becomes_quoted_prefix_terms() {
@@ -355,5 +389,18 @@ mod tests {
         for nothing in ["", "   ", "***", "\"\"", "-:()^"] {
             assert_eq!(fts_query(nothing), None, "{nothing}");
         }
+    }
+
+    #[test]
+    fn postgres_search_input_becomes_prefix_lexemes_and_syntax_is_stripped() {
+        assert_eq!(
+            ts_query("Šaukštai ir").as_deref(),
+            Some("Šaukštai:* & ir:*")
+        );
+        assert_eq!(
+            ts_query("a & !b | c:* <-> (d)").as_deref(),
+            Some("a:* & b:* & c:* & d:*")
+        );
+        assert_eq!(ts_query("&|!():*<->"), None);
     }
 }

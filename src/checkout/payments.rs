@@ -1,6 +1,6 @@
 //! How the shop talks to Paysera: a live project from the configuration, or, with
-//! `TURGUS_SANDBOX=1`, the built-in sandbox with its own key pair and password kept in the data
-//! directory.
+//! `TURGUS_SANDBOX=1`, the built-in sandbox with its own key pair and password kept in the
+//! database (shared by every instance on it).
 
 use crate::config::Config;
 use crate::paysera::callback::CallbackVerifier;
@@ -62,48 +62,91 @@ pub struct SandboxKeys {
     pub password: String,
 }
 
-/// Loads (or, on first start, creates) the sandbox's key pair and password.
-pub fn sandbox_keys(data_dir: &Path) -> Result<SandboxKeys, String> {
-    let folder = data_dir.join("sandbox");
-    let key_file = folder.join("paysera-private.pem");
-    let password_file = folder.join("paysera-password");
-    if key_file.is_file() && password_file.is_file() {
-        let pem = std::fs::read_to_string(&key_file)
-            .map_err(|e| format!("{}: {e}", key_file.display()))?;
-        let private_key = RsaPrivateKey::from_pkcs8_pem(&pem).map_err(|e| {
-            format!(
-                "{}: unreadable ({e}); delete the sandbox folder to make a new one",
-                key_file.display()
-            )
-        })?;
-        let password = std::fs::read_to_string(&password_file)
-            .map_err(|e| format!("{}: {e}", password_file.display()))?;
-        return Ok(SandboxKeys {
-            private_key,
-            password: password.trim().to_owned(),
-        });
+const SANDBOX_KEY: &str = "sandbox_private_key";
+const SANDBOX_PASSWORD: &str = "sandbox_password";
+
+/// Loads (or, on first start, creates) the sandbox's key pair and password. They are kept in the
+/// database, so that every instance of the shop on it signs and checks with the same pair (a
+/// callback the sandbox sent through one instance is checked by whichever receives it). A shop
+/// that kept them in the data folder's `sandbox/` (before they moved) brings that pair along.
+pub async fn sandbox_keys(pool: &crate::db::Db, data_dir: &Path) -> Result<SandboxKeys, String> {
+    let stored = |error: sqlx::Error| format!("cannot keep the sandbox's keys in the database: {error}");
+    if let Some(keys) = stored_sandbox_keys(pool).await.map_err(stored)? {
+        return keys;
     }
-    std::fs::create_dir_all(&folder)
-        .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
-    let private_key = RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048)
-        .map_err(|e| format!("cannot make a sandbox key: {e}"))?;
-    let pem = private_key
-        .to_pkcs8_pem(LineEnding::LF)
-        .map_err(|e| format!("cannot encode the sandbox key: {e}"))?;
-    let password = crate::tokens::random_hex(16);
-    std::fs::write(&key_file, pem.as_bytes())
-        .map_err(|e| format!("{}: {e}", key_file.display()))?;
-    std::fs::write(&password_file, &password)
-        .map_err(|e| format!("{}: {e}", password_file.display()))?;
-    Ok(SandboxKeys {
-        private_key,
-        password,
-    })
+    let (pem, password) = match sandbox_keys_from_folder(data_dir)? {
+        Some(old) => old,
+        None => {
+            let private_key = RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048)
+                .map_err(|e| format!("cannot make a sandbox key: {e}"))?;
+            let pem = private_key
+                .to_pkcs8_pem(LineEnding::LF)
+                .map_err(|e| format!("cannot encode the sandbox key: {e}"))?;
+            (pem.to_string(), crate::tokens::random_hex(16))
+        }
+    };
+    // Two instances starting together each make a pair; the first to commit is kept by both.
+    let mut tx = pool.begin().await.map_err(stored)?;
+    for (key, value) in [(SANDBOX_KEY, &pem), (SANDBOX_PASSWORD, &password)] {
+        crate::on_tx!(&mut tx, conn => sqlx::query(
+            "INSERT INTO shop_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&mut *conn)
+        .await
+        .map(|done| done.rows_affected()))
+        .map_err(stored)?;
+    }
+    tx.commit().await.map_err(stored)?;
+    stored_sandbox_keys(pool)
+        .await
+        .map_err(stored)?
+        .unwrap_or_else(|| Err("the sandbox's keys vanished from the database".into()))
+}
+
+/// The pair in the database, if there is one (and whether it reads).
+async fn stored_sandbox_keys(
+    pool: &crate::db::Db,
+) -> Result<Option<Result<SandboxKeys, String>>, sqlx::Error> {
+    let read = |key: &'static str| async move {
+        crate::on_db!(pool, conn => sqlx::query_scalar::<_, String>(
+            "SELECT value FROM shop_meta WHERE key = $1",
+        )
+        .bind(key)
+        .fetch_optional(conn)
+        .await)
+    };
+    let (Some(pem), Some(password)) = (read(SANDBOX_KEY).await?, read(SANDBOX_PASSWORD).await?)
+    else {
+        return Ok(None);
+    };
+    Ok(Some(
+        RsaPrivateKey::from_pkcs8_pem(&pem)
+            .map(|private_key| SandboxKeys {
+                private_key,
+                password,
+            })
+            .map_err(|e| format!("the sandbox's key in the database is unreadable: {e}")),
+    ))
+}
+
+/// The pair an earlier version kept in the data folder, as (PEM, password).
+fn sandbox_keys_from_folder(data_dir: &Path) -> Result<Option<(String, String)>, String> {
+    let folder = data_dir.join("sandbox");
+    let (key_file, password_file) = (folder.join("paysera-private.pem"), folder.join("paysera-password"));
+    if !key_file.is_file() || !password_file.is_file() {
+        return Ok(None);
+    }
+    let read = |file: &Path| {
+        std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))
+    };
+    Ok(Some((read(&key_file)?, read(&password_file)?.trim().to_owned())))
 }
 
 /// Sets up payments at start-up. A live project's public key must be readable (from the file, the
 /// cache or Paysera): a missing or corrupt key stops start-up; it never falls back to `ss1`.
-pub async fn setup(config: &Config) -> Result<Payments, String> {
+pub async fn setup(config: &Config, pool: &crate::db::Db) -> Result<Payments, String> {
     let paysera = &config.paysera;
     match &paysera.project {
         Some((project_id, password)) => {
@@ -152,7 +195,7 @@ pub async fn setup(config: &Config) -> Result<Payments, String> {
             })
         }
         None => {
-            let keys = sandbox_keys(&config.data_dir)?;
+            let keys = sandbox_keys(pool, &config.data_dir).await?;
             let methods = methods::parse(SANDBOX_METHODS_XML).map_err(|e| e.to_string())?;
             let public_pem = keys
                 .private_key
@@ -169,7 +212,7 @@ pub async fn setup(config: &Config) -> Result<Payments, String> {
                     public_key: Some(public_key),
                 },
                 pay_url: format!("{}/sandbox/paysera/pay", config.public_url),
-                key_source: "sandbox key pair in the data directory".into(),
+                key_source: "sandbox key pair in the database".into(),
                 methods: Methods::Sandbox(Arc::new(methods)),
                 sandbox: Some(keys),
             })

@@ -467,29 +467,29 @@ fn paytext(shop_name: &str, language: locale::Locale) -> String {
     format!("{name}{suffix}")
 }
 
-pub async fn order_page(pool: &sqlx::SqlitePool, token: &str) -> Result<OrderPage, AppError> {
-    let row: Option<(i64, i64, String, String, i64, i64)> = sqlx::query_as(
+pub async fn order_page(pool: &crate::db::Db, token: &str) -> Result<OrderPage, AppError> {
+    let row: Option<(i64, i64, String, String, i64, i64)> = crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT id, number, status, currency, shipping_minor, total_minor FROM orders WHERE public_token = $1",
     )
     .bind(token)
-    .fetch_optional(pool)
-    .await?;
+    .fetch_optional(conn)
+    .await)?;
     let (id, number, status, currency, shipping_minor, total_minor) =
         row.ok_or_else(no_such_order)?;
     let currency = crate::money::Currency::from_code(&currency).ok_or(AppError::Internal)?;
     let status = OrderStatus::parse(&status).ok_or(AppError::Internal)?;
-    let lines: Vec<(String, i64, i64)> = sqlx::query_as(
+    let lines: Vec<(String, i64, i64)> = crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT name, quantity, line_total_minor FROM order_lines WHERE order_id = $1 ORDER BY id",
     )
     .bind(id)
-    .fetch_all(pool)
-    .await?;
-    let (awaiting_bank,): (bool,) = sqlx::query_as(
-        "SELECT EXISTS (SELECT 1 FROM payment_callbacks WHERE order_id = $1 AND authentic = 1 AND paysera_status = '2')",
+    .fetch_all(conn)
+    .await)?;
+    let (awaiting_bank,): (bool,) = crate::on_db!(pool, conn => sqlx::query_as(
+        "SELECT EXISTS (SELECT 1 FROM payment_callbacks WHERE order_id = $1 AND authentic = TRUE AND paysera_status = '2')",
     )
     .bind(id)
-    .fetch_one(pool)
-    .await?;
+    .fetch_one(conn)
+    .await)?;
     Ok(OrderPage {
         number,
         status,
@@ -536,14 +536,13 @@ pub async fn cancel_link(
 
 async fn cancel(
     session: &Session,
-    pool: &sqlx::SqlitePool,
+    pool: &crate::db::Db,
     token: &str,
 ) -> Result<CancelOutcome, AppError> {
-    let row: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, status FROM orders WHERE public_token = $1")
+    let row: Option<(i64, String)> = crate::on_db!(pool, conn => sqlx::query_as("SELECT id, status FROM orders WHERE public_token = $1")
             .bind(token)
-            .fetch_optional(pool)
-            .await?;
+            .fetch_optional(conn)
+            .await)?;
     let (id, status) = row.ok_or_else(no_such_order)?;
     if status == OrderStatus::Paid.as_str() {
         return Ok(CancelOutcome::AlreadyPaid);

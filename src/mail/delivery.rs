@@ -12,7 +12,6 @@ use crate::config::Config;
 use crate::error::AppError;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use sqlx::SqlitePool;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -115,7 +114,7 @@ impl Mailer {
     }
 
     /// Sends every e-mail that is due, one claim at a time. Returns how many were sent.
-    pub async fn deliver_due(&self, writer: &SqlitePool) -> Result<usize, AppError> {
+    pub async fn deliver_due(&self, writer: &crate::db::Db) -> Result<usize, AppError> {
         let Some(smtp) = &self.smtp else {
             return Ok(0);
         };
@@ -152,8 +151,8 @@ impl Mailer {
     /// Sandbox mode: writes each e-mail not yet written as `<data>/mail/<id>-<kind>.eml`.
     pub async fn write_files(
         &self,
-        pool: &SqlitePool,
-        writer: &SqlitePool,
+        pool: &crate::db::Db,
+        writer: &crate::db::Db,
     ) -> Result<(), AppError> {
         let Some(folder) = &self.files else {
             return Ok(());
@@ -184,7 +183,7 @@ impl Mailer {
     }
 
     /// How long the worker may sleep before something is due.
-    async fn idle_time(&self, pool: &SqlitePool) -> Duration {
+    async fn idle_time(&self, pool: &crate::db::Db) -> Duration {
         if self.smtp.is_none() {
             return IDLE_POLL;
         }
@@ -200,8 +199,8 @@ impl Mailer {
 /// Starts the worker; it ends when `stop` turns true, after the e-mail it is sending.
 pub fn spawn(
     mailer: Arc<Mailer>,
-    pool: SqlitePool,
-    writer: SqlitePool,
+    pool: crate::db::Db,
+    writer: crate::db::Db,
     mut stop: watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {

@@ -5,7 +5,6 @@ use super::{MailKind, MailState, MailSummary};
 use crate::error::AppError;
 use crate::orders::ssr::Customer;
 use crate::settings::Seller;
-use sqlx::{Sqlite, SqlitePool, Transaction};
 
 /// What an e-mail needs from outside the order: where the shop is reached (for links).
 pub struct MailContext<'a> {
@@ -23,22 +22,22 @@ struct Facts {
 }
 
 impl Facts {
-    async fn load(tx: &mut Transaction<'static, Sqlite>, order_id: i64) -> Result<Facts, AppError> {
-        let order = sqlx::query_as(
+    async fn load(tx: &mut crate::db::Tx, order_id: i64) -> Result<Facts, AppError> {
+        let order = crate::on_tx!(tx, conn => sqlx::query_as(
             "SELECT number, public_token, email, first_name, last_name, street, city, postcode,
                     country, shipping_name, currency, shipping_minor, total_minor, created_at, locale
              FROM orders WHERE id = $1",
         )
         .bind(order_id)
-        .fetch_one(&mut **tx)
-        .await?;
-        let lines = sqlx::query_as(
+        .fetch_one(&mut *conn)
+        .await)?;
+        let lines = crate::on_tx!(tx, conn => sqlx::query_as(
             "SELECT name, quantity, line_total_minor FROM order_lines WHERE order_id = $1 ORDER BY id",
         )
         .bind(order_id)
-        .fetch_all(&mut **tx)
-        .await?;
-        let seller = crate::settings::ssr::load_seller(&mut **tx).await?;
+        .fetch_all(&mut *conn)
+        .await)?;
+        let seller = crate::settings::ssr::load_seller(tx).await?;
         Ok(Facts {
             order,
             lines,
@@ -52,7 +51,7 @@ impl Facts {
 /// taken (a duplicate callback) writes nothing. The order is read once, and only if there is
 /// something to write.
 pub async fn enqueue(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut crate::db::Tx,
     context: &MailContext<'_>,
     order_id: i64,
     events: impl IntoIterator<Item = MailEvent>,
@@ -60,11 +59,10 @@ pub async fn enqueue(
     let mut facts = None;
     for event in events {
         let key = event.key(order_id);
-        let written: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM email_outbox WHERE event_key = $1)")
+        let written: bool = crate::on_tx!(tx, conn => sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM email_outbox WHERE event_key = $1)")
                 .bind(&key)
-                .fetch_one(&mut **tx)
-                .await?;
+                .fetch_one(&mut *conn)
+                .await)?;
         if written {
             continue;
         }
@@ -79,7 +77,7 @@ pub async fn enqueue(
 
 /// Writes one e-mail. Nobody to send it to: kept, and failed at once, saying why.
 async fn write(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut crate::db::Tx,
     context: &MailContext<'_>,
     order_id: i64,
     key: &str,
@@ -93,13 +91,12 @@ async fn write(
     } = facts;
     let (to, to_name) = recipient(event, &order.customer, seller, context);
     let draft = compose(event, order, lines, seller, context.public_url);
-    sqlx::query(
+    crate::on_tx!(tx, conn => sqlx::query(
         "INSERT INTO email_outbox (event_key, kind, order_id, to_addr, to_name, subject, body_text,
                                    body_html, message_id, from_name, from_addr, failed_at,
                                    last_error)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
-                 CASE WHEN $4 = '' THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END,
-                 CASE WHEN $4 = '' THEN $12 END)
+                 CASE WHEN $4 = '' THEN $13 END, CASE WHEN $4 = '' THEN $12 END)
          ON CONFLICT (event_key) DO NOTHING",
     )
     .bind(key)
@@ -114,8 +111,9 @@ async fn write(
     .bind(&seller.shop_name)
     .bind(&seller.contact_email)
     .bind("No address to send to: set the contact e-mail in admin → Settings.")
-    .execute(&mut **tx)
-    .await?;
+    .bind(crate::db::now())
+    .execute(&mut *conn)
+    .await.map(|done| done.rows_affected()))?;
     Ok(())
 }
 
@@ -175,95 +173,102 @@ const CLAIMED_COLUMNS: &str =
      attempts";
 
 /// Claims the next e-mail that is due, for `lease_seconds`: one statement, so two workers (on this
-/// instance or another on the same database) never claim the same row. A worker that dies while
-/// sending leaves a lease that runs out, and the e-mail is tried again.
-pub async fn claim(writer: &SqlitePool, lease_seconds: u32) -> Result<Option<Claimed>, AppError> {
-    Ok(sqlx::query_as(&format!(
-        "UPDATE email_outbox
-         SET attempts = attempts + 1,
-             locked_until = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+' || $1 || ' seconds')
+/// instance or another on the same database) never claim the same row. On PostgreSQL the row is
+/// picked `FOR UPDATE SKIP LOCKED`: a worker skips a row another is claiming at that moment
+/// instead of waiting for it and then finding it taken. A worker that dies while sending leaves a
+/// lease that runs out, and the e-mail is tried again.
+pub async fn claim(
+    writer: &crate::db::Db,
+    lease_seconds: u32,
+) -> Result<Option<Claimed>, AppError> {
+    let skip_locked = if writer.is_postgres() {
+        " FOR UPDATE SKIP LOCKED"
+    } else {
+        ""
+    };
+    Ok(crate::on_db!(writer, conn => sqlx::query_as(&format!(
+        "UPDATE email_outbox SET attempts = attempts + 1, locked_until = $1
          WHERE id = (SELECT id FROM email_outbox
-                     WHERE sent_at IS NULL AND failed_at IS NULL
-                       AND next_attempt_at <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-                       AND (locked_until IS NULL OR locked_until < strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-                     ORDER BY id LIMIT 1)
+                     WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2
+                       AND (locked_until IS NULL OR locked_until < $2)
+                     ORDER BY id LIMIT 1{skip_locked})
          RETURNING {CLAIMED_COLUMNS}"
     ))
-    .bind(lease_seconds)
-    .fetch_optional(writer)
-    .await?)
+    .bind(crate::db::now_plus(i64::from(lease_seconds)))
+    .bind(crate::db::now())
+    .fetch_optional(conn)
+    .await)?)
 }
 
-pub async fn mark_sent(writer: &SqlitePool, id: i64) -> Result<(), AppError> {
-    sqlx::query(
-        "UPDATE email_outbox SET sent_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
-                locked_until = NULL, last_error = NULL
-         WHERE id = $1",
+pub async fn mark_sent(writer: &crate::db::Db, id: i64) -> Result<(), AppError> {
+    crate::on_db!(writer, conn => sqlx::query(
+        "UPDATE email_outbox SET sent_at = $2, locked_until = NULL, last_error = NULL WHERE id = $1",
     )
     .bind(id)
-    .execute(writer)
-    .await?;
+    .bind(crate::db::now())
+    .execute(conn)
+    .await.map(|done| done.rows_affected()))?;
     Ok(())
 }
 
 /// A temporary failure: tried again after `delay_seconds`.
 pub async fn retry_later(
-    writer: &SqlitePool,
+    writer: &crate::db::Db,
     id: i64,
     delay_seconds: u64,
     error: &str,
 ) -> Result<(), AppError> {
-    sqlx::query(
+    crate::on_db!(writer, conn => sqlx::query(
         "UPDATE email_outbox SET locked_until = NULL, last_error = $2,
-                next_attempt_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+' || $3 || ' seconds')
+                next_attempt_at = $3
          WHERE id = $1",
     )
     .bind(id)
     .bind(error)
-    .bind(i64::try_from(delay_seconds).unwrap_or(i64::MAX))
-    .execute(writer)
-    .await?;
+    .bind(crate::db::now_plus(i64::try_from(delay_seconds).unwrap_or(i64::MAX / 2)))
+    .execute(conn)
+    .await.map(|done| done.rows_affected()))?;
     Ok(())
 }
 
 /// Given up on: a permanent refusal, or the last allowed try.
-pub async fn mark_failed(writer: &SqlitePool, id: i64, error: &str) -> Result<(), AppError> {
-    sqlx::query(
-        "UPDATE email_outbox SET failed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
-                locked_until = NULL, last_error = $2
-         WHERE id = $1",
+pub async fn mark_failed(writer: &crate::db::Db, id: i64, error: &str) -> Result<(), AppError> {
+    crate::on_db!(writer, conn => sqlx::query(
+        "UPDATE email_outbox SET failed_at = $3, locked_until = NULL, last_error = $2 WHERE id = $1",
     )
     .bind(id)
     .bind(error)
-    .execute(writer)
-    .await?;
+    .bind(crate::db::now())
+    .execute(conn)
+    .await.map(|done| done.rows_affected()))?;
     Ok(())
 }
 
 /// Seconds until the next e-mail is due (none due: `None`), for the worker's sleep.
-pub async fn seconds_to_next(pool: &SqlitePool) -> Result<Option<f64>, AppError> {
-    Ok(sqlx::query_scalar(
-        "SELECT (julianday(MIN(max(next_attempt_at, coalesce(locked_until, '')))) - julianday('now')) * 86400.0
+pub async fn seconds_to_next(pool: &crate::db::Db) -> Result<Option<f64>, AppError> {
+    let next: Option<String> = crate::on_db!(pool, conn => sqlx::query_scalar(
+        "SELECT MIN(CASE WHEN locked_until > next_attempt_at THEN locked_until
+                         ELSE next_attempt_at END)
          FROM email_outbox WHERE sent_at IS NULL AND failed_at IS NULL",
     )
-    .fetch_one(pool)
-    .await?)
+    .fetch_one(conn)
+    .await)?;
+    Ok(next.as_deref().and_then(crate::db::seconds_until))
 }
 
 /// "Send again" in the admin: the e-mail goes out once more, soon, with a new `Message-ID` (mail
 /// servers drop a message whose id they have seen).
-pub async fn send_again(writer: &SqlitePool, id: i64, public_url: &str) -> Result<(), AppError> {
-    let changed = sqlx::query(
+pub async fn send_again(writer: &crate::db::Db, id: i64, public_url: &str) -> Result<(), AppError> {
+    let changed = crate::on_db!(writer, conn => sqlx::query(
         "UPDATE email_outbox SET sent_at = NULL, failed_at = NULL, attempts = 0, last_error = NULL,
-                locked_until = NULL, message_id = $2,
-                next_attempt_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                locked_until = NULL, message_id = $2, next_attempt_at = $3
          WHERE id = $1 AND to_addr <> ''",
     )
     .bind(id)
     .bind(message_id(public_url))
-    .execute(writer)
-    .await?
-    .rows_affected();
+    .bind(crate::db::now())
+    .execute(conn)
+    .await.map(|done| done.rows_affected()))?;
     if changed == 0 {
         return Err(AppError::NotFound(
             "There is no such e-mail, or it has nobody to go to.".into(),
@@ -273,30 +278,30 @@ pub async fn send_again(writer: &SqlitePool, id: i64, public_url: &str) -> Resul
 }
 
 /// E-mails not yet written to a file (sandbox mode writes each one to the data folder).
-pub async fn unwritten(pool: &SqlitePool) -> Result<Vec<Claimed>, AppError> {
-    Ok(sqlx::query_as(&format!(
+pub async fn unwritten(pool: &crate::db::Db) -> Result<Vec<Claimed>, AppError> {
+    Ok(crate::on_db!(pool, conn => sqlx::query_as(&format!(
         "SELECT {CLAIMED_COLUMNS} FROM email_outbox WHERE eml_file IS NULL ORDER BY id LIMIT 100"
     ))
-    .fetch_all(pool)
-    .await?)
+    .fetch_all(conn)
+    .await)?)
 }
 
-pub async fn mark_written(writer: &SqlitePool, id: i64, file: &str) -> Result<(), AppError> {
-    sqlx::query("UPDATE email_outbox SET eml_file = $2 WHERE id = $1")
+pub async fn mark_written(writer: &crate::db::Db, id: i64, file: &str) -> Result<(), AppError> {
+    crate::on_db!(writer, conn => sqlx::query("UPDATE email_outbox SET eml_file = $2 WHERE id = $1")
         .bind(id)
         .bind(file)
-        .execute(writer)
-        .await?;
+        .execute(conn)
+        .await.map(|done| done.rows_affected()))?;
     Ok(())
 }
 
 /// Where an e-mail's file is, relative to the data folder.
-pub async fn file_of(pool: &SqlitePool, id: i64) -> Result<Option<String>, AppError> {
+pub async fn file_of(pool: &crate::db::Db, id: i64) -> Result<Option<String>, AppError> {
     Ok(
-        sqlx::query_scalar("SELECT eml_file FROM email_outbox WHERE id = $1")
+        crate::on_db!(pool, conn => sqlx::query_scalar("SELECT eml_file FROM email_outbox WHERE id = $1")
             .bind(id)
-            .fetch_optional(pool)
-            .await?
+            .fetch_optional(conn)
+            .await)?
             .flatten(),
     )
 }
@@ -321,21 +326,22 @@ struct SummaryRow {
 /// The latest e-mails (all, or one order's), newest first. `smtp`: whether there is a server to
 /// send them through (without one, unsent e-mails are "not sent", not "queued").
 pub async fn summaries(
-    pool: &SqlitePool,
+    pool: &crate::db::Db,
     order_id: Option<i64>,
     smtp: bool,
 ) -> Result<Vec<MailSummary>, AppError> {
-    let rows: Vec<SummaryRow> = sqlx::query_as(
+    let rows: Vec<SummaryRow> = crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT e.id, e.kind, o.number AS order_number, e.to_addr, e.subject, e.created_at,
                 e.attempts, e.next_attempt_at, e.sent_at, e.failed_at, e.last_error, e.eml_file,
-                coalesce(e.locked_until > strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 0) AS sending
+                coalesce(e.locked_until > $2, FALSE) AS sending
          FROM email_outbox e LEFT JOIN orders o ON o.id = e.order_id
          WHERE $1 IS NULL OR e.order_id = $1
          ORDER BY e.id DESC LIMIT 200",
     )
     .bind(order_id)
-    .fetch_all(pool)
-    .await?;
+    .bind(crate::db::now())
+    .fetch_all(conn)
+    .await)?;
     rows.into_iter()
         .map(|row| {
             let state = match (row.sent_at, row.failed_at) {
@@ -370,12 +376,12 @@ pub struct Backlog {
     pub waiting: i64,
 }
 
-pub async fn backlog(pool: &SqlitePool) -> Result<Backlog, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT coalesce(SUM(failed_at IS NOT NULL), 0) AS failed,
-                coalesce(SUM(sent_at IS NULL AND failed_at IS NULL), 0) AS waiting
+pub async fn backlog(pool: &crate::db::Db) -> Result<Backlog, AppError> {
+    Ok(crate::on_db!(pool, conn => sqlx::query_as(
+        "SELECT COUNT(failed_at) AS failed,
+                COUNT(CASE WHEN sent_at IS NULL AND failed_at IS NULL THEN 1 END) AS waiting
          FROM email_outbox",
     )
-    .fetch_one(pool)
-    .await?)
+    .fetch_one(conn)
+    .await)?)
 }

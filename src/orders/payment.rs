@@ -93,7 +93,7 @@ const PAYING_VERDICTS: [Verdict; 3] = [Verdict::Paid, Verdict::PaidLate, Verdict
 /// e-mails it causes: a payment writes the shopper's confirmation and the merchant's notice, a
 /// payment to review the merchant's notice of it (see `mail`).
 pub async fn apply(
-    pool: &sqlx::SqlitePool,
+    pool: &crate::db::Db,
     mail: &MailContext<'_>,
     raw: &str,
     callback: &Callback,
@@ -105,12 +105,15 @@ pub async fn apply(
         .and_then(|n| n.parse::<i64>().ok())
     {
         Some(number) => {
-            sqlx::query_as::<_, OrderRow>(
-                "SELECT id, status, total_minor, currency FROM orders WHERE number = $1",
-            )
+            // Locked: two callbacks for one order, at two instances, decide one after the other.
+            let select = format!(
+                "SELECT id, status, total_minor, currency FROM orders WHERE number = $1{}",
+                tx.for_update()
+            );
+            crate::on_tx!(&mut tx, conn => sqlx::query_as::<_, OrderRow>(&select)
             .bind(number)
-            .fetch_optional(&mut *tx)
-            .await?
+            .fetch_optional(&mut *conn)
+            .await)?
         }
         None => None,
     };
@@ -120,21 +123,21 @@ pub async fn apply(
         Some(order) => decide(&mut tx, order, callback).await?,
     };
     if let (Some(order), true) = (&order, verdict.needs_review()) {
-        sqlx::query("UPDATE orders SET needs_review = 1 WHERE id = $1")
+        crate::on_tx!(&mut tx, conn => sqlx::query("UPDATE orders SET needs_review = TRUE WHERE id = $1")
             .bind(order.id)
-            .execute(&mut *tx)
-            .await?;
+            .execute(&mut *conn)
+            .await.map(|done| done.rows_affected()))?;
     }
     if let Some(order) = &order {
         tell(&mut tx, mail, order.id, verdict, callback).await?;
     }
 
     let params_json = serde_json::to_string(&callback.params).map_err(|_| AppError::Internal)?;
-    sqlx::query(
+    crate::on_tx!(&mut tx, conn => sqlx::query(
         "INSERT INTO payment_callbacks (raw, raw_bytes, authentic, verified_by, order_number, order_id,
                                         paysera_status, test, amount_minor, currency, params_json,
                                         verdict, request_id)
-         VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+         VALUES ($1, $2, TRUE, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(raw)
     .bind(i64::try_from(raw.len()).unwrap_or(i64::MAX))
@@ -148,15 +151,15 @@ pub async fn apply(
     .bind(params_json)
     .bind(verdict.as_str())
     .bind(&callback.request_id)
-    .execute(&mut *tx)
-    .await?;
+    .execute(&mut *conn)
+    .await.map(|done| done.rows_affected()))?;
     tx.commit().await?;
     Ok(verdict)
 }
 
 /// Writes the e-mails a verdict causes into the outbox, in the callback's transaction.
 async fn tell(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut crate::db::Tx,
     mail: &MailContext<'_>,
     order_id: i64,
     verdict: Verdict,
@@ -176,7 +179,7 @@ async fn tell(
 }
 
 async fn decide(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut crate::db::Tx,
     order: &OrderRow,
     callback: &Callback,
 ) -> Result<Verdict, AppError> {
@@ -234,20 +237,20 @@ async fn decide(
 /// A status-1 callback for an order that is already paid: the same payment again, or another one.
 /// Without both request ids the two cannot be told apart, and a repeat is the likely case.
 async fn paid_again(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut crate::db::Tx,
     order_id: i64,
     callback: &Callback,
 ) -> Result<Verdict, AppError> {
-    let first: Option<Option<String>> = sqlx::query_scalar(
+    let first: Option<Option<String>> = crate::on_tx!(tx, conn => sqlx::query_scalar(
         "SELECT request_id FROM payment_callbacks
-         WHERE order_id = $1 AND authentic = 1 AND verdict IN ($2, $3, $4) ORDER BY id LIMIT 1",
+         WHERE order_id = $1 AND authentic = TRUE AND verdict IN ($2, $3, $4) ORDER BY id LIMIT 1",
     )
     .bind(order_id)
     .bind(PAYING_VERDICTS[0].as_str())
     .bind(PAYING_VERDICTS[1].as_str())
     .bind(PAYING_VERDICTS[2].as_str())
-    .fetch_optional(&mut **tx)
-    .await?;
+    .fetch_optional(&mut *conn)
+    .await)?;
     Ok(match (first.flatten(), &callback.request_id) {
         (Some(paid_by), Some(this)) if paid_by != *this => Verdict::PaidTwice,
         _ => Verdict::AlreadyPaid,
@@ -260,7 +263,7 @@ pub const REFUSED_RAW_KEPT: usize = 2048;
 /// Logs a callback that failed verification. It was never decoded and changes nothing else. Only
 /// its first [`REFUSED_RAW_KEPT`] bytes are stored, with the length and SHA-256 of the whole.
 pub async fn record_rejected(
-    pool: &sqlx::SqlitePool,
+    pool: &crate::db::Db,
     raw: &[u8],
     error: &CallbackError,
 ) -> Result<(), AppError> {
@@ -274,29 +277,27 @@ pub async fn record_rejected(
     }
     let kept = &lossy[..end];
     let digest = crate::tokens::hex(&sha2::Sha256::digest(raw));
-    sqlx::query(
+    crate::on_db!(pool, conn => sqlx::query(
         "INSERT INTO payment_callbacks (raw, raw_bytes, raw_sha256, authentic, verdict, detail)
-         VALUES ($1, $2, $3, 0, $4, $5)",
+         VALUES ($1, $2, $3, FALSE, $4, $5)",
     )
     .bind(kept)
     .bind(i64::try_from(raw.len()).unwrap_or(i64::MAX))
     .bind(digest)
     .bind(Verdict::Rejected.as_str())
     .bind(error.to_string())
-    .execute(pool)
-    .await?;
+    .execute(conn)
+    .await.map(|done| done.rows_affected()))?;
     Ok(())
 }
 
 /// Deletes refused callbacks older than `days` (authentic ones are never deleted: the table's
 /// trigger refuses). Returns how many went.
-pub async fn prune_rejected(pool: &sqlx::SqlitePool, days: u32) -> Result<u64, AppError> {
-    Ok(sqlx::query(
-        "DELETE FROM payment_callbacks WHERE authentic = 0
-         AND received_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || $1 || ' days')",
+pub async fn prune_rejected(pool: &crate::db::Db, days: u32) -> Result<u64, AppError> {
+    Ok(crate::on_db!(pool, conn => sqlx::query(
+        "DELETE FROM payment_callbacks WHERE authentic = FALSE AND received_at < $1",
     )
-    .bind(days)
-    .execute(pool)
-    .await?
-    .rows_affected())
+    .bind(crate::db::now_plus(-86_400 * i64::from(days)))
+    .execute(conn)
+    .await.map(|done| done.rows_affected()))?)
 }

@@ -6,13 +6,10 @@ use crate::cart::Quantity;
 use crate::error::AppError;
 use crate::money::{Currency, Money};
 use crate::tr;
-use sqlx::{Sqlite, SqlitePool, Transaction};
 
-/// `BEGIN IMMEDIATE`: take SQLite's write lock up front, so a transaction that reads before it
-/// writes never has to upgrade its lock (and fail). `writer` is the shop's one writer
-/// (`AppState::writer`), where writers queue for their turn.
-pub async fn begin_write(writer: &SqlitePool) -> Result<Transaction<'static, Sqlite>, AppError> {
-    Ok(writer.begin_with("BEGIN IMMEDIATE").await?)
+/// A write transaction on `writer` (`AppState::writer`): see [`crate::db::Db::begin`].
+pub async fn begin_write(writer: &crate::db::Db) -> Result<crate::db::Tx, AppError> {
+    Ok(writer.begin().await?)
 }
 
 /// Who ordered, and where it goes. Already validated at the checkout's edge.
@@ -69,7 +66,7 @@ pub struct PlacedOrder {
 /// Places an order: freezes the lines at today's prices, reserves stock (the last unit goes to
 /// exactly one buyer), numbers the order. All or nothing.
 pub async fn place(
-    pool: &SqlitePool,
+    pool: &crate::db::Db,
     order: &NewOrder,
     currency: Currency,
 ) -> Result<PlacedOrder, AppError> {
@@ -79,12 +76,14 @@ pub async fn place(
     let mut tx = begin_write(pool).await?;
 
     if let Some(key) = &order.checkout_key {
-        let existing: Option<(i64, i64, String, i64)> = sqlx::query_as(
+        // A double click sent to two instances: the second waits here, then finds the first's order.
+        tx.lock_key("checkout", key).await?;
+        let existing: Option<(i64, i64, String, i64)> = crate::on_tx!(&mut tx, conn => sqlx::query_as(
             "SELECT id, number, public_token, total_minor FROM orders WHERE checkout_key = $1",
         )
         .bind(key)
-        .fetch_optional(&mut *tx)
-        .await?;
+        .fetch_optional(&mut *conn)
+        .await)?;
         if let Some((id, number, public_token, total_minor)) = existing {
             return Ok(PlacedOrder {
                 id,
@@ -101,13 +100,17 @@ pub async fn place(
 
     let mut frozen = Vec::with_capacity(order.lines.len());
     let mut subtotal = Money::zero(currency);
-    for &(product_id, quantity) in &order.lines {
-        let product: Option<ProductRow> = sqlx::query_as(
+    // In product order: two orders for the same products lock their rows in the same order, so
+    // on PostgreSQL they queue instead of deadlocking.
+    let mut lines = order.lines.clone();
+    lines.sort_by_key(|&(product_id, _)| product_id);
+    for (product_id, quantity) in lines {
+        let product: Option<ProductRow> = crate::on_tx!(&mut tx, conn => sqlx::query_as(
             "SELECT name, price_minor, currency, active, stock, max_per_order FROM products WHERE id = $1",
         )
         .bind(product_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+        .fetch_optional(&mut *conn)
+        .await)?;
         let Some(ProductRow {
             name,
             price_minor,
@@ -130,13 +133,11 @@ pub async fn place(
             )));
         }
         // The conditional update is the reservation: it fails rather than go below zero.
-        let reserved =
-            sqlx::query("UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1")
+        let reserved = crate::on_tx!(&mut tx, conn => sqlx::query("UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1")
                 .bind(i64::from(quantity.get()))
                 .bind(product_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+                .execute(&mut *conn)
+                .await.map(|done| done.rows_affected()))?;
         if reserved == 0 {
             return Err(AppError::Conflict(if stock > 0 {
                 tr!(cart.only_left, count = stock, name)
@@ -152,13 +153,12 @@ pub async fn place(
     let shipping = order.shipping.price_for(subtotal);
     let total = subtotal.checked_add(shipping).ok_or(AppError::Internal)?;
 
-    let (number,): (i64,) =
-        sqlx::query_as("INSERT INTO order_numbers DEFAULT VALUES RETURNING number")
-            .fetch_one(&mut *tx)
-            .await?;
+    let (number,): (i64,) = crate::on_tx!(&mut tx, conn => sqlx::query_as("INSERT INTO order_numbers DEFAULT VALUES RETURNING number")
+            .fetch_one(&mut *conn)
+            .await)?;
     let public_token = crate::tokens::random_hex(24);
     let c = &order.customer;
-    let (id,): (i64,) = sqlx::query_as(
+    let (id,): (i64,) = crate::on_tx!(&mut tx, conn => sqlx::query_as(
         "INSERT INTO orders (number, public_token, currency, subtotal_minor, shipping_minor, total_minor,
                              email, first_name, last_name, street, city, postcode, country,
                              shipping_method, shipping_name, payment_method, checkout_key, sandbox,
@@ -188,10 +188,10 @@ pub async fn place(
     .bind(order.holder.as_ref().map(|h| &h.shopper_key))
     .bind(order.holder.as_ref().map(|h| &h.client_ip))
     .bind(crate::locale::code(order.locale))
-    .fetch_one(&mut *tx)
-    .await?;
+    .fetch_one(&mut *conn)
+    .await)?;
     for (product_id, name, unit, quantity, line_total) in frozen {
-        sqlx::query(
+        crate::on_tx!(&mut tx, conn => sqlx::query(
             "INSERT INTO order_lines (order_id, product_id, name, unit_price_minor, quantity, line_total_minor)
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
@@ -201,8 +201,8 @@ pub async fn place(
         .bind(unit.minor)
         .bind(i64::from(quantity.get()))
         .bind(line_total.minor)
-        .execute(&mut *tx)
-        .await?;
+        .execute(&mut *conn)
+        .await.map(|done| done.rows_affected()))?;
     }
     record_event(
         &mut tx,
@@ -233,24 +233,23 @@ struct ProductRow {
 
 /// Refuses a new order when its shopper, or its client address, already holds as many unpaid
 /// orders as allowed: one visitor cannot reserve the whole stock by placing order after order.
-/// Runs inside the placing transaction (SQLite's single writer), so concurrent placements count
-/// each other.
-async fn check_unpaid_limits(
-    tx: &mut Transaction<'static, Sqlite>,
-    holder: &Holder,
-) -> Result<(), AppError> {
-    let by_shopper: i64 = sqlx::query_scalar(
+/// Runs inside the placing transaction, holding the shopper's and the address's locks (SQLite's
+/// single writer, PostgreSQL's advisory locks), so concurrent placements count each other.
+async fn check_unpaid_limits(tx: &mut crate::db::Tx, holder: &Holder) -> Result<(), AppError> {
+    tx.lock_key("shopper", &holder.shopper_key).await?;
+    tx.lock_key("client", &holder.client_ip).await?;
+    let by_shopper: i64 = crate::on_tx!(tx, conn => sqlx::query_scalar(
         "SELECT COUNT(*) FROM orders WHERE status = 'pending_payment' AND shopper_key = $1",
     )
     .bind(&holder.shopper_key)
-    .fetch_one(&mut **tx)
-    .await?;
-    let by_client: i64 = sqlx::query_scalar(
+    .fetch_one(&mut *conn)
+    .await)?;
+    let by_client: i64 = crate::on_tx!(tx, conn => sqlx::query_scalar(
         "SELECT COUNT(*) FROM orders WHERE status = 'pending_payment' AND client_ip = $1",
     )
     .bind(&holder.client_ip)
-    .fetch_one(&mut **tx)
-    .await?;
+    .fetch_one(&mut *conn)
+    .await)?;
     if by_shopper >= i64::from(holder.max_unpaid_per_shopper)
         || by_client >= i64::from(holder.max_unpaid_per_client)
     {
@@ -262,48 +261,44 @@ async fn check_unpaid_limits(
 }
 
 pub async fn record_event(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut crate::db::Tx,
     order_id: i64,
     from: Option<OrderStatus>,
     to: OrderStatus,
     note: &str,
 ) -> Result<(), AppError> {
-    sqlx::query(
+    crate::on_tx!(tx, conn => sqlx::query(
         "INSERT INTO order_events (order_id, from_status, to_status, note) VALUES ($1, $2, $3, $4)",
     )
     .bind(order_id)
     .bind(from.map(OrderStatus::as_str))
     .bind(to.as_str())
     .bind(note)
-    .execute(&mut **tx)
-    .await?;
+    .execute(&mut *conn)
+    .await.map(|done| done.rows_affected()))?;
     Ok(())
 }
 
 /// Moves an order from `from` to `to` if it is still in `from`. Returns whether it moved: a
 /// concurrent change (another callback, the expiry task) makes this a no-op, never a double move.
 pub async fn transition(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut crate::db::Tx,
     order_id: i64,
     from: OrderStatus,
     to: OrderStatus,
     note: &str,
 ) -> Result<bool, AppError> {
     debug_assert!(from.can_become(to));
-    let paid_at = if to == OrderStatus::Paid {
-        ", paid_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
-    } else {
-        ""
-    };
-    let moved = sqlx::query(&format!(
-        "UPDATE orders SET status = $1{paid_at} WHERE id = $2 AND status = $3"
-    ))
+    let moved = crate::on_tx!(tx, conn => sqlx::query(
+        "UPDATE orders SET status = $1, paid_at = CASE WHEN $1 = 'paid' THEN $4 ELSE paid_at END
+         WHERE id = $2 AND status = $3",
+    )
     .bind(to.as_str())
     .bind(order_id)
     .bind(from.as_str())
-    .execute(&mut **tx)
-    .await?
-    .rows_affected()
+    .bind(crate::db::now())
+    .execute(&mut *conn)
+    .await.map(|done| done.rows_affected()))?
         == 1;
     if moved {
         record_event(tx, order_id, Some(from), to, note).await?;
@@ -312,60 +307,53 @@ pub async fn transition(
 }
 
 /// Gives an order's units back to stock (it was cancelled or expired).
-pub async fn release_stock(
-    tx: &mut Transaction<'static, Sqlite>,
-    order_id: i64,
-) -> Result<(), AppError> {
-    sqlx::query(
+pub async fn release_stock(tx: &mut crate::db::Tx, order_id: i64) -> Result<(), AppError> {
+    crate::on_tx!(tx, conn => sqlx::query(
         "UPDATE products SET stock = stock + (
-             SELECT SUM(l.quantity) FROM order_lines l WHERE l.order_id = $1 AND l.product_id = products.id)
+             SELECT CAST(SUM(l.quantity) AS BIGINT) FROM order_lines l
+             WHERE l.order_id = $1 AND l.product_id = products.id)
          WHERE id IN (SELECT product_id FROM order_lines WHERE order_id = $1)",
     )
     .bind(order_id)
-    .execute(&mut **tx)
-    .await?;
+    .execute(&mut *conn)
+    .await.map(|done| done.rows_affected()))?;
     Ok(())
 }
 
 /// Takes an order's units from stock again (a late payment for a released order). All lines or
 /// none: returns false, changing nothing, if any product no longer has enough or is no longer for
 /// sale (the merchant took it off sale: its stock is not the shop's to hand out again).
-pub async fn re_reserve_stock(
-    tx: &mut Transaction<'static, Sqlite>,
-    order_id: i64,
-) -> Result<bool, AppError> {
-    let lines: Vec<(i64, i64)> =
-        sqlx::query_as("SELECT product_id, quantity FROM order_lines WHERE order_id = $1 AND product_id IS NOT NULL")
+pub async fn re_reserve_stock(tx: &mut crate::db::Tx, order_id: i64) -> Result<bool, AppError> {
+    let lines: Vec<(i64, i64)> = crate::on_tx!(tx, conn => sqlx::query_as("SELECT product_id, quantity FROM order_lines WHERE order_id = $1 AND product_id IS NOT NULL")
             .bind(order_id)
-            .fetch_all(&mut **tx)
-            .await?;
-    sqlx::query("SAVEPOINT re_reserve")
-        .execute(&mut **tx)
-        .await?;
+            .fetch_all(&mut *conn)
+            .await)?;
+    crate::on_tx!(tx, conn => sqlx::query("SAVEPOINT re_reserve")
+        .execute(&mut *conn)
+        .await.map(|done| done.rows_affected()))?;
     for (product_id, quantity) in lines {
-        let reserved = sqlx::query(
-            "UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1 AND active = 1",
+        let reserved = crate::on_tx!(tx, conn => sqlx::query(
+            "UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1 AND active = TRUE",
         )
         .bind(quantity)
         .bind(product_id)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
+        .execute(&mut *conn)
+        .await.map(|done| done.rows_affected()))?;
         if reserved == 0 {
-            sqlx::query("ROLLBACK TO re_reserve")
-                .execute(&mut **tx)
-                .await?;
-            sqlx::query("RELEASE re_reserve").execute(&mut **tx).await?;
+            crate::on_tx!(tx, conn => sqlx::query("ROLLBACK TO re_reserve")
+                .execute(&mut *conn)
+                .await.map(|done| done.rows_affected()))?;
+            crate::on_tx!(tx, conn => sqlx::query("RELEASE re_reserve").execute(&mut *conn).await.map(|done| done.rows_affected()))?;
             return Ok(false);
         }
     }
-    sqlx::query("RELEASE re_reserve").execute(&mut **tx).await?;
+    crate::on_tx!(tx, conn => sqlx::query("RELEASE re_reserve").execute(&mut *conn).await.map(|done| done.rows_affected()))?;
     Ok(true)
 }
 
 /// The order behind a status-page token. The review flag is the merchant's business and is not
 /// read: a shopper (or whoever holds the link) learns only what the order's state is.
-pub async fn state_by_token(pool: &SqlitePool, token: &str) -> Result<OrderState, AppError> {
+pub async fn state_by_token(pool: &crate::db::Db, token: &str) -> Result<OrderState, AppError> {
     #[derive(sqlx::FromRow)]
     struct Row {
         number: i64,
@@ -373,12 +361,12 @@ pub async fn state_by_token(pool: &SqlitePool, token: &str) -> Result<OrderState
         total_minor: i64,
         currency: String,
     }
-    let row: Row = sqlx::query_as(
+    let row: Row = crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT number, status, total_minor, currency FROM orders WHERE public_token = $1",
     )
     .bind(token)
-    .fetch_optional(pool)
-    .await?
+    .fetch_optional(conn)
+    .await)?
     .ok_or_else(|| AppError::NotFound(tr!(errors.no_such_order).into()))?;
     let status = OrderStatus::parse(&row.status).ok_or_else(|| {
         tracing::error!(status = row.status, "unknown order status in the database");
@@ -394,28 +382,29 @@ pub async fn state_by_token(pool: &SqlitePool, token: &str) -> Result<OrderState
 
 /// Expires orders left unpaid for longer than `ttl_minutes` and gives their stock back. Each order
 /// in its own transaction, with a conditional update: a callback paying it at the same moment wins
-/// or loses cleanly, never both.
-pub async fn expire_overdue(pool: &SqlitePool, ttl_minutes: u32) -> Result<usize, AppError> {
-    let overdue: Vec<(i64,)> = sqlx::query_as(
-        "SELECT id FROM orders WHERE status = 'pending_payment'
-         AND created_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || $1 || ' minutes')",
-    )
-    .bind(ttl_minutes)
-    .fetch_all(pool)
-    .await?;
+/// or loses cleanly, never both. Each order is claimed first (`FOR UPDATE SKIP LOCKED` on
+/// PostgreSQL), so instances sweeping at the same time share the work instead of queueing on it.
+pub async fn expire_overdue(pool: &crate::db::Db, ttl_minutes: u32) -> Result<usize, AppError> {
+    let cutoff = crate::db::now_plus(-60 * i64::from(ttl_minutes));
+    let note = format!("unpaid after {ttl_minutes} minutes");
     let mut expired = 0;
-    for (id,) in overdue {
+    // Bounded: a sweep never runs for ever, whatever piles up; the next round goes on.
+    for _ in 0..1000 {
         let mut tx = begin_write(pool).await?;
-        let note = format!("unpaid after {ttl_minutes} minutes");
-        if transition(
-            &mut tx,
-            id,
-            OrderStatus::PendingPayment,
-            OrderStatus::Expired,
-            &note,
-        )
-        .await?
-        {
+        let claim = format!(
+            "SELECT id FROM orders WHERE status = 'pending_payment' AND created_at < $1
+             ORDER BY id LIMIT 1{}",
+            tx.skip_locked()
+        );
+        let Some(id) = crate::on_tx!(&mut tx, conn => sqlx::query_scalar::<_, i64>(&claim)
+            .bind(&cutoff)
+            .fetch_optional(&mut *conn)
+            .await)?
+        else {
+            break;
+        };
+        let pending = OrderStatus::PendingPayment;
+        if transition(&mut tx, id, pending, OrderStatus::Expired, &note).await? {
             release_stock(&mut tx, id).await?;
             expired += 1;
         }
@@ -427,7 +416,7 @@ pub async fn expire_overdue(pool: &SqlitePool, ttl_minutes: u32) -> Result<usize
 /// Cancels a pending order (the shopper came back from Paysera's cancel link) and releases its
 /// stock. Returns the order's lines to put back into the cart, or `None` if it was not pending.
 pub async fn cancel_pending(
-    pool: &SqlitePool,
+    pool: &crate::db::Db,
     order_id: i64,
 ) -> Result<Option<Vec<(i64, Quantity)>>, AppError> {
     let mut tx = begin_write(pool).await?;
@@ -443,11 +432,10 @@ pub async fn cancel_pending(
         return Ok(None);
     }
     release_stock(&mut tx, order_id).await?;
-    let lines: Vec<(i64, i64)> =
-        sqlx::query_as("SELECT product_id, quantity FROM order_lines WHERE order_id = $1 AND product_id IS NOT NULL")
+    let lines: Vec<(i64, i64)> = crate::on_tx!(&mut tx, conn => sqlx::query_as("SELECT product_id, quantity FROM order_lines WHERE order_id = $1 AND product_id IS NOT NULL")
             .bind(order_id)
-            .fetch_all(&mut *tx)
-            .await?;
+            .fetch_all(&mut *conn)
+            .await)?;
     tx.commit().await?;
     Ok(Some(
         lines

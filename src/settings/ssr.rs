@@ -6,7 +6,6 @@ use crate::error::AppError;
 use crate::locale::Locale;
 use crate::money::{Currency, Money};
 use crate::orders::ssr::begin_write;
-use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -20,19 +19,22 @@ pub struct ShopSettings {
     pub test_payments: bool,
 }
 
-pub async fn load(db: impl sqlx::SqliteExecutor<'_>) -> Result<ShopSettings, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT shop_name, legal_name, company_code, vat_code, address, contact_email,
-                contact_phone, smsbank, test_payments
-         FROM shop_settings WHERE id = 1",
-    )
-    .fetch_one(db)
-    .await?)
+const SETTINGS: &str = "SELECT shop_name, legal_name, company_code, vat_code, address,
+                               contact_email, contact_phone, smsbank, test_payments
+                        FROM shop_settings WHERE id = 1";
+
+pub async fn load(pool: &crate::db::Db) -> Result<ShopSettings, AppError> {
+    Ok(crate::on_db!(pool, conn => sqlx::query_as(SETTINGS).fetch_one(conn).await)?)
+}
+
+/// The settings, read inside a transaction (a save compares with them).
+async fn load_in(tx: &mut crate::db::Tx) -> Result<ShopSettings, AppError> {
+    Ok(crate::on_tx!(tx, conn => sqlx::query_as(SETTINGS).fetch_one(&mut *conn).await)?)
 }
 
 /// The seller's details, read inside a transaction (e-mails written with an order change).
-pub async fn load_seller(db: impl sqlx::SqliteExecutor<'_>) -> Result<Seller, AppError> {
-    Ok(load(db).await?.seller)
+pub async fn load_seller(tx: &mut crate::db::Tx) -> Result<Seller, AppError> {
+    Ok(load_in(tx).await?.seller)
 }
 
 /// The settings every page reads (the shop's name is in each title, its seller in each footer),
@@ -40,7 +42,7 @@ pub async fn load_seller(db: impl sqlx::SqliteExecutor<'_>) -> Result<Seller, Ap
 /// them at once; another instance's save is read within a few seconds: a page that finds the copy
 /// older than the TTL starts a reread in the background and renders with what is there.
 pub struct SettingsCache {
-    pool: SqlitePool,
+    pool: crate::db::Db,
     current: RwLock<(Instant, Arc<ShopSettings>)>,
     rereading: AtomicBool,
 }
@@ -48,7 +50,7 @@ pub struct SettingsCache {
 const SETTINGS_TTL: Duration = Duration::from_secs(5);
 
 impl SettingsCache {
-    pub async fn load(pool: &SqlitePool) -> Result<SettingsCache, AppError> {
+    pub async fn load(pool: &crate::db::Db) -> Result<SettingsCache, AppError> {
         Ok(SettingsCache {
             pool: pool.clone(),
             current: RwLock::new((Instant::now(), Arc::new(load(pool).await?))),
@@ -98,28 +100,25 @@ impl SettingsCache {
 /// Starts a settings change: the transaction, and the e-mail of the admin making it (the audit
 /// names people, not ids).
 async fn begin_change(
-    writer: &SqlitePool,
+    writer: &crate::db::Db,
     admin_id: i64,
-) -> Result<(Transaction<'static, Sqlite>, String), AppError> {
+) -> Result<(crate::db::Tx, String), AppError> {
     let mut tx = begin_write(writer).await?;
-    let email: String = sqlx::query_scalar("SELECT email FROM admins WHERE id = $1")
+    let email: String =
+        crate::on_tx!(&mut tx, conn => sqlx::query_scalar("SELECT email FROM admins WHERE id = $1")
         .bind(admin_id)
-        .fetch_optional(&mut *tx)
-        .await?
+        .fetch_optional(&mut *conn)
+        .await)?
         .ok_or_else(|| AppError::Unauthorized("Please log in as the shop's admin.".into()))?;
     Ok((tx, email))
 }
 
-async fn audit(
-    tx: &mut Transaction<'static, Sqlite>,
-    admin_email: &str,
-    change: &str,
-) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO settings_events (admin_email, change) VALUES ($1, $2)")
+async fn audit(tx: &mut crate::db::Tx, admin_email: &str, change: &str) -> Result<(), AppError> {
+    crate::on_tx!(tx, conn => sqlx::query("INSERT INTO settings_events (admin_email, change) VALUES ($1, $2)")
         .bind(admin_email)
         .bind(change)
-        .execute(&mut **tx)
-        .await?;
+        .execute(&mut *conn)
+        .await.map(|done| done.rows_affected()))?;
     Ok(())
 }
 
@@ -207,7 +206,7 @@ pub fn validate(settings: &ShopSettings) -> Result<(), AppError> {
 
 /// Saves the settings and records what changed.
 pub async fn save(
-    writer: &SqlitePool,
+    writer: &crate::db::Db,
     cache: &SettingsCache,
     admin_id: i64,
     new: ShopSettings,
@@ -215,12 +214,12 @@ pub async fn save(
     validate(&new)?;
     let (mut tx, admin_email) = begin_change(writer, admin_id).await?;
     // Compared inside the transaction: two admins saving at once each record what they changed.
-    let changes = differences(&load(&mut *tx).await?, &new);
+    let changes = differences(&load_in(&mut tx).await?, &new);
     if changes.is_empty() {
         return Ok(());
     }
     let s = &new.seller;
-    sqlx::query(
+    crate::on_tx!(&mut tx, conn => sqlx::query(
         "UPDATE shop_settings SET shop_name = $1, legal_name = $2, company_code = $3, vat_code = $4,
                 address = $5, contact_email = $6, contact_phone = $7, smsbank = $8, test_payments = $9
          WHERE id = 1",
@@ -234,8 +233,8 @@ pub async fn save(
     .bind(&s.contact_phone)
     .bind(new.smsbank)
     .bind(new.test_payments)
-    .execute(&mut *tx)
-    .await?;
+    .execute(&mut *conn)
+    .await.map(|done| done.rows_affected()))?;
     audit(&mut tx, &admin_email, &changes.join("; ")).await?;
     tx.commit().await?;
     cache.set(Arc::new(new));
@@ -243,23 +242,23 @@ pub async fn save(
 }
 
 /// The latest settings changes, newest first.
-pub async fn recent_changes(pool: &SqlitePool) -> Result<Vec<SettingsChange>, AppError> {
-    Ok(sqlx::query_as(
+pub async fn recent_changes(pool: &crate::db::Db) -> Result<Vec<SettingsChange>, AppError> {
+    Ok(crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT at, admin_email, change FROM settings_events ORDER BY id DESC LIMIT 20",
     )
-    .fetch_all(pool)
-    .await?)
+    .fetch_all(conn)
+    .await)?)
 }
 
 /// Every shipping method as the merchant wrote it, in the merchant's order.
-pub async fn shipping_methods(pool: &SqlitePool) -> Result<Vec<ShippingMethod>, AppError> {
-    Ok(sqlx::query_as(
+pub async fn shipping_methods(pool: &crate::db::Db) -> Result<Vec<ShippingMethod>, AppError> {
+    Ok(crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT id, code, name, description, price_minor, countries, free_above_minor, active,
                 position
          FROM shipping_methods ORDER BY position, id",
     )
-    .fetch_all(pool)
-    .await?)
+    .fetch_all(conn)
+    .await)?)
 }
 
 /// The shipping methods checkout may offer (the active ones), read once per page or order, named
@@ -267,8 +266,8 @@ pub async fn shipping_methods(pool: &SqlitePool) -> Result<Vec<ShippingMethod>, 
 pub struct ActiveMethods(Vec<ShippingMethod>);
 
 impl ActiveMethods {
-    pub async fn load(pool: &SqlitePool, language: Locale) -> Result<ActiveMethods, AppError> {
-        let methods = sqlx::query_as(
+    pub async fn load(pool: &crate::db::Db, language: Locale) -> Result<ActiveMethods, AppError> {
+        let methods = crate::on_db!(pool, conn => sqlx::query_as(
             "SELECT m.id, m.code, COALESCE(t.name, m.name) AS name,
                     COALESCE(t.description, m.description) AS description, m.price_minor,
                     m.countries, m.free_above_minor, m.active, m.position
@@ -278,8 +277,8 @@ impl ActiveMethods {
              ORDER BY m.position, m.id",
         )
         .bind(crate::locale::code(language))
-        .fetch_all(pool)
-        .await?;
+        .fetch_all(conn)
+        .await)?;
         Ok(ActiveMethods(methods))
     }
 
@@ -402,7 +401,7 @@ impl MethodInput {
 
 /// Creates (`id` None) or updates a shipping method. Orders keep their frozen copy either way.
 pub async fn save_method(
-    writer: &SqlitePool,
+    writer: &crate::db::Db,
     admin_id: i64,
     id: Option<i64>,
     input: &MethodInput,
@@ -420,20 +419,25 @@ pub async fn save_method(
              WHERE id = $9"
         }
     };
-    let result = sqlx::query(sql)
-        .bind(&input.code)
-        .bind(&input.name)
-        .bind(&input.description)
-        .bind(input.price.minor)
-        .bind(input.countries.join(","))
-        .bind(input.free_above.map(|m| m.minor))
-        .bind(input.active)
-        .bind(input.position)
-        .bind(id)
-        .execute(&mut *tx)
-        .await;
+    let result = crate::on_tx!(&mut tx, conn => {
+        let query = sqlx::query(sql)
+            .bind(&input.code)
+            .bind(&input.name)
+            .bind(&input.description)
+            .bind(input.price.minor)
+            .bind(input.countries.join(","))
+            .bind(input.free_above.map(|m| m.minor))
+            .bind(input.active)
+            .bind(input.position);
+        // PostgreSQL refuses a parameter the statement does not use.
+        let query = match id {
+            Some(id) => query.bind(id),
+            None => query,
+        };
+        query.execute(&mut *conn).await.map(|done| done.rows_affected())
+    });
     match result {
-        Ok(done) if done.rows_affected() == 1 => {}
+        Ok(1) => {}
         Ok(_) => return Err(AppError::NotFound("That shipping method is gone.".into())),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             return Err(AppError::Conflict(format!(
@@ -460,19 +464,19 @@ pub struct MethodText {
 }
 
 /// Every method's names in other languages.
-pub async fn method_texts(pool: &SqlitePool) -> Result<Vec<MethodText>, AppError> {
-    Ok(sqlx::query_as(
+pub async fn method_texts(pool: &crate::db::Db) -> Result<Vec<MethodText>, AppError> {
+    Ok(crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT method_id, locale, name, description FROM shipping_method_texts
          ORDER BY method_id, locale",
     )
-    .fetch_all(pool)
-    .await?)
+    .fetch_all(conn)
+    .await)?)
 }
 
 /// Names method `id` in `language` (an empty name takes the method's own back for that
 /// language), recorded in the audit like every other change.
 pub async fn save_method_text(
-    writer: &SqlitePool,
+    writer: &crate::db::Db,
     admin_id: i64,
     id: i64,
     language: Locale,
@@ -485,16 +489,15 @@ pub async fn save_method_text(
     };
     let code = crate::locale::code(language);
     let (mut tx, admin_email) = begin_change(writer, admin_id).await?;
-    let method: Option<String> =
-        sqlx::query_scalar("SELECT name FROM shipping_methods WHERE id = $1")
+    let method: Option<String> = crate::on_tx!(&mut tx, conn => sqlx::query_scalar("SELECT name FROM shipping_methods WHERE id = $1")
             .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
+            .fetch_optional(&mut *conn)
+            .await)?;
     let method =
         method.ok_or_else(|| AppError::NotFound("That shipping method is gone.".into()))?;
     let change = match &text {
         Some((name, description)) => {
-            sqlx::query(
+            crate::on_tx!(&mut tx, conn => sqlx::query(
                 "INSERT INTO shipping_method_texts (method_id, locale, name, description)
                  VALUES ($1, $2, $3, $4)
                  ON CONFLICT (method_id, locale) DO UPDATE SET name = excluded.name,
@@ -504,16 +507,16 @@ pub async fn save_method_text(
             .bind(code)
             .bind(name)
             .bind(description)
-            .execute(&mut *tx)
-            .await?;
+            .execute(&mut *conn)
+            .await.map(|done| done.rows_affected()))?;
             format!("shipping method “{method}” in {code}: “{name}”")
         }
         None => {
-            sqlx::query("DELETE FROM shipping_method_texts WHERE method_id = $1 AND locale = $2")
+            crate::on_tx!(&mut tx, conn => sqlx::query("DELETE FROM shipping_method_texts WHERE method_id = $1 AND locale = $2")
                 .bind(id)
                 .bind(code)
-                .execute(&mut *tx)
-                .await?;
+                .execute(&mut *conn)
+                .await.map(|done| done.rows_affected()))?;
             format!("shipping method “{method}” in {code}: its own name")
         }
     };
@@ -522,13 +525,12 @@ pub async fn save_method_text(
     Ok(())
 }
 
-pub async fn delete_method(writer: &SqlitePool, admin_id: i64, id: i64) -> Result<(), AppError> {
+pub async fn delete_method(writer: &crate::db::Db, admin_id: i64, id: i64) -> Result<(), AppError> {
     let (mut tx, admin_email) = begin_change(writer, admin_id).await?;
-    let name: Option<String> =
-        sqlx::query_scalar("DELETE FROM shipping_methods WHERE id = $1 RETURNING name")
+    let name: Option<String> = crate::on_tx!(&mut tx, conn => sqlx::query_scalar("DELETE FROM shipping_methods WHERE id = $1 RETURNING name")
             .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
+            .fetch_optional(&mut *conn)
+            .await)?;
     let name = name.ok_or_else(|| AppError::NotFound("That shipping method is gone.".into()))?;
     audit(
         &mut tx,
@@ -549,25 +551,23 @@ pub struct LegalRow {
     pub updated_at: String,
 }
 
-pub async fn legal_markdown(pool: &SqlitePool, page: LegalPage) -> Result<LegalRow, AppError> {
-    let row: Option<LegalRow> =
-        sqlx::query_as("SELECT markdown, placeholder, updated_at FROM legal_pages WHERE slug = $1")
+pub async fn legal_markdown(pool: &crate::db::Db, page: LegalPage) -> Result<LegalRow, AppError> {
+    let row: Option<LegalRow> = crate::on_db!(pool, conn => sqlx::query_as("SELECT markdown, placeholder, updated_at FROM legal_pages WHERE slug = $1")
             .bind(page.slug())
-            .fetch_optional(pool)
-            .await?;
+            .fetch_optional(conn)
+            .await)?;
     Ok(row.unwrap_or_default())
 }
 
 /// The legal pages that still hold the demo's placeholder text (one query, no texts read).
-pub async fn legal_placeholders(pool: &SqlitePool) -> Result<Vec<LegalPage>, AppError> {
-    let slugs: Vec<String> =
-        sqlx::query_scalar("SELECT slug FROM legal_pages WHERE placeholder = 1")
-            .fetch_all(pool)
-            .await?;
+pub async fn legal_placeholders(pool: &crate::db::Db) -> Result<Vec<LegalPage>, AppError> {
+    let slugs: Vec<String> = crate::on_db!(pool, conn => sqlx::query_scalar("SELECT slug FROM legal_pages WHERE placeholder = TRUE")
+            .fetch_all(conn)
+            .await)?;
     Ok(slugs.iter().filter_map(|s| LegalPage::parse(s)).collect())
 }
 
-pub async fn legal_text(pool: &SqlitePool, page: LegalPage) -> Result<LegalText, AppError> {
+pub async fn legal_text(pool: &crate::db::Db, page: LegalPage) -> Result<LegalText, AppError> {
     let LegalRow {
         markdown,
         placeholder,
@@ -589,7 +589,7 @@ pub async fn legal_text(pool: &SqlitePool, page: LegalPage) -> Result<LegalText,
 pub const LEGAL_MAX_CHARS: usize = 100_000;
 
 pub async fn save_legal(
-    writer: &SqlitePool,
+    writer: &crate::db::Db,
     admin_id: i64,
     page: LegalPage,
     markdown: &str,
@@ -601,15 +601,15 @@ pub async fn save_legal(
         )));
     }
     let (mut tx, admin_email) = begin_change(writer, admin_id).await?;
-    sqlx::query(
-        "INSERT INTO legal_pages (slug, markdown, placeholder) VALUES ($1, $2, 0)
-         ON CONFLICT (slug) DO UPDATE SET markdown = excluded.markdown, placeholder = 0,
-             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+    crate::on_tx!(&mut tx, conn => sqlx::query(
+        "INSERT INTO legal_pages (slug, markdown, placeholder) VALUES ($1, $2, FALSE)
+         ON CONFLICT (slug) DO UPDATE SET markdown = excluded.markdown, placeholder = FALSE,
+             updated_at = excluded.updated_at",
     )
     .bind(page.slug())
     .bind(&markdown)
-    .execute(&mut *tx)
-    .await?;
+    .execute(&mut *conn)
+    .await.map(|done| done.rows_affected()))?;
     let change = format!(
         "{} rewritten ({} characters)",
         page.title(),
@@ -622,21 +622,21 @@ pub async fn save_legal(
 
 /// Gives a shop that has no legal texts the demo's placeholders, marked as such. A page the
 /// merchant wrote is never touched.
-pub async fn seed_placeholders(writer: &SqlitePool) -> Result<(), sqlx::Error> {
+pub async fn seed_placeholders(writer: &crate::db::Db) -> Result<(), sqlx::Error> {
     let placeholders = [
         (LegalPage::Terms, include_str!("placeholders/terms.md")),
         (LegalPage::Privacy, include_str!("placeholders/privacy.md")),
         (LegalPage::Returns, include_str!("placeholders/returns.md")),
     ];
     for (page, markdown) in placeholders {
-        sqlx::query(
+        crate::on_db!(writer, conn => sqlx::query(
             "INSERT INTO legal_pages (slug, markdown, placeholder) VALUES ($1, $2, 1)
              ON CONFLICT (slug) DO NOTHING",
         )
         .bind(page.slug())
         .bind(markdown)
-        .execute(writer)
-        .await?;
+        .execute(conn)
+        .await.map(|done| done.rows_affected()))?;
     }
     Ok(())
 }

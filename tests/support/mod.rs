@@ -1,4 +1,9 @@
-//! Boots the real shop on port 0 with a fresh SQLite file, and talks to it over HTTP.
+//! Boots the real shop on port 0 with a fresh database, and talks to it over HTTP.
+//!
+//! The database is a fresh SQLite file in the test's folder, or, when `TURGUS_TEST_POSTGRES`
+//! names a PostgreSQL server (`make test` starts a throw-away one and runs the suite again with
+//! it), a fresh database on that server: `t_` and random letters, one per test's folder, so a
+//! restarted shop finds its data again. Nothing is shared between tests either way.
 
 #![allow(dead_code)] // each test file uses its own part of this
 
@@ -8,7 +13,7 @@ pub mod smtp;
 
 use reqwest::header::{ACCEPT, REFERER};
 use reqwest::{Client, Response, StatusCode};
-use sqlx::SqlitePool;
+use turgus::db::Db;
 use std::path::PathBuf;
 use tempfile::TempDir;
 use turgus::config::Config;
@@ -18,7 +23,7 @@ pub struct TestShop {
     /// A shopper's browser: keeps cookies, does not follow redirects (tests look at them).
     pub client: Client,
     /// A second connection to the shop's database, to arrange and inspect state.
-    pub db: SqlitePool,
+    pub db: Db,
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
     pub dir: TempDir,
 }
@@ -27,11 +32,67 @@ pub struct TestShop {
 pub const OWNER: &str = "owner@example.lt";
 pub const PASSWORD: &str = "correct horse battery staple";
 
+/// The PostgreSQL server the suite runs against, if any (an admin URL: databases are made on it).
+pub fn postgres_server() -> Option<String> {
+    std::env::var("TURGUS_TEST_POSTGRES").ok().filter(|url| !url.is_empty())
+}
+
+/// Whether this run is against PostgreSQL (tests of SQLite's own files skip themselves then).
+pub fn on_postgres() -> bool {
+    postgres_server().is_some()
+}
+
+/// The test folder's database: its SQLite file, or its own database on the PostgreSQL server
+/// (made on first use, and remembered in the folder).
+pub fn database_url(dir: &std::path::Path) -> String {
+    let Some(server) = postgres_server() else {
+        return format!("sqlite://{}", dir.join("shop.db").display());
+    };
+    let remembered = dir.join("postgres-url");
+    if let Ok(url) = std::fs::read_to_string(&remembered) {
+        return url;
+    }
+    let name = format!("t_{}", turgus::tokens::random_hex(8));
+    // Made on a thread of its own: this may run inside a test's runtime, or outside any.
+    let made = {
+        let (server, name) = (server.clone(), name.clone());
+        std::thread::spawn(move || {
+            tokio::runtime::Runtime::new().unwrap().block_on(async {
+                use sqlx::Connection;
+                let mut admin = sqlx::PgConnection::connect(&server).await?;
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .await?;
+                admin.close().await
+            })
+        })
+        .join()
+        .unwrap()
+    };
+    made.expect("the test PostgreSQL server makes a database");
+    let url = with_database(&server, &name);
+    std::fs::write(&remembered, &url).unwrap();
+    url
+}
+
+/// `server` (a postgres:// URL) with its database replaced by `name`.
+fn with_database(server: &str, name: &str) -> String {
+    let (base, query) = server.split_once('?').unwrap_or((server, ""));
+    let scheme = base.find("://").map_or(0, |i| i + 3);
+    let authority_end = base[scheme..].find('/').map_or(base.len(), |i| i + scheme);
+    let query = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
+    format!("{}/{name}{query}", &base[..authority_end])
+}
+
 pub fn config_for(dir: &std::path::Path) -> Config {
-    let database = dir.join("shop.db");
+    let database = database_url(dir);
     let data = dir.to_path_buf();
     Config::from_lookup(|name| match name {
-        "TURGUS_DATABASE_URL" => Some(format!("sqlite://{}", database.display())),
+        "TURGUS_DATABASE_URL" => Some(database.clone()),
         "TURGUS_ADDR" => Some("127.0.0.1:0".into()),
         "TURGUS_DATA_DIR" => Some(data.display().to_string()),
         "TURGUS_SANDBOX" => Some("1".into()),
@@ -70,13 +131,9 @@ impl TestShop {
     }
 
     pub async fn start(dir: TempDir, client: Client, config: Config) -> TestShop {
+        let database = config.database_url.clone();
         let running = turgus::server::start(config).await.expect("shop starts");
-        let db = SqlitePool::connect(&format!(
-            "sqlite://{}",
-            dir.path().join("shop.db").display()
-        ))
-        .await
-        .unwrap();
+        let db = turgus::db::connect(&database).await.unwrap();
         TestShop {
             base: format!("http://{}", running.addr),
             client,
@@ -175,24 +232,35 @@ impl TestShop {
     /// One value from the shop's database.
     pub async fn scalar<T>(&self, sql: &str) -> T
     where
-        T: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send + Unpin,
+        T: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+        T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+        T: Send + Unpin,
     {
-        sqlx::query_scalar(sql).fetch_one(&self.db).await.unwrap()
+        turgus::on_db!(&self.db, conn => sqlx::query_scalar(sql).fetch_one(conn).await).unwrap()
+    }
+
+    /// Runs one statement on the shop's database (to arrange a test's state).
+    pub async fn execute(&self, sql: &str) -> u64 {
+        turgus::on_db!(&self.db, conn => sqlx::query(sql)
+            .execute(conn)
+            .await
+            .map(|done| done.rows_affected()))
+        .unwrap()
     }
 
     pub async fn stock(&self, slug: &str) -> i64 {
-        sqlx::query_scalar("SELECT stock FROM products WHERE slug = $1")
+        turgus::on_db!(&self.db, conn => sqlx::query_scalar("SELECT stock FROM products WHERE slug = $1")
             .bind(slug)
-            .fetch_one(&self.db)
-            .await
+            .fetch_one(conn)
+            .await)
             .unwrap()
     }
 
     pub async fn product_id(&self, slug: &str) -> i64 {
-        sqlx::query_scalar("SELECT id FROM products WHERE slug = $1")
+        turgus::on_db!(&self.db, conn => sqlx::query_scalar("SELECT id FROM products WHERE slug = $1")
             .bind(slug)
-            .fetch_one(&self.db)
-            .await
+            .fetch_one(conn)
+            .await)
             .unwrap()
     }
 }

@@ -39,6 +39,44 @@ const COLUMNS: [&str; 25] = [
     "paysera_payment",
 ];
 
+/// One order as exported, with its latest authentic callback (if any).
+#[derive(sqlx::FromRow)]
+struct ExportRow {
+    number: i64,
+    sandbox: bool,
+    created_at: String,
+    status: String,
+    paid_at: Option<String>,
+    shipped_at: Option<String>,
+    refunded_at: Option<String>,
+    needs_review: bool,
+    email: String,
+    first_name: String,
+    last_name: String,
+    street: String,
+    postcode: String,
+    city: String,
+    country: String,
+    shipping_method: String,
+    payment_method: Option<String>,
+    currency: String,
+    subtotal_minor: i64,
+    shipping_minor: i64,
+    total_minor: i64,
+    received_at: Option<String>,
+    verdict: Option<String>,
+    request_id: Option<String>,
+    params_json: Option<String>,
+}
+
+const EXPORT: &str = "SELECT o.number, o.sandbox, o.created_at, o.status, o.paid_at, o.shipped_at,
+        o.refunded_at, o.needs_review, o.email, o.first_name, o.last_name, o.street, o.postcode,
+        o.city, o.country, o.shipping_method, o.payment_method, o.currency, o.subtotal_minor,
+        o.shipping_minor, o.total_minor, c.received_at, c.verdict, c.request_id, c.params_json
+    FROM orders o
+    LEFT JOIN payment_callbacks c ON c.id = (
+        SELECT MAX(id) FROM payment_callbacks WHERE order_id = o.id AND authentic = TRUE)";
+
 pub async fn orders_csv(
     State(state): State<AppState>,
     session: Session,
@@ -46,47 +84,21 @@ pub async fn orders_csv(
 ) -> Result<impl IntoResponse, AppError> {
     crate::admin::ssr::require_admin(&state.pool, &session).await?;
     let filter = ValidFilter::parse(&filter)?;
-    let mut sql = QueryBuilder::new(
-        "SELECT o.number, o.sandbox, o.created_at, o.status, o.paid_at, o.shipped_at, o.refunded_at,
-                o.needs_review, o.email, o.first_name, o.last_name, o.street, o.postcode, o.city,
-                o.country, o.shipping_method, o.payment_method, o.currency, o.subtotal_minor,
-                o.shipping_minor, o.total_minor,
-                c.received_at, c.verdict,
-                json_extract(c.params_json, '$.requestid'), json_extract(c.params_json, '$.payment')
-         FROM orders o
-         LEFT JOIN payment_callbacks c ON c.id = (
-             SELECT MAX(id) FROM payment_callbacks WHERE order_id = o.id AND authentic = 1)",
-    );
-    filter.push_conditions(&mut sql);
-    sql.push(" ORDER BY o.created_at, o.id");
-    let rows = sql.build().fetch_all(&state.pool).await?;
-
+    let rows: Vec<ExportRow> = crate::on_db!(&state.pool, conn => {
+        let mut sql = QueryBuilder::new(EXPORT);
+        filter.push_conditions(&mut sql);
+        sql.push(" ORDER BY o.created_at, o.id");
+        sql.build_query_as().fetch_all(conn).await
+    })?;
     let mut csv = String::from("\u{feff}");
     push_record(&mut csv, COLUMNS.iter().map(|c| c.to_string()));
     for row in rows {
-        use sqlx::Row;
-        let text = |i: usize| -> String {
-            row.try_get::<Option<String>, _>(i)
-                .ok()
-                .flatten()
-                .unwrap_or_default()
-        };
-        let number = |i: usize| row.try_get::<i64, _>(i).unwrap_or_default();
-        let amount =
-            |i: usize| crate::money::Money::new(number(i), state.config.currency).decimal();
-        let yes_no = |i: usize| if number(i) == 1 { "yes" } else { "no" }.to_owned();
-        let mut fields: Vec<String> = vec![number(0).to_string(), yes_no(1)];
-        fields.extend((2..=6).map(text));
-        fields.push(yes_no(7));
-        fields.extend((8..=17).map(text));
-        fields.extend((18..=20).map(amount));
-        fields.extend((21..=24).map(text));
-        push_record(&mut csv, fields.into_iter());
+        push_record(&mut csv, fields(row, state.config.currency).into_iter());
     }
-    let today: String = sqlx::query_scalar("SELECT date('now')")
-        .fetch_one(&state.pool)
-        .await?;
-    let filename = format!("attachment; filename=\"orders-{today}.csv\"");
+    let filename = format!(
+        "attachment; filename=\"orders-{}.csv\"",
+        &crate::db::now()[..10]
+    );
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -95,6 +107,45 @@ pub async fn orders_csv(
         ],
         csv,
     ))
+}
+
+/// A row's fields, in [`COLUMNS`]' order.
+fn fields(row: ExportRow, currency: crate::money::Currency) -> [String; 25] {
+    let amount = |minor| crate::money::Money::new(minor, currency).decimal();
+    let yes_no = |flag: bool| if flag { "yes" } else { "no" }.to_owned();
+    // The method the payer used, as Paysera reported it (`payment` in the callback).
+    let payment = row
+        .params_json
+        .as_deref()
+        .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok())
+        .and_then(|params| params.get("payment")?.as_str().map(str::to_owned));
+    [
+        row.number.to_string(),
+        yes_no(row.sandbox),
+        row.created_at,
+        row.status,
+        row.paid_at.unwrap_or_default(),
+        row.shipped_at.unwrap_or_default(),
+        row.refunded_at.unwrap_or_default(),
+        yes_no(row.needs_review),
+        row.email,
+        row.first_name,
+        row.last_name,
+        row.street,
+        row.postcode,
+        row.city,
+        row.country,
+        row.shipping_method,
+        row.payment_method.unwrap_or_default(),
+        row.currency,
+        amount(row.subtotal_minor),
+        amount(row.shipping_minor),
+        amount(row.total_minor),
+        row.received_at.unwrap_or_default(),
+        row.verdict.unwrap_or_default(),
+        row.request_id.unwrap_or_default(),
+        payment.unwrap_or_default(),
+    ]
 }
 
 /// One CSV line (RFC 4180, CRLF). Every field is quoted, quotes doubled. A field that a spreadsheet

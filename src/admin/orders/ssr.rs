@@ -12,7 +12,7 @@ use crate::money::{Currency, Money};
 use crate::orders::ssr::{begin_write, record_event, release_stock, transition};
 use crate::orders::OrderStatus;
 use crate::state::AppState;
-use sqlx::{QueryBuilder, Sqlite, Transaction};
+use sqlx::QueryBuilder;
 
 /// An [`OrderFilter`] read and checked: dates are real dates, the state is a known one.
 pub struct ValidFilter {
@@ -52,7 +52,11 @@ impl ValidFilter {
     }
 
     /// Appends this filter's conditions (all bound, never spliced) to a query over `orders o`.
-    pub fn push_conditions(&self, sql: &mut QueryBuilder<'_, Sqlite>) {
+    pub fn push_conditions<'a, DB: sqlx::Database>(&self, sql: &mut QueryBuilder<'a, DB>)
+    where
+        String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+        Option<i64>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    {
         sql.push(" WHERE 1 = 1");
         if let Some(stage) = self.stage {
             sql.push(match stage {
@@ -69,7 +73,7 @@ impl ValidFilter {
             });
         }
         if self.needs_review {
-            sql.push(" AND o.needs_review = 1");
+            sql.push(" AND o.needs_review = TRUE");
         }
         if let Some(from) = &self.from {
             sql.push(" AND o.created_at >= ").push_bind(from.clone());
@@ -86,9 +90,10 @@ impl ValidFilter {
                     .replace('_', "\\_")
             );
             let number = self.query.trim_start_matches('#').parse::<i64>().ok();
-            sql.push(" AND (o.email LIKE ")
+            // lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+            sql.push(" AND (lower(o.email) LIKE lower(")
                 .push_bind(pattern)
-                .push(" ESCAPE '\\' OR o.number = ")
+                .push(") ESCAPE '\\' OR o.number = ")
                 .push_bind(number)
                 .push(")");
         }
@@ -161,25 +166,29 @@ pub async fn list(
     filter: &ValidFilter,
     page: u32,
 ) -> Result<OrderList, AppError> {
-    let mut count = QueryBuilder::new("SELECT COUNT(*) FROM orders o");
-    filter.push_conditions(&mut count);
-    let (total,): (i64,) = count.build_query_as().fetch_one(&state.pool).await?;
+    let total: i64 = crate::on_db!(&state.pool, conn => {
+        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM orders o");
+        filter.push_conditions(&mut count);
+        count.build_query_scalar().fetch_one(conn).await
+    })?;
     let total = u32::try_from(total).unwrap_or(u32::MAX);
     let pages = total.div_ceil(ORDERS_PER_PAGE).max(1);
     let page = page.clamp(1, pages);
 
-    let mut rows = QueryBuilder::new(
-        "SELECT o.number, o.created_at, o.first_name, o.last_name, o.email, o.total_minor,
-                o.currency, o.status, o.shipped_at IS NOT NULL AS shipped,
-                o.refunded_at IS NOT NULL AS refunded, o.needs_review, o.sandbox
-         FROM orders o",
-    );
-    filter.push_conditions(&mut rows);
-    rows.push(" ORDER BY o.created_at DESC, o.id DESC LIMIT ")
-        .push_bind(i64::from(ORDERS_PER_PAGE))
-        .push(" OFFSET ")
-        .push_bind(i64::from((page - 1) * ORDERS_PER_PAGE));
-    let rows: Vec<ListRow> = rows.build_query_as().fetch_all(&state.pool).await?;
+    let rows: Vec<ListRow> = crate::on_db!(&state.pool, conn => {
+        let mut rows = QueryBuilder::new(
+            "SELECT o.number, o.created_at, o.first_name, o.last_name, o.email, o.total_minor,
+                    o.currency, o.status, o.shipped_at IS NOT NULL AS shipped,
+                    o.refunded_at IS NOT NULL AS refunded, o.needs_review, o.sandbox
+             FROM orders o",
+        );
+        filter.push_conditions(&mut rows);
+        rows.push(" ORDER BY o.created_at DESC, o.id DESC LIMIT ")
+            .push_bind(i64::from(ORDERS_PER_PAGE))
+            .push(" OFFSET ")
+            .push_bind(i64::from((page - 1) * ORDERS_PER_PAGE));
+        rows.build_query_as().fetch_all(conn).await
+    })?;
     let orders = rows
         .into_iter()
         .map(|row| {
@@ -245,32 +254,33 @@ struct CallbackRow {
 
 pub async fn detail(state: &AppState, number: i64) -> Result<OrderDetail, AppError> {
     let pool = &state.pool;
-    let order: DetailRow = sqlx::query_as("SELECT * FROM orders WHERE number = $1")
+    let order: DetailRow =
+        crate::on_db!(pool, conn => sqlx::query_as("SELECT * FROM orders WHERE number = $1")
         .bind(number)
-        .fetch_optional(pool)
-        .await?
+        .fetch_optional(conn)
+        .await)?
         .ok_or_else(|| AppError::NotFound(format!("There is no order {number}.")))?;
-    let lines: Vec<(String, Option<i64>, i64, i64, i64)> = sqlx::query_as(
+    let lines: Vec<(String, Option<i64>, i64, i64, i64)> = crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT name, product_id, unit_price_minor, quantity, line_total_minor
          FROM order_lines WHERE order_id = $1 ORDER BY id",
     )
     .bind(order.id)
-    .fetch_all(pool)
-    .await?;
-    let history: Vec<(String, Option<String>, String, String)> = sqlx::query_as(
+    .fetch_all(conn)
+    .await)?;
+    let history: Vec<(String, Option<String>, String, String)> = crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT at, from_status, to_status, note FROM order_events WHERE order_id = $1 ORDER BY id",
     )
     .bind(order.id)
-    .fetch_all(pool)
-    .await?;
-    let callbacks: Vec<CallbackRow> = sqlx::query_as(
+    .fetch_all(conn)
+    .await)?;
+    let callbacks: Vec<CallbackRow> = crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT received_at, verdict, verified_by, paysera_status, test, amount_minor, currency,
                 params_json, raw
          FROM payment_callbacks WHERE order_id = $1 ORDER BY id",
     )
     .bind(order.id)
-    .fetch_all(pool)
-    .await?;
+    .fetch_all(conn)
+    .await)?;
     let currency = stored_money(0, &order.currency)?.currency;
     let at = |minor| Money::new(minor, currency);
     Ok(OrderDetail {
@@ -380,19 +390,23 @@ pub async fn act(
         ));
     }
     let mut tx = begin_write(&state.writer).await?;
-    let order: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, status FROM orders WHERE number = $1")
+    let select = format!(
+        "SELECT id, status FROM orders WHERE number = $1{}",
+        tx.for_update()
+    );
+    let order: Option<(i64, String)> = crate::on_tx!(&mut tx, conn => sqlx::query_as(&select)
             .bind(number)
-            .fetch_optional(&mut *tx)
-            .await?;
+            .fetch_optional(&mut *conn)
+            .await)?;
     let (id, status) =
         order.ok_or_else(|| AppError::NotFound(format!("There is no order {number}.")))?;
     let status = OrderStatus::parse(&status).ok_or(AppError::Internal)?;
     // The history names who acted, by e-mail.
-    let admin_email: String = sqlx::query_scalar("SELECT email FROM admins WHERE id = $1")
+    let admin_email: String =
+        crate::on_tx!(&mut tx, conn => sqlx::query_scalar("SELECT email FROM admins WHERE id = $1")
         .bind(admin_id)
-        .fetch_optional(&mut *tx)
-        .await?
+        .fetch_optional(&mut *conn)
+        .await)?
         .ok_or_else(|| AppError::Unauthorized("Please log in as the shop's admin.".into()))?;
     let actor = Actor {
         email: admin_email,
@@ -434,7 +448,7 @@ impl Actor<'_> {
 
 /// Cancels an unpaid order: its stock goes back on sale, and the merchant is e-mailed.
 async fn cancel(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut crate::db::Tx,
     mail: &MailContext<'_>,
     id: i64,
     actor: &Actor<'_>,
@@ -462,7 +476,7 @@ async fn cancel(
 /// Marks a paid order shipped (e-mailing the shopper, with the note) or refunded, or clears its
 /// review flag; the order's payment state stays as it is.
 async fn mark(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut crate::db::Tx,
     mail: &MailContext<'_>,
     id: i64,
     status: OrderStatus,
@@ -471,27 +485,28 @@ async fn mark(
 ) -> Result<bool, AppError> {
     let (update, event) = match action {
         OrderAction::Ship => (
-            "UPDATE orders SET shipped_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+            "UPDATE orders SET shipped_at = $2
              WHERE id = $1 AND status = 'paid' AND shipped_at IS NULL AND refunded_at IS NULL",
             "marked shipped",
         ),
         OrderAction::Refund => (
-            "UPDATE orders SET refunded_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+            "UPDATE orders SET refunded_at = $2
              WHERE id = $1 AND status = 'paid' AND refunded_at IS NULL",
             "marked refunded",
         ),
         // Clearing the review (cancelling is `cancel`'s).
         OrderAction::ClearReview | OrderAction::Cancel => (
-            "UPDATE orders SET needs_review = 0 WHERE id = $1 AND needs_review = 1",
+            "UPDATE orders SET needs_review = FALSE WHERE id = $1 AND needs_review = TRUE",
             "review cleared",
         ),
     };
-    let moved = sqlx::query(update)
-        .bind(id)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected()
-        == 1;
+    // Shipping and refunding stamp the time ($2); PostgreSQL refuses a parameter left unused.
+    let stamped = matches!(action, OrderAction::Ship | OrderAction::Refund);
+    let moved = crate::on_tx!(tx, conn => {
+        let query = sqlx::query(update).bind(id);
+        let query = if stamped { query.bind(crate::db::now()) } else { query };
+        query.execute(&mut *conn).await.map(|done| done.rows_affected())
+    })? == 1;
     if moved {
         record_event(
             tx,

@@ -168,10 +168,10 @@ async fn store_upload(
     product_id: i64,
     mut multipart: Multipart,
 ) -> Result<(), Upload> {
-    let product: Option<String> = sqlx::query_scalar("SELECT name FROM products WHERE id = $1")
+    let product: Option<String> = crate::on_db!(&state.pool, conn => sqlx::query_scalar("SELECT name FROM products WHERE id = $1")
         .bind(product_id)
-        .fetch_optional(&state.pool)
-        .await
+        .fetch_optional(conn)
+        .await)
         .map_err(AppError::from)?;
     let product = product.ok_or_else(|| AppError::NotFound("There is no such product.".into()))?;
     let mut bytes = Vec::new();
@@ -222,7 +222,7 @@ async fn store_upload(
         write_file(&directory, file, &content).await?;
     }
     let alt = if alt.is_empty() { product } else { alt };
-    sqlx::query(
+    crate::on_db!(&state.writer, conn => sqlx::query(
         "INSERT INTO product_images (product_id, path, thumb_path, alt, position)
          VALUES ($1, $2, $3, $4,
                  (SELECT COALESCE(MAX(position), -1) + 1 FROM product_images WHERE product_id = $1))",
@@ -231,8 +231,8 @@ async fn store_upload(
     .bind(format!("/media/products/{display_name}"))
     .bind(format!("/media/products/{thumb_name}"))
     .bind(alt)
-    .execute(&state.writer)
-    .await
+    .execute(conn)
+    .await.map(|done| done.rows_affected()))
     .map_err(AppError::from)?;
     Ok(())
 }
@@ -259,12 +259,12 @@ async fn write_file(
 
 /// Removes a photo and its files. Returns its product's id.
 pub async fn delete(state: &AppState, image_id: i64) -> Result<i64, AppError> {
-    let row: Option<(i64, String, Option<String>)> = sqlx::query_as(
+    let row: Option<(i64, String, Option<String>)> = crate::on_db!(&state.pool, conn => sqlx::query_as(
         "DELETE FROM product_images WHERE id = $1 RETURNING product_id, path, thumb_path",
     )
     .bind(image_id)
-    .fetch_optional(&state.pool)
-    .await?;
+    .fetch_optional(conn)
+    .await)?;
     let (product_id, path, thumb) =
         row.ok_or_else(|| AppError::NotFound("There is no such photo.".into()))?;
     let media = state.config.data_dir.join("media");

@@ -9,26 +9,29 @@ use crate::catalog::ssr::stored_money;
 use crate::error::AppError;
 use crate::money::{Currency, Money};
 use crate::state::AppState;
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use sqlx::QueryBuilder;
 
 /// Stock above this is surely a typing slip.
 const MAX_STOCK: i64 = 1_000_000;
 
-async fn category_options(pool: &SqlitePool) -> Result<Vec<CategoryOption>, AppError> {
-    let rows: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, name FROM categories ORDER BY position, name")
-            .fetch_all(pool)
-            .await?;
+async fn category_options(pool: &crate::db::Db) -> Result<Vec<CategoryOption>, AppError> {
+    let rows: Vec<(i64, String)> = crate::on_db!(pool, conn => sqlx::query_as("SELECT id, name FROM categories ORDER BY position, name")
+            .fetch_all(conn)
+            .await)?;
     Ok(rows
         .into_iter()
         .map(|(id, name)| CategoryOption { id, name })
         .collect())
 }
 
-fn push_conditions(
+fn push_conditions<'a, DB: sqlx::Database>(
     filter: &ProductFilter,
-    sql: &mut QueryBuilder<'_, Sqlite>,
-) -> Result<(), AppError> {
+    sql: &mut QueryBuilder<'a, DB>,
+) -> Result<(), AppError>
+where
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
     sql.push(" WHERE 1 = 1");
     let q = filter.q.trim();
     if !q.is_empty() {
@@ -41,11 +44,12 @@ fn push_conditions(
                 .replace('%', "\\%")
                 .replace('_', "\\_")
         );
-        sql.push(" AND (p.name LIKE ")
+        // lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+        sql.push(" AND (lower(p.name) LIKE lower(")
             .push_bind(pattern.clone())
-            .push(" ESCAPE '\\' OR p.slug LIKE ")
+            .push(") ESCAPE '\\' OR p.slug LIKE lower(")
             .push_bind(pattern)
-            .push(" ESCAPE '\\')");
+            .push(") ESCAPE '\\')");
     }
     if !filter.category.is_empty() {
         let category: i64 = filter
@@ -57,10 +61,10 @@ fn push_conditions(
     match filter.status.as_str() {
         "" => {}
         "active" => {
-            sql.push(" AND p.active = 1");
+            sql.push(" AND p.active = TRUE");
         }
         "archived" => {
-            sql.push(" AND p.active = 0");
+            sql.push(" AND p.active = FALSE");
         }
         _ => return Err(AppError::BadRequest("Unknown status in the filter.".into())),
     }
@@ -70,54 +74,60 @@ fn push_conditions(
     Ok(())
 }
 
+/// A product in the admin's list, with its category's name and first photo.
+#[derive(sqlx::FromRow)]
+struct ListRow {
+    id: i64,
+    slug: String,
+    name: String,
+    category: String,
+    price_minor: i64,
+    currency: String,
+    stock: i64,
+    active: bool,
+    thumb: Option<String>,
+}
+
 pub async fn list(state: &AppState, filter: &ProductFilter) -> Result<ProductList, AppError> {
     let pool = &state.pool;
-    let mut count = QueryBuilder::new("SELECT COUNT(*) FROM products p");
-    push_conditions(filter, &mut count)?;
-    let (total,): (i64,) = count.build_query_as().fetch_one(pool).await?;
+    let total: i64 = crate::on_db!(pool, conn => {
+        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM products p");
+        push_conditions(filter, &mut count)?;
+        count.build_query_scalar().fetch_one(conn).await
+    })?;
     let total = u32::try_from(total).unwrap_or(u32::MAX);
     let pages = total.div_ceil(PRODUCTS_PER_PAGE).max(1);
     let page = filter.page.clamp(1, pages);
-    let mut rows = QueryBuilder::new(
-        "SELECT p.id, p.slug, p.name, c.name, p.price_minor, p.currency, p.stock, p.active,
-                (SELECT COALESCE(i.thumb_path, i.path) FROM product_images i
-                 WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1)
-         FROM products p JOIN categories c ON c.id = p.category_id",
-    );
-    push_conditions(filter, &mut rows)?;
-    rows.push(" ORDER BY p.active DESC, p.name COLLATE NOCASE LIMIT ")
-        .push_bind(i64::from(PRODUCTS_PER_PAGE))
-        .push(" OFFSET ")
-        .push_bind(i64::from((page - 1) * PRODUCTS_PER_PAGE));
-    type Row = (
-        i64,
-        String,
-        String,
-        String,
-        i64,
-        String,
-        i64,
-        bool,
-        Option<String>,
-    );
-    let rows: Vec<Row> = rows.build_query_as().fetch_all(pool).await?;
+    let rows: Vec<ListRow> = crate::on_db!(pool, conn => {
+        let mut rows = QueryBuilder::new(
+            "SELECT p.id, p.slug, p.name, c.name AS category, p.price_minor, p.currency, p.stock,
+                    p.active,
+                    (SELECT COALESCE(i.thumb_path, i.path) FROM product_images i
+                     WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS thumb
+             FROM products p JOIN categories c ON c.id = p.category_id",
+        );
+        push_conditions(filter, &mut rows)?;
+        rows.push(" ORDER BY p.active DESC, lower(p.name) LIMIT ")
+            .push_bind(i64::from(PRODUCTS_PER_PAGE))
+            .push(" OFFSET ")
+            .push_bind(i64::from((page - 1) * PRODUCTS_PER_PAGE));
+        rows.build_query_as().fetch_all(conn).await
+    })?;
     Ok(ProductList {
         products: rows
             .into_iter()
-            .map(
-                |(id, slug, name, category, price, currency, stock, active, thumb)| {
-                    Ok(ProductRow {
-                        id,
-                        slug,
-                        name,
-                        category,
-                        price: stored_money(price, &currency)?,
-                        stock,
-                        active,
-                        thumb,
-                    })
-                },
-            )
+            .map(|row| {
+                Ok(ProductRow {
+                    id: row.id,
+                    slug: row.slug,
+                    name: row.name,
+                    category: row.category,
+                    price: stored_money(row.price_minor, &row.currency)?,
+                    stock: row.stock,
+                    active: row.active,
+                    thumb: row.thumb,
+                })
+            })
             .collect::<Result<_, AppError>>()?,
         page,
         pages,
@@ -162,22 +172,22 @@ pub async fn form(state: &AppState, id: i64) -> Result<ProductForm, AppError> {
             ordered: false,
         });
     }
-    let product: ProductRecord = sqlx::query_as(
+    let product: ProductRecord = crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT slug, name, description, category_id, price_minor, stock, max_per_order, active,
                 featured
          FROM products WHERE id = $1",
     )
     .bind(id)
-    .fetch_optional(pool)
-    .await?
+    .fetch_optional(conn)
+    .await)?
     .ok_or_else(|| AppError::NotFound("There is no such product.".into()))?;
-    let images: Vec<(i64, String, String)> = sqlx::query_as(
+    let images: Vec<(i64, String, String)> = crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT id, COALESCE(thumb_path, path), alt FROM product_images
          WHERE product_id = $1 ORDER BY position, id",
     )
     .bind(id)
-    .fetch_all(pool)
-    .await?;
+    .fetch_all(conn)
+    .await)?;
     Ok(ProductForm {
         id,
         slug: product.slug,
@@ -203,12 +213,12 @@ pub async fn form(state: &AppState, id: i64) -> Result<ProductForm, AppError> {
     })
 }
 
-async fn was_ordered(pool: &SqlitePool, product_id: i64) -> Result<bool, AppError> {
+async fn was_ordered(pool: &crate::db::Db, product_id: i64) -> Result<bool, AppError> {
     Ok(
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM order_lines WHERE product_id = $1)")
+        crate::on_db!(pool, conn => sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM order_lines WHERE product_id = $1)")
             .bind(product_id)
-            .fetch_one(pool)
-            .await?,
+            .fetch_one(conn)
+            .await)?,
     )
 }
 
@@ -382,46 +392,46 @@ pub async fn save(
 ) -> Result<i64, AppError> {
     let (pool, id) = (&state.writer, draft.id);
     let input = ProductInput::parse(draft, state.config.currency)?;
-    let query = if id == 0 {
-        sqlx::query_scalar(
-            "INSERT INTO products (slug, name, description, category_id, price_minor, currency,
-                                   stock, active, featured, max_per_order)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-        )
-    } else {
-        sqlx::query_scalar(
-            "UPDATE products SET slug = $1, name = $2, description = $3, category_id = $4,
-                                 price_minor = $5, currency = $6, stock = $7, active = $8,
-                                 featured = $9, max_per_order = $10
-             WHERE id = $11 AND ($12 IS NULL OR stock = $12) RETURNING id",
-        )
-    }
-    .bind(&input.slug)
-    .bind(&input.name)
-    .bind(&input.description)
-    .bind(input.category_id)
-    .bind(input.price.minor)
-    .bind(input.price.currency.code())
-    .bind(input.stock)
-    .bind(input.active)
-    .bind(input.featured)
-    .bind(input.max_per_order);
-    let query = if id == 0 {
-        query
-    } else {
-        query.bind(id).bind(stock_was)
-    };
-    let saved: Option<i64> = query
-        .fetch_optional(pool)
-        .await
-        .map_err(|e| slug_taken(e, "product"))?;
+    let saved: Option<i64> = crate::on_db!(pool, conn => {
+        let query = if id == 0 {
+            sqlx::query_scalar(
+                "INSERT INTO products (slug, name, description, category_id, price_minor, currency,
+                                       stock, active, featured, max_per_order)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+            )
+        } else {
+            sqlx::query_scalar(
+                "UPDATE products SET slug = $1, name = $2, description = $3, category_id = $4,
+                                     price_minor = $5, currency = $6, stock = $7, active = $8,
+                                     featured = $9, max_per_order = $10
+                 WHERE id = $11 AND ($12 IS NULL OR stock = $12) RETURNING id",
+            )
+        }
+        .bind(&input.slug)
+        .bind(&input.name)
+        .bind(&input.description)
+        .bind(input.category_id)
+        .bind(input.price.minor)
+        .bind(input.price.currency.code())
+        .bind(input.stock)
+        .bind(input.active)
+        .bind(input.featured)
+        .bind(input.max_per_order);
+        let query = if id == 0 {
+            query
+        } else {
+            query.bind(id).bind(stock_was)
+        };
+        query.fetch_optional(conn).await
+    })
+    .map_err(|e| slug_taken(e, "product"))?;
     if let Some(id) = saved {
         return Ok(id);
     }
-    let stock: Option<i64> = sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
+    let stock: Option<i64> = crate::on_db!(pool, conn => sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
         .bind(id)
-        .fetch_optional(pool)
-        .await?;
+        .fetch_optional(conn)
+        .await)?;
     Err(match stock {
         Some(stock) => AppError::Conflict(format!(
             "The stock changed while you were editing (shoppers bought or returned some): \
@@ -434,39 +444,38 @@ pub async fn save(
 pub async fn remove(state: &AppState, id: i64) -> Result<(), AppError> {
     let pool = &state.writer;
     if was_ordered(pool, id).await? {
-        sqlx::query("UPDATE products SET active = 0 WHERE id = $1")
+        crate::on_db!(pool, conn => sqlx::query("UPDATE products SET active = FALSE WHERE id = $1")
             .bind(id)
-            .execute(pool)
-            .await?;
+            .execute(conn)
+            .await.map(|done| done.rows_affected()))?;
         return Ok(());
     }
-    let images: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM product_images WHERE product_id = $1")
+    let images: Vec<i64> = crate::on_db!(pool, conn => sqlx::query_scalar("SELECT id FROM product_images WHERE product_id = $1")
             .bind(id)
-            .fetch_all(pool)
-            .await?;
+            .fetch_all(conn)
+            .await)?;
     for image in images {
         super::images::delete(state, image).await?;
     }
     // Still conditional: an order placed a moment ago keeps its product.
-    sqlx::query(
+    crate::on_db!(pool, conn => sqlx::query(
         "DELETE FROM products WHERE id = $1
          AND NOT EXISTS (SELECT 1 FROM order_lines WHERE product_id = $1)",
     )
     .bind(id)
-    .execute(pool)
-    .await?;
+    .execute(conn)
+    .await.map(|done| done.rows_affected()))?;
     Ok(())
 }
 
-pub async fn categories(pool: &SqlitePool) -> Result<Vec<CategoryRow>, AppError> {
-    let rows: Vec<(i64, String, String, String, i64, i64)> = sqlx::query_as(
+pub async fn categories(pool: &crate::db::Db) -> Result<Vec<CategoryRow>, AppError> {
+    let rows: Vec<(i64, String, String, String, i64, i64)> = crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT c.id, c.slug, c.name, c.description, c.position,
                 (SELECT COUNT(*) FROM products p WHERE p.category_id = c.id)
          FROM categories c ORDER BY c.position, c.name",
     )
-    .fetch_all(pool)
-    .await?;
+    .fetch_all(conn)
+    .await)?;
     Ok(rows
         .into_iter()
         .map(
@@ -483,7 +492,7 @@ pub async fn categories(pool: &SqlitePool) -> Result<Vec<CategoryRow>, AppError>
 }
 
 pub async fn save_category(
-    pool: &SqlitePool,
+    pool: &crate::db::Db,
     id: i64,
     name: &str,
     slug: &str,
@@ -512,45 +521,43 @@ pub async fn save_category(
             })?,
     };
     let slug = slug_for(slug, name, 80)?;
-    let query = if id == 0 {
-        sqlx::query(
-            "INSERT INTO categories (slug, name, description, position) VALUES ($1, $2, $3, $4)",
-        )
-    } else {
-        sqlx::query(
-            "UPDATE categories SET slug = $1, name = $2, description = $3, position = $4 WHERE id = $5",
-        )
-    }
-    .bind(slug)
-    .bind(name)
-    .bind(description.trim())
-    .bind(position);
-    let query = if id == 0 { query } else { query.bind(id) };
-    let saved = query
-        .execute(pool)
-        .await
-        .map_err(|e| slug_taken(e, "category"))?;
-    if saved.rows_affected() == 0 {
+    let saved = crate::on_db!(pool, conn => {
+        let query = if id == 0 {
+            sqlx::query(
+                "INSERT INTO categories (slug, name, description, position) VALUES ($1, $2, $3, $4)",
+            )
+        } else {
+            sqlx::query(
+                "UPDATE categories SET slug = $1, name = $2, description = $3, position = $4 WHERE id = $5",
+            )
+        }
+        .bind(slug)
+        .bind(name)
+        .bind(description.trim())
+        .bind(position);
+        let query = if id == 0 { query } else { query.bind(id) };
+        query.execute(conn).await.map(|done| done.rows_affected())
+    })
+    .map_err(|e| slug_taken(e, "category"))?;
+    if saved == 0 {
         return Err(AppError::NotFound("There is no such category.".into()));
     }
     Ok(())
 }
 
-pub async fn delete_category(pool: &SqlitePool, id: i64) -> Result<(), AppError> {
-    let deleted = sqlx::query(
+pub async fn delete_category(pool: &crate::db::Db, id: i64) -> Result<(), AppError> {
+    let deleted = crate::on_db!(pool, conn => sqlx::query(
         "DELETE FROM categories WHERE id = $1
          AND NOT EXISTS (SELECT 1 FROM products WHERE category_id = $1)",
     )
     .bind(id)
-    .execute(pool)
-    .await?
-    .rows_affected();
+    .execute(conn)
+    .await.map(|done| done.rows_affected()))?;
     if deleted == 0 {
-        let exists: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM categories WHERE id = $1)")
+        let exists: bool = crate::on_db!(pool, conn => sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM categories WHERE id = $1)")
                 .bind(id)
-                .fetch_one(pool)
-                .await?;
+                .fetch_one(conn)
+                .await)?;
         return Err(if exists {
             AppError::Conflict(
                 "This category still has products. Move them to another category first.".into(),

@@ -1,5 +1,5 @@
-//! Opening the database. SQLite is the embedded default; the pool's options are the durability
-//! contract of the whole shop.
+//! Opening SQLite, the embedded default: the pool's options are the durability contract of a
+//! one-machine shop.
 //!
 //! One writer: SQLite lets one connection write at a time. With writes spread over a pool, the
 //! connections that lose the race for the lock sleep in SQLite's busy handler (it backs off in
@@ -8,21 +8,12 @@
 //! the pool's first-come-first-served queue and each starts the moment the previous commits.
 //! Reads go through the reading pool and, with WAL, never wait for the writer.
 
+use super::DbError;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use std::str::FromStr;
 use std::time::Duration;
-
-#[derive(Debug, thiserror::Error)]
-pub enum DbError {
-    #[error("TURGUS_DATABASE_URL: cannot open the database: {0}")]
-    Open(sqlx::Error),
-    #[error("TURGUS_DATABASE_URL: cannot create the database's folder {0}: {1}")]
-    Folder(String, std::io::Error),
-    #[error("cannot apply the database migrations: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {

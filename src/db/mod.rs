@@ -1,0 +1,366 @@
+//! The database: SQLite (the embedded default) or PostgreSQL (for a shop on several instances),
+//! chosen by `TURGUS_DATABASE_URL`'s scheme.
+//!
+//! Both are concrete sqlx pools behind one enum, not sqlx's `Any` driver (which decodes only a
+//! handful of types and cannot take SQLite's pragmas). A query that reads the same in both
+//! dialects is written once and compiled once per database by [`on_db!`](crate::on_db) (a pool)
+//! or [`on_tx!`](crate::on_tx) (a transaction); a query that differs is written twice, side by
+//! side, in a `match` on [`Db`] or [`Tx`].
+//!
+//! The portable dialect both schemas keep to (`migrations/sqlite`, `migrations/postgres`):
+//! integers are 64-bit (`BIGINT` in PostgreSQL, so they decode as `i64` in both); flags are
+//! booleans (written `TRUE`/`FALSE`, which SQLite reads as 1/0); timestamps are UTC text in one
+//! format (`2026-12-01T13:18:06.123Z`), which sorts as it reads, and come from the application
+//! ([`now`]) or the column's default, never from dialect functions; sums are `CAST(… AS BIGINT)`
+//! (PostgreSQL's `SUM` of integers is `numeric`).
+//!
+//! Writes: SQLite lets one connection write at a time, so the shop writes through one dedicated
+//! connection (`sqlite.rs`) and a write transaction takes the lock up front (`BEGIN IMMEDIATE`).
+//! PostgreSQL has many writers at READ COMMITTED: what SQLite's single writer guaranteed there is
+//! guaranteed by conditional updates (`… WHERE status = 'pending_payment'`), row locks where a
+//! transaction reads before it decides ([`Tx::for_update`]), and a retry of the whole transaction
+//! when PostgreSQL reports a deadlock or a serialization failure ([`retrying`]).
+
+pub mod postgres;
+pub mod sqlite;
+
+pub use sqlite::{database_path, lock, sibling, LockError};
+
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("TURGUS_DATABASE_URL: cannot open the database: {0}")]
+    Open(sqlx::Error),
+    #[error("TURGUS_DATABASE_URL: cannot create the database's folder {0}: {1}")]
+    Folder(String, std::io::Error),
+    #[error("TURGUS_DATABASE_URL must start with sqlite:// or postgres:// (got {0}…)")]
+    Scheme(String),
+    #[error("cannot apply the database migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// A pool on one of the two databases.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A transaction on one of the two databases.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// Runs `$body` with `$pool` bound to the concrete pool (`&SqlitePool` or `&PgPool`): the body
+/// is compiled once for each database, so every sqlx type works in it.
+#[macro_export]
+macro_rules! on_db {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs `$body` with `$conn` bound to the transaction's connection (`&mut SqliteConnection` or
+/// `&mut PgConnection`); queries in the body run on `&mut *$conn`.
+#[macro_export]
+macro_rules! on_tx {
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match $tx {
+            $crate::db::Tx::Sqlite(transaction) => {
+                let $conn = &mut **transaction;
+                $body
+            }
+            $crate::db::Tx::Postgres(transaction) => {
+                let $conn = &mut **transaction;
+                $body
+            }
+        }
+    };
+}
+
+/// Whether a URL names a PostgreSQL database.
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// Opens the database `url` names and applies its dialect's migrations. SQLite: the reading pool
+/// (writes go through [`connect_writer`]).
+pub async fn connect(url: &str) -> Result<Db, DbError> {
+    if is_postgres_url(url) {
+        Ok(Db::Postgres(postgres::connect(url).await?))
+    } else if url.starts_with("sqlite:") {
+        Ok(Db::Sqlite(sqlite::connect(url).await?))
+    } else {
+        Err(DbError::Scheme(url.chars().take(12).collect()))
+    }
+}
+
+/// The pool writes go through: SQLite's one writer connection; PostgreSQL's pool itself.
+pub async fn connect_writer(url: &str, pool: &Db) -> Result<Db, DbError> {
+    match pool {
+        Db::Sqlite(reads) => Ok(Db::Sqlite(sqlite::connect_writer(url, reads).await?)),
+        Db::Postgres(_) => Ok(pool.clone()),
+    }
+}
+
+impl Db {
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Db::Postgres(_))
+    }
+
+    /// A write transaction. SQLite takes its write lock up front (`BEGIN IMMEDIATE`), so a
+    /// transaction that reads before it writes never fails to upgrade its lock half-way;
+    /// PostgreSQL starts at READ COMMITTED and locks the rows it reads with [`Tx::for_update`].
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    pub async fn close(&self) {
+        on_db!(self, pool => pool.close().await)
+    }
+
+    /// Connections open and idle, for the metrics.
+    pub fn usage(&self) -> (u32, usize) {
+        on_db!(self, pool => (pool.size(), pool.num_idle()))
+    }
+}
+
+/// Background work that one instance at a time does (see [`Db::exclusively`]).
+#[derive(Clone, Copy, Debug)]
+pub enum Job {
+    /// Deleting expired sessions and old refused callbacks.
+    CleanUp,
+}
+
+impl Job {
+    /// The advisory lock's key: a constant per job, so every instance asks for the same one.
+    fn key(self) -> i64 {
+        // "turgus" in ASCII, then the job.
+        0x7475_7267_7573_0000
+            + match self {
+                Job::CleanUp => 1,
+            }
+    }
+}
+
+impl Db {
+    /// Runs `work` unless another instance is running the same job: `None` if one is. On
+    /// PostgreSQL an advisory lock, held by one connection for as long as the work runs (and
+    /// released by the server if the instance dies); SQLite has one instance (its lock file).
+    pub async fn exclusively<T, F, Fut>(&self, job: Job, work: F) -> Result<Option<T>, sqlx::Error>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = T>,
+    {
+        let Db::Postgres(pool) = self else {
+            return Ok(Some(work().await));
+        };
+        let mut holder = pool.acquire().await?;
+        let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+            .bind(job.key())
+            .fetch_one(&mut *holder)
+            .await?;
+        if !got {
+            return Ok(None);
+        }
+        let done = work().await;
+        sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(job.key())
+            .execute(&mut *holder)
+            .await?;
+        Ok(Some(done))
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await,
+            Tx::Postgres(tx) => tx.commit().await,
+        }
+    }
+
+    /// ` FOR UPDATE` for a `SELECT` whose rows the transaction goes on to change. PostgreSQL
+    /// needs it: at READ COMMITTED another transaction may change them in between. SQLite's write
+    /// transactions are serial, and it has no such clause.
+    pub fn for_update(&self) -> &'static str {
+        match self {
+            Tx::Sqlite(_) => "",
+            Tx::Postgres(_) => " FOR UPDATE",
+        }
+    }
+
+    /// Waits until no other transaction holds `key` in `scope`, and holds it until this one ends
+    /// (PostgreSQL's transaction-level advisory lock). For decisions that read rows which do not
+    /// exist yet: "has this checkout key placed an order?", "how many unpaid orders does this
+    /// shopper hold?". SQLite's write transactions are serial already.
+    pub async fn lock_key(&mut self, scope: &str, key: &str) -> Result<(), sqlx::Error> {
+        if let Tx::Postgres(tx) = self {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind(format!("{scope}:{key}"))
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// ` FOR UPDATE SKIP LOCKED` for claiming a row of work (an overdue order, an e-mail to
+    /// send): on PostgreSQL, an instance skips the rows another instance has claimed instead of
+    /// waiting for them. SQLite's write transactions are serial.
+    pub fn skip_locked(&self) -> &'static str {
+        match self {
+            Tx::Sqlite(_) => "",
+            Tx::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+        }
+    }
+}
+
+/// Whether PostgreSQL gave up a transaction so that another could go on (deadlock detected,
+/// serialization failure): running it again is correct, and is what PostgreSQL asks for.
+pub fn is_retryable(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .and_then(|e| e.code())
+        .is_some_and(|code| code == "40P01" || code == "40001")
+}
+
+/// Runs a whole transaction, `attempt`, again (up to five times) while PostgreSQL asks for that.
+pub async fn retrying<T, E, F, Fut>(mut attempt: F) -> Result<T, E>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, E>>,
+    E: AsRetryable,
+{
+    let mut tries = 0;
+    loop {
+        match attempt().await {
+            Err(error) if tries < 4 && error.is_retryable() => {
+                tries += 1;
+                tracing::debug!(tries, "transaction retried after a deadlock or conflict");
+                tokio::time::sleep(std::time::Duration::from_millis(5 << tries)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// An error that may be PostgreSQL asking for a retry.
+pub trait AsRetryable {
+    fn is_retryable(&self) -> bool;
+}
+
+impl AsRetryable for sqlx::Error {
+    fn is_retryable(&self) -> bool {
+        is_retryable(self)
+    }
+}
+
+/// Now, as the database stores it: UTC, milliseconds, `2026-12-01T13:18:06.123Z`.
+pub fn now() -> String {
+    timestamp(std::time::SystemTime::now())
+}
+
+/// `seconds` from now (negative: ago), as the database stores it.
+pub fn now_plus(seconds: i64) -> String {
+    let now = std::time::SystemTime::now();
+    let magnitude = std::time::Duration::from_secs(seconds.unsigned_abs());
+    timestamp(if seconds >= 0 {
+        now + magnitude
+    } else {
+        now - magnitude
+    })
+}
+
+fn timestamp(at: std::time::SystemTime) -> String {
+    let since = at.duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let seconds = since.as_secs() as i64;
+    let (days, day_seconds) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        day_seconds / 3600,
+        day_seconds / 60 % 60,
+        day_seconds % 60,
+        since.subsec_millis()
+    )
+}
+
+/// Seconds from now until a stored timestamp (negative: it has passed); `None` if it does not
+/// read as one.
+pub fn seconds_until(stored: &str) -> Option<f64> {
+    let at = parse_timestamp(stored)?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs_f64();
+    Some(at - now)
+}
+
+/// A stored timestamp (`2026-12-01T13:18:06.123Z`) as seconds since the Unix epoch.
+fn parse_timestamp(stored: &str) -> Option<f64> {
+    let number = |range: std::ops::Range<usize>| stored.get(range)?.parse::<i64>().ok();
+    if stored.len() != 24 || !stored.ends_with('Z') {
+        return None;
+    }
+    let days = days_from_civil(number(0..4)?, number(5..7)?, number(8..10)?);
+    let seconds = number(11..13)? * 3600 + number(14..16)? * 60 + number(17..19)?;
+    Some((days * 86_400 + seconds) as f64 + number(20..23)? as f64 / 1000.0)
+}
+
+/// The inverse of [`civil_from_days`] (Howard Hinnant's `days_from_civil`).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Days since 1970-01-01 to a (year, month, day) of the proleptic Gregorian calendar (Howard
+/// Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_read_as_the_schemas_defaults_write_them() {
+        let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_796_132_400_123);
+        assert_eq!(timestamp(at), "2026-12-01T13:40:00.123Z");
+        assert_eq!(timestamp(std::time::UNIX_EPOCH), "1970-01-01T00:00:00.000Z");
+        let leap = std::time::UNIX_EPOCH + std::time::Duration::from_secs(951_782_400);
+        assert_eq!(timestamp(leap), "2000-02-29T00:00:00.000Z");
+        let parsed = parse_timestamp("2026-12-01T13:40:00.123Z").unwrap();
+        assert!((parsed - 1_796_132_400.123).abs() < 1e-6, "{parsed}");
+        assert_eq!(
+            parse_timestamp("2000-02-29T00:00:00.000Z"),
+            Some(951_782_400.0)
+        );
+        assert_eq!(parse_timestamp("yesterday"), None);
+    }
+
+    #[test]
+    fn only_deadlocks_and_serialization_failures_are_retried() {
+        assert!(!is_retryable(&sqlx::Error::RowNotFound));
+    }
+}
