@@ -222,7 +222,7 @@ async fn checkouts(shop: &Shop, product_id: &str) -> Checkouts {
     turgus::on_db!(&db, conn => sqlx::query("UPDATE products SET stock = 100000")
         .execute(conn)
         .await.map(|done| done.rows_affected()))
-        .expect("stock for every buyer");
+    .expect("stock for every buyer");
     db.close().await;
     let buyers =
         futures::future::join_all((0..100).map(|_| shopper_with_cart(shop, product_id))).await;

@@ -129,9 +129,11 @@ async fn check_integrity(copy: &Path) -> Result<(), String> {
 /// The SQLite file the shop's database is.
 fn database_file(storage: &Storage) -> Result<PathBuf, String> {
     if crate::db::is_postgres_url(&storage.database_url) {
-        return Err("the shop's database is PostgreSQL: back it up with pg_dump, and its \
+        return Err(
+            "the shop's database is PostgreSQL: back it up with pg_dump, and its \
                     data folder with any file copy (docs/deploy.md)"
-            .into());
+                .into(),
+        );
     }
     crate::db::database_path(&storage.database_url)
         .ok_or_else(|| "TURGUS_DATABASE_URL does not name a database file".into())

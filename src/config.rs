@@ -322,11 +322,12 @@ impl Storage {
 
     pub fn from_lookup(lookup: &impl Fn(&str) -> Option<String>) -> Result<Storage, ConfigError> {
         let database_url = setting(lookup, "TURGUS_DATABASE_URL", "sqlite://data/turgus.db")?;
-        if !database_url.starts_with("sqlite:") {
+        if !database_url.starts_with("sqlite:") && !crate::db::is_postgres_url(&database_url) {
             return Err(ConfigError {
                 variable: "TURGUS_DATABASE_URL",
                 problem: format!(
-                    "`{}` is not a SQLite URL (sqlite://path/to/file.db); PostgreSQL support is not built yet",
+                    "`{}` is neither a SQLite URL (sqlite://path/to/file.db) nor a PostgreSQL one \
+                     (postgres://user:password@host/database)",
                     redact_url(&database_url)
                 ),
             });
@@ -563,9 +564,10 @@ mod tests {
 
     #[test]
     fn database_passwords_are_redacted_in_errors() {
-        let error =
-            config(&[("TURGUS_DATABASE_URL", "postgres://shop:s3cret@db/shop")]).unwrap_err();
+        let error = config(&[("TURGUS_DATABASE_URL", "mysql://shop:s3cret@db/shop")]).unwrap_err();
+        assert_eq!(error.variable, "TURGUS_DATABASE_URL");
         assert!(!error.to_string().contains("s3cret"), "{error}");
+        assert!(config(&[("TURGUS_DATABASE_URL", "postgres://shop:s3cret@db/shop")]).is_ok());
     }
 
     #[test]

@@ -144,7 +144,7 @@ async fn the_owner_account_is_created_from_the_command_line() {
             .args(["admin", "create", "--email", email])
             .env(
                 "TURGUS_DATABASE_URL",
-                format!("sqlite://{}", shop.db_path().display()),
+                support::database_url(shop.dir.path()),
             )
             .env("TURGUS_DATA_DIR", shop.dir.path())
             .stdin(std::process::Stdio::piped())
@@ -173,7 +173,8 @@ async fn the_owner_account_is_created_from_the_command_line() {
             .status(),
         StatusCode::OK
     );
-    let hash: String = turgus::on_db!(&shop.db, conn => sqlx::query_scalar("SELECT password_hash FROM admins")
+    let hash: String =
+        turgus::on_db!(&shop.db, conn => sqlx::query_scalar("SELECT password_hash FROM admins")
         .fetch_one(conn)
         .await)
         .unwrap();
@@ -219,7 +220,8 @@ async fn the_one_time_setup_link_creates_the_owner_once() {
         StatusCode::NOT_FOUND,
         "only once"
     );
-    let (admins,): (i64,) = turgus::on_db!(&shop.db, conn => sqlx::query_as("SELECT COUNT(*) FROM admins")
+    let (admins,): (i64,) =
+        turgus::on_db!(&shop.db, conn => sqlx::query_as("SELECT COUNT(*) FROM admins")
         .fetch_one(conn)
         .await)
         .unwrap();

@@ -176,7 +176,8 @@ async fn every_admin_page_route_and_server_function_refuses_strangers() {
         .unwrap();
     assert_eq!(upload.status(), StatusCode::UNAUTHORIZED);
     // Nothing changed.
-    let (status,): (String,) = turgus::on_db!(&shop.db, conn => sqlx::query_as("SELECT status FROM orders WHERE id = $1")
+    let (status,): (String,) =
+        turgus::on_db!(&shop.db, conn => sqlx::query_as("SELECT status FROM orders WHERE id = $1")
         .bind(order.id)
         .fetch_one(conn)
         .await)
@@ -568,7 +569,8 @@ async fn products_are_created_priced_exactly_and_shown_in_the_shop() {
         let response = save_product(&shop, &[("name", "Another"), (field, value)]).await;
         assert_eq!(response.status(), expected, "{field}={value}");
     }
-    let count: i64 = turgus::on_db!(&shop.db, conn => sqlx::query_scalar("SELECT COUNT(*) FROM products")
+    let count: i64 =
+        turgus::on_db!(&shop.db, conn => sqlx::query_scalar("SELECT COUNT(*) FROM products")
         .fetch_one(conn)
         .await)
         .unwrap();

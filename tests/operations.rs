@@ -315,7 +315,7 @@ async fn a_backup_taken_while_serving_restores_and_a_running_shop_is_not_overwri
     turgus::on_db!(&db, conn => sqlx::query("DELETE FROM order_lines")
         .execute(conn)
         .await.map(|done| done.rows_affected()))
-        .unwrap();
+    .unwrap();
     db.close().await;
     let mut shop = shop;
     shop.signal("TERM");

@@ -35,7 +35,8 @@ async fn a_matching_paid_callback_pays_the_order_and_is_logged() {
     assert_eq!((status, body.as_str()), (StatusCode::OK, "OK"));
     assert_eq!(status_of(&shop, &order).await, ("paid".into(), false));
     assert_eq!(last_verdict(&shop).await, "paid");
-    let raw: String = turgus::on_db!(&shop.db, conn => sqlx::query_scalar("SELECT raw FROM payment_callbacks")
+    let raw: String =
+        turgus::on_db!(&shop.db, conn => sqlx::query_scalar("SELECT raw FROM payment_callbacks")
         .fetch_one(conn)
         .await)
         .unwrap();
@@ -146,7 +147,7 @@ async fn inauthentic_callbacks_get_400_and_change_nothing() {
         );
     }
     let (authentic,): (i64,) =
-        turgus::on_db!(&shop.db, conn => sqlx::query_as("SELECT COUNT(*) FROM payment_callbacks WHERE authentic = 1")
+        turgus::on_db!(&shop.db, conn => sqlx::query_as("SELECT COUNT(*) FROM payment_callbacks WHERE authentic = TRUE")
             .fetch_one(conn)
             .await)
             .unwrap();
@@ -318,14 +319,18 @@ async fn the_payment_log_is_append_only() {
     let shop = live_shop().await;
     let order = order(&shop, "linen-napkins", "1").await;
     send(&shop, &signed(&fields(&order, &[]))).await;
-    assert!(turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE payment_callbacks SET verdict = 'x'")
+    assert!(
+        turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE payment_callbacks SET verdict = 'x'")
         .execute(conn)
         .await.map(|done| done.rows_affected()))
-        .is_err());
-    assert!(turgus::on_db!(&shop.db, conn => sqlx::query("DELETE FROM payment_callbacks")
+        .is_err()
+    );
+    assert!(
+        turgus::on_db!(&shop.db, conn => sqlx::query("DELETE FROM payment_callbacks")
         .execute(conn)
         .await.map(|done| done.rows_affected()))
-        .is_err());
+        .is_err()
+    );
 }
 
 #[tokio::test]
@@ -356,11 +361,12 @@ async fn unpaid_orders_expire_and_release_their_stock() {
     let old = order(&shop, "kneeling-pad", "3").await;
     let fresh = order(&shop, "kneeling-pad", "1").await;
     assert_eq!(shop.stock("kneeling-pad").await, before - 4);
-    turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE orders SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-61 minutes') WHERE id = $1")
+    turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE orders SET created_at = $2 WHERE id = $1")
         .bind(old.id)
+        .bind(turgus::db::now_plus(-61 * 60))
         .execute(conn)
         .await.map(|done| done.rows_affected()))
-        .unwrap();
+    .unwrap();
     assert_eq!(
         turgus::orders::ssr::expire_overdue(&shop.db, 60)
             .await
@@ -512,7 +518,8 @@ async fn a_double_submitted_checkout_places_one_order() {
         .await;
     let second = shop.call("checkout/place", &form).await;
     assert_eq!(second.status(), StatusCode::OK);
-    let (orders,): (i64,) = turgus::on_db!(&shop.db, conn => sqlx::query_as("SELECT COUNT(*) FROM orders")
+    let (orders,): (i64,) =
+        turgus::on_db!(&shop.db, conn => sqlx::query_as("SELECT COUNT(*) FROM orders")
         .fetch_one(conn)
         .await)
         .unwrap();
@@ -566,7 +573,8 @@ async fn checkout_refuses_bad_input_with_400_and_creates_nothing() {
             "{field}={value}"
         );
     }
-    let (orders,): (i64,) = turgus::on_db!(&shop.db, conn => sqlx::query_as("SELECT COUNT(*) FROM orders")
+    let (orders,): (i64,) =
+        turgus::on_db!(&shop.db, conn => sqlx::query_as("SELECT COUNT(*) FROM orders")
         .fetch_one(conn)
         .await)
         .unwrap();

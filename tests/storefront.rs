@@ -59,7 +59,7 @@ async fn demo_catalog_loads_once_even_across_restarts() {
         turgus::on_db!(db, conn => sqlx::query_scalar("SELECT COUNT(*) FROM products")
             .fetch_one(conn)
             .await)
-            .unwrap()
+        .unwrap()
     }
     let shop = TestShop::spawn().await;
     let first = count(&shop.db).await;
@@ -153,7 +153,7 @@ async fn missing_pages_answer_404_with_a_friendly_page() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert!(html.contains("Back to the shop"), "{path}: {html}");
     }
-    turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE products SET active = 0 WHERE slug = 'oak-cutting-board'")
+    turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE products SET active = FALSE WHERE slug = 'oak-cutting-board'")
         .execute(conn)
         .await.map(|done| done.rows_affected()))
         .unwrap();
@@ -318,7 +318,7 @@ async fn unknown_and_forged_products_are_refused() {
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     }
     // Inactive products cannot be added.
-    turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE products SET active = 0 WHERE slug = 'garden-trowel'")
+    turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE products SET active = FALSE WHERE slug = 'garden-trowel'")
         .execute(conn)
         .await.map(|done| done.rows_affected()))
         .unwrap();
@@ -373,7 +373,7 @@ async fn lines_that_became_unavailable_are_flagged_and_left_out_of_the_total() {
     add(&shop, "enamel-mug", "2").await;
     add(&shop, "brass-pen", "3").await;
     add(&shop, "oak-cutting-board", "1").await;
-    turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE products SET active = 0 WHERE slug = 'enamel-mug'")
+    turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE products SET active = FALSE WHERE slug = 'enamel-mug'")
         .execute(conn)
         .await.map(|done| done.rows_affected()))
         .unwrap();

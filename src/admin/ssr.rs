@@ -46,7 +46,11 @@ pub async fn create_admin(
     let hash = passwords::hash(password.to_owned()).await?;
     // One account per address, whatever its capitalisation: SQLite's column is COLLATE NOCASE,
     // PostgreSQL's unique index is on lower(email).
-    let unique = if pool.is_postgres() { "lower(email)" } else { "email" };
+    let unique = if pool.is_postgres() {
+        "lower(email)"
+    } else {
+        "email"
+    };
     crate::on_db!(pool, conn => sqlx::query(&format!(
         "INSERT INTO admins (email, password_hash) VALUES ($1, $2)
          ON CONFLICT ({unique}) DO UPDATE SET password_hash = excluded.password_hash,

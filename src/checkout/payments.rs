@@ -70,7 +70,8 @@ const SANDBOX_PASSWORD: &str = "sandbox_password";
 /// callback the sandbox sent through one instance is checked by whichever receives it). A shop
 /// that kept them in the data folder's `sandbox/` (before they moved) brings that pair along.
 pub async fn sandbox_keys(pool: &crate::db::Db, data_dir: &Path) -> Result<SandboxKeys, String> {
-    let stored = |error: sqlx::Error| format!("cannot keep the sandbox's keys in the database: {error}");
+    let stored =
+        |error: sqlx::Error| format!("cannot keep the sandbox's keys in the database: {error}");
     if let Some(keys) = stored_sandbox_keys(pool).await.map_err(stored)? {
         return keys;
     }
@@ -134,14 +135,19 @@ async fn stored_sandbox_keys(
 /// The pair an earlier version kept in the data folder, as (PEM, password).
 fn sandbox_keys_from_folder(data_dir: &Path) -> Result<Option<(String, String)>, String> {
     let folder = data_dir.join("sandbox");
-    let (key_file, password_file) = (folder.join("paysera-private.pem"), folder.join("paysera-password"));
+    let (key_file, password_file) = (
+        folder.join("paysera-private.pem"),
+        folder.join("paysera-password"),
+    );
     if !key_file.is_file() || !password_file.is_file() {
         return Ok(None);
     }
-    let read = |file: &Path| {
-        std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))
-    };
-    Ok(Some((read(&key_file)?, read(&password_file)?.trim().to_owned())))
+    let read =
+        |file: &Path| std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()));
+    Ok(Some((
+        read(&key_file)?,
+        read(&password_file)?.trim().to_owned(),
+    )))
 }
 
 /// Sets up payments at start-up. A live project's public key must be readable (from the file, the

@@ -630,7 +630,7 @@ pub async fn seed_placeholders(writer: &crate::db::Db) -> Result<(), sqlx::Error
     ];
     for (page, markdown) in placeholders {
         crate::on_db!(writer, conn => sqlx::query(
-            "INSERT INTO legal_pages (slug, markdown, placeholder) VALUES ($1, $2, 1)
+            "INSERT INTO legal_pages (slug, markdown, placeholder) VALUES ($1, $2, TRUE)
              ON CONFLICT (slug) DO NOTHING",
         )
         .bind(page.slug())

@@ -13,10 +13,10 @@ pub mod smtp;
 
 use reqwest::header::{ACCEPT, REFERER};
 use reqwest::{Client, Response, StatusCode};
-use turgus::db::Db;
 use std::path::PathBuf;
 use tempfile::TempDir;
 use turgus::config::Config;
+use turgus::db::Db;
 
 pub struct TestShop {
     pub base: String,
@@ -34,7 +34,9 @@ pub const PASSWORD: &str = "correct horse battery staple";
 
 /// The PostgreSQL server the suite runs against, if any (an admin URL: databases are made on it).
 pub fn postgres_server() -> Option<String> {
-    std::env::var("TURGUS_TEST_POSTGRES").ok().filter(|url| !url.is_empty())
+    std::env::var("TURGUS_TEST_POSTGRES")
+        .ok()
+        .filter(|url| !url.is_empty())
 }
 
 /// Whether this run is against PostgreSQL (tests of SQLite's own files skip themselves then).
