@@ -97,8 +97,20 @@ pub struct MethodsSource {
     url: String,
     disk_copy: PathBuf,
     refresh: Duration,
-    current: Mutex<Option<(Instant, Arc<MethodsList>)>>,
+    current: Mutex<Fetched>,
 }
+
+/// What the last fetch left: the list (and when it was fetched), or when it last failed with no
+/// list to fall back on.
+#[derive(Default)]
+struct Fetched {
+    list: Option<(Instant, Arc<MethodsList>)>,
+    failed_at: Option<Instant>,
+}
+
+/// With no list at all, how long a failed fetch is remembered: checkouts in between are told at
+/// once that there is none, instead of each waiting for Paysera in turn.
+const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(30);
 
 impl MethodsSource {
     pub fn new(url: String, disk_copy: PathBuf, refresh: Duration) -> MethodsSource {
@@ -106,7 +118,7 @@ impl MethodsSource {
             url,
             disk_copy,
             refresh,
-            current: Mutex::new(None),
+            current: Mutex::new(Fetched::default()),
         }
     }
 
@@ -115,31 +127,49 @@ impl MethodsSource {
     pub async fn get(&self) -> Result<Arc<MethodsList>, String> {
         // One refresh at a time: concurrent checkouts wait for it instead of all fetching.
         let mut current = self.current.lock().await;
-        if let Some((fetched, list)) = current.as_ref() {
+        if let Some((fetched, list)) = current.list.as_ref() {
             if fetched.elapsed() < self.refresh {
                 return Ok(list.clone());
             }
         }
+        if current
+            .failed_at
+            .is_some_and(|at| at.elapsed() < RETRY_AFTER_FAILURE)
+        {
+            return Err("Paysera's payment methods list is unavailable (tried moments ago)".into());
+        }
         match self.fetch().await {
             Ok(list) => {
                 let list = Arc::new(list);
-                *current = Some((Instant::now(), list.clone()));
+                *current = Fetched {
+                    list: Some((Instant::now(), list.clone())),
+                    failed_at: None,
+                };
                 Ok(list)
             }
             Err(problem) => {
                 tracing::warn!(%problem, "payment methods list unavailable; using the last good copy");
-                if let Some((_, list)) = current.as_ref() {
+                if let Some((_, list)) = current.list.as_ref() {
                     return Ok(list.clone());
                 }
-                let xml = tokio::fs::read_to_string(&self.disk_copy)
-                    .await
-                    .map_err(|_| format!("{problem}, and no earlier copy is kept"))?;
-                let list = Arc::new(
-                    methods::parse(&xml).map_err(|e| format!("{problem}; the kept copy: {e}"))?,
-                );
-                // Try Paysera again after the interval, not on every checkout.
-                *current = Some((Instant::now(), list.clone()));
-                Ok(list)
+                let kept = match tokio::fs::read_to_string(&self.disk_copy).await {
+                    Ok(xml) => {
+                        methods::parse(&xml).map_err(|e| format!("{problem}; the kept copy: {e}"))
+                    }
+                    Err(_) => Err(format!("{problem}, and no earlier copy is kept")),
+                };
+                match kept {
+                    Ok(list) => {
+                        // Try Paysera again after the interval, not on every checkout.
+                        let list = Arc::new(list);
+                        current.list = Some((Instant::now(), list.clone()));
+                        Ok(list)
+                    }
+                    Err(problem) => {
+                        current.failed_at = Some(Instant::now());
+                        Err(problem)
+                    }
+                }
             }
         }
     }

@@ -182,6 +182,17 @@ async fn search_ranks_matches_and_tolerates_odd_input() {
         diacritics.contains("Linden Blossom Tea"),
         "diacritics are folded"
     );
+    // Both ways round, and in a name the merchant typed (FTS5 on SQLite, tsvector on PostgreSQL).
+    shop.execute(
+        "INSERT INTO products (category_id, slug, name, price_minor, currency, stock)
+         SELECT id, 'mediniai-saukstai', 'Mediniai Šaukštai', 900, 'EUR', 5
+         FROM categories WHERE slug = 'kitchen'",
+    )
+    .await;
+    for typed in ["saukstai", "ŠAUKŠT", "Saukštai"] {
+        let (_, found) = shop.page(&format!("/en/search?q={typed}")).await;
+        assert!(found.contains("Mediniai Šaukštai"), "{typed}");
+    }
 
     for odd in [
         "%22",
