@@ -40,7 +40,7 @@ pub fn spawn(
 }
 
 async fn expire_orders(pool: &crate::db::Db, ttl_minutes: u32) {
-    match crate::orders::ssr::expire_overdue(pool, ttl_minutes).await {
+    match crate::orders::lifecycle::expire_overdue(pool, ttl_minutes).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(orders = n, "expired unpaid orders"),
         Err(_) => tracing::warn!("could not expire unpaid orders; will retry"),

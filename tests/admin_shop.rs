@@ -303,11 +303,28 @@ async fn a_paid_order_shows_its_payment_log_and_is_shipped_then_refunded() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| e["note"].as_str().unwrap())
+        .map(|e| e["text"].as_str().unwrap())
         .collect();
     assert!(
         notes.contains(&"marked shipped by owner@example.lt: LP123"),
         "{notes:?}"
+    );
+    // The history is typed events (kind + data), written out only for display.
+    let kinds: Vec<String> = turgus::on_db!(&shop.db, conn => sqlx::query_scalar(
+        "SELECT e.kind FROM order_events e JOIN orders o ON o.id = e.order_id
+         WHERE o.number = $1 ORDER BY e.id",
+    )
+    .bind(order.number)
+    .fetch_all(conn)
+    .await)
+    .unwrap();
+    assert_eq!(kinds, ["placed", "paid", "shipped", "refunded"]);
+    let shipped: String = shop
+        .scalar("SELECT data FROM order_events WHERE kind = 'shipped'")
+        .await;
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&shipped).unwrap(),
+        serde_json::json!({"by": "owner@example.lt", "note": "LP123"})
     );
     assert!(
         notes.contains(&"marked refunded by owner@example.lt: returned unused"),

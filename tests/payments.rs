@@ -368,7 +368,7 @@ async fn unpaid_orders_expire_and_release_their_stock() {
         .await.map(|done| done.rows_affected()))
     .unwrap();
     assert_eq!(
-        turgus::orders::ssr::expire_overdue(&shop.db, 60)
+        turgus::orders::lifecycle::expire_overdue(&shop.db, 60)
             .await
             .unwrap(),
         1
@@ -377,7 +377,7 @@ async fn unpaid_orders_expire_and_release_their_stock() {
     assert_eq!(status_of(&shop, &fresh).await.0, "pending_payment");
     assert_eq!(shop.stock("kneeling-pad").await, before - 1);
     assert_eq!(
-        turgus::orders::ssr::expire_overdue(&shop.db, 60)
+        turgus::orders::lifecycle::expire_overdue(&shop.db, 60)
             .await
             .unwrap(),
         0,

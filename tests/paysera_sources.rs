@@ -177,7 +177,13 @@ async fn the_methods_list_is_cached_and_survives_an_outage_and_a_restart() {
     let restarted = MethodsSource::new(url.clone(), disk_copy.clone(), Duration::ZERO);
     assert_eq!(restarted.get().await.unwrap().countries.len(), 3);
 
-    // With nothing kept, there is nothing to offer.
+    // With nothing kept, there is nothing to offer; and the checkouts that follow are told so at
+    // once instead of each asking Paysera again in turn.
     let empty = MethodsSource::new(url, data_dir.path().join("none.xml"), Duration::ZERO);
+    let before = paysera.hits.load(Ordering::SeqCst);
     assert!(empty.get().await.is_err());
+    for _ in 0..20 {
+        assert!(empty.get().await.is_err());
+    }
+    assert_eq!(paysera.hits.load(Ordering::SeqCst), before + 1);
 }

@@ -1,8 +1,18 @@
 //! Orders: what a shopper bought, for how much, and where its payment stands.
 //!
 //! An order's state is a small, explicit machine ([`OrderStatus`]); only a Paysera callback moves
-//! it to `paid` (see [`payment`]), never a page the shopper's browser opens.
+//! it to `paid` (see [`payment`]), never a page the shopper's browser opens. What the merchant
+//! did since (shipped, refunded) is recorded beside it, and the two together are the order's
+//! [`OrderStage`], defined here once for the admin's list, filters and dashboard.
+//!
+//! The lifecycle lives here too: placing, paying, cancelling, expiring, shipping, refunding and
+//! clearing a review are functions of `ssr`, `payment` and `lifecycle`, each recording what happened as a typed
+//! event ([`events::OrderEvent`]); the admin calls them and never writes an order itself.
 
+#[cfg(feature = "ssr")]
+pub mod events;
+#[cfg(feature = "ssr")]
+pub mod lifecycle;
 #[cfg(feature = "ssr")]
 pub mod payment;
 #[cfg(feature = "ssr")]
@@ -51,6 +61,85 @@ impl OrderStatus {
             (self, next),
             (PendingPayment, Paid | Cancelled | Expired) | (Cancelled | Expired, Paid)
         )
+    }
+}
+
+/// Where an order stands, as the merchant sees it: its payment state and what was done since.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStage {
+    AwaitingPayment,
+    /// Paid, not shipped yet: the merchant's to-do list.
+    ToShip,
+    Shipped,
+    Refunded,
+    Cancelled,
+    Expired,
+}
+
+impl OrderStage {
+    pub const ALL: [OrderStage; 6] = [
+        OrderStage::AwaitingPayment,
+        OrderStage::ToShip,
+        OrderStage::Shipped,
+        OrderStage::Refunded,
+        OrderStage::Cancelled,
+        OrderStage::Expired,
+    ];
+
+    /// The SQL condition on the orders table (as `table`) that selects this stage: the same
+    /// definition as [`OrderStage::of`], for filters.
+    pub fn condition(self, table: &str) -> String {
+        let t = table;
+        match self {
+            OrderStage::AwaitingPayment => format!("{t}.status = 'pending_payment'"),
+            OrderStage::ToShip => format!(
+                "{t}.status = 'paid' AND {t}.shipped_at IS NULL AND {t}.refunded_at IS NULL"
+            ),
+            OrderStage::Shipped => format!(
+                "{t}.status = 'paid' AND {t}.shipped_at IS NOT NULL AND {t}.refunded_at IS NULL"
+            ),
+            OrderStage::Refunded => format!("{t}.status = 'paid' AND {t}.refunded_at IS NOT NULL"),
+            OrderStage::Cancelled => format!("{t}.status = 'cancelled'"),
+            OrderStage::Expired => format!("{t}.status = 'expired'"),
+        }
+    }
+
+    pub fn of(status: OrderStatus, shipped: bool, refunded: bool) -> OrderStage {
+        match status {
+            OrderStatus::PendingPayment => OrderStage::AwaitingPayment,
+            OrderStatus::Cancelled => OrderStage::Cancelled,
+            OrderStatus::Expired => OrderStage::Expired,
+            OrderStatus::Paid if refunded => OrderStage::Refunded,
+            OrderStatus::Paid if shipped => OrderStage::Shipped,
+            OrderStatus::Paid => OrderStage::ToShip,
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            OrderStage::AwaitingPayment => "awaiting_payment",
+            OrderStage::ToShip => "to_ship",
+            OrderStage::Shipped => "shipped",
+            OrderStage::Refunded => "refunded",
+            OrderStage::Cancelled => "cancelled",
+            OrderStage::Expired => "expired",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            OrderStage::AwaitingPayment => "Awaiting payment",
+            OrderStage::ToShip => "Paid, to ship",
+            OrderStage::Shipped => "Shipped",
+            OrderStage::Refunded => "Refunded",
+            OrderStage::Cancelled => "Cancelled",
+            OrderStage::Expired => "Expired",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<OrderStage> {
+        OrderStage::ALL.into_iter().find(|s| s.key() == key)
     }
 }
 

@@ -9,7 +9,9 @@
 //! Refused callbacks change nothing and were never decoded; only a bounded prefix of them is kept
 //! (see [`record_rejected`]), so strangers cannot fill the disk.
 
-use super::ssr::{begin_write, re_reserve_stock, transition};
+use super::events::OrderEvent;
+use super::lifecycle::{re_reserve_stock, transition};
+use super::ssr::begin_write;
 use super::OrderStatus;
 use crate::error::AppError;
 use crate::mail::compose::MailEvent;
@@ -204,7 +206,9 @@ async fn decide(
         );
         AppError::Internal
     })?;
-    let note = format!("Paysera callback: paid ({})", callback.verified_by);
+    let paid = OrderEvent::Paid {
+        verified_by: callback.verified_by.to_string(),
+    };
     Ok(match status {
         OrderStatus::Paid => paid_again(tx, order.id, callback).await?,
         OrderStatus::PendingPayment => {
@@ -213,7 +217,7 @@ async fn decide(
                 order.id,
                 OrderStatus::PendingPayment,
                 OrderStatus::Paid,
-                &note,
+                &paid,
             )
             .await?
             {
@@ -224,7 +228,7 @@ async fn decide(
         }
         late @ (OrderStatus::Cancelled | OrderStatus::Expired) => {
             let restocked = re_reserve_stock(tx, order.id).await?;
-            transition(tx, order.id, late, OrderStatus::Paid, &note).await?;
+            transition(tx, order.id, late, OrderStatus::Paid, &paid).await?;
             if restocked {
                 Verdict::PaidLate
             } else {

@@ -1,5 +1,6 @@
-//! Placing orders and changing their state. Every change runs in one transaction, with
-//! conditional updates: concurrent buyers and repeated callbacks cannot double-book anything.
+//! Placing orders, and reading an order's state for its shopper. Placing runs in one transaction
+//! with conditional updates: concurrent buyers cannot double-book anything (the rest of the
+//! lifecycle is in `lifecycle` and `payment`).
 
 use super::{OrderState, OrderStatus};
 use crate::cart::Quantity;
@@ -204,14 +205,8 @@ pub async fn place(
         .execute(&mut *conn)
         .await.map(|done| done.rows_affected()))?;
     }
-    record_event(
-        &mut tx,
-        id,
-        None,
-        OrderStatus::PendingPayment,
-        "order placed",
-    )
-    .await?;
+    let placed = super::events::OrderEvent::Placed;
+    super::lifecycle::record(&mut tx, id, None, OrderStatus::PendingPayment, &placed).await?;
     tx.commit().await?;
     Ok(PlacedOrder {
         id,
@@ -260,97 +255,6 @@ async fn check_unpaid_limits(tx: &mut crate::db::Tx, holder: &Holder) -> Result<
     Ok(())
 }
 
-pub async fn record_event(
-    tx: &mut crate::db::Tx,
-    order_id: i64,
-    from: Option<OrderStatus>,
-    to: OrderStatus,
-    note: &str,
-) -> Result<(), AppError> {
-    crate::on_tx!(tx, conn => sqlx::query(
-        "INSERT INTO order_events (order_id, from_status, to_status, note) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(order_id)
-    .bind(from.map(OrderStatus::as_str))
-    .bind(to.as_str())
-    .bind(note)
-    .execute(&mut *conn)
-    .await.map(|done| done.rows_affected()))?;
-    Ok(())
-}
-
-/// Moves an order from `from` to `to` if it is still in `from`. Returns whether it moved: a
-/// concurrent change (another callback, the expiry task) makes this a no-op, never a double move.
-pub async fn transition(
-    tx: &mut crate::db::Tx,
-    order_id: i64,
-    from: OrderStatus,
-    to: OrderStatus,
-    note: &str,
-) -> Result<bool, AppError> {
-    debug_assert!(from.can_become(to));
-    let moved = crate::on_tx!(tx, conn => sqlx::query(
-        "UPDATE orders SET status = $1, paid_at = CASE WHEN $1 = 'paid' THEN $4 ELSE paid_at END
-         WHERE id = $2 AND status = $3",
-    )
-    .bind(to.as_str())
-    .bind(order_id)
-    .bind(from.as_str())
-    .bind(crate::db::now())
-    .execute(&mut *conn)
-    .await.map(|done| done.rows_affected()))?
-        == 1;
-    if moved {
-        record_event(tx, order_id, Some(from), to, note).await?;
-    }
-    Ok(moved)
-}
-
-/// Gives an order's units back to stock (it was cancelled or expired).
-pub async fn release_stock(tx: &mut crate::db::Tx, order_id: i64) -> Result<(), AppError> {
-    crate::on_tx!(tx, conn => sqlx::query(
-        "UPDATE products SET stock = stock + (
-             SELECT CAST(SUM(l.quantity) AS BIGINT) FROM order_lines l
-             WHERE l.order_id = $1 AND l.product_id = products.id)
-         WHERE id IN (SELECT product_id FROM order_lines WHERE order_id = $1)",
-    )
-    .bind(order_id)
-    .execute(&mut *conn)
-    .await.map(|done| done.rows_affected()))?;
-    Ok(())
-}
-
-/// Takes an order's units from stock again (a late payment for a released order). All lines or
-/// none: returns false, changing nothing, if any product no longer has enough or is no longer for
-/// sale (the merchant took it off sale: its stock is not the shop's to hand out again).
-pub async fn re_reserve_stock(tx: &mut crate::db::Tx, order_id: i64) -> Result<bool, AppError> {
-    let lines: Vec<(i64, i64)> = crate::on_tx!(tx, conn => sqlx::query_as("SELECT product_id, quantity FROM order_lines WHERE order_id = $1 AND product_id IS NOT NULL")
-            .bind(order_id)
-            .fetch_all(&mut *conn)
-            .await)?;
-    crate::on_tx!(tx, conn => sqlx::query("SAVEPOINT re_reserve")
-        .execute(&mut *conn)
-        .await.map(|done| done.rows_affected()))?;
-    for (product_id, quantity) in lines {
-        let reserved = crate::on_tx!(tx, conn => sqlx::query(
-            "UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1 AND active = TRUE",
-        )
-        .bind(quantity)
-        .bind(product_id)
-        .execute(&mut *conn)
-        .await.map(|done| done.rows_affected()))?;
-        if reserved == 0 {
-            crate::on_tx!(tx, conn => sqlx::query("ROLLBACK TO re_reserve")
-                .execute(&mut *conn)
-                .await.map(|done| done.rows_affected()))?;
-            crate::on_tx!(tx, conn => sqlx::query("RELEASE re_reserve").execute(&mut *conn).await.map(|done| done.rows_affected()))?;
-            return Ok(false);
-        }
-    }
-    crate::on_tx!(tx, conn => sqlx::query("RELEASE re_reserve").execute(&mut *conn).await.map(|done| done.rows_affected()))?;
-    Ok(true)
-}
-
 /// The order behind a status-page token. The review flag is the merchant's business and is not
 /// read: a shopper (or whoever holds the link) learns only what the order's state is.
 pub async fn state_by_token(pool: &crate::db::Db, token: &str) -> Result<OrderState, AppError> {
@@ -378,69 +282,4 @@ pub async fn state_by_token(pool: &crate::db::Db, token: &str) -> Result<OrderSt
         total_minor: row.total_minor,
         currency: row.currency,
     })
-}
-
-/// Expires orders left unpaid for longer than `ttl_minutes` and gives their stock back. Each order
-/// in its own transaction, with a conditional update: a callback paying it at the same moment wins
-/// or loses cleanly, never both. Each order is claimed first (`FOR UPDATE SKIP LOCKED` on
-/// PostgreSQL), so instances sweeping at the same time share the work instead of queueing on it.
-pub async fn expire_overdue(pool: &crate::db::Db, ttl_minutes: u32) -> Result<usize, AppError> {
-    let cutoff = crate::db::now_plus(-60 * i64::from(ttl_minutes));
-    let note = format!("unpaid after {ttl_minutes} minutes");
-    let mut expired = 0;
-    // Bounded: a sweep never runs for ever, whatever piles up; the next round goes on.
-    for _ in 0..1000 {
-        let mut tx = begin_write(pool).await?;
-        let claim = format!(
-            "SELECT id FROM orders WHERE status = 'pending_payment' AND created_at < $1
-             ORDER BY id LIMIT 1{}",
-            tx.skip_locked()
-        );
-        let Some(id) = crate::on_tx!(&mut tx, conn => sqlx::query_scalar::<_, i64>(&claim)
-            .bind(&cutoff)
-            .fetch_optional(&mut *conn)
-            .await)?
-        else {
-            break;
-        };
-        let pending = OrderStatus::PendingPayment;
-        if transition(&mut tx, id, pending, OrderStatus::Expired, &note).await? {
-            release_stock(&mut tx, id).await?;
-            expired += 1;
-        }
-        tx.commit().await?;
-    }
-    Ok(expired)
-}
-
-/// Cancels a pending order (the shopper came back from Paysera's cancel link) and releases its
-/// stock. Returns the order's lines to put back into the cart, or `None` if it was not pending.
-pub async fn cancel_pending(
-    pool: &crate::db::Db,
-    order_id: i64,
-) -> Result<Option<Vec<(i64, Quantity)>>, AppError> {
-    let mut tx = begin_write(pool).await?;
-    if !transition(
-        &mut tx,
-        order_id,
-        OrderStatus::PendingPayment,
-        OrderStatus::Cancelled,
-        "cancelled at Paysera",
-    )
-    .await?
-    {
-        return Ok(None);
-    }
-    release_stock(&mut tx, order_id).await?;
-    let lines: Vec<(i64, i64)> = crate::on_tx!(&mut tx, conn => sqlx::query_as("SELECT product_id, quantity FROM order_lines WHERE order_id = $1 AND product_id IS NOT NULL")
-            .bind(order_id)
-            .fetch_all(&mut *conn)
-            .await)?;
-    tx.commit().await?;
-    Ok(Some(
-        lines
-            .into_iter()
-            .filter_map(|(id, q)| Some((id, Quantity::try_from(u64::try_from(q).ok()?).ok()?)))
-            .collect(),
-    ))
 }

@@ -11,7 +11,7 @@ pub use pages::{AdminOrderPage, AdminOrdersPage};
 
 use crate::error::AppError;
 use crate::money::Money;
-use crate::orders::OrderStatus;
+pub use crate::orders::OrderStage;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -62,67 +62,6 @@ impl OrderFilter {
     }
 }
 
-/// Where an order stands, as the merchant sees it: its payment state and what was done since.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OrderStage {
-    AwaitingPayment,
-    /// Paid, not shipped yet: the merchant's to-do list.
-    ToShip,
-    Shipped,
-    Refunded,
-    Cancelled,
-    Expired,
-}
-
-impl OrderStage {
-    pub const ALL: [OrderStage; 6] = [
-        OrderStage::AwaitingPayment,
-        OrderStage::ToShip,
-        OrderStage::Shipped,
-        OrderStage::Refunded,
-        OrderStage::Cancelled,
-        OrderStage::Expired,
-    ];
-
-    pub fn of(status: OrderStatus, shipped: bool, refunded: bool) -> OrderStage {
-        match status {
-            OrderStatus::PendingPayment => OrderStage::AwaitingPayment,
-            OrderStatus::Cancelled => OrderStage::Cancelled,
-            OrderStatus::Expired => OrderStage::Expired,
-            OrderStatus::Paid if refunded => OrderStage::Refunded,
-            OrderStatus::Paid if shipped => OrderStage::Shipped,
-            OrderStatus::Paid => OrderStage::ToShip,
-        }
-    }
-
-    pub fn key(self) -> &'static str {
-        match self {
-            OrderStage::AwaitingPayment => "awaiting_payment",
-            OrderStage::ToShip => "to_ship",
-            OrderStage::Shipped => "shipped",
-            OrderStage::Refunded => "refunded",
-            OrderStage::Cancelled => "cancelled",
-            OrderStage::Expired => "expired",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            OrderStage::AwaitingPayment => "Awaiting payment",
-            OrderStage::ToShip => "Paid, to ship",
-            OrderStage::Shipped => "Shipped",
-            OrderStage::Refunded => "Refunded",
-            OrderStage::Cancelled => "Cancelled",
-            OrderStage::Expired => "Expired",
-        }
-    }
-
-    pub fn parse(key: &str) -> Option<OrderStage> {
-        OrderStage::ALL.into_iter().find(|s| s.key() == key)
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrderRow {
     pub number: i64,
@@ -154,11 +93,12 @@ pub struct OrderLine {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct OrderEvent {
+pub struct HistoryEntry {
     pub at: String,
     pub from_status: Option<String>,
     pub to_status: String,
-    pub note: String,
+    /// What happened, written out from the recorded event (`orders::events`).
+    pub text: String,
 }
 
 /// One callback in the order's payment log.
@@ -197,7 +137,7 @@ pub struct OrderDetail {
     pub subtotal: Money,
     pub shipping: Money,
     pub total: Money,
-    pub history: Vec<OrderEvent>,
+    pub history: Vec<HistoryEntry>,
     pub payment_log: Vec<LoggedCallback>,
     /// The e-mails the order caused.
     pub emails: Vec<crate::mail::MailSummary>,

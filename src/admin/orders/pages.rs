@@ -209,14 +209,14 @@ fn OrderLines(
 }
 
 #[component]
-fn OrderHistory(history: Vec<super::OrderEvent>) -> impl IntoView {
+fn OrderHistory(history: Vec<super::HistoryEntry>) -> impl IntoView {
     view! {
         <h2>"History"</h2>
         <ol class="history">
             {history.into_iter().map(|event| view! {
                 <li>
                     <time>{short_time(&event.at)}</time>" "
-                    <strong>{event.to_status.replace('_', " ")}</strong>" — "{event.note}
+                    <strong>{event.to_status.replace('_', " ")}</strong>" — "{event.text}
                 </li>
             }).collect_view()}
         </ol>

@@ -1,7 +1,7 @@
 //! The admin's order queries and actions, and the CSV export.
 
 use super::{
-    LoggedCallback, OrderAction, OrderDetail, OrderEvent, OrderFilter, OrderLine, OrderList,
+    HistoryEntry, LoggedCallback, OrderAction, OrderDetail, OrderFilter, OrderLine, OrderList,
     OrderRow, OrderStage, ORDERS_PER_PAGE,
 };
 use crate::catalog::ssr::stored_money;
@@ -9,7 +9,9 @@ use crate::error::AppError;
 use crate::mail::compose::MailEvent;
 use crate::mail::outbox::{enqueue, MailContext};
 use crate::money::{Currency, Money};
-use crate::orders::ssr::{begin_write, record_event, release_stock, transition};
+use crate::orders::events::OrderEvent;
+use crate::orders::lifecycle::{cancel_unpaid, fulfil, Fulfilment};
+use crate::orders::ssr::begin_write;
 use crate::orders::OrderStatus;
 use crate::state::AppState;
 use sqlx::QueryBuilder;
@@ -59,18 +61,7 @@ impl ValidFilter {
     {
         sql.push(" WHERE 1 = 1");
         if let Some(stage) = self.stage {
-            sql.push(match stage {
-                OrderStage::AwaitingPayment => " AND o.status = 'pending_payment'",
-                OrderStage::ToShip => {
-                    " AND o.status = 'paid' AND o.shipped_at IS NULL AND o.refunded_at IS NULL"
-                }
-                OrderStage::Shipped => {
-                    " AND o.status = 'paid' AND o.shipped_at IS NOT NULL AND o.refunded_at IS NULL"
-                }
-                OrderStage::Refunded => " AND o.status = 'paid' AND o.refunded_at IS NOT NULL",
-                OrderStage::Cancelled => " AND o.status = 'cancelled'",
-                OrderStage::Expired => " AND o.status = 'expired'",
-            });
+            sql.push(" AND ").push(stage.condition("o"));
         }
         if self.needs_review {
             sql.push(" AND o.needs_review = TRUE");
@@ -267,8 +258,9 @@ pub async fn detail(state: &AppState, number: i64) -> Result<OrderDetail, AppErr
     .bind(order.id)
     .fetch_all(conn)
     .await)?;
-    let history: Vec<(String, Option<String>, String, String)> = crate::on_db!(pool, conn => sqlx::query_as(
-        "SELECT at, from_status, to_status, note FROM order_events WHERE order_id = $1 ORDER BY id",
+    let history: Vec<EventRow> = crate::on_db!(pool, conn => sqlx::query_as(
+        "SELECT at, from_status, to_status, kind, data, note
+         FROM order_events WHERE order_id = $1 ORDER BY id",
     )
     .bind(order.id)
     .fetch_all(conn)
@@ -320,19 +312,35 @@ pub async fn detail(state: &AppState, number: i64) -> Result<OrderDetail, AppErr
         subtotal: at(order.subtotal_minor),
         shipping: at(order.shipping_minor),
         total: at(order.total_minor),
-        history: history
-            .into_iter()
-            .map(|(at, from_status, to_status, note)| OrderEvent {
-                at,
-                from_status,
-                to_status,
-                note,
-            })
-            .collect(),
+        history: history.into_iter().map(EventRow::entry).collect(),
         payment_log: callbacks.into_iter().map(logged_callback).collect(),
         emails: crate::mail::outbox::summaries(pool, Some(order.id), state.mailer.has_smtp())
             .await?,
     })
+}
+
+/// One event of an order's history, as stored.
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    at: String,
+    from_status: Option<String>,
+    to_status: String,
+    kind: String,
+    data: String,
+    /// What events recorded before they were typed said.
+    note: String,
+}
+
+impl EventRow {
+    fn entry(self) -> HistoryEntry {
+        HistoryEntry {
+            text: OrderEvent::from_row(&self.kind, &self.data)
+                .map_or(self.note, |event| event.describe()),
+            at: self.at,
+            from_status: self.from_status,
+            to_status: self.to_status,
+        }
+    }
 }
 
 fn logged_callback(row: CallbackRow) -> LoggedCallback {
@@ -435,42 +443,26 @@ struct Actor<'a> {
     note: &'a str,
 }
 
-impl Actor<'_> {
-    /// How the order's history names the action's author: `by owner@example.lt: note`.
-    fn by(&self) -> String {
-        if self.note.is_empty() {
-            format!("by {}", self.email)
-        } else {
-            format!("by {}: {}", self.email, self.note)
-        }
-    }
-}
-
-/// Cancels an unpaid order: its stock goes back on sale, and the merchant is e-mailed.
+/// Cancels an unpaid order (its stock goes back on sale) and e-mails the merchant.
 async fn cancel(
     tx: &mut crate::db::Tx,
     mail: &MailContext<'_>,
     id: i64,
     actor: &Actor<'_>,
 ) -> Result<bool, AppError> {
-    let cancelled = format!("cancelled {}", actor.by());
-    let moved = transition(
-        tx,
-        id,
-        OrderStatus::PendingPayment,
-        OrderStatus::Cancelled,
-        &cancelled,
-    )
-    .await?;
-    if moved {
-        release_stock(tx, id).await?;
+    let event = OrderEvent::CancelledByMerchant {
+        by: actor.email.clone(),
+        note: actor.note.to_owned(),
+    };
+    let cancelled = cancel_unpaid(tx, id, OrderStatus::Cancelled, &event).await?;
+    if cancelled {
         let event = MailEvent::Cancelled {
             by: actor.email.clone(),
             note: actor.note.to_owned(),
         };
         enqueue(tx, mail, id, [event]).await?;
     }
-    Ok(moved)
+    Ok(cancelled)
 }
 
 /// Marks a paid order shipped (e-mailing the shopper, with the note) or refunded, or clears its
@@ -483,43 +475,16 @@ async fn mark(
     action: OrderAction,
     actor: &Actor<'_>,
 ) -> Result<bool, AppError> {
-    let (update, event) = match action {
-        OrderAction::Ship => (
-            "UPDATE orders SET shipped_at = $2
-             WHERE id = $1 AND status = 'paid' AND shipped_at IS NULL AND refunded_at IS NULL",
-            "marked shipped",
-        ),
-        OrderAction::Refund => (
-            "UPDATE orders SET refunded_at = $2
-             WHERE id = $1 AND status = 'paid' AND refunded_at IS NULL",
-            "marked refunded",
-        ),
+    let fulfilment = match action {
+        OrderAction::Ship => Fulfilment::Shipped,
+        OrderAction::Refund => Fulfilment::Refunded,
         // Clearing the review (cancelling is `cancel`'s).
-        OrderAction::ClearReview | OrderAction::Cancel => (
-            "UPDATE orders SET needs_review = FALSE WHERE id = $1 AND needs_review = TRUE",
-            "review cleared",
-        ),
+        OrderAction::ClearReview | OrderAction::Cancel => Fulfilment::ReviewCleared,
     };
-    // Shipping and refunding stamp the time ($2); PostgreSQL refuses a parameter left unused.
-    let stamped = matches!(action, OrderAction::Ship | OrderAction::Refund);
-    let moved = crate::on_tx!(tx, conn => {
-        let query = sqlx::query(update).bind(id);
-        let query = if stamped { query.bind(crate::db::now()) } else { query };
-        query.execute(&mut *conn).await.map(|done| done.rows_affected())
-    })? == 1;
-    if moved {
-        record_event(
-            tx,
-            id,
-            Some(status),
-            status,
-            &format!("{event} {}", actor.by()),
-        )
-        .await?;
-        if action == OrderAction::Ship {
-            let note = actor.note.to_owned();
-            enqueue(tx, mail, id, [MailEvent::Shipped { note }]).await?;
-        }
+    let moved = fulfil(tx, id, status, fulfilment, &actor.email, actor.note).await?;
+    if moved && fulfilment == Fulfilment::Shipped {
+        let note = actor.note.to_owned();
+        enqueue(tx, mail, id, [MailEvent::Shipped { note }]).await?;
     }
     Ok(moved)
 }

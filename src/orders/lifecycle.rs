@@ -1,0 +1,227 @@
+//! An order's lifecycle after it is placed: cancelling, expiring, shipping, refunding and
+//! clearing a review (paying is `payment`'s, placing `ssr`'s). Each change is one conditional
+//! update inside the caller's transaction (or its own), so a concurrent change (another callback,
+//! the expiry task on another instance, a second admin) makes it a no-op, never a double move, and
+//! each records a typed [`OrderEvent`]. The admin calls these; it never updates an order itself.
+
+use super::events::OrderEvent;
+use super::ssr::begin_write;
+use super::OrderStatus;
+use crate::cart::Quantity;
+use crate::error::AppError;
+
+/// Records `event` in the order's history, beside the status it left the order in.
+pub async fn record(
+    tx: &mut crate::db::Tx,
+    order_id: i64,
+    from: Option<OrderStatus>,
+    to: OrderStatus,
+    event: &OrderEvent,
+) -> Result<(), AppError> {
+    crate::on_tx!(tx, conn => sqlx::query(
+        "INSERT INTO order_events (order_id, from_status, to_status, kind, data, note)
+         VALUES ($1, $2, $3, $4, $5, '')",
+    )
+    .bind(order_id)
+    .bind(from.map(OrderStatus::as_str))
+    .bind(to.as_str())
+    .bind(event.kind())
+    .bind(event.data())
+    .execute(&mut *conn)
+    .await.map(|done| done.rows_affected()))?;
+    Ok(())
+}
+
+/// Moves an order from `from` to `to` if it is still in `from`. Returns whether it moved: a
+/// concurrent change (another callback, the expiry task) makes this a no-op, never a double move.
+pub async fn transition(
+    tx: &mut crate::db::Tx,
+    order_id: i64,
+    from: OrderStatus,
+    to: OrderStatus,
+    event: &OrderEvent,
+) -> Result<bool, AppError> {
+    debug_assert!(from.can_become(to));
+    let moved = crate::on_tx!(tx, conn => sqlx::query(
+        "UPDATE orders SET status = $1, paid_at = CASE WHEN $1 = 'paid' THEN $4 ELSE paid_at END
+         WHERE id = $2 AND status = $3",
+    )
+    .bind(to.as_str())
+    .bind(order_id)
+    .bind(from.as_str())
+    .bind(crate::db::now())
+    .execute(&mut *conn)
+    .await.map(|done| done.rows_affected()))?
+        == 1;
+    if moved {
+        record(tx, order_id, Some(from), to, event).await?;
+    }
+    Ok(moved)
+}
+
+/// Gives an order's units back to stock (it was cancelled or expired).
+async fn release_stock(tx: &mut crate::db::Tx, order_id: i64) -> Result<(), AppError> {
+    crate::on_tx!(tx, conn => sqlx::query(
+        "UPDATE products SET stock = stock + (
+             SELECT CAST(SUM(l.quantity) AS BIGINT) FROM order_lines l
+             WHERE l.order_id = $1 AND l.product_id = products.id)
+         WHERE id IN (SELECT product_id FROM order_lines WHERE order_id = $1)",
+    )
+    .bind(order_id)
+    .execute(&mut *conn)
+    .await.map(|done| done.rows_affected()))?;
+    Ok(())
+}
+
+/// Takes an order's units from stock again (a late payment for a released order). All lines or
+/// none: returns false, changing nothing, if any product no longer has enough or is no longer for
+/// sale (the merchant took it off sale: its stock is not the shop's to hand out again).
+pub async fn re_reserve_stock(tx: &mut crate::db::Tx, order_id: i64) -> Result<bool, AppError> {
+    let lines: Vec<(i64, i64)> = crate::on_tx!(tx, conn => sqlx::query_as("SELECT product_id, quantity FROM order_lines WHERE order_id = $1 AND product_id IS NOT NULL")
+            .bind(order_id)
+            .fetch_all(&mut *conn)
+            .await)?;
+    crate::on_tx!(tx, conn => sqlx::query("SAVEPOINT re_reserve")
+        .execute(&mut *conn)
+        .await.map(|done| done.rows_affected()))?;
+    for (product_id, quantity) in lines {
+        let reserved = crate::on_tx!(tx, conn => sqlx::query(
+            "UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1 AND active = TRUE",
+        )
+        .bind(quantity)
+        .bind(product_id)
+        .execute(&mut *conn)
+        .await.map(|done| done.rows_affected()))?;
+        if reserved == 0 {
+            crate::on_tx!(tx, conn => sqlx::query("ROLLBACK TO re_reserve")
+                .execute(&mut *conn)
+                .await.map(|done| done.rows_affected()))?;
+            crate::on_tx!(tx, conn => sqlx::query("RELEASE re_reserve").execute(&mut *conn).await.map(|done| done.rows_affected()))?;
+            return Ok(false);
+        }
+    }
+    crate::on_tx!(tx, conn => sqlx::query("RELEASE re_reserve").execute(&mut *conn).await.map(|done| done.rows_affected()))?;
+    Ok(true)
+}
+
+/// Expires orders left unpaid for longer than `ttl_minutes` and gives their stock back. Each order
+/// in its own transaction, with a conditional update: a callback paying it at the same moment wins
+/// or loses cleanly, never both. Each order is claimed first (`FOR UPDATE SKIP LOCKED` on
+/// PostgreSQL), so instances sweeping at the same time share the work instead of queueing on it.
+pub async fn expire_overdue(pool: &crate::db::Db, ttl_minutes: u32) -> Result<usize, AppError> {
+    let cutoff = crate::db::now_plus(-60 * i64::from(ttl_minutes));
+    let expired_event = OrderEvent::Expired {
+        after_minutes: ttl_minutes,
+    };
+    let mut expired = 0;
+    // Bounded: a sweep never runs for ever, whatever piles up; the next round goes on.
+    for _ in 0..1000 {
+        let mut tx = begin_write(pool).await?;
+        let claim = format!(
+            "SELECT id FROM orders WHERE status = 'pending_payment' AND created_at < $1
+             ORDER BY id LIMIT 1{}",
+            tx.skip_locked()
+        );
+        let Some(id) = crate::on_tx!(&mut tx, conn => sqlx::query_scalar::<_, i64>(&claim)
+            .bind(&cutoff)
+            .fetch_optional(&mut *conn)
+            .await)?
+        else {
+            break;
+        };
+        if cancel_unpaid(&mut tx, id, OrderStatus::Expired, &expired_event).await? {
+            expired += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(expired)
+}
+
+/// Cancels a pending order (the shopper came back from Paysera's cancel link) and releases its
+/// stock. Returns the order's lines to put back into the cart, or `None` if it was not pending.
+pub async fn cancel_pending(
+    pool: &crate::db::Db,
+    order_id: i64,
+) -> Result<Option<Vec<(i64, Quantity)>>, AppError> {
+    let mut tx = begin_write(pool).await?;
+    let event = OrderEvent::CancelledAtPaysera;
+    if !cancel_unpaid(&mut tx, order_id, OrderStatus::Cancelled, &event).await? {
+        return Ok(None);
+    }
+    let lines: Vec<(i64, i64)> = crate::on_tx!(&mut tx, conn => sqlx::query_as("SELECT product_id, quantity FROM order_lines WHERE order_id = $1 AND product_id IS NOT NULL")
+            .bind(order_id)
+            .fetch_all(&mut *conn)
+            .await)?;
+    tx.commit().await?;
+    Ok(Some(
+        lines
+            .into_iter()
+            .filter_map(|(id, q)| Some((id, Quantity::try_from(u64::try_from(q).ok()?).ok()?)))
+            .collect(),
+    ))
+}
+
+/// Cancels (`to`: cancelled) or expires (`to`: expired) an unpaid order and gives its stock
+/// back. Returns whether it did (false: it was not unpaid any more).
+pub async fn cancel_unpaid(
+    tx: &mut crate::db::Tx,
+    order_id: i64,
+    to: OrderStatus,
+    event: &OrderEvent,
+) -> Result<bool, AppError> {
+    let moved = transition(tx, order_id, OrderStatus::PendingPayment, to, event).await?;
+    if moved {
+        release_stock(tx, order_id).await?;
+    }
+    Ok(moved)
+}
+
+/// What the merchant records about a paid order, beside its payment state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fulfilment {
+    Shipped,
+    Refunded,
+    ReviewCleared,
+}
+
+/// Records `fulfilment` on order `order_id` (`status`: the status it is in, which does not
+/// change), by the admin `by` with `note`. Returns whether it applied: shipping needs a paid order
+/// not shipped or refunded yet, refunding a paid order not refunded yet, clearing a review a
+/// flagged order.
+pub async fn fulfil(
+    tx: &mut crate::db::Tx,
+    order_id: i64,
+    status: OrderStatus,
+    fulfilment: Fulfilment,
+    by: &str,
+    note: &str,
+) -> Result<bool, AppError> {
+    let (by, note) = (by.to_owned(), note.to_owned());
+    let (update, event) = match fulfilment {
+        Fulfilment::Shipped => (
+            "UPDATE orders SET shipped_at = $2
+             WHERE id = $1 AND status = 'paid' AND shipped_at IS NULL AND refunded_at IS NULL",
+            OrderEvent::Shipped { by, note },
+        ),
+        Fulfilment::Refunded => (
+            "UPDATE orders SET refunded_at = $2
+             WHERE id = $1 AND status = 'paid' AND refunded_at IS NULL",
+            OrderEvent::Refunded { by, note },
+        ),
+        Fulfilment::ReviewCleared => (
+            "UPDATE orders SET needs_review = FALSE WHERE id = $1 AND needs_review = TRUE",
+            OrderEvent::ReviewCleared { by, note },
+        ),
+    };
+    // Shipping and refunding stamp the time ($2); PostgreSQL refuses a parameter left unused.
+    let stamped = fulfilment != Fulfilment::ReviewCleared;
+    let moved = crate::on_tx!(tx, conn => {
+        let query = sqlx::query(update).bind(order_id);
+        let query = if stamped { query.bind(crate::db::now()) } else { query };
+        query.execute(&mut *conn).await.map(|done| done.rows_affected())
+    })? == 1;
+    if moved {
+        record(tx, order_id, Some(status), status, &event).await?;
+    }
+    Ok(moved)
+}
