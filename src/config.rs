@@ -27,6 +27,9 @@ pub struct Config {
     pub trusted_proxies: Vec<crate::net::Cidr>,
     /// On SIGTERM, how long requests in flight may take to finish.
     pub drain_seconds: u64,
+    /// Where `GET /metrics` (Prometheus) is served, apart from the shop (`TURGUS_METRICS_ADDR`;
+    /// none: metrics are off).
+    pub metrics_addr: Option<SocketAddr>,
     /// How order e-mails leave the shop.
     pub mail: MailConfig,
     /// The language of a first visit whose browser asks for none the shop speaks.
@@ -208,6 +211,14 @@ impl Config {
         let drain_seconds = u64::from(number("TURGUS_DRAIN_SECONDS", "20", 1..=3600)?);
         let mail = MailConfig::from_lookup(&lookup)?;
         let default_locale = default_locale(&get("TURGUS_DEFAULT_LOCALE", "en")?)?;
+        let metrics_text = lookup("TURGUS_METRICS_ADDR").unwrap_or_default();
+        let metrics_addr = match metrics_text.trim() {
+            "" => None,
+            text => Some(text.parse().map_err(|_| ConfigError {
+                variable: "TURGUS_METRICS_ADDR",
+                problem: format!("`{text}` is not an address like 127.0.0.1:9090"),
+            })?),
+        };
 
         Ok(Config {
             database_url,
@@ -221,6 +232,7 @@ impl Config {
             limits,
             trusted_proxies,
             drain_seconds,
+            metrics_addr,
             mail,
             default_locale,
         })
@@ -529,6 +541,7 @@ mod tests {
             ("TURGUS_ORDER_TTL_MINUTES", "0"),
             ("TURGUS_UNPAID_ORDERS_PER_SESSION", "-1"),
             ("TURGUS_DRAIN_SECONDS", "soon"),
+            ("TURGUS_METRICS_ADDR", "9090"),
             ("TURGUS_TRUSTED_PROXIES", "10.0.0.0/33"),
             ("TURGUS_SANDBOX", "perhaps"),
             ("TURGUS_SMTP_URL", "http://mail.example.com"),

@@ -37,6 +37,8 @@ pub mod limits;
 #[cfg(feature = "ssr")]
 pub mod maintenance;
 #[cfg(feature = "ssr")]
+pub mod metrics;
+#[cfg(feature = "ssr")]
 pub mod net;
 #[cfg(feature = "ssr")]
 pub mod paysera;

@@ -45,11 +45,15 @@ pub enum StartError {
     Mail(String),
     #[error("LEPTOS_SITE_ROOT: cannot read the built site: {0}")]
     Assets(std::io::Error),
+    #[error("{0}")]
+    Metrics(String),
 }
 
 /// A running shop: where it listens, and the task serving it.
 pub struct Running {
     pub addr: SocketAddr,
+    /// Where `GET /metrics` is served, if `TURGUS_METRICS_ADDR` asks for it.
+    pub metrics_addr: Option<SocketAddr>,
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
@@ -151,6 +155,20 @@ pub async fn start_with_shutdown(
         state.writer.clone(),
         stopped.clone(),
     );
+    let metrics_addr = match state.config.metrics_addr {
+        Some(addr) => {
+            let mut stopped = stopped.clone();
+            let stop = async move {
+                let _ = stopped.wait_for(|stopped| *stopped).await;
+            };
+            let bound = crate::metrics::serve(addr, state.clone(), stop)
+                .await
+                .map_err(StartError::Metrics)?;
+            tracing::info!("metrics at http://{bound}/metrics");
+            Some(bound)
+        }
+        None => None,
+    };
     let drain = Duration::from_secs(state.config.drain_seconds);
     let pools = (state.pool.clone(), state.writer.clone());
     let app = router(state, leptos_options, session_layer);
@@ -180,7 +198,11 @@ pub async fn start_with_shutdown(
         tracing::info!("stopped");
         result
     });
-    Ok(Running { addr, task })
+    Ok(Running {
+        addr,
+        metrics_addr,
+        task,
+    })
 }
 
 /// The whole shop's routes: pages and server functions (with sessions, compressed), the admin,
@@ -234,6 +256,7 @@ fn router(
         .layer(session_layer)
         .layer(page_compression())
         .merge(sessionless)
+        .route_layer(axum::middleware::from_fn(crate::metrics::track))
         .layer(axum::middleware::from_fn_with_state(
             public_url,
             crate::security::same_site_only,

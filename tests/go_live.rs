@@ -555,3 +555,44 @@ async fn other_sites_of_the_same_site_cannot_post() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn metrics_are_served_apart_from_the_shop_and_count_what_happened() {
+    let shop = support::paysera::live_shop_with(|config| {
+        config.metrics_addr = Some("127.0.0.1:0".parse().unwrap());
+    })
+    .await;
+    let placed = order(&shop, "brass-pen", "1").await;
+    assert_eq!(callback(&shop, &placed, &[]).await, StatusCode::OK);
+    assert_eq!(
+        support::paysera::send(&shop, "data=forged&ss1=x").await.0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(shop.get("/en/p/brass-pen").await.status(), StatusCode::OK);
+    // Not on the shop's own address: strangers never see it.
+    assert_eq!(
+        shop.get("/en/metrics").await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let metrics = shop.metrics.expect("a metrics address");
+    let text = reqwest::get(format!("http://{metrics}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for expected in [
+        r#"http_requests_total{method="GET",route="/p/{slug}",status="200"}"#,
+        r#"http_request_duration_seconds_bucket{method="GET",route="/p/{slug}",le="0.005"}"#,
+        r#"paysera_callbacks_total{verdict="paid"}"#,
+        r#"paysera_callbacks_total{verdict="rejected"}"#,
+        r#"orders{stage="to_ship"} "#,
+        r#"email_outbox{state="waiting"} "#,
+        r#"db_pool_connections{state="open"} "#,
+    ] {
+        assert!(text.contains(expected), "{expected} in:\n{text}");
+    }
+    // Routes by pattern, never by the address asked for.
+    assert!(!text.contains("brass-pen"), "{text}");
+}

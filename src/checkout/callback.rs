@@ -64,18 +64,28 @@ async fn receive(
         Err(reason) => {
             tracing::warn!(%reason, "refused a Paysera callback");
             match payment::record_rejected(&state.writer, &received, &reason).await {
-                Ok(()) => answer(StatusCode::BAD_REQUEST, format!("Refused: {reason}")),
-                Err(_) => answer(StatusCode::INTERNAL_SERVER_ERROR, "Error".into()),
+                Ok(()) => {
+                    crate::metrics::callback("rejected");
+                    answer(StatusCode::BAD_REQUEST, format!("Refused: {reason}"))
+                }
+                Err(_) => {
+                    crate::metrics::callback("error");
+                    answer(StatusCode::INTERNAL_SERVER_ERROR, "Error".into())
+                }
             }
         }
         Ok(callback) => {
             match payment::apply(&state.writer, &state.mail_context(), &raw, &callback).await {
                 Ok(verdict) => {
+                    crate::metrics::callback(verdict.as_str());
                     state.mailer.wakeup.notify_one();
                     tracing::info!(order = ?callback.order_id, verdict = verdict.as_str(), "Paysera callback");
                     answer(StatusCode::OK, "OK".into())
                 }
-                Err(_) => answer(StatusCode::INTERNAL_SERVER_ERROR, "Error".into()),
+                Err(_) => {
+                    crate::metrics::callback("error");
+                    answer(StatusCode::INTERNAL_SERVER_ERROR, "Error".into())
+                }
             }
         }
     }

@@ -26,6 +26,8 @@ pub struct TestShop {
     pub db: Db,
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
     pub dir: TempDir,
+    /// Where `/metrics` is served, when the test asked for it.
+    pub metrics: Option<std::net::SocketAddr>,
 }
 
 /// The shop owner's account in tests that log into the admin.
@@ -142,6 +144,7 @@ impl TestShop {
             db,
             task: running.task,
             dir,
+            metrics: running.metrics_addr,
         }
     }
 
