@@ -348,6 +348,21 @@ pub fn brotli(data: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The built files, from memory, each precompressed, each at its own route.
+pub fn routes(assets: std::sync::Arc<Assets>) -> axum::Router {
+    let mut router = axum::Router::new();
+    for path in assets.paths() {
+        let (assets, path_owned) = (assets.clone(), path.to_owned());
+        router = router.route(
+            path,
+            axum::routing::get(move |headers: axum::http::HeaderMap| async move {
+                assets.respond(&path_owned, &headers)
+            }),
+        );
+    }
+    router
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,9 +1,11 @@
-//! Start-up: open the database (a reading pool and the one writer), load the demo catalog, read
-//! the built site into memory, build the router and serve. A request enters here; the route table
-//! for pages is in `app.rs`, server functions in each feature, the built files in `assets.rs`.
+//! Start-up: open the database (SQLite's reading pool and one writer, or PostgreSQL's pool: see
+//! `db`), load the demo catalog, read the built site into memory, assemble the router and serve.
+//! A request enters here; the route table for pages is in `app.rs`, server functions in each
+//! feature, and each feature's other routes in its `routes()` (checkout, admin, locale, health,
+//! assets): this file only assembles them under the shop-wide layers.
 //!
 //! Two tasks run beside the server: maintenance (`maintenance.rs`) and the e-mail worker
-//! (`mail::delivery`). Shutdown (SIGTERM or Ctrl-C) stops accepting connections, lets requests in
+//! (`mail::delivery`); with `TURGUS_METRICS_ADDR`, a third listener serves `/metrics`. Shutdown (SIGTERM or Ctrl-C) stops accepting connections, lets requests in
 //! flight finish for up to `TURGUS_DRAIN_SECONDS` (a Paysera callback being applied still commits
 //! and answers `OK`), stops both tasks (the worker after the e-mail it is sending) and closes the
 //! database.
@@ -205,31 +207,23 @@ pub async fn start_with_shutdown(
     })
 }
 
-/// The whole shop's routes: pages and server functions (with sessions, compressed), the admin,
-/// and the routes that need neither (Paysera's callback, files, health checks), under the
-/// security and body-limit layers.
+/// The whole shop's routes: the pages (and their server functions), each feature's own
+/// `routes()`, and the built files and health checks, under the session, compression, security
+/// and body-limit layers. Sessions are loaded only by handlers that ask for one, so the callback
+/// and the files pay nothing for the session layer.
 fn router(
     state: AppState,
     leptos_options: LeptosOptions,
     session_layer: tower_sessions::SessionManagerLayer<crate::sessions::Sessions>,
 ) -> Router {
-    // Paysera's server-to-server callback, the order-status API, uploaded photos and the health
-    // checks: no session, no page machinery.
-    let mut sessionless = checkout::callback::routes(state.clone())
-        .merge(crate::admin::products::images::media_routes(
-            &state.config.data_dir,
-        ))
-        .merge(health_routes(state.pool.clone()))
-        .merge(crate::locale::ssr::routes(state.config.is_https()))
-        .merge(asset_routes(state.assets.clone()));
-    if state.payments.sandbox.is_some() {
-        sessionless = sessionless.merge(checkout::sandbox::routes(state.clone()));
-    }
-    let cancel_state = state.clone();
-    let admin_state = state.clone();
     let public_url = state.config.public_url.clone();
     let security_policy = state.security.clone();
     let default_locale = state.config.default_locale;
+    let features = checkout::routes(state.clone())
+        .merge(crate::admin::routes(state.clone()))
+        .merge(crate::locale::ssr::routes(state.config.is_https()))
+        .merge(crate::health::routes(state.pool.clone()))
+        .merge(crate::assets::routes(state.assets.clone()));
     let context = move || {
         provide_context(state.clone());
         crate::locale::ssr::provide();
@@ -238,25 +232,17 @@ fn router(
         let options = leptos_options.clone();
         move || shell(options.clone())
     };
-
     let shop = Router::new()
         .leptos_routes_with_context(&leptos_options, route_list(), context.clone(), page_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context(
             context, shell,
         ))
-        .route(
-            "/checkout/cancel",
-            axum::routing::get(move |session, language, query| {
-                checkout::ssr::cancel_link(cancel_state.clone(), session, language, query)
-            }),
-        )
         .with_state(leptos_options)
-        .merge(crate::admin::routes(admin_state))
+        .merge(features)
+        .route_layer(axum::middleware::from_fn(crate::metrics::track))
         .layer(axum::middleware::from_fn(server_fn_status))
         .layer(session_layer)
         .layer(page_compression())
-        .merge(sessionless)
-        .route_layer(axum::middleware::from_fn(crate::metrics::track))
         .layer(axum::middleware::from_fn_with_state(
             public_url,
             crate::security::same_site_only,
@@ -296,22 +282,6 @@ async fn drain_within(
     }
 }
 
-/// The built files, from memory, each precompressed (`assets.rs`). Outside the session and page
-/// layers: a file needs neither.
-fn asset_routes(assets: Arc<crate::assets::Assets>) -> Router {
-    let mut router = Router::new();
-    for path in assets.paths() {
-        let (assets, path_owned) = (assets.clone(), path.to_owned());
-        router = router.route(
-            path,
-            axum::routing::get(move |headers: axum::http::HeaderMap| async move {
-                assets.respond(&path_owned, &headers)
-            }),
-        );
-    }
-    router
-}
-
 /// Pages and server-function answers compressed on the fly (brotli or gzip, as the browser
 /// accepts) once they are over 1 KB; smaller ones gain less than compressing costs.
 fn page_compression(
@@ -320,36 +290,6 @@ fn page_compression(
     tower_http::compression::CompressionLayer::new()
         .quality(tower_http::CompressionLevel::Fastest)
         .compress_when(SizeAbove::new(1024).and(NotForContentType::IMAGES))
-}
-
-/// `GET /healthz`: the process answers. `GET /readyz`: and the database answers a query. Both are
-/// cheap (no session, no page) and never cached, for load balancers and monitors.
-fn health_routes(pool: crate::db::Db) -> Router {
-    use axum::http::{header, StatusCode};
-    use axum::response::IntoResponse;
-    let answer = |status: StatusCode, text: &'static str| {
-        (status, [(header::CACHE_CONTROL, "no-store")], text).into_response()
-    };
-    Router::new()
-        .route(
-            "/healthz",
-            axum::routing::get(move || async move { answer(StatusCode::OK, "ok") }),
-        )
-        .route(
-            "/readyz",
-            axum::routing::get(move || async move {
-                match crate::on_db!(&pool, conn => sqlx::query_scalar::<_, i64>("SELECT CAST(1 AS BIGINT)")
-                    .fetch_one(conn)
-                    .await)
-                {
-                    Ok(_) => answer(StatusCode::OK, "ready"),
-                    Err(error) => {
-                        tracing::warn!(%error, "readiness check: the database does not answer");
-                        answer(StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
-                    }
-                }
-            }),
-        )
 }
 
 /// The page routes, read from the `App` component once per process. Generating them pauses

@@ -187,8 +187,9 @@ async fn a_replayed_callback_cannot_pay_another_order_with_the_same_total() {
     assert_eq!(status_of(&shop, &second).await.0, "pending_payment");
 }
 
-/// Every callback goes through the shop's one writer connection (`db::connect_writer`): the fifty
-/// queue there, one after the other, and exactly one of them pays the order.
+/// On SQLite every callback goes through the shop's one writer connection
+/// (`db::connect_writer`); on PostgreSQL each locks the order's row while it decides. Either way
+/// the fifty queue, one after the other, and exactly one of them pays the order.
 #[tokio::test]
 async fn fifty_identical_callbacks_at_once_make_exactly_one_transition() {
     let shop = live_shop().await;

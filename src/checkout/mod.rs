@@ -16,6 +16,24 @@ pub mod sandbox;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
+/// Checkout's routes besides its pages and server functions: Paysera's callback and the order
+/// API (`callback`), the cancel link Paysera sends shoppers back through, and the built-in
+/// sandbox when it plays Paysera.
+#[cfg(feature = "ssr")]
+pub fn routes(state: crate::state::AppState) -> axum::Router {
+    let cancel_state = state.clone();
+    let mut router = callback::routes(state.clone()).route(
+        "/checkout/cancel",
+        axum::routing::get(move |session, language, query| {
+            ssr::cancel_link(cancel_state.clone(), session, language, query)
+        }),
+    );
+    if state.payments.sandbox.is_some() {
+        router = router.merge(sandbox::routes(state));
+    }
+    router
+}
+
 pub use pages::{AcceptPage, CancelPage, CheckoutPage};
 
 use crate::cart::CartView;
