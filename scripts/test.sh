@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what is missing, then runs every check: formatting, clippy for the server and the
-# WASM client, all Rust tests, and the Playwright suite against a freshly built server with a
-# throw-away database.
+# WASM client, all Rust tests on SQLite and the integration tests again on a throw-away
+# PostgreSQL, and the Playwright suite against a freshly built server with a throw-away database.
 source "$(dirname "$0")/lib.sh"
 ensure_wasm_target
 ensure_wasm_bindgen
 ensure_npm_packages
 ensure_chromium
+ensure_postgres
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
