@@ -119,30 +119,7 @@ async fn scrape(State(state): State<AppState>) -> Response {
 
 /// The figures read when scraped: orders by stage, the outbox, the pool.
 async fn read_gauges(state: &AppState) -> Result<(), crate::error::AppError> {
-    #[derive(sqlx::FromRow)]
-    struct StageCount {
-        status: String,
-        shipped: bool,
-        refunded: bool,
-        orders: i64,
-    }
-    let counts: Vec<StageCount> = crate::on_db!(&state.pool, conn => sqlx::query_as(
-        "SELECT status, shipped_at IS NOT NULL AS shipped, refunded_at IS NOT NULL AS refunded,
-                COUNT(*) AS orders
-         FROM orders GROUP BY status, shipped_at IS NOT NULL, refunded_at IS NOT NULL",
-    )
-    .fetch_all(conn)
-    .await)?;
-    for stage in crate::orders::OrderStage::ALL {
-        let orders: i64 = counts
-            .iter()
-            .filter(|c| {
-                crate::orders::OrderStatus::parse(&c.status).is_some_and(|s| {
-                    crate::orders::OrderStage::of(s, c.shipped, c.refunded) == stage
-                })
-            })
-            .map(|c| c.orders)
-            .sum();
+    for (stage, orders) in crate::orders::ssr::count_by_stage(&state.pool).await? {
         metrics::gauge!("orders", "stage" => stage.key()).set(orders as f64);
     }
     let backlog = crate::mail::outbox::backlog(&state.pool).await?;

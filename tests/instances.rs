@@ -11,7 +11,6 @@ mod support;
 
 use reqwest::{Client, StatusCode};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 use support::paysera::{fields, live_shop_with, order, password, signed, PROJECT};
 use support::TestShop;
 
@@ -212,15 +211,11 @@ impl Instance {
             base: format!("http://127.0.0.1:{port}"),
             _dir: dir,
         };
-        for _ in 0..200 {
-            if let Ok(response) = reqwest::get(format!("{}/readyz", instance.base)).await {
-                if response.status() == StatusCode::OK {
-                    return instance;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the instance did not start");
+        assert!(
+            support::until_ready(&instance.base).await,
+            "the instance did not start"
+        );
+        instance
     }
 }
 

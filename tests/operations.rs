@@ -69,15 +69,11 @@ impl Process {
             base: format!("http://127.0.0.1:{port}"),
             dir,
         };
-        for _ in 0..200 {
-            if let Ok(response) = reqwest::get(format!("{}/readyz", process.base)).await {
-                if response.status() == StatusCode::OK {
-                    return process;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the shop did not start");
+        assert!(
+            support::until_ready(&process.base).await,
+            "the shop did not start"
+        );
+        process
     }
 
     async fn db(&self) -> turgus::db::Db {

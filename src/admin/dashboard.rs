@@ -103,22 +103,7 @@ pub async fn get_admin_home() -> Result<AdminHome, AppError> {
     let pool = &state.pool;
     let currency = state.config.currency;
     let days = sales_by_day(pool, currency).await?;
-    let stages: Vec<(String, bool, bool, i64)> = crate::on_db!(pool, conn => sqlx::query_as(
-        "SELECT status, shipped_at IS NOT NULL, refunded_at IS NOT NULL, COUNT(*)
-         FROM orders GROUP BY 1, 2, 3",
-    )
-    .fetch_all(conn)
-    .await)?;
-    let mut orders_by_stage: Vec<(OrderStage, i64)> = OrderStage::ALL
-        .into_iter()
-        .map(|stage| (stage, 0))
-        .collect();
-    for (status, shipped, refunded, count) in stages {
-        let stage = super::orders::ssr::stage(&status, shipped, refunded)?;
-        if let Some(entry) = orders_by_stage.iter_mut().find(|(s, _)| *s == stage) {
-            entry.1 += count;
-        }
-    }
+    let orders_by_stage = crate::orders::ssr::count_by_stage(pool).await?;
     let review: Vec<(i64, String, i64)> = crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT number, created_at, total_minor FROM orders WHERE needs_review = TRUE
          ORDER BY created_at DESC LIMIT 20",

@@ -469,14 +469,29 @@ fn paytext(shop_name: &str, language: locale::Locale) -> String {
 }
 
 pub async fn order_page(pool: &crate::db::Db, token: &str) -> Result<OrderPage, AppError> {
-    let row: Option<(i64, i64, String, String, i64, i64)> = crate::on_db!(pool, conn => sqlx::query_as(
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        number: i64,
+        status: String,
+        currency: String,
+        shipping_minor: i64,
+        total_minor: i64,
+    }
+    let row: Option<Row> = crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT id, number, status, currency, shipping_minor, total_minor FROM orders WHERE public_token = $1",
     )
     .bind(token)
     .fetch_optional(conn)
     .await)?;
-    let (id, number, status, currency, shipping_minor, total_minor) =
-        row.ok_or_else(no_such_order)?;
+    let Row {
+        id,
+        number,
+        status,
+        currency,
+        shipping_minor,
+        total_minor,
+    } = row.ok_or_else(no_such_order)?;
     let currency = crate::money::Currency::from_code(&currency).ok_or(AppError::Internal)?;
     let status = OrderStatus::parse(&status).ok_or(AppError::Internal)?;
     let lines: Vec<(String, i64, i64)> = crate::on_db!(pool, conn => sqlx::query_as(

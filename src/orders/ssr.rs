@@ -2,7 +2,7 @@
 //! with conditional updates: concurrent buyers cannot double-book anything (the rest of the
 //! lifecycle is in `lifecycle` and `payment`).
 
-use super::{OrderState, OrderStatus};
+use super::{OrderStage, OrderState, OrderStatus};
 use crate::cart::Quantity;
 use crate::error::AppError;
 use crate::money::{Currency, Money};
@@ -79,18 +79,25 @@ pub async fn place(
     if let Some(key) = &order.checkout_key {
         // A double click sent to two instances: the second waits here, then finds the first's order.
         tx.lock_key("checkout", key).await?;
-        let existing: Option<(i64, i64, String, i64)> = crate::on_tx!(&mut tx, conn => sqlx::query_as(
+        #[derive(sqlx::FromRow)]
+        struct Existing {
+            id: i64,
+            number: i64,
+            public_token: String,
+            total_minor: i64,
+        }
+        let existing: Option<Existing> = crate::on_tx!(&mut tx, conn => sqlx::query_as(
             "SELECT id, number, public_token, total_minor FROM orders WHERE checkout_key = $1",
         )
         .bind(key)
         .fetch_optional(&mut *conn)
         .await)?;
-        if let Some((id, number, public_token, total_minor)) = existing {
+        if let Some(order) = existing {
             return Ok(PlacedOrder {
-                id,
-                number,
-                public_token,
-                total: Money::new(total_minor, currency),
+                id: order.id,
+                number: order.number,
+                public_token: order.public_token,
+                total: Money::new(order.total_minor, currency),
             });
         }
     }
@@ -282,4 +289,42 @@ pub async fn state_by_token(pool: &crate::db::Db, token: &str) -> Result<OrderSt
         total_minor: row.total_minor,
         currency: row.currency,
     })
+}
+
+/// An order's stage from its stored status and fulfilment columns.
+pub fn stage(status: &str, shipped: bool, refunded: bool) -> Result<OrderStage, AppError> {
+    let status = OrderStatus::parse(status).ok_or_else(|| {
+        tracing::error!(status, "unknown order status in the database");
+        AppError::Internal
+    })?;
+    Ok(OrderStage::of(status, shipped, refunded))
+}
+
+/// How many orders are at each stage, every stage listed (the admin's overview, `/metrics`).
+pub async fn count_by_stage(pool: &crate::db::Db) -> Result<Vec<(OrderStage, i64)>, AppError> {
+    #[derive(sqlx::FromRow)]
+    struct Counted {
+        status: String,
+        shipped: bool,
+        refunded: bool,
+        orders: i64,
+    }
+    let counted: Vec<Counted> = crate::on_db!(pool, conn => sqlx::query_as(
+        "SELECT status, shipped_at IS NOT NULL AS shipped, refunded_at IS NOT NULL AS refunded,
+                COUNT(*) AS orders
+         FROM orders GROUP BY status, shipped_at IS NOT NULL, refunded_at IS NOT NULL",
+    )
+    .fetch_all(conn)
+    .await)?;
+    let mut by_stage: Vec<(OrderStage, i64)> = OrderStage::ALL
+        .into_iter()
+        .map(|stage| (stage, 0))
+        .collect();
+    for row in counted {
+        let stage = stage(&row.status, row.shipped, row.refunded)?;
+        if let Some(entry) = by_stage.iter_mut().find(|(s, _)| *s == stage) {
+            entry.1 += row.orders;
+        }
+    }
+    Ok(by_stage)
 }

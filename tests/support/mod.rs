@@ -105,6 +105,19 @@ pub fn config_for(dir: &std::path::Path) -> Config {
     .expect("test configuration is valid")
 }
 
+/// Waits (up to 10 s) until the shop process at `base` answers `/readyz`; whether it did.
+pub async fn until_ready(base: &str) -> bool {
+    for _ in 0..200 {
+        if let Ok(response) = reqwest::get(format!("{base}/readyz")).await {
+            if response.status() == StatusCode::OK {
+                return true;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    false
+}
+
 pub fn shopper() -> Client {
     Client::builder()
         .cookie_store(true)

@@ -11,7 +11,7 @@ use crate::mail::outbox::{enqueue, MailContext};
 use crate::money::{Currency, Money};
 use crate::orders::events::OrderEvent;
 use crate::orders::lifecycle::{cancel_unpaid, fulfil, Fulfilment};
-use crate::orders::ssr::begin_write;
+use crate::orders::ssr::{begin_write, stage};
 use crate::orders::OrderStatus;
 use crate::state::AppState;
 use sqlx::QueryBuilder;
@@ -124,15 +124,6 @@ fn next_day(year: i32, month: u32, day: u32) -> String {
         (year + 1, 1, 1)
     };
     format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// An order's stage from its stored status and fulfilment columns.
-pub fn stage(status: &str, shipped: bool, refunded: bool) -> Result<OrderStage, AppError> {
-    let status = OrderStatus::parse(status).ok_or_else(|| {
-        tracing::error!(status, "unknown order status in the database");
-        AppError::Internal
-    })?;
-    Ok(OrderStage::of(status, shipped, refunded))
 }
 
 /// One order in the admin's list.
@@ -251,7 +242,15 @@ pub async fn detail(state: &AppState, number: i64) -> Result<OrderDetail, AppErr
         .fetch_optional(conn)
         .await)?
         .ok_or_else(|| AppError::NotFound(format!("There is no order {number}.")))?;
-    let lines: Vec<(String, Option<i64>, i64, i64, i64)> = crate::on_db!(pool, conn => sqlx::query_as(
+    #[derive(sqlx::FromRow)]
+    struct LineRow {
+        name: String,
+        product_id: Option<i64>,
+        unit_price_minor: i64,
+        quantity: i64,
+        line_total_minor: i64,
+    }
+    let lines: Vec<LineRow> = crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT name, product_id, unit_price_minor, quantity, line_total_minor
          FROM order_lines WHERE order_id = $1 ORDER BY id",
     )
@@ -301,12 +300,12 @@ pub async fn detail(state: &AppState, number: i64) -> Result<OrderDetail, AppErr
             .map_or(order.locale, |l| crate::locale::name(l).to_owned()),
         lines: lines
             .into_iter()
-            .map(|(name, product_id, unit, quantity, line_total)| OrderLine {
-                name,
-                product_id,
-                unit_price: at(unit),
-                quantity,
-                line_total: at(line_total),
+            .map(|line| OrderLine {
+                unit_price: at(line.unit_price_minor),
+                line_total: at(line.line_total_minor),
+                name: line.name,
+                product_id: line.product_id,
+                quantity: line.quantity,
             })
             .collect(),
         subtotal: at(order.subtotal_minor),

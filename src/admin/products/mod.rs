@@ -120,6 +120,7 @@ pub struct ProductForm {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct CategoryRow {
     pub id: i64,
     pub slug: String,

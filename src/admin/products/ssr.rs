@@ -469,26 +469,13 @@ pub async fn remove(state: &AppState, id: i64) -> Result<(), AppError> {
 }
 
 pub async fn categories(pool: &crate::db::Db) -> Result<Vec<CategoryRow>, AppError> {
-    let rows: Vec<(i64, String, String, String, i64, i64)> = crate::on_db!(pool, conn => sqlx::query_as(
+    Ok(crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT c.id, c.slug, c.name, c.description, c.position,
-                (SELECT COUNT(*) FROM products p WHERE p.category_id = c.id)
+                (SELECT COUNT(*) FROM products p WHERE p.category_id = c.id) AS products
          FROM categories c ORDER BY c.position, c.name",
     )
     .fetch_all(conn)
-    .await)?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, slug, name, description, position, products)| CategoryRow {
-                id,
-                slug,
-                name,
-                description,
-                position,
-                products,
-            },
-        )
-        .collect())
+    .await)?)
 }
 
 pub async fn save_category(
