@@ -6,6 +6,10 @@
 //! address per window. The account is delayed rather than locked, so a stranger hammering the
 //! owner's e-mail from one address cannot keep the owner, at another address, out. Both tables
 //! are bounded: old entries are forgotten, and when full the stalest goes first.
+//!
+//! The tables are in memory, per instance: behind a load balancer with N instances a stranger
+//! gets up to N times the attempts (docs/deploy.md says so). Passwords are Argon2id, so even that
+//! stays far from guessing one.
 
 use crate::error::AppError;
 use std::collections::HashMap;

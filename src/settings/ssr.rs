@@ -27,14 +27,19 @@ pub async fn load(pool: &crate::db::Db) -> Result<ShopSettings, AppError> {
     Ok(crate::on_db!(pool, conn => sqlx::query_as(SETTINGS).fetch_one(conn).await)?)
 }
 
-/// The settings, read inside a transaction (a save compares with them).
-async fn load_in(tx: &mut crate::db::Tx) -> Result<ShopSettings, AppError> {
-    Ok(crate::on_tx!(tx, conn => sqlx::query_as(SETTINGS).fetch_one(&mut *conn).await)?)
+/// The settings, read inside a saving transaction and locked until it ends: two admins saving at
+/// once on PostgreSQL each compare with what the other saved.
+async fn load_for_change(tx: &mut crate::db::Tx) -> Result<ShopSettings, AppError> {
+    let select = format!("{SETTINGS}{}", tx.for_update());
+    Ok(crate::on_tx!(tx, conn => sqlx::query_as(&select).fetch_one(&mut *conn).await)?)
 }
 
-/// The seller's details, read inside a transaction (e-mails written with an order change).
+/// The seller's details, read inside a transaction (e-mails written with an order change). Not
+/// locked: paying callbacks for different orders must not queue on the settings' row.
 pub async fn load_seller(tx: &mut crate::db::Tx) -> Result<Seller, AppError> {
-    Ok(load_in(tx).await?.seller)
+    let settings: ShopSettings =
+        crate::on_tx!(tx, conn => sqlx::query_as(SETTINGS).fetch_one(&mut *conn).await)?;
+    Ok(settings.seller)
 }
 
 /// The settings every page reads (the shop's name is in each title, its seller in each footer),
@@ -214,7 +219,7 @@ pub async fn save(
     validate(&new)?;
     let (mut tx, admin_email) = begin_change(writer, admin_id).await?;
     // Compared inside the transaction: two admins saving at once each record what they changed.
-    let changes = differences(&load_in(&mut tx).await?, &new);
+    let changes = differences(&load_for_change(&mut tx).await?, &new);
     if changes.is_empty() {
         return Ok(());
     }
