@@ -323,7 +323,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     set_status(error.status());
     let title = match error {
         AppError::NotFound(_) => tr!(errors.not_found),
-        AppError::Internal => tr!(errors.went_wrong),
+        AppError::Internal | AppError::Busy => tr!(errors.went_wrong),
         _ => tr!(errors.could_not),
     };
     view! {

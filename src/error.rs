@@ -18,6 +18,10 @@ pub enum AppError {
     Unauthorized(String),
     /// Too many attempts (logins): try again later.
     TooManyRequests(String),
+    /// The database gave up a transaction so that another could go on (PostgreSQL's deadlock or
+    /// serialization failure) and running it again did not get through either: 503, try later.
+    /// Paysera, told so, sends its callback again.
+    Busy,
     /// Something broke on our side. Logged with details; the shopper only learns that it failed.
     Internal,
 }
@@ -30,6 +34,7 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::Unauthorized(_) => 401,
             AppError::TooManyRequests(_) => 429,
+            AppError::Busy => 503,
             AppError::Internal => 500,
         }
     }
@@ -43,6 +48,7 @@ impl AppError {
             | AppError::Conflict(m)
             | AppError::Unauthorized(m)
             | AppError::TooManyRequests(m) => Cow::Owned(m.clone()),
+            AppError::Busy => Cow::Borrowed(crate::tr!(errors.busy)),
             AppError::Internal => Cow::Borrowed(crate::tr!(errors.internal)),
         }
     }
@@ -89,6 +95,10 @@ mod ssr {
 
     impl From<sqlx::Error> for AppError {
         fn from(error: sqlx::Error) -> Self {
+            if crate::db::is_retryable(&error) {
+                tracing::warn!(%error, "the database asks for the transaction to run again");
+                return AppError::Busy;
+            }
             tracing::error!(%error, "database error");
             AppError::Internal
         }

@@ -232,34 +232,23 @@ pub fn is_retryable(error: &sqlx::Error) -> bool {
         .is_some_and(|code| code == "40P01" || code == "40001")
 }
 
-/// Runs a whole transaction, `attempt`, again (up to five times) while PostgreSQL asks for that.
-pub async fn retrying<T, E, F, Fut>(mut attempt: F) -> Result<T, E>
+/// Runs a whole transaction, `attempt`, again (up to five times, after 10 to 80 ms) while the
+/// database asks for that ([`AppError::Busy`](crate::error::AppError::Busy)); SQLite never does.
+pub async fn retrying<T, F, Fut>(mut attempt: F) -> Result<T, crate::error::AppError>
 where
     F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T, E>>,
-    E: AsRetryable,
+    Fut: std::future::Future<Output = Result<T, crate::error::AppError>>,
 {
     let mut tries = 0;
     loop {
         match attempt().await {
-            Err(error) if tries < 4 && error.is_retryable() => {
+            Err(crate::error::AppError::Busy) if tries < 4 => {
                 tries += 1;
-                tracing::debug!(tries, "transaction retried after a deadlock or conflict");
+                tracing::debug!(tries, "transaction run again after a deadlock or conflict");
                 tokio::time::sleep(std::time::Duration::from_millis(5 << tries)).await;
             }
             other => return other,
         }
-    }
-}
-
-/// An error that may be PostgreSQL asking for a retry.
-pub trait AsRetryable {
-    fn is_retryable(&self) -> bool;
-}
-
-impl AsRetryable for sqlx::Error {
-    fn is_retryable(&self) -> bool {
-        is_retryable(self)
     }
 }
 
@@ -362,5 +351,36 @@ mod tests {
     #[test]
     fn only_deadlocks_and_serialization_failures_are_retried() {
         assert!(!is_retryable(&sqlx::Error::RowNotFound));
+    }
+
+    #[tokio::test]
+    async fn a_busy_transaction_runs_again_and_gives_up_after_five_tries() {
+        use crate::error::AppError;
+        let tries = std::sync::atomic::AtomicU32::new(0);
+        let busy_twice = retrying(|| async {
+            match tries.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+                0 | 1 => Err(AppError::Busy),
+                n => Ok(n),
+            }
+        })
+        .await;
+        assert_eq!(busy_twice, Ok(2));
+        tries.store(0, std::sync::atomic::Ordering::SeqCst);
+        let always: Result<(), _> = retrying(|| async {
+            tries.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Err(AppError::Busy)
+        })
+        .await;
+        assert_eq!(always, Err(AppError::Busy));
+        assert_eq!(tries.load(std::sync::atomic::Ordering::SeqCst), 5);
+        // Other errors are not retried.
+        tries.store(0, std::sync::atomic::Ordering::SeqCst);
+        let conflict: Result<(), _> = retrying(|| async {
+            tries.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Err(AppError::Conflict("sold out".into()))
+        })
+        .await;
+        assert!(conflict.is_err());
+        assert_eq!(tries.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 }

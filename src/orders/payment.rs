@@ -94,7 +94,17 @@ const PAYING_VERDICTS: [Verdict; 3] = [Verdict::Paid, Verdict::PaidLate, Verdict
 /// Records an authentic callback and applies it to its order, in one transaction, with the
 /// e-mails it causes: a payment writes the shopper's confirmation and the merchant's notice, a
 /// payment to review the merchant's notice of it (see `mail`).
+/// Run again if PostgreSQL gives the transaction up for another's sake (a deadlock).
 pub async fn apply(
+    pool: &crate::db::Db,
+    mail: &MailContext<'_>,
+    raw: &str,
+    callback: &Callback,
+) -> Result<Verdict, AppError> {
+    crate::db::retrying(|| apply_once(pool, mail, raw, callback)).await
+}
+
+async fn apply_once(
     pool: &crate::db::Db,
     mail: &MailContext<'_>,
     raw: &str,

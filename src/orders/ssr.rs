@@ -66,7 +66,16 @@ pub struct PlacedOrder {
 
 /// Places an order: freezes the lines at today's prices, reserves stock (the last unit goes to
 /// exactly one buyer), numbers the order. All or nothing.
+/// Run again if PostgreSQL gives the transaction up for another's sake (a deadlock).
 pub async fn place(
+    pool: &crate::db::Db,
+    order: &NewOrder,
+    currency: Currency,
+) -> Result<PlacedOrder, AppError> {
+    crate::db::retrying(|| place_once(pool, order, currency)).await
+}
+
+async fn place_once(
     pool: &crate::db::Db,
     order: &NewOrder,
     currency: Currency,
