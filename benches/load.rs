@@ -156,7 +156,7 @@ async fn shopper_with_cart(shop: &Shop, product_id: &str) -> (Client, String) {
         added.status()
     );
     let page = client
-        .get(format!("{}/checkout", shop.base))
+        .get(format!("{}/lt/checkout", shop.base))
         .send()
         .await
         .expect("checkout")
