@@ -207,10 +207,11 @@ pub async fn start_with_shutdown(
     })
 }
 
-/// The whole shop's routes: the pages (and their server functions), each feature's own
-/// `routes()`, and the built files and health checks, under the session, compression, security
-/// and body-limit layers. Sessions are loaded only by handlers that ask for one, so the callback
-/// and the files pay nothing for the session layer.
+/// The whole shop's routes: the pages (and their server functions) and the features' own
+/// `routes()` under the session and compression layers; the built files, health checks and the
+/// language switch beside them, with neither (a file needs no session, and is precompressed);
+/// all under the security and body-limit layers. Sessions are loaded only by handlers that ask for
+/// one, so Paysera's callback pays nothing for the session layer.
 fn router(
     state: AppState,
     leptos_options: LeptosOptions,
@@ -219,11 +220,10 @@ fn router(
     let public_url = state.config.public_url.clone();
     let security_policy = state.security.clone();
     let default_locale = state.config.default_locale;
-    let features = checkout::routes(state.clone())
-        .merge(crate::admin::routes(state.clone()))
-        .merge(crate::locale::ssr::routes(state.config.is_https()))
+    let features = checkout::routes(state.clone()).merge(crate::admin::routes(state.clone()));
+    let sessionless = crate::assets::routes(state.assets.clone())
         .merge(crate::health::routes(state.pool.clone()))
-        .merge(crate::assets::routes(state.assets.clone()));
+        .merge(crate::locale::ssr::routes(state.config.is_https()));
     let context = move || {
         provide_context(state.clone());
         crate::locale::ssr::provide();
@@ -239,10 +239,11 @@ fn router(
         ))
         .with_state(leptos_options)
         .merge(features)
-        .route_layer(axum::middleware::from_fn(crate::metrics::track))
         .layer(axum::middleware::from_fn(server_fn_status))
         .layer(session_layer)
         .layer(page_compression())
+        .merge(sessionless)
+        .route_layer(axum::middleware::from_fn(crate::metrics::track))
         .layer(axum::middleware::from_fn_with_state(
             public_url,
             crate::security::same_site_only,
