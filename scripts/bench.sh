@@ -9,7 +9,8 @@ ensure_wasm_bindgen
 ensure_npm_packages
 command -v taskset >/dev/null || { echo "taskset (util-linux) is needed to pin the server to one core" >&2; exit 1; }
 build release
-start_postgres
+# PostgreSQL as it would run in production: every commit flushed to disk, like SQLite's.
+start_postgres durable
 trap stop_postgres EXIT
 step "Load (server pinned to core 0, load generator on the others)"
 TURGUS_BENCH_POSTGRES="$PG_URL" cargo bench --features ssr --bench load

@@ -116,11 +116,15 @@ ensure_postgres() {
   PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
 }
 
-# start_postgres: a fresh server in a scratch folder, reached only by its Unix socket there, with
-# durability off (a test's data dies with it anyway). PostgreSQL refuses to run as root, so as root
-# it runs as the package's `postgres` user. Sets PG_DIR and PG_URL (an admin URL on which the tests
-# make a database each); stop_postgres stops it and deletes the folder.
+# start_postgres [durable]: a fresh server in a scratch folder, reached only by its Unix socket
+# there. For the tests durability is off (a test's data dies with it anyway); `durable` keeps
+# PostgreSQL's defaults (every commit flushed, as SQLite's synchronous=FULL does), for the bench.
+# PostgreSQL refuses to run as root, so as root it runs as the package's `postgres` user. Sets
+# PG_DIR and PG_URL (an admin URL on which the tests make a database each); stop_postgres stops it
+# and deletes the folder.
 start_postgres() {
+  local settings="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ "${1:-}" = durable ] && settings=""
   ensure_postgres
   PG_DIR="$(mktemp -d /tmp/turgus-pg.XXXXXX)"
   local as=()
@@ -131,7 +135,7 @@ start_postgres() {
   step "Starting a throw-away PostgreSQL ($("$PG_BIN/postgres" --version))"
   "${as[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   "${as[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -w -l "$PG_DIR/log" \
-    -o "-k $PG_DIR -c listen_addresses='' -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    -o "-k $PG_DIR -c listen_addresses='' -c max_connections=400 $settings" \
     start >/dev/null
   PG_URL="postgres://postgres@localhost/postgres?host=$PG_DIR"
 }

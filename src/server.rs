@@ -220,6 +220,7 @@ fn router(
     let public_url = state.config.public_url.clone();
     let security_policy = state.security.clone();
     let default_locale = state.config.default_locale;
+    let metrics = state.config.metrics_addr.is_some();
     let features = checkout::routes(state.clone()).merge(crate::admin::routes(state.clone()));
     let sessionless = crate::assets::routes(state.assets.clone())
         .merge(crate::health::routes(state.pool.clone()))
@@ -242,8 +243,14 @@ fn router(
         .layer(axum::middleware::from_fn(server_fn_status))
         .layer(session_layer)
         .layer(page_compression())
-        .merge(sessionless)
-        .route_layer(axum::middleware::from_fn(crate::metrics::track))
+        .merge(sessionless);
+    // Counted only when someone reads the counts: with metrics off, requests pay nothing for them.
+    let shop = if metrics {
+        shop.route_layer(axum::middleware::from_fn(crate::metrics::track))
+    } else {
+        shop
+    };
+    let shop = shop
         .layer(axum::middleware::from_fn_with_state(
             public_url,
             crate::security::same_site_only,
