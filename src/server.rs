@@ -157,20 +157,7 @@ pub async fn start_with_shutdown(
         state.writer.clone(),
         stopped.clone(),
     );
-    let metrics_addr = match state.config.metrics_addr {
-        Some(addr) => {
-            let mut stopped = stopped.clone();
-            let stop = async move {
-                let _ = stopped.wait_for(|stopped| *stopped).await;
-            };
-            let bound = crate::metrics::serve(addr, state.clone(), stop)
-                .await
-                .map_err(StartError::Metrics)?;
-            tracing::info!("metrics at http://{bound}/metrics");
-            Some(bound)
-        }
-        None => None,
-    };
+    let metrics_addr = serve_metrics(&state, stopped.clone()).await?;
     let drain = Duration::from_secs(state.config.drain_seconds);
     let pools = (state.pool.clone(), state.writer.clone());
     let app = router(state, leptos_options, session_layer);
@@ -205,6 +192,24 @@ pub async fn start_with_shutdown(
         metrics_addr,
         task,
     })
+}
+
+/// `/metrics` on `TURGUS_METRICS_ADDR`, if set, until the shop stops; where it listens.
+async fn serve_metrics(
+    state: &AppState,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) -> Result<Option<SocketAddr>, StartError> {
+    let Some(addr) = state.config.metrics_addr else {
+        return Ok(None);
+    };
+    let stop = async move {
+        let _ = stopped.wait_for(|stopped| *stopped).await;
+    };
+    let bound = crate::metrics::serve(addr, state.clone(), stop)
+        .await
+        .map_err(StartError::Metrics)?;
+    tracing::info!("metrics at http://{bound}/metrics");
+    Ok(Some(bound))
 }
 
 /// The whole shop's routes: the pages (and their server functions) and the features' own

@@ -84,98 +84,174 @@ async fn place_once(
         return Err(AppError::BadRequest(tr!(cart.emptied).into()));
     }
     let mut tx = begin_write(pool).await?;
-
     if let Some(key) = &order.checkout_key {
-        // A double click sent to two instances: the second waits here, then finds the first's order.
-        tx.lock_key("checkout", key).await?;
-        #[derive(sqlx::FromRow)]
-        struct Existing {
-            id: i64,
-            number: i64,
-            public_token: String,
-            total_minor: i64,
-        }
-        let existing: Option<Existing> = crate::on_tx!(&mut tx, conn => sqlx::query_as(
-            "SELECT id, number, public_token, total_minor FROM orders WHERE checkout_key = $1",
-        )
-        .bind(key)
-        .fetch_optional(&mut *conn)
-        .await)?;
-        if let Some(order) = existing {
-            return Ok(PlacedOrder {
-                id: order.id,
-                number: order.number,
-                public_token: order.public_token,
-                total: Money::new(order.total_minor, currency),
-            });
+        if let Some(placed) = placed_with_key(&mut tx, key, currency).await? {
+            return Ok(placed);
         }
     }
-
     if let Some(holder) = &order.holder {
         check_unpaid_limits(&mut tx, holder).await?;
     }
+    let (lines, subtotal) = reserve(&mut tx, &order.lines, currency).await?;
+    let shipping = order.shipping.price_for(subtotal);
+    let total = subtotal.checked_add(shipping).ok_or(AppError::Internal)?;
+    let (number,): (i64,) = crate::on_tx!(&mut tx, conn => sqlx::query_as("INSERT INTO order_numbers DEFAULT VALUES RETURNING number")
+            .fetch_one(&mut *conn)
+            .await)?;
+    let public_token = crate::tokens::random_hex(24);
+    let figures = Figures {
+        number,
+        public_token: &public_token,
+        currency,
+        subtotal,
+        shipping,
+        total,
+    };
+    let id = insert_order(&mut tx, order, &figures).await?;
+    for line in lines {
+        insert_line(&mut tx, id, line).await?;
+    }
+    let placed = super::events::OrderEvent::Placed;
+    super::lifecycle::record(&mut tx, id, None, OrderStatus::PendingPayment, &placed).await?;
+    tx.commit().await?;
+    Ok(PlacedOrder {
+        id,
+        number,
+        public_token,
+        total,
+    })
+}
 
-    let mut frozen = Vec::with_capacity(order.lines.len());
-    let mut subtotal = Money::zero(currency);
-    // In product order: two orders for the same products lock their rows in the same order, so
-    // on PostgreSQL they queue instead of deadlocking.
-    let mut lines = order.lines.clone();
+/// The order a checkout key already placed, if any: a double click, or a resubmitted form, gets
+/// the first order. Sent to two instances at once, the second waits on the key's lock and then
+/// finds the first's order.
+async fn placed_with_key(
+    tx: &mut crate::db::Tx,
+    key: &str,
+    currency: Currency,
+) -> Result<Option<PlacedOrder>, AppError> {
+    #[derive(sqlx::FromRow)]
+    struct Existing {
+        id: i64,
+        number: i64,
+        public_token: String,
+        total_minor: i64,
+    }
+    tx.lock_key("checkout", key).await?;
+    let existing: Option<Existing> = crate::on_tx!(tx, conn => sqlx::query_as(
+        "SELECT id, number, public_token, total_minor FROM orders WHERE checkout_key = $1",
+    )
+    .bind(key)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    Ok(existing.map(|order| PlacedOrder {
+        id: order.id,
+        number: order.number,
+        public_token: order.public_token,
+        total: Money::new(order.total_minor, currency),
+    }))
+}
+
+/// A line as the order freezes it: today's name and price.
+struct FrozenLine {
+    product_id: i64,
+    name: String,
+    unit: Money,
+    quantity: Quantity,
+    total: Money,
+}
+
+/// Reserves every line's units (the conditional update is the reservation: it fails rather than
+/// go below zero) and freezes the lines; returns them and their subtotal. In product order: two
+/// orders for the same products lock their rows in the same order, so on PostgreSQL they queue
+/// instead of deadlocking.
+async fn reserve(
+    tx: &mut crate::db::Tx,
+    lines: &[(i64, Quantity)],
+    currency: Currency,
+) -> Result<(Vec<FrozenLine>, Money), AppError> {
+    let mut lines = lines.to_vec();
     lines.sort_by_key(|&(product_id, _)| product_id);
+    let mut frozen = Vec::with_capacity(lines.len());
+    let mut subtotal = Money::zero(currency);
     for (product_id, quantity) in lines {
-        let product: Option<ProductRow> = crate::on_tx!(&mut tx, conn => sqlx::query_as(
-            "SELECT name, price_minor, currency, active, stock, max_per_order FROM products WHERE id = $1",
-        )
-        .bind(product_id)
-        .fetch_optional(&mut *conn)
-        .await)?;
-        let Some(ProductRow {
-            name,
-            price_minor,
-            currency: product_currency,
-            active,
-            stock,
-            max_per_order,
-        }) = product
-        else {
-            return Err(AppError::Conflict(tr!(order.error.gone).into()));
-        };
-        if !active || product_currency != currency.code() {
-            return Err(AppError::Conflict(tr!(cart.no_longer_for_sale, name)));
-        }
-        if let Some(max) = max_per_order.filter(|max| i64::from(quantity.get()) > *max) {
-            return Err(AppError::Conflict(tr!(
-                order.error.max_per_order,
-                count = max,
-                name
-            )));
-        }
-        // The conditional update is the reservation: it fails rather than go below zero.
-        let reserved = crate::on_tx!(&mut tx, conn => sqlx::query("UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1")
+        let product = for_sale(tx, product_id, quantity, currency).await?;
+        let reserved = crate::on_tx!(tx, conn => sqlx::query("UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1")
                 .bind(i64::from(quantity.get()))
                 .bind(product_id)
                 .execute(&mut *conn)
                 .await.map(|done| done.rows_affected()))?;
         if reserved == 0 {
+            let (stock, name) = (product.stock, product.name);
             return Err(AppError::Conflict(if stock > 0 {
                 tr!(cart.only_left, count = stock, name)
             } else {
                 tr!(order.error.just_sold_out, name)
             }));
         }
-        let unit = Money::new(price_minor, currency);
-        let line_total = unit.checked_mul(quantity.get()).ok_or(AppError::Internal)?;
-        subtotal = subtotal.checked_add(line_total).ok_or(AppError::Internal)?;
-        frozen.push((product_id, name, unit, quantity, line_total));
+        let unit = Money::new(product.price_minor, currency);
+        let total = unit.checked_mul(quantity.get()).ok_or(AppError::Internal)?;
+        subtotal = subtotal.checked_add(total).ok_or(AppError::Internal)?;
+        frozen.push(FrozenLine {
+            product_id,
+            name: product.name,
+            unit,
+            quantity,
+            total,
+        });
     }
-    let shipping = order.shipping.price_for(subtotal);
-    let total = subtotal.checked_add(shipping).ok_or(AppError::Internal)?;
+    Ok((frozen, subtotal))
+}
 
-    let (number,): (i64,) = crate::on_tx!(&mut tx, conn => sqlx::query_as("INSERT INTO order_numbers DEFAULT VALUES RETURNING number")
-            .fetch_one(&mut *conn)
-            .await)?;
-    let public_token = crate::tokens::random_hex(24);
+/// The product, if it may be ordered `quantity` times: it exists, is on sale in the shop's
+/// currency, and within its limit per order.
+async fn for_sale(
+    tx: &mut crate::db::Tx,
+    product_id: i64,
+    quantity: Quantity,
+    currency: Currency,
+) -> Result<ProductRow, AppError> {
+    let product: Option<ProductRow> = crate::on_tx!(tx, conn => sqlx::query_as(
+        "SELECT name, price_minor, currency, active, stock, max_per_order FROM products WHERE id = $1",
+    )
+    .bind(product_id)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    let product = product.ok_or_else(|| AppError::Conflict(tr!(order.error.gone).into()))?;
+    let name = &product.name;
+    if !product.active || product.currency != currency.code() {
+        return Err(AppError::Conflict(tr!(cart.no_longer_for_sale, name)));
+    }
+    if let Some(max) = product
+        .max_per_order
+        .filter(|max| i64::from(quantity.get()) > *max)
+    {
+        return Err(AppError::Conflict(tr!(
+            order.error.max_per_order,
+            count = max,
+            name
+        )));
+    }
+    Ok(product)
+}
+
+/// What the order's row records besides the checkout's input.
+struct Figures<'a> {
+    number: i64,
+    public_token: &'a str,
+    currency: Currency,
+    subtotal: Money,
+    shipping: Money,
+    total: Money,
+}
+
+async fn insert_order(
+    tx: &mut crate::db::Tx,
+    order: &NewOrder,
+    figures: &Figures<'_>,
+) -> Result<i64, AppError> {
     let c = &order.customer;
-    let (id,): (i64,) = crate::on_tx!(&mut tx, conn => sqlx::query_as(
+    Ok(crate::on_tx!(tx, conn => sqlx::query_scalar(
         "INSERT INTO orders (number, public_token, currency, subtotal_minor, shipping_minor, total_minor,
                              email, first_name, last_name, street, city, postcode, country,
                              shipping_method, shipping_name, payment_method, checkout_key, sandbox,
@@ -184,12 +260,12 @@ async fn place_once(
                  $19, $20, $21)
          RETURNING id",
     )
-    .bind(number)
-    .bind(&public_token)
-    .bind(currency.code())
-    .bind(subtotal.minor)
-    .bind(shipping.minor)
-    .bind(total.minor)
+    .bind(figures.number)
+    .bind(figures.public_token)
+    .bind(figures.currency.code())
+    .bind(figures.subtotal.minor)
+    .bind(figures.shipping.minor)
+    .bind(figures.total.minor)
     .bind(&c.email)
     .bind(&c.first_name)
     .bind(&c.last_name)
@@ -206,30 +282,27 @@ async fn place_once(
     .bind(order.holder.as_ref().map(|h| &h.client_ip))
     .bind(crate::locale::code(order.locale))
     .fetch_one(&mut *conn)
-    .await)?;
-    for (product_id, name, unit, quantity, line_total) in frozen {
-        crate::on_tx!(&mut tx, conn => sqlx::query(
-            "INSERT INTO order_lines (order_id, product_id, name, unit_price_minor, quantity, line_total_minor)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(id)
-        .bind(product_id)
-        .bind(name)
-        .bind(unit.minor)
-        .bind(i64::from(quantity.get()))
-        .bind(line_total.minor)
-        .execute(&mut *conn)
-        .await.map(|done| done.rows_affected()))?;
-    }
-    let placed = super::events::OrderEvent::Placed;
-    super::lifecycle::record(&mut tx, id, None, OrderStatus::PendingPayment, &placed).await?;
-    tx.commit().await?;
-    Ok(PlacedOrder {
-        id,
-        number,
-        public_token,
-        total,
-    })
+    .await)?)
+}
+
+async fn insert_line(
+    tx: &mut crate::db::Tx,
+    order_id: i64,
+    line: FrozenLine,
+) -> Result<(), AppError> {
+    crate::on_tx!(tx, conn => sqlx::query(
+        "INSERT INTO order_lines (order_id, product_id, name, unit_price_minor, quantity, line_total_minor)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(order_id)
+    .bind(line.product_id)
+    .bind(line.name)
+    .bind(line.unit.minor)
+    .bind(i64::from(line.quantity.get()))
+    .bind(line.total.minor)
+    .execute(&mut *conn)
+    .await.map(|done| done.rows_affected()))?;
+    Ok(())
 }
 
 #[derive(sqlx::FromRow)]
