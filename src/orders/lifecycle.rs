@@ -139,7 +139,15 @@ pub async fn expire_overdue(pool: &crate::db::Db, ttl_minutes: u32) -> Result<us
 
 /// Cancels a pending order (the shopper came back from Paysera's cancel link) and releases its
 /// stock. Returns the order's lines to put back into the cart, or `None` if it was not pending.
+/// Run again if PostgreSQL gives the transaction up for another's sake (a deadlock).
 pub async fn cancel_pending(
+    pool: &crate::db::Db,
+    order_id: i64,
+) -> Result<Option<Vec<(i64, Quantity)>>, AppError> {
+    crate::db::retrying(|| cancel_pending_once(pool, order_id)).await
+}
+
+async fn cancel_pending_once(
     pool: &crate::db::Db,
     order_id: i64,
 ) -> Result<Option<Vec<(i64, Quantity)>>, AppError> {

@@ -396,6 +396,17 @@ pub async fn act(
             "The note is too long (1000 characters at most).".into(),
         ));
     }
+    // Run again if PostgreSQL gives it up for another's sake (a callback releasing stock).
+    crate::db::retrying(|| act_once(state, number, action, note, admin_id)).await
+}
+
+async fn act_once(
+    state: &AppState,
+    number: i64,
+    action: OrderAction,
+    note: &str,
+    admin_id: i64,
+) -> Result<(), AppError> {
     let mut tx = begin_write(&state.writer).await?;
     let select = format!(
         "SELECT id, status FROM orders WHERE number = $1{}",
