@@ -74,21 +74,7 @@ pub async fn start_with_shutdown(
     let lock = db::lock(&config.database_url)?;
     let pool = db::connect(&config.database_url).await?;
     let writer = db::connect_writer(&config.database_url, &pool).await?;
-    if catalog::demo::load_once(&pool, config.currency)
-        .await
-        .map_err(StartError::Demo)?
-    {
-        tracing::info!("loaded the demo catalog");
-    }
-    crate::settings::ssr::seed_placeholders(&writer)
-        .await
-        .map_err(StartError::Demo)?;
-    let settings = crate::settings::ssr::SettingsCache::load(&pool)
-        .await
-        .map_err(|_| StartError::Catalog("cannot read the shop's settings".into()))?;
-    catalog::ssr::check_catalog_currency(&pool, config.currency)
-        .await
-        .map_err(StartError::Catalog)?;
+    let settings = prepare_data(&config, &pool, &writer).await?;
 
     let sessions = crate::sessions::Sessions::open(&pool, &writer)
         .await
@@ -117,18 +103,7 @@ pub async fn start_with_shutdown(
         Ok(None) => {}
         Err(_) => tracing::warn!("could not check for admin accounts"),
     }
-    let payments = checkout::payments::setup(&config, &writer)
-        .await
-        .map_err(StartError::Payments)?;
-    tracing::info!(mode = ?payments.mode, key = %payments.key_source, "Paysera");
-    let mailer = crate::mail::delivery::Mailer::new(&config, payments.sandbox.is_some())
-        .map(Arc::new)
-        .map_err(StartError::Mail)?;
-    if !mailer.has_smtp() {
-        tracing::warn!(
-            "no SMTP server (TURGUS_SMTP_URL): order e-mails are kept unsent in admin → E-mails"
-        );
-    }
+    let (payments, mailer) = payments_and_mail(&config, &writer).await?;
     let security = Arc::new(crate::security::Policy::new(
         &payments.pay_url,
         &config.public_url,
@@ -192,6 +167,57 @@ pub async fn start_with_shutdown(
         metrics_addr,
         task,
     })
+}
+
+/// Loads the demo catalog (once ever), the legal pages' placeholders and the settings, and checks
+/// the catalog's currency.
+async fn prepare_data(
+    config: &Config,
+    pool: &db::Db,
+    writer: &db::Db,
+) -> Result<crate::settings::ssr::SettingsCache, StartError> {
+    if catalog::demo::load_once(pool, config.currency)
+        .await
+        .map_err(StartError::Demo)?
+    {
+        tracing::info!("loaded the demo catalog");
+    }
+    crate::settings::ssr::seed_placeholders(writer)
+        .await
+        .map_err(StartError::Demo)?;
+    let settings = crate::settings::ssr::SettingsCache::load(pool)
+        .await
+        .map_err(|_| StartError::Catalog("cannot read the shop's settings".into()))?;
+    catalog::ssr::check_catalog_currency(pool, config.currency)
+        .await
+        .map_err(StartError::Catalog)?;
+    Ok(settings)
+}
+
+/// Paysera (a live project's key and methods, or the sandbox's pair) and the e-mail sender.
+async fn payments_and_mail(
+    config: &Config,
+    writer: &db::Db,
+) -> Result<
+    (
+        checkout::payments::Payments,
+        Arc<crate::mail::delivery::Mailer>,
+    ),
+    StartError,
+> {
+    let payments = checkout::payments::setup(config, writer)
+        .await
+        .map_err(StartError::Payments)?;
+    tracing::info!(mode = ?payments.mode, key = %payments.key_source, "Paysera");
+    let mailer = crate::mail::delivery::Mailer::new(config, payments.sandbox.is_some())
+        .map(Arc::new)
+        .map_err(StartError::Mail)?;
+    if !mailer.has_smtp() {
+        tracing::warn!(
+            "no SMTP server (TURGUS_SMTP_URL): order e-mails are kept unsent in admin → E-mails"
+        );
+    }
+    Ok((payments, mailer))
 }
 
 /// `/metrics` on `TURGUS_METRICS_ADDR`, if set, until the shop stops; where it listens.
