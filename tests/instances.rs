@@ -4,8 +4,8 @@
 //! instance with `kill -9` under load loses no callback it answered `OK`.
 //!
 //! These need PostgreSQL (`make test` runs them with a throw-away server). On SQLite a second
-//! instance cannot start on the same database at all (tests/startup.rs checks that), so here
-//! they have nothing to test and say so.
+//! instance must not start on the same database at all: there each test checks that it is
+//! refused, and goes no further.
 
 mod support;
 
@@ -15,9 +15,16 @@ use support::paysera::{fields, live_shop_with, order, password, signed, PROJECT}
 use support::TestShop;
 
 /// Two in-process instances of a live-project shop on one database (each with its own data
-/// folder, caches and background tasks), or `None` on SQLite.
+/// folder, caches and background tasks), or, on SQLite, `None` once a second instance on the
+/// same file has been refused.
 async fn two_instances() -> Option<(TestShop, TestShop)> {
     if !support::on_postgres() {
+        let one = TestShop::spawn().await;
+        let second = turgus::server::start(support::config_for(one.dir.path())).await;
+        assert!(
+            matches!(second, Err(turgus::server::StartError::Lock(_))),
+            "a second shop on the same SQLite file is refused"
+        );
         println!("several instances need PostgreSQL: set TURGUS_TEST_POSTGRES (make test does)");
         return None;
     }
