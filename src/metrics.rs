@@ -129,6 +129,6 @@ async fn read_gauges(state: &AppState) -> Result<(), crate::error::AppError> {
     metrics::gauge!("db_pool_connections", "state" => "open").set(f64::from(open));
     metrics::gauge!("db_pool_connections", "state" => "idle").set(idle as f64);
     metrics::gauge!("db_pool_connections", "state" => "in_use")
-        .set(f64::from(open).max(idle as f64) - idle as f64);
+        .set(open.saturating_sub(u32::try_from(idle).unwrap_or(u32::MAX)) as f64);
     Ok(())
 }

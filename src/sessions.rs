@@ -23,21 +23,23 @@ pub enum Sessions {
 impl Sessions {
     /// Creates the sessions table if needed.
     pub async fn open(pool: &Db, writer: &Db) -> Result<Sessions, sqlx::Error> {
-        match (pool, writer) {
-            (Db::Sqlite(pool), Db::Sqlite(writer)) => {
+        match writer {
+            Db::Sqlite(writer) => {
                 let writes = SqliteStore::new(writer.clone());
                 writes.migrate().await?;
-                Ok(Sessions::Sqlite {
-                    reads: SqliteStore::new(pool.clone()),
-                    writes,
-                })
+                // A shop's two pools are on one database; reading through the writer would be
+                // correct too, only slower.
+                let reads = match pool {
+                    Db::Sqlite(pool) => SqliteStore::new(pool.clone()),
+                    Db::Postgres(_) => writes.clone(),
+                };
+                Ok(Sessions::Sqlite { reads, writes })
             }
-            (_, Db::Postgres(pool)) => {
+            Db::Postgres(pool) => {
                 let store = PostgresStore::new(pool.clone());
                 store.migrate().await?;
                 Ok(Sessions::Postgres(store))
             }
-            (Db::Postgres(_), Db::Sqlite(_)) => unreachable!("one database per shop"),
         }
     }
 

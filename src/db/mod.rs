@@ -113,6 +113,14 @@ impl Db {
         matches!(self, Db::Postgres(_))
     }
 
+    /// [`Tx::skip_locked`] for a statement that claims a row on its own, outside a transaction.
+    pub fn skip_locked(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "",
+            Db::Postgres(_) => SKIP_LOCKED,
+        }
+    }
+
     /// A write transaction. SQLite takes its write lock up front (`BEGIN IMMEDIATE`), so a
     /// transaction that reads before it writes never fails to upgrade its lock half-way;
     /// PostgreSQL starts at READ COMMITTED and locks the rows it reads with [`Tx::for_update`].
@@ -180,6 +188,9 @@ impl Db {
     }
 }
 
+/// PostgreSQL's clause for claiming work rows (see [`Tx::skip_locked`], [`Db::skip_locked`]).
+const SKIP_LOCKED: &str = " FOR UPDATE SKIP LOCKED";
+
 impl Tx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
@@ -218,7 +229,7 @@ impl Tx {
     pub fn skip_locked(&self) -> &'static str {
         match self {
             Tx::Sqlite(_) => "",
-            Tx::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+            Tx::Postgres(_) => SKIP_LOCKED,
         }
     }
 }
@@ -272,7 +283,7 @@ fn timestamp(at: std::time::SystemTime) -> String {
     let since = at.duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     let seconds = since.as_secs() as i64;
     let (days, day_seconds) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
-    let (year, month, day) = civil_from_days(days);
+    let (year, month, day) = crate::clock::civil_from_days(days);
     format!(
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
         day_seconds / 3600,
@@ -299,33 +310,11 @@ fn parse_timestamp(stored: &str) -> Option<f64> {
     if stored.len() != 24 || !stored.ends_with('Z') {
         return None;
     }
-    let days = days_from_civil(number(0..4)?, number(5..7)?, number(8..10)?);
+    let month = u32::try_from(number(5..7)?).ok()?;
+    let day = u32::try_from(number(8..10)?).ok()?;
+    let days = crate::clock::days_from_civil(number(0..4)?, month, day);
     let seconds = number(11..13)? * 3600 + number(14..16)? * 60 + number(17..19)?;
     Some((days * 86_400 + seconds) as f64 + number(20..23)? as f64 / 1000.0)
-}
-
-/// The inverse of [`civil_from_days`] (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let yoe = year.rem_euclid(400);
-    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// Days since 1970-01-01 to a (year, month, day) of the proleptic Gregorian calendar (Howard
-/// Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
 #[cfg(test)]

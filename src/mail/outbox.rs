@@ -181,11 +181,7 @@ pub async fn claim(
     writer: &crate::db::Db,
     lease_seconds: u32,
 ) -> Result<Option<Claimed>, AppError> {
-    let skip_locked = if writer.is_postgres() {
-        " FOR UPDATE SKIP LOCKED"
-    } else {
-        ""
-    };
+    let skip_locked = writer.skip_locked();
     Ok(crate::on_db!(writer, conn => sqlx::query_as(&format!(
         "UPDATE email_outbox SET attempts = attempts + 1, locked_until = $1
          WHERE id = (SELECT id FROM email_outbox

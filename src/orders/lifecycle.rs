@@ -73,14 +73,21 @@ async fn release_stock(tx: &mut crate::db::Tx, order_id: i64) -> Result<(), AppE
     Ok(())
 }
 
+/// An order's lines whose product still exists, as (product id, quantity).
+async fn stocked_lines(tx: &mut crate::db::Tx, order_id: i64) -> Result<Vec<(i64, i64)>, AppError> {
+    Ok(crate::on_tx!(tx, conn => sqlx::query_as(
+        "SELECT product_id, quantity FROM order_lines WHERE order_id = $1 AND product_id IS NOT NULL",
+    )
+    .bind(order_id)
+    .fetch_all(&mut *conn)
+    .await)?)
+}
+
 /// Takes an order's units from stock again (a late payment for a released order). All lines or
 /// none: returns false, changing nothing, if any product no longer has enough or is no longer for
 /// sale (the merchant took it off sale: its stock is not the shop's to hand out again).
 pub async fn re_reserve_stock(tx: &mut crate::db::Tx, order_id: i64) -> Result<bool, AppError> {
-    let lines: Vec<(i64, i64)> = crate::on_tx!(tx, conn => sqlx::query_as("SELECT product_id, quantity FROM order_lines WHERE order_id = $1 AND product_id IS NOT NULL")
-            .bind(order_id)
-            .fetch_all(&mut *conn)
-            .await)?;
+    let lines = stocked_lines(tx, order_id).await?;
     crate::on_tx!(tx, conn => sqlx::query("SAVEPOINT re_reserve")
         .execute(&mut *conn)
         .await.map(|done| done.rows_affected()))?;
@@ -156,10 +163,7 @@ async fn cancel_pending_once(
     if !cancel_unpaid(&mut tx, order_id, OrderStatus::Cancelled, &event).await? {
         return Ok(None);
     }
-    let lines: Vec<(i64, i64)> = crate::on_tx!(&mut tx, conn => sqlx::query_as("SELECT product_id, quantity FROM order_lines WHERE order_id = $1 AND product_id IS NOT NULL")
-            .bind(order_id)
-            .fetch_all(&mut *conn)
-            .await)?;
+    let lines = stocked_lines(&mut tx, order_id).await?;
     tx.commit().await?;
     Ok(Some(
         lines

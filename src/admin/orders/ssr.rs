@@ -396,16 +396,25 @@ pub async fn act(
             "The note is too long (1000 characters at most).".into(),
         ));
     }
+    // The history names who acted, by e-mail.
+    let email: String = crate::on_db!(&state.pool, conn => sqlx::query_scalar(
+        "SELECT email FROM admins WHERE id = $1",
+    )
+    .bind(admin_id)
+    .fetch_optional(conn)
+    .await)?
+    .ok_or_else(|| AppError::Unauthorized("Please log in as the shop's admin.".into()))?;
+    let actor = Actor { email, note };
     // Run again if PostgreSQL gives it up for another's sake (a callback releasing stock).
-    crate::db::retrying(|| act_once(state, number, action, note, admin_id)).await
+    crate::db::retrying(|| apply_action(state, number, action, &actor)).await
 }
 
-async fn act_once(
+/// The action's transaction.
+async fn apply_action(
     state: &AppState,
     number: i64,
     action: OrderAction,
-    note: &str,
-    admin_id: i64,
+    actor: &Actor<'_>,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(&state.writer).await?;
     let select = format!(
@@ -419,22 +428,11 @@ async fn act_once(
     let (id, status) =
         order.ok_or_else(|| AppError::NotFound(format!("There is no order {number}.")))?;
     let status = OrderStatus::parse(&status).ok_or(AppError::Internal)?;
-    // The history names who acted, by e-mail.
-    let admin_email: String =
-        crate::on_tx!(&mut tx, conn => sqlx::query_scalar("SELECT email FROM admins WHERE id = $1")
-        .bind(admin_id)
-        .fetch_optional(&mut *conn)
-        .await)?
-        .ok_or_else(|| AppError::Unauthorized("Please log in as the shop's admin.".into()))?;
-    let actor = Actor {
-        email: admin_email,
-        note,
-    };
     let mail = state.mail_context();
     let changed = match action {
-        OrderAction::Cancel => cancel(&mut tx, &mail, id, &actor).await?,
+        OrderAction::Cancel => cancel(&mut tx, &mail, id, actor).await?,
         OrderAction::Ship | OrderAction::Refund | OrderAction::ClearReview => {
-            mark(&mut tx, &mail, id, status, action, &actor).await?
+            mark(&mut tx, &mail, id, status, action, actor).await?
         }
     };
     if !changed {
