@@ -96,7 +96,7 @@ pub async fn start_with_shutdown(
         .site_addr(addr)
         .env(leptos::config::Env::PROD)
         .build();
-    match crate::admin::ssr::setup_link(&pool, &config.public_url).await {
+    match crate::admin::setup_link::at_start(&pool, &config.public_url).await {
         Ok(Some(link)) => tracing::info!(
             "No admin account yet. Create the owner's account (one-time link): {link}"
         ),

@@ -4,7 +4,7 @@
 mod support;
 
 use reqwest::StatusCode;
-use support::TestShop;
+use support::{TestShop, OWNER};
 use turgus::error::AppError;
 
 const PASSWORD: &str = "correct horse battery staple";
@@ -184,39 +184,42 @@ async fn the_owner_account_is_created_from_the_command_line() {
     );
 }
 
+/// The setup link the shop printed at start-up (while it had no admin).
+async fn setup_token(shop: &TestShop) -> Option<String> {
+    turgus::on_db!(&shop.db, conn => sqlx::query_scalar("SELECT token FROM admin_setup_link")
+        .fetch_optional(conn)
+        .await)
+    .unwrap()
+}
+
+async fn setup(shop: &TestShop, token: &str, email: &str, password: &str) -> StatusCode {
+    let form = [("token", token), ("email", email), ("password", password)];
+    shop.call("admin/setup", &form).await.status()
+}
+
 #[tokio::test]
 async fn the_one_time_setup_link_creates_the_owner_once() {
     let shop = TestShop::spawn().await;
-    let token: String =
-        turgus::on_db!(&shop.db, conn => sqlx::query_scalar("SELECT value FROM shop_meta WHERE key = 'admin_setup_token'")
-            .fetch_one(conn)
-            .await)
-            .expect("a setup link while there is no admin");
-    async fn setup(shop: &TestShop, token: &str, password: &str) -> StatusCode {
-        let form = [
-            ("token", token),
-            ("email", "owner@example.lt"),
-            ("password", password),
-        ];
-        shop.call("admin/setup", &form).await.status()
-    }
+    let token = setup_token(&shop)
+        .await
+        .expect("a setup link while there is no admin");
     assert_eq!(
-        setup(&shop, "wrong-token", PASSWORD).await,
+        setup(&shop, "wrong-token", OWNER, PASSWORD).await,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        setup(&shop, &token, "short").await,
+        setup(&shop, &token, OWNER, "short").await,
         StatusCode::BAD_REQUEST,
         "a typo does not burn the link"
     );
-    assert_eq!(setup(&shop, &token, PASSWORD).await, StatusCode::OK);
+    assert_eq!(setup(&shop, &token, OWNER, PASSWORD).await, StatusCode::OK);
     assert_eq!(
         shop.call("admin/home", &[]).await.status(),
         StatusCode::OK,
         "logged in"
     );
     assert_eq!(
-        setup(&shop, &token, PASSWORD).await,
+        setup(&shop, &token, OWNER, PASSWORD).await,
         StatusCode::NOT_FOUND,
         "only once"
     );
@@ -226,4 +229,51 @@ async fn the_one_time_setup_link_creates_the_owner_once() {
         .await)
         .unwrap();
     assert_eq!(admins, 1);
+}
+
+/// The takeover an attacker who read the start-up log could do: the owner was created on the
+/// command line while the shop ran, and the printed link was then used with the owner's e-mail
+/// in other capitals and a password of the attacker's.
+#[tokio::test]
+async fn the_setup_link_never_re_passwords_an_owner_created_meanwhile() {
+    let shop = TestShop::spawn().await;
+    let token = setup_token(&shop).await.expect("a setup link");
+    turgus::admin::ssr::create_admin(&shop.db, OWNER, PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(setup_token(&shop).await, None, "creating an admin ends the link");
+    let hash_before: String = shop.scalar("SELECT password_hash FROM admins").await;
+
+    let attacker = "attacker's own password";
+    assert_eq!(
+        setup(&shop, &token, &OWNER.to_uppercase(), attacker).await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        shop.call("admin/home", &[]).await.status(),
+        StatusCode::UNAUTHORIZED,
+        "the caller is not logged in"
+    );
+    let hash_after: String = shop.scalar("SELECT password_hash FROM admins").await;
+    assert_eq!(hash_before, hash_after, "the owner's password is unchanged");
+    let login = [("email", OWNER), ("password", PASSWORD), ("next", "/admin")];
+    assert_eq!(shop.call("admin/login", &login).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_expired_setup_link_is_refused_and_a_restart_prints_a_new_one() {
+    let shop = TestShop::spawn().await;
+    let token = setup_token(&shop).await.expect("a setup link");
+    let past = turgus::db::now_plus(-60);
+    shop.execute(&format!("UPDATE admin_setup_link SET expires_at = '{past}'"))
+        .await;
+    assert_eq!(
+        setup(&shop, &token, OWNER, PASSWORD).await,
+        StatusCode::NOT_FOUND
+    );
+    let (dir, client) = shop.stop().await;
+    let shop = TestShop::spawn_in(dir, client).await;
+    let fresh = setup_token(&shop).await.expect("a new link");
+    assert_ne!(fresh, token);
+    assert_eq!(setup(&shop, &fresh, OWNER, PASSWORD).await, StatusCode::OK);
 }

@@ -11,6 +11,8 @@ pub mod passwords;
 pub mod products;
 pub mod settings;
 #[cfg(feature = "ssr")]
+pub mod setup_link;
+#[cfg(feature = "ssr")]
 pub mod ssr;
 #[cfg(feature = "ssr")]
 pub mod throttle;
@@ -73,7 +75,7 @@ pub async fn admin_login(email: String, password: String, next: String) -> Resul
 #[server(endpoint = "admin/setup")]
 pub async fn admin_setup(token: String, email: String, password: String) -> Result<(), AppError> {
     let (session, state) = crate::state::session_and_state().await?;
-    ssr::set_up_owner(
+    setup_link::set_up_owner(
         &state.writer,
         &session,
         crate::state::client_ip().await?,

@@ -20,7 +20,7 @@ const SEEN_PRECISION: Duration = Duration::from_secs(60);
 pub const LOGIN_FAILED: &str = "Wrong e-mail or password.";
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
-fn checked_credentials(email: &str, password: &str) -> Result<(), AppError> {
+pub(super) fn checked_credentials(email: &str, password: &str) -> Result<(), AppError> {
     if crate::mail::Email::parse(email).is_none() {
         return Err(AppError::BadRequest(
             "That is not an e-mail address.".into(),
@@ -34,8 +34,9 @@ fn checked_credentials(email: &str, password: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Creates (or, for an existing e-mail, re-passwords) an admin account. A new password ends the
-/// account's existing sessions.
+/// Creates (or, for an existing e-mail, re-passwords) an admin account: the command line's
+/// `turgus admin create`, run by whoever operates the server. A new password ends the account's
+/// existing sessions, and an admin made this way ends the setup link.
 pub async fn create_admin(
     pool: &crate::db::Db,
     email: &str,
@@ -51,15 +52,21 @@ pub async fn create_admin(
     } else {
         "email"
     };
-    crate::on_db!(pool, conn => sqlx::query(&format!(
+    let mut tx = pool.begin().await?;
+    // First: on PostgreSQL this waits for a setup that holds the link, so the two never both
+    // find the shop without an owner.
+    super::setup_link::end(&mut tx).await?;
+    crate::on_tx!(&mut tx, conn => sqlx::query(&format!(
         "INSERT INTO admins (email, password_hash) VALUES ($1, $2)
          ON CONFLICT ({unique}) DO UPDATE SET password_hash = excluded.password_hash,
                                              session_epoch = admins.session_epoch + 1"
     ))
     .bind(email)
     .bind(hash)
-    .execute(conn)
-    .await.map(|done| done.rows_affected()))?;
+    .execute(&mut *conn)
+    .await
+    .map(|done| done.rows_affected()))?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -197,85 +204,6 @@ pub fn safe_next(next: &str) -> String {
     } else {
         "/admin".to_owned()
     }
-}
-
-const SETUP_TOKEN_KEY: &str = "admin_setup_token";
-
-/// While the shop has no admin, a one-time setup link lets the first person holding it (the one
-/// who can read the server's log) create the owner's account. A new link at every start.
-pub async fn setup_link(
-    pool: &crate::db::Db,
-    public_url: &str,
-) -> Result<Option<String>, AppError> {
-    let (admins,): (i64,) = crate::on_db!(pool, conn => sqlx::query_as("SELECT COUNT(*) FROM admins")
-        .fetch_one(conn)
-        .await)?;
-    if admins > 0 {
-        crate::on_db!(pool, conn => sqlx::query("DELETE FROM shop_meta WHERE key = $1")
-            .bind(SETUP_TOKEN_KEY)
-            .execute(conn)
-            .await.map(|done| done.rows_affected()))?;
-        return Ok(None);
-    }
-    // Kept in the database, not made anew by each start: every instance of the shop prints the
-    // same link, and it works whichever instance the owner's browser reaches.
-    crate::on_db!(pool, conn => sqlx::query(
-        "INSERT INTO shop_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
-    )
-        .bind(SETUP_TOKEN_KEY)
-        .bind(crate::tokens::random_hex(24))
-        .execute(conn)
-        .await.map(|done| done.rows_affected()))?;
-    let token: String = crate::on_db!(pool, conn => sqlx::query_scalar(
-        "SELECT value FROM shop_meta WHERE key = $1",
-    )
-    .bind(SETUP_TOKEN_KEY)
-    .fetch_one(conn)
-    .await)?;
-    Ok(Some(format!("{public_url}/admin/setup?token={token}")))
-}
-
-/// Creates the owner's account through the setup link, once, and logs them in.
-pub async fn set_up_owner(
-    pool: &crate::db::Db,
-    session: &Session,
-    client: IpAddr,
-    token: &str,
-    email: &str,
-    password: &str,
-) -> Result<(), AppError> {
-    let invalid = || {
-        AppError::NotFound(
-            "This setup link is no longer valid. Use `turgus admin create` instead.".into(),
-        )
-    };
-    let stored: Option<String> = crate::on_db!(pool, conn => sqlx::query_scalar("SELECT value FROM shop_meta WHERE key = $1")
-        .bind(SETUP_TOKEN_KEY)
-        .fetch_optional(conn)
-        .await)?;
-    let stored = stored.ok_or_else(invalid)?;
-    if !crate::tokens::same_secret(&stored, token) {
-        return Err(invalid());
-    }
-    // Claim the link first: of two people racing with it, only one creates an account.
-    let claimed = crate::on_db!(pool, conn => sqlx::query("DELETE FROM shop_meta WHERE key = $1 AND value = $2")
-        .bind(SETUP_TOKEN_KEY)
-        .bind(&stored)
-        .execute(conn)
-        .await.map(|done| done.rows_affected()))?;
-    if claimed != 1 {
-        return Err(invalid());
-    }
-    if let Err(error) = create_admin(pool, email, password).await {
-        // A typo in the form should not burn the link.
-        crate::on_db!(pool, conn => sqlx::query("INSERT INTO shop_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
-            .bind(SETUP_TOKEN_KEY)
-            .bind(&stored)
-            .execute(conn)
-            .await.map(|done| done.rows_affected()))?;
-        return Err(error);
-    }
-    login(pool, session, client, email, password).await
 }
 
 #[cfg(test)]
