@@ -4,9 +4,11 @@
 //!
 //! What it reports:
 //! - `http_requests_total{method, route, status}` and `http_request_duration_seconds{method,
-//!   route}` (a histogram). `route` is the route's pattern (`/p/{slug}`), never the address asked
-//!   for, so a crawler cannot make the series grow without bound. Addresses no route matches (the
-//!   404 page) are not counted: they have no pattern to count them under.
+//!   route}` (a histogram). Every label is from a closed set, so no stranger can make the series
+//!   grow without bound: `route` is the route's pattern (`/p/{slug}`), never the address asked
+//!   for; `method` is `GET`, `HEAD`, `POST` or `OTHER` (a method is any token a client sends, of
+//!   any length); `status` is the shop's own answer. Addresses no route matches (the 404 page) are
+//!   not counted: they have no pattern to count them under.
 //! - `paysera_callbacks_total{verdict}`: every callback, with its verdict (`rejected` for the
 //!   inauthentic ones, `error` when the shop failed and answered 500).
 //! - `orders{stage}`, `email_outbox{state}` and `db_pool_connections{state}`: read when scraped
@@ -58,16 +60,27 @@ pub async fn track(request: Request, next: Next) -> Response {
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(String::new, |p| p.as_str().to_owned());
-    let method = request.method().as_str().to_owned();
+    let method = method_label(request.method());
     let started = Instant::now();
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();
     let elapsed = started.elapsed().as_secs_f64();
-    metrics::counter!("http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status)
+    metrics::counter!("http_requests_total", "method" => method, "route" => route.clone(), "status" => status)
         .increment(1);
     metrics::histogram!("http_request_duration_seconds", "method" => method, "route" => route)
         .record(elapsed);
     response
+}
+
+/// The method as a label: one of the few the shop serves, else `OTHER`.
+fn method_label(method: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        _ => "OTHER",
+    }
 }
 
 /// One Paysera callback answered, by verdict.
