@@ -1,4 +1,5 @@
-//! Security headers for every response, and refusing cross-site requests that change state (CSRF).
+//! Security headers for every response, refusing cross-site requests that change state (CSRF),
+//! and refusing addresses whose path is not plain.
 //!
 //! Browsers label every request with `Sec-Fetch-Site`, and cross-origin POSTs with `Origin`; a form
 //! on another site that posts to the shop is refused before any handler runs. The session cookie's
@@ -54,8 +55,14 @@ pub async fn security_headers(
     request: Request,
     next: Next,
 ) -> Response {
-    let cache = cache_policy(request.uri().path());
+    let path = request.uri().path().to_owned();
     let mut response = next.run(request).await;
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
+    let cache = cache_policy(&path, html);
     let headers = response.headers_mut();
     let mut set = |name: header::HeaderName, value: &str| {
         if let Ok(value) = header::HeaderValue::from_str(value) {
@@ -82,18 +89,69 @@ pub async fn security_headers(
     response
 }
 
-/// Pages and answers that must not be cached. Admin pages carry order and customer data: never
-/// kept by a browser's or a proxy's cache (nor shown again by the back button after logging out).
-/// The cart, checkout, accept and cancel pages are one shopper's: never stored by a shared cache,
-/// nor replayed from the browser's (a stale checkout form would carry a used one-time key).
-fn cache_policy(path: &str) -> Option<&'static str> {
+/// The `Cache-Control` of an answer that did not set its own. Admin pages carry order and
+/// customer data: never kept by a browser's or a proxy's cache (nor shown again by the back
+/// button after logging out). The cart, checkout, accept and cancel pages are one shopper's: never
+/// stored by a shared cache, nor replayed from the browser's (a stale checkout form would carry a
+/// used one-time key). Any other page is `no-store` too unless it is a catalog page, which opts in
+/// to the browser's cache (`private`: it shows the shopper's cart count; `no-cache`: asked for
+/// again before each use). A page without the header would be cached by heuristics, a 404 too.
+fn cache_policy(path: &str, html: bool) -> Option<&'static str> {
     if path.starts_with("/admin") || path.starts_with("/api/admin") {
         Some("no-store")
     } else if path == "/cart" || path.starts_with("/checkout") || path.starts_with("/cart/") {
         Some("private, no-store")
-    } else {
+    } else if !html {
         None
+    } else if is_catalog_page(path) {
+        Some("private, no-cache")
+    } else {
+        Some("no-store")
     }
+}
+
+/// The pages that are the same for every shopper but for the header's cart count.
+fn is_catalog_page(path: &str) -> bool {
+    matches!(
+        path,
+        "/" | "/search" | "/contact" | "/terms" | "/privacy" | "/returns"
+    ) || path.starts_with("/c/")
+        || path.starts_with("/p/")
+}
+
+/// Refuses, with 400 and before anything else sees it, an address whose path is not plain: a dot
+/// segment (`.`, `..`, also percent-encoded), an empty segment (`//`; a trailing `/` is allowed)
+/// or a backslash (also encoded). The router decodes `%2e%2e` to `..` while the shop's own checks
+/// (the admin's prefix, the cache policy, the language) read the path as sent, so such a path
+/// could be one page to the checks and another to the router.
+pub async fn plain_paths_only(request: Request, next: Next) -> Response {
+    if is_plain_path(request.uri().path()) {
+        return next.run(request).await;
+    }
+    (
+        StatusCode::BAD_REQUEST,
+        [(header::CACHE_CONTROL, "no-store")],
+        "This address is not one of the shop's.",
+    )
+        .into_response()
+}
+
+fn is_plain_path(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix('/') else {
+        return false;
+    };
+    let segments: Vec<&str> = rest.split('/').collect();
+    let last = segments.len() - 1;
+    segments.iter().enumerate().all(|(at, segment)| {
+        let decoded = segment
+            .to_ascii_lowercase()
+            .replace("%2e", ".")
+            .replace("%5c", "\\");
+        (at == last || !segment.is_empty())
+            && decoded != "."
+            && decoded != ".."
+            && !decoded.contains('\\')
+    })
 }
 
 /// The paths that other sites may post to.
@@ -141,7 +199,7 @@ pub async fn same_site_only(
 
 #[cfg(test)]
 mod tests {
-    use super::{cache_policy, is_own_origin, Policy};
+    use super::{cache_policy, is_own_origin, is_plain_path, Policy};
 
     #[test]
     fn shopper_and_admin_pages_are_never_cached_and_the_catalog_may_be() {
@@ -151,11 +209,51 @@ mod tests {
             "/checkout/accept",
             "/checkout/cancelled",
         ] {
-            assert_eq!(cache_policy(path), Some("private, no-store"), "{path}");
+            assert_eq!(
+                cache_policy(path, true),
+                Some("private, no-store"),
+                "{path}"
+            );
         }
-        assert_eq!(cache_policy("/admin/orders"), Some("no-store"));
-        assert_eq!(cache_policy("/p/linen-apron"), None);
-        assert_eq!(cache_policy("/cartography"), None);
+        assert_eq!(cache_policy("/admin/orders", true), Some("no-store"));
+        assert_eq!(cache_policy("/api/admin/home", false), Some("no-store"));
+        assert_eq!(
+            cache_policy("/p/linen-apron", true),
+            Some("private, no-cache")
+        );
+        assert_eq!(cache_policy("/", true), Some("private, no-cache"));
+        assert_eq!(cache_policy("/cartography", true), Some("no-store"));
+        assert_eq!(cache_policy("/nowhere", true), Some("no-store"));
+        assert_eq!(cache_policy("/pkg/turgus.css", false), None);
+    }
+
+    #[test]
+    fn only_plain_paths_reach_the_router() {
+        for plain in [
+            "/",
+            "/p/linen-apron",
+            "/en/",
+            "/en/c/kitchen",
+            "/media/products/1.jpg",
+        ] {
+            assert!(is_plain_path(plain), "{plain}");
+        }
+        for odd in [
+            "/en/../admin",
+            "/en/%2e%2e/admin/orders",
+            "/en/%2E%2e/checkout",
+            "/en/.%2e/checkout",
+            "/en/./checkout",
+            "/en/%2e/checkout",
+            "/en//checkout",
+            "//admin",
+            "/en/p/a\\b",
+            "/en/p/a%5cb",
+            "/en/p/a%5Cb",
+            "",
+        ] {
+            assert!(!is_plain_path(odd), "{odd}");
+        }
     }
 
     #[test]

@@ -299,6 +299,7 @@ fn router(
             default_locale,
             crate::locale::ssr::strip_prefix,
         ))
+        .layer(axum::middleware::from_fn(crate::security::plain_paths_only))
 }
 
 /// Serves until shutdown has been asked for and the requests in flight are done, or until `drain`

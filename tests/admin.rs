@@ -241,7 +241,11 @@ async fn the_setup_link_never_re_passwords_an_owner_created_meanwhile() {
     turgus::admin::ssr::create_admin(&shop.db, OWNER, PASSWORD)
         .await
         .unwrap();
-    assert_eq!(setup_token(&shop).await, None, "creating an admin ends the link");
+    assert_eq!(
+        setup_token(&shop).await,
+        None,
+        "creating an admin ends the link"
+    );
     let hash_before: String = shop.scalar("SELECT password_hash FROM admins").await;
 
     let attacker = "attacker's own password";
@@ -257,7 +261,10 @@ async fn the_setup_link_never_re_passwords_an_owner_created_meanwhile() {
     let hash_after: String = shop.scalar("SELECT password_hash FROM admins").await;
     assert_eq!(hash_before, hash_after, "the owner's password is unchanged");
     let login = [("email", OWNER), ("password", PASSWORD), ("next", "/admin")];
-    assert_eq!(shop.call("admin/login", &login).await.status(), StatusCode::OK);
+    assert_eq!(
+        shop.call("admin/login", &login).await.status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -265,8 +272,10 @@ async fn an_expired_setup_link_is_refused_and_a_restart_prints_a_new_one() {
     let shop = TestShop::spawn().await;
     let token = setup_token(&shop).await.expect("a setup link");
     let past = turgus::db::now_plus(-60);
-    shop.execute(&format!("UPDATE admin_setup_link SET expires_at = '{past}'"))
-        .await;
+    shop.execute(&format!(
+        "UPDATE admin_setup_link SET expires_at = '{past}'"
+    ))
+    .await;
     assert_eq!(
         setup(&shop, &token, OWNER, PASSWORD).await,
         StatusCode::NOT_FOUND

@@ -20,7 +20,11 @@ fn series_of(text: &str, route: &str) -> Vec<String> {
     let label = format!("route=\"{route}\"");
     text.lines()
         .filter(|line| !line.starts_with('#') && line.contains(&label))
-        .map(|line| line.rsplit_once(' ').map_or(line, |(series, _)| series).to_owned())
+        .map(|line| {
+            line.rsplit_once(' ')
+                .map_or(line, |(series, _)| series)
+                .to_owned()
+        })
         .collect()
 }
 
@@ -31,7 +35,8 @@ async fn odd_http_methods_add_no_metrics_series() {
     })
     .await;
     let metrics = shop.metrics.expect("a metrics address");
-    let odd = |n: usize| Method::from_bytes(format!("X{n}{}", "Q".repeat(4000)).as_bytes()).unwrap();
+    let odd =
+        |n: usize| Method::from_bytes(format!("X{n}{}", "Q".repeat(4000)).as_bytes()).unwrap();
     let send = |method: Method| shop.client.request(method, shop.url("/healthz")).send();
     assert_eq!(send(Method::GET).await.unwrap().status(), StatusCode::OK);
     assert_eq!(
@@ -46,4 +51,61 @@ async fn odd_http_methods_add_no_metrics_series() {
     assert_eq!(series_of(&text, "/healthz"), before);
     assert!(!text.contains("QQQQ"), "no method taken as a label");
     assert!(text.len() < 200_000, "{} bytes", text.len());
+}
+
+/// `%2e%2e` is `..` to the router, but the shop's own checks read the path as sent: the admin's
+/// orders rendered as a shopper page, and the checkout's one-time key without `no-store`.
+#[tokio::test]
+async fn addresses_with_dot_segments_empty_segments_or_backslashes_are_refused() {
+    let shop = TestShop::spawn().await;
+    for odd in [
+        "/en/%2e%2e/admin/orders",
+        "/en/%2E%2E/checkout",
+        "/en/./checkout",
+        "/en/.%2e/cart",
+        "/en//checkout",
+        "/en/p/enamel-mug%5c",
+        "/admin/%2e/orders",
+    ] {
+        let answer = raw_get(&shop, odd).await;
+        assert!(answer.starts_with("HTTP/1.1 400"), "{odd}: {answer}");
+        assert!(!answer.contains("<html"), "{odd}: {answer}");
+    }
+    assert!(raw_get(&shop, "/en/p/enamel-mug")
+        .await
+        .starts_with("HTTP/1.1 200"));
+}
+
+/// A GET of `path` exactly as written: HTTP clients resolve `%2e%2e` before sending, as browsers
+/// do, but an attacker's need not.
+async fn raw_get(shop: &TestShop, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = shop.base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[tokio::test]
+async fn html_is_not_stored_unless_it_is_a_catalog_page() {
+    let shop = TestShop::spawn().await;
+    let cache = |response: &reqwest::Response| {
+        response.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    let missing = shop.get("/en/no-such-page").await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(cache(&missing), "no-store");
+    for catalog in ["/en", "/en/p/enamel-mug", "/en/terms"] {
+        let page = shop.get(catalog).await;
+        assert_eq!(page.status(), StatusCode::OK, "{catalog}");
+        assert_eq!(cache(&page), "private, no-cache", "{catalog}");
+    }
+    assert_eq!(cache(&shop.get("/en/checkout").await), "private, no-store");
+    assert_eq!(cache(&shop.get("/admin/login").await), "no-store");
 }
