@@ -15,8 +15,8 @@ async fn scrape(metrics: std::net::SocketAddr) -> String {
         .unwrap()
 }
 
-/// The request series of one route, as `/metrics` lists them.
-fn series_of(text: &str, route: &str) -> Vec<String> {
+/// The request series of one route, as `/metrics` lists them (in no particular order).
+fn series_of(text: &str, route: &str) -> std::collections::BTreeSet<String> {
     let label = format!("route=\"{route}\"");
     text.lines()
         .filter(|line| !line.starts_with('#') && line.contains(&label))
@@ -108,4 +108,30 @@ async fn html_is_not_stored_unless_it_is_a_catalog_page() {
     }
     assert_eq!(cache(&shop.get("/en/checkout").await), "private, no-store");
     assert_eq!(cache(&shop.get("/admin/login").await), "no-store");
+}
+
+/// A failed cart form comes back with its error in the address; a stranger can write such an
+/// address with any sentence in it and send it to a shopper. The box shows the shop's own words.
+#[tokio::test]
+async fn an_error_in_the_address_shows_only_the_shops_own_words() {
+    use base64::Engine;
+    let shop = TestShop::spawn().await;
+    let forged = base64::engine::general_purpose::URL_SAFE.encode(
+        r#"{"Conflict":"Your payment was declined. Call +370 600 00000 to pay by phone."}"#,
+    );
+    let (status, html) = shop
+        .page(&format!(
+            "/en/p/enamel-mug?__path=/api/cart/add&__err={forged}"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("+370"), "the URL's words are not shown");
+    assert!(html.contains("There is not enough in stock for that quantity, or your cart is full."));
+    let (_, html) = shop
+        .page(&format!(
+            "/lt/p/enamel-mug?__path=/api/cart/add&__err={forged}"
+        ))
+        .await;
+    assert!(!html.contains("+370"));
+    assert!(html.contains("Tokio kiekio sandėlyje nėra arba jūsų krepšelis pilnas."));
 }

@@ -34,7 +34,8 @@ pub fn use_cart() -> Cart {
 
 /// A cart form posted without JavaScript that failed comes back to its page with the error in
 /// the URL (`__path`, `__err`); this shows it above the page. With JavaScript the islands show
-/// their own answers.
+/// their own answers. Anyone can write such a URL and send it to a shopper, so only the error's
+/// kind is read from it: the words are the shop's own ([`in_our_words`]), never the URL's.
 #[component]
 pub fn CartNotice() -> impl IntoView {
     let query = use_location().query.read_untracked();
@@ -50,9 +51,22 @@ pub fn CartNotice() -> impl IntoView {
             .contains(path)
         })
         .map(|_| {
-            ServerFnUrlError::<AppError>::decode_err(query.get_str("__err").unwrap_or_default())
+            in_our_words(ServerFnUrlError::<AppError>::decode_err(
+                query.get_str("__err").unwrap_or_default(),
+            ))
         });
     error.map(|error| view! { <ErrorNotice error /> })
+}
+
+/// A fixed message, in the page's language, for each kind of error a cart action can end in.
+fn in_our_words(error: AppError) -> AppError {
+    match error {
+        AppError::BadRequest(_) => AppError::BadRequest(tr!(cart.failed.bad_request).into()),
+        AppError::NotFound(_) => AppError::NotFound(tr!(cart.failed.not_found).into()),
+        AppError::Conflict(_) => AppError::Conflict(tr!(cart.failed.conflict).into()),
+        AppError::Busy | AppError::TooManyRequests(_) => AppError::Busy,
+        AppError::Unauthorized(_) | AppError::Internal => AppError::Internal,
+    }
 }
 
 #[component]
