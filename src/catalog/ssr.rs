@@ -266,8 +266,8 @@ pub fn fts_query(typed: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
-/// PostgreSQL's `tsquery`: each word a prefix (`word:*`), all required (`&`). The database
-/// folds accents and case, as it did for the indexed text.
+/// PostgreSQL's `tsquery`: each word a prefix (`word:*`), all required (`&`). Built from text
+/// the database has folded already ([`fold_on_postgres`]).
 pub fn ts_query(typed: &str) -> Option<String> {
     let terms: Vec<String> = search_words(typed)
         .iter()
@@ -283,9 +283,20 @@ const SQLITE_RANK: &str = "bm25(products_fts, 10.0, 1.0), p.id";
 // PostgreSQL: the products' `search` column; ts_rank with the name (weight A) at ten times the
 // description (weight B), as on SQLite.
 const PG_MATCHES: &str = "FROM products p
-     WHERE p.search @@ to_tsquery('simple', turgus_fold($1)) AND p.active = TRUE";
-const PG_RANK: &str =
-    "ts_rank('{0, 0, 0.1, 1.0}', p.search, to_tsquery('simple', turgus_fold($1))) DESC, p.id";
+     WHERE p.search @@ to_tsquery('simple', $1) AND p.active = TRUE";
+const PG_RANK: &str = "ts_rank('{0, 0, 0.1, 1.0}', p.search, to_tsquery('simple', $1)) DESC, p.id";
+
+/// The typed text folded (accents, case) as the indexed text was, by the database's own
+/// `unaccent`. The words are taken only after that: folding turns some letters into `tsquery`
+/// syntax (`ː` → `:`, `ʼ` → `'`, `⑴` → `(1)`, `∖` → `\`), which must never reach the parser.
+async fn fold_on_postgres(pool: &crate::db::Db, typed: &str) -> Result<String, AppError> {
+    Ok(
+        crate::on_db!(pool, conn => sqlx::query_scalar("SELECT turgus_fold($1)")
+            .bind(typed)
+            .fetch_one(conn)
+            .await)?,
+    )
+}
 
 pub async fn search(
     pool: &crate::db::Db,
@@ -304,7 +315,12 @@ pub async fn search(
     };
     let (terms, matches, rank) = match pool {
         crate::db::Db::Sqlite(_) => (fts_query(&query), SQLITE_MATCHES, SQLITE_RANK),
-        crate::db::Db::Postgres(_) => (ts_query(&query), PG_MATCHES, PG_RANK),
+        crate::db::Db::Postgres(_) => (
+            // Words before folding too: a NUL is not text to PostgreSQL.
+            ts_query(&fold_on_postgres(pool, &search_words(&query).join(" ")).await?),
+            PG_MATCHES,
+            PG_RANK,
+        ),
     };
     let Some(terms) = terms else {
         return Ok(empty(query));
