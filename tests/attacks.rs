@@ -135,3 +135,44 @@ async fn an_error_in_the_address_shows_only_the_shops_own_words() {
     assert!(!html.contains("+370"));
     assert!(html.contains("Tokio kiekio sandėlyje nėra arba jūsų krepšelis pilnas."));
 }
+
+/// The clean-up job's lock across instances. A session-level lock stayed held on a pooled
+/// connection when its unlock did not run (here: the job is cancelled mid-way, as at shutdown),
+/// and no instance could run the job again; a transaction's lock ends with the transaction.
+#[tokio::test]
+async fn a_cancelled_job_does_not_keep_its_lock_on_postgres() {
+    if !support::on_postgres() {
+        return;
+    }
+    use turgus::db::Job;
+    let dir = tempfile::tempdir().unwrap();
+    let db = turgus::db::connect(&support::database_url(dir.path()))
+        .await
+        .unwrap();
+    let forever = db.exclusively(Job::CleanUp, || {
+        tokio::time::sleep(std::time::Duration::from_secs(3600))
+    });
+    let cancelled = tokio::time::timeout(std::time::Duration::from_millis(300), forever).await;
+    assert!(cancelled.is_err(), "the job was cancelled mid-way");
+    let mut ran = false;
+    for _ in 0..50 {
+        if db
+            .exclusively(Job::CleanUp, || async {})
+            .await
+            .unwrap()
+            .is_some()
+        {
+            ran = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(ran, "another run got the lock");
+    let held: i64 = turgus::on_db!(&db, pool => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    assert_eq!(held, 0);
+}

@@ -161,8 +161,10 @@ impl Job {
 
 impl Db {
     /// Runs `work` unless another instance is running the same job: `None` if one is. On
-    /// PostgreSQL an advisory lock, held by one connection for as long as the work runs (and
-    /// released by the server if the instance dies); SQLite has one instance (its lock file).
+    /// PostgreSQL a transaction-level advisory lock, held by a transaction kept open for as long
+    /// as the work runs: it ends with the transaction however that ends (committed, rolled back
+    /// when dropped, or the connection lost), so a failed unlock cannot leave it held on a pooled
+    /// connection. SQLite has one instance (its lock file).
     pub async fn exclusively<T, F, Fut>(&self, job: Job, work: F) -> Result<Option<T>, sqlx::Error>
     where
         F: FnOnce() -> Fut,
@@ -171,8 +173,8 @@ impl Db {
         let Db::Postgres(pool) = self else {
             return Ok(Some(work().await));
         };
-        let mut holder = pool.acquire().await?;
-        let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+        let mut holder = pool.begin().await?;
+        let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
             .bind(job.key())
             .fetch_one(&mut *holder)
             .await?;
@@ -180,10 +182,7 @@ impl Db {
             return Ok(None);
         }
         let done = work().await;
-        sqlx::query("SELECT pg_advisory_unlock($1)")
-            .bind(job.key())
-            .execute(&mut *holder)
-            .await?;
+        holder.commit().await?;
         Ok(Some(done))
     }
 }

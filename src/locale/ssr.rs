@@ -176,11 +176,20 @@ fn browser_choice(headers: &HeaderMap) -> Option<Locale> {
     wanted.first().map(|(_, locale)| *locale)
 }
 
-/// `0.8` → 800 (thousandths, as the header allows three decimals).
+/// `0.8` → 800 (thousandths, as the header allows three decimals). Anything but `0`–`1` with
+/// up to three decimals is no quality at all; nothing a client sends can overflow it.
 fn quality(text: &str) -> Option<u16> {
     let (whole, fraction) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
+    let whole: u16 = match whole {
+        "0" => 0,
+        "1" => 1000,
+        _ => return None,
+    };
+    if fraction.len() > 3 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let digits: String = fraction.chars().chain("000".chars()).take(3).collect();
-    let value = whole.parse::<u16>().ok()? * 1000 + digits.parse::<u16>().ok()?;
+    let value = whole + digits.parse::<u16>().ok()?;
     (value <= 1000).then_some(value)
 }
 
@@ -252,6 +261,24 @@ mod tests {
         );
         assert_eq!(browser_choice(&accept("fr, de")), None);
         assert_eq!(browser_choice(&accept("lt;q=banana")), None);
+        // Out of range, never wrapped around (66 × 1000 overflowed a u16).
+        assert_eq!(
+            browser_choice(&accept("lt;q=66, en;q=0.5")),
+            Some(Locale::en)
+        );
+        assert_eq!(
+            browser_choice(&accept("lt;q=1.5, en;q=0.5")),
+            Some(Locale::en)
+        );
+        assert_eq!(
+            browser_choice(&accept("lt;q=0.12345, en")),
+            Some(Locale::en)
+        );
+        assert_eq!(quality("0.8"), Some(800));
+        assert_eq!(quality("1"), Some(1000));
+        assert_eq!(quality("1.000"), Some(1000));
+        assert_eq!(quality("0"), Some(0));
+        assert_eq!(quality("65.536"), None);
         assert_eq!(browser_choice(&accept(&"x,".repeat(5000))), None);
     }
 
