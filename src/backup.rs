@@ -40,7 +40,7 @@ pub async fn backup(storage: &Storage, target: &Path) -> Result<Summary, String>
     }
     std::fs::create_dir_all(target).map_err(|e| format!("{}: {e}", target.display()))?;
     let copy = target.join(DATABASE_FILE);
-    let pool = crate::db::sqlite::connect(&storage.database_url)
+    let pool = crate::db::sqlite::connect(storage.database_url.expose())
         .await
         .map_err(|e| e.to_string())?;
     let vacuumed = sqlx::query("VACUUM INTO $1")
@@ -65,7 +65,7 @@ pub async fn restore(storage: &Storage, source: &Path) -> Result<PathBuf, String
     }
     let database = database_file(storage)?;
     // Held until the restore is done: a shop starting meanwhile is refused too.
-    let _lock = crate::db::lock(&storage.database_url).map_err(|e| match e {
+    let _lock = crate::db::lock(storage.database_url.expose()).map_err(|e| match e {
         crate::db::LockError::Held(_) => format!(
             "the shop is running on {}; stop it before restoring",
             database.display()
@@ -79,7 +79,7 @@ pub async fn restore(storage: &Storage, source: &Path) -> Result<PathBuf, String
     );
     if database.exists() {
         // A checkpoint folds the WAL into the file, so the kept copy is whole.
-        let pool = crate::db::sqlite::connect(&storage.database_url)
+        let pool = crate::db::sqlite::connect(storage.database_url.expose())
             .await
             .map_err(|e| e.to_string())?;
         let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -128,14 +128,14 @@ async fn check_integrity(copy: &Path) -> Result<(), String> {
 
 /// The SQLite file the shop's database is.
 fn database_file(storage: &Storage) -> Result<PathBuf, String> {
-    if crate::db::is_postgres_url(&storage.database_url) {
+    if crate::db::is_postgres_url(storage.database_url.expose()) {
         return Err(
             "the shop's database is PostgreSQL: back it up with pg_dump, and its \
                     data folder with any file copy (docs/deploy.md)"
                 .into(),
         );
     }
-    crate::db::database_path(&storage.database_url)
+    crate::db::database_path(storage.database_url.expose())
         .ok_or_else(|| "TURGUS_DATABASE_URL does not name a database file".into())
 }
 

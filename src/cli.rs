@@ -172,7 +172,7 @@ pub async fn admin(args: &[String]) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let pool = match crate::db::connect(&storage.database_url).await {
+    let pool = match crate::db::connect(storage.database_url.expose()).await {
         Ok(pool) => pool,
         Err(error) => {
             eprintln!("turgus admin: {error}");

@@ -11,7 +11,8 @@ use std::path::PathBuf;
 
 #[derive(Clone, Debug)]
 pub struct Config {
-    pub database_url: String,
+    /// A secret: a PostgreSQL URL carries the database's password.
+    pub database_url: Secret,
     pub addr: SocketAddr,
     pub public_url: String,
     pub data_dir: PathBuf,
@@ -63,7 +64,8 @@ pub struct Limits {
     pub refused_callback_retention_days: u32,
 }
 
-/// A secret (the Paysera project password): never printed, not even in debug output.
+/// A secret (the Paysera project password, the SMTP and database URLs): never printed, not even
+/// in debug output.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
 
@@ -322,7 +324,8 @@ fn setting(
 /// admin`, `backup`, `restore`) need, without the payment set-up a serving shop requires.
 #[derive(Clone, Debug)]
 pub struct Storage {
-    pub database_url: String,
+    /// A secret: a PostgreSQL URL carries the database's password.
+    pub database_url: Secret,
     pub public_url: String,
     pub data_dir: PathBuf,
 }
@@ -359,7 +362,7 @@ impl Storage {
         }
         let data_dir = PathBuf::from(setting(lookup, "TURGUS_DATA_DIR", "data")?);
         Ok(Storage {
-            database_url,
+            database_url: Secret::new(database_url),
             public_url,
             data_dir,
         })
@@ -507,9 +510,32 @@ mod tests {
     }
 
     #[test]
+    fn debug_output_shows_no_password_of_the_database_or_smtp() {
+        let c = config(&[
+            (
+                "TURGUS_DATABASE_URL",
+                "postgres://turgus:db-s3cret@db.example/turgus",
+            ),
+            (
+                "TURGUS_SMTP_URL",
+                "smtps://shop:mail-s3cret@mail.example:465",
+            ),
+            ("TURGUS_MAIL_FROM", "shop@example.lt"),
+        ])
+        .unwrap();
+        let shown = format!(
+            "{c:?} {:?}",
+            Storage::from_lookup(&|name: &str| {
+                (name == "TURGUS_DATABASE_URL").then(|| "postgres://u:db-s3cret@h/d".to_owned())
+            })
+        );
+        assert!(!shown.contains("s3cret"), "{shown}");
+    }
+
+    #[test]
     fn defaults_run_the_demo_shop() {
         let c = config(&[]).unwrap();
-        assert_eq!(c.database_url, "sqlite://data/turgus.db");
+        assert_eq!(c.database_url.expose(), "sqlite://data/turgus.db");
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.public_url, "http://127.0.0.1:3000");
         assert_eq!(c.currency, Currency::Eur);

@@ -71,9 +71,9 @@ pub async fn start_with_shutdown(
 ) -> Result<Running, StartError> {
     // Held while this shop serves: a second shop on the same database, or a restore over it, is
     // refused. Released when the serving task ends.
-    let lock = db::lock(&config.database_url)?;
-    let pool = db::connect(&config.database_url).await?;
-    let writer = db::connect_writer(&config.database_url, &pool).await?;
+    let lock = db::lock(config.database_url.expose())?;
+    let pool = db::connect(config.database_url.expose()).await?;
+    let writer = db::connect_writer(config.database_url.expose(), &pool).await?;
     let settings = prepare_data(&config, &pool, &writer).await?;
 
     let sessions = crate::sessions::Sessions::open(&pool, &writer)

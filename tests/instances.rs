@@ -36,7 +36,7 @@ async fn two_instances() -> Option<(TestShop, TestShop)> {
     let database = support::database_url(one.dir.path());
     let two = live_shop_with(|config| {
         generous(config);
-        config.database_url = database;
+        config.database_url = turgus::config::Secret::new(database);
     })
     .await;
     Some((one, two))

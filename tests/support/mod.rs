@@ -148,7 +148,7 @@ impl TestShop {
     }
 
     pub async fn start(dir: TempDir, client: Client, config: Config) -> TestShop {
-        let database = config.database_url.clone();
+        let database = config.database_url.expose().to_owned();
         let running = turgus::server::start(config).await.expect("shop starts");
         let db = turgus::db::connect(&database).await.unwrap();
         TestShop {
