@@ -38,7 +38,7 @@ pub async fn backup(storage: &Storage, target: &Path) -> Result<Summary, String>
     {
         return Err(format!("{} exists and is not empty", target.display()));
     }
-    std::fs::create_dir_all(target).map_err(|e| format!("{}: {e}", target.display()))?;
+    crate::files::create_private_dir(target).map_err(|e| format!("{}: {e}", target.display()))?;
     let copy = target.join(DATABASE_FILE);
     let pool = crate::db::sqlite::connect(storage.database_url.expose())
         .await
@@ -49,6 +49,7 @@ pub async fn backup(storage: &Storage, target: &Path) -> Result<Summary, String>
         .await;
     pool.close().await;
     vacuumed.map_err(|e| format!("cannot copy the database: {e}"))?;
+    crate::files::make_private(&copy).map_err(|e| format!("{}: {e}", copy.display()))?;
     let media_files = copy_tree(&storage.data_dir.join(MEDIA_DIR), &target.join(MEDIA_DIR))?;
     let database_bytes = std::fs::metadata(&copy).map(|m| m.len()).unwrap_or(0);
     Ok(Summary {
@@ -60,9 +61,11 @@ pub async fn backup(storage: &Storage, target: &Path) -> Result<Summary, String>
 /// Puts the backup in `source` back. Refused while a shop is running on the database.
 pub async fn restore(storage: &Storage, source: &Path) -> Result<PathBuf, String> {
     let copy = source.join(DATABASE_FILE);
-    if !copy.is_file() {
+    if !std::fs::symlink_metadata(&copy).is_ok_and(|m| m.is_file()) {
         return Err(format!("{} has no {DATABASE_FILE}", source.display()));
     }
+    // Before anything changes: a backup is only plain files and folders.
+    check_plain_tree(&source.join(MEDIA_DIR))?;
     let database = database_file(storage)?;
     // Held until the restore is done: a shop starting meanwhile is refused too.
     let _lock = crate::db::lock(storage.database_url.expose()).map_err(|e| match e {
@@ -92,7 +95,8 @@ pub async fn restore(storage: &Storage, source: &Path) -> Result<PathBuf, String
         let _ = std::fs::remove_file(crate::db::sibling(&database, suffix));
     }
     let incoming = crate::db::sibling(&database, ".restoring");
-    std::fs::copy(&copy, &incoming).map_err(|e| format!("{}: {e}", incoming.display()))?;
+    crate::files::copy_private(&copy, &incoming)
+        .map_err(|e| format!("{}: {e}", incoming.display()))?;
     std::fs::rename(&incoming, &database).map_err(|e| format!("{}: {e}", database.display()))?;
     let media = storage.data_dir.join(MEDIA_DIR);
     if source.join(MEDIA_DIR).is_dir() {
@@ -139,22 +143,57 @@ fn database_file(storage: &Storage) -> Result<PathBuf, String> {
         .ok_or_else(|| "TURGUS_DATABASE_URL does not name a database file".into())
 }
 
-/// Copies the files under `from` into `to` (created); a missing `from` copies nothing.
+/// Refuses anything under `root` that is not a plain file or folder (a symbolic link, a device,
+/// a socket), naming it. Links are never followed: a link in a backup's photos would publish the
+/// file it points to (`/etc/hostname`) under `/media/`, and one to a folder above it would be
+/// copied into itself until the stack overflowed. A missing `root` is fine (no photos).
+fn check_plain_tree(root: &Path) -> Result<(), String> {
+    let Ok(metadata) = std::fs::symlink_metadata(root) else {
+        return Ok(());
+    };
+    if metadata.is_file() {
+        return Ok(());
+    }
+    if !metadata.is_dir() {
+        return Err(not_plain(root));
+    }
+    for entry in std::fs::read_dir(root).map_err(|e| format!("{}: {e}", root.display()))? {
+        let entry = entry.map_err(|e| format!("{}: {e}", root.display()))?;
+        check_plain_tree(&entry.path())?;
+    }
+    Ok(())
+}
+
+fn not_plain(path: &Path) -> String {
+    format!(
+        "{} is not a plain file or folder (a symbolic link?); refused",
+        path.display()
+    )
+}
+
+/// Copies the files under `from` into `to` (created, for the shop's user alone); a missing `from`
+/// copies nothing. Anything that is not a plain file or folder is refused, never followed.
 fn copy_tree(from: &Path, to: &Path) -> Result<u64, String> {
-    if !from.is_dir() {
+    if !std::fs::symlink_metadata(from).is_ok_and(|m| m.is_dir()) {
         return Ok(0);
     }
-    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    crate::files::create_private_dir(to).map_err(|e| format!("{}: {e}", to.display()))?;
     let mut copied = 0;
     for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
         let entry = entry.map_err(|e| format!("{}: {e}", from.display()))?;
         let path = entry.path();
         let destination = to.join(entry.file_name());
-        if path.is_dir() {
+        let kind = entry
+            .file_type()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        if kind.is_dir() {
             copied += copy_tree(&path, &destination)?;
-        } else {
-            std::fs::copy(&path, &destination).map_err(|e| format!("{}: {e}", path.display()))?;
+        } else if kind.is_file() {
+            crate::files::copy_private(&path, &destination)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
             copied += 1;
+        } else {
+            return Err(not_plain(&path));
         }
     }
     Ok(copied)

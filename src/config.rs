@@ -51,6 +51,10 @@ pub struct MailConfig {
     pub max_attempts: u32,
     /// The first retry waits this long; each next one twice as long (at most six hours).
     pub retry_seconds: u32,
+    /// Sandbox mode sends e-mails over SMTP only when this says so (`TURGUS_SANDBOX_SEND_EMAIL`):
+    /// in the sandbox any visitor can "pay", so any visitor could make the shop e-mail any
+    /// address, greeting them with a name of the visitor's choosing. Off: they go to files.
+    pub sandbox_delivery: bool,
 }
 
 /// Bounds on what anonymous traffic can make the shop hold.
@@ -150,17 +154,7 @@ impl Config {
 
         let site_root = PathBuf::from(get("LEPTOS_SITE_ROOT", "target/site")?);
 
-        let switch = |variable: &'static str| -> Result<Option<bool>, ConfigError> {
-            match lookup(variable).as_deref().map(str::trim) {
-                None => Ok(None),
-                Some("1" | "true" | "yes" | "on") => Ok(Some(true)),
-                Some("0" | "false" | "no" | "off") => Ok(Some(false)),
-                Some(other) => Err(ConfigError {
-                    variable,
-                    problem: format!("`{other}` is not on/off (1/0, true/false)"),
-                }),
-            }
-        };
+        let switch = |variable: &'static str| on_off(&lookup, variable);
         let project = paysera_project(&lookup, switch("TURGUS_SANDBOX")?.unwrap_or(false))?;
         let signature = match get("TURGUS_PAYSERA_SIGNATURE", "rsa")?.as_str() {
             "rsa" => SignaturePolicy::Rsa,
@@ -268,6 +262,7 @@ impl MailConfig {
             reply_to: mailbox(lookup, "TURGUS_MAIL_REPLY_TO")?,
             max_attempts: whole_number(lookup, "TURGUS_MAIL_MAX_ATTEMPTS", "10", 1..=100)?,
             retry_seconds: whole_number(lookup, "TURGUS_MAIL_RETRY_SECONDS", "60", 1..=86_400)?,
+            sandbox_delivery: on_off(lookup, "TURGUS_SANDBOX_SEND_EMAIL")?.unwrap_or(false),
         };
         if mail.smtp_url.is_some() && mail.from.is_none() {
             return Err(ConfigError {
@@ -278,6 +273,22 @@ impl MailConfig {
             });
         }
         Ok(mail)
+    }
+}
+
+/// An on/off switch, `None` when unset.
+fn on_off(
+    lookup: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+) -> Result<Option<bool>, ConfigError> {
+    match lookup(variable).as_deref().map(str::trim) {
+        None => Ok(None),
+        Some("1" | "true" | "yes" | "on") => Ok(Some(true)),
+        Some("0" | "false" | "no" | "off") => Ok(Some(false)),
+        Some(other) => Err(ConfigError {
+            variable,
+            problem: format!("`{other}` is not on/off (1/0, true/false)"),
+        }),
     }
 }
 

@@ -33,6 +33,8 @@ pub mod config;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod files;
+#[cfg(feature = "ssr")]
 pub mod health;
 #[cfg(feature = "ssr")]
 pub mod limits;

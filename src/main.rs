@@ -10,6 +10,8 @@ async fn main() -> ExitCode {
     // A `.env` file is optional; the environment wins over it. The commands read it too, so that
     // `turgus admin …` and `turgus backup …` work on the same database as the server.
     let _ = dotenvy::dotenv();
+    // Before anything is created: the database, e-mails, photos and backups are private.
+    turgus::files::private_umask();
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("paysera") => return turgus::cli::paysera(&args[1..]),

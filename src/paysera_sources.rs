@@ -83,8 +83,7 @@ pub async fn public_key(
         .map_err(|e| format!("Paysera public key: {e} (or set TURGUS_PAYSERA_PUBLIC_KEY_FILE)"))?;
     let key = PayseraPublicKey::from_pem(&pem)
         .map_err(|e| format!("Paysera public key from {url}: {e}"))?;
-    tokio::fs::create_dir_all(data_dir)
-        .await
+    crate::files::create_private_dir(data_dir)
         .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
     write_atomically(&cached, &pem).await?;
     Ok((key, KeySource::Downloaded(url.to_owned())))
@@ -178,7 +177,7 @@ impl MethodsSource {
         let xml = download(&self.url).await?;
         let list = methods::parse(&xml).map_err(|e| e.to_string())?;
         if let Some(folder) = self.disk_copy.parent() {
-            let _ = tokio::fs::create_dir_all(folder).await;
+            let _ = crate::files::create_private_dir(folder);
         }
         if let Err(problem) = write_atomically(&self.disk_copy, &xml).await {
             tracing::warn!(%problem, "cannot keep a copy of the payment methods list");

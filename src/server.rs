@@ -176,6 +176,18 @@ async fn prepare_data(
     pool: &db::Db,
     writer: &db::Db,
 ) -> Result<crate::settings::ssr::SettingsCache, StartError> {
+    // The data folder is the shop's user's alone (`files`), one made before this too.
+    match crate::files::create_private_dir(&config.data_dir)
+        .and_then(|()| crate::files::tighten(&config.data_dir))
+    {
+        Ok(true) => {
+            tracing::info!(folder = %config.data_dir.display(), "made the data folder the shop's user's alone")
+        }
+        Ok(false) => {}
+        Err(error) => {
+            tracing::warn!(%error, folder = %config.data_dir.display(), "cannot make the data folder private")
+        }
+    }
     if catalog::demo::load_once(pool, config.currency)
         .await
         .map_err(StartError::Demo)?

@@ -176,3 +176,97 @@ async fn a_cancelled_job_does_not_keep_its_lock_on_postgres() {
     .unwrap();
     assert_eq!(held, 0);
 }
+
+/// In the sandbox any visitor can "pay", so with SMTP configured any visitor could make the shop
+/// e-mail any address with a greeting of their own. E-mails go to files there, unless the operator
+/// asks for delivery.
+#[tokio::test]
+async fn the_sandbox_sends_no_e_mail_over_smtp_unless_asked_to() {
+    use turgus::mail::delivery::Mailer;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = support::config_for(dir.path());
+    config.mail.smtp_url = Some(turgus::config::Secret::new("smtp://127.0.0.1:2525".into()));
+    config.mail.from = Some("shop@example.lt".into());
+    assert!(!Mailer::new(&config, true).unwrap().has_smtp(), "sandbox");
+    assert!(Mailer::new(&config, false).unwrap().has_smtp(), "live");
+    config.mail.sandbox_delivery = true;
+    assert!(Mailer::new(&config, true).unwrap().has_smtp(), "asked for");
+}
+
+/// A backup whose photos hold a link (to `/etc/hostname`, or to a folder above it) published the
+/// linked file under `/media/`, or recursed until the stack overflowed. Restore refuses it,
+/// naming it, before anything is replaced.
+#[tokio::test]
+async fn a_restore_refuses_links_in_the_backup_before_replacing_anything() {
+    if support::on_postgres() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let storage = turgus::config::Storage {
+        database_url: turgus::config::Secret::new(format!(
+            "sqlite://{}",
+            data.join("turgus.db").display()
+        )),
+        public_url: "http://127.0.0.1:3000".into(),
+        data_dir: data.clone(),
+    };
+    turgus::db::connect(storage.database_url.expose())
+        .await
+        .unwrap()
+        .close()
+        .await;
+    let backup = dir.path().join("backup");
+    turgus::backup::backup(&storage, &backup).await.unwrap();
+    let photos = backup.join("media/products");
+    std::fs::create_dir_all(&photos).unwrap();
+    std::fs::write(photos.join("mug.jpg"), b"photo").unwrap();
+
+    for (name, target) in [("leak.jpg", "/etc/hostname"), ("up", "..")] {
+        let link = photos.join(name);
+        std::os::unix::fs::symlink(target, &link).unwrap();
+        let refused = turgus::backup::restore(&storage, &backup)
+            .await
+            .unwrap_err();
+        assert!(refused.contains(name), "{refused}");
+        std::fs::remove_file(&link).unwrap();
+    }
+    let left: Vec<_> = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.contains("before-restore"))
+        .collect();
+    assert!(left.is_empty(), "nothing was replaced: {left:?}");
+    turgus::backup::restore(&storage, &backup).await.unwrap();
+    assert_eq!(
+        std::fs::read(data.join("media/products/mug.jpg")).unwrap(),
+        b"photo"
+    );
+}
+
+/// The sandbox's e-mails, written as files, name shoppers and their addresses.
+#[tokio::test]
+async fn the_sandboxs_e_mail_files_are_the_shops_user_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let shop = TestShop::spawn().await;
+    shop.execute(
+        "INSERT INTO email_outbox (event_key, kind, to_addr, subject, body_text, body_html, message_id)
+         VALUES ('test', 'order_confirmation', 'ona@example.lt', 'Ačiū', 'text', '<p>html</p>',
+                 '<test@example.lt>')",
+    )
+    .await;
+    // What the sandbox's e-mail worker does with it (here at once, not at its next look).
+    let mailer =
+        turgus::mail::delivery::Mailer::new(&support::config_for(shop.dir.path()), true).unwrap();
+    mailer.write_files(&shop.db, &shop.db).await.unwrap();
+    let folder = shop.dir.path().join("mail");
+    let files: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(files.len(), 1, "the e-mail was written");
+    assert_eq!(mode(&folder), 0o700);
+    assert_eq!(mode(&files[0]), 0o600);
+}

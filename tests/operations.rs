@@ -331,3 +331,80 @@ async fn a_backup_taken_while_serving_restores_and_a_running_shop_is_not_overwri
         .unwrap();
     assert_eq!(lines, 1, "the order's line is back");
 }
+
+/// The mode bits of `path`, without the file type.
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// With the usual umask (022) the database, its WAL (session ids, password hashes, customers'
+/// details) and backups were readable by every local user. Each is the shop's user's alone.
+#[tokio::test]
+async fn the_data_and_backups_are_readable_by_the_shops_user_alone() {
+    if support::on_postgres() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let port = support::smtp::free_port();
+    let data = dir.path().join("data");
+    std::fs::write(
+        dir.path().join(".env"),
+        format!(
+            "TURGUS_DATABASE_URL=sqlite://{db}\nTURGUS_ADDR=127.0.0.1:{port}\nTURGUS_DATA_DIR={data}\n\
+             TURGUS_SANDBOX=1\nRUST_LOG=warn\n",
+            db = data.join("turgus.db").display(),
+            data = data.display(),
+        ),
+    )
+    .unwrap();
+    // As a merchant's shell would start it, with a umask that lets everyone read.
+    let in_shell = |arguments: &[&str]| {
+        let mut shell = Command::new("sh");
+        shell
+            .current_dir(dir.path())
+            .args([
+                "-c",
+                "umask 022 && exec \"$0\" \"$@\"",
+                env!("CARGO_BIN_EXE_turgus"),
+            ])
+            .args(arguments);
+        for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("TURGUS_")) {
+            shell.env_remove(name);
+        }
+        shell
+    };
+    let mut child = in_shell(&[])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    assert!(support::until_ready(&base).await, "the shop did not start");
+    assert_eq!(
+        reqwest::get(format!("{base}/en")).await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(mode(&data), 0o700, "the data folder");
+    for file in [
+        "turgus.db",
+        "turgus.db-wal",
+        "turgus.db-shm",
+        "turgus.db.lock",
+    ] {
+        assert_eq!(mode(&data.join(file)), 0o600, "{file}");
+    }
+    std::fs::create_dir_all(data.join("media/products")).unwrap();
+    std::fs::write(data.join("media/products/a.jpg"), b"photo").unwrap();
+    let target = dir.path().join("backup");
+    let backup = in_shell(&["backup", target.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(backup.status.success(), "{backup:?}");
+    assert_eq!(mode(&target), 0o700, "the backup folder");
+    assert_eq!(mode(&target.join("turgus.db")), 0o600);
+    assert_eq!(mode(&target.join("media/products")), 0o700);
+    assert_eq!(mode(&target.join("media/products/a.jpg")), 0o600);
+    let _ = child.kill();
+    let _ = child.wait();
+}

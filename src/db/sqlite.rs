@@ -12,6 +12,7 @@ use super::DbError;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
+use std::os::unix::fs::OpenOptionsExt;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -29,6 +30,29 @@ pub fn database_path(url: &str) -> Option<std::path::PathBuf> {
     let path = options.get_filename();
     (!path.as_os_str().is_empty() && path != std::path::Path::new(":memory:"))
         .then(|| path.to_path_buf())
+}
+
+/// Makes the database file `0600` before SQLite opens it (SQLite gives its WAL and SHM files the
+/// database's mode), and tightens an existing one, with its WAL and SHM, to that: they hold
+/// session ids, password hashes and customers' details (`files`).
+fn private_database_file(database: &std::path::Path) -> std::io::Result<()> {
+    if !database.exists() {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(database)?;
+    }
+    for path in [
+        database.to_path_buf(),
+        sibling(database, "-wal"),
+        sibling(database, "-shm"),
+    ] {
+        if path.exists() && crate::files::tighten(&path)? {
+            tracing::info!(file = %path.display(), "made the database file readable by the shop's user only");
+        }
+    }
+    Ok(())
 }
 
 /// A file beside `file` named after it: `turgus.db` + `.lock` → `turgus.db.lock` (also the
@@ -49,9 +73,10 @@ pub fn lock(url: &str) -> Result<Option<std::fs::File>, LockError> {
     let path = sibling(&database, ".lock");
     let shown = path.display().to_string();
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| LockError::Open(shown.clone(), e))?;
+        crate::files::create_private_dir(parent).map_err(|e| LockError::Open(shown.clone(), e))?;
     }
     let file = std::fs::OpenOptions::new()
+        .mode(0o600)
         .create(true)
         .truncate(false)
         .write(true)
@@ -86,9 +111,13 @@ pub async fn connect(url: &str) -> Result<SqlitePool, DbError> {
     let options = options(url)?;
     if let Some(parent) = std::path::Path::new(options.get_filename()).parent() {
         if !parent.as_os_str().is_empty() {
-            std::fs::create_dir_all(parent)
+            crate::files::create_private_dir(parent)
                 .map_err(|e| DbError::Folder(parent.display().to_string(), e))?;
         }
+    }
+    if let Some(database) = database_path(url) {
+        private_database_file(&database)
+            .map_err(|e| DbError::Folder(database.display().to_string(), e))?;
     }
 
     let pool = SqlitePoolOptions::new()

@@ -40,7 +40,17 @@ pub struct Mailer {
 impl Mailer {
     pub fn new(config: &Config, sandbox: bool) -> Result<Mailer, String> {
         let mail = &config.mail;
-        let smtp = match &mail.smtp_url {
+        let smtp_url = mail
+            .smtp_url
+            .as_ref()
+            .filter(|_| !sandbox || mail.sandbox_delivery);
+        if smtp_url.is_none() && mail.smtp_url.is_some() {
+            tracing::warn!(
+                "sandbox mode: e-mails are written to the data folder's mail/, not sent over \
+                 TURGUS_SMTP_URL (TURGUS_SANDBOX_SEND_EMAIL=1 sends them)"
+            );
+        }
+        let smtp = match smtp_url {
             Some(url) => Some(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
                     .map_err(|e| format!("TURGUS_SMTP_URL: {e}"))?
@@ -161,7 +171,7 @@ impl Mailer {
         if rows.is_empty() {
             return Ok(());
         }
-        tokio::fs::create_dir_all(folder).await.map_err(|error| {
+        crate::files::create_private_dir(folder).map_err(|error| {
             tracing::error!(%error, folder = %folder.display(), "cannot create the e-mail folder");
             AppError::Internal
         })?;
@@ -171,7 +181,7 @@ impl Mailer {
                 Ok(message) => message.formatted(),
                 Err(problem) => format!("(not an e-mail: {problem})\n").into_bytes(),
             };
-            tokio::fs::write(folder.join(&name), bytes)
+            crate::files::write_private(&folder.join(&name), &bytes)
                 .await
                 .map_err(|error| {
                     tracing::error!(%error, "cannot write an e-mail file");
