@@ -49,6 +49,8 @@ pub mod paysera;
 #[cfg(feature = "ssr")]
 pub mod paysera_sources;
 #[cfg(feature = "ssr")]
+pub mod rate_limit;
+#[cfg(feature = "ssr")]
 pub mod security;
 #[cfg(feature = "ssr")]
 pub mod server;

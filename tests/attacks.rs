@@ -270,3 +270,32 @@ async fn the_sandboxs_e_mail_files_are_the_shops_user_alone() {
     assert_eq!(mode(&folder), 0o700);
     assert_eq!(mode(&files[0]), 0o600);
 }
+
+/// Each refused callback was an fsync'd row, which anyone could cause as fast as they could send.
+/// From one address only so many a minute are stored; the rest are answered alike and counted.
+/// Paysera's authentic callbacks are not held back by it.
+#[tokio::test]
+async fn a_flood_of_forged_callbacks_from_one_address_stores_only_so_many() {
+    use support::paysera::{callback, live_shop, order, send};
+    let shop = live_shop().await;
+    for n in 0..100 {
+        let (status, body) = send(&shop, &format!("data=forged{n}&ss1=x")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    }
+    let stored: i64 = shop
+        .scalar("SELECT COUNT(*) FROM payment_callbacks WHERE authentic = FALSE")
+        .await;
+    assert_eq!(
+        stored,
+        i64::from(turgus::checkout::callback::REFUSALS_KEPT_PER_MINUTE)
+    );
+    let placed = order(&shop, "brass-pen", "1").await;
+    assert_eq!(callback(&shop, &placed, &[]).await, StatusCode::OK);
+    let status: String = shop
+        .scalar(&format!(
+            "SELECT status FROM orders WHERE id = {}",
+            placed.id
+        ))
+        .await;
+    assert_eq!(status, "paid");
+}

@@ -3,23 +3,49 @@
 //! No session, no cache. The answer is the contract with Paysera: `OK` (after the commit) when the
 //! callback is authentic, whatever it said; 400 with the reason when it is not; 500 when we failed,
 //! so that Paysera tries again.
+//!
+//! A refused callback is kept (in part) for the merchant to see, each one an fsync'd write that
+//! anyone can cause: past [`REFUSALS_KEPT_PER_MINUTE`] from one client address they are only
+//! counted (`paysera_callbacks_total{verdict="rejected_unrecorded"}`), not stored.
 
 use crate::orders::payment;
-use crate::paysera::callback::{parse_received, verify};
+use crate::paysera::callback::{parse_received, verify, CallbackError};
+use crate::rate_limit::{Admitted, PerClient};
 use crate::state::AppState;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, StatusCode};
+use axum::extract::{ConnectInfo, Path, RawQuery, State};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
 use axum::Router;
 
+/// Refused callbacks stored per client address and minute; Paysera's own servers send one at a
+/// time, retrying over hours.
+pub const REFUSALS_KEPT_PER_MINUTE: u32 = 30;
+
+#[derive(Clone)]
+struct CallbackState {
+    app: AppState,
+    refusals: std::sync::Arc<PerClient>,
+}
+
 pub fn routes(state: AppState) -> Router {
+    let callbacks = CallbackState {
+        app: state.clone(),
+        refusals: std::sync::Arc::new(PerClient::new(
+            REFUSALS_KEPT_PER_MINUTE,
+            std::time::Duration::from_secs(60),
+        )),
+    };
     Router::new()
-        .route("/paysera/callback", get(receive).post(receive))
         .route("/api/orders/{token}", get(order_state))
         .with_state(state)
+        .merge(
+            Router::new()
+                .route("/paysera/callback", get(receive).post(receive))
+                .with_state(callbacks),
+        )
 }
 
 /// `GET /api/orders/{token}`: the order's live state, for the accept page and for scripts.
@@ -36,7 +62,12 @@ async fn order_state(State(state): State<AppState>, Path(token): Path<String>) -
 pub const MAX_CALLBACK_BYTES: usize = crate::limits::FORM_BODY_LIMIT;
 
 async fn receive(
-    State(state): State<AppState>,
+    State(CallbackState {
+        app: state,
+        refusals,
+    }): State<CallbackState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Response {
@@ -62,12 +93,9 @@ async fn receive(
     };
     match verify(&parse_received(&raw), &state.payments.verifier) {
         Err(reason) => {
-            tracing::warn!(%reason, "refused a Paysera callback");
-            match payment::record_rejected(&state.writer, &received, &reason).await {
-                Ok(()) => {
-                    crate::metrics::callback("rejected");
-                    answer(StatusCode::BAD_REQUEST, format!("Refused: {reason}"))
-                }
+            let client = crate::net::client_ip(peer, &headers, &state.config.trusted_proxies);
+            match record_refusal(&state.writer, &refusals, client, &received, &reason).await {
+                Ok(()) => answer(StatusCode::BAD_REQUEST, format!("Refused: {reason}")),
                 Err(_) => {
                     crate::metrics::callback("error");
                     answer(StatusCode::INTERNAL_SERVER_ERROR, "Error".into())
@@ -89,4 +117,28 @@ async fn receive(
             }
         }
     }
+}
+
+/// Keeps a refused callback (in part), or past the client's limit only counts it.
+async fn record_refusal(
+    writer: &crate::db::Db,
+    refusals: &PerClient,
+    client: std::net::IpAddr,
+    received: &[u8],
+    reason: &CallbackError,
+) -> Result<(), crate::error::AppError> {
+    match refusals.admit(client) {
+        Admitted::Yes => {
+            tracing::warn!(%client, %reason, "refused a Paysera callback");
+            payment::record_rejected(writer, received, reason).await?;
+            crate::metrics::callback("rejected");
+        }
+        Admitted::No { first } => {
+            if first {
+                tracing::warn!(%client, "refused Paysera callbacks from this address are only counted for the rest of the minute");
+            }
+            crate::metrics::callback("rejected_unrecorded");
+        }
+    }
+    Ok(())
 }
