@@ -180,9 +180,9 @@ pub async fn admin(args: &[String]) -> ExitCode {
         }
     };
     let done = if command == "create" {
-        crate::admin::ssr::create_admin(&pool, &email, &password).await
+        crate::admin::auth::create_admin(&pool, &email, &password).await
     } else {
-        crate::admin::ssr::change_password(&pool, &email, &password).await
+        crate::admin::auth::change_password(&pool, &email, &password).await
     };
     pool.close().await;
     match done {

@@ -1,6 +1,7 @@
-//! The wall clock, in whole seconds since the Unix epoch: admin idle times, Paysera's
-//! `time_limit`, the names of files kept aside by a restore; and the calendar those seconds are
-//! turned into dates with (Paysera's `time_limit`, the database's timestamps in `db`).
+//! The wall clock and the one calendar: whole seconds since the Unix epoch (admin idle times,
+//! Paysera's `time_limit`, the names of files kept aside by a restore), and the timestamps the
+//! database stores, UTC text that sorts as it reads (`2026-12-01T13:18:06.123Z`), made here by
+//! the application for both databases (`db`'s portable dialect) and read back here.
 
 pub fn unix_seconds() -> u64 {
     std::time::SystemTime::now()
@@ -32,4 +33,79 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     (year, month, day)
+}
+
+/// Now, as the database stores it: UTC, milliseconds, `2026-12-01T13:18:06.123Z`.
+pub fn now() -> String {
+    timestamp(std::time::SystemTime::now())
+}
+
+/// `seconds` from now (negative: ago), as the database stores it.
+pub fn now_plus(seconds: i64) -> String {
+    let now = std::time::SystemTime::now();
+    let magnitude = std::time::Duration::from_secs(seconds.unsigned_abs());
+    timestamp(if seconds >= 0 {
+        now + magnitude
+    } else {
+        now - magnitude
+    })
+}
+
+fn timestamp(at: std::time::SystemTime) -> String {
+    let since = at.duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let seconds = since.as_secs() as i64;
+    let (days, day_seconds) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        day_seconds / 3600,
+        day_seconds / 60 % 60,
+        day_seconds % 60,
+        since.subsec_millis()
+    )
+}
+
+/// Seconds from now until a stored timestamp (negative: it has passed); `None` if it does not
+/// read as one.
+pub fn seconds_until(stored: &str) -> Option<f64> {
+    let at = parse_timestamp(stored)?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs_f64();
+    Some(at - now)
+}
+
+/// A stored timestamp (`2026-12-01T13:18:06.123Z`) as seconds since the Unix epoch.
+fn parse_timestamp(stored: &str) -> Option<f64> {
+    let number = |range: std::ops::Range<usize>| stored.get(range)?.parse::<i64>().ok();
+    if stored.len() != 24 || !stored.ends_with('Z') {
+        return None;
+    }
+    let month = u32::try_from(number(5..7)?).ok()?;
+    let day = u32::try_from(number(8..10)?).ok()?;
+    let days = days_from_civil(number(0..4)?, month, day);
+    let seconds = number(11..13)? * 3600 + number(14..16)? * 60 + number(17..19)?;
+    Some((days * 86_400 + seconds) as f64 + number(20..23)? as f64 / 1000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_read_as_the_schemas_defaults_write_them() {
+        let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_796_132_400_123);
+        assert_eq!(timestamp(at), "2026-12-01T13:40:00.123Z");
+        assert_eq!(timestamp(std::time::UNIX_EPOCH), "1970-01-01T00:00:00.000Z");
+        let leap = std::time::UNIX_EPOCH + std::time::Duration::from_secs(951_782_400);
+        assert_eq!(timestamp(leap), "2000-02-29T00:00:00.000Z");
+        let parsed = parse_timestamp("2026-12-01T13:40:00.123Z").unwrap();
+        assert!((parsed - 1_796_132_400.123).abs() < 1e-6, "{parsed}");
+        assert_eq!(
+            parse_timestamp("2000-02-29T00:00:00.000Z"),
+            Some(951_782_400.0)
+        );
+        assert_eq!(parse_timestamp("yesterday"), None);
+    }
 }

@@ -93,9 +93,18 @@ mod ssr {
     use axum::middleware::Next;
     use axum::response::{IntoResponse, Response};
 
+    /// Whether PostgreSQL gave up a transaction so that another could go on (deadlock detected,
+    /// serialization failure): running it again is correct, and is what PostgreSQL asks for.
+    pub fn is_retryable(error: &sqlx::Error) -> bool {
+        error
+            .as_database_error()
+            .and_then(|e| e.code())
+            .is_some_and(|code| code == "40P01" || code == "40001")
+    }
+
     impl From<sqlx::Error> for AppError {
         fn from(error: sqlx::Error) -> Self {
-            if crate::db::is_retryable(&error) {
+            if is_retryable(&error) {
                 tracing::warn!(%error, "the database asks for the transaction to run again");
                 return AppError::Busy;
             }
@@ -144,4 +153,12 @@ mod ssr {
 }
 
 #[cfg(feature = "ssr")]
-pub use ssr::server_fn_status;
+pub use ssr::{is_retryable, server_fn_status};
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    #[test]
+    fn only_deadlocks_and_serialization_failures_are_retried() {
+        assert!(!super::is_retryable(&sqlx::Error::RowNotFound));
+    }
+}

@@ -12,12 +12,16 @@ pub mod browser;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
+pub mod countries;
 pub mod error;
 pub mod locale;
 pub mod mail;
 pub mod money;
 pub mod orders;
+pub mod page;
+pub mod quantity;
 pub mod settings;
+pub mod text;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
@@ -32,6 +36,8 @@ pub mod clock;
 pub mod config;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod email;
 #[cfg(feature = "ssr")]
 pub mod files;
 #[cfg(feature = "ssr")]

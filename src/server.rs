@@ -308,7 +308,11 @@ fn router(
     Router::new()
         .fallback_service(shop)
         .layer(axum::middleware::from_fn_with_state(
-            default_locale,
+            crate::locale::ssr::Edge {
+                default: default_locale,
+                // The admin's pages are in English, whatever the shopper's pages are in.
+                fixed: crate::admin::is_admin_path,
+            },
             crate::locale::ssr::strip_prefix,
         ))
         .layer(axum::middleware::from_fn(crate::security::plain_paths_only))

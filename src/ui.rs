@@ -76,16 +76,6 @@ pub fn page_param(query: &leptos_router::params::ParamsMap) -> u32 {
     query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1)
 }
 
-/// Text for HTML the shop writes by hand (the sandbox's page, the e-mails): markup characters and
-/// both quotes escaped, so it is safe in an element and in an attribute.
-pub fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
 /// Merchant text for the two places Leptos writes unescaped on the server: the `<title>`
 /// (leptos_meta) and a `<textarea>`'s text (which tachys treats like a script's). A name containing
 /// `</title>` or a description containing `</textarea>` would otherwise end the element and inject

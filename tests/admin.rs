@@ -11,7 +11,7 @@ const PASSWORD: &str = "correct horse battery staple";
 
 async fn shop_with_admin() -> TestShop {
     let shop = TestShop::spawn().await;
-    turgus::admin::ssr::create_admin(&shop.db, "owner@example.lt", PASSWORD)
+    turgus::admin::auth::create_admin(&shop.db, "owner@example.lt", PASSWORD)
         .await
         .unwrap();
     shop
@@ -238,7 +238,7 @@ async fn the_one_time_setup_link_creates_the_owner_once() {
 async fn the_setup_link_never_re_passwords_an_owner_created_meanwhile() {
     let shop = TestShop::spawn().await;
     let token = setup_token(&shop).await.expect("a setup link");
-    turgus::admin::ssr::create_admin(&shop.db, OWNER, PASSWORD)
+    turgus::admin::auth::create_admin(&shop.db, OWNER, PASSWORD)
         .await
         .unwrap();
     assert_eq!(
@@ -271,7 +271,7 @@ async fn the_setup_link_never_re_passwords_an_owner_created_meanwhile() {
 async fn an_expired_setup_link_is_refused_and_a_restart_prints_a_new_one() {
     let shop = TestShop::spawn().await;
     let token = setup_token(&shop).await.expect("a setup link");
-    let past = turgus::db::now_plus(-60);
+    let past = turgus::clock::now_plus(-60);
     shop.execute(&format!(
         "UPDATE admin_setup_link SET expires_at = '{past}'"
     ))

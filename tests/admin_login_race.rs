@@ -26,7 +26,7 @@ async fn parallel_wrong_logins_hash_at_most_the_allowed_number_and_the_owner_sti
         config.trusted_proxies = turgus::net::Cidr::parse_list("127.0.0.1").unwrap();
     })
     .await;
-    turgus::admin::ssr::create_admin(&shop.db, OWNER, PASSWORD)
+    turgus::admin::auth::create_admin(&shop.db, OWNER, PASSWORD)
         .await
         .unwrap();
     let hashes_before = turgus::admin::passwords::hashes_run();
@@ -88,7 +88,7 @@ async fn parallel_wrong_logins_hash_at_most_the_allowed_number_and_the_owner_sti
 async fn forwarded_addresses_count_only_from_trusted_proxies() {
     // No proxy trusted: whatever X-Forwarded-For says, every attempt is the peer's (127.0.0.1).
     let shop = TestShop::spawn().await;
-    turgus::admin::ssr::create_admin(&shop.db, "other@example.lt", PASSWORD)
+    turgus::admin::auth::create_admin(&shop.db, "other@example.lt", PASSWORD)
         .await
         .unwrap();
     let mut last = StatusCode::OK;

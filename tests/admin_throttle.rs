@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 #[tokio::test]
 async fn repeated_failures_are_slowed_then_refused() {
     let shop = support::TestShop::spawn().await;
-    turgus::admin::ssr::create_admin(&shop.db, "owner@example.lt", "correct horse battery staple")
+    turgus::admin::auth::create_admin(&shop.db, "owner@example.lt", "correct horse battery staple")
         .await
         .unwrap();
     let mut statuses = vec![];

@@ -98,8 +98,8 @@ async fn old_refused_callbacks_are_pruned_by_the_background_task_and_authentic_o
         "INSERT INTO payment_callbacks (received_at, raw, authentic, verdict)
          VALUES ($1, 'old', FALSE, 'rejected'), ($2, 'recent', FALSE, 'rejected')",
     )
-    .bind(turgus::db::now_plus(-40 * 86_400))
-    .bind(turgus::db::now_plus(-2 * 86_400))
+    .bind(turgus::clock::now_plus(-40 * 86_400))
+    .bind(turgus::clock::now_plus(-2 * 86_400))
     .execute(conn)
     .await.map(|done| done.rows_affected()))
     .unwrap();

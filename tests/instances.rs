@@ -157,7 +157,7 @@ async fn the_expiry_task_of_two_instances_expires_each_order_once() {
     }
     one.execute(&format!(
         "UPDATE orders SET created_at = '{}'",
-        turgus::db::now_plus(-2 * 3600)
+        turgus::clock::now_plus(-2 * 3600)
     ))
     .await;
     // Both instances sweep at the same moment, as their minute timers may.

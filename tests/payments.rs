@@ -364,7 +364,7 @@ async fn unpaid_orders_expire_and_release_their_stock() {
     assert_eq!(shop.stock("kneeling-pad").await, before - 4);
     turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE orders SET created_at = $2 WHERE id = $1")
         .bind(old.id)
-        .bind(turgus::db::now_plus(-61 * 60))
+        .bind(turgus::clock::now_plus(-61 * 60))
         .execute(conn)
         .await.map(|done| done.rows_affected()))
     .unwrap();

@@ -71,7 +71,7 @@ async fn sales_by_day(
         sales: i64,
         orders: i64,
     }
-    let first = crate::db::now_plus(-86_400 * (CHART_DAYS as i64 - 1))[..10].to_owned();
+    let first = crate::clock::now_plus(-86_400 * (CHART_DAYS as i64 - 1))[..10].to_owned();
     let sold: Vec<Day> = crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT substr(paid_at, 1, 10) AS day, CAST(SUM(total_minor) AS BIGINT) AS sales,
                 COUNT(*) AS orders
@@ -86,7 +86,7 @@ async fn sales_by_day(
     Ok((0..CHART_DAYS as i64)
         .rev()
         .map(|ago| {
-            let date = crate::db::now_plus(-86_400 * ago)[..10].to_owned();
+            let date = crate::clock::now_plus(-86_400 * ago)[..10].to_owned();
             let day = sold.iter().find(|d| d.day == date);
             SalesDay {
                 sales: Money::new(day.map_or(0, |d| d.sales), currency),
@@ -99,7 +99,7 @@ async fn sales_by_day(
 
 #[server(endpoint = "admin/home")]
 pub async fn get_admin_home() -> Result<AdminHome, AppError> {
-    let (state, _) = super::admin_only().await?;
+    let (state, _) = crate::admin::auth::admin_only().await?;
     let pool = &state.pool;
     let currency = state.config.currency;
     let days = sales_by_day(pool, currency).await?;

@@ -2,6 +2,8 @@
 //! payment log, products and categories, the shop's settings and its e-mails. Every server
 //! function here checks for a logged-in admin first ([`admin_only`]); the pages only follow.
 
+#[cfg(feature = "ssr")]
+pub mod auth;
 mod dashboard;
 pub mod emails;
 pub mod orders;
@@ -12,8 +14,7 @@ pub mod products;
 pub mod settings;
 #[cfg(feature = "ssr")]
 pub mod setup_link;
-#[cfg(feature = "ssr")]
-pub mod ssr;
+
 #[cfg(feature = "ssr")]
 pub mod throttle;
 
@@ -47,19 +48,10 @@ pub fn routes(state: crate::state::AppState) -> axum::Router {
         .merge(products::images::routes(state))
 }
 
-/// The shop and the logged-in admin's id, or 401. Every admin server function starts here: the
-/// pages are not the guard, the functions behind them are.
-#[cfg(feature = "ssr")]
-pub async fn admin_only() -> Result<(crate::state::AppState, i64), AppError> {
-    let (session, state) = crate::state::session_and_state().await?;
-    let admin_id = ssr::require_admin(&state.pool, &session).await?;
-    Ok((state, admin_id))
-}
-
 #[server(endpoint = "admin/login")]
 pub async fn admin_login(email: String, password: String, next: String) -> Result<(), AppError> {
     let (session, state) = crate::state::session_and_state().await?;
-    ssr::login(
+    auth::login(
         &state.writer,
         &session,
         crate::state::client_ip().await?,
@@ -67,7 +59,7 @@ pub async fn admin_login(email: String, password: String, next: String) -> Resul
         &password,
     )
     .await?;
-    leptos_axum::redirect(&ssr::safe_next(&next));
+    leptos_axum::redirect(&auth::safe_next(&next));
     Ok(())
 }
 
@@ -91,7 +83,7 @@ pub async fn admin_setup(token: String, email: String, password: String) -> Resu
 #[server(endpoint = "admin/logout")]
 pub async fn admin_logout() -> Result<(), AppError> {
     let (session, _) = crate::state::session_and_state().await?;
-    ssr::logout(&session).await?;
+    auth::logout(&session).await?;
     leptos_axum::redirect("/admin/login");
     Ok(())
 }

@@ -29,7 +29,7 @@ pub fn AdminNav() -> impl IntoView {
 }
 
 /// An admin page: the admin menu above the page rendered from its data (strangers are sent to
-/// the login by [`crate::app::load_page`]).
+/// the login by [`crate::page::load_page`]).
 pub fn admin_page<T>(
     resource: Resource<Result<T, AppError>>,
     render: impl Fn(T) -> AnyView + Clone + Send + Sync + 'static,
@@ -40,7 +40,7 @@ where
     view! {
         <Meta name="robots" content="noindex" />
         <AdminNav />
-        {crate::app::load_page(resource, render)}
+        {crate::page::load_page(resource, render)}
     }
 }
 

@@ -2,15 +2,15 @@
 //!
 //! Start-up prints it to the log while the shop has no admin. Whoever can read that log holds
 //! it, so it is kept as narrow as it can be: it works only while the shop has no admin, only once,
-//! and for [`VALID_HOURS`]; creating an admin any other way ([`end`], from
-//! `turgus admin create`) deletes it; and it only ever creates an account, never re-passwords
-//! one. Of two people racing with it, one gets the account: both the claim and the check that no
-//! admin exists happen in one transaction, which holds the link's row.
+//! and for [`VALID_HOURS`]; creating an admin any other way (`turgus admin create`, which calls
+//! [`end_setup_link`](super::auth::end_setup_link)) deletes it; and it only ever creates an
+//! account, never re-passwords one. Of two people racing with it, one gets the account: both the
+//! claim and the check that no admin exists happen in one transaction, which holds the link's row.
 //!
 //! Kept in the database (`admin_setup_link`, migration 0009), not made anew by each start: every
 //! instance of the shop prints the same link, and it works whichever instance the owner reaches.
 
-use super::ssr::{checked_credentials, login};
+use super::auth::{checked_credentials, end_setup_link as end, login};
 use crate::db::Tx;
 use crate::error::AppError;
 use std::net::IpAddr;
@@ -29,7 +29,7 @@ pub async fn at_start(pool: &crate::db::Db, public_url: &str) -> Result<Option<S
         return Ok(None);
     }
     crate::on_tx!(&mut tx, conn => sqlx::query("DELETE FROM admin_setup_link WHERE expires_at <= $1")
-        .bind(crate::db::now())
+        .bind(crate::clock::now())
         .execute(&mut *conn)
         .await
         .map(|done| done.rows_affected()))?;
@@ -38,7 +38,7 @@ pub async fn at_start(pool: &crate::db::Db, public_url: &str) -> Result<Option<S
          ON CONFLICT (id) DO NOTHING",
     )
     .bind(crate::tokens::random_hex(24))
-    .bind(crate::db::now_plus(VALID_HOURS * 3600))
+    .bind(crate::clock::now_plus(VALID_HOURS * 3600))
     .execute(&mut *conn)
     .await
     .map(|done| done.rows_affected()))?;
@@ -49,16 +49,6 @@ pub async fn at_start(pool: &crate::db::Db, public_url: &str) -> Result<Option<S
     .await)?;
     tx.commit().await?;
     Ok(Some(format!("{public_url}/admin/setup?token={token}")))
-}
-
-/// Deletes the setup link: an admin now exists. Called first in the transaction that creates
-/// one, so that on PostgreSQL it waits for a setup in progress (which holds the row).
-pub async fn end(tx: &mut Tx) -> Result<(), AppError> {
-    crate::on_tx!(tx, conn => sqlx::query("DELETE FROM admin_setup_link")
-        .execute(&mut *conn)
-        .await
-        .map(|done| done.rows_affected()))?;
-    Ok(())
 }
 
 async fn admins(tx: &mut Tx) -> Result<i64, AppError> {
@@ -111,7 +101,7 @@ async fn claim(tx: &mut Tx, token: &str) -> Result<(), AppError> {
     let Some((stored, expires_at)) = stored else {
         return Err(no_longer_valid());
     };
-    if !crate::tokens::same_secret(&stored, token) || expires_at <= crate::db::now() {
+    if !crate::tokens::same_secret(&stored, token) || expires_at <= crate::clock::now() {
         return Err(no_longer_valid());
     }
     end(tx).await

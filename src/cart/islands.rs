@@ -15,6 +15,9 @@ use leptos::prelude::*;
 /// The id of the header's unit count, which the islands refresh after a change.
 pub const CART_COUNT: &str = "cart-count";
 
+/// The id of the cart page's lines and totals, which the islands refresh after a change.
+pub const CART_CONTENTS: &str = "cart-contents";
+
 /// What the last cart action said ("Added…", "Only 3 left…").
 type Notice = RwSignal<Option<Result<String, AppError>>>;
 
@@ -89,7 +92,7 @@ pub fn CartEnhanced(children: Children) -> impl IntoView {
     let notice: Notice = RwSignal::new(None);
     let submit = enhance(notice, || async {
         #[cfg(feature = "hydrate")]
-        refresh_from_cart_page(&[super::pages::CART_CONTENTS, CART_COUNT]).await;
+        refresh_from_cart_page(&[CART_CONTENTS, CART_COUNT]).await;
     });
     view! {
         {notice_view(notice)}

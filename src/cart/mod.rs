@@ -3,16 +3,15 @@
 
 mod islands;
 mod pages;
-mod quantity;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
 pub use pages::{provide_cart, use_cart, AddToCartForm, CartLink, CartNotice, CartPage};
-pub use quantity::{Quantity, QuantityError};
 
 use crate::catalog::Image;
 use crate::error::AppError;
 use crate::money::Money;
+use crate::quantity::Quantity;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 

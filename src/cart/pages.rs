@@ -2,11 +2,11 @@
 //! notice that reports a failed cart action posted without JavaScript. Every form is a plain form;
 //! the islands around them (`islands.rs`) send them without a page load when JavaScript runs.
 
-use super::islands::{AddToCartEnhanced, CartEnhanced, CART_COUNT};
+use super::islands::{AddToCartEnhanced, CartEnhanced, CART_CONTENTS, CART_COUNT};
 use super::{get_cart, AddToCart, CartLine, CartView, EmptyCart, RemoveCartLine, UpdateCartLine};
-use crate::app::load_page;
 use crate::error::AppError;
 use crate::locale;
+use crate::page::load_page;
 use crate::tr;
 use crate::ui::ErrorNotice;
 use leptos::prelude::*;
@@ -99,16 +99,13 @@ pub fn AddToCartForm(product_id: i64, max: u32) -> impl IntoView {
             <form method="post" action=AddToCart::PATH class="add-to-cart">
                 <input type="hidden" name="product_id" value=product_id />
                 <label for="quantity">{tr!(cart.quantity)}</label>
-                <input id="quantity" type="number" name="quantity" value="1" min="1" max=max.min(super::Quantity::MAX)
+                <input id="quantity" type="number" name="quantity" value="1" min="1" max=max.min(crate::quantity::Quantity::MAX)
                     inputmode="numeric" required />
                 <button type="submit" class="button-primary">{tr!(cart.add)}</button>
             </form>
         </AddToCartEnhanced>
     }
 }
-
-/// The element the cart island refreshes after a change (`islands.rs`).
-pub const CART_CONTENTS: &str = "cart-contents";
 
 #[component]
 pub fn CartPage() -> impl IntoView {
@@ -195,7 +192,7 @@ fn CartRow(line: CartLine) -> impl IntoView {
                     <input type="hidden" name="product_id" value=line.product_id />
                     <label class="visually-hidden" for=quantity_id.clone()>{quantity_label}</label>
                     <input id=quantity_id type="number" name="quantity" value=line.quantity.get()
-                        min="1" max=super::Quantity::MAX inputmode="numeric" required />
+                        min="1" max=crate::quantity::Quantity::MAX inputmode="numeric" required />
                     <button type="submit">{tr!(cart.update)}</button>
                 </form>
             </td>

@@ -1,10 +1,11 @@
 //! The cart's server side: the session record and the queries that price it.
 
-use super::{CartLine, CartView, LineProblem, Quantity};
+use super::{CartLine, CartView, LineProblem};
 use crate::catalog::ssr::stored_money;
 use crate::catalog::Image;
 use crate::error::AppError;
 use crate::money::Money;
+use crate::quantity::Quantity;
 use crate::state::AppState;
 use crate::tr;
 use serde::{Deserialize, Serialize};

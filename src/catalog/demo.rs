@@ -106,7 +106,7 @@ pub async fn load_once(pool: &crate::db::Db, currency: Currency) -> Result<bool,
         "INSERT INTO shop_meta (key, value) VALUES ('demo_catalog_loaded', $1)
          ON CONFLICT (key) DO NOTHING",
     )
-    .bind(crate::db::now())
+    .bind(crate::clock::now())
     .execute(&mut *conn)
     .await.map(|done| done.rows_affected()))?
         == 1;

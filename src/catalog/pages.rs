@@ -3,9 +3,9 @@
 use super::{
     get_category, get_home, get_product, search, Listing, ProductCard, ProductDetail, Sort,
 };
-use crate::app::{load_page, Canonical};
 use crate::cart::AddToCartForm;
 use crate::locale;
+use crate::page::{load_page, Canonical};
 use crate::tr;
 use crate::ui::{urlencode, Pagination};
 use leptos::prelude::*;

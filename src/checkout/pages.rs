@@ -7,10 +7,10 @@ use super::islands::{
 use super::{
     get_checkout, get_order_page, CancelOutcome, CheckoutView, MethodGroup, OrderPage, PlaceOrder,
 };
-use crate::app::load_page;
 use crate::locale;
 use crate::money::Money;
 use crate::orders::OrderStatus;
+use crate::page::load_page;
 use crate::tr;
 use crate::ui::ErrorNotice;
 use leptos::prelude::*;

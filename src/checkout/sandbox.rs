@@ -12,7 +12,7 @@ use crate::paysera::encoding::{
     decode_base64, encode_base64, http_build_query, parse_str, php_urlencode,
 };
 use crate::state::AppState;
-use crate::ui::escape_html;
+use crate::text::escape_html;
 use axum::extract::{Extension, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};

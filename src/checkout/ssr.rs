@@ -4,11 +4,12 @@
 use super::payments::Mode;
 use super::{
     CancelOutcome, CheckoutForm, CheckoutView, FieldError, MethodChoice, MethodGroup, OrderPage,
-    ShippingChoice, COUNTRIES,
+    ShippingChoice,
 };
+use crate::countries::COUNTRIES;
+use crate::email::Email;
 use crate::error::AppError;
 use crate::locale;
-use crate::mail::Email;
 use crate::money::Money;
 use crate::orders::lifecycle::cancel_pending;
 use crate::orders::ssr::{place as place_order, Customer, Holder, NewOrder};

@@ -11,7 +11,7 @@
 //! integers are 64-bit (`BIGINT` in PostgreSQL, so they decode as `i64` in both); flags are
 //! booleans (written `TRUE`/`FALSE`, which SQLite reads as 1/0); timestamps are UTC text in one
 //! format (`2026-12-01T13:18:06.123Z`), which sorts as it reads, and come from the application
-//! ([`now`]) or the column's default, never from dialect functions; sums are `CAST(… AS BIGINT)`
+//! ([`crate::clock::now`]) or the column's default, never from dialect functions; sums are `CAST(… AS BIGINT)`
 //! (PostgreSQL's `SUM` of integers is `numeric`).
 //!
 //! Writes: SQLite lets one connection write at a time, so the shop writes through one dedicated
@@ -233,15 +233,6 @@ impl Tx {
     }
 }
 
-/// Whether PostgreSQL gave up a transaction so that another could go on (deadlock detected,
-/// serialization failure): running it again is correct, and is what PostgreSQL asks for.
-pub fn is_retryable(error: &sqlx::Error) -> bool {
-    error
-        .as_database_error()
-        .and_then(|e| e.code())
-        .is_some_and(|code| code == "40P01" || code == "40001")
-}
-
 /// Runs a whole transaction, `attempt`, again (up to five times, after 10 to 80 ms) while the
 /// database asks for that ([`AppError::Busy`](crate::error::AppError::Busy)); SQLite never does.
 pub async fn retrying<T, F, Fut>(mut attempt: F) -> Result<T, crate::error::AppError>
@@ -262,84 +253,9 @@ where
     }
 }
 
-/// Now, as the database stores it: UTC, milliseconds, `2026-12-01T13:18:06.123Z`.
-pub fn now() -> String {
-    timestamp(std::time::SystemTime::now())
-}
-
-/// `seconds` from now (negative: ago), as the database stores it.
-pub fn now_plus(seconds: i64) -> String {
-    let now = std::time::SystemTime::now();
-    let magnitude = std::time::Duration::from_secs(seconds.unsigned_abs());
-    timestamp(if seconds >= 0 {
-        now + magnitude
-    } else {
-        now - magnitude
-    })
-}
-
-fn timestamp(at: std::time::SystemTime) -> String {
-    let since = at.duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    let seconds = since.as_secs() as i64;
-    let (days, day_seconds) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
-    let (year, month, day) = crate::clock::civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        day_seconds / 3600,
-        day_seconds / 60 % 60,
-        day_seconds % 60,
-        since.subsec_millis()
-    )
-}
-
-/// Seconds from now until a stored timestamp (negative: it has passed); `None` if it does not
-/// read as one.
-pub fn seconds_until(stored: &str) -> Option<f64> {
-    let at = parse_timestamp(stored)?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?
-        .as_secs_f64();
-    Some(at - now)
-}
-
-/// A stored timestamp (`2026-12-01T13:18:06.123Z`) as seconds since the Unix epoch.
-fn parse_timestamp(stored: &str) -> Option<f64> {
-    let number = |range: std::ops::Range<usize>| stored.get(range)?.parse::<i64>().ok();
-    if stored.len() != 24 || !stored.ends_with('Z') {
-        return None;
-    }
-    let month = u32::try_from(number(5..7)?).ok()?;
-    let day = u32::try_from(number(8..10)?).ok()?;
-    let days = crate::clock::days_from_civil(number(0..4)?, month, day);
-    let seconds = number(11..13)? * 3600 + number(14..16)? * 60 + number(17..19)?;
-    Some((days * 86_400 + seconds) as f64 + number(20..23)? as f64 / 1000.0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn timestamps_read_as_the_schemas_defaults_write_them() {
-        let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_796_132_400_123);
-        assert_eq!(timestamp(at), "2026-12-01T13:40:00.123Z");
-        assert_eq!(timestamp(std::time::UNIX_EPOCH), "1970-01-01T00:00:00.000Z");
-        let leap = std::time::UNIX_EPOCH + std::time::Duration::from_secs(951_782_400);
-        assert_eq!(timestamp(leap), "2000-02-29T00:00:00.000Z");
-        let parsed = parse_timestamp("2026-12-01T13:40:00.123Z").unwrap();
-        assert!((parsed - 1_796_132_400.123).abs() < 1e-6, "{parsed}");
-        assert_eq!(
-            parse_timestamp("2000-02-29T00:00:00.000Z"),
-            Some(951_782_400.0)
-        );
-        assert_eq!(parse_timestamp("yesterday"), None);
-    }
-
-    #[test]
-    fn only_deadlocks_and_serialization_failures_are_retried() {
-        assert!(!is_retryable(&sqlx::Error::RowNotFound));
-    }
 
     #[tokio::test]
     async fn a_busy_transaction_runs_again_and_gives_up_after_five_tries() {

@@ -35,10 +35,19 @@ pub fn of_request() -> Option<Locale> {
     leptos::prelude::use_context::<RequestLocale>().map(|found| found.locale)
 }
 
+/// What the language edge is told by the shop that sets it up.
+#[derive(Clone, Copy)]
+pub struct Edge {
+    /// The language of a first visit whose browser asks for none the shop speaks.
+    pub default: Locale,
+    /// Addresses that are always in the default language (the admin's): no prefix, no guessing.
+    pub fixed: fn(&str) -> bool,
+}
+
 /// Middleware around the whole router: takes the language off the front of the address (so
 /// `/lt/cart` is routed as `/cart`), or works it out for an address without one.
 pub async fn strip_prefix(
-    State(default): State<Locale>,
+    State(Edge { default, fixed }): State<Edge>,
     mut request: Request,
     next: Next,
 ) -> Response {
@@ -51,8 +60,7 @@ pub async fn strip_prefix(
                 in_address: true,
             }
         }
-        // The admin's pages are in English, whatever the shopper's pages are in.
-        None if crate::admin::is_admin_path(request.uri().path()) => RequestLocale {
+        None if fixed(request.uri().path()) => RequestLocale {
             locale: Locale::default(),
             in_address: false,
         },

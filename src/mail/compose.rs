@@ -10,7 +10,7 @@ use crate::locale::{self, Locale};
 use crate::money::{Currency, Money};
 use crate::orders::ssr::Customer;
 use crate::settings::Seller;
-use crate::ui::escape_html;
+use crate::text::escape_html;
 use leptos_i18n::td_string;
 
 /// An order as its e-mails describe it, read in the transaction that sends them.
@@ -186,7 +186,7 @@ impl Letter<'_> {
             format!("{} {}", c.first_name, c.last_name),
             c.street.clone(),
             format!("{} {}", c.postcode, c.city),
-            crate::checkout::country_name(self.language, &c.country),
+            crate::countries::country_name(self.language, &c.country),
         ])
     }
 
@@ -420,7 +420,7 @@ mod tests {
             number: 1001,
             public_token: "t0ken".into(),
             customer: Customer {
-                email: crate::mail::Email::parse("ona@example.lt").unwrap(),
+                email: crate::email::Email::parse("ona@example.lt").unwrap(),
                 first_name: "Ona".into(),
                 last_name: "Žemaitė <b>".into(),
                 street: "Gedimino pr. 1".into(),

@@ -10,16 +10,12 @@
 //! written as `.eml` files to the data folder): never lost.
 
 #[cfg(feature = "ssr")]
-mod address;
-#[cfg(feature = "ssr")]
 pub mod compose;
 #[cfg(feature = "ssr")]
 pub mod delivery;
 #[cfg(feature = "ssr")]
 pub mod outbox;
 
-#[cfg(feature = "ssr")]
-pub use address::Email;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

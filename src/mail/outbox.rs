@@ -111,7 +111,7 @@ async fn write(
     .bind(&seller.shop_name)
     .bind(&seller.contact_email)
     .bind("No address to send to: set the contact e-mail in admin → Settings.")
-    .bind(crate::db::now())
+    .bind(crate::clock::now())
     .execute(&mut *conn)
     .await.map(|done| done.rows_affected()))?;
     Ok(())
@@ -190,8 +190,8 @@ pub async fn claim(
                      ORDER BY id LIMIT 1{skip_locked})
          RETURNING {CLAIMED_COLUMNS}"
     ))
-    .bind(crate::db::now_plus(i64::from(lease_seconds)))
-    .bind(crate::db::now())
+    .bind(crate::clock::now_plus(i64::from(lease_seconds)))
+    .bind(crate::clock::now())
     .fetch_optional(conn)
     .await)?)
 }
@@ -201,7 +201,7 @@ pub async fn mark_sent(writer: &crate::db::Db, id: i64) -> Result<(), AppError> 
         "UPDATE email_outbox SET sent_at = $2, locked_until = NULL, last_error = NULL WHERE id = $1",
     )
     .bind(id)
-    .bind(crate::db::now())
+    .bind(crate::clock::now())
     .execute(conn)
     .await.map(|done| done.rows_affected()))?;
     Ok(())
@@ -221,7 +221,7 @@ pub async fn retry_later(
     )
     .bind(id)
     .bind(error)
-    .bind(crate::db::now_plus(i64::try_from(delay_seconds).unwrap_or(i64::MAX / 2)))
+    .bind(crate::clock::now_plus(i64::try_from(delay_seconds).unwrap_or(i64::MAX / 2)))
     .execute(conn)
     .await.map(|done| done.rows_affected()))?;
     Ok(())
@@ -234,7 +234,7 @@ pub async fn mark_failed(writer: &crate::db::Db, id: i64, error: &str) -> Result
     )
     .bind(id)
     .bind(error)
-    .bind(crate::db::now())
+    .bind(crate::clock::now())
     .execute(conn)
     .await.map(|done| done.rows_affected()))?;
     Ok(())
@@ -249,7 +249,7 @@ pub async fn seconds_to_next(pool: &crate::db::Db) -> Result<Option<f64>, AppErr
     )
     .fetch_one(conn)
     .await)?;
-    Ok(next.as_deref().and_then(crate::db::seconds_until))
+    Ok(next.as_deref().and_then(crate::clock::seconds_until))
 }
 
 /// "Send again" in the admin: the e-mail goes out once more, soon, with a new `Message-ID` (mail
@@ -262,7 +262,7 @@ pub async fn send_again(writer: &crate::db::Db, id: i64, public_url: &str) -> Re
     )
     .bind(id)
     .bind(message_id(public_url))
-    .bind(crate::db::now())
+    .bind(crate::clock::now())
     .execute(conn)
     .await.map(|done| done.rows_affected()))?;
     if changed == 0 {
@@ -335,7 +335,7 @@ pub async fn summaries(
          ORDER BY e.id DESC LIMIT 200",
     )
     .bind(order_id)
-    .bind(crate::db::now())
+    .bind(crate::clock::now())
     .fetch_all(conn)
     .await)?;
     rows.into_iter()

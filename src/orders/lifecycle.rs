@@ -5,10 +5,9 @@
 //! each records a typed [`OrderEvent`]. The admin calls these; it never updates an order itself.
 
 use super::events::OrderEvent;
-use super::ssr::begin_write;
 use super::OrderStatus;
-use crate::cart::Quantity;
 use crate::error::AppError;
+use crate::quantity::Quantity;
 
 /// Records `event` in the order's history, beside the status it left the order in.
 pub async fn record(
@@ -49,7 +48,7 @@ pub async fn transition(
     .bind(to.as_str())
     .bind(order_id)
     .bind(from.as_str())
-    .bind(crate::db::now())
+    .bind(crate::clock::now())
     .execute(&mut *conn)
     .await.map(|done| done.rows_affected()))?
         == 1;
@@ -116,14 +115,14 @@ pub async fn re_reserve_stock(tx: &mut crate::db::Tx, order_id: i64) -> Result<b
 /// or loses cleanly, never both. Each order is claimed first (`FOR UPDATE SKIP LOCKED` on
 /// PostgreSQL), so instances sweeping at the same time share the work instead of queueing on it.
 pub async fn expire_overdue(pool: &crate::db::Db, ttl_minutes: u32) -> Result<usize, AppError> {
-    let cutoff = crate::db::now_plus(-60 * i64::from(ttl_minutes));
+    let cutoff = crate::clock::now_plus(-60 * i64::from(ttl_minutes));
     let expired_event = OrderEvent::Expired {
         after_minutes: ttl_minutes,
     };
     let mut expired = 0;
     // Bounded: a sweep never runs for ever, whatever piles up; the next round goes on.
     for _ in 0..1000 {
-        let mut tx = begin_write(pool).await?;
+        let mut tx = pool.begin().await?;
         let claim = format!(
             "SELECT id FROM orders WHERE status = 'pending_payment' AND created_at < $1
              ORDER BY id LIMIT 1{}",
@@ -158,7 +157,7 @@ async fn cancel_pending_once(
     pool: &crate::db::Db,
     order_id: i64,
 ) -> Result<Option<Vec<(i64, Quantity)>>, AppError> {
-    let mut tx = begin_write(pool).await?;
+    let mut tx = pool.begin().await?;
     let event = OrderEvent::CancelledAtPaysera;
     if !cancel_unpaid(&mut tx, order_id, OrderStatus::Cancelled, &event).await? {
         return Ok(None);
@@ -229,7 +228,7 @@ pub async fn fulfil(
     let stamped = fulfilment != Fulfilment::ReviewCleared;
     let moved = crate::on_tx!(tx, conn => {
         let query = sqlx::query(update).bind(order_id);
-        let query = if stamped { query.bind(crate::db::now()) } else { query };
+        let query = if stamped { query.bind(crate::clock::now()) } else { query };
         query.execute(&mut *conn).await.map(|done| done.rows_affected())
     })? == 1;
     if moved {

@@ -11,7 +11,6 @@
 
 use super::events::OrderEvent;
 use super::lifecycle::{re_reserve_stock, transition};
-use super::ssr::begin_write;
 use super::OrderStatus;
 use crate::error::AppError;
 use crate::mail::compose::MailEvent;
@@ -110,7 +109,7 @@ async fn apply_once(
     raw: &str,
     callback: &Callback,
 ) -> Result<Verdict, AppError> {
-    let mut tx = begin_write(pool).await?;
+    let mut tx = pool.begin().await?;
     let order = match callback
         .order_id
         .as_deref()
@@ -311,7 +310,7 @@ pub async fn prune_rejected(pool: &crate::db::Db, days: u32) -> Result<u64, AppE
     Ok(crate::on_db!(pool, conn => sqlx::query(
         "DELETE FROM payment_callbacks WHERE authentic = FALSE AND received_at < $1",
     )
-    .bind(crate::db::now_plus(-86_400 * i64::from(days)))
+    .bind(crate::clock::now_plus(-86_400 * i64::from(days)))
     .execute(conn)
     .await.map(|done| done.rows_affected()))?)
 }

@@ -3,20 +3,15 @@
 //! lifecycle is in `lifecycle` and `payment`).
 
 use super::{OrderStage, OrderState, OrderStatus};
-use crate::cart::Quantity;
 use crate::error::AppError;
 use crate::money::{Currency, Money};
+use crate::quantity::Quantity;
 use crate::tr;
-
-/// A write transaction on `writer` (`AppState::writer`): see [`crate::db::Db::begin`].
-pub async fn begin_write(writer: &crate::db::Db) -> Result<crate::db::Tx, AppError> {
-    Ok(writer.begin().await?)
-}
 
 /// Who ordered, and where it goes. Already validated at the checkout's edge.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Customer {
-    pub email: crate::mail::Email,
+    pub email: crate::email::Email,
     pub first_name: String,
     pub last_name: String,
     pub street: String,
@@ -83,7 +78,7 @@ async fn place_once(
     if order.lines.is_empty() {
         return Err(AppError::BadRequest(tr!(cart.emptied).into()));
     }
-    let mut tx = begin_write(pool).await?;
+    let mut tx = pool.begin().await?;
     if let Some(key) = &order.checkout_key {
         if let Some(placed) = placed_with_key(&mut tx, key, currency).await? {
             return Ok(placed);

@@ -2,8 +2,8 @@
 //! legal pages.
 
 use super::{get_legal_text, LegalPage, Seller};
-use crate::app::{load_page, Canonical};
 use crate::locale;
+use crate::page::{load_page, Canonical};
 use crate::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;

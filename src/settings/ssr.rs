@@ -5,7 +5,6 @@ use super::{LegalPage, LegalText, Seller, SettingsChange, ShippingMethod};
 use crate::error::AppError;
 use crate::locale::Locale;
 use crate::money::{Currency, Money};
-use crate::orders::ssr::begin_write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -108,7 +107,7 @@ async fn begin_change(
     writer: &crate::db::Db,
     admin_id: i64,
 ) -> Result<(crate::db::Tx, String), AppError> {
-    let mut tx = begin_write(writer).await?;
+    let mut tx = writer.begin().await?;
     let email: String =
         crate::on_tx!(&mut tx, conn => sqlx::query_scalar("SELECT email FROM admins WHERE id = $1")
         .bind(admin_id)
@@ -201,7 +200,7 @@ pub fn validate(settings: &ShopSettings) -> Result<(), AppError> {
     if s.shop_name.trim().is_empty() {
         return Err(AppError::BadRequest("The shop needs a name.".into()));
     }
-    if !s.contact_email.is_empty() && crate::mail::Email::parse(&s.contact_email).is_none() {
+    if !s.contact_email.is_empty() && crate::email::Email::parse(&s.contact_email).is_none() {
         return Err(AppError::BadRequest(
             "The contact e-mail is not an e-mail address.".into(),
         ));
@@ -298,9 +297,9 @@ impl ActiveMethods {
 
     /// The countries at least one method ships to, as (code, name), in the shop's list order.
     pub fn countries(&self) -> Vec<(String, String)> {
-        crate::checkout::named_countries(
+        crate::countries::named_countries(
             crate::locale::current(),
-            crate::checkout::COUNTRIES
+            crate::countries::COUNTRIES
                 .iter()
                 .copied()
                 .filter(|code| self.0.iter().any(|m| m.serves(code))),
@@ -357,14 +356,14 @@ impl MethodInput {
     pub fn parse(draft: &MethodDraft, currency: Currency) -> Result<MethodInput, AppError> {
         let bad = |message: &str| AppError::BadRequest(message.into());
         let (name, description) = method_text(&draft.name, &draft.description)?;
-        let code = crate::admin::products::ssr::slug_for(&draft.code, &name, 40)?;
+        let code = crate::text::slug_for(&draft.code, &name, 40)?;
         let price = Money::parse_decimal(&draft.price, currency).map_err(AppError::BadRequest)?;
         let free_above = match draft.free_above.trim() {
             "" => None,
             typed => Some(Money::parse_decimal(typed, currency).map_err(AppError::BadRequest)?)
                 .filter(|m| m.minor > 0),
         };
-        let known = |c: &String| crate::checkout::COUNTRIES.contains(&c.as_str());
+        let known = |c: &String| crate::countries::COUNTRIES.contains(&c.as_str());
         if draft.countries.is_empty() || !draft.countries.iter().all(known) {
             return Err(bad("Tick at least one country the method ships to."));
         }

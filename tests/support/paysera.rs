@@ -6,10 +6,10 @@ use reqwest::StatusCode;
 use rsa::pkcs8::DecodePrivateKey;
 use rsa::signature::{SignatureEncoding, Signer};
 use rsa::RsaPrivateKey;
-use turgus::cart::Quantity;
 use turgus::money::Currency;
 use turgus::orders::ssr::{place, Customer, NewOrder, PlacedOrder};
 use turgus::paysera::encoding::{encode_base64, http_build_query, php_urlencode};
+use turgus::quantity::Quantity;
 use turgus::settings::ShippingMethod;
 
 pub const PROJECT: u64 = 310840;
@@ -81,7 +81,7 @@ pub fn new_order(product_id: i64, quantity: &str) -> NewOrder {
     NewOrder {
         lines: vec![(product_id, Quantity::parse(quantity).unwrap())],
         customer: Customer {
-            email: turgus::mail::Email::parse("pirkejas@example.com").unwrap(),
+            email: turgus::email::Email::parse("pirkejas@example.com").unwrap(),
             first_name: "Ona".into(),
             last_name: "Onaitė".into(),
             street: "Gedimino pr. 1".into(),

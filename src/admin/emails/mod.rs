@@ -19,7 +19,7 @@ pub struct EmailsView {
 
 #[server(endpoint = "admin/emails")]
 pub async fn admin_emails() -> Result<EmailsView, AppError> {
-    let (state, _) = super::admin_only().await?;
+    let (state, _) = crate::admin::auth::admin_only().await?;
     let smtp = state.mailer.has_smtp();
     Ok(EmailsView {
         smtp,
@@ -29,7 +29,7 @@ pub async fn admin_emails() -> Result<EmailsView, AppError> {
 
 #[server(endpoint = "admin/email/again")]
 pub async fn send_email_again(id: i64) -> Result<(), AppError> {
-    let (state, _) = super::admin_only().await?;
+    let (state, _) = crate::admin::auth::admin_only().await?;
     crate::mail::outbox::send_again(&state.writer, id, &state.config.public_url).await?;
     state.mailer.wakeup.notify_one();
     if crate::state::is_plain_form_post() {
@@ -47,7 +47,7 @@ pub async fn eml_file(
 ) -> Result<axum::response::Response, AppError> {
     use axum::http::header;
     use axum::response::IntoResponse;
-    crate::admin::ssr::require_admin(&state.pool, &session).await?;
+    crate::admin::auth::require_admin(&state.pool, &session).await?;
     let not_found = || AppError::NotFound("There is no file for that e-mail.".into());
     let id = name
         .strip_suffix(".eml")

@@ -82,7 +82,7 @@ pub async fn orders_csv(
     session: Session,
     Query(filter): Query<OrderFilter>,
 ) -> Result<impl IntoResponse, AppError> {
-    crate::admin::ssr::require_admin(&state.pool, &session).await?;
+    crate::admin::auth::require_admin(&state.pool, &session).await?;
     let filter = ValidFilter::parse(&filter)?;
     let rows: Vec<ExportRow> = crate::on_db!(&state.pool, conn => {
         let mut sql = QueryBuilder::new(EXPORT);
@@ -97,7 +97,7 @@ pub async fn orders_csv(
     }
     let filename = format!(
         "attachment; filename=\"orders-{}.csv\"",
-        &crate::db::now()[..10]
+        &crate::clock::now()[..10]
     );
     Ok((
         [

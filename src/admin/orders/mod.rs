@@ -220,13 +220,13 @@ impl OrderAction {
 
 #[server(endpoint = "admin/orders")]
 pub async fn admin_orders(#[server(default)] filter: OrderFilter) -> Result<OrderList, AppError> {
-    let (state, _) = super::admin_only().await?;
+    let (state, _) = crate::admin::auth::admin_only().await?;
     ssr::list(&state, &ssr::ValidFilter::parse(&filter)?, filter.page).await
 }
 
 #[server(endpoint = "admin/order")]
 pub async fn admin_order(number: i64) -> Result<OrderDetail, AppError> {
-    let (state, _) = super::admin_only().await?;
+    let (state, _) = crate::admin::auth::admin_only().await?;
     ssr::detail(&state, number).await
 }
 
@@ -238,7 +238,7 @@ pub async fn act_on_order(
     #[server(default)] note: String,
     #[server(default)] confirm: String,
 ) -> Result<(), AppError> {
-    let (state, admin_id) = super::admin_only().await?;
+    let (state, admin_id) = crate::admin::auth::admin_only().await?;
     let action = OrderAction::parse(&action)
         .ok_or_else(|| AppError::BadRequest("Unknown action.".into()))?;
     if confirm != "yes" {

@@ -11,7 +11,7 @@ use crate::mail::outbox::{enqueue, MailContext};
 use crate::money::{Currency, Money};
 use crate::orders::events::OrderEvent;
 use crate::orders::lifecycle::{cancel_unpaid, fulfil, Fulfilment};
-use crate::orders::ssr::{begin_write, stage};
+use crate::orders::ssr::stage;
 use crate::orders::OrderStatus;
 use crate::state::AppState;
 use sqlx::QueryBuilder;
@@ -73,13 +73,7 @@ impl ValidFilter {
             sql.push(" AND o.created_at < ").push_bind(until.clone());
         }
         if !self.query.is_empty() {
-            let pattern = format!(
-                "%{}%",
-                self.query
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            );
+            let pattern = crate::text::like_pattern(&self.query);
             let number = self.query.trim_start_matches('#').parse::<i64>().ok();
             // lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
             sql.push(" AND (lower(o.email) LIKE lower(")
@@ -416,7 +410,7 @@ async fn apply_action(
     action: OrderAction,
     actor: &Actor<'_>,
 ) -> Result<(), AppError> {
-    let mut tx = begin_write(&state.writer).await?;
+    let mut tx = state.writer.begin().await?;
     let select = format!(
         "SELECT id, status FROM orders WHERE number = $1{}",
         tx.for_update()

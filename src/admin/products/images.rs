@@ -130,7 +130,7 @@ async fn upload(
     headers: HeaderMap,
     multipart: Multipart,
 ) -> Response {
-    if let Err(error) = crate::admin::ssr::require_admin(&state.pool, &session).await {
+    if let Err(error) = crate::admin::auth::require_admin(&state.pool, &session).await {
         return error.into_response();
     }
     let browser = headers

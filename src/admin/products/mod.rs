@@ -145,13 +145,13 @@ pub fn photo_refusal_message(code: &str) -> &'static str {
 pub async fn admin_products(
     #[server(default)] filter: ProductFilter,
 ) -> Result<ProductList, AppError> {
-    let (state, _) = crate::admin::admin_only().await?;
+    let (state, _) = crate::admin::auth::admin_only().await?;
     ssr::list(&state, &filter).await
 }
 
 #[server(endpoint = "admin/product")]
 pub async fn admin_product(id: i64) -> Result<ProductForm, AppError> {
-    let (state, _) = crate::admin::admin_only().await?;
+    let (state, _) = crate::admin::auth::admin_only().await?;
     let mut form = ssr::form(&state, id).await?;
     ssr::restore_draft(&mut form).await?;
     Ok(form)
@@ -172,7 +172,7 @@ pub async fn save_product(
     #[server(default)] active: Option<String>,
     #[server(default)] featured: Option<String>,
 ) -> Result<i64, AppError> {
-    let (state, _) = crate::admin::admin_only().await?;
+    let (state, _) = crate::admin::auth::admin_only().await?;
     let draft = ssr::ProductDraft {
         id,
         name,
@@ -205,7 +205,7 @@ pub async fn save_product(
 /// Deletes a product that was never ordered; archives one that was (orders keep pointing at it).
 #[server(endpoint = "admin/product/remove")]
 pub async fn remove_product(id: i64, #[server(default)] confirm: String) -> Result<(), AppError> {
-    let (state, _) = crate::admin::admin_only().await?;
+    let (state, _) = crate::admin::auth::admin_only().await?;
     if confirm != "yes" {
         return Err(AppError::BadRequest(
             "Tick the confirmation box to go ahead.".into(),
@@ -218,7 +218,7 @@ pub async fn remove_product(id: i64, #[server(default)] confirm: String) -> Resu
 
 #[server(endpoint = "admin/product/image/delete")]
 pub async fn delete_image(id: i64) -> Result<(), AppError> {
-    let (state, _) = crate::admin::admin_only().await?;
+    let (state, _) = crate::admin::auth::admin_only().await?;
     let product_id = images::delete(&state, id).await?;
     if crate::state::is_plain_form_post() {
         leptos_axum::redirect(&format!("/admin/products/{product_id}"));
@@ -228,7 +228,7 @@ pub async fn delete_image(id: i64) -> Result<(), AppError> {
 
 #[server(endpoint = "admin/categories")]
 pub async fn admin_categories() -> Result<Vec<CategoryRow>, AppError> {
-    let (state, _) = crate::admin::admin_only().await?;
+    let (state, _) = crate::admin::auth::admin_only().await?;
     ssr::categories(&state.pool).await
 }
 
@@ -241,7 +241,7 @@ pub async fn save_category(
     #[server(default)] description: String,
     #[server(default)] position: String,
 ) -> Result<(), AppError> {
-    let (state, _) = crate::admin::admin_only().await?;
+    let (state, _) = crate::admin::auth::admin_only().await?;
     ssr::save_category(&state.writer, id, &name, &slug, &description, &position).await?;
     state.category_menu.clear();
     if crate::state::is_plain_form_post() {
@@ -253,7 +253,7 @@ pub async fn save_category(
 /// Deletes an empty category; one with products refuses (move or delete them first).
 #[server(endpoint = "admin/category/delete")]
 pub async fn delete_category(id: i64) -> Result<(), AppError> {
-    let (state, _) = crate::admin::admin_only().await?;
+    let (state, _) = crate::admin::auth::admin_only().await?;
     ssr::delete_category(&state.writer, id).await?;
     state.category_menu.clear();
     if crate::state::is_plain_form_post() {

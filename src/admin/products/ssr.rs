@@ -35,15 +35,7 @@ where
     sql.push(" WHERE 1 = 1");
     let q = filter.q.trim();
     if !q.is_empty() {
-        let pattern = format!(
-            "%{}%",
-            q.chars()
-                .take(200)
-                .collect::<String>()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
+        let pattern = crate::text::like_pattern(q);
         // lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
         sql.push(" AND (lower(p.name) LIKE lower(")
             .push_bind(pattern.clone())
@@ -325,7 +317,7 @@ impl ProductInput {
             ),
         };
         Ok(ProductInput {
-            slug: slug_for(&draft.slug, name, 120)?,
+            slug: crate::text::slug_for(&draft.slug, name, 120)?,
             max_per_order,
             name: name.to_owned(),
             category_id: draft.category_id,
@@ -336,39 +328,6 @@ impl ProductInput {
             featured: draft.featured,
         })
     }
-}
-
-/// The URL name: the one typed, or one made from the name (`Linen apron` → `linen-apron`).
-pub fn slug_for(typed: &str, name: &str, max: usize) -> Result<String, AppError> {
-    let source = if typed.trim().is_empty() { name } else { typed };
-    let mut slug = String::new();
-    for c in source.trim().to_lowercase().chars() {
-        let c = match c {
-            'a'..='z' | '0'..='9' => c,
-            'ą' | 'ä' | 'á' | 'à' | 'â' | 'ā' | 'å' => 'a',
-            'č' | 'ç' | 'ć' => 'c',
-            'ę' | 'ė' | 'é' | 'è' | 'ê' | 'ë' | 'ē' => 'e',
-            'į' | 'í' | 'ì' | 'î' | 'ï' | 'ī' => 'i',
-            'š' | 'ś' => 's',
-            'ų' | 'ū' | 'ü' | 'ú' | 'ù' | 'û' => 'u',
-            'ž' | 'ź' | 'ż' => 'z',
-            'ö' | 'ó' | 'ò' | 'ô' | 'õ' | 'ō' => 'o',
-            'ł' => 'l',
-            'ń' | 'ñ' => 'n',
-            _ => '-',
-        };
-        if c != '-' || !slug.ends_with('-') && !slug.is_empty() {
-            slug.push(c);
-        }
-    }
-    let slug: String = slug.trim_end_matches('-').chars().take(max).collect();
-    let slug = slug.trim_end_matches('-').to_owned();
-    if slug.is_empty() {
-        return Err(AppError::BadRequest(
-            "Give it a web address (letters a–z, digits and dashes).".into(),
-        ));
-    }
-    Ok(slug)
 }
 
 fn slug_taken(error: sqlx::Error, what: &str) -> AppError {
@@ -507,7 +466,7 @@ pub async fn save_category(
                 AppError::BadRequest("The position must be a small whole number.".into())
             })?,
     };
-    let slug = slug_for(slug, name, 80)?;
+    let slug = crate::text::slug_for(slug, name, 80)?;
     let saved = crate::on_db!(pool, conn => {
         let query = if id == 0 {
             sqlx::query(
@@ -554,22 +513,4 @@ pub async fn delete_category(pool: &crate::db::Db, id: i64) -> Result<(), AppErr
         });
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::slug_for;
-
-    #[test]
-    fn slugs_are_made_from_names() {
-        assert_eq!(slug_for("", "Linen apron", 120).unwrap(), "linen-apron");
-        assert_eq!(
-            slug_for("", "  Ąžuolinė lentelė — 30 cm! ", 120).unwrap(),
-            "azuoline-lentele-30-cm"
-        );
-        assert_eq!(slug_for("My-Slug", "ignored", 120).unwrap(), "my-slug");
-        assert_eq!(slug_for("", "abc def", 4).unwrap(), "abc");
-        assert!(slug_for("", "<script>", 120).is_ok_and(|s| s == "script"));
-        assert!(slug_for("", "***", 120).is_err());
-    }
 }

@@ -69,7 +69,7 @@ pub struct SettingsView {
 #[server(endpoint = "admin/settings")]
 pub async fn admin_settings() -> Result<SettingsView, AppError> {
     use crate::settings::ssr;
-    let (state, _) = super::admin_only().await?;
+    let (state, _) = crate::admin::auth::admin_only().await?;
     let settings = ssr::load(&state.pool).await?;
     let currency = state.config.currency;
     let decimal = |minor: i64| crate::money::Money::new(minor, currency).decimal();
@@ -110,9 +110,9 @@ pub async fn admin_settings() -> Result<SettingsView, AppError> {
         sandbox: state.payments.sandbox.is_some(),
         currency: currency.code().to_owned(),
         methods,
-        countries: crate::checkout::named_countries(
+        countries: crate::countries::named_countries(
             crate::locale::current(),
-            crate::checkout::COUNTRIES.iter().copied(),
+            crate::countries::COUNTRIES.iter().copied(),
         ),
         legal,
         changes: ssr::recent_changes(&state.pool).await?,
@@ -157,7 +157,7 @@ pub async fn save_settings(
     #[server(default)] smsbank: Option<String>,
     #[server(default)] test_payments: Option<String>,
 ) -> Result<(), AppError> {
-    let (state, admin_id) = super::admin_only().await?;
+    let (state, admin_id) = crate::admin::auth::admin_only().await?;
     let trimmed = |text: String| text.trim().replace("\r\n", "\n");
     let settings = crate::settings::ssr::ShopSettings {
         seller: Seller {
@@ -191,7 +191,7 @@ pub async fn save_shipping_method(
     #[server(default)] position: String,
 ) -> Result<(), AppError> {
     use crate::settings::ssr::{save_method, MethodDraft, MethodInput};
-    let (state, admin_id) = super::admin_only().await?;
+    let (state, admin_id) = crate::admin::auth::admin_only().await?;
     let draft = MethodDraft {
         code,
         name,
@@ -220,7 +220,7 @@ pub async fn save_shipping_method_text(
     #[server(default)] name: String,
     #[server(default)] description: String,
 ) -> Result<(), AppError> {
-    let (state, admin_id) = super::admin_only().await?;
+    let (state, admin_id) = crate::admin::auth::admin_only().await?;
     let language = crate::locale::parse(&locale)
         .ok_or_else(|| AppError::BadRequest("The shop does not speak that language.".into()))?;
     crate::settings::ssr::save_method_text(
@@ -238,7 +238,7 @@ pub async fn save_shipping_method_text(
 
 #[server(endpoint = "admin/shipping/delete")]
 pub async fn delete_shipping_method(id: i64) -> Result<(), AppError> {
-    let (state, admin_id) = super::admin_only().await?;
+    let (state, admin_id) = crate::admin::auth::admin_only().await?;
     crate::settings::ssr::delete_method(&state.writer, admin_id, id).await?;
     back_to("/admin/settings#shipping");
     Ok(())
@@ -254,7 +254,7 @@ pub struct LegalEditor {
 
 #[server(endpoint = "admin/legal")]
 pub async fn admin_legal(slug: String) -> Result<LegalEditor, AppError> {
-    let (state, _) = super::admin_only().await?;
+    let (state, _) = crate::admin::auth::admin_only().await?;
     let page = LegalPage::from_slug(&slug)?;
     let stored = crate::settings::ssr::legal_markdown(&state.pool, page).await?;
     Ok(LegalEditor {
@@ -266,7 +266,7 @@ pub async fn admin_legal(slug: String) -> Result<LegalEditor, AppError> {
 
 #[server(endpoint = "admin/legal/save")]
 pub async fn save_legal(slug: String, markdown: String) -> Result<(), AppError> {
-    let (state, admin_id) = super::admin_only().await?;
+    let (state, admin_id) = crate::admin::auth::admin_only().await?;
     let page = LegalPage::from_slug(&slug)?;
     crate::settings::ssr::save_legal(&state.writer, admin_id, page, &markdown).await?;
     back_to(&format!("/admin/legal/{slug}?saved=1"));

@@ -1,5 +1,5 @@
 //! Admin accounts: Argon2id password hashes, login throttling, and the session check every admin
-//! page and server function goes through.
+//! page and server function goes through ([`admin_only`]).
 
 use super::passwords;
 use super::throttle;
@@ -21,7 +21,7 @@ pub const LOGIN_FAILED: &str = "Wrong e-mail or password.";
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
 pub(super) fn checked_credentials(email: &str, password: &str) -> Result<(), AppError> {
-    if crate::mail::Email::parse(email).is_none() {
+    if crate::email::Email::parse(email).is_none() {
         return Err(AppError::BadRequest(
             "That is not an e-mail address.".into(),
         ));
@@ -55,7 +55,7 @@ pub async fn create_admin(
     let mut tx = pool.begin().await?;
     // First: on PostgreSQL this waits for a setup that holds the link, so the two never both
     // find the shop without an owner.
-    super::setup_link::end(&mut tx).await?;
+    end_setup_link(&mut tx).await?;
     crate::on_tx!(&mut tx, conn => sqlx::query(&format!(
         "INSERT INTO admins (email, password_hash) VALUES ($1, $2)
          ON CONFLICT ({unique}) DO UPDATE SET password_hash = excluded.password_hash,
@@ -67,6 +67,16 @@ pub async fn create_admin(
     .await
     .map(|done| done.rows_affected()))?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes the setup link (`setup_link`): an admin now exists. Called first in the transaction that creates
+/// one, so that on PostgreSQL it waits for a setup in progress (which holds the row).
+pub async fn end_setup_link(tx: &mut crate::db::Tx) -> Result<(), AppError> {
+    crate::on_tx!(tx, conn => sqlx::query("DELETE FROM admin_setup_link")
+        .execute(&mut *conn)
+        .await
+        .map(|done| done.rows_affected()))?;
     Ok(())
 }
 
@@ -190,6 +200,14 @@ pub async fn require_admin(pool: &crate::db::Db, session: &Session) -> Result<i6
             .await?;
     }
     Ok(admin_id)
+}
+
+/// The shop and the logged-in admin's id, or 401. Every admin server function starts here: the
+/// pages are not the guard, the functions behind them are.
+pub async fn admin_only() -> Result<(crate::state::AppState, i64), AppError> {
+    let (session, state) = crate::state::session_and_state().await?;
+    let admin_id = require_admin(&state.pool, &session).await?;
+    Ok((state, admin_id))
 }
 
 /// Where to go after logging in: only a path on this site (`/admin/...`), never another host.
