@@ -18,8 +18,8 @@ use reqwest::Client;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use turgus::checkout::payments::{sandbox_keys, SandboxKeys};
 use turgus::checkout::sandbox::signed_callback;
+use turgus::domain::payments::gateway::{sandbox_keys, SandboxKeys};
 use turgus::paysera::encoding::{decode_base64, parse_str};
 
 #[path = "../tests/support/shopper.rs"]

@@ -6,12 +6,14 @@ use crate::admin::{
     AdminSetupPage,
 };
 use crate::cart::{provide_cart, CartLink, CartNotice, CartPage};
-use crate::catalog::{CategoryLink, CategoryPage, HomePage, ProductPage, SearchPage};
+use crate::catalog::{CategoryPage, HomePage, ProductPage, SearchPage};
 use crate::checkout::{AcceptPage, CancelPage, CheckoutPage};
+use crate::domain::catalog::CategoryLink;
+use crate::domain::settings::LegalPage;
 use crate::error::AppError;
+use crate::legal::{current_seller, ContactPage, LegalPageView, SellerFooter};
 use crate::locale::{self, Alternates, LanguageSwitch};
 use crate::page::{public_url, set_status};
-use crate::settings::{current_seller, ContactPage, LegalPage, LegalPageView, SellerFooter};
 use crate::tr;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Meta, MetaTags, Stylesheet, Title};

@@ -13,14 +13,13 @@ pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod countries;
+pub mod domain;
 pub mod error;
+pub mod legal;
 pub mod locale;
-pub mod mail;
 pub mod money;
-pub mod orders;
 pub mod page;
 pub mod quantity;
-pub mod settings;
 pub mod text;
 pub mod ui;
 

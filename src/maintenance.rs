@@ -40,7 +40,7 @@ pub fn spawn(
 }
 
 async fn expire_orders(pool: &crate::db::Db, ttl_minutes: u32) {
-    match crate::orders::lifecycle::expire_overdue(pool, ttl_minutes).await {
+    match crate::domain::orders::lifecycle::expire_overdue(pool, ttl_minutes).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(orders = n, "expired unpaid orders"),
         Err(_) => tracing::warn!("could not expire unpaid orders; will retry"),
@@ -66,7 +66,7 @@ async fn clean_now(pool: &crate::db::Db, sessions: &Sessions, config: &Config) {
         tracing::warn!(%error, "could not delete expired sessions; will retry");
     }
     let days = config.limits.refused_callback_retention_days;
-    match crate::orders::payment::prune_rejected(pool, days).await {
+    match crate::domain::payments::callbacks::prune_rejected(pool, days).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(callbacks = n, days, "deleted old refused callbacks"),
         Err(_) => tracing::warn!("could not delete old refused callbacks; will retry"),

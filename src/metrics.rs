@@ -132,10 +132,10 @@ async fn scrape(State(state): State<AppState>) -> Response {
 
 /// The figures read when scraped: orders by stage, the outbox, the pool.
 async fn read_gauges(state: &AppState) -> Result<(), crate::error::AppError> {
-    for (stage, orders) in crate::orders::ssr::count_by_stage(&state.pool).await? {
+    for (stage, orders) in crate::domain::orders::place::count_by_stage(&state.pool).await? {
         metrics::gauge!("orders", "stage" => stage.key()).set(orders as f64);
     }
-    let backlog = crate::mail::outbox::backlog(&state.pool).await?;
+    let backlog = crate::domain::mail::outbox::backlog(&state.pool).await?;
     metrics::gauge!("email_outbox", "state" => "waiting").set(backlog.waiting as f64);
     metrics::gauge!("email_outbox", "state" => "failed").set(backlog.failed as f64);
     let (open, idle) = state.pool.usage();

@@ -11,7 +11,6 @@
 //! database.
 
 use crate::app::{shell, App};
-use crate::catalog;
 use crate::checkout;
 use crate::config::Config;
 use crate::db;
@@ -126,7 +125,7 @@ pub async fn start_with_shutdown(
         state.config.clone(),
         stopped.clone(),
     );
-    let mail_worker = crate::mail::delivery::spawn(
+    let mail_worker = crate::domain::mail::delivery::spawn(
         state.mailer.clone(),
         state.pool.clone(),
         state.writer.clone(),
@@ -175,7 +174,7 @@ async fn prepare_data(
     config: &Config,
     pool: &db::Db,
     writer: &db::Db,
-) -> Result<crate::settings::ssr::SettingsCache, StartError> {
+) -> Result<crate::domain::settings::store::SettingsCache, StartError> {
     // The data folder is the shop's user's alone (`files`), one made before this too.
     match crate::files::create_private_dir(&config.data_dir)
         .and_then(|()| crate::files::tighten(&config.data_dir))
@@ -188,19 +187,19 @@ async fn prepare_data(
             tracing::warn!(%error, folder = %config.data_dir.display(), "cannot make the data folder private")
         }
     }
-    if catalog::demo::load_once(pool, config.currency)
+    if crate::domain::catalog::demo::load_once(pool, config.currency)
         .await
         .map_err(StartError::Demo)?
     {
         tracing::info!("loaded the demo catalog");
     }
-    crate::settings::ssr::seed_placeholders(writer)
+    crate::domain::settings::store::seed_placeholders(writer)
         .await
         .map_err(StartError::Demo)?;
-    let settings = crate::settings::ssr::SettingsCache::load(pool)
+    let settings = crate::domain::settings::store::SettingsCache::load(pool)
         .await
         .map_err(|_| StartError::Catalog("cannot read the shop's settings".into()))?;
-    catalog::ssr::check_catalog_currency(pool, config.currency)
+    crate::domain::catalog::store::check_catalog_currency(pool, config.currency)
         .await
         .map_err(StartError::Catalog)?;
     Ok(settings)
@@ -212,16 +211,16 @@ async fn payments_and_mail(
     writer: &db::Db,
 ) -> Result<
     (
-        checkout::payments::Payments,
-        Arc<crate::mail::delivery::Mailer>,
+        crate::domain::payments::gateway::Payments,
+        Arc<crate::domain::mail::delivery::Mailer>,
     ),
     StartError,
 > {
-    let payments = checkout::payments::setup(config, writer)
+    let payments = crate::domain::payments::gateway::setup(config, writer)
         .await
         .map_err(StartError::Payments)?;
     tracing::info!(mode = ?payments.mode, key = %payments.key_source, "Paysera");
-    let mailer = crate::mail::delivery::Mailer::new(config, payments.sandbox.is_some())
+    let mailer = crate::domain::mail::delivery::Mailer::new(config, payments.sandbox.is_some())
         .map(Arc::new)
         .map_err(StartError::Mail)?;
     if !mailer.has_smtp() {

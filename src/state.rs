@@ -1,8 +1,8 @@
 //! What every request handler and server function shares: the database (a reading pool and
 //! where writes go), the configuration, and what start-up worked out once.
 
-use crate::checkout::payments::Payments;
 use crate::config::Config;
+use crate::domain::payments::gateway::Payments;
 use crate::error::AppError;
 use leptos::prelude::use_context;
 use std::sync::Arc;
@@ -18,19 +18,19 @@ pub struct AppState {
     /// The security headers' settings, worked out once at start-up.
     pub security: Arc<crate::security::Policy>,
     /// The category menu of every page, cached (cleared when the merchant edits categories).
-    pub category_menu: Arc<crate::catalog::ssr::CategoryMenu>,
+    pub category_menu: Arc<crate::domain::catalog::store::CategoryMenu>,
     /// The merchant's settings, cached (replaced when the merchant saves them).
-    pub settings: Arc<crate::settings::ssr::SettingsCache>,
+    pub settings: Arc<crate::domain::settings::store::SettingsCache>,
     /// Sends the order e-mails in the outbox (`mail`).
-    pub mailer: Arc<crate::mail::delivery::Mailer>,
+    pub mailer: Arc<crate::domain::mail::delivery::Mailer>,
     /// The built files, held in memory, and their content-hashed names.
     pub assets: Arc<crate::assets::Assets>,
 }
 
 impl AppState {
     /// What e-mails written with an order change need to know about the shop.
-    pub fn mail_context(&self) -> crate::mail::outbox::MailContext<'_> {
-        crate::mail::outbox::MailContext {
+    pub fn mail_context(&self) -> crate::domain::mail::outbox::MailContext<'_> {
+        crate::domain::mail::outbox::MailContext {
             public_url: &self.config.public_url,
             fallback_to: self.config.mail.from.as_deref(),
         }
@@ -38,8 +38,8 @@ impl AppState {
 
     /// Whether to ask Paysera for test payments (`test=1`, no money moves): only ever for a live
     /// project, as `TURGUS_PAYSERA_TEST` says where it is set, else as the merchant's setting.
-    pub fn test_payments(&self, settings: &crate::settings::ssr::ShopSettings) -> bool {
-        self.payments.mode == crate::checkout::payments::Mode::Live
+    pub fn test_payments(&self, settings: &crate::domain::settings::store::ShopSettings) -> bool {
+        self.payments.mode == crate::domain::payments::gateway::Mode::Live
             && self.config.paysera.test.unwrap_or(settings.test_payments)
     }
 }

@@ -7,8 +7,8 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use support::paysera::{fields, live_shop, order, send, signed};
 use support::{TestShop, OWNER, PASSWORD};
+use turgus::domain::orders::place::{place, PlacedOrder};
 use turgus::money::Currency;
-use turgus::orders::ssr::{place, PlacedOrder};
 
 async fn admin_shop() -> TestShop {
     let shop = live_shop().await;

@@ -182,7 +182,7 @@ async fn a_cancelled_job_does_not_keep_its_lock_on_postgres() {
 /// asks for delivery.
 #[tokio::test]
 async fn the_sandbox_sends_no_e_mail_over_smtp_unless_asked_to() {
-    use turgus::mail::delivery::Mailer;
+    use turgus::domain::mail::delivery::Mailer;
     let dir = tempfile::tempdir().unwrap();
     let mut config = support::config_for(dir.path());
     config.mail.smtp_url = Some(turgus::config::Secret::new("smtp://127.0.0.1:2525".into()));
@@ -257,7 +257,8 @@ async fn the_sandboxs_e_mail_files_are_the_shops_user_alone() {
     .await;
     // What the sandbox's e-mail worker does with it (here at once, not at its next look).
     let mailer =
-        turgus::mail::delivery::Mailer::new(&support::config_for(shop.dir.path()), true).unwrap();
+        turgus::domain::mail::delivery::Mailer::new(&support::config_for(shop.dir.path()), true)
+            .unwrap();
     mailer.write_files(&shop.db, &shop.db).await.unwrap();
     let folder = shop.dir.path().join("mail");
     let files: Vec<_> = std::fs::read_dir(&folder)

@@ -162,8 +162,8 @@ async fn the_expiry_task_of_two_instances_expires_each_order_once() {
     .await;
     // Both instances sweep at the same moment, as their minute timers may.
     let (by_one, by_two) = tokio::join!(
-        turgus::orders::lifecycle::expire_overdue(&one.db, 60),
-        turgus::orders::lifecycle::expire_overdue(&two.db, 60)
+        turgus::domain::orders::lifecycle::expire_overdue(&one.db, 60),
+        turgus::domain::orders::lifecycle::expire_overdue(&two.db, 60)
     );
     assert_eq!(by_one.unwrap() + by_two.unwrap(), 20);
     assert_eq!(

@@ -43,7 +43,7 @@ async fn mail_shop_with(
 }
 
 /// An order of one `slug`, paid by an authentic callback that was answered `OK`.
-async fn paid(shop: &TestShop, slug: &str) -> turgus::orders::ssr::PlacedOrder {
+async fn paid(shop: &TestShop, slug: &str) -> turgus::domain::orders::place::PlacedOrder {
     let order = order(shop, slug, "1").await;
     let (status, body) = send(shop, &signed(&fields(&order, &[]))).await;
     assert_eq!((status, body.as_str()), (StatusCode::OK, "OK"));
@@ -259,7 +259,7 @@ async fn an_e_mail_whose_sender_died_is_claimed_again_once_its_lease_runs_out() 
     let writer = turgus::db::connect(&support::database_url(shop.dir.path()))
         .await
         .unwrap();
-    let claim = || turgus::mail::outbox::claim(&writer, 300);
+    let claim = || turgus::domain::mail::outbox::claim(&writer, 300);
     // A worker claims the first e-mail, and dies while sending it.
     let first = claim().await.unwrap().unwrap();
     // While its lease holds, other workers get the other e-mail, then nothing.
@@ -426,8 +426,8 @@ async fn without_smtp_e_mails_are_kept_and_two_workers_later_send_each_once() {
     config.mail.from = Some("orders@example.lt".into());
     let url = support::database_url(shop.dir.path());
     let (one, two) = (
-        turgus::mail::delivery::Mailer::new(&config, false).unwrap(),
-        turgus::mail::delivery::Mailer::new(&config, false).unwrap(),
+        turgus::domain::mail::delivery::Mailer::new(&config, false).unwrap(),
+        turgus::domain::mail::delivery::Mailer::new(&config, false).unwrap(),
     );
     let (db_one, db_two) = (
         turgus::db::connect(&url).await.unwrap(),

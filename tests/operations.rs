@@ -128,10 +128,13 @@ async fn sigterm_lets_callbacks_in_flight_commit_and_every_ok_is_paid() {
             .fetch_one(conn)
             .await)
             .unwrap();
-        let placed =
-            turgus::orders::ssr::place(&db, &new_order(id, "1"), turgus::money::Currency::Eur)
-                .await
-                .unwrap();
+        let placed = turgus::domain::orders::place::place(
+            &db,
+            &new_order(id, "1"),
+            turgus::money::Currency::Eur,
+        )
+        .await
+        .unwrap();
         orders.push(placed);
     }
     let client = reqwest::Client::new();
@@ -284,7 +287,7 @@ async fn a_backup_taken_while_serving_restores_and_a_running_shop_is_not_overwri
         .fetch_one(conn)
         .await)
         .unwrap();
-    turgus::orders::ssr::place(&db, &new_order(id, "1"), turgus::money::Currency::Eur)
+    turgus::domain::orders::place::place(&db, &new_order(id, "1"), turgus::money::Currency::Eur)
         .await
         .unwrap();
     std::fs::create_dir_all(shop.dir.path().join("media/products")).unwrap();

@@ -7,8 +7,8 @@ use reqwest::StatusCode;
 use rsa::RsaPrivateKey;
 use support::paysera::*;
 use support::TestShop;
+use turgus::domain::orders::place::{place, PlacedOrder};
 use turgus::money::Currency;
-use turgus::orders::ssr::{place, PlacedOrder};
 use turgus::paysera::encoding::{encode_base64, php_urlencode};
 
 async fn status_of(shop: &TestShop, order: &PlacedOrder) -> (String, bool) {
@@ -369,7 +369,7 @@ async fn unpaid_orders_expire_and_release_their_stock() {
         .await.map(|done| done.rows_affected()))
     .unwrap();
     assert_eq!(
-        turgus::orders::lifecycle::expire_overdue(&shop.db, 60)
+        turgus::domain::orders::lifecycle::expire_overdue(&shop.db, 60)
             .await
             .unwrap(),
         1
@@ -378,7 +378,7 @@ async fn unpaid_orders_expire_and_release_their_stock() {
     assert_eq!(status_of(&shop, &fresh).await.0, "pending_payment");
     assert_eq!(shop.stock("kneeling-pad").await, before - 1);
     assert_eq!(
-        turgus::orders::lifecycle::expire_overdue(&shop.db, 60)
+        turgus::domain::orders::lifecycle::expire_overdue(&shop.db, 60)
             .await
             .unwrap(),
         0,

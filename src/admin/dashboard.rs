@@ -103,7 +103,7 @@ pub async fn get_admin_home() -> Result<AdminHome, AppError> {
     let pool = &state.pool;
     let currency = state.config.currency;
     let days = sales_by_day(pool, currency).await?;
-    let orders_by_stage = crate::orders::ssr::count_by_stage(pool).await?;
+    let orders_by_stage = crate::domain::orders::place::count_by_stage(pool).await?;
     let review: Vec<(i64, String, i64)> = crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT number, created_at, total_minor FROM orders WHERE needs_review = TRUE
          ORDER BY created_at DESC LIMIT 20",
@@ -119,7 +119,7 @@ pub async fn get_admin_home() -> Result<AdminHome, AppError> {
         .await)
     };
     let payments = &state.payments;
-    let backlog = crate::mail::outbox::backlog(pool).await?;
+    let backlog = crate::domain::mail::outbox::backlog(pool).await?;
     Ok(AdminHome {
         sales_by_day: days,
         orders_by_stage,

@@ -8,7 +8,7 @@ pub mod ssr;
 
 pub use pages::{provide_cart, use_cart, AddToCartForm, CartLink, CartNotice, CartPage};
 
-use crate::catalog::Image;
+use crate::domain::catalog::Image;
 use crate::error::AppError;
 use crate::money::Money;
 use crate::quantity::Quantity;

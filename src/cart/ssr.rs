@@ -1,8 +1,8 @@
 //! The cart's server side: the session record and the queries that price it.
 
 use super::{CartLine, CartView, LineProblem};
-use crate::catalog::ssr::stored_money;
-use crate::catalog::Image;
+use crate::domain::catalog::store::stored_money;
+use crate::domain::catalog::Image;
 use crate::error::AppError;
 use crate::money::Money;
 use crate::quantity::Quantity;

@@ -1,9 +1,8 @@
 //! The catalog's pages.
 
-use super::{
-    get_category, get_home, get_product, search, Listing, ProductCard, ProductDetail, Sort,
-};
+use super::{get_category, get_home, get_product, search};
 use crate::cart::AddToCartForm;
+use crate::domain::catalog::{Listing, ProductCard, ProductDetail, Sort};
 use crate::locale;
 use crate::page::{load_page, Canonical};
 use crate::tr;
@@ -130,7 +129,7 @@ pub fn CategoryPage() -> impl IntoView {
                     <label for="sort">{tr!(catalog.sort_by)}</label>
                     <select id="sort" name="sort">
                         {Sort::ALL.into_iter().map(|s| view! {
-                            <option value=s.key() selected=s == sort>{s.label()}</option>
+                            <option value=s.key() selected=s == sort>{s.label(locale::current())}</option>
                         }).collect_view()}
                     </select>
                     <button type="submit">{tr!(catalog.apply)}</button>

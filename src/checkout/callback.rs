@@ -8,7 +8,7 @@
 //! anyone can cause: past [`REFUSALS_KEPT_PER_MINUTE`] from one client address they are only
 //! counted (`paysera_callbacks_total{verdict="rejected_unrecorded"}`), not stored.
 
-use crate::orders::payment;
+use crate::domain::payments::callbacks as payment;
 use crate::paysera::callback::{parse_received, verify, CallbackError};
 use crate::rate_limit::{Admitted, PerClient};
 use crate::state::AppState;
@@ -49,8 +49,13 @@ pub fn routes(state: AppState) -> Router {
 }
 
 /// `GET /api/orders/{token}`: the order's live state, for the accept page and for scripts.
-async fn order_state(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    match crate::orders::ssr::state_by_token(&state.pool, &token).await {
+async fn order_state(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    language: Option<axum::Extension<crate::locale::ssr::RequestLocale>>,
+) -> Response {
+    let locale = language.map(|found| found.locale).unwrap_or_default();
+    match crate::domain::orders::place::state_by_token(&state.pool, &token, locale).await {
         Ok(order) => ([(header::CACHE_CONTROL, "no-store")], Json(order)).into_response(),
         Err(error) => error.into_response(),
     }

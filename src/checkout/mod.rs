@@ -10,8 +10,6 @@ pub mod callback;
 mod islands;
 mod pages;
 #[cfg(feature = "ssr")]
-pub mod payments;
-#[cfg(feature = "ssr")]
 pub mod sandbox;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -37,9 +35,9 @@ pub fn routes(state: crate::state::AppState) -> axum::Router {
 pub use pages::{AcceptPage, CancelPage, CheckoutPage};
 
 use crate::cart::CartView;
+use crate::domain::orders::OrderStatus;
 use crate::error::AppError;
 use crate::money::Money;
-use crate::orders::OrderStatus;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 

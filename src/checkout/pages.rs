@@ -7,9 +7,9 @@ use super::islands::{
 use super::{
     get_checkout, get_order_page, CancelOutcome, CheckoutView, MethodGroup, OrderPage, PlaceOrder,
 };
+use crate::domain::orders::OrderStatus;
 use crate::locale;
 use crate::money::Money;
-use crate::orders::OrderStatus;
 use crate::page::load_page;
 use crate::tr;
 use crate::ui::ErrorNotice;

@@ -5,7 +5,7 @@
 //! Like Paysera, it speaks the language the shop asked for (`lang=LIT`); a request it cannot read
 //! is refused in the shopper's language (`locale`).
 
-use super::payments::{SandboxKeys, SANDBOX_METHODS_XML};
+use crate::domain::payments::gateway::{SandboxKeys, SANDBOX_METHODS_XML};
 use crate::locale::{self, ssr::RequestLocale, Locale};
 use crate::money::{Currency, Money};
 use crate::paysera::encoding::{

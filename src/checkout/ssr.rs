@@ -1,22 +1,22 @@
 //! The checkout's server side: the form's validation, placing the order and signing the Paysera
 //! request, the order status page's data and the cancel link.
 
-use super::payments::Mode;
 use super::{
     CancelOutcome, CheckoutForm, CheckoutView, FieldError, MethodChoice, MethodGroup, OrderPage,
     ShippingChoice,
 };
 use crate::countries::COUNTRIES;
+use crate::domain::orders::lifecycle::cancel_pending;
+use crate::domain::orders::place::{place as place_order, Customer, Holder, NewOrder};
+use crate::domain::orders::OrderStatus;
+use crate::domain::payments::gateway::Mode;
+use crate::domain::settings::store::ActiveMethods;
+use crate::domain::settings::ShippingMethod;
 use crate::email::Email;
 use crate::error::AppError;
 use crate::locale;
 use crate::money::Money;
-use crate::orders::lifecycle::cancel_pending;
-use crate::orders::ssr::{place as place_order, Customer, Holder, NewOrder};
-use crate::orders::OrderStatus;
 use crate::paysera::request::{Payer, PaymentRequest};
-use crate::settings::ssr::ActiveMethods;
-use crate::settings::ShippingMethod;
 use crate::state::AppState;
 use crate::tr;
 use tower_sessions::Session;
@@ -145,7 +145,7 @@ pub async fn view(
     let (mut form, errors) = draft(session).await?;
     let checkout_key = form_key(session, cart.lines.is_empty()).await?;
     let methods = ActiveMethods::load(&state.pool, locale::current()).await?;
-    let shipping_countries = methods.countries();
+    let shipping_countries = methods.countries(locale::current());
     let served = |code: &str| shipping_countries.iter().any(|(c, _)| c == code);
     if served(ship_to) {
         form.country = ship_to.to_owned();

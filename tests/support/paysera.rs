@@ -6,11 +6,11 @@ use reqwest::StatusCode;
 use rsa::pkcs8::DecodePrivateKey;
 use rsa::signature::{SignatureEncoding, Signer};
 use rsa::RsaPrivateKey;
+use turgus::domain::orders::place::{place, Customer, NewOrder, PlacedOrder};
+use turgus::domain::settings::ShippingMethod;
 use turgus::money::Currency;
-use turgus::orders::ssr::{place, Customer, NewOrder, PlacedOrder};
 use turgus::paysera::encoding::{encode_base64, http_build_query, php_urlencode};
 use turgus::quantity::Quantity;
-use turgus::settings::ShippingMethod;
 
 pub const PROJECT: u64 = 310840;
 

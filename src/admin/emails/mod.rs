@@ -5,8 +5,8 @@ mod pages;
 
 pub use pages::{AdminEmailsPage, EmailTable};
 
+use crate::domain::mail::MailSummary;
 use crate::error::AppError;
-use crate::mail::MailSummary;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -23,14 +23,14 @@ pub async fn admin_emails() -> Result<EmailsView, AppError> {
     let smtp = state.mailer.has_smtp();
     Ok(EmailsView {
         smtp,
-        emails: crate::mail::outbox::summaries(&state.pool, None, smtp).await?,
+        emails: crate::domain::mail::outbox::summaries(&state.pool, None, smtp).await?,
     })
 }
 
 #[server(endpoint = "admin/email/again")]
 pub async fn send_email_again(id: i64) -> Result<(), AppError> {
     let (state, _) = crate::admin::auth::admin_only().await?;
-    crate::mail::outbox::send_again(&state.writer, id, &state.config.public_url).await?;
+    crate::domain::mail::outbox::send_again(&state.writer, id, &state.config.public_url).await?;
     state.mailer.wakeup.notify_one();
     if crate::state::is_plain_form_post() {
         leptos_axum::redirect("/admin/emails");
@@ -53,7 +53,7 @@ pub async fn eml_file(
         .strip_suffix(".eml")
         .and_then(|id| id.parse::<i64>().ok())
         .ok_or_else(not_found)?;
-    let file = crate::mail::outbox::file_of(&state.pool, id)
+    let file = crate::domain::mail::outbox::file_of(&state.pool, id)
         .await?
         .ok_or_else(not_found)?;
     let bytes = tokio::fs::read(state.mailer.file_path(&file))

@@ -2,7 +2,7 @@
 
 use super::{admin_emails, EmailsView, SendEmailAgain};
 use crate::admin::pages::admin_page;
-use crate::mail::{MailState, MailSummary};
+use crate::domain::mail::{MailState, MailSummary};
 use crate::ui::{short_time, ErrorNotice};
 use leptos::prelude::*;
 use leptos_meta::Title;

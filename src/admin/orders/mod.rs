@@ -9,9 +9,9 @@ pub mod ssr;
 
 pub use pages::{AdminOrderPage, AdminOrdersPage};
 
+pub use crate::domain::orders::OrderStage;
 use crate::error::AppError;
 use crate::money::Money;
-pub use crate::orders::OrderStage;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -140,7 +140,7 @@ pub struct OrderDetail {
     pub history: Vec<HistoryEntry>,
     pub payment_log: Vec<LoggedCallback>,
     /// The e-mails the order caused.
-    pub emails: Vec<crate::mail::MailSummary>,
+    pub emails: Vec<crate::domain::mail::MailSummary>,
 }
 
 impl OrderDetail {

@@ -4,15 +4,15 @@ use super::{
     HistoryEntry, LoggedCallback, OrderAction, OrderDetail, OrderFilter, OrderLine, OrderList,
     OrderRow, OrderStage, ORDERS_PER_PAGE,
 };
-use crate::catalog::ssr::stored_money;
+use crate::domain::catalog::store::stored_money;
+use crate::domain::mail::compose::MailEvent;
+use crate::domain::mail::outbox::{enqueue, MailContext};
+use crate::domain::orders::events::OrderEvent;
+use crate::domain::orders::lifecycle::{cancel_unpaid, fulfil, Fulfilment};
+use crate::domain::orders::place::stage;
+use crate::domain::orders::OrderStatus;
 use crate::error::AppError;
-use crate::mail::compose::MailEvent;
-use crate::mail::outbox::{enqueue, MailContext};
 use crate::money::{Currency, Money};
-use crate::orders::events::OrderEvent;
-use crate::orders::lifecycle::{cancel_unpaid, fulfil, Fulfilment};
-use crate::orders::ssr::stage;
-use crate::orders::OrderStatus;
 use crate::state::AppState;
 use sqlx::QueryBuilder;
 
@@ -307,8 +307,12 @@ pub async fn detail(state: &AppState, number: i64) -> Result<OrderDetail, AppErr
         total: at(order.total_minor),
         history: history.into_iter().map(EventRow::entry).collect(),
         payment_log: callbacks.into_iter().map(logged_callback).collect(),
-        emails: crate::mail::outbox::summaries(pool, Some(order.id), state.mailer.has_smtp())
-            .await?,
+        emails: crate::domain::mail::outbox::summaries(
+            pool,
+            Some(order.id),
+            state.mailer.has_smtp(),
+        )
+        .await?,
     })
 }
 

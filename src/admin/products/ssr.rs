@@ -5,7 +5,7 @@ use super::{
     AdminImage, CategoryOption, CategoryRow, ProductFilter, ProductForm, ProductList, ProductRow,
     LOW_STOCK, PRODUCTS_PER_PAGE,
 };
-use crate::catalog::ssr::stored_money;
+use crate::domain::catalog::store::stored_money;
 use crate::error::AppError;
 use crate::money::{Currency, Money};
 use crate::state::AppState;

@@ -3,15 +3,15 @@
 #![allow(clippy::too_many_arguments)]
 
 //! Admin → Settings: the shop's name and seller details, its payment switches, its shipping
-//! methods and its legal pages. The rules and queries are in `crate::settings::ssr`; these server
+//! methods and its legal pages. The rules and queries are in `crate::domain::settings::store`; these server
 //! functions check for an admin, read the forms and send the browser back to the page.
 
 mod pages;
 
 pub use pages::{AdminLegalPage, AdminSettingsPage};
 
+use crate::domain::settings::{LegalPage, Seller, SettingsChange};
 use crate::error::AppError;
-use crate::settings::{LegalPage, Seller, SettingsChange};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -68,13 +68,13 @@ pub struct SettingsView {
 
 #[server(endpoint = "admin/settings")]
 pub async fn admin_settings() -> Result<SettingsView, AppError> {
-    use crate::settings::ssr;
+    use crate::domain::settings::store;
     let (state, _) = crate::admin::auth::admin_only().await?;
-    let settings = ssr::load(&state.pool).await?;
+    let settings = store::load(&state.pool).await?;
     let currency = state.config.currency;
     let decimal = |minor: i64| crate::money::Money::new(minor, currency).decimal();
-    let texts = ssr::method_texts(&state.pool).await?;
-    let methods = ssr::shipping_methods(&state.pool)
+    let texts = store::method_texts(&state.pool).await?;
+    let methods = store::shipping_methods(&state.pool)
         .await?
         .into_iter()
         .map(|m| MethodRow {
@@ -90,7 +90,7 @@ pub async fn admin_settings() -> Result<SettingsView, AppError> {
             position: m.position,
         })
         .collect();
-    let placeholders = ssr::legal_placeholders(&state.pool).await?;
+    let placeholders = store::legal_placeholders(&state.pool).await?;
     let legal = LegalPage::ALL
         .into_iter()
         .map(|page| (page, placeholders.contains(&page)))
@@ -115,13 +115,16 @@ pub async fn admin_settings() -> Result<SettingsView, AppError> {
             crate::countries::COUNTRIES.iter().copied(),
         ),
         legal,
-        changes: ssr::recent_changes(&state.pool).await?,
+        changes: store::recent_changes(&state.pool).await?,
     })
 }
 
 /// Method `id`'s name in each language, as the admin's form shows them.
 #[cfg(feature = "ssr")]
-fn translations(texts: &[crate::settings::ssr::MethodText], id: i64) -> Vec<MethodTranslation> {
+fn translations(
+    texts: &[crate::domain::settings::store::MethodText],
+    id: i64,
+) -> Vec<MethodTranslation> {
     crate::locale::all()
         .iter()
         .map(|&locale| {
@@ -159,7 +162,7 @@ pub async fn save_settings(
 ) -> Result<(), AppError> {
     let (state, admin_id) = crate::admin::auth::admin_only().await?;
     let trimmed = |text: String| text.trim().replace("\r\n", "\n");
-    let settings = crate::settings::ssr::ShopSettings {
+    let settings = crate::domain::settings::store::ShopSettings {
         seller: Seller {
             shop_name: trimmed(shop_name),
             legal_name: trimmed(legal_name),
@@ -172,7 +175,8 @@ pub async fn save_settings(
         smsbank: smsbank.is_some(),
         test_payments: test_payments.is_some(),
     };
-    crate::settings::ssr::save(&state.writer, &state.settings, admin_id, settings).await?;
+    crate::domain::settings::store::save(&state.writer, &state.settings, admin_id, settings)
+        .await?;
     back_to("/admin/settings?saved=1");
     Ok(())
 }
@@ -190,7 +194,7 @@ pub async fn save_shipping_method(
     #[server(default)] active: Option<String>,
     #[server(default)] position: String,
 ) -> Result<(), AppError> {
-    use crate::settings::ssr::{save_method, MethodDraft, MethodInput};
+    use crate::domain::settings::store::{save_method, MethodDraft, MethodInput};
     let (state, admin_id) = crate::admin::auth::admin_only().await?;
     let draft = MethodDraft {
         code,
@@ -223,7 +227,7 @@ pub async fn save_shipping_method_text(
     let (state, admin_id) = crate::admin::auth::admin_only().await?;
     let language = crate::locale::parse(&locale)
         .ok_or_else(|| AppError::BadRequest("The shop does not speak that language.".into()))?;
-    crate::settings::ssr::save_method_text(
+    crate::domain::settings::store::save_method_text(
         &state.writer,
         admin_id,
         id,
@@ -239,7 +243,7 @@ pub async fn save_shipping_method_text(
 #[server(endpoint = "admin/shipping/delete")]
 pub async fn delete_shipping_method(id: i64) -> Result<(), AppError> {
     let (state, admin_id) = crate::admin::auth::admin_only().await?;
-    crate::settings::ssr::delete_method(&state.writer, admin_id, id).await?;
+    crate::domain::settings::store::delete_method(&state.writer, admin_id, id).await?;
     back_to("/admin/settings#shipping");
     Ok(())
 }
@@ -255,8 +259,8 @@ pub struct LegalEditor {
 #[server(endpoint = "admin/legal")]
 pub async fn admin_legal(slug: String) -> Result<LegalEditor, AppError> {
     let (state, _) = crate::admin::auth::admin_only().await?;
-    let page = LegalPage::from_slug(&slug)?;
-    let stored = crate::settings::ssr::legal_markdown(&state.pool, page).await?;
+    let page = LegalPage::from_slug(&slug, crate::locale::current())?;
+    let stored = crate::domain::settings::store::legal_markdown(&state.pool, page).await?;
     Ok(LegalEditor {
         page,
         markdown: stored.markdown,
@@ -267,8 +271,8 @@ pub async fn admin_legal(slug: String) -> Result<LegalEditor, AppError> {
 #[server(endpoint = "admin/legal/save")]
 pub async fn save_legal(slug: String, markdown: String) -> Result<(), AppError> {
     let (state, admin_id) = crate::admin::auth::admin_only().await?;
-    let page = LegalPage::from_slug(&slug)?;
-    crate::settings::ssr::save_legal(&state.writer, admin_id, page, &markdown).await?;
+    let page = LegalPage::from_slug(&slug, crate::locale::current())?;
+    crate::domain::settings::store::save_legal(&state.writer, admin_id, page, &markdown).await?;
     back_to(&format!("/admin/legal/{slug}?saved=1"));
     Ok(())
 }

@@ -5,7 +5,7 @@ use super::{
     SaveLegal, SaveSettings, SaveShippingMethod, SaveShippingMethodText, SettingsView, Switch,
 };
 use crate::admin::pages::admin_page;
-use crate::settings::{Seller, SettingsChange};
+use crate::domain::settings::{Seller, SettingsChange};
 use crate::ui::{escape_on_server, short_time, ErrorNotice};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -55,7 +55,7 @@ pub fn AdminSettingsPage() -> impl IntoView {
                     <ul>
                         {view.legal.into_iter().map(|(page, placeholder)| view! {
                             <li>
-                                <A href=format!("/admin/legal/{}", page.slug())>{page.title()}</A>
+                                <A href=format!("/admin/legal/{}", page.slug())>{page.title(crate::locale::current())}</A>
                                 {placeholder.then(|| view! { " " <span class="badge badge-warn">"placeholder text"</span> })}
                                 " · " <a href=page.path()>"view"</a>
                             </li>
@@ -289,7 +289,7 @@ pub fn AdminLegalPage() -> impl IntoView {
         {admin_page(editor, move |editor: LegalEditor| {
             let page = editor.page;
             view! {
-                <h1>{page.title()}</h1>
+                <h1>{page.title(crate::locale::current())}</h1>
                 {move || save.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNotice error=e /> })}
                 <SavedNotice />
                 {editor.placeholder.then(|| view! {

@@ -6,10 +6,10 @@
 //! merchant's in English, like the admin.
 
 use super::MailKind;
+use crate::domain::orders::place::Customer;
+use crate::domain::settings::Seller;
 use crate::locale::{self, Locale};
 use crate::money::{Currency, Money};
-use crate::orders::ssr::Customer;
-use crate::settings::Seller;
 use crate::text::escape_html;
 use leptos_i18n::td_string;
 

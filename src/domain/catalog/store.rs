@@ -6,7 +6,9 @@ use super::{
     Sort, PAGE_SIZE,
 };
 use crate::error::AppError;
+use crate::locale::Locale;
 use crate::money::{Currency, Money};
+use leptos_i18n::td_string;
 
 /// The columns a product card needs; the first image by position is the card's picture.
 const CARD_COLUMNS: &str = "
@@ -62,9 +64,11 @@ fn pages_for(total: u32) -> u32 {
 }
 
 /// A page past the last one is a page that does not exist.
-fn check_page(page: u32, total: u32) -> Result<(), AppError> {
+fn check_page(page: u32, total: u32, locale: Locale) -> Result<(), AppError> {
     if page > pages_for(total) {
-        return Err(AppError::NotFound(crate::tr!(errors.no_such_page).into()));
+        return Err(AppError::NotFound(
+            td_string!(locale, errors.no_such_page).into(),
+        ));
     }
     Ok(())
 }
@@ -140,13 +144,14 @@ pub async fn category(
     slug: &str,
     sort: Sort,
     page: u32,
+    locale: Locale,
 ) -> Result<CategoryListing, AppError> {
     let (id, name, description): (i64, String, String) =
         crate::on_db!(pool, conn => sqlx::query_as("SELECT id, name, description FROM categories WHERE slug = $1")
             .bind(slug)
             .fetch_optional(conn)
             .await)?
-            .ok_or_else(|| AppError::NotFound(crate::tr!(errors.no_such_category).into()))?;
+            .ok_or_else(|| AppError::NotFound(td_string!(locale, errors.no_such_category).into()))?;
 
     let total: i64 = crate::on_db!(pool, conn => sqlx::query_scalar(
         "SELECT COUNT(*) FROM products WHERE category_id = $1 AND active = TRUE",
@@ -155,7 +160,7 @@ pub async fn category(
     .fetch_one(conn)
     .await)?;
     let total = u32::try_from(total).unwrap_or(u32::MAX);
-    check_page(page, total)?;
+    check_page(page, total, locale)?;
 
     // The ORDER BY comes from a closed enum, never from the request's text.
     let order = match sort {
@@ -190,7 +195,11 @@ pub async fn category(
     })
 }
 
-pub async fn product(pool: &crate::db::Db, slug: &str) -> Result<ProductDetail, AppError> {
+pub async fn product(
+    pool: &crate::db::Db,
+    slug: &str,
+    locale: Locale,
+) -> Result<ProductDetail, AppError> {
     /// One row per photo (or one without a photo): the product and its photos in one query.
     #[derive(sqlx::FromRow)]
     struct Row {
@@ -229,7 +238,7 @@ pub async fn product(pool: &crate::db::Db, slug: &str) -> Result<ProductDetail, 
     let row = rows
         .into_iter()
         .next()
-        .ok_or_else(|| AppError::NotFound(crate::tr!(errors.no_such_product).into()))?;
+        .ok_or_else(|| AppError::NotFound(td_string!(locale, errors.no_such_product).into()))?;
     Ok(ProductDetail {
         id: row.id,
         slug: slug.to_owned(),
@@ -302,6 +311,7 @@ pub async fn search(
     pool: &crate::db::Db,
     typed: &str,
     page: u32,
+    locale: Locale,
 ) -> Result<SearchResults, AppError> {
     let query: String = typed.trim().chars().take(200).collect();
     let empty = |query| SearchResults {
@@ -335,7 +345,7 @@ pub async fn search(
     if total == 0 {
         return Ok(empty(query));
     }
-    check_page(page, total)?;
+    check_page(page, total, locale)?;
     let rows = crate::on_db!(pool, conn => sqlx::query_as::<_, CardRow>(&format!(
         "SELECT {CARD_COLUMNS} {matches} ORDER BY {rank} LIMIT $2 OFFSET $3"
     ))

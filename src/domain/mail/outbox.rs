@@ -2,9 +2,9 @@
 
 use super::compose::{compose, LineFacts, MailEvent, OrderFacts};
 use super::{MailKind, MailState, MailSummary};
+use crate::domain::orders::place::Customer;
+use crate::domain::settings::Seller;
 use crate::error::AppError;
-use crate::orders::ssr::Customer;
-use crate::settings::Seller;
 
 /// What an e-mail needs from outside the order: where the shop is reached (for links).
 pub struct MailContext<'a> {
@@ -37,7 +37,7 @@ impl Facts {
         .bind(order_id)
         .fetch_all(&mut *conn)
         .await)?;
-        let seller = crate::settings::ssr::load_seller(tx).await?;
+        let seller = crate::domain::settings::store::load_seller(tx).await?;
         Ok(Facts {
             order,
             lines,

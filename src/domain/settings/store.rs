@@ -5,6 +5,7 @@ use super::{LegalPage, LegalText, Seller, SettingsChange, ShippingMethod};
 use crate::error::AppError;
 use crate::locale::Locale;
 use crate::money::{Currency, Money};
+use leptos_i18n::td_string;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -295,10 +296,11 @@ impl ActiveMethods {
             .collect()
     }
 
-    /// The countries at least one method ships to, as (code, name), in the shop's list order.
-    pub fn countries(&self) -> Vec<(String, String)> {
+    /// The countries at least one method ships to, as (code, name in `locale`), in the shop's
+    /// list order.
+    pub fn countries(&self, locale: Locale) -> Vec<(String, String)> {
         crate::countries::named_countries(
-            crate::locale::current(),
+            locale,
             crate::countries::COUNTRIES
                 .iter()
                 .copied()
@@ -571,14 +573,19 @@ pub async fn legal_placeholders(pool: &crate::db::Db) -> Result<Vec<LegalPage>, 
     Ok(slugs.iter().filter_map(|s| LegalPage::parse(s)).collect())
 }
 
-pub async fn legal_text(pool: &crate::db::Db, page: LegalPage) -> Result<LegalText, AppError> {
+/// A legal page ready to show; a page the merchant left empty says so in `locale`.
+pub async fn legal_text(
+    pool: &crate::db::Db,
+    page: LegalPage,
+    locale: Locale,
+) -> Result<LegalText, AppError> {
     let LegalRow {
         markdown,
         placeholder,
         updated_at,
     } = legal_markdown(pool, page).await?;
     let markdown = if markdown.trim().is_empty() {
-        crate::tr!(legal.unpublished).to_owned()
+        td_string!(locale, legal.unpublished).to_owned()
     } else {
         markdown
     };
@@ -616,7 +623,8 @@ pub async fn save_legal(
     .await.map(|done| done.rows_affected()))?;
     let change = format!(
         "{} rewritten ({} characters)",
-        page.title(),
+        // The audit is in the admin's words, English.
+        page.title(Locale::en),
         markdown.chars().count()
     );
     audit(&mut tx, &admin_email, &change).await?;

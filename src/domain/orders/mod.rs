@@ -14,9 +14,7 @@ pub mod events;
 #[cfg(feature = "ssr")]
 pub mod lifecycle;
 #[cfg(feature = "ssr")]
-pub mod payment;
-#[cfg(feature = "ssr")]
-pub mod ssr;
+pub mod place;
 
 use serde::{Deserialize, Serialize};
 

@@ -9,12 +9,12 @@
 //! Refused callbacks change nothing and were never decoded; only a bounded prefix of them is kept
 //! (see [`record_rejected`]), so strangers cannot fill the disk.
 
-use super::events::OrderEvent;
-use super::lifecycle::{re_reserve_stock, transition};
-use super::OrderStatus;
+use crate::domain::mail::compose::MailEvent;
+use crate::domain::mail::outbox::{enqueue, MailContext};
+use crate::domain::orders::events::OrderEvent;
+use crate::domain::orders::lifecycle::{re_reserve_stock, transition};
+use crate::domain::orders::OrderStatus;
 use crate::error::AppError;
-use crate::mail::compose::MailEvent;
-use crate::mail::outbox::{enqueue, MailContext};
 use crate::paysera::callback::{Callback, CallbackError, PaymentStatus};
 
 /// What a callback did. Stored with it in the payment log.

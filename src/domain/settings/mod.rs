@@ -1,21 +1,17 @@
 //! The merchant's shop as the merchant set it up (admin → Settings): who the seller is, how the
-//! shop ships, its legal texts and its payment switches. Stored in the database, so a merchant
-//! changes them without a rebuild; the storefront reads them through a short-lived cache.
-//!
-//! The public side lives here too: the footer's seller details, the contact page and the legal
-//! pages (Markdown rendered to sanitised HTML, see [`markdown`]).
+//! shop ships, its legal texts and its payment switches. Stored in the database ([`store`]), so a
+//! merchant changes them without a rebuild; the storefront reads them through a short-lived
+//! cache. Legal texts are Markdown, rendered to sanitised HTML ([`markdown`]).
 
 #[cfg(feature = "ssr")]
 pub mod markdown;
-mod pages;
 #[cfg(feature = "ssr")]
-pub mod ssr;
-
-pub use pages::{current_seller, ContactPage, LegalPageView, SellerFooter};
+pub mod store;
 
 use crate::error::AppError;
+use crate::locale::Locale;
 use crate::money::Money;
-use leptos::prelude::*;
+use leptos_i18n::td_string;
 use serde::{Deserialize, Serialize};
 
 /// The seller, as shoppers must be able to see it (EU consumer law: who sells, where to reach them).
@@ -55,17 +51,17 @@ impl LegalPage {
         LegalPage::ALL.into_iter().find(|p| p.slug() == slug)
     }
 
-    /// The page a URL names, or 404.
-    pub fn from_slug(slug: &str) -> Result<LegalPage, AppError> {
+    /// The page a URL names, or 404 (said in `locale`).
+    pub fn from_slug(slug: &str, locale: Locale) -> Result<LegalPage, AppError> {
         LegalPage::parse(slug)
-            .ok_or_else(|| AppError::NotFound(crate::tr!(errors.no_such_page).into()))
+            .ok_or_else(|| AppError::NotFound(td_string!(locale, errors.no_such_page).into()))
     }
 
-    pub fn title(self) -> &'static str {
+    pub fn title(self, locale: Locale) -> &'static str {
         match self {
-            LegalPage::Terms => crate::tr!(legal.terms),
-            LegalPage::Privacy => crate::tr!(legal.privacy),
-            LegalPage::Returns => crate::tr!(legal.returns),
+            LegalPage::Terms => td_string!(locale, legal.terms),
+            LegalPage::Privacy => td_string!(locale, legal.privacy),
+            LegalPage::Returns => td_string!(locale, legal.returns),
         }
     }
 
@@ -101,7 +97,7 @@ pub struct ShippingMethod {
     /// What the checkout form posts.
     pub code: String,
     /// As the merchant wrote them; read for checkout, in the shopper's language where the
-    /// merchant gave one (`ssr::ActiveMethods`).
+    /// merchant gave one (`store::ActiveMethods`).
     pub name: String,
     pub description: String,
     pub price_minor: i64,
@@ -125,11 +121,6 @@ impl ShippingMethod {
             _ => Money::new(self.price_minor, goods.currency),
         }
     }
-}
-
-#[server(endpoint = "legal")]
-pub async fn get_legal_text(slug: String) -> Result<LegalText, AppError> {
-    ssr::legal_text(&crate::state::pool()?, LegalPage::from_slug(&slug)?).await
 }
 
 #[cfg(test)]

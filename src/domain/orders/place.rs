@@ -4,9 +4,10 @@
 
 use super::{OrderStage, OrderState, OrderStatus};
 use crate::error::AppError;
+use crate::locale::Locale;
 use crate::money::{Currency, Money};
 use crate::quantity::Quantity;
-use crate::tr;
+use leptos_i18n::td_string;
 
 /// Who ordered, and where it goes. Already validated at the checkout's edge.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -38,7 +39,7 @@ pub struct NewOrder {
     pub customer: Customer,
     /// The way to ship the shopper chose. The order keeps its code, name and what it cost for
     /// these goods (nothing above the method's free limit).
-    pub shipping: crate::settings::ShippingMethod,
+    pub shipping: crate::domain::settings::ShippingMethod,
     /// The Paysera method key picked at checkout, if any.
     pub payment_method: Option<String>,
     /// The checkout form's one-time key: a second submission returns the first order.
@@ -75,8 +76,11 @@ async fn place_once(
     order: &NewOrder,
     currency: Currency,
 ) -> Result<PlacedOrder, AppError> {
+    let locale = order.locale;
     if order.lines.is_empty() {
-        return Err(AppError::BadRequest(tr!(cart.emptied).into()));
+        return Err(AppError::BadRequest(
+            td_string!(locale, cart.emptied).into(),
+        ));
     }
     let mut tx = pool.begin().await?;
     if let Some(key) = &order.checkout_key {
@@ -85,9 +89,9 @@ async fn place_once(
         }
     }
     if let Some(holder) = &order.holder {
-        check_unpaid_limits(&mut tx, holder).await?;
+        check_unpaid_limits(&mut tx, holder, locale).await?;
     }
-    let (lines, subtotal) = reserve(&mut tx, &order.lines, currency).await?;
+    let (lines, subtotal) = reserve(&mut tx, &order.lines, currency, locale).await?;
     let shipping = order.shipping.price_for(subtotal);
     let total = subtotal.checked_add(shipping).ok_or(AppError::Internal)?;
     let (number,): (i64,) = crate::on_tx!(&mut tx, conn => sqlx::query_as("INSERT INTO order_numbers DEFAULT VALUES RETURNING number")
@@ -164,13 +168,14 @@ async fn reserve(
     tx: &mut crate::db::Tx,
     lines: &[(i64, Quantity)],
     currency: Currency,
+    locale: Locale,
 ) -> Result<(Vec<FrozenLine>, Money), AppError> {
     let mut lines = lines.to_vec();
     lines.sort_by_key(|&(product_id, _)| product_id);
     let mut frozen = Vec::with_capacity(lines.len());
     let mut subtotal = Money::zero(currency);
     for (product_id, quantity) in lines {
-        let product = for_sale(tx, product_id, quantity, currency).await?;
+        let product = for_sale(tx, product_id, quantity, currency, locale).await?;
         let reserved = crate::on_tx!(tx, conn => sqlx::query("UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1")
                 .bind(i64::from(quantity.get()))
                 .bind(product_id)
@@ -179,9 +184,9 @@ async fn reserve(
         if reserved == 0 {
             let (stock, name) = (product.stock, product.name);
             return Err(AppError::Conflict(if stock > 0 {
-                tr!(cart.only_left, count = stock, name)
+                td_string!(locale, cart.only_left, count = stock, name)
             } else {
-                tr!(order.error.just_sold_out, name)
+                td_string!(locale, order.error.just_sold_out, name)
             }));
         }
         let unit = Money::new(product.price_minor, currency);
@@ -205,6 +210,7 @@ async fn for_sale(
     product_id: i64,
     quantity: Quantity,
     currency: Currency,
+    locale: Locale,
 ) -> Result<ProductRow, AppError> {
     let product: Option<ProductRow> = crate::on_tx!(tx, conn => sqlx::query_as(
         "SELECT name, price_minor, currency, active, stock, max_per_order FROM products WHERE id = $1",
@@ -212,16 +218,22 @@ async fn for_sale(
     .bind(product_id)
     .fetch_optional(&mut *conn)
     .await)?;
-    let product = product.ok_or_else(|| AppError::Conflict(tr!(order.error.gone).into()))?;
+    let product =
+        product.ok_or_else(|| AppError::Conflict(td_string!(locale, order.error.gone).into()))?;
     let name = &product.name;
     if !product.active || product.currency != currency.code() {
-        return Err(AppError::Conflict(tr!(cart.no_longer_for_sale, name)));
+        return Err(AppError::Conflict(td_string!(
+            locale,
+            cart.no_longer_for_sale,
+            name
+        )));
     }
     if let Some(max) = product
         .max_per_order
         .filter(|max| i64::from(quantity.get()) > *max)
     {
-        return Err(AppError::Conflict(tr!(
+        return Err(AppError::Conflict(td_string!(
+            locale,
             order.error.max_per_order,
             count = max,
             name
@@ -314,7 +326,11 @@ struct ProductRow {
 /// orders as allowed: one visitor cannot reserve the whole stock by placing order after order.
 /// Runs inside the placing transaction, holding the shopper's and the address's locks (SQLite's
 /// single writer, PostgreSQL's advisory locks), so concurrent placements count each other.
-async fn check_unpaid_limits(tx: &mut crate::db::Tx, holder: &Holder) -> Result<(), AppError> {
+async fn check_unpaid_limits(
+    tx: &mut crate::db::Tx,
+    holder: &Holder,
+    locale: Locale,
+) -> Result<(), AppError> {
     tx.lock_key("shopper", &holder.shopper_key).await?;
     tx.lock_key("client", &holder.client_ip).await?;
     let by_shopper: i64 = crate::on_tx!(tx, conn => sqlx::query_scalar(
@@ -333,7 +349,7 @@ async fn check_unpaid_limits(tx: &mut crate::db::Tx, holder: &Holder) -> Result<
         || by_client >= i64::from(holder.max_unpaid_per_client)
     {
         return Err(AppError::TooManyRequests(
-            tr!(order.error.too_many_unpaid).into(),
+            td_string!(locale, order.error.too_many_unpaid).into(),
         ));
     }
     Ok(())
@@ -341,7 +357,11 @@ async fn check_unpaid_limits(tx: &mut crate::db::Tx, holder: &Holder) -> Result<
 
 /// The order behind a status-page token. The review flag is the merchant's business and is not
 /// read: a shopper (or whoever holds the link) learns only what the order's state is.
-pub async fn state_by_token(pool: &crate::db::Db, token: &str) -> Result<OrderState, AppError> {
+pub async fn state_by_token(
+    pool: &crate::db::Db,
+    token: &str,
+    locale: Locale,
+) -> Result<OrderState, AppError> {
     #[derive(sqlx::FromRow)]
     struct Row {
         number: i64,
@@ -355,7 +375,7 @@ pub async fn state_by_token(pool: &crate::db::Db, token: &str) -> Result<OrderSt
     .bind(token)
     .fetch_optional(conn)
     .await)?
-    .ok_or_else(|| AppError::NotFound(tr!(errors.no_such_order).into()))?;
+    .ok_or_else(|| AppError::NotFound(td_string!(locale, errors.no_such_order).into()))?;
     let status = OrderStatus::parse(&row.status).ok_or_else(|| {
         tracing::error!(status = row.status, "unknown order status in the database");
         AppError::Internal

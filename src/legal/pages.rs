@@ -1,7 +1,8 @@
 //! The shopper's view of the seller: the footer's details and links, the contact page and the
 //! legal pages.
 
-use super::{get_legal_text, LegalPage, Seller};
+use super::get_legal_text;
+use crate::domain::settings::{LegalPage, Seller};
 use crate::locale;
 use crate::page::{load_page, Canonical};
 use crate::tr;
@@ -71,7 +72,7 @@ pub fn SellerFooter() -> impl IntoView {
         // Plain links: the router's <A> (which marks the current page) costs every page's render.
         <nav class="footer-links" aria-label=tr!(seller.about)>
             <a href=locale::href("/contact")>{tr!(seller.contact)}</a>
-            {LegalPage::ALL.map(|page| view! { <a href=locale::href(&page.path())>{page.title()}</a> })}
+            {LegalPage::ALL.map(|page| view! { <a href=locale::href(&page.path())>{page.title(crate::locale::current())}</a> })}
         </nav>
         <p class="footer-note">{tr!(seller.payments_by)}</p>
     }
@@ -102,7 +103,7 @@ pub fn ContactPage() -> impl IntoView {
 pub fn LegalPageView(page: LegalPage) -> impl IntoView {
     let text = Resource::new(move || page, |page| get_legal_text(page.slug().to_owned()));
     view! {
-        <Title text=page.title() />
+        <Title text=page.title(crate::locale::current()) />
         <Canonical path=page.path() />
         {load_page(text, |text: super::LegalText| {
             let placeholder = text.placeholder.then(|| view! {

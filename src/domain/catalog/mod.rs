@@ -1,0 +1,154 @@
+//! The catalog: categories and products as shoppers see them, read from the database
+//! ([`store`]), and the demo catalog a new shop starts with ([`demo`]).
+
+#[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+use crate::locale::Locale;
+use crate::money::Money;
+use leptos_i18n::td_string;
+use serde::{Deserialize, Serialize};
+
+/// Products shown per listing page.
+pub const PAGE_SIZE: u32 = 12;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Image {
+    pub path: String,
+    pub alt: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CategoryLink {
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProductCard {
+    pub slug: String,
+    pub name: String,
+    pub price: Money,
+    pub in_stock: bool,
+    pub image: Option<Image>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProductDetail {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub price: Money,
+    pub stock: u32,
+    pub category: CategoryLink,
+    pub images: Vec<Image>,
+}
+
+/// One page of a listing, with what pagination links need.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Listing {
+    pub products: Vec<ProductCard>,
+    pub page: u32,
+    pub pages: u32,
+    pub total: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CategoryListing {
+    pub category: CategoryLink,
+    pub description: String,
+    pub sort: Sort,
+    pub listing: Listing,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    /// The query as typed (trimmed), for the search box and the heading.
+    pub query: String,
+    pub listing: Listing,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Home {
+    pub featured: Vec<ProductCard>,
+    pub newest: Vec<ProductCard>,
+}
+
+/// Orders a category listing can be sorted in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Sort {
+    #[default]
+    Newest,
+    PriceLowHigh,
+    PriceHighLow,
+    Name,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 4] = [
+        Sort::Newest,
+        Sort::PriceLowHigh,
+        Sort::PriceHighLow,
+        Sort::Name,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Sort::Newest => "newest",
+            Sort::PriceLowHigh => "price",
+            Sort::PriceHighLow => "price-desc",
+            Sort::Name => "name",
+        }
+    }
+
+    pub fn label(self, locale: Locale) -> &'static str {
+        match self {
+            Sort::Newest => td_string!(locale, catalog.sort.newest),
+            Sort::PriceLowHigh => td_string!(locale, catalog.sort.price_low_high),
+            Sort::PriceHighLow => td_string!(locale, catalog.sort.price_high_low),
+            Sort::Name => td_string!(locale, catalog.sort.name),
+        }
+    }
+
+    /// Unknown keys fall back to the default order: a mangled link still shows the category.
+    pub fn from_key(key: &str) -> Sort {
+        Sort::ALL
+            .into_iter()
+            .find(|s| s.key() == key)
+            .unwrap_or_default()
+    }
+}
+
+/// Reads a `page` query value; anything that is not a positive number means the first page.
+pub fn page_number(raw: &str) -> u32 {
+    raw.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|&p| p >= 1)
+        .unwrap_or(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sort_keys_round_trip_and_unknown_falls_back() {
+        for sort in Sort::ALL {
+            assert_eq!(Sort::from_key(sort.key()), sort);
+        }
+        assert_eq!(Sort::from_key("'; DROP TABLE products"), Sort::Newest);
+    }
+
+    #[test]
+    fn odd_page_numbers_mean_the_first_page() {
+        assert_eq!(page_number("3"), 3);
+        assert_eq!(page_number(" 2 "), 2);
+        for odd in ["", "0", "-1", "abc", "1e9", "99999999999999"] {
+            assert_eq!(page_number(odd), 1, "{odd}");
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! The domain core: what the shop knows and decides, apart from how it is asked (the web layer).
+//!
+//! Modules take what they use: the database (`&Db`) or a transaction, the time, the slice of the
+//! configuration they need, and a `Locale` where they write text. They never see the web layer
+//! (`AppState`, axum, sessions, Leptos context); `tests/architecture.rs` keeps it so. Each module
+//! may use only those listed before it.
+
+pub mod catalog;
+pub mod mail;
+pub mod orders;
+pub mod payments;
+pub mod settings;
