@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 /// Forms, server functions and the Paysera callback.
 pub const FORM_BODY_LIMIT: usize = 64 * 1024;
 
-/// A legal page's Markdown (at most `settings::ssr::LEGAL_MAX_CHARS` characters), form-encoded:
+/// A legal page's Markdown (at most `domain::settings::store::LEGAL_MAX_CHARS` characters), form-encoded:
 /// a character can take up to 12 bytes that way (`ą` is `%C4%85`, and a 4-byte one twice that).
 pub const LEGAL_BODY_LIMIT: usize = 1024 * 1024;
 

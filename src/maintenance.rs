@@ -4,8 +4,8 @@
 //!
 //! Several instances on one PostgreSQL database each run it, and the work is still done once:
 //! each overdue order is claimed with `FOR UPDATE SKIP LOCKED` by one instance
-//! (`orders::ssr::expire_overdue`), and the hourly clean-up runs under an advisory lock that only
-//! one instance gets at a time ([`crate::db::Db::exclusively`]).
+//! (`domain::orders::lifecycle::expire_overdue`), and the hourly clean-up runs under an advisory
+//! lock that only one instance gets at a time ([`crate::db::Db::exclusively`]).
 
 use crate::config::Config;
 use crate::sessions::Sessions;

@@ -103,7 +103,7 @@ pub struct MailSummary {
     pub has_file: bool,
 }
 
-/// A payment verdict (see `orders::payment::Verdict`) as the merchant's notice explains it.
+/// A payment verdict (see `domain::payments::callbacks::Verdict`) as the merchant's notice explains it.
 pub fn verdict_in_words(verdict: &str) -> &'static str {
     match verdict {
         "paid_late" => "it arrived after the order had expired or been cancelled; the stock was reserved again, but the shopper may have bought elsewhere meanwhile",
