@@ -37,7 +37,15 @@ const WEB: &[&str] = &[
 ];
 
 /// The domain's modules, each allowed to use only those before it.
-const DOMAIN_ORDER: &[&str] = &["settings", "catalog", "orders", "mail", "payments"];
+const DOMAIN_ORDER: &[&str] = &[
+    "settings",
+    "catalog",
+    "inventory",
+    "cart",
+    "orders",
+    "mail",
+    "payments",
+];
 
 /// What domain code never names: the web layer and the request it serves.
 const NOT_IN_DOMAIN: &[&str] = &[

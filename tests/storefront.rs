@@ -5,7 +5,7 @@ mod support;
 
 use reqwest::StatusCode;
 use support::TestShop;
-use turgus::cart::CartView;
+use turgus::domain::cart::CartView;
 use turgus::error::AppError;
 
 fn nbsp(text: &str) -> String {

@@ -3,7 +3,9 @@
 //! the islands around them (`islands.rs`) send them without a page load when JavaScript runs.
 
 use super::islands::{AddToCartEnhanced, CartEnhanced, CART_CONTENTS, CART_COUNT};
-use super::{get_cart, AddToCart, CartLine, CartView, EmptyCart, RemoveCartLine, UpdateCartLine};
+use super::{get_cart, AddToCart, EmptyCart, RemoveCartLine, UpdateCartLine};
+use crate::domain::cart::{CartLine, CartView};
+use crate::domain::inventory::Shortfall;
 use crate::error::AppError;
 use crate::locale;
 use crate::page::load_page;
@@ -107,6 +109,15 @@ pub fn AddToCartForm(product_id: i64, max: u32) -> impl IntoView {
     }
 }
 
+/// What the shopper can do about a line that cannot be bought as it stands.
+fn problem_text(problem: Shortfall) -> String {
+    match problem {
+        Shortfall::Unavailable => tr!(cart.problem.unavailable).into(),
+        Shortfall::SoldOut => tr!(cart.problem.sold_out).into(),
+        Shortfall::OnlyLeft(n) => tr!(cart.problem.only_left, count = n),
+    }
+}
+
 #[component]
 pub fn CartPage() -> impl IntoView {
     let cart = use_cart();
@@ -183,7 +194,7 @@ fn CartRow(line: CartLine) -> impl IntoView {
                 {line.image.map(|image| view! { <img src=image.path alt="" width="64" height="64" /> })}
                 <div>
                     <a href=locale::href(&format!("/p/{}", line.slug))>{line.name}</a>
-                    {line.problem.map(|problem| view! { <p class="line-problem">{problem.describe()}</p> })}
+                    {line.problem.map(|problem| view! { <p class="line-problem">{problem_text(problem)}</p> })}
                 </div>
             </td>
             <td data-label=tr!(cart.price)>{line.unit_price.to_string()}</td>

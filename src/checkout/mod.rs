@@ -34,7 +34,7 @@ pub fn routes(state: crate::state::AppState) -> axum::Router {
 
 pub use pages::{AcceptPage, CancelPage, CheckoutPage};
 
-use crate::cart::CartView;
+use crate::domain::cart::CartView;
 use crate::domain::orders::OrderStatus;
 use crate::error::AppError;
 use crate::money::Money;

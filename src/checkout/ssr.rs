@@ -141,7 +141,7 @@ pub async fn view(
     country: &str,
     ship_to: &str,
 ) -> Result<CheckoutView, AppError> {
-    let cart = crate::cart::ssr::view(session, state).await?;
+    let cart = crate::cart::session::view(session, &state.pool, state.config.currency).await?;
     let (mut form, errors) = draft(session).await?;
     let checkout_key = form_key(session, cart.lines.is_empty()).await?;
     let methods = ActiveMethods::load(&state.pool, locale::current()).await?;
@@ -372,7 +372,7 @@ pub async fn place(
     if !is_own_form_key(session, checkout_key).await? {
         return Err(AppError::Conflict(tr!(checkout.error.stale_form).into()));
     }
-    let cart = crate::cart::ssr::view(session, state).await?;
+    let cart = crate::cart::session::view(session, &state.pool, state.config.currency).await?;
     if cart.lines.is_empty() {
         return Err(AppError::BadRequest(tr!(cart.emptied).into()));
     }
@@ -446,7 +446,7 @@ pub async fn place(
             tracing::error!(field = %e.field, "payment request refused by validation");
             AppError::Internal
         })?;
-    crate::cart::ssr::empty(session).await?;
+    crate::cart::session::empty(session).await?;
     session
         .remove::<(CheckoutForm, Vec<FieldError>)>(DRAFT_KEY)
         .await?;
@@ -566,7 +566,7 @@ async fn cancel(
     }
     match cancel_pending(pool, id).await? {
         Some(lines) => {
-            crate::cart::ssr::restore(session, &lines).await?;
+            crate::cart::session::restore(session, &lines).await?;
             Ok(CancelOutcome::Cancelled)
         }
         None => Ok(CancelOutcome::AlreadyClosed),

@@ -5,7 +5,9 @@
 //! (`AppState`, axum, sessions, Leptos context); `tests/architecture.rs` keeps it so. Each module
 //! may use only those listed before it.
 
+pub mod cart;
 pub mod catalog;
+pub mod inventory;
 pub mod mail;
 pub mod orders;
 pub mod payments;

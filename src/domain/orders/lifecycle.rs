@@ -1,5 +1,6 @@
 //! An order's lifecycle after it is placed: cancelling, expiring, shipping, refunding and
-//! clearing a review (paying is `payment`'s, placing `ssr`'s). Each change is one conditional
+//! clearing a review (paying is `domain::payments::callbacks`', placing `place`'s; the stock they move is
+//! `domain::inventory`'s). Each change is one conditional
 //! update inside the caller's transaction (or its own), so a concurrent change (another callback,
 //! the expiry task on another instance, a second admin) makes it a no-op, never a double move, and
 //! each records a typed [`OrderEvent`]. The admin calls these; it never updates an order itself.
@@ -58,58 +59,6 @@ pub async fn transition(
     Ok(moved)
 }
 
-/// Gives an order's units back to stock (it was cancelled or expired).
-async fn release_stock(tx: &mut crate::db::Tx, order_id: i64) -> Result<(), AppError> {
-    crate::on_tx!(tx, conn => sqlx::query(
-        "UPDATE products SET stock = stock + (
-             SELECT CAST(SUM(l.quantity) AS BIGINT) FROM order_lines l
-             WHERE l.order_id = $1 AND l.product_id = products.id)
-         WHERE id IN (SELECT product_id FROM order_lines WHERE order_id = $1)",
-    )
-    .bind(order_id)
-    .execute(&mut *conn)
-    .await.map(|done| done.rows_affected()))?;
-    Ok(())
-}
-
-/// An order's lines whose product still exists, as (product id, quantity).
-async fn stocked_lines(tx: &mut crate::db::Tx, order_id: i64) -> Result<Vec<(i64, i64)>, AppError> {
-    Ok(crate::on_tx!(tx, conn => sqlx::query_as(
-        "SELECT product_id, quantity FROM order_lines WHERE order_id = $1 AND product_id IS NOT NULL",
-    )
-    .bind(order_id)
-    .fetch_all(&mut *conn)
-    .await)?)
-}
-
-/// Takes an order's units from stock again (a late payment for a released order). All lines or
-/// none: returns false, changing nothing, if any product no longer has enough or is no longer for
-/// sale (the merchant took it off sale: its stock is not the shop's to hand out again).
-pub async fn re_reserve_stock(tx: &mut crate::db::Tx, order_id: i64) -> Result<bool, AppError> {
-    let lines = stocked_lines(tx, order_id).await?;
-    crate::on_tx!(tx, conn => sqlx::query("SAVEPOINT re_reserve")
-        .execute(&mut *conn)
-        .await.map(|done| done.rows_affected()))?;
-    for (product_id, quantity) in lines {
-        let reserved = crate::on_tx!(tx, conn => sqlx::query(
-            "UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1 AND active = TRUE",
-        )
-        .bind(quantity)
-        .bind(product_id)
-        .execute(&mut *conn)
-        .await.map(|done| done.rows_affected()))?;
-        if reserved == 0 {
-            crate::on_tx!(tx, conn => sqlx::query("ROLLBACK TO re_reserve")
-                .execute(&mut *conn)
-                .await.map(|done| done.rows_affected()))?;
-            crate::on_tx!(tx, conn => sqlx::query("RELEASE re_reserve").execute(&mut *conn).await.map(|done| done.rows_affected()))?;
-            return Ok(false);
-        }
-    }
-    crate::on_tx!(tx, conn => sqlx::query("RELEASE re_reserve").execute(&mut *conn).await.map(|done| done.rows_affected()))?;
-    Ok(true)
-}
-
 /// Expires orders left unpaid for longer than `ttl_minutes` and gives their stock back. Each order
 /// in its own transaction, with a conditional update: a callback paying it at the same moment wins
 /// or loses cleanly, never both. Each order is claimed first (`FOR UPDATE SKIP LOCKED` on
@@ -162,7 +111,7 @@ async fn cancel_pending_once(
     if !cancel_unpaid(&mut tx, order_id, OrderStatus::Cancelled, &event).await? {
         return Ok(None);
     }
-    let lines = stocked_lines(&mut tx, order_id).await?;
+    let lines = crate::domain::inventory::stocked_lines(&mut tx, order_id).await?;
     tx.commit().await?;
     Ok(Some(
         lines
@@ -182,7 +131,7 @@ pub async fn cancel_unpaid(
 ) -> Result<bool, AppError> {
     let moved = transition(tx, order_id, OrderStatus::PendingPayment, to, event).await?;
     if moved {
-        release_stock(tx, order_id).await?;
+        crate::domain::inventory::release(tx, order_id).await?;
     }
     Ok(moved)
 }

@@ -176,12 +176,7 @@ async fn reserve(
     let mut subtotal = Money::zero(currency);
     for (product_id, quantity) in lines {
         let product = for_sale(tx, product_id, quantity, currency, locale).await?;
-        let reserved = crate::on_tx!(tx, conn => sqlx::query("UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1")
-                .bind(i64::from(quantity.get()))
-                .bind(product_id)
-                .execute(&mut *conn)
-                .await.map(|done| done.rows_affected()))?;
-        if reserved == 0 {
+        if !crate::domain::inventory::take(tx, product_id, quantity).await? {
             let (stock, name) = (product.stock, product.name);
             return Err(AppError::Conflict(if stock > 0 {
                 td_string!(locale, cart.only_left, count = stock, name)

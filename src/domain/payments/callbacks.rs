@@ -9,10 +9,11 @@
 //! Refused callbacks change nothing and were never decoded; only a bounded prefix of them is kept
 //! (see [`record_rejected`]), so strangers cannot fill the disk.
 
+use crate::domain::inventory;
 use crate::domain::mail::compose::MailEvent;
 use crate::domain::mail::outbox::{enqueue, MailContext};
 use crate::domain::orders::events::OrderEvent;
-use crate::domain::orders::lifecycle::{re_reserve_stock, transition};
+use crate::domain::orders::lifecycle::transition;
 use crate::domain::orders::OrderStatus;
 use crate::error::AppError;
 use crate::paysera::callback::{Callback, CallbackError, PaymentStatus};
@@ -236,7 +237,7 @@ async fn decide(
             }
         }
         late @ (OrderStatus::Cancelled | OrderStatus::Expired) => {
-            let restocked = re_reserve_stock(tx, order.id).await?;
+            let restocked = inventory::re_reserve(tx, order.id).await?;
             transition(tx, order.id, late, OrderStatus::Paid, &paid).await?;
             if restocked {
                 Verdict::PaidLate

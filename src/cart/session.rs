@@ -1,0 +1,168 @@
+//! The cart in the shopper's session: which products and how many, changed by the cart's forms
+//! and priced by `domain::cart` when shown.
+
+use crate::domain::cart::{CartView, StoredLine};
+use crate::domain::inventory::{shortfall, stock_of};
+use crate::error::AppError;
+use crate::locale;
+use crate::money::Currency;
+use crate::quantity::Quantity;
+use crate::tr;
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+const SESSION_KEY: &str = "cart";
+/// Distinct products per cart: keeps sessions small and pages quick.
+const MAX_LINES: usize = 50;
+
+/// What the session stores: which products, how many. Prices are looked up on every view.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct StoredCart {
+    lines: Vec<StoredLine>,
+}
+
+impl StoredCart {
+    fn line_mut(&mut self, product_id: i64) -> Option<&mut StoredLine> {
+        self.lines.iter_mut().find(|l| l.product_id == product_id)
+    }
+}
+
+async fn load(session: &Session) -> Result<StoredCart, AppError> {
+    Ok(session
+        .get::<StoredCart>(SESSION_KEY)
+        .await?
+        .unwrap_or_default())
+}
+
+async fn save(session: &Session, cart: &StoredCart) -> Result<(), AppError> {
+    session.insert(SESSION_KEY, cart).await?;
+    Ok(())
+}
+
+fn parse_product_id(raw: &str) -> Result<i64, AppError> {
+    raw.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| AppError::BadRequest(tr!(cart.not_a_product).into()))
+}
+
+fn parse_quantity(raw: &str) -> Result<Quantity, AppError> {
+    Quantity::parse(raw).map_err(|e| AppError::BadRequest(e.to_string()))
+}
+
+/// Refuses `wanted` units of a product the shop cannot deliver, with the reason a shopper can act
+/// on (`domain::inventory`'s rule, the one the cart page shows).
+fn check_stock(product: &(String, i64, bool), wanted: Quantity) -> Result<(), AppError> {
+    let (name, stock, active) = product;
+    match shortfall(*active, *stock, wanted) {
+        Some(short) => Err(short.refusal(name, locale::current())),
+        None => Ok(()),
+    }
+}
+
+pub async fn add(
+    session: &Session,
+    pool: &crate::db::Db,
+    product_id: &str,
+    quantity: &str,
+) -> Result<String, AppError> {
+    let product_id = parse_product_id(product_id)?;
+    let quantity = parse_quantity(quantity)?;
+    let product = stock_of(pool, product_id)
+        .await?
+        .filter(|(_, _, active)| *active)
+        .ok_or_else(|| AppError::NotFound(tr!(cart.not_for_sale).into()))?;
+
+    let mut cart = load(session).await?;
+    let wanted = match cart.line_mut(product_id) {
+        Some(line) => line
+            .quantity
+            .checked_add(quantity)
+            .ok_or_else(|| AppError::BadRequest(tr!(cart.line_full, count = Quantity::MAX)))?,
+        None => quantity,
+    };
+    check_stock(&product, wanted)?;
+    let is_full = cart.lines.len() >= MAX_LINES;
+    match cart.line_mut(product_id) {
+        Some(line) => line.quantity = wanted,
+        None if is_full => return Err(AppError::Conflict(tr!(cart.full, count = MAX_LINES))),
+        None => cart.lines.push(StoredLine {
+            product_id,
+            quantity,
+        }),
+    }
+    save(session, &cart).await?;
+    Ok(tr!(cart.added, name = &product.0, quantity))
+}
+
+pub async fn update(
+    session: &Session,
+    pool: &crate::db::Db,
+    product_id: &str,
+    quantity: &str,
+) -> Result<String, AppError> {
+    let product_id = parse_product_id(product_id)?;
+    let quantity = parse_quantity(quantity)?;
+    let mut cart = load(session).await?;
+    let line = cart.line_mut(product_id).ok_or_else(not_in_cart)?;
+    let product = stock_of(pool, product_id).await?.ok_or_else(not_in_cart)?;
+    check_stock(&product, quantity)?;
+    line.quantity = quantity;
+    save(session, &cart).await?;
+    Ok(tr!(cart.updated, name = &product.0, quantity))
+}
+
+pub async fn remove(
+    session: &Session,
+    pool: &crate::db::Db,
+    product_id: &str,
+) -> Result<String, AppError> {
+    let product_id = parse_product_id(product_id)?;
+    let mut cart = load(session).await?;
+    let before = cart.lines.len();
+    cart.lines.retain(|l| l.product_id != product_id);
+    if cart.lines.len() == before {
+        return Err(not_in_cart());
+    }
+    save(session, &cart).await?;
+    Ok(match stock_of(pool, product_id).await? {
+        Some((name, _, _)) => tr!(cart.removed, name = &name),
+        None => tr!(cart.removed_unnamed).into(),
+    })
+}
+
+pub async fn empty(session: &Session) -> Result<String, AppError> {
+    session.remove::<StoredCart>(SESSION_KEY).await?;
+    Ok(tr!(cart.emptied).into())
+}
+
+fn not_in_cart() -> AppError {
+    AppError::NotFound(tr!(cart.not_in_cart).into())
+}
+
+/// The session's cart, priced from the database now.
+pub async fn view(
+    session: &Session,
+    pool: &crate::db::Db,
+    currency: Currency,
+) -> Result<CartView, AppError> {
+    crate::domain::cart::price(pool, &load(session).await?.lines, currency).await
+}
+
+/// Puts an order's lines back into the cart (the shopper cancelled at Paysera).
+pub async fn restore(session: &Session, lines: &[(i64, Quantity)]) -> Result<(), AppError> {
+    let mut cart = load(session).await?;
+    for &(product_id, quantity) in lines {
+        match cart.line_mut(product_id) {
+            Some(line) => {
+                line.quantity = line.quantity.checked_add(quantity).unwrap_or(line.quantity)
+            }
+            None => cart.lines.push(StoredLine {
+                product_id,
+                quantity,
+            }),
+        }
+    }
+    save(session, &cart).await
+}

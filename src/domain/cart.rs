@@ -1,0 +1,144 @@
+//! The cart as the shop prices it: which products and how many (what a shopper's session keeps,
+//! [`StoredLine`]), priced from the database every time it is shown ([`price`]). Nothing the
+//! browser sends sets a price.
+
+use crate::domain::catalog::Image;
+use crate::domain::inventory::Shortfall;
+use crate::money::Money;
+use crate::quantity::Quantity;
+use serde::{Deserialize, Serialize};
+#[cfg(feature = "ssr")]
+use {
+    crate::domain::catalog::store::stored_money, crate::domain::inventory::shortfall,
+    crate::error::AppError, crate::money::Currency,
+};
+
+/// A cart line as the session keeps it: a product and how many, never a price.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StoredLine {
+    pub product_id: i64,
+    pub quantity: Quantity,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CartLine {
+    pub product_id: i64,
+    pub slug: String,
+    pub name: String,
+    pub image: Option<Image>,
+    pub unit_price: Money,
+    pub quantity: Quantity,
+    pub line_total: Money,
+    /// Why the line cannot be bought as it stands, if it cannot.
+    pub problem: Option<Shortfall>,
+}
+
+/// The cart as shown: every price and total read from the database just now.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CartView {
+    pub lines: Vec<CartLine>,
+    /// Units across all lines, for the header's badge.
+    pub item_count: u32,
+    /// Sum of the lines that can be bought; flagged lines are left out until fixed.
+    pub subtotal: Money,
+    pub total: Money,
+}
+
+impl CartView {
+    pub fn empty(currency: crate::money::Currency) -> CartView {
+        CartView {
+            lines: vec![],
+            item_count: 0,
+            subtotal: Money::zero(currency),
+            total: Money::zero(currency),
+        }
+    }
+
+    pub fn has_problems(&self) -> bool {
+        self.lines.iter().any(|line| line.problem.is_some())
+    }
+}
+
+#[cfg(feature = "ssr")]
+#[derive(sqlx::FromRow)]
+struct PricedRow {
+    id: i64,
+    slug: String,
+    name: String,
+    price_minor: i64,
+    currency: String,
+    stock: i64,
+    active: bool,
+    image_path: Option<String>,
+    image_alt: Option<String>,
+}
+
+/// Prices `stored` lines from the database. Lines whose product was deleted outright are dropped;
+/// inactive, sold-out and short lines are kept and flagged so the shopper sees why.
+#[cfg(feature = "ssr")]
+pub async fn price(
+    pool: &crate::db::Db,
+    stored_lines: &[StoredLine],
+    currency: Currency,
+) -> Result<CartView, AppError> {
+    if stored_lines.is_empty() {
+        // Most visitors: nothing to price, so no query.
+        return Ok(CartView::empty(currency));
+    }
+    // A cart's lines are bounded (the session's `MAX_LINES`), so one bound parameter per line.
+    let rows: Vec<PricedRow> = crate::on_db!(pool, conn => {
+        let mut query = sqlx::QueryBuilder::new(
+            "SELECT p.id, p.slug, p.name, p.price_minor, p.currency, p.stock, p.active,
+                (SELECT i.path FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_path,
+                (SELECT i.alt FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_alt
+             FROM products p WHERE p.id IN (",
+        );
+        let mut ids = query.separated(", ");
+        for line in stored_lines {
+            ids.push_bind(line.product_id);
+        }
+        query.push(")");
+        query.build_query_as().fetch_all(conn).await
+    })?;
+
+    let overflow = || {
+        tracing::error!("cart total overflowed");
+        AppError::Internal
+    };
+    let mut lines = Vec::with_capacity(stored_lines.len());
+    let mut subtotal = Money::zero(currency);
+    let mut item_count = 0;
+    for stored in stored_lines {
+        let Some(row) = rows.iter().find(|r| r.id == stored.product_id) else {
+            continue;
+        };
+        let unit_price = stored_money(row.price_minor, &row.currency)?;
+        let line_total = unit_price
+            .checked_mul(stored.quantity.get())
+            .ok_or_else(overflow)?;
+        let problem = shortfall(row.active, row.stock, stored.quantity);
+        if problem.is_none() {
+            subtotal = subtotal.checked_add(line_total).ok_or_else(overflow)?;
+        }
+        item_count += stored.quantity.get();
+        lines.push(CartLine {
+            product_id: row.id,
+            slug: row.slug.clone(),
+            name: row.name.clone(),
+            image: row.image_path.clone().map(|path| Image {
+                path,
+                alt: row.image_alt.clone().unwrap_or_default(),
+            }),
+            unit_price,
+            quantity: stored.quantity,
+            line_total,
+            problem,
+        });
+    }
+    Ok(CartView {
+        lines,
+        item_count,
+        subtotal,
+        total: subtotal,
+    })
+}
