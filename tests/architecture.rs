@@ -45,6 +45,7 @@ const DOMAIN_ORDER: &[&str] = &[
     "orders",
     "mail",
     "payments",
+    "flows",
 ];
 
 /// What domain code never names: the web layer and the request it serves.

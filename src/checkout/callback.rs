@@ -108,7 +108,14 @@ async fn receive(
             }
         }
         Ok(callback) => {
-            match payment::apply(&state.writer, &state.mail_context(), &raw, &callback).await {
+            match crate::domain::flows::payment_callback::apply(
+                &state.writer,
+                &state.mail_context(),
+                &raw,
+                &callback,
+            )
+            .await
+            {
                 Ok(verdict) => {
                     crate::metrics::callback(verdict.as_str());
                     state.mailer.wakeup.notify_one();

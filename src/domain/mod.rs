@@ -7,6 +7,7 @@
 
 pub mod cart;
 pub mod catalog;
+pub mod flows;
 pub mod inventory;
 pub mod mail;
 pub mod orders;

@@ -9,6 +9,7 @@ pub mod ssr;
 
 pub use pages::{AdminOrderPage, AdminOrdersPage};
 
+use crate::domain::orders::OrderAction;
 pub use crate::domain::orders::OrderStage;
 use crate::error::AppError;
 use crate::money::Money;
@@ -160,40 +161,15 @@ impl OrderDetail {
     }
 }
 
-/// What a merchant can do to an order by hand. Each is recorded in the order's history.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OrderAction {
-    Ship,
-    /// Only unpaid orders; their stock goes back on sale.
-    Cancel,
-    /// The money was returned in Paysera's panel; the shop records it.
-    Refund,
-    ClearReview,
+/// How the admin's pages name a merchant's action (`domain::orders::OrderAction`).
+pub trait ActionWords {
+    fn button(self) -> &'static str;
+    /// What the confirmation box says.
+    fn confirmation(self) -> &'static str;
 }
 
-impl OrderAction {
-    pub fn key(self) -> &'static str {
-        match self {
-            OrderAction::Ship => "ship",
-            OrderAction::Cancel => "cancel",
-            OrderAction::Refund => "refund",
-            OrderAction::ClearReview => "clear_review",
-        }
-    }
-
-    pub fn parse(key: &str) -> Option<OrderAction> {
-        [
-            OrderAction::Ship,
-            OrderAction::Cancel,
-            OrderAction::Refund,
-            OrderAction::ClearReview,
-        ]
-        .into_iter()
-        .find(|a| a.key() == key)
-    }
-
-    pub fn button(self) -> &'static str {
+impl ActionWords for OrderAction {
+    fn button(self) -> &'static str {
         match self {
             OrderAction::Ship => "Mark shipped",
             OrderAction::Cancel => "Cancel order",
@@ -202,19 +178,13 @@ impl OrderAction {
         }
     }
 
-    /// What the confirmation box says.
-    pub fn confirmation(self) -> &'static str {
+    fn confirmation(self) -> &'static str {
         match self {
             OrderAction::Ship => "I have sent this order to the customer.",
             OrderAction::Cancel => "Cancel this unpaid order and put its items back on sale.",
             OrderAction::Refund => "I have refunded this payment in Paysera's panel.",
             OrderAction::ClearReview => "I have looked into this order and it needs nothing more.",
         }
-    }
-
-    /// Refunds and cleared reviews must say why; a shipment may carry a tracking number.
-    pub fn note_required(self) -> bool {
-        matches!(self, OrderAction::Refund | OrderAction::ClearReview)
     }
 }
 

@@ -1,7 +1,8 @@
 //! The order list and an order's page.
 
-use super::{admin_order, admin_orders, OrderAction, OrderDetail, OrderFilter, OrderStage};
+use super::{admin_order, admin_orders, ActionWords, OrderDetail, OrderFilter, OrderStage};
 use crate::admin::pages::admin_page;
+use crate::domain::orders::OrderAction;
 use crate::money::Money;
 use crate::ui::{short_time, ErrorNotice, Pagination};
 use leptos::prelude::*;

@@ -1,16 +1,15 @@
-//! The admin's order queries and actions, and the CSV export.
+//! The admin's order queries, and its actions in the admin's name (the flow is
+//! `domain::flows::order_actions`).
 
 use super::{
-    HistoryEntry, LoggedCallback, OrderAction, OrderDetail, OrderFilter, OrderLine, OrderList,
-    OrderRow, OrderStage, ORDERS_PER_PAGE,
+    HistoryEntry, LoggedCallback, OrderDetail, OrderFilter, OrderLine, OrderList, OrderRow,
+    OrderStage, ORDERS_PER_PAGE,
 };
 use crate::domain::catalog::store::stored_money;
-use crate::domain::mail::compose::MailEvent;
-use crate::domain::mail::outbox::{enqueue, MailContext};
+use crate::domain::flows::order_actions::{self, Actor};
 use crate::domain::orders::events::OrderEvent;
-use crate::domain::orders::lifecycle::{cancel_unpaid, fulfil, Fulfilment};
 use crate::domain::orders::place::stage;
-use crate::domain::orders::OrderStatus;
+use crate::domain::orders::OrderAction;
 use crate::error::AppError;
 use crate::money::{Currency, Money};
 use crate::state::AppState;
@@ -375,8 +374,8 @@ fn logged_callback(row: CallbackRow) -> LoggedCallback {
     }
 }
 
-/// Takes a merchant's action, in one transaction with a conditional update: an order that changed
-/// meanwhile (a callback paid it, another admin shipped it) refuses instead of being overwritten.
+/// Takes a merchant's action on an order (`domain::flows::order_actions`), in the name of the
+/// logged-in admin, and wakes the e-mail sender for what it wrote.
 pub async fn act(
     state: &AppState,
     number: i64,
@@ -384,16 +383,6 @@ pub async fn act(
     note: &str,
     admin_id: i64,
 ) -> Result<(), AppError> {
-    if action.note_required() && note.is_empty() {
-        return Err(AppError::BadRequest(
-            "Please write a note: it stays in the order's history.".into(),
-        ));
-    }
-    if note.chars().count() > 1000 {
-        return Err(AppError::BadRequest(
-            "The note is too long (1000 characters at most).".into(),
-        ));
-    }
     // The history names who acted, by e-mail.
     let email: String = crate::on_db!(&state.pool, conn => sqlx::query_scalar(
         "SELECT email FROM admins WHERE id = $1",
@@ -402,97 +391,13 @@ pub async fn act(
     .fetch_optional(conn)
     .await)?
     .ok_or_else(|| AppError::Unauthorized("Please log in as the shop's admin.".into()))?;
-    let actor = Actor { email, note };
-    // Run again if PostgreSQL gives it up for another's sake (a callback releasing stock).
-    crate::db::retrying(|| apply_action(state, number, action, &actor)).await
-}
-
-/// The action's transaction.
-async fn apply_action(
-    state: &AppState,
-    number: i64,
-    action: OrderAction,
-    actor: &Actor<'_>,
-) -> Result<(), AppError> {
-    let mut tx = state.writer.begin().await?;
-    let select = format!(
-        "SELECT id, status FROM orders WHERE number = $1{}",
-        tx.for_update()
-    );
-    let order: Option<(i64, String)> = crate::on_tx!(&mut tx, conn => sqlx::query_as(&select)
-            .bind(number)
-            .fetch_optional(&mut *conn)
-            .await)?;
-    let (id, status) =
-        order.ok_or_else(|| AppError::NotFound(format!("There is no order {number}.")))?;
-    let status = OrderStatus::parse(&status).ok_or(AppError::Internal)?;
-    let mail = state.mail_context();
-    let changed = match action {
-        OrderAction::Cancel => cancel(&mut tx, &mail, id, actor).await?,
-        OrderAction::Ship | OrderAction::Refund | OrderAction::ClearReview => {
-            mark(&mut tx, &mail, id, status, action, actor).await?
-        }
+    let actor = Actor {
+        email: &email,
+        note,
     };
-    if !changed {
-        return Err(AppError::Conflict(format!(
-            "Order {number} cannot be changed that way now. Reload the page to see where it stands."
-        )));
-    }
-    tx.commit().await?;
+    order_actions::act(&state.writer, &state.mail_context(), number, action, &actor).await?;
     state.mailer.wakeup.notify_one();
     Ok(())
-}
-
-/// The admin taking an action, and what they wrote.
-struct Actor<'a> {
-    email: String,
-    note: &'a str,
-}
-
-/// Cancels an unpaid order (its stock goes back on sale) and e-mails the merchant.
-async fn cancel(
-    tx: &mut crate::db::Tx,
-    mail: &MailContext<'_>,
-    id: i64,
-    actor: &Actor<'_>,
-) -> Result<bool, AppError> {
-    let event = OrderEvent::CancelledByMerchant {
-        by: actor.email.clone(),
-        note: actor.note.to_owned(),
-    };
-    let cancelled = cancel_unpaid(tx, id, OrderStatus::Cancelled, &event).await?;
-    if cancelled {
-        let event = MailEvent::Cancelled {
-            by: actor.email.clone(),
-            note: actor.note.to_owned(),
-        };
-        enqueue(tx, mail, id, [event]).await?;
-    }
-    Ok(cancelled)
-}
-
-/// Marks a paid order shipped (e-mailing the shopper, with the note) or refunded, or clears its
-/// review flag; the order's payment state stays as it is.
-async fn mark(
-    tx: &mut crate::db::Tx,
-    mail: &MailContext<'_>,
-    id: i64,
-    status: OrderStatus,
-    action: OrderAction,
-    actor: &Actor<'_>,
-) -> Result<bool, AppError> {
-    let fulfilment = match action {
-        OrderAction::Ship => Fulfilment::Shipped,
-        OrderAction::Refund => Fulfilment::Refunded,
-        // Clearing the review (cancelling is `cancel`'s).
-        OrderAction::ClearReview | OrderAction::Cancel => Fulfilment::ReviewCleared,
-    };
-    let moved = fulfil(tx, id, status, fulfilment, &actor.email, actor.note).await?;
-    if moved && fulfilment == Fulfilment::Shipped {
-        let note = actor.note.to_owned();
-        enqueue(tx, mail, id, [MailEvent::Shipped { note }]).await?;
-    }
-    Ok(moved)
 }
 
 #[cfg(test)]

@@ -151,6 +151,45 @@ pub struct OrderState {
     pub currency: String,
 }
 
+/// What a merchant can do to an order by hand. Each is recorded in the order's history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderAction {
+    Ship,
+    /// Only unpaid orders; their stock goes back on sale.
+    Cancel,
+    /// The money was returned in Paysera's panel; the shop records it.
+    Refund,
+    ClearReview,
+}
+
+impl OrderAction {
+    pub fn key(self) -> &'static str {
+        match self {
+            OrderAction::Ship => "ship",
+            OrderAction::Cancel => "cancel",
+            OrderAction::Refund => "refund",
+            OrderAction::ClearReview => "clear_review",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<OrderAction> {
+        [
+            OrderAction::Ship,
+            OrderAction::Cancel,
+            OrderAction::Refund,
+            OrderAction::ClearReview,
+        ]
+        .into_iter()
+        .find(|a| a.key() == key)
+    }
+
+    /// Refunds and cleared reviews must say why; a shipment may carry a tracking number.
+    pub fn note_required(self) -> bool {
+        matches!(self, OrderAction::Refund | OrderAction::ClearReview)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::OrderStatus::*;

@@ -1,5 +1,6 @@
 //! Where a payment is decided. An authentic Paysera callback is recorded, with its verdict, and
-//! changes an order in the same transaction; the handler answers `OK` only after the commit.
+//! changes an order in the same transaction (`domain::flows::payment_callback`); the handler
+//! answers `OK` only after the commit.
 //!
 //! An order becomes `paid` only when the callback says status 1, is not a test payment, names an
 //! existing order, and carries exactly the order's total (as canonical text) and currency.
@@ -10,8 +11,6 @@
 //! (see [`record_rejected`]), so strangers cannot fill the disk.
 
 use crate::domain::inventory;
-use crate::domain::mail::compose::MailEvent;
-use crate::domain::mail::outbox::{enqueue, MailContext};
 use crate::domain::orders::events::OrderEvent;
 use crate::domain::orders::lifecycle::transition;
 use crate::domain::orders::OrderStatus;
@@ -67,7 +66,7 @@ impl Verdict {
 
     /// Verdicts a person should look at: the money does not match what was ordered, or came when
     /// the order was no longer waiting for it.
-    fn needs_review(self) -> bool {
+    pub fn needs_review(self) -> bool {
         matches!(
             self,
             Verdict::PaidLate
@@ -81,71 +80,62 @@ impl Verdict {
 }
 
 #[derive(sqlx::FromRow)]
-struct OrderRow {
-    id: i64,
+pub struct OrderRow {
+    pub id: i64,
     status: String,
     total_minor: i64,
     currency: String,
 }
 
 /// The verdicts that moved an order to `paid`.
-const PAYING_VERDICTS: [Verdict; 3] = [Verdict::Paid, Verdict::PaidLate, Verdict::PaidWithoutStock];
+pub const PAYING_VERDICTS: [Verdict; 3] =
+    [Verdict::Paid, Verdict::PaidLate, Verdict::PaidWithoutStock];
 
-/// Records an authentic callback and applies it to its order, in one transaction, with the
-/// e-mails it causes: a payment writes the shopper's confirmation and the merchant's notice, a
-/// payment to review the merchant's notice of it (see `mail`).
-/// Run again if PostgreSQL gives the transaction up for another's sake (a deadlock).
-pub async fn apply(
-    pool: &crate::db::Db,
-    mail: &MailContext<'_>,
-    raw: &str,
+/// The order a callback names, locked: two callbacks for one order, at two instances, decide one
+/// after the other. `None` when it names no order of this shop.
+pub async fn lock_order(
+    tx: &mut crate::db::Tx,
     callback: &Callback,
-) -> Result<Verdict, AppError> {
-    crate::db::retrying(|| apply_once(pool, mail, raw, callback)).await
-}
-
-async fn apply_once(
-    pool: &crate::db::Db,
-    mail: &MailContext<'_>,
-    raw: &str,
-    callback: &Callback,
-) -> Result<Verdict, AppError> {
-    let mut tx = pool.begin().await?;
-    let order = match callback
+) -> Result<Option<OrderRow>, AppError> {
+    let Some(number) = callback
         .order_id
         .as_deref()
         .and_then(|n| n.parse::<i64>().ok())
-    {
-        Some(number) => {
-            // Locked: two callbacks for one order, at two instances, decide one after the other.
-            let select = format!(
-                "SELECT id, status, total_minor, currency FROM orders WHERE number = $1{}",
-                tx.for_update()
-            );
-            crate::on_tx!(&mut tx, conn => sqlx::query_as::<_, OrderRow>(&select)
-            .bind(number)
-            .fetch_optional(&mut *conn)
-            .await)?
-        }
-        None => None,
+    else {
+        return Ok(None);
     };
+    let select = format!(
+        "SELECT id, status, total_minor, currency FROM orders WHERE number = $1{}",
+        tx.for_update()
+    );
+    Ok(
+        crate::on_tx!(tx, conn => sqlx::query_as::<_, OrderRow>(&select)
+        .bind(number)
+        .fetch_optional(&mut *conn)
+        .await)?,
+    )
+}
 
-    let verdict = match &order {
-        None => Verdict::UnknownOrder,
-        Some(order) => decide(&mut tx, order, callback).await?,
-    };
-    if let (Some(order), true) = (&order, verdict.needs_review()) {
-        crate::on_tx!(&mut tx, conn => sqlx::query("UPDATE orders SET needs_review = TRUE WHERE id = $1")
-            .bind(order.id)
-            .execute(&mut *conn)
-            .await.map(|done| done.rows_affected()))?;
-    }
-    if let Some(order) = &order {
-        tell(&mut tx, mail, order.id, verdict, callback).await?;
-    }
+/// Flags an order for a person to look at (a late or second payment).
+pub async fn flag_for_review(tx: &mut crate::db::Tx, order_id: i64) -> Result<(), AppError> {
+    crate::on_tx!(tx, conn => sqlx::query("UPDATE orders SET needs_review = TRUE WHERE id = $1")
+        .bind(order_id)
+        .execute(&mut *conn)
+        .await
+        .map(|done| done.rows_affected()))?;
+    Ok(())
+}
 
+/// Appends the authentic callback, raw, with its verdict to the payment log (append-only).
+pub async fn record(
+    tx: &mut crate::db::Tx,
+    raw: &str,
+    callback: &Callback,
+    order_id: Option<i64>,
+    verdict: Verdict,
+) -> Result<(), AppError> {
     let params_json = serde_json::to_string(&callback.params).map_err(|_| AppError::Internal)?;
-    crate::on_tx!(&mut tx, conn => sqlx::query(
+    crate::on_tx!(tx, conn => sqlx::query(
         "INSERT INTO payment_callbacks (raw, raw_bytes, authentic, verified_by, order_number, order_id,
                                         paysera_status, test, amount_minor, currency, params_json,
                                         verdict, request_id)
@@ -155,7 +145,7 @@ async fn apply_once(
     .bind(i64::try_from(raw.len()).unwrap_or(i64::MAX))
     .bind(callback.verified_by.to_string())
     .bind(&callback.order_id)
-    .bind(order.as_ref().map(|o| o.id))
+    .bind(order_id)
     .bind(callback.params.get("status"))
     .bind(callback.test)
     .bind(callback.amount_minor)
@@ -164,33 +154,13 @@ async fn apply_once(
     .bind(verdict.as_str())
     .bind(&callback.request_id)
     .execute(&mut *conn)
-    .await.map(|done| done.rows_affected()))?;
-    tx.commit().await?;
-    Ok(verdict)
+    .await
+    .map(|done| done.rows_affected()))?;
+    Ok(())
 }
 
-/// Writes the e-mails a verdict causes into the outbox, in the callback's transaction.
-async fn tell(
-    tx: &mut crate::db::Tx,
-    mail: &MailContext<'_>,
-    order_id: i64,
-    verdict: Verdict,
-    callback: &Callback,
-) -> Result<(), AppError> {
-    let mut events = vec![];
-    if PAYING_VERDICTS.contains(&verdict) {
-        events.extend([MailEvent::Confirmation, MailEvent::NewOrder]);
-    }
-    if verdict.needs_review() {
-        events.push(MailEvent::Review {
-            verdict: verdict.as_str().to_owned(),
-            request_id: callback.request_id.clone().unwrap_or_default(),
-        });
-    }
-    enqueue(tx, mail, order_id, events).await
-}
-
-async fn decide(
+/// What an authentic callback does to its order: pays it, or is recorded as what it is.
+pub async fn decide(
     tx: &mut crate::db::Tx,
     order: &OrderRow,
     callback: &Callback,
