@@ -137,84 +137,29 @@ impl Config {
             data_dir,
         } = Storage::from_lookup(&lookup)?;
 
-        let addr_text = get("TURGUS_ADDR", "127.0.0.1:3000")?;
-        let addr = addr_text.parse().map_err(|_| ConfigError {
-            variable: "TURGUS_ADDR",
-            problem: format!("`{addr_text}` is not an address like 127.0.0.1:3000"),
-        })?;
-
-        let currency_code = get("TURGUS_CURRENCY", "EUR")?;
-        let currency = Currency::from_code(&currency_code).ok_or_else(|| ConfigError {
-            variable: "TURGUS_CURRENCY",
-            problem: format!(
-                "`{currency_code}` is not a supported currency (one of: {})",
-                Currency::ALL.map(Currency::code).join(", ")
-            ),
-        })?;
-
+        let addr = socket_addr(&lookup, "TURGUS_ADDR", Some("127.0.0.1:3000"))?
+            .expect("TURGUS_ADDR has a default");
+        let currency = currency(&get("TURGUS_CURRENCY", "EUR")?)?;
         let site_root = PathBuf::from(get("LEPTOS_SITE_ROOT", "target/site")?);
-
-        let switch = |variable: &'static str| on_off(&lookup, variable);
-        let project = paysera_project(&lookup, switch("TURGUS_SANDBOX")?.unwrap_or(false))?;
-        let signature = match get("TURGUS_PAYSERA_SIGNATURE", "rsa")?.as_str() {
-            "rsa" => SignaturePolicy::Rsa,
-            "ss1" => SignaturePolicy::Ss1,
-            "encrypted" => SignaturePolicy::Encrypted,
-            other => {
-                return Err(ConfigError {
-                    variable: "TURGUS_PAYSERA_SIGNATURE",
-                    problem: format!("`{other}` is not rsa, ss1 or encrypted"),
-                })
-            }
-        };
-        let paysera = PayseraConfig {
-            project,
-            public_key_file: lookup("TURGUS_PAYSERA_PUBLIC_KEY_FILE")
-                .filter(|f| !f.trim().is_empty())
-                .map(PathBuf::from),
-            public_key_url: get(
-                "TURGUS_PAYSERA_PUBLIC_KEY_URL",
-                crate::paysera::PUBLIC_KEY_URL,
-            )?,
-            pay_url: get("TURGUS_PAYSERA_PAY_URL", crate::paysera::PAY_URL)?,
-            methods_url: get(
-                "TURGUS_PAYSERA_METHODS_URL",
-                crate::paysera::METHODS_BASE_URL,
-            )?,
-            test: switch("TURGUS_PAYSERA_TEST")?,
-            signature,
-            smsbank: switch("TURGUS_PAYSERA_SMSBANK")?,
-        };
-        let number = |variable: &'static str, default: &str, range| {
-            whole_number(&lookup, variable, default, range)
-        };
-        let order_ttl_minutes = number("TURGUS_ORDER_TTL_MINUTES", "60", 1..=10_080)?;
-        let limits = Limits {
-            unpaid_orders_per_session: number("TURGUS_UNPAID_ORDERS_PER_SESSION", "3", 1..=1000)?,
-            unpaid_orders_per_client: number("TURGUS_UNPAID_ORDERS_PER_CLIENT", "10", 1..=100_000)?,
-            refused_callback_retention_days: number(
-                "TURGUS_REFUSED_CALLBACK_RETENTION_DAYS",
-                "30",
-                1..=3650,
-            )?,
-        };
+        let paysera = PayseraConfig::from_lookup(&lookup)?;
+        let order_ttl_minutes =
+            whole_number(&lookup, "TURGUS_ORDER_TTL_MINUTES", "60", 1..=10_080)?;
+        let limits = Limits::from_lookup(&lookup)?;
         let trusted_proxies =
             crate::net::Cidr::parse_list(&lookup("TURGUS_TRUSTED_PROXIES").unwrap_or_default())
                 .map_err(|problem| ConfigError {
                     variable: "TURGUS_TRUSTED_PROXIES",
                     problem,
                 })?;
-        let drain_seconds = u64::from(number("TURGUS_DRAIN_SECONDS", "20", 1..=3600)?);
+        let drain_seconds = u64::from(whole_number(
+            &lookup,
+            "TURGUS_DRAIN_SECONDS",
+            "20",
+            1..=3600,
+        )?);
         let mail = MailConfig::from_lookup(&lookup)?;
         let default_locale = default_locale(&get("TURGUS_DEFAULT_LOCALE", "en")?)?;
-        let metrics_text = lookup("TURGUS_METRICS_ADDR").unwrap_or_default();
-        let metrics_addr = match metrics_text.trim() {
-            "" => None,
-            text => Some(text.parse().map_err(|_| ConfigError {
-                variable: "TURGUS_METRICS_ADDR",
-                problem: format!("`{text}` is not an address like 127.0.0.1:9090"),
-            })?),
-        };
+        let metrics_addr = socket_addr(&lookup, "TURGUS_METRICS_ADDR", None)?;
 
         Ok(Config {
             database_url,
@@ -250,6 +195,97 @@ fn default_locale(code: &str) -> Result<crate::locale::Locale, ConfigError> {
                 .map(|l| crate::locale::code(*l))
                 .collect::<Vec<_>>()
                 .join(", ")
+        ),
+    })
+}
+
+impl PayseraConfig {
+    fn from_lookup(lookup: &impl Fn(&str) -> Option<String>) -> Result<PayseraConfig, ConfigError> {
+        let get = |variable: &'static str, default: &str| setting(lookup, variable, default);
+        let switch = |variable: &'static str| on_off(lookup, variable);
+        let signature = match get("TURGUS_PAYSERA_SIGNATURE", "rsa")?.as_str() {
+            "rsa" => SignaturePolicy::Rsa,
+            "ss1" => SignaturePolicy::Ss1,
+            "encrypted" => SignaturePolicy::Encrypted,
+            other => {
+                return Err(ConfigError {
+                    variable: "TURGUS_PAYSERA_SIGNATURE",
+                    problem: format!("`{other}` is not rsa, ss1 or encrypted"),
+                })
+            }
+        };
+        Ok(PayseraConfig {
+            project: paysera_project(lookup, switch("TURGUS_SANDBOX")?.unwrap_or(false))?,
+            public_key_file: lookup("TURGUS_PAYSERA_PUBLIC_KEY_FILE")
+                .filter(|f| !f.trim().is_empty())
+                .map(PathBuf::from),
+            public_key_url: get(
+                "TURGUS_PAYSERA_PUBLIC_KEY_URL",
+                crate::paysera::PUBLIC_KEY_URL,
+            )?,
+            pay_url: get("TURGUS_PAYSERA_PAY_URL", crate::paysera::PAY_URL)?,
+            methods_url: get(
+                "TURGUS_PAYSERA_METHODS_URL",
+                crate::paysera::METHODS_BASE_URL,
+            )?,
+            test: switch("TURGUS_PAYSERA_TEST")?,
+            signature,
+            smsbank: switch("TURGUS_PAYSERA_SMSBANK")?,
+        })
+    }
+}
+
+impl Limits {
+    fn from_lookup(lookup: &impl Fn(&str) -> Option<String>) -> Result<Limits, ConfigError> {
+        Ok(Limits {
+            unpaid_orders_per_session: whole_number(
+                lookup,
+                "TURGUS_UNPAID_ORDERS_PER_SESSION",
+                "3",
+                1..=1000,
+            )?,
+            unpaid_orders_per_client: whole_number(
+                lookup,
+                "TURGUS_UNPAID_ORDERS_PER_CLIENT",
+                "10",
+                1..=100_000,
+            )?,
+            refused_callback_retention_days: whole_number(
+                lookup,
+                "TURGUS_REFUSED_CALLBACK_RETENTION_DAYS",
+                "30",
+                1..=3650,
+            )?,
+        })
+    }
+}
+
+/// A listening address (`127.0.0.1:3000`), `default` when unset; `None` when unset without one.
+fn socket_addr(
+    lookup: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: Option<&str>,
+) -> Result<Option<SocketAddr>, ConfigError> {
+    let text = match default {
+        Some(default) => setting(lookup, variable, default)?,
+        None => match lookup(variable).filter(|text| !text.trim().is_empty()) {
+            Some(text) => text.trim().to_owned(),
+            None => return Ok(None),
+        },
+    };
+    text.parse().map(Some).map_err(|_| ConfigError {
+        variable,
+        problem: format!("`{text}` is not an address like 127.0.0.1:3000"),
+    })
+}
+
+/// The shop's currency from its ISO code.
+fn currency(code: &str) -> Result<Currency, ConfigError> {
+    Currency::from_code(code).ok_or_else(|| ConfigError {
+        variable: "TURGUS_CURRENCY",
+        problem: format!(
+            "`{code}` is not a supported currency (one of: {})",
+            Currency::ALL.map(Currency::code).join(", ")
         ),
     })
 }

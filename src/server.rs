@@ -68,57 +68,115 @@ pub async fn start_with_shutdown(
     config: Config,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<Running, StartError> {
-    // Held while this shop serves: a second shop on the same database, or a restore over it, is
-    // refused. Released when the serving task ends.
-    let lock = db::lock(config.database_url.expose())?;
-    let pool = db::connect(config.database_url.expose()).await?;
-    let writer = db::connect_writer(config.database_url.expose(), &pool).await?;
+    let (lock, pool, writer) = open_database(&config).await?;
     let settings = prepare_data(&config, &pool, &writer).await?;
-
     let sessions = crate::sessions::Sessions::open(&pool, &writer)
         .await
         .map_err(StartError::Sessions)?;
     let session_layer = sessions.clone().layer(config.is_https());
-
-    let listener = TcpListener::bind(config.addr)
-        .await
-        .map_err(|e| StartError::Listen(config.addr, e))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| StartError::Listen(config.addr, e))?;
-
+    let (listener, addr) = listen(config.addr).await?;
     let assets = crate::assets::Assets::load(&config.site_root).map_err(StartError::Assets)?;
-    let leptos_options = LeptosOptions::builder()
-        .output_name(assets.names.client.clone())
-        .site_root(config.site_root.to_string_lossy().into_owned())
-        .site_pkg_dir("pkg")
-        .site_addr(addr)
-        .env(leptos::config::Env::PROD)
-        .build();
-    match crate::admin::setup_link::at_start(&pool, &config.public_url).await {
-        Ok(Some(link)) => tracing::info!(
-            "No admin account yet. Create the owner's account (one-time link): {link}"
-        ),
-        Ok(None) => {}
-        Err(_) => tracing::warn!("could not check for admin accounts"),
-    }
+    let leptos_options = leptos_options(&assets, &config.site_root, addr);
+    announce_setup_link(&pool, &config.public_url).await;
     let (payments, mailer) = payments_and_mail(&config, &writer).await?;
-    let security = Arc::new(crate::security::Policy::new(
-        &payments.pay_url,
-        &config.public_url,
-    ));
     let state = AppState {
+        security: Arc::new(crate::security::Policy::new(
+            &payments.pay_url,
+            &config.public_url,
+        )),
         pool,
         writer,
         config: Arc::new(config),
         payments: Arc::new(payments),
-        security,
         assets,
         category_menu: Default::default(),
         settings: Arc::new(settings),
         mailer,
     };
     let (stop, stopped) = tokio::sync::watch::channel(false);
+    let workers = spawn_workers(&state, sessions, &stopped);
+    let metrics_addr = serve_metrics(&state, stopped.clone()).await?;
+    let drain = Duration::from_secs(state.config.drain_seconds);
+    let pools = (state.pool.clone(), state.writer.clone());
+    let app = router(state, leptos_options, session_layer);
+    tracing::info!("Turgus is serving at http://{addr}");
+    let serve = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    });
+    let task = tokio::spawn(async move {
+        let result = drain_within(serve.into_future(), stopped, drain).await;
+        let _ = tokio::join!(workers.0, workers.1);
+        close_pools(pools).await;
+        drop(lock);
+        tracing::info!("stopped");
+        result
+    });
+    Ok(Running {
+        addr,
+        metrics_addr,
+        task,
+    })
+}
+
+/// The database (a reading pool and where writes go) and, for SQLite, its lock file: held while
+/// this shop serves, so a second shop on the same database, or a restore over it, is refused.
+async fn open_database(
+    config: &Config,
+) -> Result<(Option<std::fs::File>, db::Db, db::Db), StartError> {
+    let lock = db::lock(config.database_url.expose())?;
+    let pool = db::connect(config.database_url.expose()).await?;
+    let writer = db::connect_writer(config.database_url.expose(), &pool).await?;
+    Ok((lock, pool, writer))
+}
+
+/// Listens on `addr` (port 0: any free port); the address bound.
+async fn listen(addr: SocketAddr) -> Result<(TcpListener, SocketAddr), StartError> {
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| StartError::Listen(addr, e))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| StartError::Listen(addr, e))?;
+    Ok((listener, bound))
+}
+
+/// Leptos' options for the built site, whose client files have content-hashed names.
+fn leptos_options(
+    assets: &crate::assets::Assets,
+    site_root: &std::path::Path,
+    addr: SocketAddr,
+) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name(assets.names.client.clone())
+        .site_root(site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .env(leptos::config::Env::PROD)
+        .build()
+}
+
+/// Prints the one-time link that creates the owner's account, while the shop has no admin.
+async fn announce_setup_link(pool: &db::Db, public_url: &str) {
+    match crate::admin::setup_link::at_start(pool, public_url).await {
+        Ok(Some(link)) => tracing::info!(
+            "No admin account yet. Create the owner's account (one-time link): {link}"
+        ),
+        Ok(None) => {}
+        Err(_) => tracing::warn!("could not check for admin accounts"),
+    }
+}
+
+/// The background task and the e-mail worker, until `stopped`.
+fn spawn_workers(
+    state: &AppState,
+    sessions: crate::sessions::Sessions,
+    stopped: &tokio::sync::watch::Receiver<bool>,
+) -> (tokio::task::JoinHandle<()>, tokio::task::JoinHandle<()>) {
     let background = crate::maintenance::spawn(
         state.writer.clone(),
         sessions,
@@ -131,41 +189,19 @@ pub async fn start_with_shutdown(
         state.writer.clone(),
         stopped.clone(),
     );
-    let metrics_addr = serve_metrics(&state, stopped.clone()).await?;
-    let drain = Duration::from_secs(state.config.drain_seconds);
-    let pools = (state.pool.clone(), state.writer.clone());
-    let app = router(state, leptos_options, session_layer);
+    (background, mail_worker)
+}
 
-    tracing::info!("Turgus is serving at http://{addr}");
-    let serve = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        shutdown.await;
-        let _ = stop.send(true);
-    });
-    let task = tokio::spawn(async move {
-        let result = drain_within(serve.into_future(), stopped, drain).await;
-        let _ = tokio::join!(background, mail_worker);
-        // Closing the pool waits for connections in use; the last one closing checkpoints the WAL.
-        let (pool, writer) = pools;
-        let closed = async { tokio::join!(pool.close(), writer.close()) };
-        if tokio::time::timeout(Duration::from_secs(5), closed)
-            .await
-            .is_err()
-        {
-            tracing::warn!("database connections still busy at shutdown");
-        }
-        drop(lock);
-        tracing::info!("stopped");
-        result
-    });
-    Ok(Running {
-        addr,
-        metrics_addr,
-        task,
-    })
+/// Closes both pools. Closing waits for connections in use; the last one closing checkpoints
+/// SQLite's WAL.
+async fn close_pools((pool, writer): (db::Db, db::Db)) {
+    let closed = async { tokio::join!(pool.close(), writer.close()) };
+    if tokio::time::timeout(Duration::from_secs(5), closed)
+        .await
+        .is_err()
+    {
+        tracing::warn!("database connections still busy at shutdown");
+    }
 }
 
 /// Loads the demo catalog (once ever), the legal pages' placeholders and the settings, and checks
@@ -259,9 +295,11 @@ fn router(
     leptos_options: LeptosOptions,
     session_layer: tower_sessions::SessionManagerLayer<crate::sessions::Sessions>,
 ) -> Router {
-    let public_url = state.config.public_url.clone();
-    let security_policy = state.security.clone();
-    let default_locale = state.config.default_locale;
+    let edge = Edge {
+        public_url: state.config.public_url.clone(),
+        security: state.security.clone(),
+        default_locale: state.config.default_locale,
+    };
     let metrics = state.config.metrics_addr.is_some();
     let features = checkout::routes(state.clone()).merge(crate::admin::routes(state.clone()));
     let sessionless = crate::assets::routes(state.assets.clone())
@@ -292,29 +330,45 @@ fn router(
     } else {
         shop
     };
-    let shop = shop
-        .layer(axum::middleware::from_fn_with_state(
-            public_url,
-            crate::security::same_site_only,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            security_policy,
-            crate::security::security_headers,
-        ))
-        .layer(axum::middleware::from_fn(crate::limits::limit_body))
-        .layer(TraceLayer::new_for_http());
-    // Outside the router, so that `/lt/cart` is routed as `/cart` (`locale::ssr`).
-    Router::new()
-        .fallback_service(shop)
-        .layer(axum::middleware::from_fn_with_state(
-            crate::locale::ssr::Edge {
-                default: default_locale,
-                // The admin's pages are in English, whatever the shopper's pages are in.
-                fixed: crate::admin::is_admin_path,
-            },
-            crate::locale::ssr::strip_prefix,
-        ))
-        .layer(axum::middleware::from_fn(crate::security::plain_paths_only))
+    edge.around(shop)
+}
+
+/// What the layers around the whole shop need: its public address (same-site checks), its
+/// security policy and its default language.
+struct Edge {
+    public_url: String,
+    security: Arc<crate::security::Policy>,
+    default_locale: crate::locale::Locale,
+}
+
+impl Edge {
+    /// The shop inside its security, body-limit and tracing layers; then, outside the router (so
+    /// that `/lt/cart` is routed as `/cart`), the language edge (`locale::ssr`), and outermost
+    /// the refusal of paths that are not plain.
+    fn around(self, shop: Router) -> Router {
+        let shop = shop
+            .layer(axum::middleware::from_fn_with_state(
+                self.public_url,
+                crate::security::same_site_only,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                self.security,
+                crate::security::security_headers,
+            ))
+            .layer(axum::middleware::from_fn(crate::limits::limit_body))
+            .layer(TraceLayer::new_for_http());
+        Router::new()
+            .fallback_service(shop)
+            .layer(axum::middleware::from_fn_with_state(
+                crate::locale::ssr::Edge {
+                    default: self.default_locale,
+                    // The admin's pages are in English, whatever the shopper's pages are in.
+                    fixed: crate::admin::is_admin_path,
+                },
+                crate::locale::ssr::strip_prefix,
+            ))
+            .layer(axum::middleware::from_fn(crate::security::plain_paths_only))
+    }
 }
 
 /// Serves until shutdown has been asked for and the requests in flight are done, or until `drain`

@@ -7,7 +7,7 @@ use super::{
 };
 use crate::countries::COUNTRIES;
 use crate::domain::orders::lifecycle::cancel_pending;
-use crate::domain::orders::place::{place as place_order, Customer, Holder, NewOrder};
+use crate::domain::orders::place::{place as place_order, Customer, Holder, NewOrder, PlacedOrder};
 use crate::domain::orders::OrderStatus;
 use crate::domain::payments::gateway::Mode;
 use crate::domain::settings::store::ActiveMethods;
@@ -252,6 +252,35 @@ struct Offer {
     smsbank: bool,
 }
 
+/// The name and address lines: each one line of text within its limit (names and addresses reach
+/// e-mails and Paysera as they are).
+fn check_address(form: &CheckoutForm, check: &mut impl FnMut(bool, &str, &str)) {
+    let text_ok = |value: &str, max: usize| {
+        let value = value.trim();
+        !value.is_empty() && value.chars().count() <= max && !value.chars().any(char::is_control)
+    };
+    let lines = [
+        (
+            &form.first_name,
+            100,
+            "first_name",
+            tr!(checkout.error.first_name),
+        ),
+        (
+            &form.last_name,
+            100,
+            "last_name",
+            tr!(checkout.error.last_name),
+        ),
+        (&form.street, 200, "street", tr!(checkout.error.street)),
+        (&form.city, 100, "city", tr!(checkout.error.city)),
+        (&form.postcode, 20, "postcode", tr!(checkout.error.postcode)),
+    ];
+    for (value, max, field, message) in lines {
+        check(text_ok(value, max), field, message);
+    }
+}
+
 /// Checks the form; every problem is reported next to its field.
 fn validate(
     form: &CheckoutForm,
@@ -268,32 +297,7 @@ fn validate(
     };
     let email = Email::parse(&form.email);
     check(email.is_some(), "email", tr!(checkout.error.email));
-    // One line of text: names and addresses reach e-mails and Paysera as they are.
-    let text_ok = |value: &str, max: usize| {
-        let value = value.trim();
-        !value.is_empty() && value.chars().count() <= max && !value.chars().any(char::is_control)
-    };
-    check(
-        text_ok(&form.first_name, 100),
-        "first_name",
-        tr!(checkout.error.first_name),
-    );
-    check(
-        text_ok(&form.last_name, 100),
-        "last_name",
-        tr!(checkout.error.last_name),
-    );
-    check(
-        text_ok(&form.street, 200),
-        "street",
-        tr!(checkout.error.street),
-    );
-    check(text_ok(&form.city, 100), "city", tr!(checkout.error.city));
-    check(
-        text_ok(&form.postcode, 20),
-        "postcode",
-        tr!(checkout.error.postcode),
-    );
+    check_address(form, &mut check);
     let known_country = COUNTRIES.contains(&form.country.as_str());
     check(
         known_country && !offer.shipping.is_empty(),
@@ -385,7 +389,7 @@ pub async fn place(
             .iter()
             .map(|l| (l.product_id, l.quantity))
             .collect(),
-        customer: customer.clone(),
+        customer,
         shipping,
         payment_method: Some(form.payment.clone()).filter(|p| !p.is_empty()),
         checkout_key: Some(checkout_key.to_owned()),
@@ -401,12 +405,34 @@ pub async fn place(
     let placed = place_order(&state.writer, &order, state.config.currency).await?;
     session.remove::<String>(FORM_KEY).await?;
     session.insert(PLACED_FORM_KEY, checkout_key).await?;
+    let request = payment_request(state, &settings, &order, &placed);
+    let payments = &state.payments;
+    let signed = request
+        .sign(payments.verifier.project_id, &payments.verifier.password)
+        .map_err(|e| {
+            tracing::error!(field = %e.field, "payment request refused by validation");
+            AppError::Internal
+        })?;
+    crate::cart::session::empty(session).await?;
+    session
+        .remove::<(CheckoutForm, Vec<FieldError>)>(DRAFT_KEY)
+        .await?;
+    Ok(signed.pay_url(&payments.pay_url))
+}
+
+/// What Paysera is asked for a placed order: its exact total, where to send the shopper back (in
+/// their language), who pays, and until when the pay links work.
+fn payment_request(
+    state: &AppState,
+    settings: &crate::domain::settings::store::ShopSettings,
+    order: &NewOrder,
+    placed: &PlacedOrder,
+) -> PaymentRequest {
     let now = i64::try_from(crate::clock::unix_seconds()).unwrap_or(i64::MAX);
     let expires = now + i64::from(state.config.order_ttl_minutes) * 60;
-
     let public = &state.config.public_url;
-    let payments = &state.payments;
-    let request = PaymentRequest {
+    let customer = &order.customer;
+    PaymentRequest {
         order_id: placed.number.to_string(),
         accept_url: format!(
             "{public}{}",
@@ -430,27 +456,16 @@ pub async fn place(
         lang: Some(locale::paysera_lang(order.locale).into()),
         paytext: Some(paytext(&settings.seller.shop_name, order.locale)),
         payer: Payer {
-            first_name: Some(customer.first_name),
-            last_name: Some(customer.last_name),
+            first_name: Some(customer.first_name.clone()),
+            last_name: Some(customer.last_name.clone()),
             email: Some(customer.email.as_str().to_owned()),
             ..Payer::default()
         },
-        test: state.test_payments(&settings),
+        test: state.test_payments(settings),
         // Pay links stop working when the order expires, where the method honours it.
         time_limit: Some(crate::paysera::request::time_limit(now, expires)),
         ..PaymentRequest::default()
-    };
-    let signed = request
-        .sign(payments.verifier.project_id, &payments.verifier.password)
-        .map_err(|e| {
-            tracing::error!(field = %e.field, "payment request refused by validation");
-            AppError::Internal
-        })?;
-    crate::cart::session::empty(session).await?;
-    session
-        .remove::<(CheckoutForm, Vec<FieldError>)>(DRAFT_KEY)
-        .await?;
-    Ok(signed.pay_url(&payments.pay_url))
+    }
 }
 
 /// The payment purpose the shopper sees at Paysera and on their bank statement. Paysera requires
