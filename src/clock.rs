@@ -9,6 +9,28 @@ pub fn unix_seconds() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
+/// `YYYY-MM-DD` as (year, month, day), if it is a real date.
+pub fn parse_date(text: &str) -> Option<(i64, u32, u32)> {
+    let mut parts = text.trim().splitn(3, '-');
+    let mut number = |len: usize| {
+        parts
+            .next()
+            .filter(|p| p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse::<u32>().ok())
+    };
+    let (year, month, day) = (i64::from(number(4)?), number(2)?, number(2)?);
+    // A real date survives the calendar's round trip; 2026-02-29 comes back as March 1st.
+    ((1..=12).contains(&month)
+        && civil_from_days(days_from_civil(year, month, day)) == (year, month, day))
+        .then_some((year, month, day))
+}
+
+/// The day after a date, as `YYYY-MM-DD`.
+pub fn next_day(year: i64, month: u32, day: u32) -> String {
+    let (y, m, d) = civil_from_days(days_from_civil(year, month, day) + 1);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 /// Howard Hinnant's `days_from_civil`: days since 1970-01-01 of a proleptic Gregorian date.
 pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let year = if month <= 2 { year - 1 } else { year };
@@ -107,5 +129,25 @@ mod tests {
             Some(951_782_400.0)
         );
         assert_eq!(parse_timestamp("yesterday"), None);
+    }
+
+    #[test]
+    fn dates_must_be_real() {
+        assert_eq!(parse_date("2026-02-28"), Some((2026, 2, 28)));
+        assert_eq!(parse_date("2028-02-29"), Some((2028, 2, 29)));
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-1-01",
+            "26-01-01",
+            "2026-01-32",
+            "",
+            "x",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+        assert_eq!(next_day(2026, 12, 31), "2027-01-01");
+        assert_eq!(next_day(2026, 2, 28), "2026-03-01");
+        assert_eq!(next_day(2026, 5, 9), "2026-05-10");
     }
 }

@@ -33,11 +33,11 @@ impl ValidFilter {
                 AppError::BadRequest("Unknown order state in the filter.".into())
             })?),
         };
-        let date = |text: &str, what: &str| -> Result<Option<(i32, u32, u32)>, AppError> {
+        let date = |text: &str, what: &str| -> Result<Option<(i64, u32, u32)>, AppError> {
             if text.is_empty() {
                 return Ok(None);
             }
-            parse_date(text).map(Some).ok_or_else(|| {
+            crate::clock::parse_date(text).map(Some).ok_or_else(|| {
                 AppError::BadRequest(format!("The {what} date should look like 2026-01-31."))
             })
         };
@@ -47,7 +47,7 @@ impl ValidFilter {
             stage,
             needs_review: filter.review == "1",
             from: from.map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
-            until: to.map(|(y, m, d)| next_day(y, m, d)),
+            until: to.map(|(y, m, d)| crate::clock::next_day(y, m, d)),
             query: filter.q.trim().chars().take(200).collect(),
         })
     }
@@ -82,41 +82,6 @@ impl ValidFilter {
                 .push(")");
         }
     }
-}
-
-/// `YYYY-MM-DD` with a real month and day.
-fn parse_date(text: &str) -> Option<(i32, u32, u32)> {
-    let mut parts = text.trim().splitn(3, '-');
-    let mut number = |len: usize| {
-        parts
-            .next()
-            .filter(|p| p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|p| p.parse::<u32>().ok())
-    };
-    let (year, month, day) = (number(4)?, number(2)?, number(2)?);
-    let year = i32::try_from(year).ok()?;
-    ((1..=12).contains(&month) && (1..=days_in_month(year, month)).contains(&day))
-        .then_some((year, month, day))
-}
-
-fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-fn next_day(year: i32, month: u32, day: u32) -> String {
-    let (y, m, d) = if day < days_in_month(year, month) {
-        (year, month, day + 1)
-    } else if month < 12 {
-        (year, month + 1, 1)
-    } else {
-        (year + 1, 1, 1)
-    };
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// One order in the admin's list.
@@ -227,14 +192,25 @@ struct CallbackRow {
     raw: String,
 }
 
-pub async fn detail(state: &AppState, number: i64) -> Result<OrderDetail, AppError> {
-    let pool = &state.pool;
-    let order: DetailRow =
-        crate::on_db!(pool, conn => sqlx::query_as("SELECT * FROM orders WHERE number = $1")
-        .bind(number)
-        .fetch_optional(conn)
-        .await)?
-        .ok_or_else(|| AppError::NotFound(format!("There is no order {number}.")))?;
+/// The authentic callbacks that named an order, oldest first.
+async fn payment_log(pool: &crate::db::Db, order_id: i64) -> Result<Vec<LoggedCallback>, AppError> {
+    let rows: Vec<CallbackRow> = crate::on_db!(pool, conn => sqlx::query_as(
+        "SELECT received_at, verdict, verified_by, paysera_status, test, amount_minor, currency,
+                params_json, raw
+         FROM payment_callbacks WHERE order_id = $1 ORDER BY id",
+    )
+    .bind(order_id)
+    .fetch_all(conn)
+    .await)?;
+    Ok(rows.into_iter().map(logged_callback).collect())
+}
+
+/// An order's lines, as the order froze them.
+async fn lines_of(
+    pool: &crate::db::Db,
+    order_id: i64,
+    currency: Currency,
+) -> Result<Vec<OrderLine>, AppError> {
     #[derive(sqlx::FromRow)]
     struct LineRow {
         name: String,
@@ -243,13 +219,36 @@ pub async fn detail(state: &AppState, number: i64) -> Result<OrderDetail, AppErr
         quantity: i64,
         line_total_minor: i64,
     }
-    let lines: Vec<LineRow> = crate::on_db!(pool, conn => sqlx::query_as(
+    let rows: Vec<LineRow> = crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT name, product_id, unit_price_minor, quantity, line_total_minor
          FROM order_lines WHERE order_id = $1 ORDER BY id",
     )
-    .bind(order.id)
+    .bind(order_id)
     .fetch_all(conn)
     .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|line| OrderLine {
+            unit_price: Money::new(line.unit_price_minor, currency),
+            line_total: Money::new(line.line_total_minor, currency),
+            name: line.name,
+            product_id: line.product_id,
+            quantity: line.quantity,
+        })
+        .collect())
+}
+
+/// Everything the order's page shows: the order, its lines, history, payment log and e-mails.
+pub async fn detail(state: &AppState, number: i64) -> Result<OrderDetail, AppError> {
+    let pool = &state.pool;
+    let order: DetailRow =
+        crate::on_db!(pool, conn => sqlx::query_as("SELECT * FROM orders WHERE number = $1")
+        .bind(number)
+        .fetch_optional(conn)
+        .await)?
+        .ok_or_else(|| AppError::NotFound(format!("There is no order {number}.")))?;
+    let currency = stored_money(0, &order.currency)?.currency;
+    let lines = lines_of(pool, order.id, currency).await?;
     let history: Vec<EventRow> = crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT at, from_status, to_status, kind, data, note
          FROM order_events WHERE order_id = $1 ORDER BY id",
@@ -257,15 +256,6 @@ pub async fn detail(state: &AppState, number: i64) -> Result<OrderDetail, AppErr
     .bind(order.id)
     .fetch_all(conn)
     .await)?;
-    let callbacks: Vec<CallbackRow> = crate::on_db!(pool, conn => sqlx::query_as(
-        "SELECT received_at, verdict, verified_by, paysera_status, test, amount_minor, currency,
-                params_json, raw
-         FROM payment_callbacks WHERE order_id = $1 ORDER BY id",
-    )
-    .bind(order.id)
-    .fetch_all(conn)
-    .await)?;
-    let currency = stored_money(0, &order.currency)?.currency;
     let at = |minor| Money::new(minor, currency);
     Ok(OrderDetail {
         number: order.number,
@@ -291,21 +281,12 @@ pub async fn detail(state: &AppState, number: i64) -> Result<OrderDetail, AppErr
         payment_method: order.payment_method,
         language: crate::locale::parse(&order.locale)
             .map_or(order.locale, |l| crate::locale::name(l).to_owned()),
-        lines: lines
-            .into_iter()
-            .map(|line| OrderLine {
-                unit_price: at(line.unit_price_minor),
-                line_total: at(line.line_total_minor),
-                name: line.name,
-                product_id: line.product_id,
-                quantity: line.quantity,
-            })
-            .collect(),
+        lines,
         subtotal: at(order.subtotal_minor),
         shipping: at(order.shipping_minor),
         total: at(order.total_minor),
         history: history.into_iter().map(EventRow::entry).collect(),
-        payment_log: callbacks.into_iter().map(logged_callback).collect(),
+        payment_log: payment_log(pool, order.id).await?,
         emails: crate::domain::mail::outbox::summaries(
             pool,
             Some(order.id),
@@ -398,29 +379,4 @@ pub async fn act(
     order_actions::act(&state.writer, &state.mail_context(), number, action, &actor).await?;
     state.mailer.wakeup.notify_one();
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_must_be_real() {
-        assert_eq!(parse_date("2026-02-28"), Some((2026, 2, 28)));
-        assert_eq!(parse_date("2028-02-29"), Some((2028, 2, 29)));
-        for bad in [
-            "2026-02-29",
-            "2026-13-01",
-            "2026-1-01",
-            "26-01-01",
-            "2026-01-32",
-            "",
-            "x",
-        ] {
-            assert_eq!(parse_date(bad), None, "{bad}");
-        }
-        assert_eq!(next_day(2026, 12, 31), "2027-01-01");
-        assert_eq!(next_day(2026, 2, 28), "2026-03-01");
-        assert_eq!(next_day(2026, 5, 9), "2026-05-10");
-    }
 }
