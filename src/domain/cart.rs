@@ -73,20 +73,14 @@ struct PricedRow {
     image_alt: Option<String>,
 }
 
-/// Prices `stored` lines from the database. Lines whose product was deleted outright are dropped;
-/// inactive, sold-out and short lines are kept and flagged so the shopper sees why.
+/// Today's name, price, stock and first photo of the products the lines name.
 #[cfg(feature = "ssr")]
-pub async fn price(
+async fn priced_rows(
     pool: &crate::db::Db,
     stored_lines: &[StoredLine],
-    currency: Currency,
-) -> Result<CartView, AppError> {
-    if stored_lines.is_empty() {
-        // Most visitors: nothing to price, so no query.
-        return Ok(CartView::empty(currency));
-    }
+) -> Result<Vec<PricedRow>, AppError> {
     // A cart's lines are bounded (the session's `MAX_LINES`), so one bound parameter per line.
-    let rows: Vec<PricedRow> = crate::on_db!(pool, conn => {
+    Ok(crate::on_db!(pool, conn => {
         let mut query = sqlx::QueryBuilder::new(
             "SELECT p.id, p.slug, p.name, p.price_minor, p.currency, p.stock, p.active,
                 (SELECT i.path FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_path,
@@ -99,8 +93,22 @@ pub async fn price(
         }
         query.push(")");
         query.build_query_as().fetch_all(conn).await
-    })?;
+    })?)
+}
 
+/// Prices `stored` lines from the database. Lines whose product was deleted outright are dropped;
+/// inactive, sold-out and short lines are kept and flagged so the shopper sees why.
+#[cfg(feature = "ssr")]
+pub async fn price(
+    pool: &crate::db::Db,
+    stored_lines: &[StoredLine],
+    currency: Currency,
+) -> Result<CartView, AppError> {
+    if stored_lines.is_empty() {
+        // Most visitors: nothing to price, so no query.
+        return Ok(CartView::empty(currency));
+    }
+    let rows = priced_rows(pool, stored_lines).await?;
     let overflow = || {
         tracing::error!("cart total overflowed");
         AppError::Internal

@@ -2,7 +2,7 @@
 //! `TURGUS_SANDBOX=1`, the built-in sandbox with its own key pair and password kept in the
 //! database (shared by every instance on it).
 
-use crate::config::Config;
+use crate::config::{Config, Secret};
 use crate::paysera::callback::CallbackVerifier;
 use crate::paysera::methods::{self, MethodsList};
 use crate::paysera::{PayseraPublicKey, SignaturePolicy};
@@ -153,77 +153,80 @@ fn sandbox_keys_from_folder(data_dir: &Path) -> Result<Option<(String, String)>,
 /// Sets up payments at start-up. A live project's public key must be readable (from the file, the
 /// cache or Paysera): a missing or corrupt key stops start-up; it never falls back to `ss1`.
 pub async fn setup(config: &Config, pool: &crate::db::Db) -> Result<Payments, String> {
-    let paysera = &config.paysera;
-    match &paysera.project {
-        Some((project_id, password)) => {
-            let (public_key, key_source) = match paysera.signature {
-                SignaturePolicy::Rsa => {
-                    let (key, source) = public_key(
-                        paysera.public_key_file.as_deref(),
-                        &paysera.public_key_url,
-                        &config.data_dir,
-                    )
-                    .await?;
-                    (Some(key), describe(&source))
-                }
-                SignaturePolicy::Ss1 => (
-                    None,
-                    "none (ss1 signatures, TURGUS_PAYSERA_SIGNATURE=ss1)".to_owned(),
-                ),
-                SignaturePolicy::Encrypted => (
-                    None,
-                    "none (encrypted callbacks, TURGUS_PAYSERA_SIGNATURE=encrypted)".to_owned(),
-                ),
-            };
-            Ok(Payments {
-                mode: Mode::Live,
-                verifier: CallbackVerifier {
-                    project_id: *project_id,
-                    password: password.expose().to_owned(),
-                    policy: paysera.signature,
-                    public_key,
-                },
-                pay_url: paysera.pay_url.clone(),
-                key_source,
-                methods: Methods::Paysera(MethodsSource::new(
-                    crate::paysera::methods_url(
-                        &paysera.methods_url,
-                        *project_id,
-                        config.currency.code(),
-                    ),
-                    config.data_dir.join(format!(
-                        "paysera-methods-{project_id}-{}.xml",
-                        config.currency.code()
-                    )),
-                    Duration::from_secs(6 * 3600),
-                )),
-                sandbox: None,
-            })
-        }
-        None => {
-            let keys = sandbox_keys(pool, &config.data_dir).await?;
-            let methods = methods::parse(SANDBOX_METHODS_XML).map_err(|e| e.to_string())?;
-            let public_pem = keys
-                .private_key
-                .to_public_key()
-                .to_public_key_pem(LineEnding::LF)
-                .map_err(|e| format!("cannot encode the sandbox public key: {e}"))?;
-            let public_key = PayseraPublicKey::from_pem(&public_pem).map_err(|e| e.to_string())?;
-            Ok(Payments {
-                mode: Mode::Sandbox,
-                verifier: CallbackVerifier {
-                    project_id: SANDBOX_PROJECT_ID,
-                    password: keys.password.clone(),
-                    policy: SignaturePolicy::Rsa,
-                    public_key: Some(public_key),
-                },
-                pay_url: format!("{}/sandbox/paysera/pay", config.public_url),
-                key_source: "sandbox key pair in the database".into(),
-                methods: Methods::Sandbox(Arc::new(methods)),
-                sandbox: Some(keys),
-            })
-        }
+    match &config.paysera.project {
+        Some((project_id, password)) => live(config, *project_id, password).await,
+        None => sandbox(config, pool).await,
     }
+}
+
+/// A live Paysera project: its public key (unless the callbacks are checked otherwise) and its
+/// methods list, refreshed every six hours with the last good copy kept on disk.
+async fn live(config: &Config, project_id: u64, password: &Secret) -> Result<Payments, String> {
+    let paysera = &config.paysera;
+    let (public_key, key_source) = match paysera.signature {
+        SignaturePolicy::Rsa => {
+            let (key, source) = public_key(
+                paysera.public_key_file.as_deref(),
+                &paysera.public_key_url,
+                &config.data_dir,
+            )
+            .await?;
+            (Some(key), describe(&source))
+        }
+        SignaturePolicy::Ss1 => (
+            None,
+            "none (ss1 signatures, TURGUS_PAYSERA_SIGNATURE=ss1)".to_owned(),
+        ),
+        SignaturePolicy::Encrypted => (
+            None,
+            "none (encrypted callbacks, TURGUS_PAYSERA_SIGNATURE=encrypted)".to_owned(),
+        ),
+    };
+    let currency = config.currency.code();
+    Ok(Payments {
+        mode: Mode::Live,
+        verifier: CallbackVerifier {
+            project_id,
+            password: password.expose().to_owned(),
+            policy: paysera.signature,
+            public_key,
+        },
+        pay_url: paysera.pay_url.clone(),
+        key_source,
+        methods: Methods::Paysera(MethodsSource::new(
+            crate::paysera::methods_url(&paysera.methods_url, project_id, currency),
+            config
+                .data_dir
+                .join(format!("paysera-methods-{project_id}-{currency}.xml")),
+            Duration::from_secs(6 * 3600),
+        )),
+        sandbox: None,
+    })
+}
+
+/// The built-in sandbox: its key pair (kept in the database) and a fixed methods list.
+async fn sandbox(config: &Config, pool: &crate::db::Db) -> Result<Payments, String> {
+    let keys = sandbox_keys(pool, &config.data_dir).await?;
+    let methods = methods::parse(SANDBOX_METHODS_XML).map_err(|e| e.to_string())?;
+    let public_pem = keys
+        .private_key
+        .to_public_key()
+        .to_public_key_pem(LineEnding::LF)
+        .map_err(|e| format!("cannot encode the sandbox public key: {e}"))?;
+    let public_key = PayseraPublicKey::from_pem(&public_pem).map_err(|e| e.to_string())?;
+    Ok(Payments {
+        mode: Mode::Sandbox,
+        verifier: CallbackVerifier {
+            project_id: SANDBOX_PROJECT_ID,
+            password: keys.password.clone(),
+            policy: SignaturePolicy::Rsa,
+            public_key: Some(public_key),
+        },
+        pay_url: format!("{}/sandbox/paysera/pay", config.public_url),
+        key_source: "sandbox key pair in the database".into(),
+        methods: Methods::Sandbox(Arc::new(methods)),
+        sandbox: Some(keys),
+    })
 }
 
 fn describe(source: &KeySource) -> String {
