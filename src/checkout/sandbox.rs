@@ -201,61 +201,74 @@ async fn outcome(
     };
     let request_id = rand::random::<u32>().to_string();
     for status in statuses {
-        let params: Vec<(String, String)> = [
-            ("projectid", get("projectid")),
-            ("orderid", get("orderid")),
-            ("lang", get("lang").to_lowercase()),
-            ("amount", get("amount")),
-            ("currency", get("currency")),
-            (
-                "payment",
-                Some(get("payment"))
-                    .filter(|p| !p.is_empty())
-                    .unwrap_or_else(|| "hanza".into()),
-            ),
-            ("country", get("country")),
-            ("p_email", get("p_email")),
-            ("requestid", request_id.clone()),
-            ("payamount", get("amount")),
-            ("paycurrency", get("currency")),
-            ("name", get("p_firstname")),
-            ("surename", get("p_lastname")),
-            ("version", get("version")),
-            ("type", "macro".into()),
-            ("status", (*status).to_owned()),
-            ("test", test.to_owned()),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
+        let params = callback_params(&request, &request_id, status, test);
         let callback_url = get("callbackurl");
         let separator = if callback_url.contains('?') { '&' } else { '?' };
         let url = format!(
             "{callback_url}{separator}{}",
             signed_callback(&params, keys)
         );
-        let delivered = async {
-            let response = reqwest::Client::new()
-                .get(&url)
-                .timeout(std::time::Duration::from_secs(10))
-                .send()
-                .await
-                .map_err(|e| e.to_string())?;
-            let status = response.status();
-            let body = response.text().await.unwrap_or_default();
-            if status.is_success() && body == "OK" {
-                Ok(())
-            } else {
-                Err(format!("the shop answered {status}: {body}"))
-            }
-        }
-        .await;
-        if let Err(problem) = delivered {
+        if let Err(problem) = deliver(&url).await {
             tracing::warn!(%problem, "sandbox callback not accepted");
             return not_accepted(language, &problem, &callback_url, &back_to);
         }
     }
     Redirect::to(&back_to).into_response()
+}
+
+/// The callback Paysera would send for the paid request, with `status` and `test` as the chosen
+/// outcome says.
+fn callback_params(
+    request: &BTreeMap<String, String>,
+    request_id: &str,
+    status: &str,
+    test: &str,
+) -> Vec<(String, String)> {
+    let get = |key: &str| request.get(key).cloned().unwrap_or_default();
+    [
+        ("projectid", get("projectid")),
+        ("orderid", get("orderid")),
+        ("lang", get("lang").to_lowercase()),
+        ("amount", get("amount")),
+        ("currency", get("currency")),
+        (
+            "payment",
+            Some(get("payment"))
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| "hanza".into()),
+        ),
+        ("country", get("country")),
+        ("p_email", get("p_email")),
+        ("requestid", request_id.to_owned()),
+        ("payamount", get("amount")),
+        ("paycurrency", get("currency")),
+        ("name", get("p_firstname")),
+        ("surename", get("p_lastname")),
+        ("version", get("version")),
+        ("type", "macro".into()),
+        ("status", status.to_owned()),
+        ("test", test.to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+/// Sends one callback to the shop, as Paysera does; the shop must answer `OK`.
+async fn deliver(url: &str) -> Result<(), String> {
+    let response = reqwest::Client::new()
+        .get(url)
+        .timeout(std::time::Duration::from_secs(10))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = response.status();
+    let body = response.text().await.unwrap_or_default();
+    if status.is_success() && body == "OK" {
+        Ok(())
+    } else {
+        Err(format!("the shop answered {status}: {body}"))
+    }
 }
 
 /// The shop did not answer the sandbox's callback `OK`: what it said, and where the sandbox

@@ -163,17 +163,8 @@ impl From<AppError> for Upload {
     }
 }
 
-async fn store_upload(
-    state: &AppState,
-    product_id: i64,
-    mut multipart: Multipart,
-) -> Result<(), Upload> {
-    let product: Option<String> = crate::on_db!(&state.pool, conn => sqlx::query_scalar("SELECT name FROM products WHERE id = $1")
-        .bind(product_id)
-        .fetch_optional(conn)
-        .await)
-        .map_err(AppError::from)?;
-    let product = product.ok_or_else(|| AppError::NotFound("There is no such product.".into()))?;
+/// The upload form's photo (at most [`MAX_UPLOAD_BYTES`], read in pieces) and its description.
+async fn read_form(multipart: &mut Multipart) -> Result<(Vec<u8>, String), Upload> {
     let mut bytes = Vec::new();
     let mut alt = String::new();
     let read_failed = |error: axum::extract::multipart::MultipartError| {
@@ -206,6 +197,21 @@ async fn store_upload(
             _ => {}
         }
     }
+    Ok((bytes, alt))
+}
+
+async fn store_upload(
+    state: &AppState,
+    product_id: i64,
+    mut multipart: Multipart,
+) -> Result<(), Upload> {
+    let product: Option<String> = crate::on_db!(&state.pool, conn => sqlx::query_scalar("SELECT name FROM products WHERE id = $1")
+        .bind(product_id)
+        .fetch_optional(conn)
+        .await)
+        .map_err(AppError::from)?;
+    let product = product.ok_or_else(|| AppError::NotFound("There is no such product.".into()))?;
+    let (bytes, alt) = read_form(&mut multipart).await?;
     if bytes.is_empty() {
         return Err(Upload::Refused(ImageRefusal::Missing));
     }
