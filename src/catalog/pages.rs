@@ -97,13 +97,14 @@ pub fn CategoryPage() -> impl IntoView {
         let sort = category.sort;
         let path = locale::href(&format!("/c/{slug}"));
         let href = move |page: u32| {
-            let sort_param = (sort != Sort::default()).then(|| format!("sort={}", sort.key()));
-            let page_param = (page > 1).then(|| format!("page={page}"));
-            let params: Vec<String> = sort_param.into_iter().chain(page_param).collect();
-            if params.is_empty() {
-                format!("/c/{slug}")
+            let sort_key = if sort == Sort::default() {
+                ""
             } else {
-                format!("/c/{slug}?{}", params.join("&"))
+                sort.key()
+            };
+            match crate::ui::listing_query(&[("sort", sort_key)], page).as_str() {
+                "" => format!("/c/{slug}"),
+                query => format!("/c/{slug}?{query}"),
             }
         };
         let canonical = href(category.listing.page);

@@ -173,13 +173,6 @@ pub async fn form(state: &AppState, id: i64) -> Result<ProductForm, AppError> {
     .fetch_optional(conn)
     .await)?
     .ok_or_else(|| AppError::NotFound("There is no such product.".into()))?;
-    let images: Vec<(i64, String, String)> = crate::on_db!(pool, conn => sqlx::query_as(
-        "SELECT id, COALESCE(thumb_path, path), alt FROM product_images
-         WHERE product_id = $1 ORDER BY position, id",
-    )
-    .bind(id)
-    .fetch_all(conn)
-    .await)?;
     Ok(ProductForm {
         id,
         slug: product.slug,
@@ -196,13 +189,25 @@ pub async fn form(state: &AppState, id: i64) -> Result<ProductForm, AppError> {
             .unwrap_or_default(),
         active: product.active,
         featured: product.featured,
-        images: images
-            .into_iter()
-            .map(|(id, path, alt)| AdminImage { id, path, alt })
-            .collect(),
+        images: images_of(pool, id).await?,
         categories,
         ordered: was_ordered(pool, id).await?,
     })
+}
+
+/// A product's photos in their order, as the admin's form lists them (thumbnails).
+async fn images_of(pool: &crate::db::Db, product_id: i64) -> Result<Vec<AdminImage>, AppError> {
+    let images: Vec<(i64, String, String)> = crate::on_db!(pool, conn => sqlx::query_as(
+        "SELECT id, COALESCE(thumb_path, path), alt FROM product_images
+         WHERE product_id = $1 ORDER BY position, id",
+    )
+    .bind(product_id)
+    .fetch_all(conn)
+    .await)?;
+    Ok(images
+        .into_iter()
+        .map(|(id, path, alt)| AdminImage { id, path, alt })
+        .collect())
 }
 
 async fn was_ordered(pool: &crate::db::Db, product_id: i64) -> Result<bool, AppError> {
