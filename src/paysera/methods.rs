@@ -215,45 +215,7 @@ pub fn parse(xml: &str) -> Result<MethodsList, MethodsError> {
             Event::Start(ref element) | Event::Empty(ref element) => {
                 let name = String::from_utf8_lossy(element.local_name().as_ref()).into_owned();
                 let is_empty = matches!(event, Event::Empty(_));
-                match name.as_str() {
-                    "payment_types_document" => {
-                        list.project_id = attribute(element, "project_id")?;
-                        list.currency = attribute(element, "currency")?;
-                    }
-                    "country" => list.countries.push(Country {
-                        code: attribute(element, "code")?.unwrap_or_default(),
-                        ..Country::default()
-                    }),
-                    "payment_group" => {
-                        if let Some(country) = list.countries.last_mut() {
-                            country.groups.push(Group {
-                                key: attribute(element, "key")?.unwrap_or_default(),
-                                ..Group::default()
-                            });
-                        }
-                    }
-                    "payment_type" => {
-                        if let Some(group) =
-                            list.countries.last_mut().and_then(|c| c.groups.last_mut())
-                        {
-                            group.methods.push(PaymentMethod {
-                                key: attribute(element, "key")?.unwrap_or_default(),
-                                ..PaymentMethod::default()
-                            });
-                        }
-                    }
-                    "min" | "max" => {
-                        let value = limit(element)?;
-                        if let Some(method) = current_method(&mut list) {
-                            if name == "min" {
-                                method.min = value
-                            } else {
-                                method.max = value
-                            }
-                        }
-                    }
-                    _ => {}
-                }
+                open_element(&mut list, &name, element)?;
                 language = attribute(element, "language")?.unwrap_or_default();
                 text.clear();
                 if !is_empty {
@@ -285,6 +247,53 @@ pub fn parse(xml: &str) -> Result<MethodsList, MethodsError> {
         return Err(MethodsError("the document ends inside an element".into()));
     }
     Ok(list)
+}
+
+/// What an opening element adds to the list: the document's project, a country, a group, a
+/// method or a method's limit.
+fn open_element(
+    list: &mut MethodsList,
+    name: &str,
+    element: &quick_xml::events::BytesStart,
+) -> Result<(), MethodsError> {
+    match name {
+        "payment_types_document" => {
+            list.project_id = attribute(element, "project_id")?;
+            list.currency = attribute(element, "currency")?;
+        }
+        "country" => list.countries.push(Country {
+            code: attribute(element, "code")?.unwrap_or_default(),
+            ..Country::default()
+        }),
+        "payment_group" => {
+            if let Some(country) = list.countries.last_mut() {
+                country.groups.push(Group {
+                    key: attribute(element, "key")?.unwrap_or_default(),
+                    ..Group::default()
+                });
+            }
+        }
+        "payment_type" => {
+            if let Some(group) = list.countries.last_mut().and_then(|c| c.groups.last_mut()) {
+                group.methods.push(PaymentMethod {
+                    key: attribute(element, "key")?.unwrap_or_default(),
+                    ..PaymentMethod::default()
+                });
+            }
+        }
+        "min" | "max" => {
+            let value = limit(element)?;
+            if let Some(method) = current_method(list) {
+                if name == "min" {
+                    method.min = value
+                } else {
+                    method.max = value
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 fn current_method(list: &mut MethodsList) -> Option<&mut PaymentMethod> {
