@@ -77,6 +77,21 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
+/// A page of a category's listing in `sort`, without the language: `/c/kitchen?sort=price&page=2`.
+fn category_href(slug: String, sort: Sort) -> impl Fn(u32) -> String + Clone {
+    move |page: u32| {
+        let sort_key = if sort == Sort::default() {
+            ""
+        } else {
+            sort.key()
+        };
+        match crate::ui::listing_query(&[("sort", sort_key)], page).as_str() {
+            "" => format!("/c/{slug}"),
+            query => format!("/c/{slug}?{query}"),
+        }
+    }
+}
+
 #[component]
 pub fn CategoryPage() -> impl IntoView {
     let params = use_params_map();
@@ -96,17 +111,7 @@ pub fn CategoryPage() -> impl IntoView {
         let slug = category.category.slug.clone();
         let sort = category.sort;
         let path = locale::href(&format!("/c/{slug}"));
-        let href = move |page: u32| {
-            let sort_key = if sort == Sort::default() {
-                ""
-            } else {
-                sort.key()
-            };
-            match crate::ui::listing_query(&[("sort", sort_key)], page).as_str() {
-                "" => format!("/c/{slug}"),
-                query => format!("/c/{slug}?{query}"),
-            }
-        };
+        let href = category_href(slug, sort);
         let canonical = href(category.listing.page);
         let href = move |page: u32| locale::href(&href(page));
         let Listing {

@@ -7,6 +7,7 @@ use super::islands::{
 use super::{
     get_checkout, get_order_page, CancelOutcome, CheckoutView, MethodGroup, OrderPage, PlaceOrder,
 };
+use crate::domain::cart::CartView;
 use crate::domain::orders::OrderStatus;
 use crate::locale;
 use crate::money::Money;
@@ -228,21 +229,76 @@ fn PaymentFieldset(payment: PaymentChoices) -> impl IntoView {
     }
 }
 
+/// The country to ship to, among those a shipping method serves.
+#[component]
+fn CountryField(
+    countries: Vec<(String, String)>,
+    chosen: String,
+    error: Option<String>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for="country">{tr!(checkout.field.country)}</label>
+            <select id="country" name="country" autocomplete="country">
+                {countries.into_iter().map(|(code, name)| {
+                    let selected = chosen == code;
+                    view! { <option value=code selected=selected>{name}</option> }
+                }).collect_view()}
+            </select>
+            {error.map(|e| view! { <p class="field-error">{e}</p> })}
+        </div>
+    }
+}
+
+/// The terms and returns policy the shopper accepts, linked.
+#[component]
+fn TermsField(checked: bool, error: Option<String>) -> impl IntoView {
+    let invalid = error.is_some();
+    view! {
+        <div class="field" class:has-error=invalid>
+            <label class="checkbox"><input type="checkbox" name="terms" value="on" checked=checked />
+                <span>{tr!(checkout.terms.accept)}" "<a href=locale::href("/terms") target="_blank">{tr!(checkout.terms.terms)}</a>
+                " "{tr!(checkout.terms.and_read)}" "<a href=locale::href("/returns") target="_blank">{tr!(checkout.terms.returns)}</a></span></label>
+            {error.map(|e| view! { <p class="field-error">{e}</p> })}
+        </div>
+    }
+}
+
+/// The order beside the form: its lines and totals, with the chosen shipping.
+#[component]
+fn CheckoutSummary(cart: CartView, shipping: String, total: String) -> impl IntoView {
+    view! {
+        <aside class="cart-summary" aria-label=tr!(checkout.summary)>
+            <h2>{tr!(checkout.your_order)}</h2>
+            <ul class="summary-lines">
+                {cart.lines.iter().map(|l| view! {
+                    <li><span>{format!("{} × {}", l.quantity, l.name)}</span><span>{l.line_total.to_string()}</span></li>
+                }).collect_view()}
+            </ul>
+            <SummaryTotals subtotal=cart.total.to_string() shipping total />
+        </aside>
+    }
+}
+
+/// The checkout form's fields, in the order of the errors reported for them.
+const FIELDS: [&str; 10] = [
+    "email",
+    "first_name",
+    "last_name",
+    "street",
+    "city",
+    "postcode",
+    "country",
+    "shipping",
+    "payment",
+    "terms",
+];
+
 #[component]
 fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl IntoView {
     let form = view.form.clone();
-    let errors = |field: &str| view.error(field);
-    let (email_error, first_name_error, last_name_error) =
-        (errors("email"), errors("first_name"), errors("last_name"));
-    let (street_error, city_error, postcode_error) =
-        (errors("street"), errors("city"), errors("postcode"));
-    let (country_error, shipping_error, payment_error, terms_error) = (
-        errors("country"),
-        errors("shipping"),
-        errors("payment"),
-        errors("terms"),
-    );
-    let terms_invalid = terms_error.is_some();
+    let [email, first_name, last_name, street, city, postcode, country, shipping, payment, terms] =
+        FIELDS.map(|field| view.error(field));
     let options = shipping_options(&view);
     let chosen = options.iter().find(|o| o.key == form.shipping);
     let (chosen_shipping, chosen_total) = chosen.map_or_else(
@@ -257,7 +313,7 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
         groups: view.method_groups.clone(),
         unavailable: view.methods_unavailable,
         smsbank: view.smsbank,
-        error: payment_error,
+        error: payment,
     };
     let CheckoutView {
         cart,
@@ -271,47 +327,25 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
                 <input type="hidden" name="checkout_key" value=checkout_key />
                 <fieldset>
                     <legend>{tr!(checkout.contact)}</legend>
-                    <Field name="email" label=tr!(checkout.field.email).into() kind="email" autocomplete="email" value=form.email.clone() error=email_error />
-                    <Field name="first_name" label=tr!(checkout.field.first_name).into() autocomplete="given-name" value=form.first_name.clone() error=first_name_error />
-                    <Field name="last_name" label=tr!(checkout.field.last_name).into() autocomplete="family-name" value=form.last_name.clone() error=last_name_error />
+                    <Field name="email" label=tr!(checkout.field.email).into() kind="email" autocomplete="email" value=form.email.clone() error=email />
+                    <Field name="first_name" label=tr!(checkout.field.first_name).into() autocomplete="given-name" value=form.first_name.clone() error=first_name />
+                    <Field name="last_name" label=tr!(checkout.field.last_name).into() autocomplete="family-name" value=form.last_name.clone() error=last_name />
                 </fieldset>
                 <fieldset>
                     <legend>{tr!(checkout.address)}</legend>
-                    <Field name="street" label=tr!(checkout.field.street).into() autocomplete="street-address" value=form.street.clone() error=street_error />
-                    <Field name="city" label=tr!(checkout.field.city).into() autocomplete="address-level2" value=form.city.clone() error=city_error />
-                    <Field name="postcode" label=tr!(checkout.field.postcode).into() autocomplete="postal-code" value=form.postcode.clone() error=postcode_error />
-                    <div class="field">
-                        <label for="country">{tr!(checkout.field.country)}</label>
-                        <select id="country" name="country" autocomplete="country">
-                            {shipping_countries.into_iter().map(|(code, name)| {
-                                let selected = form.country == code;
-                                view! { <option value=code selected=selected>{name}</option> }
-                            }).collect_view()}
-                        </select>
-                        {country_error.map(|e| view! { <p class="field-error">{e}</p> })}
-                    </div>
+                    <Field name="street" label=tr!(checkout.field.street).into() autocomplete="street-address" value=form.street.clone() error=street />
+                    <Field name="city" label=tr!(checkout.field.city).into() autocomplete="address-level2" value=form.city.clone() error=city />
+                    <Field name="postcode" label=tr!(checkout.field.postcode).into() autocomplete="postal-code" value=form.postcode.clone() error=postcode />
+                    <CountryField countries=shipping_countries chosen=form.country.clone() error=country />
                 </fieldset>
-                <ShippingFieldset options chosen=form.shipping.clone() error=shipping_error />
+                <ShippingFieldset options chosen=form.shipping.clone() error=shipping />
                 <PaymentFieldset payment />
-                <div class="field" class:has-error=terms_invalid>
-                    <label class="checkbox"><input type="checkbox" name="terms" value="on" checked=form.terms />
-                        <span>{tr!(checkout.terms.accept)}" "<a href=locale::href("/terms") target="_blank">{tr!(checkout.terms.terms)}</a>
-                        " "{tr!(checkout.terms.and_read)}" "<a href=locale::href("/returns") target="_blank">{tr!(checkout.terms.returns)}</a></span></label>
-                    {terms_error.map(|e| view! { <p class="field-error">{e}</p> })}
-                </div>
+                <TermsField checked=form.terms error=terms />
                 // Also right above the button: on a phone the summary is far below it.
                 <p class="pay-total">{tr!(checkout.total_to_pay)}": "<strong data-figure=TOTAL_TO_PAY>{pay_total}</strong></p>
                 <button type="submit" class="button-primary">{tr!(checkout.place)}</button>
             </ActionForm>
-            <aside class="cart-summary" aria-label=tr!(checkout.summary)>
-                <h2>{tr!(checkout.your_order)}</h2>
-                <ul class="summary-lines">
-                    {cart.lines.iter().map(|l| view! {
-                        <li><span>{format!("{} × {}", l.quantity, l.name)}</span><span>{l.line_total.to_string()}</span></li>
-                    }).collect_view()}
-                </ul>
-                <SummaryTotals subtotal=cart.total.to_string() shipping=chosen_shipping total=chosen_total />
-            </aside>
+            <CheckoutSummary cart shipping=chosen_shipping total=chosen_total />
         </div>
     }
 }
