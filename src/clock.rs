@@ -73,7 +73,8 @@ pub fn now_plus(seconds: i64) -> String {
     })
 }
 
-fn timestamp(at: std::time::SystemTime) -> String {
+/// `at`, as the database stores it.
+pub fn timestamp(at: std::time::SystemTime) -> String {
     let since = at.duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     let seconds = since.as_secs() as i64;
     let (days, day_seconds) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));

@@ -40,7 +40,13 @@ pub fn spawn(
 }
 
 async fn expire_orders(pool: &crate::db::Db, ttl_minutes: u32) {
-    match crate::domain::orders::lifecycle::expire_overdue(pool, ttl_minutes).await {
+    match crate::domain::orders::lifecycle::expire_overdue(
+        pool,
+        ttl_minutes,
+        std::time::SystemTime::now(),
+    )
+    .await
+    {
         Ok(0) => {}
         Ok(n) => tracing::info!(orders = n, "expired unpaid orders"),
         Err(_) => tracing::warn!("could not expire unpaid orders; will retry"),

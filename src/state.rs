@@ -35,13 +35,6 @@ impl AppState {
             fallback_to: self.config.mail.from.as_deref(),
         }
     }
-
-    /// Whether to ask Paysera for test payments (`test=1`, no money moves): only ever for a live
-    /// project, as `TURGUS_PAYSERA_TEST` says where it is set, else as the merchant's setting.
-    pub fn test_payments(&self, settings: &crate::domain::settings::store::ShopSettings) -> bool {
-        self.payments.mode == crate::domain::payments::gateway::Mode::Live
-            && self.config.paysera.test.unwrap_or(settings.test_payments)
-    }
 }
 
 /// The current request's application state, as provided to the Leptos context by the router.

@@ -7,7 +7,8 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use support::paysera::{fields, live_shop, order, send, signed};
 use support::{TestShop, OWNER, PASSWORD};
-use turgus::domain::orders::place::{place, PlacedOrder};
+use turgus::domain::flows::place_order::place;
+use turgus::domain::orders::place::PlacedOrder;
 use turgus::money::Currency;
 
 async fn admin_shop() -> TestShop {

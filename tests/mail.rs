@@ -259,19 +259,17 @@ async fn an_e_mail_whose_sender_died_is_claimed_again_once_its_lease_runs_out() 
     let writer = turgus::db::connect(&support::database_url(shop.dir.path()))
         .await
         .unwrap();
-    let claim = || turgus::domain::mail::outbox::claim(&writer, 300);
+    let claim_at = |at| turgus::domain::mail::outbox::claim(&writer, 300, at);
+    let claim = || claim_at(std::time::SystemTime::now());
     // A worker claims the first e-mail, and dies while sending it.
     let first = claim().await.unwrap().unwrap();
     // While its lease holds, other workers get the other e-mail, then nothing.
     let second = claim().await.unwrap().unwrap();
     assert_ne!(first.id, second.id);
     assert!(claim().await.unwrap().is_none());
-    turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE email_outbox SET locked_until = '2000-01-01T00:00:00.000Z' WHERE id = $1")
-        .bind(first.id)
-        .execute(conn)
-        .await.map(|done| done.rows_affected()))
-        .unwrap();
-    let again = claim().await.unwrap().unwrap();
+    // Once the lease has run out, the e-mail is claimed again.
+    let after_the_lease = std::time::SystemTime::now() + std::time::Duration::from_secs(301);
+    let again = claim_at(after_the_lease).await.unwrap().unwrap();
     assert_eq!((again.id, again.attempts), (first.id, 2));
     assert_eq!(
         again.message_id, first.message_id,

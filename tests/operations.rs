@@ -128,7 +128,7 @@ async fn sigterm_lets_callbacks_in_flight_commit_and_every_ok_is_paid() {
             .fetch_one(conn)
             .await)
             .unwrap();
-        let placed = turgus::domain::orders::place::place(
+        let placed = turgus::domain::flows::place_order::place(
             &db,
             &new_order(id, "1"),
             turgus::money::Currency::Eur,
@@ -287,9 +287,13 @@ async fn a_backup_taken_while_serving_restores_and_a_running_shop_is_not_overwri
         .fetch_one(conn)
         .await)
         .unwrap();
-    turgus::domain::orders::place::place(&db, &new_order(id, "1"), turgus::money::Currency::Eur)
-        .await
-        .unwrap();
+    turgus::domain::flows::place_order::place(
+        &db,
+        &new_order(id, "1"),
+        turgus::money::Currency::Eur,
+    )
+    .await
+    .unwrap();
     std::fs::create_dir_all(shop.dir.path().join("media/products")).unwrap();
     std::fs::write(shop.dir.path().join("media/products/a.jpg"), b"photo").unwrap();
     let target = shop.dir.path().join("backup-1");

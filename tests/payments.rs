@@ -7,7 +7,8 @@ use reqwest::StatusCode;
 use rsa::RsaPrivateKey;
 use support::paysera::*;
 use support::TestShop;
-use turgus::domain::orders::place::{place, PlacedOrder};
+use turgus::domain::flows::place_order::place;
+use turgus::domain::orders::place::PlacedOrder;
 use turgus::money::Currency;
 use turgus::paysera::encoding::{encode_base64, php_urlencode};
 
@@ -357,33 +358,27 @@ async fn an_internal_error_answers_500_so_paysera_retries_and_changes_nothing() 
 
 #[tokio::test]
 async fn unpaid_orders_expire_and_release_their_stock() {
+    use turgus::domain::orders::lifecycle::expire_overdue;
     let shop = live_shop().await;
     let before = shop.stock("kneeling-pad").await;
     let old = order(&shop, "kneeling-pad", "3").await;
-    let fresh = order(&shop, "kneeling-pad", "1").await;
-    assert_eq!(shop.stock("kneeling-pad").await, before - 4);
-    turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE orders SET created_at = $2 WHERE id = $1")
-        .bind(old.id)
-        .bind(turgus::clock::now_plus(-61 * 60))
-        .execute(conn)
-        .await.map(|done| done.rows_affected()))
-    .unwrap();
-    assert_eq!(
-        turgus::domain::orders::lifecycle::expire_overdue(&shop.db, 60)
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(shop.stock("kneeling-pad").await, before - 3);
+    // An hour and a minute on, the expiry task finds it overdue.
+    let an_hour_on = std::time::SystemTime::now() + std::time::Duration::from_secs(61 * 60);
+    assert_eq!(expire_overdue(&shop.db, 60, an_hour_on).await.unwrap(), 1);
     assert_eq!(status_of(&shop, &old).await.0, "expired");
-    assert_eq!(status_of(&shop, &fresh).await.0, "pending_payment");
-    assert_eq!(shop.stock("kneeling-pad").await, before - 1);
+    assert_eq!(shop.stock("kneeling-pad").await, before);
     assert_eq!(
-        turgus::domain::orders::lifecycle::expire_overdue(&shop.db, 60)
-            .await
-            .unwrap(),
+        expire_overdue(&shop.db, 60, an_hour_on).await.unwrap(),
         0,
         "only once"
     );
+    // A fresh order is not overdue now.
+    let fresh = order(&shop, "kneeling-pad", "1").await;
+    let now = std::time::SystemTime::now();
+    assert_eq!(expire_overdue(&shop.db, 60, now).await.unwrap(), 0);
+    assert_eq!(status_of(&shop, &fresh).await.0, "pending_payment");
+    assert_eq!(shop.stock("kneeling-pad").await, before - 1);
 }
 
 #[tokio::test]

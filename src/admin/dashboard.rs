@@ -131,7 +131,10 @@ pub async fn get_admin_home() -> Result<AdminHome, AppError> {
                 total: Money::new(total, currency),
             })
             .collect(),
-        paysera_mode: if state.test_payments(&*state.settings.get().await?) {
+        paysera_mode: if state.payments.test_payments(
+            state.config.paysera.test,
+            state.settings.get().await?.test_payments,
+        ) {
             "test".to_owned()
         } else {
             format!("{:?}", payments.mode).to_lowercase()

@@ -6,17 +6,18 @@ use super::{
     ShippingChoice,
 };
 use crate::countries::COUNTRIES;
+use crate::domain::flows::place_order::place_and_sign;
 use crate::domain::orders::lifecycle::cancel_pending;
-use crate::domain::orders::place::{place as place_order, Customer, Holder, NewOrder, PlacedOrder};
+use crate::domain::orders::place::{Customer, Holder, NewOrder};
 use crate::domain::orders::OrderStatus;
 use crate::domain::payments::gateway::Mode;
+use crate::domain::payments::request::Shop;
 use crate::domain::settings::store::ActiveMethods;
 use crate::domain::settings::ShippingMethod;
 use crate::email::Email;
 use crate::error::AppError;
 use crate::locale;
 use crate::money::Money;
-use crate::paysera::request::{Payer, PaymentRequest};
 use crate::state::AppState;
 use crate::tr;
 use tower_sessions::Session;
@@ -402,86 +403,24 @@ pub async fn place(
         sandbox: state.payments.mode == Mode::Sandbox,
         locale: locale::current(),
     };
-    let placed = place_order(&state.writer, &order, state.config.currency).await?;
+    let shop = Shop {
+        public_url: &state.config.public_url,
+        name: &settings.seller.shop_name,
+        order_ttl_minutes: state.config.order_ttl_minutes,
+        test: state
+            .payments
+            .test_payments(state.config.paysera.test, settings.test_payments),
+    };
+    let currency = state.config.currency;
+    let (_, pay_url) =
+        place_and_sign(&state.writer, &state.payments, &shop, &order, currency).await?;
     session.remove::<String>(FORM_KEY).await?;
     session.insert(PLACED_FORM_KEY, checkout_key).await?;
-    let request = payment_request(state, &settings, &order, &placed);
-    let payments = &state.payments;
-    let signed = request
-        .sign(payments.verifier.project_id, &payments.verifier.password)
-        .map_err(|e| {
-            tracing::error!(field = %e.field, "payment request refused by validation");
-            AppError::Internal
-        })?;
     crate::cart::session::empty(session).await?;
     session
         .remove::<(CheckoutForm, Vec<FieldError>)>(DRAFT_KEY)
         .await?;
-    Ok(signed.pay_url(&payments.pay_url))
-}
-
-/// What Paysera is asked for a placed order: its exact total, where to send the shopper back (in
-/// their language), who pays, and until when the pay links work.
-fn payment_request(
-    state: &AppState,
-    settings: &crate::domain::settings::store::ShopSettings,
-    order: &NewOrder,
-    placed: &PlacedOrder,
-) -> PaymentRequest {
-    let now = i64::try_from(crate::clock::unix_seconds()).unwrap_or(i64::MAX);
-    let expires = now + i64::from(state.config.order_ttl_minutes) * 60;
-    let public = &state.config.public_url;
-    let customer = &order.customer;
-    PaymentRequest {
-        order_id: placed.number.to_string(),
-        accept_url: format!(
-            "{public}{}",
-            locale::localized(
-                order.locale,
-                &format!("/checkout/accept?order={}", placed.public_token)
-            )
-        ),
-        cancel_url: format!(
-            "{public}{}",
-            locale::localized(
-                order.locale,
-                &format!("/checkout/cancel?order={}", placed.public_token)
-            )
-        ),
-        callback_url: format!("{public}/paysera/callback"),
-        amount_minor: u64::try_from(placed.total.minor).ok(),
-        currency: Some(placed.total.currency.code().to_owned()),
-        payment: order.payment_method.clone(),
-        country: Some(customer.country.to_lowercase()),
-        lang: Some(locale::paysera_lang(order.locale).into()),
-        paytext: Some(paytext(&settings.seller.shop_name, order.locale)),
-        payer: Payer {
-            first_name: Some(customer.first_name.clone()),
-            last_name: Some(customer.last_name.clone()),
-            email: Some(customer.email.as_str().to_owned()),
-            ..Payer::default()
-        },
-        test: state.test_payments(settings),
-        // Pay links stop working when the order expires, where the method honours it.
-        time_limit: Some(crate::paysera::request::time_limit(now, expires)),
-        ..PaymentRequest::default()
-    }
-}
-
-/// The payment purpose the shopper sees at Paysera and on their bank statement. Paysera requires
-/// its `[order_nr]` and `[site_name]` (the project's website) in it; the shop's name comes first,
-/// cut so that the whole stays within Paysera's 255 bytes (bytes, not characters: a shop named in
-/// Lithuanian takes more).
-fn paytext(shop_name: &str, language: locale::Locale) -> String {
-    let suffix = leptos_i18n::td_string!(language, checkout.paytext);
-    let mut name = String::new();
-    for c in shop_name.chars().filter(|c| !c.is_control()) {
-        if name.len() + c.len_utf8() + suffix.len() > 255 {
-            break;
-        }
-        name.push(c);
-    }
-    format!("{name}{suffix}")
+    Ok(pay_url)
 }
 
 pub async fn order_page(pool: &crate::db::Db, token: &str) -> Result<OrderPage, AppError> {
@@ -594,20 +533,7 @@ fn no_such_order() -> AppError {
 
 #[cfg(test)]
 mod tests {
-    use super::{cap_lengths, paytext, validate, CheckoutForm, Offer};
-
-    #[test]
-    fn the_payment_purpose_fits_paysera_in_bytes_whatever_the_shop_is_called() {
-        assert_eq!(
-            paytext("Lino namai", crate::locale::Locale::en),
-            "Lino namai: order nr. [order_nr] ([site_name])"
-        );
-        for name in ["ž".repeat(80), "𝄞".repeat(80), "a\r\nb".into()] {
-            let text = paytext(&name, crate::locale::Locale::lt);
-            assert!(text.len() <= 255, "{} bytes", text.len());
-            assert!(text.ends_with("[order_nr] ([site_name])") && !text.contains('\n'));
-        }
-    }
+    use super::{cap_lengths, validate, CheckoutForm, Offer};
 
     #[test]
     fn names_and_addresses_are_one_line_of_text() {

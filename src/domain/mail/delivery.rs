@@ -129,7 +129,9 @@ impl Mailer {
             return Ok(0);
         };
         let mut sent = 0;
-        while let Some(row) = outbox::claim(writer, LEASE_SECONDS).await? {
+        while let Some(row) =
+            outbox::claim(writer, LEASE_SECONDS, std::time::SystemTime::now()).await?
+        {
             let outcome = match self.message(&row) {
                 Ok(message) => smtp.send(message).await.map(|_| ()).map_err(|e| {
                     let permanent = e.is_permanent();

@@ -180,7 +180,9 @@ const CLAIMED_COLUMNS: &str =
 pub async fn claim(
     writer: &crate::db::Db,
     lease_seconds: u32,
+    now: std::time::SystemTime,
 ) -> Result<Option<Claimed>, AppError> {
+    let lease = std::time::Duration::from_secs(u64::from(lease_seconds));
     let skip_locked = writer.skip_locked();
     Ok(crate::on_db!(writer, conn => sqlx::query_as(&format!(
         "UPDATE email_outbox SET attempts = attempts + 1, locked_until = $1
@@ -190,8 +192,8 @@ pub async fn claim(
                      ORDER BY id LIMIT 1{skip_locked})
          RETURNING {CLAIMED_COLUMNS}"
     ))
-    .bind(crate::clock::now_plus(i64::from(lease_seconds)))
-    .bind(crate::clock::now())
+    .bind(crate::clock::timestamp(now + lease))
+    .bind(crate::clock::timestamp(now))
     .fetch_optional(conn)
     .await)?)
 }

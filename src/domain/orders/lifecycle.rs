@@ -63,8 +63,13 @@ pub async fn transition(
 /// in its own transaction, with a conditional update: a callback paying it at the same moment wins
 /// or loses cleanly, never both. Each order is claimed first (`FOR UPDATE SKIP LOCKED` on
 /// PostgreSQL), so instances sweeping at the same time share the work instead of queueing on it.
-pub async fn expire_overdue(pool: &crate::db::Db, ttl_minutes: u32) -> Result<usize, AppError> {
-    let cutoff = crate::clock::now_plus(-60 * i64::from(ttl_minutes));
+pub async fn expire_overdue(
+    pool: &crate::db::Db,
+    ttl_minutes: u32,
+    now: std::time::SystemTime,
+) -> Result<usize, AppError> {
+    let ttl = std::time::Duration::from_secs(60 * u64::from(ttl_minutes));
+    let cutoff = crate::clock::timestamp(now - ttl);
     let expired_event = OrderEvent::Expired {
         after_minutes: ttl_minutes,
     };

@@ -60,19 +60,11 @@ pub struct PlacedOrder {
     pub total: Money,
 }
 
-/// Places an order: freezes the lines at today's prices, reserves stock (the last unit goes to
-/// exactly one buyer), numbers the order. All or nothing.
-/// Run again if PostgreSQL gives the transaction up for another's sake (a deadlock).
-pub async fn place(
-    pool: &crate::db::Db,
-    order: &NewOrder,
-    currency: Currency,
-) -> Result<PlacedOrder, AppError> {
-    crate::db::retrying(|| place_once(pool, order, currency)).await
-}
-
-async fn place_once(
-    pool: &crate::db::Db,
+/// Places an order in the caller's transaction (`domain::flows::place_order`): freezes the lines
+/// at today's prices, takes their units from stock (the last unit goes to exactly one buyer),
+/// numbers the order.
+pub async fn place_in(
+    tx: &mut crate::db::Tx,
     order: &NewOrder,
     currency: Currency,
 ) -> Result<PlacedOrder, AppError> {
@@ -82,19 +74,18 @@ async fn place_once(
             td_string!(locale, cart.emptied).into(),
         ));
     }
-    let mut tx = pool.begin().await?;
     if let Some(key) = &order.checkout_key {
-        if let Some(placed) = placed_with_key(&mut tx, key, currency).await? {
+        if let Some(placed) = placed_with_key(tx, key, currency).await? {
             return Ok(placed);
         }
     }
     if let Some(holder) = &order.holder {
-        check_unpaid_limits(&mut tx, holder, locale).await?;
+        check_unpaid_limits(tx, holder, locale).await?;
     }
-    let (lines, subtotal) = reserve(&mut tx, &order.lines, currency, locale).await?;
+    let (lines, subtotal) = reserve(tx, &order.lines, currency, locale).await?;
     let shipping = order.shipping.price_for(subtotal);
     let total = subtotal.checked_add(shipping).ok_or(AppError::Internal)?;
-    let (number,): (i64,) = crate::on_tx!(&mut tx, conn => sqlx::query_as("INSERT INTO order_numbers DEFAULT VALUES RETURNING number")
+    let (number,): (i64,) = crate::on_tx!(tx, conn => sqlx::query_as("INSERT INTO order_numbers DEFAULT VALUES RETURNING number")
             .fetch_one(&mut *conn)
             .await)?;
     let public_token = crate::tokens::random_hex(24);
@@ -106,13 +97,12 @@ async fn place_once(
         shipping,
         total,
     };
-    let id = insert_order(&mut tx, order, &figures).await?;
+    let id = insert_order(tx, order, &figures).await?;
     for line in lines {
-        insert_line(&mut tx, id, line).await?;
+        insert_line(tx, id, line).await?;
     }
     let placed = super::events::OrderEvent::Placed;
-    super::lifecycle::record(&mut tx, id, None, OrderStatus::PendingPayment, &placed).await?;
-    tx.commit().await?;
+    super::lifecycle::record(tx, id, None, OrderStatus::PendingPayment, &placed).await?;
     Ok(PlacedOrder {
         id,
         number,

@@ -20,7 +20,7 @@ pub const SANDBOX_PROJECT_ID: u64 = 1;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Mode {
     /// The merchant's Paysera project (which may be asked for test payments: see
-    /// `AppState::test_payments`).
+    /// `Payments::test_payments`).
     Live,
     Sandbox,
 }
@@ -148,6 +148,15 @@ fn sandbox_keys_from_folder(data_dir: &Path) -> Result<Option<(String, String)>,
         read(&key_file)?,
         read(&password_file)?.trim().to_owned(),
     )))
+}
+
+impl Payments {
+    /// Whether to ask Paysera for test payments (`test=1`, no money moves): only ever for a live
+    /// project, as `TURGUS_PAYSERA_TEST` says where it is set (`pinned`), else as the merchant's
+    /// setting.
+    pub fn test_payments(&self, pinned: Option<bool>, setting: bool) -> bool {
+        self.mode == Mode::Live && pinned.unwrap_or(setting)
+    }
 }
 
 /// Sets up payments at start-up. A live project's public key must be readable (from the file, the

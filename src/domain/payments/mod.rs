@@ -5,3 +5,5 @@
 pub mod callbacks;
 #[cfg(feature = "ssr")]
 pub mod gateway;
+#[cfg(feature = "ssr")]
+pub mod request;
