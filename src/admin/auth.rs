@@ -20,7 +20,17 @@ const SEEN_PRECISION: Duration = Duration::from_secs(60);
 pub const LOGIN_FAILED: &str = "Wrong e-mail or password.";
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
-pub(super) fn checked_credentials(email: &str, password: &str) -> Result<(), AppError> {
+/// The e-mail (trimmed) and the password's hash, once both are checked.
+pub(super) async fn checked_and_hashed<'a>(
+    email: &'a str,
+    password: &str,
+) -> Result<(&'a str, String), AppError> {
+    let email = email.trim();
+    checked_credentials(email, password)?;
+    Ok((email, passwords::hash(password.to_owned()).await?))
+}
+
+fn checked_credentials(email: &str, password: &str) -> Result<(), AppError> {
     if crate::email::Email::parse(email).is_none() {
         return Err(AppError::BadRequest(
             "That is not an e-mail address.".into(),
@@ -42,9 +52,7 @@ pub async fn create_admin(
     email: &str,
     password: &str,
 ) -> Result<(), AppError> {
-    let email = email.trim();
-    checked_credentials(email, password)?;
-    let hash = passwords::hash(password.to_owned()).await?;
+    let (email, hash) = checked_and_hashed(email, password).await?;
     // One account per address, whatever its capitalisation: SQLite's column is COLLATE NOCASE,
     // PostgreSQL's unique index is on lower(email).
     let unique = if pool.is_postgres() {
@@ -56,22 +64,36 @@ pub async fn create_admin(
     // First: on PostgreSQL this waits for a setup that holds the link, so the two never both
     // find the shop without an owner.
     end_setup_link(&mut tx).await?;
-    crate::on_tx!(&mut tx, conn => sqlx::query(&format!(
-        "INSERT INTO admins (email, password_hash) VALUES ($1, $2)
-         ON CONFLICT ({unique}) DO UPDATE SET password_hash = excluded.password_hash,
+    let on_conflict = format!(
+        "ON CONFLICT ({unique}) DO UPDATE SET password_hash = excluded.password_hash,
                                              session_epoch = admins.session_epoch + 1"
+    );
+    insert_admin(&mut tx, email, &hash, &on_conflict).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Inserts an admin account; `on_conflict` says what an existing one with the e-mail does
+/// (empty: the insert fails).
+pub(super) async fn insert_admin(
+    tx: &mut crate::db::Tx,
+    email: &str,
+    hash: &str,
+    on_conflict: &str,
+) -> Result<(), AppError> {
+    crate::on_tx!(tx, conn => sqlx::query(&format!(
+        "INSERT INTO admins (email, password_hash) VALUES ($1, $2) {on_conflict}"
     ))
     .bind(email)
     .bind(hash)
     .execute(&mut *conn)
     .await
     .map(|done| done.rows_affected()))?;
-    tx.commit().await?;
     Ok(())
 }
 
-/// Deletes the setup link (`setup_link`): an admin now exists. Called first in the transaction that creates
-/// one, so that on PostgreSQL it waits for a setup in progress (which holds the row).
+/// Deletes the setup link (`setup_link`): an admin now exists. Called first in the transaction
+/// that creates one, so that on PostgreSQL it waits for a setup in progress (which holds the row).
 pub async fn end_setup_link(tx: &mut crate::db::Tx) -> Result<(), AppError> {
     crate::on_tx!(tx, conn => sqlx::query("DELETE FROM admin_setup_link")
         .execute(&mut *conn)
@@ -86,9 +108,7 @@ pub async fn change_password(
     email: &str,
     password: &str,
 ) -> Result<(), AppError> {
-    let email = email.trim();
-    checked_credentials(email, password)?;
-    let hash = passwords::hash(password.to_owned()).await?;
+    let (email, hash) = checked_and_hashed(email, password).await?;
     let changed = crate::on_db!(pool, conn => sqlx::query(
         "UPDATE admins SET password_hash = $1, session_epoch = session_epoch + 1
          WHERE lower(email) = lower($2)",

@@ -10,7 +10,7 @@
 //! Kept in the database (`admin_setup_link`, migration 0009), not made anew by each start: every
 //! instance of the shop prints the same link, and it works whichever instance the owner reaches.
 
-use super::auth::{checked_credentials, end_setup_link as end, login};
+use super::auth::{checked_and_hashed, end_setup_link as end, insert_admin, login};
 use crate::db::Tx;
 use crate::error::AppError;
 use std::net::IpAddr;
@@ -70,21 +70,14 @@ pub async fn set_up_owner(
     email: &str,
     password: &str,
 ) -> Result<(), AppError> {
-    let email = email.trim();
-    checked_credentials(email, password)?;
-    let hash = super::passwords::hash(password.to_owned()).await?;
+    let (email, hash) = checked_and_hashed(email, password).await?;
     let mut tx = pool.begin().await?;
     claim(&mut tx, token).await?;
     if admins(&mut tx).await? > 0 {
         return Err(no_longer_valid());
     }
     // A plain insert: the setup link never updates an existing account.
-    crate::on_tx!(&mut tx, conn => sqlx::query("INSERT INTO admins (email, password_hash) VALUES ($1, $2)")
-        .bind(email)
-        .bind(hash)
-        .execute(&mut *conn)
-        .await
-        .map(|done| done.rows_affected()))?;
+    insert_admin(&mut tx, email, &hash, "").await?;
     tx.commit().await?;
     login(pool, session, client, email, password).await
 }

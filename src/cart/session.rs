@@ -67,8 +67,7 @@ pub async fn add(
     product_id: &str,
     quantity: &str,
 ) -> Result<String, AppError> {
-    let product_id = parse_product_id(product_id)?;
-    let quantity = parse_quantity(quantity)?;
+    let (product_id, quantity) = (parse_product_id(product_id)?, parse_quantity(quantity)?);
     let product = stock_of(pool, product_id)
         .await?
         .filter(|(_, _, active)| *active)
@@ -102,8 +101,7 @@ pub async fn update(
     product_id: &str,
     quantity: &str,
 ) -> Result<String, AppError> {
-    let product_id = parse_product_id(product_id)?;
-    let quantity = parse_quantity(quantity)?;
+    let (product_id, quantity) = (parse_product_id(product_id)?, parse_quantity(quantity)?);
     let mut cart = load(session).await?;
     let line = cart.line_mut(product_id).ok_or_else(not_in_cart)?;
     let product = stock_of(pool, product_id).await?.ok_or_else(not_in_cart)?;
