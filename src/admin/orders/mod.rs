@@ -191,13 +191,13 @@ impl ActionWords for OrderAction {
 #[server(endpoint = "admin/orders")]
 pub async fn admin_orders(#[server(default)] filter: OrderFilter) -> Result<OrderList, AppError> {
     let (state, _) = crate::admin::auth::admin_only().await?;
-    ssr::list(&state, &ssr::ValidFilter::parse(&filter)?, filter.page).await
+    ssr::list(&state.pool, &ssr::ValidFilter::parse(&filter)?, filter.page).await
 }
 
 #[server(endpoint = "admin/order")]
 pub async fn admin_order(number: i64) -> Result<OrderDetail, AppError> {
     let (state, _) = crate::admin::auth::admin_only().await?;
-    ssr::detail(&state, number).await
+    ssr::detail(&state.pool, number, state.mailer.has_smtp()).await
 }
 
 /// Takes an action on an order. `confirm` is the confirmation box: without it, nothing happens.
@@ -216,7 +216,15 @@ pub async fn act_on_order(
             "Tick the confirmation box to go ahead.".into(),
         ));
     }
-    ssr::act(&state, number, action, note.trim(), admin_id).await?;
+    use crate::domain::flows::order_actions::{act, Actor};
+    let email = ssr::admin_email(&state.pool, admin_id).await?;
+    let actor = Actor {
+        email: &email,
+        note: note.trim(),
+    };
+    act(&state.writer, &state.mail_context(), number, action, &actor).await?;
+    // The e-mails the action wrote go out now.
+    state.mailer.wakeup.notify_one();
     if crate::state::is_plain_form_post() {
         leptos_axum::redirect(&format!("/admin/orders/{number}"));
     }

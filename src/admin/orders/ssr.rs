@@ -6,13 +6,10 @@ use super::{
     OrderStage, ORDERS_PER_PAGE,
 };
 use crate::domain::catalog::store::stored_money;
-use crate::domain::flows::order_actions::{self, Actor};
 use crate::domain::orders::events::OrderEvent;
 use crate::domain::orders::place::stage;
-use crate::domain::orders::OrderAction;
 use crate::error::AppError;
 use crate::money::{Currency, Money};
-use crate::state::AppState;
 use sqlx::QueryBuilder;
 
 /// An [`OrderFilter`] read and checked: dates are real dates, the state is a known one.
@@ -102,11 +99,11 @@ struct ListRow {
 }
 
 pub async fn list(
-    state: &AppState,
+    pool: &crate::db::Db,
     filter: &ValidFilter,
     page: u32,
 ) -> Result<OrderList, AppError> {
-    let total: i64 = crate::on_db!(&state.pool, conn => {
+    let total: i64 = crate::on_db!(pool, conn => {
         let mut count = QueryBuilder::new("SELECT COUNT(*) FROM orders o");
         filter.push_conditions(&mut count);
         count.build_query_scalar().fetch_one(conn).await
@@ -115,7 +112,7 @@ pub async fn list(
     let pages = total.div_ceil(ORDERS_PER_PAGE).max(1);
     let page = page.clamp(1, pages);
 
-    let rows: Vec<ListRow> = crate::on_db!(&state.pool, conn => {
+    let rows: Vec<ListRow> = crate::on_db!(pool, conn => {
         let mut rows = QueryBuilder::new(
             "SELECT o.number, o.created_at, o.first_name, o.last_name, o.email, o.total_minor,
                     o.currency, o.status, o.shipped_at IS NOT NULL AS shipped,
@@ -238,9 +235,13 @@ async fn lines_of(
         .collect())
 }
 
-/// Everything the order's page shows: the order, its lines, history, payment log and e-mails.
-pub async fn detail(state: &AppState, number: i64) -> Result<OrderDetail, AppError> {
-    let pool = &state.pool;
+/// Everything the order's page shows: the order, its lines, history, payment log and e-mails
+/// (`has_smtp`: whether unsent ones are on their way).
+pub async fn detail(
+    pool: &crate::db::Db,
+    number: i64,
+    has_smtp: bool,
+) -> Result<OrderDetail, AppError> {
     let order: DetailRow =
         crate::on_db!(pool, conn => sqlx::query_as("SELECT * FROM orders WHERE number = $1")
         .bind(number)
@@ -287,12 +288,7 @@ pub async fn detail(state: &AppState, number: i64) -> Result<OrderDetail, AppErr
         total: at(order.total_minor),
         history: history.into_iter().map(EventRow::entry).collect(),
         payment_log: payment_log(pool, order.id).await?,
-        emails: crate::domain::mail::outbox::summaries(
-            pool,
-            Some(order.id),
-            state.mailer.has_smtp(),
-        )
-        .await?,
+        emails: crate::domain::mail::outbox::summaries(pool, Some(order.id), has_smtp).await?,
     })
 }
 
@@ -355,28 +351,11 @@ fn logged_callback(row: CallbackRow) -> LoggedCallback {
     }
 }
 
-/// Takes a merchant's action on an order (`domain::flows::order_actions`), in the name of the
-/// logged-in admin, and wakes the e-mail sender for what it wrote.
-pub async fn act(
-    state: &AppState,
-    number: i64,
-    action: OrderAction,
-    note: &str,
-    admin_id: i64,
-) -> Result<(), AppError> {
-    // The history names who acted, by e-mail.
-    let email: String = crate::on_db!(&state.pool, conn => sqlx::query_scalar(
-        "SELECT email FROM admins WHERE id = $1",
-    )
-    .bind(admin_id)
-    .fetch_optional(conn)
-    .await)?
-    .ok_or_else(|| AppError::Unauthorized("Please log in as the shop's admin.".into()))?;
-    let actor = Actor {
-        email: &email,
-        note,
-    };
-    order_actions::act(&state.writer, &state.mail_context(), number, action, &actor).await?;
-    state.mailer.wakeup.notify_one();
-    Ok(())
+/// The logged-in admin's e-mail: an order's history names who acted by it.
+pub async fn admin_email(pool: &crate::db::Db, admin_id: i64) -> Result<String, AppError> {
+    crate::on_db!(pool, conn => sqlx::query_scalar("SELECT email FROM admins WHERE id = $1")
+        .bind(admin_id)
+        .fetch_optional(conn)
+        .await)?
+    .ok_or_else(|| AppError::Unauthorized("Please log in as the shop's admin.".into()))
 }

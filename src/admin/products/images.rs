@@ -264,8 +264,12 @@ async fn write_file(
 }
 
 /// Removes a photo and its files. Returns its product's id.
-pub async fn delete(state: &AppState, image_id: i64) -> Result<i64, AppError> {
-    let row: Option<(i64, String, Option<String>)> = crate::on_db!(&state.pool, conn => sqlx::query_as(
+pub async fn delete(
+    writer: &crate::db::Db,
+    data_dir: &std::path::Path,
+    image_id: i64,
+) -> Result<i64, AppError> {
+    let row: Option<(i64, String, Option<String>)> = crate::on_db!(writer, conn => sqlx::query_as(
         "DELETE FROM product_images WHERE id = $1 RETURNING product_id, path, thumb_path",
     )
     .bind(image_id)
@@ -273,7 +277,7 @@ pub async fn delete(state: &AppState, image_id: i64) -> Result<i64, AppError> {
     .await)?;
     let (product_id, path, thumb) =
         row.ok_or_else(|| AppError::NotFound("There is no such photo.".into()))?;
-    let media = state.config.data_dir.join("media");
+    let media = data_dir.join("media");
     for path in std::iter::once(path).chain(thumb) {
         // Only uploaded photos have files of their own; the demo drawings ship with the shop.
         if let Some(relative) = path.strip_prefix("/media/") {

@@ -146,13 +146,13 @@ pub async fn admin_products(
     #[server(default)] filter: ProductFilter,
 ) -> Result<ProductList, AppError> {
     let (state, _) = crate::admin::auth::admin_only().await?;
-    ssr::list(&state, &filter).await
+    ssr::list(&state.pool, &filter).await
 }
 
 #[server(endpoint = "admin/product")]
 pub async fn admin_product(id: i64) -> Result<ProductForm, AppError> {
     let (state, _) = crate::admin::auth::admin_only().await?;
-    let mut form = ssr::form(&state, id).await?;
+    let mut form = ssr::form(&state.pool, state.config.currency, id).await?;
     ssr::restore_draft(&mut form).await?;
     Ok(form)
 }
@@ -185,7 +185,7 @@ pub async fn save_product(
         active: active.is_some(),
         featured: featured.is_some(),
     };
-    match ssr::save(&state, &draft, stock_was).await {
+    match ssr::save(&state.writer, state.config.currency, &draft, stock_was).await {
         Ok(id) => {
             leptos_axum::redirect(&format!("/admin/products/{id}?saved=1"));
             Ok(id)
@@ -211,7 +211,7 @@ pub async fn remove_product(id: i64, #[server(default)] confirm: String) -> Resu
             "Tick the confirmation box to go ahead.".into(),
         ));
     }
-    ssr::remove(&state, id).await?;
+    ssr::remove(&state.writer, &state.config.data_dir, id).await?;
     leptos_axum::redirect("/admin/products");
     Ok(())
 }
@@ -219,7 +219,7 @@ pub async fn remove_product(id: i64, #[server(default)] confirm: String) -> Resu
 #[server(endpoint = "admin/product/image/delete")]
 pub async fn delete_image(id: i64) -> Result<(), AppError> {
     let (state, _) = crate::admin::auth::admin_only().await?;
-    let product_id = images::delete(&state, id).await?;
+    let product_id = images::delete(&state.writer, &state.config.data_dir, id).await?;
     if crate::state::is_plain_form_post() {
         leptos_axum::redirect(&format!("/admin/products/{product_id}"));
     }

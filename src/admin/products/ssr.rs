@@ -8,7 +8,6 @@ use super::{
 use crate::domain::catalog::store::stored_money;
 use crate::error::AppError;
 use crate::money::{Currency, Money};
-use crate::state::AppState;
 use sqlx::QueryBuilder;
 
 /// Stock above this is surely a typing slip.
@@ -80,8 +79,7 @@ struct ListRow {
     thumb: Option<String>,
 }
 
-pub async fn list(state: &AppState, filter: &ProductFilter) -> Result<ProductList, AppError> {
-    let pool = &state.pool;
+pub async fn list(pool: &crate::db::Db, filter: &ProductFilter) -> Result<ProductList, AppError> {
     let total: i64 = crate::on_db!(pool, conn => {
         let mut count = QueryBuilder::new("SELECT COUNT(*) FROM products p");
         push_conditions(filter, &mut count)?;
@@ -141,10 +139,12 @@ struct ProductRecord {
     featured: bool,
 }
 
-pub async fn form(state: &AppState, id: i64) -> Result<ProductForm, AppError> {
-    let pool = &state.pool;
+pub async fn form(
+    pool: &crate::db::Db,
+    currency: Currency,
+    id: i64,
+) -> Result<ProductForm, AppError> {
     let categories = category_options(pool).await?;
-    let currency = state.config.currency;
     if id == 0 {
         return Ok(ProductForm {
             id: 0,
@@ -350,12 +350,13 @@ fn slug_taken(error: sqlx::Error, what: &str) -> AppError {
 /// Creates (`id` 0) or updates a product. `stock_was` is the stock the merchant's form showed: if
 /// shoppers bought units since, the update is refused instead of putting back units that are gone.
 pub async fn save(
-    state: &AppState,
+    writer: &crate::db::Db,
+    currency: Currency,
     draft: &ProductDraft,
     stock_was: Option<i64>,
 ) -> Result<i64, AppError> {
-    let (pool, id) = (&state.writer, draft.id);
-    let input = ProductInput::parse(draft, state.config.currency)?;
+    let (pool, id) = (writer, draft.id);
+    let input = ProductInput::parse(draft, currency)?;
     let saved: Option<i64> = crate::on_db!(pool, conn => {
         let query = if id == 0 {
             sqlx::query_scalar(
@@ -405,8 +406,14 @@ pub async fn save(
     })
 }
 
-pub async fn remove(state: &AppState, id: i64) -> Result<(), AppError> {
-    let pool = &state.writer;
+/// Deletes a product and its photos (`data_dir`: where their files are), or, if it was ever
+/// ordered, takes it off sale: an order's lines keep their product.
+pub async fn remove(
+    writer: &crate::db::Db,
+    data_dir: &std::path::Path,
+    id: i64,
+) -> Result<(), AppError> {
+    let pool = writer;
     if was_ordered(pool, id).await? {
         crate::on_db!(pool, conn => sqlx::query("UPDATE products SET active = FALSE WHERE id = $1")
             .bind(id)
@@ -419,7 +426,7 @@ pub async fn remove(state: &AppState, id: i64) -> Result<(), AppError> {
             .fetch_all(conn)
             .await)?;
     for image in images {
-        super::images::delete(state, image).await?;
+        super::images::delete(writer, data_dir, image).await?;
     }
     // Still conditional: an order placed a moment ago keeps its product.
     crate::on_db!(pool, conn => sqlx::query(
