@@ -66,7 +66,7 @@ fn shopper_page() -> bool {
 fn send_on_to_language() -> bool {
     #[cfg(feature = "ssr")]
     if let (Some(address), Some(response)) = (
-        locale::ssr::address_with_language(),
+        locale::middleware::address_with_language(),
         use_context::<leptos_axum::ResponseOptions>(),
     ) {
         use axum::http::{header, HeaderValue, StatusCode};

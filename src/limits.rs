@@ -49,7 +49,7 @@ pub async fn limit_body(request: Request, next: Next) -> Response {
     };
     let language = request
         .extensions()
-        .get::<crate::locale::ssr::RequestLocale>()
+        .get::<crate::locale::middleware::RequestLocale>()
         .map(|found| found.locale)
         .unwrap_or_default();
     // A body whose size is known (a declared length, or none at all as on most GETs) is judged

@@ -304,10 +304,10 @@ fn router(
     let features = checkout::routes(state.clone()).merge(crate::admin::routes(state.clone()));
     let sessionless = crate::assets::routes(state.assets.clone())
         .merge(crate::health::routes(state.pool.clone()))
-        .merge(crate::locale::ssr::routes(state.config.is_https()));
+        .merge(crate::locale::middleware::routes(state.config.is_https()));
     let context = move || {
         provide_context(state.clone());
-        crate::locale::ssr::provide();
+        crate::locale::middleware::provide();
     };
     let page_shell = {
         let options = leptos_options.clone();
@@ -343,7 +343,7 @@ struct Edge {
 
 impl Edge {
     /// The shop inside its security, body-limit and tracing layers; then, outside the router (so
-    /// that `/lt/cart` is routed as `/cart`), the language edge (`locale::ssr`), and outermost
+    /// that `/lt/cart` is routed as `/cart`), the language edge (`locale::middleware`), and outermost
     /// the refusal of paths that are not plain.
     fn around(self, shop: Router) -> Router {
         let shop = shop
@@ -360,12 +360,12 @@ impl Edge {
         Router::new()
             .fallback_service(shop)
             .layer(axum::middleware::from_fn_with_state(
-                crate::locale::ssr::Edge {
+                crate::locale::middleware::Edge {
                     default: self.default_locale,
                     // The admin's pages are in English, whatever the shopper's pages are in.
                     fixed: crate::admin::is_admin_path,
                 },
-                crate::locale::ssr::strip_prefix,
+                crate::locale::middleware::strip_prefix,
             ))
             .layer(axum::middleware::from_fn(crate::security::plain_paths_only))
     }

@@ -56,7 +56,7 @@ const NOT_IN_DOMAIN: &[&str] = &[
     "use_context",
     "tr!",
     "locale::current",
-    "locale::ssr",
+    "locale::middleware",
 ];
 
 fn source_files(folder: &Path, found: &mut Vec<PathBuf>) {

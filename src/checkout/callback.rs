@@ -52,7 +52,7 @@ pub fn routes(state: AppState) -> Router {
 async fn order_state(
     State(state): State<AppState>,
     Path(token): Path<String>,
-    language: Option<axum::Extension<crate::locale::ssr::RequestLocale>>,
+    language: Option<axum::Extension<crate::locale::middleware::RequestLocale>>,
 ) -> Response {
     let locale = language.map(|found| found.locale).unwrap_or_default();
     match crate::domain::orders::place::state_by_token(&state.pool, &token, locale).await {

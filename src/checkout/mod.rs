@@ -7,12 +7,12 @@
 
 #[cfg(feature = "ssr")]
 pub mod callback;
+#[cfg(feature = "ssr")]
+pub mod form;
 mod islands;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod sandbox;
-#[cfg(feature = "ssr")]
-pub mod ssr;
 
 /// Checkout's routes besides its pages and server functions: Paysera's callback and the order
 /// API (`callback`), the cancel link Paysera sends shoppers back through, and the built-in
@@ -23,7 +23,7 @@ pub fn routes(state: crate::state::AppState) -> axum::Router {
     let mut router = callback::routes(state.clone()).route(
         "/checkout/cancel",
         axum::routing::get(move |session, language, query| {
-            ssr::cancel_link(cancel_state.clone(), session, language, query)
+            form::cancel_link(cancel_state.clone(), session, language, query)
         }),
     );
     if state.payments.sandbox.is_some() {
@@ -125,7 +125,7 @@ pub async fn get_checkout(
     #[server(default)] ship_to: String,
 ) -> Result<CheckoutView, AppError> {
     let (session, state) = crate::state::session_and_state().await?;
-    ssr::view(&session, &state, &country, &ship_to).await
+    form::view(&session, &state, &country, &ship_to).await
 }
 
 /// Places the order and answers with the Paysera URL to send the shopper to. Without JavaScript
@@ -159,7 +159,7 @@ pub async fn place_order(
         terms: terms.is_some(),
     };
     let client_ip = crate::state::client_ip().await?;
-    let pay_url = ssr::place(&session, &state, form, &checkout_key, client_ip).await?;
+    let pay_url = form::place(&session, &state, form, &checkout_key, client_ip).await?;
     if crate::state::is_plain_form_post() {
         leptos_axum::redirect(&pay_url);
         expect_context::<leptos_axum::ResponseOptions>()
@@ -182,7 +182,7 @@ pub struct OrderPage {
 
 #[server(endpoint = "checkout/order")]
 pub async fn get_order_page(token: String) -> Result<OrderPage, AppError> {
-    ssr::order_page(&crate::state::pool()?, &token).await
+    form::order_page(&crate::state::pool()?, &token).await
 }
 
 /// What happened when the shopper came back through Paysera's cancel link.

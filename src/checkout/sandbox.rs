@@ -6,7 +6,7 @@
 //! is refused in the shopper's language (`locale`).
 
 use crate::domain::payments::gateway::{SandboxKeys, SANDBOX_METHODS_XML};
-use crate::locale::{self, ssr::RequestLocale, Locale};
+use crate::locale::{self, middleware::RequestLocale, Locale};
 use crate::money::{Currency, Money};
 use crate::paysera::encoding::{
     decode_base64, encode_base64, http_build_query, parse_str, php_urlencode,

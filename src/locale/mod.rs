@@ -1,7 +1,7 @@
 //! The shopper's language. Every shopper page's address starts with it (`/lt/cart`, `/en/p/…`), so
 //! a page is the same page for everyone who opens the link, and search engines index each
 //! language (with `hreflang` alternates). The server strips the prefix before routing
-//! (`ssr::strip_prefix`), so the route table and the features know nothing of it; they ask
+//! (`middleware::strip_prefix`), so the route table and the features know nothing of it; they ask
 //! [`current`] for the language and [`href`] for their links.
 //!
 //! An address without a prefix (a typed `shop.lt/`, an old link) is sent on to the shopper's
@@ -14,9 +14,9 @@
 //! leptos_i18n (keys checked at compile time). Each file also names its language for the
 //! switcher, the code Paysera knows it by, and its month names.
 
-mod pages;
 #[cfg(feature = "ssr")]
-pub mod ssr;
+pub mod middleware;
+mod pages;
 
 pub use pages::{Alternates, LanguageSwitch};
 
@@ -37,7 +37,7 @@ macro_rules! tr {
 /// `<html lang>`, which the server wrote).
 pub fn current() -> Locale {
     #[cfg(feature = "ssr")]
-    return ssr::of_request().unwrap_or_default();
+    return middleware::of_request().unwrap_or_default();
     #[cfg(not(feature = "ssr"))]
     return web_sys::window()
         .and_then(|w| w.document())

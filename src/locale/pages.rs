@@ -7,7 +7,7 @@ use leptos::prelude::*;
 /// The address being served, without its language (`/p/mug?page=2`).
 fn here() -> String {
     #[cfg(feature = "ssr")]
-    return super::ssr::here();
+    return super::middleware::here();
     #[cfg(not(feature = "ssr"))]
     return "/".into();
 }

@@ -1,7 +1,7 @@
 //! `GET /admin/export/orders.csv`: the filtered orders as a spreadsheet, with each order's latest
 //! authentic Paysera callback.
 
-use super::ssr::ValidFilter;
+use super::queries::ValidFilter;
 use super::OrderFilter;
 use crate::error::AppError;
 use crate::state::AppState;

@@ -5,7 +5,7 @@
 pub mod export;
 mod pages;
 #[cfg(feature = "ssr")]
-pub mod ssr;
+pub mod queries;
 
 pub use pages::{AdminOrderPage, AdminOrdersPage};
 
@@ -191,13 +191,18 @@ impl ActionWords for OrderAction {
 #[server(endpoint = "admin/orders")]
 pub async fn admin_orders(#[server(default)] filter: OrderFilter) -> Result<OrderList, AppError> {
     let (state, _) = crate::admin::auth::admin_only().await?;
-    ssr::list(&state.pool, &ssr::ValidFilter::parse(&filter)?, filter.page).await
+    queries::list(
+        &state.pool,
+        &queries::ValidFilter::parse(&filter)?,
+        filter.page,
+    )
+    .await
 }
 
 #[server(endpoint = "admin/order")]
 pub async fn admin_order(number: i64) -> Result<OrderDetail, AppError> {
     let (state, _) = crate::admin::auth::admin_only().await?;
-    ssr::detail(&state.pool, number, state.mailer.has_smtp()).await
+    queries::detail(&state.pool, number, state.mailer.has_smtp()).await
 }
 
 /// Takes an action on an order. `confirm` is the confirmation box: without it, nothing happens.
@@ -217,7 +222,7 @@ pub async fn act_on_order(
         ));
     }
     use crate::domain::flows::order_actions::{act, Actor};
-    let email = ssr::admin_email(&state.pool, admin_id).await?;
+    let email = queries::admin_email(&state.pool, admin_id).await?;
     let actor = Actor {
         email: &email,
         note: note.trim(),

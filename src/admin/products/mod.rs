@@ -8,7 +8,7 @@
 pub mod images;
 mod pages;
 #[cfg(feature = "ssr")]
-pub mod ssr;
+pub mod queries;
 
 pub use pages::{AdminCategoriesPage, AdminProductPage, AdminProductsPage};
 
@@ -146,14 +146,14 @@ pub async fn admin_products(
     #[server(default)] filter: ProductFilter,
 ) -> Result<ProductList, AppError> {
     let (state, _) = crate::admin::auth::admin_only().await?;
-    ssr::list(&state.pool, &filter).await
+    queries::list(&state.pool, &filter).await
 }
 
 #[server(endpoint = "admin/product")]
 pub async fn admin_product(id: i64) -> Result<ProductForm, AppError> {
     let (state, _) = crate::admin::auth::admin_only().await?;
-    let mut form = ssr::form(&state.pool, state.config.currency, id).await?;
-    ssr::restore_draft(&mut form).await?;
+    let mut form = queries::form(&state.pool, state.config.currency, id).await?;
+    queries::restore_draft(&mut form).await?;
     Ok(form)
 }
 
@@ -173,7 +173,7 @@ pub async fn save_product(
     #[server(default)] featured: Option<String>,
 ) -> Result<i64, AppError> {
     let (state, _) = crate::admin::auth::admin_only().await?;
-    let draft = ssr::ProductDraft {
+    let draft = queries::ProductDraft {
         id,
         name,
         slug,
@@ -185,7 +185,7 @@ pub async fn save_product(
         active: active.is_some(),
         featured: featured.is_some(),
     };
-    match ssr::save(&state.writer, state.config.currency, &draft, stock_was).await {
+    match queries::save(&state.writer, state.config.currency, &draft, stock_was).await {
         Ok(id) => {
             leptos_axum::redirect(&format!("/admin/products/{id}?saved=1"));
             Ok(id)
@@ -195,7 +195,7 @@ pub async fn save_product(
             // the form, which then shows what was typed, not what is stored. A script calling
             // the endpoint for JSON keeps its own copy.
             if crate::state::is_plain_form_post() {
-                ssr::keep_draft(draft).await?;
+                queries::keep_draft(draft).await?;
             }
             Err(error)
         }
@@ -211,7 +211,7 @@ pub async fn remove_product(id: i64, #[server(default)] confirm: String) -> Resu
             "Tick the confirmation box to go ahead.".into(),
         ));
     }
-    ssr::remove(&state.writer, &state.config.data_dir, id).await?;
+    queries::remove(&state.writer, &state.config.data_dir, id).await?;
     leptos_axum::redirect("/admin/products");
     Ok(())
 }
@@ -229,7 +229,7 @@ pub async fn delete_image(id: i64) -> Result<(), AppError> {
 #[server(endpoint = "admin/categories")]
 pub async fn admin_categories() -> Result<Vec<CategoryRow>, AppError> {
     let (state, _) = crate::admin::auth::admin_only().await?;
-    ssr::categories(&state.pool).await
+    queries::categories(&state.pool).await
 }
 
 /// Creates (`id` 0) or updates a category.
@@ -242,7 +242,7 @@ pub async fn save_category(
     #[server(default)] position: String,
 ) -> Result<(), AppError> {
     let (state, _) = crate::admin::auth::admin_only().await?;
-    ssr::save_category(&state.writer, id, &name, &slug, &description, &position).await?;
+    queries::save_category(&state.writer, id, &name, &slug, &description, &position).await?;
     state.category_menu.clear();
     if crate::state::is_plain_form_post() {
         leptos_axum::redirect("/admin/categories");
@@ -254,7 +254,7 @@ pub async fn save_category(
 #[server(endpoint = "admin/category/delete")]
 pub async fn delete_category(id: i64) -> Result<(), AppError> {
     let (state, _) = crate::admin::auth::admin_only().await?;
-    ssr::delete_category(&state.writer, id).await?;
+    queries::delete_category(&state.writer, id).await?;
     state.category_menu.clear();
     if crate::state::is_plain_form_post() {
         leptos_axum::redirect("/admin/categories");

@@ -1,13 +1,15 @@
 //! Orders: what a shopper bought, for how much, and where its payment stands.
 //!
 //! An order's state is a small, explicit machine ([`OrderStatus`]); only a Paysera callback moves
-//! it to `paid` (see [`payment`]), never a page the shopper's browser opens. What the merchant
-//! did since (shipped, refunded) is recorded beside it, and the two together are the order's
-//! [`OrderStage`], defined here once for the admin's list, filters and dashboard.
+//! it to `paid` (`domain::flows::payment_callback`), never a page the shopper's browser opens.
+//! What the merchant did since (shipped, refunded) is recorded beside it, and the two together
+//! are the order's [`OrderStage`], defined here once for the admin's list, filters and dashboard;
+//! what the merchant can do by hand is an [`OrderAction`].
 //!
-//! The lifecycle lives here too: placing, paying, cancelling, expiring, shipping, refunding and
-//! clearing a review are functions of `ssr`, `payment` and `lifecycle`, each recording what happened as a typed
-//! event ([`events::OrderEvent`]); the admin calls them and never writes an order itself.
+//! Placing (`place`), cancelling, expiring, shipping, refunding and clearing a review
+//! (`lifecycle`) each record what happened as a typed event (`events::OrderEvent`), inside the
+//! transaction a flow (`domain::flows`) opened; the admin calls them and never writes an order
+//! itself.
 
 #[cfg(feature = "ssr")]
 pub mod events;

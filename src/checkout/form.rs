@@ -1,5 +1,6 @@
-//! The checkout's server side: the form's validation, placing the order and signing the Paysera
-//! request, the order status page's data and the cancel link.
+//! The checkout form's server side: the form kept in the session and checked field by field,
+//! placing the order through `domain::flows::place_order`, the order status page's data and the
+//! cancel link.
 
 use super::{
     CancelOutcome, CheckoutForm, CheckoutView, FieldError, MethodChoice, MethodGroup, OrderPage,
@@ -486,7 +487,7 @@ pub async fn order_page(pool: &crate::db::Db, token: &str) -> Result<OrderPage, 
 pub async fn cancel_link(
     state: AppState,
     session: Session,
-    axum::Extension(language): axum::Extension<locale::ssr::RequestLocale>,
+    axum::Extension(language): axum::Extension<locale::middleware::RequestLocale>,
     axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> axum::response::Response {
     use axum::response::{IntoResponse, Redirect};
