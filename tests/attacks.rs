@@ -302,3 +302,39 @@ async fn a_flood_of_forged_callbacks_from_one_address_stores_only_so_many() {
         .await;
     assert_eq!(status, "paid");
 }
+
+/// An address the shop took but its mailer refused (the order placed, its confirmation never
+/// sent) is refused at the checkout, next to its field.
+#[tokio::test]
+async fn the_checkout_refuses_an_address_the_mailer_could_not_send_to() {
+    let shop = TestShop::spawn().await;
+    let id = shop.product_id("enamel-mug").await.to_string();
+    shop.call("cart/add", &[("product_id", &id), ("quantity", "1")])
+        .await;
+    let key = shop.checkout_key().await;
+    let form: Vec<(&str, &str)> = support::shopper::SHOPPER_FIELDS
+        .into_iter()
+        .map(|(k, v)| {
+            (
+                k,
+                if k == "email" {
+                    "victim+\"q\"@example.com"
+                } else {
+                    v
+                },
+            )
+        })
+        .chain([("checkout_key", key.as_str())])
+        .collect();
+    let response = shop.call("checkout/place", &form).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let orders: i64 = shop.scalar("SELECT COUNT(*) FROM orders").await;
+    assert_eq!(orders, 0);
+    let view: serde_json::Value = shop
+        .call("checkout", &[("country", "LT")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(view["errors"].to_string().contains("\"email\""), "{view}");
+}
