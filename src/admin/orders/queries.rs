@@ -7,7 +7,7 @@ use super::{
 };
 use crate::domain::catalog::store::stored_money;
 use crate::domain::orders::events::OrderEvent;
-use crate::domain::orders::place::stage;
+use crate::domain::orders::place::{stage, Customer};
 use crate::error::AppError;
 use crate::money::{Currency, Money};
 use sqlx::QueryBuilder;
@@ -160,13 +160,8 @@ struct DetailRow {
     paid_at: Option<String>,
     shipped_at: Option<String>,
     refunded_at: Option<String>,
-    email: String,
-    first_name: String,
-    last_name: String,
-    street: String,
-    city: String,
-    postcode: String,
-    country: String,
+    #[sqlx(flatten)]
+    customer: Customer,
     shipping_name: String,
     payment_method: Option<String>,
     locale: String,
@@ -258,6 +253,7 @@ pub async fn detail(
     .fetch_all(conn)
     .await)?;
     let at = |minor| Money::new(minor, currency);
+    let customer = &order.customer;
     Ok(OrderDetail {
         number: order.number,
         state: stage(
@@ -271,12 +267,12 @@ pub async fn detail(
         paid_at: order.paid_at,
         shipped_at: order.shipped_at,
         refunded_at: order.refunded_at,
-        email: order.email,
-        name: format!("{} {}", order.first_name, order.last_name),
+        email: customer.email.to_string(),
+        name: format!("{} {}", customer.first_name, customer.last_name),
         address: vec![
-            order.street,
-            format!("{} {}", order.postcode, order.city),
-            order.country,
+            customer.street.clone(),
+            format!("{} {}", customer.postcode, customer.city),
+            customer.country.clone(),
         ],
         shipping_method: order.shipping_name,
         payment_method: order.payment_method,
