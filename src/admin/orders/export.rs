@@ -3,6 +3,7 @@
 
 use super::queries::ValidFilter;
 use super::OrderFilter;
+use crate::domain::orders::place::Customer;
 use crate::error::AppError;
 use crate::state::AppState;
 use axum::extract::{Query, State};
@@ -50,13 +51,8 @@ struct ExportRow {
     shipped_at: Option<String>,
     refunded_at: Option<String>,
     needs_review: bool,
-    email: String,
-    first_name: String,
-    last_name: String,
-    street: String,
-    postcode: String,
-    city: String,
-    country: String,
+    #[sqlx(flatten)]
+    customer: Customer,
     shipping_method: String,
     payment_method: Option<String>,
     currency: String,
@@ -128,13 +124,13 @@ fn fields(row: ExportRow, currency: crate::money::Currency) -> [String; 25] {
         row.shipped_at.unwrap_or_default(),
         row.refunded_at.unwrap_or_default(),
         yes_no(row.needs_review),
-        row.email,
-        row.first_name,
-        row.last_name,
-        row.street,
-        row.postcode,
-        row.city,
-        row.country,
+        row.customer.email.to_string(),
+        row.customer.first_name,
+        row.customer.last_name,
+        row.customer.street,
+        row.customer.postcode,
+        row.customer.city,
+        row.customer.country,
         row.shipping_method,
         row.payment_method.unwrap_or_default(),
         row.currency,
