@@ -4,8 +4,8 @@
 //!
 //! Several instances on one PostgreSQL database each run it, and the work is still done once:
 //! each overdue order is claimed with `FOR UPDATE SKIP LOCKED` by one instance
-//! (`domain::orders::lifecycle::expire_overdue`), and the hourly clean-up runs under an advisory
-//! lock that only one instance gets at a time ([`crate::db::Db::exclusively`]).
+//! (`domain::flows::unpaid_orders::expire_overdue`), and the hourly clean-up runs under an
+//! advisory lock that only one instance gets at a time ([`crate::db::Db::exclusively`]).
 
 use crate::config::Config;
 use crate::sessions::Sessions;
@@ -40,7 +40,7 @@ pub fn spawn(
 }
 
 async fn expire_orders(pool: &crate::db::Db, ttl_minutes: u32) {
-    match crate::domain::orders::lifecycle::expire_overdue(
+    match crate::domain::flows::unpaid_orders::expire_overdue(
         pool,
         ttl_minutes,
         std::time::SystemTime::now(),

@@ -4,7 +4,8 @@
 //! - a file under `src/domain/` never names the web layer (its modules, `axum`, `leptos_axum`,
 //!   `tower_sessions`, Leptos' `use_context`, `tr!` or the request's language): it takes what it
 //!   uses as arguments;
-//! - a domain module uses only the domain modules before it in [`DOMAIN_ORDER`];
+//! - a domain module uses only the domain modules before it in [`DOMAIN_ORDER`], and only a flow
+//!   opens a transaction in a file that uses another domain module;
 //! - a shared piece (any top-level module not in [`WEB`]) uses neither the domain nor the web.
 
 use std::path::{Path, PathBuf};
@@ -117,6 +118,22 @@ fn place_of(relative: &Path) -> (String, Option<String>) {
     (parts[0].clone(), inner)
 }
 
+/// The domain modules a piece of code names as `domain::name`.
+fn domain_modules(code: &str) -> Vec<String> {
+    let mut found: Vec<String> = code
+        .match_indices("domain::")
+        .map(|(at, _)| {
+            code[at + 8..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect()
+        })
+        .filter(|m: &String| !m.is_empty())
+        .collect();
+    found.dedup();
+    found
+}
+
 fn domain_rank(module: &str) -> usize {
     DOMAIN_ORDER
         .iter()
@@ -143,6 +160,18 @@ fn broken_rules(relative: &Path, code: &str) -> Vec<String> {
                 .filter(|m| WEB.contains(&m.as_str()))
                 .map(|m| format!("uses the web's `crate::{m}`")),
         );
+        if let Some(own) = inner.as_deref().filter(|m| *m != "mod" && *m != "flows") {
+            let others: Vec<String> = domain_modules(code)
+                .into_iter()
+                .filter(|m| m != own)
+                .collect();
+            if code.contains(".begin()") && !others.is_empty() {
+                broken.push(format!(
+                    "opens a transaction beside `domain::{}`: only flows span modules",
+                    others[0]
+                ));
+            }
+        }
         if let Some(own) = inner.filter(|m| m != "mod") {
             let rank = domain_rank(&own);
             for (at, _) in code.match_indices("domain::") {
@@ -190,6 +219,9 @@ fn the_rules_catch_what_they_are_about() {
     assert!(broken_rules(domain, "use crate::state::AppState;")[0].contains("crate::state"));
     assert!(!broken_rules(domain, "let x = tr!(cart.emptied);").is_empty());
     assert!(!broken_rules(domain, "use crate::domain::payments::gateway;").is_empty());
+    let spanning = "let tx = pool.begin().await?; crate::domain::inventory::release(tx, 1)";
+    assert!(!broken_rules(domain, spanning).is_empty());
+    assert!(broken_rules(Path::new("domain/flows/x.rs"), spanning).is_empty());
     assert!(broken_rules(domain, "use crate::domain::catalog::Image;").is_empty());
     assert!(broken_rules(domain, "include_str!(\"placeholders/terms.md\")").is_empty());
     assert!(broken_rules(Path::new("locale/pages.rs"), "crate::ui::x()").is_empty());

@@ -498,7 +498,7 @@ async fn payments_that_need_a_person_are_flagged_and_never_told_to_the_shopper()
 
     // Late: paid after expiry, of a product taken off sale meanwhile: paid, flagged, stock untouched.
     let late = order(&shop, "enamel-mug", "1").await;
-    turgus::domain::orders::lifecycle::expire_overdue(&shop.db, 0, std::time::SystemTime::now())
+    turgus::domain::flows::unpaid_orders::expire_overdue(&shop.db, 0, std::time::SystemTime::now())
         .await
         .ok();
     turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE orders SET status = 'expired' WHERE id = $1")

@@ -158,8 +158,8 @@ async fn the_expiry_task_of_two_instances_expires_each_order_once() {
     // Two hours on, both instances sweep at the same moment, as their minute timers may.
     let later = std::time::SystemTime::now() + std::time::Duration::from_secs(2 * 3600);
     let (by_one, by_two) = tokio::join!(
-        turgus::domain::orders::lifecycle::expire_overdue(&one.db, 60, later),
-        turgus::domain::orders::lifecycle::expire_overdue(&two.db, 60, later)
+        turgus::domain::flows::unpaid_orders::expire_overdue(&one.db, 60, later),
+        turgus::domain::flows::unpaid_orders::expire_overdue(&two.db, 60, later)
     );
     assert_eq!(by_one.unwrap() + by_two.unwrap(), 20);
     assert_eq!(

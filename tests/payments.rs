@@ -358,7 +358,7 @@ async fn an_internal_error_answers_500_so_paysera_retries_and_changes_nothing() 
 
 #[tokio::test]
 async fn unpaid_orders_expire_and_release_their_stock() {
-    use turgus::domain::orders::lifecycle::expire_overdue;
+    use turgus::domain::flows::unpaid_orders::expire_overdue;
     let shop = live_shop().await;
     let before = shop.stock("kneeling-pad").await;
     let old = order(&shop, "kneeling-pad", "3").await;

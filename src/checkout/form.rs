@@ -8,7 +8,7 @@ use super::{
 };
 use crate::countries::COUNTRIES;
 use crate::domain::flows::place_order::place_and_sign;
-use crate::domain::orders::lifecycle::cancel_pending;
+use crate::domain::flows::unpaid_orders::cancel_pending;
 use crate::domain::orders::place::{Customer, Holder, NewOrder};
 use crate::domain::orders::OrderStatus;
 use crate::domain::payments::gateway::Mode;
