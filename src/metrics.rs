@@ -18,7 +18,6 @@
 //! The counters are the process's (`metrics`' global recorder, installed once); with metrics off
 //! no recorder is installed and recording them costs nothing.
 
-use crate::state::AppState;
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -91,7 +90,7 @@ pub fn callback(verdict: &'static str) {
 /// Serves `GET /metrics` on `addr` until `stop`; returns the address bound (port 0: any).
 pub async fn serve(
     addr: std::net::SocketAddr,
-    state: AppState,
+    pool: crate::db::Db,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<std::net::SocketAddr, String> {
     handle()?;
@@ -101,7 +100,7 @@ pub async fn serve(
     let bound = listener.local_addr().map_err(|e| e.to_string())?;
     let app = axum::Router::new()
         .route("/metrics", axum::routing::get(scrape))
-        .with_state(state);
+        .with_state(pool);
     tokio::spawn(async move {
         if let Err(error) = axum::serve(listener, app)
             .with_graceful_shutdown(stop)
@@ -113,11 +112,11 @@ pub async fn serve(
     Ok(bound)
 }
 
-async fn scrape(State(state): State<AppState>) -> Response {
+async fn scrape(State(pool): State<crate::db::Db>) -> Response {
     let Ok(handle) = handle() else {
         return axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response();
     };
-    if let Err(error) = read_gauges(&state).await {
+    if let Err(error) = read_gauges(&pool).await {
         tracing::warn!(%error, "metrics: could not read the database's figures");
     }
     (
@@ -131,14 +130,14 @@ async fn scrape(State(state): State<AppState>) -> Response {
 }
 
 /// The figures read when scraped: orders by stage, the outbox, the pool.
-async fn read_gauges(state: &AppState) -> Result<(), crate::error::AppError> {
-    for (stage, orders) in crate::domain::orders::place::count_by_stage(&state.pool).await? {
+async fn read_gauges(pool: &crate::db::Db) -> Result<(), crate::error::AppError> {
+    for (stage, orders) in crate::domain::orders::place::count_by_stage(pool).await? {
         metrics::gauge!("orders", "stage" => stage.key()).set(orders as f64);
     }
-    let backlog = crate::domain::mail::outbox::backlog(&state.pool).await?;
+    let backlog = crate::domain::mail::outbox::backlog(pool).await?;
     metrics::gauge!("email_outbox", "state" => "waiting").set(backlog.waiting as f64);
     metrics::gauge!("email_outbox", "state" => "failed").set(backlog.failed as f64);
-    let (open, idle) = state.pool.usage();
+    let (open, idle) = pool.usage();
     metrics::gauge!("db_pool_connections", "state" => "open").set(f64::from(open));
     metrics::gauge!("db_pool_connections", "state" => "idle").set(idle as f64);
     metrics::gauge!("db_pool_connections", "state" => "in_use")

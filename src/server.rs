@@ -252,7 +252,12 @@ async fn payments_and_mail(
     ),
     StartError,
 > {
-    let payments = crate::domain::payments::gateway::setup(config, writer)
+    let shop = crate::domain::payments::gateway::ShopPlace {
+        data_dir: &config.data_dir,
+        currency: config.currency,
+        public_url: &config.public_url,
+    };
+    let payments = crate::domain::payments::gateway::setup(&config.paysera, &shop, writer)
         .await
         .map_err(StartError::Payments)?;
     tracing::info!(mode = ?payments.mode, key = %payments.key_source, "Paysera");
@@ -278,7 +283,7 @@ async fn serve_metrics(
     let stop = async move {
         let _ = stopped.wait_for(|stopped| *stopped).await;
     };
-    let bound = crate::metrics::serve(addr, state.clone(), stop)
+    let bound = crate::metrics::serve(addr, state.pool.clone(), stop)
         .await
         .map_err(StartError::Metrics)?;
     tracing::info!("metrics at http://{bound}/metrics");

@@ -2,7 +2,7 @@
 //! `TURGUS_SANDBOX=1`, the built-in sandbox with its own key pair and password kept in the
 //! database (shared by every instance on it).
 
-use crate::config::{Config, Secret};
+use crate::config::{PayseraConfig, Secret};
 use crate::paysera::callback::CallbackVerifier;
 use crate::paysera::methods::{self, MethodsList};
 use crate::paysera::{PayseraPublicKey, SignaturePolicy};
@@ -161,23 +161,39 @@ impl Payments {
 
 /// Sets up payments at start-up. A live project's public key must be readable (from the file, the
 /// cache or Paysera): a missing or corrupt key stops start-up; it never falls back to `ss1`.
-pub async fn setup(config: &Config, pool: &crate::db::Db) -> Result<Payments, String> {
-    match &config.paysera.project {
-        Some((project_id, password)) => live(config, *project_id, password).await,
-        None => sandbox(config, pool).await,
+pub async fn setup(
+    paysera: &PayseraConfig,
+    shop: &ShopPlace<'_>,
+    pool: &crate::db::Db,
+) -> Result<Payments, String> {
+    match &paysera.project {
+        Some((project_id, password)) => live(paysera, shop, *project_id, password).await,
+        None => sandbox(shop, pool).await,
     }
+}
+
+/// Where the shop is, for its payments: the data folder (cached key and methods list), the
+/// currency it sells in, and its public address (the sandbox's pay page is under it).
+pub struct ShopPlace<'a> {
+    pub data_dir: &'a std::path::Path,
+    pub currency: crate::money::Currency,
+    pub public_url: &'a str,
 }
 
 /// A live Paysera project: its public key (unless the callbacks are checked otherwise) and its
 /// methods list, refreshed every six hours with the last good copy kept on disk.
-async fn live(config: &Config, project_id: u64, password: &Secret) -> Result<Payments, String> {
-    let paysera = &config.paysera;
+async fn live(
+    paysera: &PayseraConfig,
+    shop: &ShopPlace<'_>,
+    project_id: u64,
+    password: &Secret,
+) -> Result<Payments, String> {
     let (public_key, key_source) = match paysera.signature {
         SignaturePolicy::Rsa => {
             let (key, source) = public_key(
                 paysera.public_key_file.as_deref(),
                 &paysera.public_key_url,
-                &config.data_dir,
+                shop.data_dir,
             )
             .await?;
             (Some(key), describe(&source))
@@ -191,7 +207,7 @@ async fn live(config: &Config, project_id: u64, password: &Secret) -> Result<Pay
             "none (encrypted callbacks, TURGUS_PAYSERA_SIGNATURE=encrypted)".to_owned(),
         ),
     };
-    let currency = config.currency.code();
+    let currency = shop.currency.code();
     Ok(Payments {
         mode: Mode::Live,
         verifier: CallbackVerifier {
@@ -204,8 +220,7 @@ async fn live(config: &Config, project_id: u64, password: &Secret) -> Result<Pay
         key_source,
         methods: Methods::Paysera(MethodsSource::new(
             crate::paysera::methods_url(&paysera.methods_url, project_id, currency),
-            config
-                .data_dir
+            shop.data_dir
                 .join(format!("paysera-methods-{project_id}-{currency}.xml")),
             Duration::from_secs(6 * 3600),
         )),
@@ -214,8 +229,8 @@ async fn live(config: &Config, project_id: u64, password: &Secret) -> Result<Pay
 }
 
 /// The built-in sandbox: its key pair (kept in the database) and a fixed methods list.
-async fn sandbox(config: &Config, pool: &crate::db::Db) -> Result<Payments, String> {
-    let keys = sandbox_keys(pool, &config.data_dir).await?;
+async fn sandbox(shop: &ShopPlace<'_>, pool: &crate::db::Db) -> Result<Payments, String> {
+    let keys = sandbox_keys(pool, shop.data_dir).await?;
     let methods = methods::parse(SANDBOX_METHODS_XML).map_err(|e| e.to_string())?;
     let public_pem = keys
         .private_key
@@ -231,7 +246,7 @@ async fn sandbox(config: &Config, pool: &crate::db::Db) -> Result<Payments, Stri
             policy: SignaturePolicy::Rsa,
             public_key: Some(public_key),
         },
-        pay_url: format!("{}/sandbox/paysera/pay", config.public_url),
+        pay_url: format!("{}/sandbox/paysera/pay", shop.public_url),
         key_source: "sandbox key pair in the database".into(),
         methods: Methods::Sandbox(Arc::new(methods)),
         sandbox: Some(keys),
