@@ -27,6 +27,19 @@ pub fn Canonical(#[prop(into)] path: String) -> impl IntoView {
     view! { <Link rel="canonical" href=format!("{}{}", public_url(), locale::href(&path)) /> }
 }
 
+/// Lets the shopper's browser keep this page: a catalog page, the same for every shopper but the
+/// header's cart count (`private`), asked for again before each use (`no-cache`). Any other HTML
+/// is `no-store` (`security::security_headers`).
+pub fn cache_in_browser() {
+    #[cfg(feature = "ssr")]
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        options.insert_header(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("private, no-cache"),
+        );
+    }
+}
+
 /// Sets the response status while rendering on the server (a client render has none to set).
 pub fn set_status(status: u16) {
     #[cfg(feature = "ssr")]

@@ -93,30 +93,17 @@ pub async fn security_headers(
 /// customer data: never kept by a browser's or a proxy's cache (nor shown again by the back
 /// button after logging out). The cart, checkout, accept and cancel pages are one shopper's: never
 /// stored by a shared cache, nor replayed from the browser's (a stale checkout form would carry a
-/// used one-time key). Any other page is `no-store` too unless it is a catalog page, which opts in
-/// to the browser's cache (`private`: it shows the shopper's cart count; `no-cache`: asked for
-/// again before each use). A page without the header would be cached by heuristics, a 404 too.
+/// used one-time key). Any other HTML is `no-store` too: a page without the header would be
+/// cached by heuristics, a 404 too. Catalog pages opt in to the browser's cache themselves
+/// (`page::cache_in_browser`), which this does not replace.
 fn cache_policy(path: &str, html: bool) -> Option<&'static str> {
     if path.starts_with("/admin") || path.starts_with("/api/admin") {
         Some("no-store")
     } else if path == "/cart" || path.starts_with("/checkout") || path.starts_with("/cart/") {
         Some("private, no-store")
-    } else if !html {
-        None
-    } else if is_catalog_page(path) {
-        Some("private, no-cache")
     } else {
-        Some("no-store")
+        html.then_some("no-store")
     }
-}
-
-/// The pages that are the same for every shopper but for the header's cart count.
-fn is_catalog_page(path: &str) -> bool {
-    matches!(
-        path,
-        "/" | "/search" | "/contact" | "/terms" | "/privacy" | "/returns"
-    ) || path.starts_with("/c/")
-        || path.starts_with("/p/")
 }
 
 /// Refuses, with 400 and before anything else sees it, an address whose path is not plain: a dot
@@ -140,18 +127,29 @@ fn is_plain_path(path: &str) -> bool {
     let Some(rest) = path.strip_prefix('/') else {
         return false;
     };
-    let segments: Vec<&str> = rest.split('/').collect();
-    let last = segments.len() - 1;
-    segments.iter().enumerate().all(|(at, segment)| {
-        let decoded = segment
-            .to_ascii_lowercase()
-            .replace("%2e", ".")
-            .replace("%5c", "\\");
-        (at == last || !segment.is_empty())
-            && decoded != "."
-            && decoded != ".."
-            && !decoded.contains('\\')
-    })
+    // Every request passes here: read the segments in place, allocating nothing.
+    let is_dot = |s: &str| s == "." || s.eq_ignore_ascii_case("%2e");
+    let is_dots = |s: &str| {
+        (1..s.len()).any(|cut| s.is_char_boundary(cut) && is_dot(&s[..cut]) && is_dot(&s[cut..]))
+    };
+    let has_backslash = |s: &str| {
+        s.contains('\\')
+            || s.as_bytes()
+                .windows(3)
+                .any(|w| w.eq_ignore_ascii_case(b"%5c"))
+    };
+    let mut segments = rest.split('/').peekable();
+    while let Some(segment) = segments.next() {
+        let last = segments.peek().is_none();
+        if (segment.is_empty() && !last)
+            || is_dot(segment)
+            || is_dots(segment)
+            || has_backslash(segment)
+        {
+            return false;
+        }
+    }
+    true
 }
 
 /// The paths that other sites may post to.
@@ -217,11 +215,8 @@ mod tests {
         }
         assert_eq!(cache_policy("/admin/orders", true), Some("no-store"));
         assert_eq!(cache_policy("/api/admin/home", false), Some("no-store"));
-        assert_eq!(
-            cache_policy("/p/linen-apron", true),
-            Some("private, no-cache")
-        );
-        assert_eq!(cache_policy("/", true), Some("private, no-cache"));
+        // Catalog pages set their own (`page::cache_in_browser`).
+        assert_eq!(cache_policy("/p/linen-apron", true), Some("no-store"));
         assert_eq!(cache_policy("/cartography", true), Some("no-store"));
         assert_eq!(cache_policy("/nowhere", true), Some("no-store"));
         assert_eq!(cache_policy("/pkg/turgus.css", false), None);

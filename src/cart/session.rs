@@ -2,7 +2,7 @@
 //! and priced by `domain::cart` when shown.
 
 use crate::domain::cart::{CartView, StoredLine};
-use crate::domain::inventory::{shortfall, stock_of};
+use crate::domain::inventory::stock_of;
 use crate::error::AppError;
 use crate::locale;
 use crate::money::Currency;
@@ -51,16 +51,6 @@ fn parse_quantity(raw: &str) -> Result<Quantity, AppError> {
     Quantity::parse(raw).map_err(|e| AppError::BadRequest(e.to_string()))
 }
 
-/// Refuses `wanted` units of a product the shop cannot deliver, with the reason a shopper can act
-/// on (`domain::inventory`'s rule, the one the cart page shows).
-fn check_stock(product: &(String, i64, bool), wanted: Quantity) -> Result<(), AppError> {
-    let (name, stock, active) = product;
-    match shortfall(*active, *stock, wanted) {
-        Some(short) => Err(short.refusal(name, locale::current())),
-        None => Ok(()),
-    }
-}
-
 pub async fn add(
     session: &Session,
     pool: &crate::db::Db,
@@ -70,7 +60,7 @@ pub async fn add(
     let (product_id, quantity) = (parse_product_id(product_id)?, parse_quantity(quantity)?);
     let product = stock_of(pool, product_id)
         .await?
-        .filter(|(_, _, active)| *active)
+        .filter(|product| product.active)
         .ok_or_else(|| AppError::NotFound(tr!(cart.not_for_sale).into()))?;
 
     let mut cart = load(session).await?;
@@ -81,7 +71,7 @@ pub async fn add(
             .ok_or_else(|| AppError::BadRequest(tr!(cart.line_full, count = Quantity::MAX)))?,
         None => quantity,
     };
-    check_stock(&product, wanted)?;
+    product.check(wanted, locale::current())?;
     let is_full = cart.lines.len() >= MAX_LINES;
     match cart.line_mut(product_id) {
         Some(line) => line.quantity = wanted,
@@ -92,7 +82,7 @@ pub async fn add(
         }),
     }
     save(session, &cart).await?;
-    Ok(tr!(cart.added, name = &product.0, quantity))
+    Ok(tr!(cart.added, name = &product.name, quantity))
 }
 
 pub async fn update(
@@ -105,10 +95,10 @@ pub async fn update(
     let mut cart = load(session).await?;
     let line = cart.line_mut(product_id).ok_or_else(not_in_cart)?;
     let product = stock_of(pool, product_id).await?.ok_or_else(not_in_cart)?;
-    check_stock(&product, quantity)?;
+    product.check(quantity, locale::current())?;
     line.quantity = quantity;
     save(session, &cart).await?;
-    Ok(tr!(cart.updated, name = &product.0, quantity))
+    Ok(tr!(cart.updated, name = &product.name, quantity))
 }
 
 pub async fn remove(
@@ -125,7 +115,7 @@ pub async fn remove(
     }
     save(session, &cart).await?;
     Ok(match stock_of(pool, product_id).await? {
-        Some((name, _, _)) => tr!(cart.removed, name = &name),
+        Some(product) => tr!(cart.removed, name = &product.name),
         None => tr!(cart.removed_unnamed).into(),
     })
 }

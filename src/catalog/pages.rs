@@ -4,7 +4,7 @@ use super::{get_category, get_home, get_product, search};
 use crate::cart::AddToCartForm;
 use crate::domain::catalog::{Listing, ProductCard, ProductDetail, Sort};
 use crate::locale;
-use crate::page::{load_page, Canonical};
+use crate::page::{cache_in_browser, load_page, Canonical};
 use crate::tr;
 use crate::ui::{urlencode, Pagination};
 use leptos::prelude::*;
@@ -55,6 +55,7 @@ fn ProductGrid(products: Vec<ProductCard>) -> impl IntoView {
 /// Previous/next and numbered links; `href(page)` builds each page's URL.
 #[component]
 pub fn HomePage() -> impl IntoView {
+    cache_in_browser();
     let home = Resource::new(|| (), |_| get_home());
     view! {
         <Title text="" />
@@ -94,6 +95,7 @@ fn category_href(slug: String, sort: Sort) -> impl Fn(u32) -> String + Clone {
 
 #[component]
 pub fn CategoryPage() -> impl IntoView {
+    cache_in_browser();
     let params = use_params_map();
     let query = use_query_map();
     let listing = Resource::new(
@@ -151,6 +153,7 @@ pub fn CategoryPage() -> impl IntoView {
 
 #[component]
 pub fn ProductPage() -> impl IntoView {
+    cache_in_browser();
     let params = use_params_map();
     let product = Resource::new(
         move || params.read().get("slug").unwrap_or_default(),
@@ -208,6 +211,7 @@ fn ProductDetails(product: ProductDetail) -> impl IntoView {
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
+    cache_in_browser();
     let query = use_query_map();
     let results = Resource::new(
         move || {

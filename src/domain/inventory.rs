@@ -47,12 +47,30 @@ impl Shortfall {
     }
 }
 
+/// A product as the stock rules see it.
+#[cfg(feature = "ssr")]
+#[derive(sqlx::FromRow)]
+pub struct Stocked {
+    pub name: String,
+    pub stock: i64,
+    pub active: bool,
+}
+
+#[cfg(feature = "ssr")]
+impl Stocked {
+    /// Refuses `wanted` units the shop cannot deliver, with the reason a shopper can act on (in
+    /// `locale`): the rule the cart page shows.
+    pub fn check(&self, wanted: Quantity, locale: Locale) -> Result<(), AppError> {
+        match shortfall(self.active, self.stock, wanted) {
+            Some(short) => Err(short.refusal(&self.name, locale)),
+            None => Ok(()),
+        }
+    }
+}
+
 /// A product's name, stock and whether it is on sale, or `None` if there is no such product.
 #[cfg(feature = "ssr")]
-pub async fn stock_of(
-    pool: &crate::db::Db,
-    product_id: i64,
-) -> Result<Option<(String, i64, bool)>, AppError> {
+pub async fn stock_of(pool: &crate::db::Db, product_id: i64) -> Result<Option<Stocked>, AppError> {
     Ok(
         crate::on_db!(pool, conn => sqlx::query_as("SELECT name, stock, active FROM products WHERE id = $1")
         .bind(product_id)

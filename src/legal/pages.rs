@@ -4,7 +4,7 @@
 use super::get_legal_text;
 use crate::domain::settings::{LegalPage, Seller};
 use crate::locale;
-use crate::page::{load_page, Canonical};
+use crate::page::{cache_in_browser, load_page, Canonical};
 use crate::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -80,6 +80,7 @@ pub fn SellerFooter() -> impl IntoView {
 
 #[component]
 pub fn ContactPage() -> impl IntoView {
+    cache_in_browser();
     let seller = current_seller();
     let contact = contact_links(&seller)
         .into_iter()
@@ -101,6 +102,7 @@ pub fn ContactPage() -> impl IntoView {
 /// A legal page: the merchant's Markdown, rendered and sanitised on the server.
 #[component]
 pub fn LegalPageView(page: LegalPage) -> impl IntoView {
+    cache_in_browser();
     let text = Resource::new(move || page, |page| get_legal_text(page.slug().to_owned()));
     view! {
         <Title text=page.title(crate::locale::current()) />
