@@ -12,7 +12,6 @@
 
 use crate::config::Storage;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 const DATABASE_FILE: &str = "turgus.db";
 const MEDIA_DIR: &str = "media";
@@ -197,62 +196,4 @@ fn copy_tree(from: &Path, to: &Path) -> Result<u64, String> {
         }
     }
     Ok(copied)
-}
-
-/// The folder argument of `turgus backup|restore PATH`, and the storage settings.
-fn command_setup(name: &str, args: &[String]) -> Result<(Storage, PathBuf), ExitCode> {
-    let [path] = args else {
-        eprintln!("usage: turgus {name} PATH");
-        return Err(ExitCode::from(2));
-    };
-    match Storage::from_env() {
-        Ok(storage) => Ok((storage, PathBuf::from(path))),
-        Err(error) => {
-            eprintln!("turgus {name}: configuration error: {error}");
-            Err(ExitCode::FAILURE)
-        }
-    }
-}
-
-pub async fn backup_command(args: &[String]) -> ExitCode {
-    let (storage, target) = match command_setup("backup", args) {
-        Ok(setup) => setup,
-        Err(code) => return code,
-    };
-    match backup(&storage, &target).await {
-        Ok(summary) => {
-            println!(
-                "Backed up the database ({} bytes) and {} photo files to {}",
-                summary.database_bytes,
-                summary.media_files,
-                target.display()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(problem) => {
-            eprintln!("turgus backup: {problem}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-pub async fn restore_command(args: &[String]) -> ExitCode {
-    let (storage, source) = match command_setup("restore", args) {
-        Ok(setup) => setup,
-        Err(code) => return code,
-    };
-    match restore(&storage, &source).await {
-        Ok(kept) => {
-            println!(
-                "Restored {}. The database it replaced (if any) is kept as {}",
-                source.display(),
-                kept.display()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(problem) => {
-            eprintln!("turgus restore: {problem}");
-            ExitCode::FAILURE
-        }
-    }
 }
