@@ -44,6 +44,47 @@ where
     }
 }
 
+/// The frame every admin list shares: its heading and main action, the filter form, how many
+/// matched, the table under its column headings, and links to the list's other pages (each
+/// keeping the filter: `href` makes a page's address).
+#[component]
+pub fn Listing(
+    title: &'static str,
+    action: AnyView,
+    filters: AnyView,
+    count: String,
+    headings: AnyView,
+    rows: AnyView,
+    listing_page: u32,
+    pages: u32,
+    href: impl Fn(u32) -> String + 'static,
+) -> impl IntoView {
+    view! {
+        <header class="listing-header">
+            <h1>{title}</h1>
+            {action}
+        </header>
+        {filters}
+        <p class="muted">{count}</p>
+        <table class="admin-table">
+            <thead><tr>{headings}</tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+        <crate::ui::Pagination listing_page pages href />
+    }
+}
+
+/// A list filter's free-text field (`q`).
+#[component]
+pub fn SearchFilter(label: &'static str, value: String) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for="filter-q">{label}</label>
+            <input id="filter-q" type="search" name="q" value=value maxlength="200" />
+        </div>
+    }
+}
+
 #[component]
 fn Credentials(new_password: bool) -> impl IntoView {
     let (autocomplete, minlength) = if new_password {

@@ -32,35 +32,11 @@ const PLACED_FORM_KEY: &str = "checkout_key_placed";
 /// A random key naming this shopper's unpaid orders, to limit how many they hold at once.
 const SHOPPER_KEY: &str = "shopper";
 
-/// The most each field may hold, in characters (a postal address fits; a flood does not). Longer
-/// values are refused with the field's message and cut before anything is kept in the session.
-const FIELD_LIMITS: [(&str, usize); 9] = [
-    ("email", 254),
-    ("first_name", 100),
-    ("last_name", 100),
-    ("street", 200),
-    ("city", 100),
-    ("postcode", 20),
-    ("country", 2),
-    ("shipping", 40),
-    ("payment", 40),
-];
-
-/// Cuts every field to its limit, reporting those that were longer.
+/// Cuts every typed field to its limit ([`CheckoutForm::TYPED`]), reporting those that were
+/// longer, before anything is kept in the session.
 fn cap_lengths(form: &mut CheckoutForm) -> Vec<FieldError> {
-    let values = [
-        &mut form.email,
-        &mut form.first_name,
-        &mut form.last_name,
-        &mut form.street,
-        &mut form.city,
-        &mut form.postcode,
-        &mut form.country,
-        &mut form.shipping,
-        &mut form.payment,
-    ];
     let mut errors = vec![];
-    for ((field, max), value) in FIELD_LIMITS.into_iter().zip(values) {
+    for ((field, max), value) in CheckoutForm::TYPED.into_iter().zip(form.typed_mut()) {
         if value.chars().count() > max {
             *value = value.chars().take(max).collect();
             errors.push(FieldError {
@@ -264,22 +240,16 @@ fn check_address(form: &CheckoutForm, check: &mut impl FnMut(bool, &str, &str)) 
     let lines = [
         (
             &form.first_name,
-            100,
             "first_name",
             tr!(checkout.error.first_name),
         ),
-        (
-            &form.last_name,
-            100,
-            "last_name",
-            tr!(checkout.error.last_name),
-        ),
-        (&form.street, 200, "street", tr!(checkout.error.street)),
-        (&form.city, 100, "city", tr!(checkout.error.city)),
-        (&form.postcode, 20, "postcode", tr!(checkout.error.postcode)),
+        (&form.last_name, "last_name", tr!(checkout.error.last_name)),
+        (&form.street, "street", tr!(checkout.error.street)),
+        (&form.city, "city", tr!(checkout.error.city)),
+        (&form.postcode, "postcode", tr!(checkout.error.postcode)),
     ];
-    for (value, max, field, message) in lines {
-        check(text_ok(value, max), field, message);
+    for (value, field, message) in lines {
+        check(text_ok(value, CheckoutForm::limit(field)), field, message);
     }
 }
 

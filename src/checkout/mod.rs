@@ -68,6 +68,46 @@ pub struct CheckoutForm {
     pub terms: bool,
 }
 
+impl CheckoutForm {
+    /// The fields a shopper types, with the most each may hold in characters (a postal address
+    /// fits; a flood does not), in the order the page lists them and reports their problems.
+    /// `terms` is a checkbox and has no length.
+    pub const TYPED: [(&'static str, usize); 9] = [
+        ("email", 254),
+        ("first_name", 100),
+        ("last_name", 100),
+        ("street", 200),
+        ("city", 100),
+        ("postcode", 20),
+        ("country", 2),
+        ("shipping", 40),
+        ("payment", 40),
+    ];
+
+    /// The typed fields' values, in the order of [`CheckoutForm::TYPED`].
+    pub fn typed_mut(&mut self) -> [&mut String; 9] {
+        [
+            &mut self.email,
+            &mut self.first_name,
+            &mut self.last_name,
+            &mut self.street,
+            &mut self.city,
+            &mut self.postcode,
+            &mut self.country,
+            &mut self.shipping,
+            &mut self.payment,
+        ]
+    }
+
+    /// The most `field` may hold, in characters.
+    pub fn limit(field: &str) -> usize {
+        Self::TYPED
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map_or(0, |(_, max)| *max)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,

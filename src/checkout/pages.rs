@@ -280,25 +280,14 @@ fn CheckoutSummary(cart: CartView, shipping: String, total: String) -> impl Into
     }
 }
 
-/// The checkout form's fields, in the order of the errors reported for them.
-const FIELDS: [&str; 10] = [
-    "email",
-    "first_name",
-    "last_name",
-    "street",
-    "city",
-    "postcode",
-    "country",
-    "shipping",
-    "payment",
-    "terms",
-];
-
 #[component]
 fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl IntoView {
     let form = view.form.clone();
     let [email, first_name, last_name, street, city, postcode, country, shipping, payment, terms] =
-        FIELDS.map(|field| view.error(field));
+        std::array::from_fn(|i| match super::CheckoutForm::TYPED.get(i) {
+            Some((field, _)) => view.error(field),
+            None => view.error("terms"),
+        });
     let options = shipping_options(&view);
     let chosen = options.iter().find(|o| o.key == form.shipping);
     let (chosen_shipping, chosen_total) = chosen.map_or_else(

@@ -60,13 +60,27 @@ fn page(language: Locale, status: StatusCode, body: String) -> Response {
     (status, Html(html)).into_response()
 }
 
+/// A signed request the sandbox checked and decoded, and the language its pages speak.
+struct Opened<'a> {
+    keys: &'a SandboxKeys,
+    request: BTreeMap<String, String>,
+    language: Locale,
+}
+
+impl Opened<'_> {
+    /// The request's parameter `key`, or "" when it has none.
+    fn get(&self, key: &str) -> &str {
+        self.request.get(key).map(String::as_str).unwrap_or("")
+    }
+}
+
 /// Checks `sign` as Paysera does, then decodes the request; refuses with a page (in `shopper`'s
 /// language) otherwise.
 fn open_request<'a>(
     state: &'a AppState,
     signed: &Signed,
     shopper: Locale,
-) -> Result<(&'a SandboxKeys, BTreeMap<String, String>), Box<Response>> {
+) -> Result<Opened<'a>, Box<Response>> {
     let Some(keys) = &state.payments.sandbox else {
         return Err(Box::new(StatusCode::NOT_FOUND.into_response()));
     };
@@ -83,7 +97,12 @@ fn open_request<'a>(
     let query = decode_base64(&signed.data)
         .and_then(|b| String::from_utf8(b).ok())
         .ok_or_else(|| Box::new(refuse(td_string!(shopper, sandbox.unreadable))))?;
-    Ok((keys, parse_str(&query)))
+    let request = parse_str(&query);
+    Ok(Opened {
+        keys,
+        language: asked_language(&request, shopper),
+        request,
+    })
 }
 
 /// The language the shop asked Paysera to speak (`lang=LIT`), else the shopper's.
@@ -99,12 +118,11 @@ async fn pay_page(
     Extension(shopper): Extension<RequestLocale>,
     Query(signed): Query<Signed>,
 ) -> Response {
-    let (_, request) = match open_request(&state, &signed, shopper.locale) {
+    let opened = match open_request(&state, &signed, shopper.locale) {
         Ok(opened) => opened,
         Err(refusal) => return *refusal,
     };
-    let language = asked_language(&request, shopper.locale);
-    let get = |key: &str| request.get(key).map(String::as_str).unwrap_or("");
+    let (language, get) = (opened.language, |key| opened.get(key));
     let amount = match (
         get("amount").parse::<i64>(),
         Currency::from_code(get("currency")),
@@ -178,12 +196,12 @@ async fn outcome(
     Extension(shopper): Extension<RequestLocale>,
     Form(signed): Form<Signed>,
 ) -> Response {
-    let (keys, request) = match open_request(&state, &signed, shopper.locale) {
+    let opened = match open_request(&state, &signed, shopper.locale) {
         Ok(opened) => opened,
         Err(refusal) => return *refusal,
     };
-    let language = asked_language(&request, shopper.locale);
-    let get = |key: &str| request.get(key).cloned().unwrap_or_default();
+    let (keys, language) = (opened.keys, opened.language);
+    let get = |key: &str| opened.get(key).to_owned();
     let (statuses, test, back_to): (&[&str], &str, String) = match signed.outcome.as_str() {
         "pay" => (&["1"], "0", get("accepturl")),
         "test" => (&["1"], "1", get("accepturl")),
@@ -201,7 +219,7 @@ async fn outcome(
     };
     let request_id = rand::random::<u32>().to_string();
     for status in statuses {
-        let params = callback_params(&request, &request_id, status, test);
+        let params = callback_params(&opened.request, &request_id, status, test);
         let callback_url = get("callbackurl");
         let separator = if callback_url.contains('?') { '&' } else { '?' };
         let url = format!(

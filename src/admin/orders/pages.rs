@@ -1,10 +1,10 @@
 //! The order list and an order's page.
 
 use super::{admin_order, admin_orders, ActionWords, OrderDetail, OrderFilter, OrderStage};
-use crate::admin::pages::admin_page;
+use crate::admin::pages::{admin_page, Listing, SearchFilter};
 use crate::domain::orders::OrderAction;
 use crate::money::Money;
-use crate::ui::{short_time, ErrorNotice, Pagination};
+use crate::ui::{short_time, ErrorNotice};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -22,35 +22,30 @@ pub fn AdminOrdersPage() -> impl IntoView {
             let export = format!("/admin/export/orders.csv?{}", filter.query_string(1));
             let page_filter = filter.clone();
             let href = move |page| format!("/admin/orders?{}", page_filter.query_string(page));
+            let action = view! { <a href=export rel="external" download class="button">"Export CSV"</a> };
+            let headings = view! {
+                <th scope="col">"Order"</th><th scope="col">"Placed (UTC)"</th><th scope="col">"Customer"</th>
+                <th scope="col">"Total"</th><th scope="col">"State"</th>
+            };
+            let rows = view! {
+                {list.orders.into_iter().map(|order| view! {
+                    <tr>
+                        <td><A href=format!("/admin/orders/{}", order.number)>{order.number}</A></td>
+                        <td>{short_time(&order.created_at)}</td>
+                        <td>{order.customer}<br /><span class="muted">{order.email}</span></td>
+                        <td>{order.total.to_string()}</td>
+                        <td>
+                            <StageBadge stage=order.state />
+                            {order.needs_review.then(|| view! { <span class="badge badge-warn">"Needs review"</span> })}
+                            {order.sandbox.then(SandboxBadge)}
+                        </td>
+                    </tr>
+                }).collect_view()}
+            };
             view! {
-                <header class="listing-header">
-                    <h1>"Orders"</h1>
-                    <a href=export rel="external" download class="button">"Export CSV"</a>
-                </header>
-                <OrderFilterForm filter />
-                <p class="muted">{format!("{} orders", list.total)}</p>
-                <table class="admin-table">
-                    <thead><tr>
-                        <th scope="col">"Order"</th><th scope="col">"Placed (UTC)"</th><th scope="col">"Customer"</th>
-                        <th scope="col">"Total"</th><th scope="col">"State"</th>
-                    </tr></thead>
-                    <tbody>
-                        {list.orders.into_iter().map(|order| view! {
-                            <tr>
-                                <td><A href=format!("/admin/orders/{}", order.number)>{order.number}</A></td>
-                                <td>{short_time(&order.created_at)}</td>
-                                <td>{order.customer}<br /><span class="muted">{order.email}</span></td>
-                                <td>{order.total.to_string()}</td>
-                                <td>
-                                    <StageBadge stage=order.state />
-                                    {order.needs_review.then(|| view! { <span class="badge badge-warn">"Needs review"</span> })}
-                                    {order.sandbox.then(SandboxBadge)}
-                                </td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-                <Pagination listing_page=list.page pages=list.pages href />
+                <Listing title="Orders" action=action.into_any() filters=view! { <OrderFilterForm filter /> }.into_any()
+                    count=format!("{} orders", list.total) headings=headings.into_any() rows=rows.into_any()
+                    listing_page=list.page pages=list.pages href />
             }.into_any()
         })}
     }
@@ -61,10 +56,7 @@ fn OrderFilterForm(filter: OrderFilter) -> impl IntoView {
     let selected_state = filter.state.clone();
     view! {
         <form class="admin-filters" method="get" action="/admin/orders">
-            <div class="field">
-                <label for="filter-q">"Order number or e-mail"</label>
-                <input id="filter-q" type="search" name="q" value=filter.q maxlength="200" />
-            </div>
+            <SearchFilter label="Order number or e-mail" value=filter.q />
             <div class="field">
                 <label for="filter-state">"State"</label>
                 <select id="filter-state" name="state">

@@ -5,8 +5,8 @@ use super::{
     DeleteCategory, DeleteImage, ProductFilter, ProductForm, RemoveProduct, SaveCategory,
     SaveProduct, LOW_STOCK,
 };
-use crate::admin::pages::admin_page;
-use crate::ui::{escape_on_server, ErrorNotice, Pagination};
+use crate::admin::pages::{admin_page, Listing, SearchFilter};
+use crate::ui::{escape_on_server, ErrorNotice};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -23,36 +23,32 @@ pub fn AdminProductsPage() -> impl IntoView {
             let filter = filter.get_untracked();
             let page_filter = filter.clone();
             let href = move |page| format!("/admin/products?{}", page_filter.query_string(page));
+            let action = view! { <A href="/admin/products/new" attr:class="button button-primary">"New product"</A> };
+            let headings = view! {
+                <th scope="col"><span class="visually-hidden">"Photo"</span></th><th scope="col">"Name"</th>
+                <th scope="col">"Category"</th><th scope="col">"Price"</th><th scope="col">"Stock"</th><th scope="col">"Status"</th>
+            };
+            let filters = view! { <ProductFilterForm filter categories=list.categories /> };
+            let rows = view! {
+                {list.products.into_iter().map(|product| view! {
+                    <tr>
+                        <td>{product.thumb.map(|src| view! { <img src=src alt="" width="48" height="48" class="admin-thumb" /> })}</td>
+                        <td><A href=format!("/admin/products/{}", product.id)>{product.name}</A></td>
+                        <td>{product.category}</td>
+                        <td>{product.price.to_string()}</td>
+                        <td class=(product.stock <= LOW_STOCK).then_some("stock-low")>{product.stock}</td>
+                        <td>{if product.active {
+                            view! { <span class="badge badge-ok">"For sale"</span> }.into_any()
+                        } else {
+                            view! { <span class="badge badge-muted">"Archived"</span> }.into_any()
+                        }}</td>
+                    </tr>
+                }).collect_view()}
+            };
             view! {
-                <header class="listing-header">
-                    <h1>"Products"</h1>
-                    <A href="/admin/products/new" attr:class="button button-primary">"New product"</A>
-                </header>
-                <ProductFilterForm filter categories=list.categories />
-                <p class="muted">{format!("{} products", list.total)}</p>
-                <table class="admin-table">
-                    <thead><tr>
-                        <th scope="col"><span class="visually-hidden">"Photo"</span></th><th scope="col">"Name"</th>
-                        <th scope="col">"Category"</th><th scope="col">"Price"</th><th scope="col">"Stock"</th><th scope="col">"Status"</th>
-                    </tr></thead>
-                    <tbody>
-                        {list.products.into_iter().map(|product| view! {
-                            <tr>
-                                <td>{product.thumb.map(|src| view! { <img src=src alt="" width="48" height="48" class="admin-thumb" /> })}</td>
-                                <td><A href=format!("/admin/products/{}", product.id)>{product.name}</A></td>
-                                <td>{product.category}</td>
-                                <td>{product.price.to_string()}</td>
-                                <td class=(product.stock <= LOW_STOCK).then_some("stock-low")>{product.stock}</td>
-                                <td>{if product.active {
-                                    view! { <span class="badge badge-ok">"For sale"</span> }.into_any()
-                                } else {
-                                    view! { <span class="badge badge-muted">"Archived"</span> }.into_any()
-                                }}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-                <Pagination listing_page=list.page pages=list.pages href />
+                <Listing title="Products" action=action.into_any() filters=filters.into_any()
+                    count=format!("{} products", list.total) headings=headings.into_any() rows=rows.into_any()
+                    listing_page=list.page pages=list.pages href />
             }.into_any()
         })}
     }
@@ -64,10 +60,7 @@ fn ProductFilterForm(filter: ProductFilter, categories: Vec<CategoryOption>) -> 
     let status = filter.status.clone();
     view! {
         <form class="admin-filters" method="get" action="/admin/products">
-            <div class="field">
-                <label for="filter-q">"Name"</label>
-                <input id="filter-q" type="search" name="q" value=filter.q maxlength="200" />
-            </div>
+            <SearchFilter label="Name" value=filter.q />
             <div class="field">
                 <label for="filter-category">"Category"</label>
                 <select id="filter-category" name="category">
