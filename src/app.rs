@@ -2,8 +2,8 @@
 
 use crate::admin::{
     AdminCategoriesPage, AdminEmailsPage, AdminHomePage, AdminLegalPage, AdminLoginPage,
-    AdminOrderPage, AdminOrdersPage, AdminProductPage, AdminProductsPage, AdminSettingsPage,
-    AdminSetupPage,
+    AdminOrderPage, AdminOrdersPage, AdminProductPage, AdminProductsPage, AdminProfilePage,
+    AdminSettingsPage, AdminSetupPage,
 };
 use crate::cart::{provide_cart, CartLink, CartNotice, CartPage};
 use crate::catalog::{CategoryPage, HomePage, ProductPage, SearchPage};
@@ -159,6 +159,7 @@ fn Storefront() -> impl IntoView {
                 <Route path=path!("/admin/emails") view=AdminEmailsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/settings") view=AdminSettingsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/legal/:slug") view=AdminLegalPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/profile") view=AdminProfilePage ssr=SsrMode::Async />
             </Routes>
         </main>
         <Footer />

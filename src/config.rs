@@ -135,6 +135,7 @@ impl Config {
             database_url,
             public_url,
             data_dir,
+            default_locale,
         } = Storage::from_lookup(&lookup)?;
 
         let addr = socket_addr(&lookup, "TURGUS_ADDR", Some("127.0.0.1:3000"))?
@@ -158,7 +159,6 @@ impl Config {
             1..=3600,
         )?);
         let mail = MailConfig::from_lookup(&lookup)?;
-        let default_locale = default_locale(&get("TURGUS_DEFAULT_LOCALE", "en")?)?;
         let metrics_addr = socket_addr(&lookup, "TURGUS_METRICS_ADDR", None)?;
 
         Ok(Config {
@@ -375,6 +375,8 @@ pub struct Storage {
     pub database_url: Secret,
     pub public_url: String,
     pub data_dir: PathBuf,
+    /// `TURGUS_DEFAULT_LOCALE`: a first visit's language, a new admin's, and the merchant notices'.
+    pub default_locale: crate::locale::Locale,
 }
 
 impl Storage {
@@ -408,10 +410,12 @@ impl Storage {
             });
         }
         let data_dir = PathBuf::from(setting(lookup, "TURGUS_DATA_DIR", "data")?);
+        let default_locale = default_locale(&setting(lookup, "TURGUS_DEFAULT_LOCALE", "en")?)?;
         Ok(Storage {
             database_url: Secret::new(database_url),
             public_url,
             data_dir,
+            default_locale,
         })
     }
 }

@@ -260,7 +260,7 @@ async fn payments_and_mail(
     let payments = crate::domain::payments::gateway::setup(&config.paysera, &shop, writer)
         .await
         .map_err(StartError::Payments)?;
-    tracing::info!(mode = ?payments.mode, key = %payments.key_source, "Paysera");
+    tracing::info!(mode = ?payments.mode, key = %payments.key_source.describe(crate::locale::Locale::en), "Paysera");
     let mailer = crate::domain::mail::delivery::Mailer::new(config, payments.sandbox.is_some())
         .map(Arc::new)
         .map_err(StartError::Mail)?;
@@ -326,6 +326,9 @@ fn router(
         .with_state(leptos_options)
         .merge(features)
         .layer(axum::middleware::from_fn(server_fn_status))
+        .layer(axum::middleware::from_fn(
+            crate::admin::auth::in_admins_language,
+        ))
         .layer(session_layer)
         .layer(page_compression())
         .merge(sessionless);
@@ -367,8 +370,7 @@ impl Edge {
             .layer(axum::middleware::from_fn_with_state(
                 crate::locale::middleware::Edge {
                     default: self.default_locale,
-                    // The admin's pages are in English, whatever the shopper's pages are in.
-                    fixed: crate::admin::is_admin_path,
+                    unprefixed: crate::admin::is_admin_path,
                 },
                 crate::locale::middleware::strip_prefix,
             ))

@@ -33,6 +33,7 @@ impl AppState {
         crate::domain::mail::outbox::MailContext {
             public_url: &self.config.public_url,
             fallback_to: self.config.mail.from.as_deref(),
+            merchant_language: self.config.default_locale,
         }
     }
 }

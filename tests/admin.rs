@@ -11,9 +11,14 @@ const PASSWORD: &str = "correct horse battery staple";
 
 async fn shop_with_admin() -> TestShop {
     let shop = TestShop::spawn().await;
-    turgus::admin::auth::create_admin(&shop.db, "owner@example.lt", PASSWORD)
-        .await
-        .unwrap();
+    turgus::admin::auth::create_admin(
+        &shop.db,
+        "owner@example.lt",
+        PASSWORD,
+        turgus::locale::Locale::en,
+    )
+    .await
+    .unwrap();
     shop
 }
 
@@ -193,7 +198,12 @@ async fn setup_token(shop: &TestShop) -> Option<String> {
 }
 
 async fn setup(shop: &TestShop, token: &str, email: &str, password: &str) -> StatusCode {
-    let form = [("token", token), ("email", email), ("password", password)];
+    let form = [
+        ("token", token),
+        ("email", email),
+        ("password", password),
+        ("language", "lt"),
+    ];
     shop.call("admin/setup", &form).await.status()
 }
 
@@ -238,7 +248,7 @@ async fn the_one_time_setup_link_creates_the_owner_once() {
 async fn the_setup_link_never_re_passwords_an_owner_created_meanwhile() {
     let shop = TestShop::spawn().await;
     let token = setup_token(&shop).await.expect("a setup link");
-    turgus::admin::auth::create_admin(&shop.db, OWNER, PASSWORD)
+    turgus::admin::auth::create_admin(&shop.db, OWNER, PASSWORD, turgus::locale::Locale::en)
         .await
         .unwrap();
     assert_eq!(

@@ -26,7 +26,7 @@ async fn parallel_wrong_logins_hash_at_most_the_allowed_number_and_the_owner_sti
         config.trusted_proxies = turgus::net::Cidr::parse_list("127.0.0.1").unwrap();
     })
     .await;
-    turgus::admin::auth::create_admin(&shop.db, OWNER, PASSWORD)
+    turgus::admin::auth::create_admin(&shop.db, OWNER, PASSWORD, turgus::locale::Locale::en)
         .await
         .unwrap();
     let hashes_before = turgus::admin::passwords::hashes_run();
@@ -88,9 +88,14 @@ async fn parallel_wrong_logins_hash_at_most_the_allowed_number_and_the_owner_sti
 async fn forwarded_addresses_count_only_from_trusted_proxies() {
     // No proxy trusted: whatever X-Forwarded-For says, every attempt is the peer's (127.0.0.1).
     let shop = TestShop::spawn().await;
-    turgus::admin::auth::create_admin(&shop.db, "other@example.lt", PASSWORD)
-        .await
-        .unwrap();
+    turgus::admin::auth::create_admin(
+        &shop.db,
+        "other@example.lt",
+        PASSWORD,
+        turgus::locale::Locale::en,
+    )
+    .await
+    .unwrap();
     let mut last = StatusCode::OK;
     for n in 0..=turgus::admin::throttle::REFUSE_AFTER {
         last = support::shopper()

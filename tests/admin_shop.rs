@@ -61,7 +61,7 @@ async fn paid_order(shop: &TestShop, slug: &str) -> PlacedOrder {
 #[tokio::test]
 async fn every_admin_page_route_and_server_function_refuses_strangers() {
     let shop = live_shop().await;
-    turgus::admin::auth::create_admin(&shop.db, OWNER, PASSWORD)
+    turgus::admin::auth::create_admin(&shop.db, OWNER, PASSWORD, turgus::locale::Locale::en)
         .await
         .unwrap();
     let order = order(&shop, "enamel-mug", "1").await;

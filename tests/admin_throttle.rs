@@ -7,9 +7,14 @@ use reqwest::StatusCode;
 #[tokio::test]
 async fn repeated_failures_are_slowed_then_refused() {
     let shop = support::TestShop::spawn().await;
-    turgus::admin::auth::create_admin(&shop.db, "owner@example.lt", "correct horse battery staple")
-        .await
-        .unwrap();
+    turgus::admin::auth::create_admin(
+        &shop.db,
+        "owner@example.lt",
+        "correct horse battery staple",
+        turgus::locale::Locale::en,
+    )
+    .await
+    .unwrap();
     let mut statuses = vec![];
     for _ in 0..9 {
         let response = shop

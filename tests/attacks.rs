@@ -212,6 +212,7 @@ async fn a_restore_refuses_links_in_the_backup_before_replacing_anything() {
         )),
         public_url: "http://127.0.0.1:3000".into(),
         data_dir: data.clone(),
+        default_locale: Default::default(),
     };
     turgus::db::connect(storage.database_url.expose())
         .await

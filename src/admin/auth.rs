@@ -4,6 +4,7 @@
 use super::passwords;
 use super::throttle;
 use crate::error::AppError;
+use crate::locale::Locale;
 use std::net::IpAddr;
 use std::time::Duration;
 use tower_sessions::Session;
@@ -12,12 +13,13 @@ const SESSION_KEY: &str = "admin_id";
 const SEEN_KEY: &str = "admin_seen";
 /// The admin's `session_epoch` at login: a password change bumps it, ending older sessions.
 const EPOCH_KEY: &str = "admin_epoch";
+/// The admin's language (a code from `locales/`), which the admin's pages speak
+/// ([`in_admins_language`]).
+const LANGUAGE_KEY: &str = "admin_language";
 /// An admin session ends after this long without a request.
 const ADMIN_IDLE: Duration = Duration::from_secs(2 * 3600);
 /// How often the last-seen time is written back.
 const SEEN_PRECISION: Duration = Duration::from_secs(60);
-/// The one message for an unknown e-mail and a wrong password: which one it was is not told.
-pub const LOGIN_FAILED: &str = "Wrong e-mail or password.";
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
 /// The e-mail (trimmed) and the password's hash, once both are checked.
@@ -33,12 +35,13 @@ pub(super) async fn checked_and_hashed<'a>(
 fn checked_credentials(email: &str, password: &str) -> Result<(), AppError> {
     if crate::email::Email::parse(email).is_none() {
         return Err(AppError::BadRequest(
-            "That is not an e-mail address.".into(),
+            crate::tr!(admin.login.not_an_email).into(),
         ));
     }
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(AppError::BadRequest(format!(
-            "The password needs at least {MIN_PASSWORD_CHARS} characters."
+        return Err(AppError::BadRequest(crate::tr!(
+            admin.login.short_password,
+            count = MIN_PASSWORD_CHARS
         )));
     }
     Ok(())
@@ -51,6 +54,7 @@ pub async fn create_admin(
     pool: &crate::db::Db,
     email: &str,
     password: &str,
+    language: Locale,
 ) -> Result<(), AppError> {
     let (email, hash) = checked_and_hashed(email, password).await?;
     // One account per address, whatever its capitalisation: SQLite's column is COLLATE NOCASE,
@@ -66,9 +70,10 @@ pub async fn create_admin(
     end_setup_link(&mut tx).await?;
     let on_conflict = format!(
         "ON CONFLICT ({unique}) DO UPDATE SET password_hash = excluded.password_hash,
+                                             language = excluded.language,
                                              session_epoch = admins.session_epoch + 1"
     );
-    insert_admin(&mut tx, email, &hash, &on_conflict).await?;
+    insert_admin(&mut tx, (email, &hash, language), &on_conflict).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -77,15 +82,15 @@ pub async fn create_admin(
 /// (empty: the insert fails).
 pub(super) async fn insert_admin(
     tx: &mut crate::db::Tx,
-    email: &str,
-    hash: &str,
+    (email, hash, language): (&str, &str, Locale),
     on_conflict: &str,
 ) -> Result<(), AppError> {
     crate::on_tx!(tx, conn => sqlx::query(&format!(
-        "INSERT INTO admins (email, password_hash) VALUES ($1, $2) {on_conflict}"
+        "INSERT INTO admins (email, password_hash, language) VALUES ($1, $2, $3) {on_conflict}"
     ))
     .bind(email)
     .bind(hash)
+    .bind(crate::locale::code(language))
     .execute(&mut *conn)
     .await
     .map(|done| done.rows_affected()))?;
@@ -133,6 +138,7 @@ struct AdminRow {
     id: i64,
     password_hash: String,
     session_epoch: i64,
+    language: String,
 }
 
 /// Checks an e-mail and password; on success the session gets a new id (no fixation) and the
@@ -148,7 +154,7 @@ pub async fn login(
     let attempt = throttle::begin(client, email)?;
     tokio::time::sleep(attempt.wait).await;
 
-    let row: Option<AdminRow> = crate::on_db!(pool, conn => sqlx::query_as("SELECT id, password_hash, session_epoch FROM admins WHERE lower(email) = lower($1)")
+    let row: Option<AdminRow> = crate::on_db!(pool, conn => sqlx::query_as("SELECT id, password_hash, session_epoch, language FROM admins WHERE lower(email) = lower($1)")
             .bind(email.trim())
             .fetch_optional(conn)
             .await)?;
@@ -163,7 +169,9 @@ pub async fn login(
     let Some(admin) = row.filter(|_| valid) else {
         attempt.failed();
         tracing::warn!(%client, "failed admin login");
-        return Err(AppError::Unauthorized(LOGIN_FAILED.into()));
+        return Err(AppError::Unauthorized(
+            crate::tr!(admin.login.failed).into(),
+        ));
     };
     attempt.succeeded();
     if outdated {
@@ -177,6 +185,7 @@ pub async fn login(
     session.cycle_id().await?;
     session.insert(SESSION_KEY, admin.id).await?;
     session.insert(EPOCH_KEY, admin.session_epoch).await?;
+    session.insert(LANGUAGE_KEY, &admin.language).await?;
     session
         .insert(SEEN_KEY, crate::clock::unix_seconds())
         .await?;
@@ -191,6 +200,7 @@ pub async fn logout(session: &Session) -> Result<(), AppError> {
     session.remove::<i64>(SESSION_KEY).await?;
     session.remove::<i64>(EPOCH_KEY).await?;
     session.remove::<u64>(SEEN_KEY).await?;
+    session.remove::<String>(LANGUAGE_KEY).await?;
     session.cycle_id().await?;
     Ok(())
 }
@@ -199,7 +209,7 @@ pub async fn logout(session: &Session) -> Result<(), AppError> {
 /// idle for longer than two hours, deleted, or whose password changed since logging in, is logged
 /// out.
 pub async fn require_admin(pool: &crate::db::Db, session: &Session) -> Result<i64, AppError> {
-    let refused = || AppError::Unauthorized("Please log in as the shop's admin.".into());
+    let refused = || AppError::Unauthorized(crate::tr!(admin.login.please).into());
     let admin_id = session.get::<i64>(SESSION_KEY).await?.ok_or_else(refused)?;
     let seen = session.get::<u64>(SEEN_KEY).await?.unwrap_or(0);
     let epoch = session.get::<i64>(EPOCH_KEY).await?;
@@ -228,6 +238,52 @@ pub async fn admin_only() -> Result<(crate::state::AppState, i64), AppError> {
     let (session, state) = crate::state::session_and_state().await?;
     let admin_id = require_admin(&state.pool, &session).await?;
     Ok((state, admin_id))
+}
+
+/// Sets the logged-in admin's language, for their account and this session's pages.
+pub async fn set_language(
+    pool: &crate::db::Db,
+    session: &Session,
+    admin_id: i64,
+    language: Locale,
+) -> Result<(), AppError> {
+    let code = crate::locale::code(language);
+    crate::on_db!(pool, conn => sqlx::query("UPDATE admins SET language = $1 WHERE id = $2")
+        .bind(code)
+        .bind(admin_id)
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected()))?;
+    session.insert(LANGUAGE_KEY, code).await?;
+    Ok(())
+}
+
+/// Middleware inside the session layer: an admin page or server function speaks its admin's
+/// language (kept in the session at login); before logging in, the browser's (the language edge
+/// worked that out). Other addresses are left as the edge found them, and load no session.
+pub async fn in_admins_language(
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let session = super::is_admin_path(request.uri().path())
+        .then(|| request.extensions().get::<Session>().cloned())
+        .flatten();
+    if let Some(session) = session {
+        if let Some(chosen) = admins_language(&session).await {
+            if let Some(found) = request
+                .extensions_mut()
+                .get_mut::<crate::locale::middleware::RequestLocale>()
+            {
+                found.locale = chosen;
+            }
+        }
+    }
+    next.run(request).await
+}
+
+async fn admins_language(session: &Session) -> Option<Locale> {
+    let code = session.get::<String>(LANGUAGE_KEY).await.ok()??;
+    crate::locale::parse(&code)
 }
 
 /// Where to go after logging in: only a path on this site (`/admin/...`), never another host.

@@ -135,12 +135,14 @@ pub async fn get_admin_home() -> Result<AdminHome, AppError> {
             state.config.paysera.test,
             state.settings.get().await?.test_payments,
         ) {
-            "test".to_owned()
+            crate::tr!(admin.home.mode_test).to_owned()
+        } else if payments.mode == crate::domain::payments::gateway::Mode::Live {
+            crate::tr!(admin.home.mode_live).to_owned()
         } else {
-            format!("{:?}", payments.mode).to_lowercase()
+            crate::tr!(admin.home.mode_sandbox).to_owned()
         },
         project_id: payments.verifier.project_id,
-        key_source: payments.key_source.clone(),
+        key_source: payments.key_source.describe(crate::locale::current()),
         last_authentic_callback: last(true).await?,
         last_rejected_callback: last(false).await?,
         emails_failed: backlog.failed,

@@ -21,7 +21,7 @@ pub mod throttle;
 pub use dashboard::{get_admin_home, AdminHome};
 pub use emails::AdminEmailsPage;
 pub use orders::{AdminOrderPage, AdminOrdersPage};
-pub use pages::{AdminHomePage, AdminLoginPage, AdminSetupPage};
+pub use pages::{AdminHomePage, AdminLoginPage, AdminProfilePage, AdminSetupPage};
 pub use products::{AdminCategoriesPage, AdminProductPage, AdminProductsPage};
 pub use settings::{AdminLegalPage, AdminSettingsPage};
 
@@ -65,19 +65,63 @@ pub async fn admin_login(email: String, password: String, next: String) -> Resul
 
 /// Creates the owner's account through the one-time setup link printed at start-up.
 #[server(endpoint = "admin/setup")]
-pub async fn admin_setup(token: String, email: String, password: String) -> Result<(), AppError> {
+pub async fn admin_setup(
+    token: String,
+    email: String,
+    password: String,
+    language: String,
+) -> Result<(), AppError> {
     let (session, state) = crate::state::session_and_state().await?;
     setup_link::set_up_owner(
         &state.writer,
         &session,
         crate::state::client_ip().await?,
         &token,
-        &email,
-        &password,
+        (&email, &password, language_named(&language)?),
     )
     .await?;
     leptos_axum::redirect("/admin");
     Ok(())
+}
+
+/// Who is logged in, and the language their admin pages speak.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ProfileView {
+    pub email: String,
+    /// A code from `locales/`.
+    pub language: String,
+}
+
+#[server(endpoint = "admin/profile")]
+pub async fn get_admin_profile() -> Result<ProfileView, AppError> {
+    let (state, admin_id) = auth::admin_only().await?;
+    Ok(ProfileView {
+        email: orders::queries::admin_email(&state.pool, admin_id).await?,
+        language: crate::locale::code(crate::locale::current()).to_owned(),
+    })
+}
+
+/// The logged-in admin chooses the language of their admin pages (the profile page).
+#[server(endpoint = "admin/language")]
+pub async fn set_admin_language(language: String) -> Result<(), AppError> {
+    let (state, admin_id) = auth::admin_only().await?;
+    let (session, _) = crate::state::session_and_state().await?;
+    auth::set_language(
+        &state.writer,
+        &session,
+        admin_id,
+        language_named(&language)?,
+    )
+    .await?;
+    leptos_axum::redirect("/admin/profile");
+    Ok(())
+}
+
+/// A language the admin speaks, from its code in a form.
+#[cfg(feature = "ssr")]
+fn language_named(code: &str) -> Result<crate::locale::Locale, AppError> {
+    crate::locale::parse(code)
+        .ok_or_else(|| AppError::BadRequest(crate::tr!(admin.profile.no_such_language).into()))
 }
 
 #[server(endpoint = "admin/logout")]

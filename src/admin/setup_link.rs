@@ -13,6 +13,7 @@
 use super::auth::{checked_and_hashed, end_setup_link as end, insert_admin, login};
 use crate::db::Tx;
 use crate::error::AppError;
+use crate::locale::Locale;
 use std::net::IpAddr;
 use tower_sessions::Session;
 
@@ -67,8 +68,7 @@ pub async fn set_up_owner(
     session: &Session,
     client: IpAddr,
     token: &str,
-    email: &str,
-    password: &str,
+    (email, password, language): (&str, &str, Locale),
 ) -> Result<(), AppError> {
     let (email, hash) = checked_and_hashed(email, password).await?;
     let mut tx = pool.begin().await?;
@@ -77,7 +77,7 @@ pub async fn set_up_owner(
         return Err(no_longer_valid());
     }
     // A plain insert: the setup link never updates an existing account.
-    insert_admin(&mut tx, email, &hash, "").await?;
+    insert_admin(&mut tx, (email, &hash, language), "").await?;
     tx.commit().await?;
     login(pool, session, client, email, password).await
 }
@@ -101,7 +101,5 @@ async fn claim(tx: &mut Tx, token: &str) -> Result<(), AppError> {
 }
 
 fn no_longer_valid() -> AppError {
-    AppError::NotFound(
-        "This setup link is no longer valid. Use `turgus admin create` instead.".into(),
-    )
+    AppError::NotFound(crate::tr!(admin.setup.no_longer_valid).into())
 }

@@ -110,7 +110,7 @@ pub fn begin(client: IpAddr, email: &str) -> Result<Attempt, AppError> {
     let by_client = entry(&mut tables.clients, &client, now);
     if by_client.count >= REFUSE_AFTER {
         return Err(AppError::TooManyRequests(
-            "Too many failed logins. Please try again in 15 minutes.".into(),
+            crate::tr!(admin.login.too_many).into(),
         ));
     }
     let client_wait = spacing(by_client.count);
@@ -119,7 +119,7 @@ pub fn begin(client: IpAddr, email: &str) -> Result<Attempt, AppError> {
     let account_wait = slot - now;
     if account_wait > MAX_WAIT {
         return Err(AppError::TooManyRequests(
-            "This account is receiving many login attempts. Please try again in a minute.".into(),
+            crate::tr!(admin.login.account_busy).into(),
         ));
     }
     by_account.next_slot = slot + spacing(by_account.count).min(MAX_ACCOUNT_SPACING);

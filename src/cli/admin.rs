@@ -8,7 +8,13 @@ use std::process::ExitCode;
 #[derive(Subcommand)]
 pub enum AdminCommand {
     /// Creates an admin (or gives an existing one a new password); ends the one-time setup link.
-    Create(Account),
+    Create {
+        #[command(flatten)]
+        account: Account,
+        /// The language of the admin's pages: lt or en (default: TURGUS_DEFAULT_LOCALE's).
+        #[arg(long, value_parser = ["lt", "en"])]
+        lang: Option<String>,
+    },
     /// Gives an existing admin a new password and ends their other sessions.
     Password(Account),
 }
@@ -31,10 +37,15 @@ async fn account(command: AdminCommand) -> Result<String, String> {
         .await
         .map_err(|error| error.to_string())?;
     let (done, email) = match &command {
-        AdminCommand::Create(account) => (
-            crate::admin::auth::create_admin(&pool, &account.email, &password).await,
-            &account.email,
-        ),
+        AdminCommand::Create { account, lang } => {
+            let language = lang
+                .as_deref()
+                .and_then(crate::locale::parse)
+                .unwrap_or(storage.default_locale);
+            let created =
+                crate::admin::auth::create_admin(&pool, &account.email, &password, language);
+            (created.await, &account.email)
+        }
         AdminCommand::Password(account) => (
             crate::admin::auth::change_password(&pool, &account.email, &password).await,
             &account.email,

@@ -40,14 +40,18 @@ pub fn of_request() -> Option<Locale> {
 pub struct Edge {
     /// The language of a first visit whose browser asks for none the shop speaks.
     pub default: Locale,
-    /// Addresses that are always in the default language (the admin's): no prefix, no guessing.
-    pub fixed: fn(&str) -> bool,
+    /// Addresses without a language prefix whose language is not the shopper's (the admin's): they
+    /// follow the browser here, and the admin's own choice further in, once logged in.
+    pub unprefixed: fn(&str) -> bool,
 }
 
 /// Middleware around the whole router: takes the language off the front of the address (so
 /// `/lt/cart` is routed as `/cart`), or works it out for an address without one.
 pub async fn strip_prefix(
-    State(Edge { default, fixed }): State<Edge>,
+    State(Edge {
+        default,
+        unprefixed: admins,
+    }): State<Edge>,
     mut request: Request,
     next: Next,
 ) -> Response {
@@ -60,8 +64,8 @@ pub async fn strip_prefix(
                 in_address: true,
             }
         }
-        None if fixed(request.uri().path()) => RequestLocale {
-            locale: Locale::default(),
+        None if admins(request.uri().path()) => RequestLocale {
+            locale: browser_choice(request.headers()).unwrap_or(default),
             in_address: false,
         },
         None => RequestLocale {

@@ -171,7 +171,7 @@ impl TestShop {
 
     /// Creates the owner's account and logs this browser in as the owner.
     pub async fn log_in_admin(&self) {
-        turgus::admin::auth::create_admin(&self.db, OWNER, PASSWORD)
+        turgus::admin::auth::create_admin(&self.db, OWNER, PASSWORD, turgus::locale::Locale::en)
             .await
             .unwrap();
         let response = self

@@ -13,6 +13,7 @@ use crate::domain::orders::OrderAction;
 pub use crate::domain::orders::OrderStage;
 use crate::error::AppError;
 use crate::money::Money;
+use crate::tr;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -171,21 +172,52 @@ pub trait ActionWords {
 impl ActionWords for OrderAction {
     fn button(self) -> &'static str {
         match self {
-            OrderAction::Ship => "Mark shipped",
-            OrderAction::Cancel => "Cancel order",
-            OrderAction::Refund => "Mark refunded",
-            OrderAction::ClearReview => "Clear review flag",
+            OrderAction::Ship => tr!(admin.action.ship),
+            OrderAction::Cancel => tr!(admin.action.cancel),
+            OrderAction::Refund => tr!(admin.action.refund),
+            OrderAction::ClearReview => tr!(admin.action.clear_review),
         }
     }
 
     fn confirmation(self) -> &'static str {
         match self {
-            OrderAction::Ship => "I have sent this order to the customer.",
-            OrderAction::Cancel => "Cancel this unpaid order and put its items back on sale.",
-            OrderAction::Refund => "I have refunded this payment in Paysera's panel.",
-            OrderAction::ClearReview => "I have looked into this order and it needs nothing more.",
+            OrderAction::Ship => tr!(admin.action.ship_confirm),
+            OrderAction::Cancel => tr!(admin.action.cancel_confirm),
+            OrderAction::Refund => tr!(admin.action.refund_confirm),
+            OrderAction::ClearReview => tr!(admin.action.clear_review_confirm),
         }
     }
+}
+
+/// An order status as stored (`paid`), in the admin's words.
+pub fn status_label(status: &str) -> String {
+    match status {
+        "pending_payment" => tr!(admin.status.pending_payment).into(),
+        "paid" => tr!(admin.status.paid).into(),
+        "cancelled" => tr!(admin.status.cancelled).into(),
+        "expired" => tr!(admin.status.expired).into(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// A payment verdict as stored (`amount_mismatch`), in the admin's words.
+pub fn verdict_label(verdict: &str) -> String {
+    let known = match verdict {
+        "paid" => tr!(admin.verdict.paid),
+        "paid_late" => tr!(admin.verdict.paid_late),
+        "paid_without_stock" => tr!(admin.verdict.paid_without_stock),
+        "already_paid" => tr!(admin.verdict.already_paid),
+        "paid_twice" => tr!(admin.verdict.paid_twice),
+        "test_payment" => tr!(admin.verdict.test_payment),
+        "amount_mismatch" => tr!(admin.verdict.amount_mismatch),
+        "currency_mismatch" => tr!(admin.verdict.currency_mismatch),
+        "unknown_order" => tr!(admin.verdict.unknown_order),
+        "accepted_awaiting_bank" => tr!(admin.verdict.accepted_awaiting_bank),
+        "not_a_payment" => tr!(admin.verdict.not_a_payment),
+        "rejected" => tr!(admin.verdict.rejected),
+        other => return other.replace('_', " "),
+    };
+    known.into()
 }
 
 #[server(endpoint = "admin/orders")]
@@ -215,17 +247,16 @@ pub async fn act_on_order(
 ) -> Result<(), AppError> {
     let (state, admin_id) = crate::admin::auth::admin_only().await?;
     let action = OrderAction::parse(&action)
-        .ok_or_else(|| AppError::BadRequest("Unknown action.".into()))?;
+        .ok_or_else(|| AppError::BadRequest(tr!(admin.order.unknown_action).into()))?;
     if confirm != "yes" {
-        return Err(AppError::BadRequest(
-            "Tick the confirmation box to go ahead.".into(),
-        ));
+        return Err(AppError::BadRequest(tr!(admin.order.tick).into()));
     }
     use crate::domain::flows::order_actions::{act, Actor};
     let email = queries::admin_email(&state.pool, admin_id).await?;
     let actor = Actor {
         email: &email,
         note: note.trim(),
+        language: crate::locale::current(),
     };
     act(&state.writer, &state.mail_context(), number, action, &actor).await?;
     // The e-mails the action wrote go out now.

@@ -4,6 +4,7 @@ use super::{admin_order, admin_orders, ActionWords, OrderDetail, OrderFilter, Or
 use crate::admin::pages::{admin_page, Listing, SearchFilter};
 use crate::domain::orders::OrderAction;
 use crate::money::Money;
+use crate::tr;
 use crate::ui::{short_time, ErrorNotice};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -16,16 +17,17 @@ pub fn AdminOrdersPage() -> impl IntoView {
     let filter = Memo::new(move |_| OrderFilter::from_query(&query.read()));
     let orders = Resource::new(move || filter.get(), admin_orders);
     view! {
-        <Title text="Orders" />
+        <Title text=tr!(admin.orders.title) />
         {admin_page(orders, move |list| {
             let filter = filter.get_untracked();
             let export = format!("/admin/export/orders.csv?{}", filter.query_string(1));
             let page_filter = filter.clone();
             let href = move |page| format!("/admin/orders?{}", page_filter.query_string(page));
-            let action = view! { <a href=export rel="external" download class="button">"Export CSV"</a> };
+            let action = view! { <a href=export rel="external" download class="button">{tr!(admin.orders.export)}</a> };
             let headings = view! {
-                <th scope="col">"Order"</th><th scope="col">"Placed (UTC)"</th><th scope="col">"Customer"</th>
-                <th scope="col">"Total"</th><th scope="col">"State"</th>
+                <th scope="col">{tr!(admin.orders.col_order)}</th><th scope="col">{tr!(admin.orders.col_placed)}</th>
+                <th scope="col">{tr!(admin.orders.col_customer)}</th><th scope="col">{tr!(admin.orders.col_total)}</th>
+                <th scope="col">{tr!(admin.orders.col_state)}</th>
             };
             let rows = view! {
                 {list.orders.into_iter().map(|order| view! {
@@ -36,15 +38,15 @@ pub fn AdminOrdersPage() -> impl IntoView {
                         <td>{order.total.to_string()}</td>
                         <td>
                             <StageBadge stage=order.state />
-                            {order.needs_review.then(|| view! { <span class="badge badge-warn">"Needs review"</span> })}
+                            {order.needs_review.then(|| view! { <span class="badge badge-warn">{tr!(admin.orders.needs_review)}</span> })}
                             {order.sandbox.then(SandboxBadge)}
                         </td>
                     </tr>
                 }).collect_view()}
             };
             view! {
-                <Listing title="Orders" action=action.into_any() filters=view! { <OrderFilterForm filter /> }.into_any()
-                    count=format!("{} orders", list.total) headings=headings.into_any() rows=rows.into_any()
+                <Listing title=tr!(admin.orders.title) action=action.into_any() filters=view! { <OrderFilterForm filter /> }.into_any()
+                    count=tr!(admin.orders.count, count = list.total) headings=headings.into_any() rows=rows.into_any()
                     listing_page=list.page pages=list.pages href />
             }.into_any()
         })}
@@ -56,36 +58,36 @@ fn OrderFilterForm(filter: OrderFilter) -> impl IntoView {
     let selected_state = filter.state.clone();
     view! {
         <form class="admin-filters" method="get" action="/admin/orders">
-            <SearchFilter label="Order number or e-mail" value=filter.q />
+            <SearchFilter label=tr!(admin.orders.filter_q) value=filter.q />
             <div class="field">
-                <label for="filter-state">"State"</label>
+                <label for="filter-state">{tr!(admin.orders.filter_state)}</label>
                 <select id="filter-state" name="state">
-                    <option value="">"Any"</option>
+                    <option value="">{tr!(admin.orders.any)}</option>
                     {OrderStage::ALL.into_iter().map(|stage| view! {
-                        <option value=stage.key() selected=selected_state == stage.key()>{stage.label()}</option>
+                        <option value=stage.key() selected=selected_state == stage.key()>{stage.label(crate::locale::current())}</option>
                     }).collect_view()}
                 </select>
             </div>
             <div class="field">
-                <label for="filter-from">"Placed from"</label>
+                <label for="filter-from">{tr!(admin.orders.filter_from)}</label>
                 <input id="filter-from" type="date" name="from" value=filter.from />
             </div>
             <div class="field">
-                <label for="filter-to">"to"</label>
+                <label for="filter-to">{tr!(admin.orders.filter_to)}</label>
                 <input id="filter-to" type="date" name="to" value=filter.to />
             </div>
             <label class="checkbox">
                 <input type="checkbox" name="review" value="1" checked=filter.review == "1" />
-                "Needs review only"
+                {tr!(admin.orders.review_only)}
             </label>
-            <button type="submit">"Filter"</button>
+            <button type="submit">{tr!(admin.orders.filter)}</button>
         </form>
     }
 }
 
 #[component]
 fn StageBadge(stage: OrderStage) -> impl IntoView {
-    view! { <span class=format!("badge stage-{}", stage.key())>{stage.label()}</span> }
+    view! { <span class=format!("badge stage-{}", stage.key())>{stage.label(crate::locale::current())}</span> }
 }
 
 #[component]
@@ -111,7 +113,7 @@ pub fn AdminOrderPage() -> impl IntoView {
 /// Orders placed against the built-in sandbox were never paid with real money.
 #[component]
 fn SandboxBadge() -> impl IntoView {
-    view! { <span class="badge" data-testid="sandbox-order" title="Placed in sandbox mode: no real money">"Sandbox"</span> }
+    view! { <span class="badge" data-testid="sandbox-order" title=tr!(admin.orders.sandbox_title)>{tr!(admin.orders.sandbox)}</span> }
 }
 
 /// An order's page. Its parts are separate components, each returning an erased view: one view
@@ -135,13 +137,13 @@ fn OrderView(order: OrderDetail, act: ServerAction<super::ActOnOrder>) -> impl I
         ..
     } = order.clone();
     view! {
-        <Title text=format!("Order {number}") />
-        <p class="breadcrumbs"><A href="/admin/orders">"Orders"</A>" / "{number}</p>
+        <Title text=tr!(admin.order.title, number) />
+        <p class="breadcrumbs"><A href="/admin/orders">{tr!(admin.orders.title)}</A>" / "{number}</p>
         <header class="listing-header">
-            <h1>"Order "{number}</h1>
+            <h1>{tr!(admin.order.title, number)}</h1>
             <p>
                 <StageBadge stage=state />
-                {needs_review.then(|| view! { <span class="badge badge-warn" data-testid="needs-review">"Needs review"</span> })}
+                {needs_review.then(|| view! { <span class="badge badge-warn" data-testid="needs-review">{tr!(admin.orders.needs_review)}</span> })}
                 {sandbox.then(SandboxBadge)}
             </p>
         </header>
@@ -160,7 +162,7 @@ fn OrderView(order: OrderDetail, act: ServerAction<super::ActOnOrder>) -> impl I
         </div>
         <PaymentLog log=payment_log />
         <section>
-            <h2>"E-mails"</h2>
+            <h2>{tr!(admin.order.emails)}</h2>
             <crate::admin::emails::EmailTable emails again=None />
         </section>
     }
@@ -175,9 +177,12 @@ fn OrderLines(
     total: Money,
 ) -> impl IntoView {
     view! {
-        <h2>"Items"</h2>
+        <h2>{tr!(admin.order.items)}</h2>
         <table class="admin-table">
-            <thead><tr><th scope="col">"Product"</th><th scope="col">"Price"</th><th scope="col">"Qty"</th><th scope="col">"Total"</th></tr></thead>
+            <thead><tr>
+                <th scope="col">{tr!(admin.order.product)}</th><th scope="col">{tr!(admin.order.price)}</th>
+                <th scope="col">{tr!(admin.order.qty)}</th><th scope="col">{tr!(admin.order.total)}</th>
+            </tr></thead>
             <tbody>
                 {lines.into_iter().map(|line| view! {
                     <tr>
@@ -192,9 +197,9 @@ fn OrderLines(
                 }).collect_view()}
             </tbody>
             <tfoot>
-                <tr><th scope="row" colspan="3">"Subtotal"</th><td>{subtotal.to_string()}</td></tr>
-                <tr><th scope="row" colspan="3">"Shipping ("{shipping_method}")"</th><td>{shipping.to_string()}</td></tr>
-                <tr><th scope="row" colspan="3">"Total"</th><td data-testid="order-total"><strong>{total.to_string()}</strong></td></tr>
+                <tr><th scope="row" colspan="3">{tr!(admin.order.subtotal)}</th><td>{subtotal.to_string()}</td></tr>
+                <tr><th scope="row" colspan="3">{tr!(admin.order.shipping, method = shipping_method)}</th><td>{shipping.to_string()}</td></tr>
+                <tr><th scope="row" colspan="3">{tr!(admin.order.total)}</th><td data-testid="order-total"><strong>{total.to_string()}</strong></td></tr>
             </tfoot>
         </table>
     }
@@ -204,12 +209,12 @@ fn OrderLines(
 #[component]
 fn OrderHistory(history: Vec<super::HistoryEntry>) -> impl IntoView {
     view! {
-        <h2>"History"</h2>
+        <h2>{tr!(admin.order.history)}</h2>
         <ol class="history">
             {history.into_iter().map(|event| view! {
                 <li>
                     <time>{short_time(&event.at)}</time>" "
-                    <strong>{event.to_status.replace('_', " ")}</strong>" — "{event.text}
+                    <strong>{super::status_label(&event.to_status)}</strong>" — "{event.text}
                 </li>
             }).collect_view()}
         </ol>
@@ -226,16 +231,16 @@ fn CustomerCard(order: OrderDetail) -> impl IntoView {
     };
     view! {
         <div class="cart-summary">
-            <h2>"Customer"</h2>
+            <h2>{tr!(admin.order.customer)}</h2>
             <p>{order.name}<br /><a href=format!("mailto:{}", order.email)>{order.email.clone()}</a></p>
             <p>{order.address.into_iter().map(|line| view! { {line}<br /> }).collect_view()}</p>
             <dl>
-                <dt>"Placed"</dt><dd>{short_time(&order.created_at)}</dd>
-                <dt>"Paid"</dt><dd>{when(order.paid_at)}</dd>
-                <dt>"Shipped"</dt><dd>{when(order.shipped_at)}</dd>
-                <dt>"Refunded"</dt><dd>{when(order.refunded_at)}</dd>
-                <dt>"Method"</dt><dd>{order.payment_method.unwrap_or_else(|| "chosen at Paysera".into())}</dd>
-                <dt>"Language"</dt><dd data-testid="order-language">{order.language}</dd>
+                <dt>{tr!(admin.order.placed)}</dt><dd>{short_time(&order.created_at)}</dd>
+                <dt>{tr!(admin.order.paid)}</dt><dd>{when(order.paid_at)}</dd>
+                <dt>{tr!(admin.order.shipped)}</dt><dd>{when(order.shipped_at)}</dd>
+                <dt>{tr!(admin.order.refunded)}</dt><dd>{when(order.refunded_at)}</dd>
+                <dt>{tr!(admin.order.method)}</dt><dd>{order.payment_method.unwrap_or_else(|| tr!(admin.order.chosen_at_paysera).into())}</dd>
+                <dt>{tr!(admin.order.language)}</dt><dd data-testid="order-language">{order.language}</dd>
             </dl>
         </div>
     }
@@ -247,21 +252,21 @@ fn CustomerCard(order: OrderDetail) -> impl IntoView {
 fn PaymentLog(log: Vec<super::LoggedCallback>) -> impl IntoView {
     view! {
         <section>
-            <h2>"Payment log"</h2>
-            {log.is_empty().then(|| view! { <p class="muted">"No callback from Paysera yet."</p> })}
+            <h2>{tr!(admin.order.payment_log)}</h2>
+            {log.is_empty().then(|| view! { <p class="muted">{tr!(admin.order.no_callback)}</p> })}
             <ol class="payment-log">
                 {log.into_iter().map(|callback| view! {
                     <li class="callback">
                         <p>
                             <time>{short_time(&callback.received_at)}</time>" "
-                            <strong class="verdict">{callback.verdict.replace('_', " ")}</strong>
+                            <strong class="verdict">{super::verdict_label(&callback.verdict)}</strong>
                             {callback.amount.map(|a| view! { " · "{a} })}
-                            {callback.paysera_status.map(|s| view! { " · status "{s} })}
-                            {callback.test.filter(|t| *t).map(|_| " · test payment")}
-                            {callback.verified_by.map(|v| view! { " · verified by "{v} })}
+                            {callback.paysera_status.map(|status| view! { " · "{tr!(admin.order.status, status)} })}
+                            {callback.test.filter(|t| *t).map(|_| view! { " · "{tr!(admin.order.test_payment)} })}
+                            {callback.verified_by.map(|how| view! { " · "{tr!(admin.order.verified_by, how)} })}
                         </p>
                         <details>
-                            <summary>"Fields and raw data"</summary>
+                            <summary>{tr!(admin.order.fields)}</summary>
                             <dl class="callback-fields">
                                 {callback.fields.into_iter().map(|(key, value)| view! { <dt>{key}</dt><dd>{value}</dd> }).collect_view()}
                             </dl>
@@ -286,9 +291,9 @@ fn ActionBox(
     let note_id = format!("{id}-note");
     let confirm_id = format!("{id}-confirm");
     let note_label = if action == OrderAction::Ship {
-        "Note (e.g. tracking number)"
+        tr!(admin.order.ship_note)
     } else {
-        "Note"
+        tr!(admin.order.note)
     };
     let note_required = action.note_required();
     view! {

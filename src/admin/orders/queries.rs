@@ -27,19 +27,19 @@ impl ValidFilter {
         let stage = match filter.state.as_str() {
             "" => None,
             key => Some(OrderStage::parse(key).ok_or_else(|| {
-                AppError::BadRequest("Unknown order state in the filter.".into())
+                AppError::BadRequest(crate::tr!(admin.orders.unknown_state).into())
             })?),
         };
-        let date = |text: &str, what: &str| -> Result<Option<(i64, u32, u32)>, AppError> {
+        let date = |text: &str, problem: &str| -> Result<Option<(i64, u32, u32)>, AppError> {
             if text.is_empty() {
                 return Ok(None);
             }
-            crate::clock::parse_date(text).map(Some).ok_or_else(|| {
-                AppError::BadRequest(format!("The {what} date should look like 2026-01-31."))
-            })
+            crate::clock::parse_date(text)
+                .map(Some)
+                .ok_or_else(|| AppError::BadRequest(problem.into()))
         };
-        let from = date(&filter.from, "“from”")?;
-        let to = date(&filter.to, "“to”")?;
+        let from = date(&filter.from, crate::tr!(admin.orders.bad_from))?;
+        let to = date(&filter.to, crate::tr!(admin.orders.bad_to))?;
         Ok(ValidFilter {
             stage,
             needs_review: filter.review == "1",
@@ -242,7 +242,7 @@ pub async fn detail(
         .bind(number)
         .fetch_optional(conn)
         .await)?
-        .ok_or_else(|| AppError::NotFound(format!("There is no order {number}.")))?;
+        .ok_or_else(|| AppError::NotFound(crate::tr!(admin.orders.no_such_order, number)))?;
     let currency = stored_money(0, &order.currency)?.currency;
     let lines = lines_of(pool, order.id, currency).await?;
     let history: Vec<EventRow> = crate::on_db!(pool, conn => sqlx::query_as(
@@ -304,7 +304,7 @@ impl EventRow {
     fn entry(self) -> HistoryEntry {
         HistoryEntry {
             text: OrderEvent::from_row(&self.kind, &self.data)
-                .map_or(self.note, |event| event.describe()),
+                .map_or(self.note, |event| event.describe(crate::locale::current())),
             at: self.at,
             from_status: self.from_status,
             to_status: self.to_status,
@@ -332,7 +332,11 @@ fn logged_callback(row: CallbackRow) -> LoggedCallback {
         row.amount_minor.map(
             |minor| match row.currency.as_deref().and_then(Currency::from_code) {
                 Some(currency) => Money::new(minor, currency).to_string(),
-                None => format!("{minor} (minor units) {}", row.currency.unwrap_or_default()),
+                None => crate::tr!(
+                    admin.order.minor_units,
+                    minor,
+                    currency = row.currency.unwrap_or_default()
+                ),
             },
         );
     LoggedCallback {
@@ -353,5 +357,5 @@ pub async fn admin_email(pool: &crate::db::Db, admin_id: i64) -> Result<String, 
         .bind(admin_id)
         .fetch_optional(conn)
         .await)?
-    .ok_or_else(|| AppError::Unauthorized("Please log in as the shop's admin.".into()))
+    .ok_or_else(|| AppError::Unauthorized(crate::tr!(admin.login.please).into()))
 }

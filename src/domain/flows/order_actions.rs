@@ -10,11 +10,15 @@ use crate::domain::orders::events::OrderEvent;
 use crate::domain::orders::lifecycle::{cancel_unpaid, fulfil, Fulfilment};
 use crate::domain::orders::{OrderAction, OrderStatus};
 use crate::error::AppError;
+use crate::locale::Locale;
+use leptos_i18n::td_string;
 
 /// The admin taking an action, and what they wrote (it stays in the order's history).
 pub struct Actor<'a> {
     pub email: &'a str,
     pub note: &'a str,
+    /// The admin's language, which a refusal is written in.
+    pub language: Locale,
 }
 
 /// Takes `action` on order `number`. Run again if PostgreSQL gives the transaction up for
@@ -28,12 +32,12 @@ pub async fn act(
 ) -> Result<(), AppError> {
     if action.note_required() && actor.note.is_empty() {
         return Err(AppError::BadRequest(
-            "Please write a note: it stays in the order's history.".into(),
+            td_string!(actor.language, admin.order.note_needed).into(),
         ));
     }
     if actor.note.chars().count() > 1000 {
         return Err(AppError::BadRequest(
-            "The note is too long (1000 characters at most).".into(),
+            td_string!(actor.language, admin.order.note_too_long).into(),
         ));
     }
     crate::db::retrying(|| act_once(writer, mail, number, action, actor)).await
@@ -56,8 +60,13 @@ async fn act_once(
             .bind(number)
             .fetch_optional(&mut *conn)
             .await)?;
-    let (id, status) =
-        order.ok_or_else(|| AppError::NotFound(format!("There is no order {number}.")))?;
+    let (id, status) = order.ok_or_else(|| {
+        AppError::NotFound(td_string!(
+            actor.language,
+            admin.orders.no_such_order,
+            number
+        ))
+    })?;
     let status = OrderStatus::parse(&status).ok_or(AppError::Internal)?;
     let changed = match action {
         OrderAction::Cancel => cancel(&mut tx, mail, id, actor).await?,
@@ -66,8 +75,10 @@ async fn act_once(
         }
     };
     if !changed {
-        return Err(AppError::Conflict(format!(
-            "Order {number} cannot be changed that way now. Reload the page to see where it stands."
+        return Err(AppError::Conflict(td_string!(
+            actor.language,
+            admin.order.cannot_change,
+            number
         )));
     }
     tx.commit().await?;

@@ -3,7 +3,8 @@
 //! anywhere). Everything from shoppers and merchants is escaped in the HTML.
 //!
 //! The shopper's e-mails are written in the language the order was placed in (`locales/`); the
-//! merchant's in English, like the admin.
+//! merchant's in the shop's default language (`TURGUS_DEFAULT_LOCALE`), since a notice goes to the
+//! shop's contact address, not to one admin.
 
 use super::MailKind;
 use crate::domain::orders::place::Customer;
@@ -110,13 +111,14 @@ pub fn compose(
     order: &OrderFacts,
     lines: &[LineFacts],
     seller: &Seller,
-    public_url: &str,
+    context: &super::outbox::MailContext<'_>,
 ) -> Draft {
     let language = if event.to_shopper() {
         locale::parse(&order.locale).unwrap_or_default()
     } else {
-        Locale::default()
+        context.merchant_language
     };
+    let public_url = context.public_url;
     let letter = Letter {
         order,
         lines,
@@ -205,7 +207,7 @@ impl Letter<'_> {
     fn admin_link(&self) -> Block {
         let n = self.order.number;
         Block::Link {
-            label: format!("Order {n} in the admin"),
+            label: td_string!(self.language, mail.merchant.in_admin, number = n),
             url: format!("{}/admin/orders/{n}", self.public_url),
         }
     }
@@ -233,20 +235,22 @@ impl Letter<'_> {
     }
 
     fn new_order(&self) -> (String, Vec<Block>) {
-        let (c, n) = (&self.order.customer, self.order.number);
-        let who = format!(
-            "{} {} <{}> paid for order nr. {n}.",
-            c.first_name, c.last_name, c.email
+        let (c, number, language) = (&self.order.customer, self.order.number, self.language);
+        let name = format!("{} {}", c.first_name, c.last_name);
+        let who = td_string!(
+            language,
+            mail.merchant.paid_by,
+            name,
+            email = &c.email,
+            number
         );
+        let total = self.money(self.order.total_minor);
         (
-            format!(
-                "New paid order nr. {n}: {}",
-                self.money(self.order.total_minor)
-            ),
+            td_string!(language, mail.merchant.new_order_subject, number, total),
             vec![
                 Block::Para(who),
                 self.figures(),
-                Block::Heading("Ship to".into()),
+                Block::Heading(td_string!(language, mail.merchant.ship_to).into()),
                 self.address(),
                 self.admin_link(),
             ],
@@ -280,32 +284,36 @@ impl Letter<'_> {
     }
 
     fn cancelled(&self, by: &str, note: &str) -> (String, Vec<Block>) {
-        let n = self.order.number;
-        let why = if note.is_empty() {
-            String::new()
-        } else {
-            format!(" Note: {note}")
-        };
-        let what = format!(
-            "Order nr. {n} ({}, {}) was cancelled by {by}; its items are back on sale.{why}",
-            self.order.customer.email,
-            self.money(self.order.total_minor)
+        let (number, language) = (self.order.number, self.language);
+        let (email, total) = (
+            &self.order.customer.email,
+            self.money(self.order.total_minor),
         );
+        let mut what = vec![Block::Para(td_string!(
+            language,
+            mail.merchant.cancelled,
+            number,
+            email,
+            total,
+            by
+        ))];
+        if !note.is_empty() {
+            what.push(Block::Para(td_string!(language, mail.merchant.note, note)));
+        }
+        what.push(self.admin_link());
         (
-            format!("Order nr. {n} was cancelled"),
-            vec![Block::Para(what), self.admin_link()],
+            td_string!(language, mail.merchant.cancelled_subject, number),
+            what,
         )
     }
 
     fn review(&self, verdict: &str) -> (String, Vec<Block>) {
-        let n = self.order.number;
-        let what = format!(
-            "A Paysera payment for order nr. {n} ({}) needs a person's eyes: {}.",
-            self.money(self.order.total_minor),
-            super::verdict_in_words(verdict)
-        );
+        let (number, language) = (self.order.number, self.language);
+        let total = self.money(self.order.total_minor);
+        let why = super::verdict_in_words(verdict, language);
+        let what = td_string!(language, mail.merchant.review, number, total, why);
         (
-            format!("Payment for order nr. {n} needs your review"),
+            td_string!(language, mail.merchant.review_subject, number),
             vec![Block::Para(what), self.admin_link()],
         )
     }
@@ -415,6 +423,14 @@ fn render_html(blocks: &[Block]) -> String {
 mod tests {
     use super::*;
 
+    fn context(merchant_language: Locale) -> crate::domain::mail::outbox::MailContext<'static> {
+        crate::domain::mail::outbox::MailContext {
+            public_url: "https://shop.lt",
+            fallback_to: None,
+            merchant_language,
+        }
+    }
+
     fn order() -> OrderFacts {
         OrderFacts {
             number: 1001,
@@ -455,7 +471,7 @@ mod tests {
             &order(),
             &lines,
             &seller,
-            "https://shop.lt",
+            &context(Locale::en),
         );
         assert_eq!(mail.subject, "Lino namai: order nr. 1001 is paid");
         for part in [&mail.text, &mail.html] {
@@ -482,7 +498,7 @@ mod tests {
     }
 
     #[test]
-    fn the_shopper_reads_it_in_the_language_of_the_order_and_the_merchant_in_english() {
+    fn the_shopper_reads_it_in_the_language_of_the_order_and_the_merchant_in_the_shops() {
         let order = OrderFacts {
             locale: "lt".into(),
             ..order()
@@ -497,7 +513,7 @@ mod tests {
             company_code: "300000001".into(),
             ..Seller::default()
         };
-        let write = |event| compose(&event, &order, &lines, &seller, "https://shop.lt");
+        let write = |event| compose(&event, &order, &lines, &seller, &context(Locale::en));
         let mail = write(MailEvent::Confirmation);
         assert_eq!(mail.subject, "Lino namai: užsakymas nr. 1001 apmokėtas");
         for expected in [
@@ -516,6 +532,22 @@ mod tests {
         assert!(shipped.subject.contains("išsiųstas"), "{}", shipped.subject);
         let merchant = write(MailEvent::NewOrder);
         assert!(merchant.text.contains("Total") && merchant.text.contains("Lithuania"));
+        // A Lithuanian shop's notices are in Lithuanian, whatever the order's language.
+        let english_order = OrderFacts {
+            locale: "en".into(),
+            ..order.clone()
+        };
+        let notice = compose(
+            &MailEvent::NewOrder,
+            &english_order,
+            &lines,
+            &seller,
+            &context(Locale::lt),
+        );
+        assert!(notice
+            .subject
+            .starts_with("Naujas apmokėtas užsakymas nr. 1001"));
+        assert!(notice.text.contains("Siųsti") && notice.text.contains("Lietuva"));
     }
 
     #[test]

@@ -104,14 +104,15 @@ pub struct MailSummary {
 }
 
 /// A payment verdict (see `domain::payments::callbacks::Verdict`) as the merchant's notice explains it.
-pub fn verdict_in_words(verdict: &str) -> &'static str {
+pub fn verdict_in_words(verdict: &str, language: crate::locale::Locale) -> &'static str {
+    use leptos_i18n::td_string;
     match verdict {
-        "paid_late" => "it arrived after the order had expired or been cancelled; the stock was reserved again, but the shopper may have bought elsewhere meanwhile",
-        "paid_without_stock" => "it arrived after the order had expired or been cancelled, and the stock is gone",
-        "paid_twice" => "the order was already paid by another payment; one of them should be refunded",
-        "test_payment" => "it is a test payment (no money moved), so the order stays unpaid",
-        "amount_mismatch" => "the amount paid is not the order's total, so the order stays unpaid",
-        "currency_mismatch" => "it was paid in another currency, so the order stays unpaid",
-        _ => "see the order's payment log",
+        "paid_late" => td_string!(language, mail.merchant.why_paid_late),
+        "paid_without_stock" => td_string!(language, mail.merchant.why_paid_without_stock),
+        "paid_twice" => td_string!(language, mail.merchant.why_paid_twice),
+        "test_payment" => td_string!(language, mail.merchant.why_test_payment),
+        "amount_mismatch" => td_string!(language, mail.merchant.why_amount_mismatch),
+        "currency_mismatch" => td_string!(language, mail.merchant.why_currency_mismatch),
+        _ => td_string!(language, mail.merchant.why_other),
     }
 }

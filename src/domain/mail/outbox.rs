@@ -12,6 +12,8 @@ pub struct MailContext<'a> {
     /// The sender configured (`TURGUS_MAIL_FROM`): merchant notices go there when the settings
     /// name no contact e-mail.
     pub fallback_to: Option<&'a str>,
+    /// What merchant notices are written in: the shop's default language.
+    pub merchant_language: crate::locale::Locale,
 }
 
 /// What every e-mail about one order is written from, read in the caller's transaction.
@@ -90,7 +92,7 @@ async fn write(
         seller,
     } = facts;
     let (to, to_name) = recipient(event, &order.customer, seller, context);
-    let draft = compose(event, order, lines, seller, context.public_url);
+    let draft = compose(event, order, lines, seller, context);
     crate::on_tx!(tx, conn => sqlx::query(
         "INSERT INTO email_outbox (event_key, kind, order_id, to_addr, to_name, subject, body_text,
                                    body_html, message_id, from_name, from_addr, failed_at,

@@ -3,6 +3,8 @@
 //! only when the admin shows the history. Queries can ask for a kind ("when was it shipped, by
 //! whom?") without parsing sentences, and the wording can change without rewriting the history.
 
+use crate::locale::Locale;
+use leptos_i18n::td_string;
 use serde::{Deserialize, Serialize};
 
 /// One change to an order. The JSON is `{"kind": "shipped", "data": {…}}`; `kind` is also a
@@ -79,29 +81,35 @@ impl OrderEvent {
         serde_json::from_value(tagged).ok()
     }
 
-    /// In words, for the admin's history (English, like the admin).
-    pub fn describe(&self) -> String {
-        let by = |by: &str, note: &str| {
+    /// In words, for the admin's history, in the admin's language.
+    pub fn describe(&self, locale: Locale) -> String {
+        let by = |who: &str, note: &str| {
             if note.is_empty() {
-                format!("by {by}")
+                td_string!(locale, admin.event.by, who)
             } else {
-                format!("by {by}: {note}")
+                td_string!(locale, admin.event.by_with_note, who, note)
             }
         };
         match self {
-            OrderEvent::Placed => "order placed".into(),
-            OrderEvent::Paid { verified_by } => format!("Paysera callback: paid ({verified_by})"),
-            OrderEvent::CancelledAtPaysera => "cancelled at Paysera".into(),
+            OrderEvent::Placed => td_string!(locale, admin.event.placed).into(),
+            OrderEvent::Paid { verified_by } => td_string!(locale, admin.event.paid, verified_by),
+            OrderEvent::CancelledAtPaysera => {
+                td_string!(locale, admin.event.cancelled_at_paysera).into()
+            }
             OrderEvent::CancelledByMerchant { by: who, note } => {
-                format!("cancelled {}", by(who, note))
+                td_string!(locale, admin.event.cancelled, by = by(who, note))
             }
             OrderEvent::Expired { after_minutes } => {
-                format!("unpaid after {after_minutes} minutes")
+                td_string!(locale, admin.event.expired, count = *after_minutes)
             }
-            OrderEvent::Shipped { by: who, note } => format!("marked shipped {}", by(who, note)),
-            OrderEvent::Refunded { by: who, note } => format!("marked refunded {}", by(who, note)),
+            OrderEvent::Shipped { by: who, note } => {
+                td_string!(locale, admin.event.shipped, by = by(who, note))
+            }
+            OrderEvent::Refunded { by: who, note } => {
+                td_string!(locale, admin.event.refunded, by = by(who, note))
+            }
             OrderEvent::ReviewCleared { by: who, note } => {
-                format!("review cleared {}", by(who, note))
+                td_string!(locale, admin.event.review_cleared, by = by(who, note))
             }
         }
     }
@@ -110,6 +118,7 @@ impl OrderEvent {
 #[cfg(test)]
 mod tests {
     use super::OrderEvent;
+    use crate::locale::Locale;
 
     #[test]
     fn events_are_stored_as_kind_and_data_and_read_back() {
@@ -144,19 +153,28 @@ mod tests {
     }
 
     #[test]
-    fn events_read_as_the_history_always_did() {
+    fn events_read_as_the_history_always_did_and_in_the_admins_language() {
         let shipped = OrderEvent::Shipped {
             by: "owner@example.lt".into(),
             note: String::new(),
         };
-        assert_eq!(shipped.describe(), "marked shipped by owner@example.lt");
+        assert_eq!(
+            shipped.describe(Locale::en),
+            "marked shipped by owner@example.lt"
+        );
         let cancelled = OrderEvent::CancelledByMerchant {
             by: "owner@example.lt".into(),
             note: "asked by phone".into(),
         };
         assert_eq!(
-            cancelled.describe(),
+            cancelled.describe(Locale::en),
             "cancelled by owner@example.lt: asked by phone"
         );
+        assert_eq!(
+            cancelled.describe(Locale::lt),
+            "atšaukta — owner@example.lt: asked by phone"
+        );
+        let expired = OrderEvent::Expired { after_minutes: 21 };
+        assert_eq!(expired.describe(Locale::lt), "neapmokėta per 21 minutę");
     }
 }

@@ -127,14 +127,16 @@ impl OrderStage {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    /// The stage as the admin names it, in `locale`.
+    pub fn label(self, locale: crate::locale::Locale) -> &'static str {
+        use leptos_i18n::td_string;
         match self {
-            OrderStage::AwaitingPayment => "Awaiting payment",
-            OrderStage::ToShip => "Paid, to ship",
-            OrderStage::Shipped => "Shipped",
-            OrderStage::Refunded => "Refunded",
-            OrderStage::Cancelled => "Cancelled",
-            OrderStage::Expired => "Expired",
+            OrderStage::AwaitingPayment => td_string!(locale, admin.stage.awaiting_payment),
+            OrderStage::ToShip => td_string!(locale, admin.stage.to_ship),
+            OrderStage::Shipped => td_string!(locale, admin.stage.shipped),
+            OrderStage::Refunded => td_string!(locale, admin.stage.refunded),
+            OrderStage::Cancelled => td_string!(locale, admin.stage.cancelled),
+            OrderStage::Expired => td_string!(locale, admin.stage.expired),
         }
     }
 

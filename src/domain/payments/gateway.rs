@@ -3,11 +3,13 @@
 //! database (shared by every instance on it).
 
 use crate::config::{PayseraConfig, Secret};
+use crate::locale::Locale;
 use crate::paysera::callback::CallbackVerifier;
 use crate::paysera::methods::{self, MethodsList};
 use crate::paysera::{PayseraPublicKey, SignaturePolicy};
 use crate::paysera_sources::MethodsSource;
 use crate::paysera_sources::{public_key, KeySource};
+use leptos_i18n::td_string;
 use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey, LineEnding};
 use rsa::RsaPrivateKey;
 use std::path::Path;
@@ -31,7 +33,7 @@ pub struct Payments {
     pub verifier: CallbackVerifier,
     pub pay_url: String,
     /// Where the public key came from, for the merchant's dashboard.
-    pub key_source: String,
+    pub key_source: KeyOrigin,
     pub methods: Methods,
     /// Present in sandbox mode: the sandbox signs callbacks as Paysera would.
     pub sandbox: Option<SandboxKeys>,
@@ -196,16 +198,9 @@ async fn live(
                 shop.data_dir,
             )
             .await?;
-            (Some(key), describe(&source))
+            (Some(key), KeyOrigin::Paysera(source))
         }
-        SignaturePolicy::Ss1 => (
-            None,
-            "none (ss1 signatures, TURGUS_PAYSERA_SIGNATURE=ss1)".to_owned(),
-        ),
-        SignaturePolicy::Encrypted => (
-            None,
-            "none (encrypted callbacks, TURGUS_PAYSERA_SIGNATURE=encrypted)".to_owned(),
-        ),
+        policy => (None, KeyOrigin::NotUsed(policy)),
     };
     let currency = shop.currency.code();
     Ok(Payments {
@@ -247,16 +242,41 @@ async fn sandbox(shop: &ShopPlace<'_>, pool: &crate::db::Db) -> Result<Payments,
             public_key: Some(public_key),
         },
         pay_url: format!("{}/sandbox/paysera/pay", shop.public_url),
-        key_source: "sandbox key pair in the database".into(),
+        key_source: KeyOrigin::Sandbox,
         methods: Methods::Sandbox(Arc::new(methods)),
         sandbox: Some(keys),
     })
 }
 
-fn describe(source: &KeySource) -> String {
-    match source {
-        KeySource::File(path) => format!("file {}", path.display()),
-        KeySource::Cache(path) => format!("cached copy {}", path.display()),
-        KeySource::Downloaded(url) => format!("downloaded from {url}"),
+/// Where the key callbacks are checked with came from.
+#[derive(Clone, Debug)]
+pub enum KeyOrigin {
+    /// Paysera's public key, from a file, the cache or downloaded.
+    Paysera(KeySource),
+    /// No key: callbacks are signed with the project's password (ss1) or encrypted with it.
+    NotUsed(SignaturePolicy),
+    /// The sandbox's own key pair, kept in the database.
+    Sandbox,
+}
+
+impl KeyOrigin {
+    /// Where the key came from, as the merchant's overview says it.
+    pub fn describe(&self, locale: Locale) -> String {
+        match self {
+            KeyOrigin::Paysera(KeySource::File(path)) => {
+                td_string!(locale, admin.home.key_file, path = path.display()).to_string()
+            }
+            KeyOrigin::Paysera(KeySource::Cache(path)) => {
+                td_string!(locale, admin.home.key_cache, path = path.display()).to_string()
+            }
+            KeyOrigin::Paysera(KeySource::Downloaded(url)) => {
+                td_string!(locale, admin.home.key_downloaded, url).to_string()
+            }
+            KeyOrigin::NotUsed(SignaturePolicy::Encrypted) => {
+                td_string!(locale, admin.home.key_encrypted).to_owned()
+            }
+            KeyOrigin::NotUsed(_) => td_string!(locale, admin.home.key_ss1).to_owned(),
+            KeyOrigin::Sandbox => td_string!(locale, admin.home.key_sandbox).to_owned(),
+        }
     }
 }
