@@ -53,6 +53,9 @@ export ADMIN_EMAIL="owner@example.lt"
 ADMIN_PASSWORD="e2e-$(python3 -c 'import secrets; print(secrets.token_hex(12))')"
 export ADMIN_PASSWORD
 printf '%s\n' "$ADMIN_PASSWORD" | RUST_LOG=warn target/debug/turgus admin create --email "$ADMIN_EMAIL"
+# The same story in Lithuanian, by an owner whose admin speaks it.
+export ADMIN_LT_EMAIL="savininkas@example.lt"
+printf '%s\n' "$ADMIN_PASSWORD" | RUST_LOG=warn target/debug/turgus admin create --email "$ADMIN_LT_EMAIL" --lang lt
 TURGUS_ADDR="127.0.0.1:$port" TURGUS_PUBLIC_URL="http://127.0.0.1:$port" \
   RUST_LOG=warn target/debug/turgus > "$scratch/server.log" 2>&1 &
 server=$!

@@ -140,16 +140,37 @@ impl Money {
 /// price, far below where sums of many lines could overflow.
 pub const MAX_PRICE_MINOR: i64 = 1_000_000_000;
 
+/// Why a typed amount was refused; the page that asked says so in its reader's language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AmountError {
+    /// Not digits with at most two decimals (`12.50`, `12,5`).
+    NotAnAmount,
+    /// More than [`MAX_PRICE_MINOR`] (this, in the currency asked for).
+    TooLarge(Money),
+}
+
+impl AmountError {
+    /// The refusal of `typed` as a form says it, in `locale`.
+    pub fn refusal(self, locale: crate::locale::Locale, typed: &str) -> crate::error::AppError {
+        use leptos_i18n::td_string;
+        let text = typed.trim();
+        crate::error::AppError::BadRequest(match self {
+            AmountError::NotAnAmount => td_string!(locale, admin.form.not_an_amount, text),
+            AmountError::TooLarge(max) => td_string!(locale, admin.form.too_large, text, max),
+        })
+    }
+}
+
 impl Money {
     /// Reads an amount typed by a person, such as `12.50`, `12,5`, `1 234,00` or `7`, exactly
     /// (no floats): at most two decimals, not negative, at most [`MAX_PRICE_MINOR`].
-    pub fn parse_decimal(text: &str, currency: Currency) -> Result<Money, String> {
+    pub fn parse_decimal(text: &str, currency: Currency) -> Result<Money, AmountError> {
         let cleaned: String = text
             .trim()
             .chars()
             .filter(|c| !matches!(*c, ' ' | NBSP | '\''))
             .collect();
-        let invalid = || format!("“{}” is not an amount such as 12.50.", text.trim());
+        let invalid = || AmountError::NotAnAmount;
         let (whole, fraction) = match cleaned.rsplit_once(['.', ',']) {
             Some((whole, fraction)) => (whole, fraction),
             None => (cleaned.as_str(), ""),
@@ -162,13 +183,7 @@ impl Money {
         {
             return Err(invalid());
         }
-        let too_large = || {
-            format!(
-                "{} is more than the largest price, {}.",
-                text.trim(),
-                Money::new(MAX_PRICE_MINOR, currency)
-            )
-        };
+        let too_large = || AmountError::TooLarge(Money::new(MAX_PRICE_MINOR, currency));
         let whole: i64 = if whole.is_empty() {
             0
         } else {

@@ -1,10 +1,9 @@
 //! Text the shop makes from text: web addresses (slugs), HTML written by hand, and patterns for
 //! SQL's `LIKE`. Nothing here knows the shop's features.
 
-use crate::error::AppError;
-
-/// The URL name: the one typed, or one made from the name (`Linen apron` → `linen-apron`).
-pub fn slug_for(typed: &str, name: &str, max: usize) -> Result<String, AppError> {
+/// The URL name: the one typed, or one made from the name (`Linen apron` → `linen-apron`);
+/// `None` when neither has a letter or digit to make one of.
+pub fn slug_for(typed: &str, name: &str, max: usize) -> Option<String> {
     let source = if typed.trim().is_empty() { name } else { typed };
     let mut slug = String::new();
     for c in source.trim().to_lowercase().chars() {
@@ -28,12 +27,21 @@ pub fn slug_for(typed: &str, name: &str, max: usize) -> Result<String, AppError>
     }
     let slug: String = slug.trim_end_matches('-').chars().take(max).collect();
     let slug = slug.trim_end_matches('-').to_owned();
-    if slug.is_empty() {
-        return Err(AppError::BadRequest(
-            "Give it a web address (letters a–z, digits and dashes).".into(),
-        ));
-    }
-    Ok(slug)
+    (!slug.is_empty()).then_some(slug)
+}
+
+/// [`slug_for`], or a form's refusal in `locale` when there is nothing to make one of.
+pub fn slug_or_refusal(
+    typed: &str,
+    name: &str,
+    max: usize,
+    locale: crate::locale::Locale,
+) -> Result<String, crate::error::AppError> {
+    slug_for(typed, name, max).ok_or_else(|| {
+        crate::error::AppError::BadRequest(
+            leptos_i18n::td_string!(locale, admin.form.no_slug).into(),
+        )
+    })
 }
 
 /// Text for HTML the shop writes by hand (the sandbox's page, the e-mails): markup characters and
@@ -72,8 +80,8 @@ mod tests {
         );
         assert_eq!(slug_for("My-Slug", "ignored", 120).unwrap(), "my-slug");
         assert_eq!(slug_for("", "abc def", 4).unwrap(), "abc");
-        assert!(slug_for("", "<script>", 120).is_ok_and(|s| s == "script"));
-        assert!(slug_for("", "***", 120).is_err());
+        assert_eq!(slug_for("", "<script>", 120).as_deref(), Some("script"));
+        assert_eq!(slug_for("", "***", 120), None);
     }
 
     #[test]

@@ -152,19 +152,6 @@ async fn switching_language_keeps_the_cart_and_the_page() {
     );
 }
 
-#[tokio::test]
-async fn the_admin_stays_in_english_for_a_lithuanian_browser() {
-    let shop = TestShop::spawn().await;
-    let page = visit(&shop, "/admin/login", "lt", Some("turgus_lang=lt")).await;
-    assert_eq!(page.status(), StatusCode::OK);
-    let html = page.text().await.unwrap();
-    assert!(html.contains(r#"<html lang="en""#));
-    assert!(
-        !html.contains("hreflang"),
-        "the admin is not indexed per language"
-    );
-}
-
 /// Checks out from the checkout page in `language` and returns what is sent to Paysera.
 async fn checkout_in(shop: &TestShop, language: &str) -> BTreeMap<String, String> {
     let id = shop.product_id("enamel-mug").await.to_string();

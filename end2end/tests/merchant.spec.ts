@@ -1,7 +1,7 @@
-import { test, expect } from "@playwright/test";
+import { test, expect, type Browser, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { deflateSync } from "node:zlib";
-import { adminMenu, checkOut, failOnPageErrors, logIn, OWNER, PASSWORD, plain } from "./shop";
+import { checkOut, failOnPageErrors, OWNER, OWNER_LT, PASSWORD, plain } from "./shop";
 
 /**
  * The owner runs the shop from the admin: adds a product with a photo, a shopper buys it through
@@ -43,33 +43,78 @@ function png(width: number, height: number): Buffer {
   ]);
 }
 
-test("the owner adds a product, a shopper buys it, the owner ships it and exports the orders", async ({ page, browser }) => {
-  failOnPageErrors(page);
+/** What the admin says, in each language the merchant's story runs in. */
+const WORDS = {
+  en: {
+    owner: OWNER, locale: "en-GB", menu: "Admin", products: "Products", orders: "Orders", settings: "Settings",
+    email: "E-mail", password: "Password", logIn: "Log in",
+    newProduct: "New product", name: "Name", price: "Price (EUR)", stock: "Units in stock", description: "Description",
+    saveProduct: "Save product", saved: "Saved.", addPhoto: "Add a photo", describePhoto: "Describe the photo",
+    upload: "Upload photo", photoAdded: "Photo added.", viewInShop: "View in the shop",
+    state: "State", filter: "Filter", orderHeading: /^Order \d+$/, paid: "paid", rawData: "Fields and raw data",
+    note: "Note (e.g. tracking number)", confirmShipped: "I have sent this order to the customer.",
+    markShipped: "Mark shipped", shipped: "Shipped", sandbox: "Sandbox", shippedBy: "marked shipped by",
+    exportCsv: "Export CSV", csvHeader: '"order","sandbox","created_at","status"', yes: "yes",
+    phone: "Contact phone", saveSettings: "Save settings",
+  },
+  lt: {
+    owner: OWNER_LT, locale: "lt-LT", menu: "Administravimas", products: "Prekės", orders: "Užsakymai", settings: "Nustatymai",
+    email: "El. paštas", password: "Slaptažodis", logIn: "Prisijungti",
+    newProduct: "Nauja prekė", name: "Pavadinimas", price: "Kaina (EUR)", stock: "Vienetų sandėlyje", description: "Aprašymas",
+    saveProduct: "Išsaugoti prekę", saved: "Išsaugota.", addPhoto: "Pridėti nuotrauką", describePhoto: "Nuotraukos aprašymas",
+    upload: "Įkelti nuotrauką", photoAdded: "Nuotrauka pridėta.", viewInShop: "Žiūrėti parduotuvėje",
+    state: "Būsena", filter: "Filtruoti", orderHeading: /^Užsakymas \d+$/, paid: "apmokėta", rawData: "Laukai ir neapdoroti duomenys",
+    note: "Pastaba (pvz., siuntos numeris)", confirmShipped: "Šį užsakymą išsiunčiau pirkėjui.",
+    markShipped: "Pažymėti kaip išsiųstą", shipped: "Išsiųsta", sandbox: "Smėlio dėžė", shippedBy: "pažymėta kaip išsiųsta —",
+    exportCsv: "Eksportuoti CSV", csvHeader: '"užsakymas","smėlio_dėžė","pateiktas","būsena"', yes: "taip",
+    phone: "Kontaktinis telefonas", saveSettings: "Išsaugoti nustatymus",
+  },
+};
+
+type Words = (typeof WORDS)["en"];
+
+// The admin has no JavaScript of its own: the Lithuanian story runs without any, the English with.
+for (const [language, javaScriptEnabled] of [["en", true], ["lt", false]] as const) {
+  test(`the owner adds a product, a shopper buys it, the owner ships it, exports the orders and changes a setting (${language}${javaScriptEnabled ? "" : ", no JavaScript"})`, async ({ browser }) => {
+    const words: Words = WORDS[language];
+    const context = await browser.newContext({ javaScriptEnabled, locale: words.locale });
+    const page = await context.newPage();
+    failOnPageErrors(page);
+    await merchantStory(page, browser, words);
+    await context.close();
+  });
+}
+
+async function merchantStory(page: Page, browser: Browser, words: Words) {
+  const menu = (item: string) => page.getByRole("navigation", { name: words.menu }).getByRole("link", { name: item });
   const name = `Linen tea towel ${Date.now()}`;
 
-  await test.step("the owner logs in and adds a product", async () => {
-    await logIn(page);
-    await adminMenu(page, "Products").click();
-    await page.getByRole("link", { name: "New product" }).click();
-    await expect(page.getByRole("heading", { level: 1, name: "New product" })).toBeVisible();
-    await page.getByLabel("Name").fill(name);
-    await page.getByLabel("Price (EUR)").fill("14,90");
-    await page.getByLabel("Units in stock").fill("5");
-    await page.getByLabel("Description").fill("Soft, absorbent and <b>made to last</b>.");
-    await page.getByRole("button", { name: "Save product" }).click();
-    await expect(page.getByRole("status")).toHaveText("Saved.");
+  await test.step("the owner logs in, in the browser's language, and adds a product", async () => {
+    await page.goto("/admin/login?next=/admin/products");
+    await page.getByLabel(words.email).fill(words.owner);
+    await page.getByLabel(words.password).fill(PASSWORD);
+    await page.getByRole("button", { name: words.logIn }).click();
+    await expect(page.getByRole("heading", { level: 1, name: words.products })).toBeVisible();
+    await page.getByRole("link", { name: words.newProduct }).click();
+    await expect(page.getByRole("heading", { level: 1, name: words.newProduct })).toBeVisible();
+    await page.getByLabel(words.name).fill(name);
+    await page.getByLabel(words.price).fill("14,90");
+    await page.getByLabel(words.stock).fill("5");
+    await page.getByLabel(words.description, { exact: true }).fill("Soft, absorbent and <b>made to last</b>.");
+    await page.getByRole("button", { name: words.saveProduct }).click();
+    await expect(page.getByRole("status")).toHaveText(words.saved);
     await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
   });
 
   await test.step("and gives it a photo", async () => {
-    await page.getByLabel("Add a photo").setInputFiles({ name: "towel.png", mimeType: "image/png", buffer: png(900, 600) });
-    await page.getByLabel("Describe the photo").fill("A folded linen towel");
-    await page.getByRole("button", { name: "Upload photo" }).click();
-    await expect(page.getByRole("status")).toHaveText("Photo added.");
+    await page.getByLabel(words.addPhoto).setInputFiles({ name: "towel.png", mimeType: "image/png", buffer: png(900, 600) });
+    await page.getByLabel(words.describePhoto).fill("A folded linen towel");
+    await page.getByRole("button", { name: words.upload }).click();
+    await expect(page.getByRole("status")).toHaveText(words.photoAdded);
     await expect(page.getByRole("img", { name: "A folded linen towel" })).toBeVisible();
   });
 
-  const productUrl = await page.getByRole("link", { name: "View in the shop" }).getAttribute("href");
+  const productUrl = await page.getByRole("link", { name: words.viewInShop }).getAttribute("href");
   expect(productUrl).toMatch(/^\/p\//);
 
   await test.step("the product is in the shop, with its photo and its text shown as text", async () => {
@@ -94,47 +139,55 @@ test("the owner adds a product, a shopper buys it, the owner ships it and export
   });
 
   await test.step("the owner sees the order paid, with Paysera's callback in its payment log", async () => {
-    await adminMenu(page, "Orders").click();
-    await page.getByLabel("State").selectOption("to_ship");
-    await page.getByRole("button", { name: "Filter" }).click();
+    await menu(words.orders).click();
+    await page.getByLabel(words.state).selectOption("to_ship");
+    await page.getByRole("button", { name: words.filter }).click();
     await expect(page).toHaveURL(/state=to_ship/);
     await page.locator("table a").first().click();
-    await expect(page.getByRole("heading", { level: 1, name: /^Order \d+$/ })).toBeVisible();
+    await expect(page.getByRole("heading", { level: 1, name: words.orderHeading })).toBeVisible();
     await expect(page.getByText(name)).toBeVisible();
     expect(plain(await page.getByTestId("order-total").textContent())).toBe("18,80 €");
     const callback = page.locator(".callback").first();
-    await expect(callback.locator(".verdict")).toHaveText("paid");
-    await callback.getByText("Fields and raw data").click();
+    await expect(callback.locator(".verdict")).toHaveText(words.paid);
+    await callback.getByText(words.rawData).click();
     await expect(callback.locator(".raw")).toContainText("data=");
     await expect(callback.locator(".callback-fields")).toContainText("hanza");
   });
 
   await test.step("marks it shipped, after confirming", async () => {
-    await page.getByLabel("Note (e.g. tracking number)").fill("LP123456789LT");
-    await page.getByLabel("I have sent this order to the customer.").check();
-    await page.getByRole("button", { name: "Mark shipped" }).click();
-    await expect(page.locator(".badge.stage-shipped")).toHaveText("Shipped");
+    await page.getByLabel(words.note).fill("LP123456789LT");
+    await page.getByLabel(words.confirmShipped).check();
+    await page.getByRole("button", { name: words.markShipped }).click();
+    await expect(page.locator(".badge.stage-shipped")).toHaveText(words.shipped);
     // Bought through the built-in sandbox: the order says no real money moved.
-    await expect(page.getByTestId("sandbox-order")).toHaveText("Sandbox");
-    await expect(page.locator(".history")).toContainText(`marked shipped by ${OWNER}: LP123456789LT`);
+    await expect(page.getByTestId("sandbox-order")).toHaveText(words.sandbox);
+    await expect(page.locator(".history")).toContainText(`${words.shippedBy} ${words.owner}: LP123456789LT`);
   });
 
-  await test.step("and exports the orders for the accountant", async () => {
-    await adminMenu(page, "Orders").click();
+  await test.step("exports the orders for the accountant", async () => {
+    await menu(words.orders).click();
     const [download] = await Promise.all([
       page.waitForEvent("download"),
-      page.getByRole("link", { name: "Export CSV" }).click(),
+      page.getByRole("link", { name: words.exportCsv }).click(),
     ]);
     expect(download.suggestedFilename()).toMatch(/^orders-\d{4}-\d{2}-\d{2}\.csv$/);
     const csv = readFileSync(await download.path());
     expect(csv.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     const text = csv.toString("utf8");
-    expect(text).toContain('"order","sandbox","created_at","status"');
-    expect(text).toMatch(/\r\n"\d+","yes",/);
+    expect(text).toContain(words.csvHeader);
+    expect(text).toMatch(new RegExp(`\r\n"\\d+","${words.yes}",`));
     expect(text).toContain('"18.80","');
     expect(text).toContain('"Onaitė"');
   });
-});
+
+  await test.step("and changes a setting", async () => {
+    await menu(words.settings).click();
+    await page.getByLabel(words.phone).fill("+370 600 00000");
+    await page.getByRole("button", { name: words.saveSettings }).click();
+    await expect(page.getByRole("status")).toHaveText(words.saved);
+    await expect(page.getByLabel(words.phone)).toHaveValue("+370 600 00000");
+  });
+}
 
 test("the dashboard shows the day's sales and a chart readable without JavaScript", async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });

@@ -65,6 +65,8 @@ export async function placeOrder(page: Page, { payment, amount }: { payment: str
 // `make test` creates this account before starting the shop (see scripts/test.sh).
 export const OWNER = process.env.ADMIN_EMAIL ?? "owner@example.lt";
 export const PASSWORD = process.env.ADMIN_PASSWORD ?? "correct horse battery staple";
+// A second owner whose admin is in Lithuanian (`turgus admin create --lang lt`), same password.
+export const OWNER_LT = process.env.ADMIN_LT_EMAIL ?? "savininkas@example.lt";
 
 export function adminMenu(page: Page, item: string) {
   return page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: item });

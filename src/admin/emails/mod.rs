@@ -30,7 +30,13 @@ pub async fn admin_emails() -> Result<EmailsView, AppError> {
 #[server(endpoint = "admin/email/again")]
 pub async fn send_email_again(id: i64) -> Result<(), AppError> {
     let (state, _) = crate::admin::auth::admin_only().await?;
-    crate::domain::mail::outbox::send_again(&state.writer, id, &state.config.public_url).await?;
+    let outbox =
+        crate::domain::mail::outbox::send_again(&state.writer, id, &state.config.public_url);
+    if !outbox.await? {
+        return Err(AppError::NotFound(
+            crate::tr!(admin.emails.no_such_email).into(),
+        ));
+    }
     state.mailer.wakeup.notify_one();
     if crate::state::is_plain_form_post() {
         leptos_axum::redirect("/admin/emails");
@@ -44,11 +50,13 @@ pub async fn eml_file(
     axum::extract::State(state): axum::extract::State<crate::state::AppState>,
     session: tower_sessions::Session,
     axum::extract::Path(name): axum::extract::Path<String>,
+    axum::Extension(locale): axum::Extension<crate::locale::middleware::RequestLocale>,
 ) -> Result<axum::response::Response, AppError> {
     use axum::http::header;
     use axum::response::IntoResponse;
     crate::admin::auth::require_admin(&state.pool, &session).await?;
-    let not_found = || AppError::NotFound("There is no file for that e-mail.".into());
+    let not_found =
+        || AppError::NotFound(leptos_i18n::td_string!(locale.locale, admin.emails.no_file).into());
     let id = name
         .strip_suffix(".eml")
         .and_then(|id| id.parse::<i64>().ok())

@@ -3,6 +3,7 @@
 use super::{admin_emails, EmailsView, SendEmailAgain};
 use crate::admin::pages::admin_page;
 use crate::domain::mail::{MailState, MailSummary};
+use crate::tr;
 use crate::ui::{short_time, ErrorNotice};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,13 +14,13 @@ pub fn AdminEmailsPage() -> impl IntoView {
     let again = ServerAction::<SendEmailAgain>::new();
     let emails = Resource::new(move || again.version().get(), |_| admin_emails());
     view! {
-        <Title text="E-mails" />
+        <Title text=tr!(admin.emails.title) />
         {admin_page(emails, move |view: EmailsView| {
             view! {
-                <h1>"E-mails"</h1>
+                <h1>{tr!(admin.emails.title)}</h1>
                 {move || again.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNotice error=e /> })}
                 {(!view.smtp).then(|| view! {
-                    <p class="notice" role="note">"No SMTP server is set up (TURGUS_SMTP_URL), so e-mails are kept here, not sent. They go out once one is."</p>
+                    <p class="notice" role="note">{tr!(admin.emails.no_smtp)}</p>
                 })}
                 <EmailTable emails=view.emails again=Some(again) />
             }
@@ -30,18 +31,28 @@ pub fn AdminEmailsPage() -> impl IntoView {
 
 fn state_text(state: &MailState) -> String {
     match state {
-        MailState::Sent { at } => format!("Sent {}", short_time(at)),
-        MailState::Failed { at } => format!("Failed {}", short_time(at)),
-        MailState::Queued { attempts: 0, .. } => "Queued".into(),
+        MailState::Sent { at } => tr!(admin.emails.sent, at = short_time(at)),
+        MailState::Failed { at } => tr!(admin.emails.failed, at = short_time(at)),
+        MailState::Queued { attempts: 0, .. } => tr!(admin.emails.queued).into(),
         MailState::Queued {
             attempts,
             next_attempt_at,
-        } => format!(
-            "Tried {attempts}×, next try {}",
-            short_time(next_attempt_at)
+        } => tr!(
+            admin.emails.tried,
+            attempts,
+            at = short_time(next_attempt_at)
         ),
-        MailState::Sending => "Sending".into(),
-        MailState::NotSent => "Not sent (no SMTP server)".into(),
+        MailState::Sending => tr!(admin.emails.sending).into(),
+        MailState::NotSent => tr!(admin.emails.not_sent).into(),
+    }
+}
+
+/// An e-mail's last error: the shop's own in the admin's words, a mail server's as it said it.
+fn last_error(error: &str) -> String {
+    if error == crate::domain::mail::NO_RECIPIENT {
+        tr!(admin.emails.no_recipient).into()
+    } else {
+        error.into()
     }
 }
 
@@ -52,14 +63,15 @@ pub fn EmailTable(
     again: Option<ServerAction<SendEmailAgain>>,
 ) -> impl IntoView {
     if emails.is_empty() {
-        return view! { <p class="muted">"No e-mails yet."</p> }.into_any();
+        return view! { <p class="muted">{tr!(admin.emails.none)}</p> }.into_any();
     }
     view! {
         <table class="admin-table" data-testid="emails">
             <thead><tr>
-                <th scope="col">"Written"</th><th scope="col">"E-mail"</th><th scope="col">"To"</th>
-                <th scope="col">"Order"</th><th scope="col">"State"</th><th scope="col">"Last error"</th>
-                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                <th scope="col">{tr!(admin.emails.written)}</th><th scope="col">{tr!(admin.emails.email)}</th>
+                <th scope="col">{tr!(admin.emails.to)}</th><th scope="col">{tr!(admin.emails.order)}</th>
+                <th scope="col">{tr!(admin.emails.state)}</th><th scope="col">{tr!(admin.emails.last_error)}</th>
+                <th scope="col"><span class="visually-hidden">{tr!(admin.emails.actions)}</span></th>
             </tr></thead>
             <tbody>
                 {emails.into_iter().map(|mail| {
@@ -67,17 +79,17 @@ pub fn EmailTable(
                     view! {
                         <tr class:row-warn=failed>
                             <td>{short_time(&mail.created_at)}</td>
-                            <td><strong>{mail.kind.label()}</strong><br /><span class="muted">{mail.subject.clone()}</span></td>
+                            <td><strong>{mail.kind.label(crate::locale::current())}</strong><br /><span class="muted">{mail.subject.clone()}</span></td>
                             <td>{mail.to.clone()}</td>
                             <td>{mail.order_number.map(|n| view! { <A href=format!("/admin/orders/{n}")>{n}</A> })}</td>
                             <td data-testid="email-state">{state_text(&mail.state)}</td>
-                            <td>{mail.last_error.clone()}</td>
+                            <td>{mail.last_error.as_deref().map(last_error)}</td>
                             <td class="row-actions">
                                 {mail.has_file.then(|| view! { <a href=format!("/admin/emails/{}.eml", mail.id)>".eml"</a> })}
                                 {again.map(|again| view! {
                                     <ActionForm action=again>
                                         <input type="hidden" name="id" value=mail.id />
-                                        <button type="submit" class="button-link">"Send again"</button>
+                                        <button type="submit" class="button-link">{tr!(admin.emails.send_again)}</button>
                                     </ActionForm>
                                 })}
                             </td>

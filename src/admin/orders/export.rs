@@ -5,40 +5,48 @@ use super::queries::ValidFilter;
 use super::OrderFilter;
 use crate::domain::orders::place::Customer;
 use crate::error::AppError;
+use crate::locale::middleware::RequestLocale;
+use crate::locale::Locale;
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
+use axum::Extension;
+use leptos_i18n::td_string;
 use sqlx::QueryBuilder;
 use tower_sessions::Session;
 
-const COLUMNS: [&str; 25] = [
-    "order",
-    "sandbox",
-    "created_at",
-    "status",
-    "paid_at",
-    "shipped_at",
-    "refunded_at",
-    "needs_review",
-    "email",
-    "first_name",
-    "last_name",
-    "street",
-    "postcode",
-    "city",
-    "country",
-    "shipping_method",
-    "payment_method",
-    "currency",
-    "subtotal",
-    "shipping",
-    "total",
-    "paysera_callback_at",
-    "paysera_verdict",
-    "paysera_requestid",
-    "paysera_payment",
-];
+/// The columns' headings in the admin's language (English: the names scripts have always read;
+/// the merchant's own texts in the rows stay as they were typed).
+fn columns(locale: Locale) -> [&'static str; 25] {
+    [
+        td_string!(locale, admin.csv.order),
+        td_string!(locale, admin.csv.sandbox),
+        td_string!(locale, admin.csv.created_at),
+        td_string!(locale, admin.csv.status),
+        td_string!(locale, admin.csv.paid_at),
+        td_string!(locale, admin.csv.shipped_at),
+        td_string!(locale, admin.csv.refunded_at),
+        td_string!(locale, admin.csv.needs_review),
+        td_string!(locale, admin.csv.email),
+        td_string!(locale, admin.csv.first_name),
+        td_string!(locale, admin.csv.last_name),
+        td_string!(locale, admin.csv.street),
+        td_string!(locale, admin.csv.postcode),
+        td_string!(locale, admin.csv.city),
+        td_string!(locale, admin.csv.country),
+        td_string!(locale, admin.csv.shipping_method),
+        td_string!(locale, admin.csv.payment_method),
+        td_string!(locale, admin.csv.currency),
+        td_string!(locale, admin.csv.subtotal),
+        td_string!(locale, admin.csv.shipping),
+        td_string!(locale, admin.csv.total),
+        td_string!(locale, admin.csv.paysera_callback_at),
+        td_string!(locale, admin.csv.paysera_verdict),
+        td_string!(locale, admin.csv.paysera_requestid),
+        td_string!(locale, admin.csv.paysera_payment),
+    ]
+}
 
 /// One order as exported, with its latest authentic callback (if any).
 #[derive(sqlx::FromRow)]
@@ -77,9 +85,11 @@ pub async fn orders_csv(
     State(state): State<AppState>,
     session: Session,
     Query(filter): Query<OrderFilter>,
+    Extension(found): Extension<RequestLocale>,
 ) -> Result<impl IntoResponse, AppError> {
+    let locale = found.locale;
     crate::admin::auth::require_admin(&state.pool, &session).await?;
-    let filter = ValidFilter::parse(&filter)?;
+    let filter = ValidFilter::parse(&filter, locale)?;
     let rows: Vec<ExportRow> = crate::on_db!(&state.pool, conn => {
         let mut sql = QueryBuilder::new(EXPORT);
         filter.push_conditions(&mut sql);
@@ -87,9 +97,12 @@ pub async fn orders_csv(
         sql.build_query_as().fetch_all(conn).await
     })?;
     let mut csv = String::from("\u{feff}");
-    push_record(&mut csv, COLUMNS.iter().map(|c| c.to_string()));
+    push_record(&mut csv, columns(locale).iter().map(|c| c.to_string()));
     for row in rows {
-        push_record(&mut csv, fields(row, state.config.currency).into_iter());
+        push_record(
+            &mut csv,
+            fields(row, state.config.currency, locale).into_iter(),
+        );
     }
     let filename = format!(
         "attachment; filename=\"orders-{}.csv\"",
@@ -105,10 +118,17 @@ pub async fn orders_csv(
     ))
 }
 
-/// A row's fields, in [`COLUMNS`]' order.
-fn fields(row: ExportRow, currency: crate::money::Currency) -> [String; 25] {
+/// A row's fields, in [`columns`]' order.
+fn fields(row: ExportRow, currency: crate::money::Currency, locale: Locale) -> [String; 25] {
     let amount = |minor| crate::money::Money::new(minor, currency).decimal();
-    let yes_no = |flag: bool| if flag { "yes" } else { "no" }.to_owned();
+    let yes_no = |flag: bool| {
+        if flag {
+            td_string!(locale, admin.csv.yes)
+        } else {
+            td_string!(locale, admin.csv.no)
+        }
+        .to_owned()
+    };
     // The method the payer used, as Paysera reported it (`payment` in the callback).
     let payment = row
         .params_json

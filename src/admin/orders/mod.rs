@@ -225,7 +225,7 @@ pub async fn admin_orders(#[server(default)] filter: OrderFilter) -> Result<Orde
     let (state, _) = crate::admin::auth::admin_only().await?;
     queries::list(
         &state.pool,
-        &queries::ValidFilter::parse(&filter)?,
+        &queries::ValidFilter::parse(&filter, crate::locale::current())?,
         filter.page,
     )
     .await

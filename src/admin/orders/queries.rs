@@ -9,7 +9,9 @@ use crate::domain::catalog::store::stored_money;
 use crate::domain::orders::events::OrderEvent;
 use crate::domain::orders::place::{stage, Customer};
 use crate::error::AppError;
+use crate::locale::Locale;
 use crate::money::{Currency, Money};
+use leptos_i18n::td_string;
 use sqlx::QueryBuilder;
 
 /// An [`OrderFilter`] read and checked: dates are real dates, the state is a known one.
@@ -23,11 +25,12 @@ pub struct ValidFilter {
 }
 
 impl ValidFilter {
-    pub fn parse(filter: &OrderFilter) -> Result<ValidFilter, AppError> {
+    /// The filter as typed, checked; refusals in `locale`.
+    pub fn parse(filter: &OrderFilter, locale: Locale) -> Result<ValidFilter, AppError> {
         let stage = match filter.state.as_str() {
             "" => None,
             key => Some(OrderStage::parse(key).ok_or_else(|| {
-                AppError::BadRequest(crate::tr!(admin.orders.unknown_state).into())
+                AppError::BadRequest(td_string!(locale, admin.orders.unknown_state).into())
             })?),
         };
         let date = |text: &str, problem: &str| -> Result<Option<(i64, u32, u32)>, AppError> {
@@ -38,8 +41,8 @@ impl ValidFilter {
                 .map(Some)
                 .ok_or_else(|| AppError::BadRequest(problem.into()))
         };
-        let from = date(&filter.from, crate::tr!(admin.orders.bad_from))?;
-        let to = date(&filter.to, crate::tr!(admin.orders.bad_to))?;
+        let from = date(&filter.from, td_string!(locale, admin.orders.bad_from))?;
+        let to = date(&filter.to, td_string!(locale, admin.orders.bad_to))?;
         Ok(ValidFilter {
             stage,
             needs_review: filter.review == "1",

@@ -6,11 +6,15 @@
 //! `/media/...` is served with a year-long cache.
 
 use crate::error::AppError;
+use crate::locale::middleware::RequestLocale;
+use crate::locale::Locale;
 use crate::state::AppState;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+use leptos_i18n::td_string;
 use std::io::Cursor;
 use tower_sessions::Session;
 
@@ -125,6 +129,7 @@ pub fn media_routes(data_dir: &std::path::Path) -> axum::Router {
 /// its URL, so a reload does not upload twice); other clients get a status and the message.
 async fn upload(
     State(state): State<AppState>,
+    Extension(found): Extension<RequestLocale>,
     session: Session,
     Path(product_id): Path<i64>,
     headers: HeaderMap,
@@ -137,7 +142,8 @@ async fn upload(
         .get(header::ACCEPT)
         .and_then(|a| a.to_str().ok())
         .is_some_and(|a| a.contains("text/html"));
-    let outcome = store_upload(&state, product_id, multipart).await;
+    let locale = found.locale;
+    let outcome = store_upload(&state, product_id, multipart, locale).await;
     let back = |code: &str| Redirect::to(&format!("/admin/products/{product_id}?image={code}"));
     match outcome {
         Ok(()) if browser => back("uploaded").into_response(),
@@ -145,7 +151,7 @@ async fn upload(
         Err(Upload::Refused(refusal)) if browser => back(refusal.code()).into_response(),
         Err(Upload::Refused(refusal)) => (
             refusal.status(),
-            super::photo_refusal_message(refusal.code()),
+            super::photo_refusal_message(refusal.code(), locale),
         )
             .into_response(),
         Err(Upload::Failed(error)) => error.into_response(),
@@ -164,14 +170,16 @@ impl From<AppError> for Upload {
 }
 
 /// The upload form's photo (at most [`MAX_UPLOAD_BYTES`], read in pieces) and its description.
-async fn read_form(multipart: &mut Multipart) -> Result<(Vec<u8>, String), Upload> {
+async fn read_form(multipart: &mut Multipart, locale: Locale) -> Result<(Vec<u8>, String), Upload> {
     let mut bytes = Vec::new();
     let mut alt = String::new();
     let read_failed = |error: axum::extract::multipart::MultipartError| {
         if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
             Upload::Refused(ImageRefusal::TooLarge)
         } else {
-            Upload::Failed(AppError::BadRequest("The upload could not be read.".into()))
+            Upload::Failed(AppError::BadRequest(
+                td_string!(locale, admin.products.upload_unreadable).into(),
+            ))
         }
     };
     while let Some(mut field) = multipart.next_field().await.map_err(read_failed)? {
@@ -204,14 +212,17 @@ async fn store_upload(
     state: &AppState,
     product_id: i64,
     mut multipart: Multipart,
+    locale: Locale,
 ) -> Result<(), Upload> {
     let product: Option<String> = crate::on_db!(&state.pool, conn => sqlx::query_scalar("SELECT name FROM products WHERE id = $1")
         .bind(product_id)
         .fetch_optional(conn)
         .await)
         .map_err(AppError::from)?;
-    let product = product.ok_or_else(|| AppError::NotFound("There is no such product.".into()))?;
-    let (bytes, alt) = read_form(&mut multipart).await?;
+    let product = product.ok_or_else(|| {
+        AppError::NotFound(td_string!(locale, admin.products.no_such_product).into())
+    })?;
+    let (bytes, alt) = read_form(&mut multipart, locale).await?;
     if bytes.is_empty() {
         return Err(Upload::Refused(ImageRefusal::Missing));
     }
@@ -276,7 +287,7 @@ pub async fn delete(
     .fetch_optional(conn)
     .await)?;
     let (product_id, path, thumb) =
-        row.ok_or_else(|| AppError::NotFound("There is no such photo.".into()))?;
+        row.ok_or_else(|| AppError::NotFound(crate::tr!(admin.products.no_such_photo).into()))?;
     let media = data_dir.join("media");
     for path in std::iter::once(path).chain(thumb) {
         // Only uploaded photos have files of their own; the demo drawings ship with the shop.

@@ -131,13 +131,14 @@ pub struct CategoryRow {
 }
 
 /// What the product page says after a refused photo upload (the refusal's code is in its URL).
-pub fn photo_refusal_message(code: &str) -> &'static str {
+pub fn photo_refusal_message(code: &str, locale: crate::locale::Locale) -> &'static str {
+    use leptos_i18n::td_string;
     match code {
-        "missing" => "Choose a photo to upload.",
-        "type" => "That file is not a JPEG, PNG or WebP picture.",
-        "size" => "That photo is larger than 10 MB. Please upload a smaller one.",
-        "pixels" => "That picture is too large (over 12 000 pixels on a side).",
-        _ => "That picture could not be read; the file may be damaged.",
+        "missing" => td_string!(locale, admin.products.photo_missing),
+        "type" => td_string!(locale, admin.products.photo_type),
+        "size" => td_string!(locale, admin.products.photo_size),
+        "pixels" => td_string!(locale, admin.products.photo_pixels),
+        _ => td_string!(locale, admin.products.photo_unreadable),
     }
 }
 
@@ -207,9 +208,7 @@ pub async fn save_product(
 pub async fn remove_product(id: i64, #[server(default)] confirm: String) -> Result<(), AppError> {
     let (state, _) = crate::admin::auth::admin_only().await?;
     if confirm != "yes" {
-        return Err(AppError::BadRequest(
-            "Tick the confirmation box to go ahead.".into(),
-        ));
+        return Err(AppError::BadRequest(crate::tr!(admin.form.tick).into()));
     }
     queries::remove(&state.writer, &state.config.data_dir, id).await?;
     leptos_axum::redirect("/admin/products");

@@ -6,6 +6,7 @@ use super::{
     SaveProduct, LOW_STOCK,
 };
 use crate::admin::pages::{admin_page, Listing, SearchFilter};
+use crate::tr;
 use crate::ui::{escape_on_server, ErrorNotice};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,15 +19,17 @@ pub fn AdminProductsPage() -> impl IntoView {
     let filter = Memo::new(move |_| ProductFilter::from_query(&query.read()));
     let products = Resource::new(move || filter.get(), admin_products);
     view! {
-        <Title text="Products" />
+        <Title text=tr!(admin.products.title) />
         {admin_page(products, move |list| {
             let filter = filter.get_untracked();
             let page_filter = filter.clone();
             let href = move |page| format!("/admin/products?{}", page_filter.query_string(page));
-            let action = view! { <A href="/admin/products/new" attr:class="button button-primary">"New product"</A> };
+            let action = view! { <A href="/admin/products/new" attr:class="button button-primary">{tr!(admin.products.new_product)}</A> };
             let headings = view! {
-                <th scope="col"><span class="visually-hidden">"Photo"</span></th><th scope="col">"Name"</th>
-                <th scope="col">"Category"</th><th scope="col">"Price"</th><th scope="col">"Stock"</th><th scope="col">"Status"</th>
+                <th scope="col"><span class="visually-hidden">{tr!(admin.products.photo)}</span></th>
+                <th scope="col">{tr!(admin.products.name)}</th><th scope="col">{tr!(admin.products.category)}</th>
+                <th scope="col">{tr!(admin.products.price)}</th><th scope="col">{tr!(admin.products.stock)}</th>
+                <th scope="col">{tr!(admin.products.status)}</th>
             };
             let filters = view! { <ProductFilterForm filter categories=list.categories /> };
             let rows = view! {
@@ -38,16 +41,16 @@ pub fn AdminProductsPage() -> impl IntoView {
                         <td>{product.price.to_string()}</td>
                         <td class=(product.stock <= LOW_STOCK).then_some("stock-low")>{product.stock}</td>
                         <td>{if product.active {
-                            view! { <span class="badge badge-ok">"For sale"</span> }.into_any()
+                            view! { <span class="badge badge-ok">{tr!(admin.products.for_sale)}</span> }.into_any()
                         } else {
-                            view! { <span class="badge badge-muted">"Archived"</span> }.into_any()
+                            view! { <span class="badge badge-muted">{tr!(admin.products.archived)}</span> }.into_any()
                         }}</td>
                     </tr>
                 }).collect_view()}
             };
             view! {
-                <Listing title="Products" action=action.into_any() filters=filters.into_any()
-                    count=format!("{} products", list.total) headings=headings.into_any() rows=rows.into_any()
+                <Listing title=tr!(admin.products.title) action=action.into_any() filters=filters.into_any()
+                    count=tr!(admin.products.count, count = list.total) headings=headings.into_any() rows=rows.into_any()
                     listing_page=list.page pages=list.pages href />
             }.into_any()
         })}
@@ -60,11 +63,11 @@ fn ProductFilterForm(filter: ProductFilter, categories: Vec<CategoryOption>) -> 
     let status = filter.status.clone();
     view! {
         <form class="admin-filters" method="get" action="/admin/products">
-            <SearchFilter label="Name" value=filter.q />
+            <SearchFilter label=tr!(admin.products.name) value=filter.q />
             <div class="field">
-                <label for="filter-category">"Category"</label>
+                <label for="filter-category">{tr!(admin.products.category)}</label>
                 <select id="filter-category" name="category">
-                    <option value="">"Any"</option>
+                    <option value="">{tr!(admin.products.any)}</option>
                     {categories.into_iter().map(|c| {
                         let selected = category == c.id.to_string();
                         view! { <option value=c.id selected=selected>{c.name}</option> }
@@ -72,18 +75,18 @@ fn ProductFilterForm(filter: ProductFilter, categories: Vec<CategoryOption>) -> 
                 </select>
             </div>
             <div class="field">
-                <label for="filter-status">"Status"</label>
+                <label for="filter-status">{tr!(admin.products.status)}</label>
                 <select id="filter-status" name="status">
-                    <option value="">"Any"</option>
-                    <option value="active" selected=status == "active">"For sale"</option>
-                    <option value="archived" selected=status == "archived">"Archived"</option>
+                    <option value="">{tr!(admin.products.any)}</option>
+                    <option value="active" selected=status == "active">{tr!(admin.products.for_sale)}</option>
+                    <option value="archived" selected=status == "archived">{tr!(admin.products.archived)}</option>
                 </select>
             </div>
             <label class="checkbox">
                 <input type="checkbox" name="low" value="1" checked=filter.low == "1" />
-                {format!("Low stock (≤ {LOW_STOCK})")}
+                {tr!(admin.products.low_stock, count = LOW_STOCK)}
             </label>
-            <button type="submit">"Filter"</button>
+            <button type="submit">{tr!(admin.products.filter)}</button>
         </form>
     }
 }
@@ -119,11 +122,16 @@ pub fn AdminProductPage() -> impl IntoView {
         let query = query.read();
         if let Some(code) = query.get("image") {
             return Some(match code.as_str() {
-                "uploaded" => ("notice notice-ok", "Photo added."),
-                code => ("notice notice-error", super::photo_refusal_message(code)),
+                "uploaded" => ("notice notice-ok", tr!(admin.products.photo_added)),
+                code => (
+                    "notice notice-error",
+                    super::photo_refusal_message(code, crate::locale::current()),
+                ),
             });
         }
-        query.get("saved").map(|_| ("notice notice-ok", "Saved."))
+        query
+            .get("saved")
+            .map(|_| ("notice notice-ok", tr!(admin.products.saved)))
     };
     view! {
         {admin_page(product, move |product| {
@@ -158,7 +166,7 @@ fn ProductEditor(
 ) -> impl IntoView {
     let id = product.id;
     let title = if id == 0 {
-        "New product".to_owned()
+        tr!(admin.products.new_product).to_owned()
     } else {
         product.name.clone()
     };
@@ -166,10 +174,10 @@ fn ProductEditor(
     let (images, ordered) = (product.images.clone(), product.ordered);
     view! {
         <Title text=title.clone() />
-        <p class="breadcrumbs"><A href="/admin/products">"Products"</A>" / "{title.clone()}</p>
+        <p class="breadcrumbs"><A href="/admin/products">{tr!(admin.products.title)}</A>" / "{title.clone()}</p>
         <header class="listing-header">
             <h1>{title}</h1>
-            {view_link.map(|href| view! { <a href=href>"View in the shop"</a> })}
+            {view_link.map(|href| view! { <a href=href>{tr!(admin.products.view_in_shop)}</a> })}
         </header>
         <div class="admin-columns">
             <ProductFields product save />
@@ -193,17 +201,17 @@ fn ProductFields(product: ProductForm, save: ServerAction<SaveProduct>) -> impl 
             // rather than put back units that are gone.
             <input type="hidden" name="stock_was" value=product.stock_saved />
             <div class="field">
-                <label for="name">"Name"</label>
+                <label for="name">{tr!(admin.products.name)}</label>
                 <input id="name" name="name" value=product.name required maxlength="200" />
             </div>
             <div class="field">
-                <label for="slug">"Web address"</label>
+                <label for="slug">{tr!(admin.products.web_address)}</label>
                 <input id="slug" name="slug" value=product.slug maxlength="120" pattern="[a-z0-9-]*"
                     aria-describedby="slug-hint" />
-                <p id="slug-hint" class="muted">"/p/… — leave empty to make one from the name."</p>
+                <p id="slug-hint" class="muted">{tr!(admin.products.slug_hint)}</p>
             </div>
             <div class="field">
-                <label for="category">"Category"</label>
+                <label for="category">{tr!(admin.products.category)}</label>
                 <select id="category" name="category_id" required>
                     {product.categories.into_iter().map(|c| {
                         let selected = c.id == category_id;
@@ -212,25 +220,25 @@ fn ProductFields(product: ProductForm, save: ServerAction<SaveProduct>) -> impl 
                 </select>
             </div>
             <div class="field">
-                <label for="price">{format!("Price ({})", product.currency)}</label>
+                <label for="price">{tr!(admin.products.price_in, currency = product.currency)}</label>
                 <input id="price" name="price" value=product.price required inputmode="decimal"
                     pattern="[0-9 ]*([.,][0-9]{1,2})?" placeholder="12.50" />
             </div>
             <div class="field">
-                <label for="stock">"Units in stock"</label>
+                <label for="stock">{tr!(admin.products.units)}</label>
                 <input id="stock" name="stock" type="number" min="0" max="1000000" step="1" value=product.stock required />
             </div>
             <div class="field">
-                <label for="max_per_order">"Most units per order (empty: no limit)"</label>
+                <label for="max_per_order">{tr!(admin.products.max_per_order)}</label>
                 <input id="max_per_order" name="max_per_order" type="number" min="1" max="1000000" step="1" value=product.max_per_order />
             </div>
             <div class="field">
-                <label for="description">"Description"</label>
+                <label for="description">{tr!(admin.products.description)}</label>
                 <textarea id="description" name="description" rows="6" maxlength="10000">{escape_on_server(product.description)}</textarea>
             </div>
-            <label class="checkbox"><input type="checkbox" name="active" checked=product.active />"For sale"</label>
-            <label class="checkbox"><input type="checkbox" name="featured" checked=product.featured />"Featured on the home page"</label>
-            <button type="submit" class="button-primary">"Save product"</button>
+            <label class="checkbox"><input type="checkbox" name="active" checked=product.active />{tr!(admin.products.for_sale)}</label>
+            <label class="checkbox"><input type="checkbox" name="featured" checked=product.featured />{tr!(admin.products.featured)}</label>
+            <button type="submit" class="button-primary">{tr!(admin.products.save)}</button>
         </ActionForm>
     }
     .into_any()
@@ -246,7 +254,7 @@ fn ProductPhotos(
 ) -> impl IntoView {
     view! {
         <section class="cart-summary">
-            <h2>"Photos"</h2>
+            <h2>{tr!(admin.products.photos)}</h2>
             <ul class="admin-photos">
                 {images.into_iter().map(|image| view! {
                     <li>
@@ -254,21 +262,21 @@ fn ProductPhotos(
                         <span class="muted">{image.alt}</span>
                         <ActionForm action=delete_image>
                             <input type="hidden" name="id" value=image.id />
-                            <button type="submit" class="button-link">"Remove photo"</button>
+                            <button type="submit" class="button-link">{tr!(admin.products.remove_photo)}</button>
                         </ActionForm>
                     </li>
                 }).collect_view()}
             </ul>
             <form method="post" enctype="multipart/form-data" action=format!("/admin/products/{id}/images")>
                 <div class="field">
-                    <label for="image">"Add a photo (JPEG, PNG or WebP, up to 10 MB)"</label>
+                    <label for="image">{tr!(admin.products.add_photo)}</label>
                     <input id="image" name="image" type="file" accept="image/jpeg,image/png,image/webp" required />
                 </div>
                 <div class="field">
-                    <label for="alt">"Describe the photo (for screen readers)"</label>
+                    <label for="alt">{tr!(admin.products.alt)}</label>
                     <input id="alt" name="alt" maxlength="300" />
                 </div>
-                <button type="submit">"Upload photo"</button>
+                <button type="submit">{tr!(admin.products.upload)}</button>
             </form>
         </section>
     }
@@ -277,15 +285,17 @@ fn ProductPhotos(
 
 #[component]
 fn RemoveProductBox(id: i64, ordered: bool, remove: ServerAction<RemoveProduct>) -> impl IntoView {
-    let (label, note) = if ordered {
+    let (label, note, confirm) = if ordered {
         (
-            "Archive product",
-            "This product has been ordered, so it is archived (hidden from the shop) rather than deleted.",
+            tr!(admin.products.archive),
+            tr!(admin.products.archive_note),
+            tr!(admin.products.confirm_archive),
         )
     } else {
         (
-            "Delete product",
-            "Nobody has ordered this product yet, so it is deleted for good, with its photos.",
+            tr!(admin.products.delete),
+            tr!(admin.products.delete_note),
+            tr!(admin.products.confirm_delete),
         )
     };
     view! {
@@ -294,7 +304,7 @@ fn RemoveProductBox(id: i64, ordered: bool, remove: ServerAction<RemoveProduct>)
             <p class="muted">{note}</p>
             <ActionForm action=remove>
                 <input type="hidden" name="id" value=id />
-                <label class="checkbox"><input type="checkbox" name="confirm" value="yes" required />"Yes, "{label.to_lowercase()}</label>
+                <label class="checkbox"><input type="checkbox" name="confirm" value="yes" required />{confirm}</label>
                 <button type="submit">{label}</button>
             </ActionForm>
         </section>
@@ -311,7 +321,7 @@ pub fn AdminCategoriesPage() -> impl IntoView {
         |_| admin_categories(),
     );
     view! {
-        <Title text="Categories" />
+        <Title text=tr!(admin.categories.title) />
         {admin_page(categories, move |categories| {
             let errors = move || {
                 [save.value().get(), delete.value().get()]
@@ -321,25 +331,27 @@ pub fn AdminCategoriesPage() -> impl IntoView {
                     .map(|e| view! { <ErrorNotice error=e /> })
             };
             view! {
-                <h1>"Categories"</h1>
+                <h1>{tr!(admin.categories.title)}</h1>
                 {errors}
                 <table class="admin-table">
                     <thead><tr>
-                        <th scope="col">"Name"</th><th scope="col">"Web address"</th><th scope="col">"Description"</th>
-                        <th scope="col">"Position"</th><th scope="col">"Products"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                        <th scope="col">{tr!(admin.categories.name)}</th><th scope="col">{tr!(admin.categories.web_address)}</th>
+                        <th scope="col">{tr!(admin.categories.description)}</th><th scope="col">{tr!(admin.categories.position)}</th>
+                        <th scope="col">{tr!(admin.categories.products)}</th>
+                        <th scope="col"><span class="visually-hidden">{tr!(admin.categories.actions)}</span></th>
                     </tr></thead>
                     <tbody>
                         {categories.into_iter().map(|category| view! { <CategoryEditor category save delete /> }).collect_view()}
                     </tbody>
                 </table>
-                <h2>"New category"</h2>
+                <h2>{tr!(admin.categories.new_category)}</h2>
                 <ActionForm action=save attr:class="admin-filters">
                     <input type="hidden" name="id" value="0" />
-                    <div class="field"><label for="new-name">"Name"</label><input id="new-name" name="name" required maxlength="120" /></div>
-                    <div class="field"><label for="new-slug">"Web address"</label><input id="new-slug" name="slug" maxlength="80" pattern="[a-z0-9-]*" /></div>
-                    <div class="field"><label for="new-description">"Description"</label><input id="new-description" name="description" maxlength="2000" /></div>
-                    <div class="field"><label for="new-position">"Position"</label><input id="new-position" name="position" type="number" value="0" /></div>
-                    <button type="submit" class="button-primary">"Add category"</button>
+                    <div class="field"><label for="new-name">{tr!(admin.categories.name)}</label><input id="new-name" name="name" required maxlength="120" /></div>
+                    <div class="field"><label for="new-slug">{tr!(admin.categories.web_address)}</label><input id="new-slug" name="slug" maxlength="80" pattern="[a-z0-9-]*" /></div>
+                    <div class="field"><label for="new-description">{tr!(admin.categories.description)}</label><input id="new-description" name="description" maxlength="2000" /></div>
+                    <div class="field"><label for="new-position">{tr!(admin.categories.position)}</label><input id="new-position" name="position" type="number" value="0" /></div>
+                    <button type="submit" class="button-primary">{tr!(admin.categories.add)}</button>
                 </ActionForm>
             }.into_any()
         })}
@@ -354,23 +366,23 @@ fn CategoryEditor(
     delete: ServerAction<DeleteCategory>,
 ) -> impl IntoView {
     let form = format!("category-{}", category.id);
-    let label = |what: &str| format!("{what} of {}", category.name);
+    let label = |what: &str| tr!(admin.categories.field_of, what, name = &category.name);
     view! {
         <tr>
-            <td><input form=form.clone() name="name" value=category.name.clone() required maxlength="120" aria-label=label("Name") /></td>
-            <td><input form=form.clone() name="slug" value=category.slug.clone() maxlength="80" pattern="[a-z0-9-]*" aria-label=label("Web address") /></td>
-            <td><input form=form.clone() name="description" value=category.description.clone() maxlength="2000" aria-label=label("Description") /></td>
-            <td><input form=form.clone() name="position" type="number" value=category.position aria-label=label("Position") /></td>
+            <td><input form=form.clone() name="name" value=category.name.clone() required maxlength="120" aria-label=label(tr!(admin.categories.name)) /></td>
+            <td><input form=form.clone() name="slug" value=category.slug.clone() maxlength="80" pattern="[a-z0-9-]*" aria-label=label(tr!(admin.categories.web_address)) /></td>
+            <td><input form=form.clone() name="description" value=category.description.clone() maxlength="2000" aria-label=label(tr!(admin.categories.description)) /></td>
+            <td><input form=form.clone() name="position" type="number" value=category.position aria-label=label(tr!(admin.categories.position)) /></td>
             <td><A href=format!("/admin/products?category={}", category.id)>{category.products}</A></td>
             <td class="row-actions">
                 <ActionForm action=save attr:id=form>
                     <input type="hidden" name="id" value=category.id />
-                    <button type="submit">"Save"</button>
+                    <button type="submit">{tr!(admin.categories.save)}</button>
                 </ActionForm>
                 {(category.products == 0).then(|| view! {
                     <ActionForm action=delete>
                         <input type="hidden" name="id" value=category.id />
-                        <button type="submit" class="button-link">"Delete"</button>
+                        <button type="submit" class="button-link">{tr!(admin.categories.delete)}</button>
                     </ActionForm>
                 })}
             </td>

@@ -43,10 +43,9 @@ where
             .push(") ESCAPE '\\')");
     }
     if !filter.category.is_empty() {
-        let category: i64 = filter
-            .category
-            .parse()
-            .map_err(|_| AppError::BadRequest("Unknown category in the filter.".into()))?;
+        let category: i64 = filter.category.parse().map_err(|_| {
+            AppError::BadRequest(crate::tr!(admin.products.unknown_category).into())
+        })?;
         sql.push(" AND p.category_id = ").push_bind(category);
     }
     match filter.status.as_str() {
@@ -57,7 +56,11 @@ where
         "archived" => {
             sql.push(" AND p.active = FALSE");
         }
-        _ => return Err(AppError::BadRequest("Unknown status in the filter.".into())),
+        _ => {
+            return Err(AppError::BadRequest(
+                crate::tr!(admin.products.unknown_status).into(),
+            ))
+        }
     }
     if filter.low == "1" {
         sql.push(" AND p.stock <= ").push_bind(LOW_STOCK);
@@ -172,7 +175,7 @@ pub async fn form(
     .bind(id)
     .fetch_optional(conn)
     .await)?
-    .ok_or_else(|| AppError::NotFound("There is no such product.".into()))?;
+    .ok_or_else(|| AppError::NotFound(crate::tr!(admin.products.no_such_product).into()))?;
     Ok(ProductForm {
         id,
         slug: product.slug,
@@ -286,15 +289,17 @@ impl ProductInput {
         let name = draft.name.trim();
         if name.is_empty() || name.chars().count() > 200 {
             return Err(AppError::BadRequest(
-                "The name needs 1 to 200 characters.".into(),
+                crate::tr!(admin.products.name_length).into(),
             ));
         }
         if draft.description.chars().count() > 10_000 {
             return Err(AppError::BadRequest(
-                "The description is too long (10 000 characters at most).".into(),
+                crate::tr!(admin.products.description_length).into(),
             ));
         }
-        let price = Money::parse_decimal(&draft.price, currency).map_err(AppError::BadRequest)?;
+        let locale = crate::locale::current();
+        let price = Money::parse_decimal(&draft.price, currency)
+            .map_err(|error| error.refusal(locale, &draft.price))?;
         let stock: i64 = draft
             .stock
             .trim()
@@ -302,9 +307,7 @@ impl ProductInput {
             .ok()
             .filter(|s| (0..=MAX_STOCK).contains(s))
             .ok_or_else(|| {
-                AppError::BadRequest(format!(
-                    "Stock must be a whole number from 0 to {MAX_STOCK}."
-                ))
+                AppError::BadRequest(crate::tr!(admin.products.stock_range, max = MAX_STOCK))
             })?;
         let limit = draft.max_per_order.trim();
         let max_per_order = match limit {
@@ -315,14 +318,12 @@ impl ProductInput {
                     .ok()
                     .filter(|m| (1..=MAX_STOCK).contains(m))
                     .ok_or_else(|| {
-                        AppError::BadRequest(format!(
-                            "The most per order must be a whole number from 1 to {MAX_STOCK}, or empty for no limit."
-                        ))
+                        AppError::BadRequest(crate::tr!(admin.products.max_range, max = MAX_STOCK))
                     })?,
             ),
         };
         Ok(ProductInput {
-            slug: crate::text::slug_for(&draft.slug, name, 120)?,
+            slug: crate::text::slug_or_refusal(&draft.slug, name, 120, locale)?,
             max_per_order,
             name: name.to_owned(),
             category_id: draft.category_id,
@@ -335,13 +336,13 @@ impl ProductInput {
     }
 }
 
-fn slug_taken(error: sqlx::Error, what: &str) -> AppError {
+/// A save refused by the database: the web address (`taken`, in the admin's words) is another's,
+/// or the category is gone.
+fn slug_taken(error: sqlx::Error, taken: &str) -> AppError {
     match &error {
-        sqlx::Error::Database(db) if db.is_unique_violation() => AppError::Conflict(format!(
-            "Another {what} already uses that web address. Choose another."
-        )),
+        sqlx::Error::Database(db) if db.is_unique_violation() => AppError::Conflict(taken.into()),
         sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
-            AppError::BadRequest("Choose one of the categories.".into())
+            AppError::BadRequest(crate::tr!(admin.products.choose_category).into())
         }
         _ => error.into(),
     }
@@ -389,7 +390,7 @@ pub async fn save(
         };
         query.fetch_optional(conn).await
     })
-    .map_err(|e| slug_taken(e, "product"))?;
+    .map_err(|e| slug_taken(e, crate::tr!(admin.form.slug_taken_product)))?;
     if let Some(id) = saved {
         return Ok(id);
     }
@@ -398,11 +399,8 @@ pub async fn save(
         .fetch_optional(conn)
         .await)?;
     Err(match stock {
-        Some(stock) => AppError::Conflict(format!(
-            "The stock changed while you were editing (shoppers bought or returned some): \
-             {stock} in stock now. Nothing was saved; please check the stock and save again."
-        )),
-        None => AppError::NotFound("There is no such product.".into()),
+        Some(stock) => AppError::Conflict(crate::tr!(admin.products.stock_changed, stock)),
+        None => AppError::NotFound(crate::tr!(admin.products.no_such_product).into()),
     })
 }
 
@@ -460,12 +458,12 @@ pub async fn save_category(
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 120 {
         return Err(AppError::BadRequest(
-            "The category's name needs 1 to 120 characters.".into(),
+            crate::tr!(admin.categories.name_length).into(),
         ));
     }
     if description.chars().count() > 2000 {
         return Err(AppError::BadRequest(
-            "The description is too long (2000 characters at most).".into(),
+            crate::tr!(admin.categories.description_length).into(),
         ));
     }
     let position: i64 = match position.trim() {
@@ -475,10 +473,10 @@ pub async fn save_category(
             .ok()
             .filter(|p: &i64| p.abs() <= 10_000)
             .ok_or_else(|| {
-                AppError::BadRequest("The position must be a small whole number.".into())
+                AppError::BadRequest(crate::tr!(admin.categories.position_range).into())
             })?,
     };
-    let slug = crate::text::slug_for(slug, name, 80)?;
+    let slug = crate::text::slug_or_refusal(slug, name, 80, crate::locale::current())?;
     let saved = crate::on_db!(pool, conn => {
         let query = if id == 0 {
             sqlx::query(
@@ -496,9 +494,11 @@ pub async fn save_category(
         let query = if id == 0 { query } else { query.bind(id) };
         query.execute(conn).await.map(|done| done.rows_affected())
     })
-    .map_err(|e| slug_taken(e, "category"))?;
+    .map_err(|e| slug_taken(e, crate::tr!(admin.form.slug_taken_category)))?;
     if saved == 0 {
-        return Err(AppError::NotFound("There is no such category.".into()));
+        return Err(AppError::NotFound(
+            crate::tr!(admin.categories.no_such_category).into(),
+        ));
     }
     Ok(())
 }
@@ -517,11 +517,9 @@ pub async fn delete_category(pool: &crate::db::Db, id: i64) -> Result<(), AppErr
                 .fetch_one(conn)
                 .await)?;
         return Err(if exists {
-            AppError::Conflict(
-                "This category still has products. Move them to another category first.".into(),
-            )
+            AppError::Conflict(crate::tr!(admin.categories.not_empty).into())
         } else {
-            AppError::NotFound("There is no such category.".into())
+            AppError::NotFound(crate::tr!(admin.categories.no_such_category).into())
         });
     }
     Ok(())

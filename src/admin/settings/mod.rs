@@ -175,8 +175,13 @@ pub async fn save_settings(
         smsbank: smsbank.is_some(),
         test_payments: test_payments.is_some(),
     };
-    crate::domain::settings::store::save(&state.writer, &state.settings, admin_id, settings)
-        .await?;
+    crate::domain::settings::store::save(
+        &state.writer,
+        &state.settings,
+        editor(admin_id),
+        settings,
+    )
+    .await?;
     back_to("/admin/settings?saved=1");
     Ok(())
 }
@@ -210,8 +215,14 @@ pub async fn save_shipping_method(
         active: active.is_some(),
         position,
     };
-    let input = MethodInput::parse(&draft, state.config.currency)?;
-    save_method(&state.writer, admin_id, (id > 0).then_some(id), &input).await?;
+    let input = MethodInput::parse(&draft, state.config.currency, crate::locale::current())?;
+    save_method(
+        &state.writer,
+        editor(admin_id),
+        (id > 0).then_some(id),
+        &input,
+    )
+    .await?;
     back_to("/admin/settings?saved=1#shipping");
     Ok(())
 }
@@ -226,14 +237,13 @@ pub async fn save_shipping_method_text(
 ) -> Result<(), AppError> {
     let (state, admin_id) = crate::admin::auth::admin_only().await?;
     let language = crate::locale::parse(&locale)
-        .ok_or_else(|| AppError::BadRequest("The shop does not speak that language.".into()))?;
+        .ok_or_else(|| AppError::BadRequest(crate::tr!(admin.settings.no_such_language).into()))?;
     crate::domain::settings::store::save_method_text(
         &state.writer,
-        admin_id,
+        editor(admin_id),
         id,
         language,
-        &name,
-        &description,
+        (&name, &description),
     )
     .await?;
     back_to("/admin/settings#shipping");
@@ -243,9 +253,18 @@ pub async fn save_shipping_method_text(
 #[server(endpoint = "admin/shipping/delete")]
 pub async fn delete_shipping_method(id: i64) -> Result<(), AppError> {
     let (state, admin_id) = crate::admin::auth::admin_only().await?;
-    crate::domain::settings::store::delete_method(&state.writer, admin_id, id).await?;
+    crate::domain::settings::store::delete_method(&state.writer, editor(admin_id), id).await?;
     back_to("/admin/settings#shipping");
     Ok(())
+}
+
+/// The logged-in admin as the settings' audit names them, writing in their admin's language.
+#[cfg(feature = "ssr")]
+fn editor(admin_id: i64) -> crate::domain::settings::Editor {
+    crate::domain::settings::Editor {
+        admin_id,
+        language: crate::locale::current(),
+    }
 }
 
 /// A legal page's Markdown, for its editor.
@@ -272,7 +291,8 @@ pub async fn admin_legal(slug: String) -> Result<LegalEditor, AppError> {
 pub async fn save_legal(slug: String, markdown: String) -> Result<(), AppError> {
     let (state, admin_id) = crate::admin::auth::admin_only().await?;
     let page = LegalPage::from_slug(&slug, crate::locale::current())?;
-    crate::domain::settings::store::save_legal(&state.writer, admin_id, page, &markdown).await?;
+    crate::domain::settings::store::save_legal(&state.writer, editor(admin_id), page, &markdown)
+        .await?;
     back_to(&format!("/admin/legal/{slug}?saved=1"));
     Ok(())
 }

@@ -6,6 +6,7 @@ use super::{
 };
 use crate::admin::pages::admin_page;
 use crate::domain::settings::{Seller, SettingsChange};
+use crate::tr;
 use crate::ui::{escape_on_server, short_time, ErrorNotice};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,7 +19,7 @@ fn SavedNotice() -> impl IntoView {
     let query = use_query_map();
     move || {
         (query.read().get("saved").as_deref() == Some("1"))
-            .then(|| view! { <div class="notice" role="status">"Saved."</div> })
+            .then(|| view! { <div class="notice" role="status">{tr!(admin.settings.saved)}</div> })
     }
 }
 
@@ -30,7 +31,7 @@ pub fn AdminSettingsPage() -> impl IntoView {
     let delete_method = ServerAction::<DeleteShippingMethod>::new();
     let settings = Resource::new(|| (), |_| admin_settings());
     view! {
-        <Title text="Settings" />
+        <Title text=tr!(admin.settings.title) />
         {admin_page(settings, move |view: SettingsView| {
             let errors = move || {
                 [
@@ -45,19 +46,19 @@ pub fn AdminSettingsPage() -> impl IntoView {
                     .map(|e| view! { <ErrorNotice error=e /> })
             };
             view! {
-                <h1>"Settings"</h1>
+                <h1>{tr!(admin.settings.title)}</h1>
                 {errors}
                 <SavedNotice />
                 <ShopForm seller=view.seller smsbank=view.smsbank test_payments=view.test_payments sandbox=view.sandbox save />
                 <ShippingMethods methods=view.methods currency=view.currency countries=view.countries save=save_method save_text delete=delete_method />
                 <section>
-                    <h2 id="legal">"Legal pages"</h2>
+                    <h2 id="legal">{tr!(admin.settings.legal_pages)}</h2>
                     <ul>
                         {view.legal.into_iter().map(|(page, placeholder)| view! {
                             <li>
                                 <A href=format!("/admin/legal/{}", page.slug())>{page.title(crate::locale::current())}</A>
-                                {placeholder.then(|| view! { " " <span class="badge badge-warn">"placeholder text"</span> })}
-                                " · " <a href=page.path()>"view"</a>
+                                {placeholder.then(|| view! { " " <span class="badge badge-warn">{tr!(admin.settings.placeholder)}</span> })}
+                                " · " <a href=page.path()>{tr!(admin.settings.view)}</a>
                             </li>
                         }).collect_view()}
                     </ul>
@@ -91,9 +92,14 @@ fn SwitchField(name: &'static str, label: &'static str, switch: Switch) -> impl 
     let (checked, note) = match &switch.fixed_by {
         Some((variable, on)) => (
             *on,
-            Some(format!(
-                "Set to {} by {variable} in the environment, which wins over this setting.",
-                if *on { "on" } else { "off" }
+            Some(tr!(
+                admin.settings.fixed,
+                value = if *on {
+                    tr!(admin.settings.on)
+                } else {
+                    tr!(admin.settings.off)
+                },
+                variable
             )),
         ),
         None => (switch.on, None),
@@ -120,24 +126,24 @@ fn ShopForm(
 ) -> impl IntoView {
     view! {
         <section>
-            <h2>"Shop and seller"</h2>
-            <p class="muted">"Shown in every page's header and footer, on the contact page and in e-mails."</p>
+            <h2>{tr!(admin.settings.shop_and_seller)}</h2>
+            <p class="muted">{tr!(admin.settings.shop_intro)}</p>
             <ActionForm action=save attr:class="checkout-form">
-                <TextField name="shop_name" label="Shop name" value=seller.shop_name maxlength="80" />
-                <TextField name="legal_name" label="Seller's legal name" value=seller.legal_name maxlength="200" />
-                <TextField name="company_code" label="Company code" value=seller.company_code maxlength="40" />
-                <TextField name="vat_code" label="VAT code" value=seller.vat_code maxlength="40" />
+                <TextField name="shop_name" label=tr!(admin.settings.shop_name) value=seller.shop_name maxlength="80" />
+                <TextField name="legal_name" label=tr!(admin.settings.legal_name) value=seller.legal_name maxlength="200" />
+                <TextField name="company_code" label=tr!(admin.settings.company_code) value=seller.company_code maxlength="40" />
+                <TextField name="vat_code" label=tr!(admin.settings.vat_code) value=seller.vat_code maxlength="40" />
                 <div class="field">
-                    <label for="address">"Address"</label>
+                    <label for="address">{tr!(admin.settings.address)}</label>
                     <textarea id="address" name="address" rows="3" maxlength="400">{escape_on_server(seller.address)}</textarea>
                 </div>
-                <TextField name="contact_email" label="Contact e-mail (order notices go here)" value=seller.contact_email maxlength="254" kind="email" />
-                <TextField name="contact_phone" label="Contact phone" value=seller.contact_phone maxlength="40" kind="tel" />
-                <h3>"Payments"</h3>
-                <SwitchField name="smsbank" label="Offer Paysera's SMS bank at checkout" switch=smsbank />
-                <SwitchField name="test_payments" label="Ask Paysera for test payments (no money moves; such payments never pay an order)" switch=test_payments />
-                {sandbox.then(|| view! { <p class="muted">"The shop runs on the built-in sandbox: test payments apply to a live Paysera project only."</p> })}
-                <button type="submit" class="button-primary">"Save settings"</button>
+                <TextField name="contact_email" label=tr!(admin.settings.contact_email) value=seller.contact_email maxlength="254" kind="email" />
+                <TextField name="contact_phone" label=tr!(admin.settings.contact_phone) value=seller.contact_phone maxlength="40" kind="tel" />
+                <h3>{tr!(admin.settings.payments)}</h3>
+                <SwitchField name="smsbank" label=tr!(admin.settings.smsbank) switch=smsbank />
+                <SwitchField name="test_payments" label=tr!(admin.settings.test_payments) switch=test_payments />
+                {sandbox.then(|| view! { <p class="muted">{tr!(admin.settings.sandbox_note)}</p> })}
+                <button type="submit" class="button-primary">{tr!(admin.settings.save)}</button>
             </ActionForm>
         </section>
     }
@@ -171,11 +177,11 @@ fn ShippingMethods(
     };
     view! {
         <section>
-            <h2 id="shipping">"Shipping methods"</h2>
-            <p class="muted">{format!("Prices in {currency}. Countries by code, comma-separated: {known}. An order keeps the name and price it was placed with.")}</p>
-            <p class="muted">"A method's name and description show in every language; name it in a language to show that name to shoppers browsing in it."</p>
+            <h2 id="shipping">{tr!(admin.settings.shipping)}</h2>
+            <p class="muted">{tr!(admin.settings.shipping_intro, currency, known)}</p>
+            <p class="muted">{tr!(admin.settings.shipping_languages)}</p>
             {methods.into_iter().map(|method| view! { <MethodForm method save save_text delete=Some(delete) /> }).collect_view()}
-            <h3>"New shipping method"</h3>
+            <h3>{tr!(admin.settings.new_method)}</h3>
             <MethodForm method=blank save save_text delete=None />
         </section>
     }
@@ -209,21 +215,21 @@ fn MethodForm(
         <div class="shipping-method" data-testid=testid>
             <ActionForm action=save attr:class="admin-filters">
                 <input type="hidden" name="id" value=id />
-                <div class="field">{label("Name", "name")}<input id=field("name") name="name" value=method.name required maxlength="80" /></div>
-                <div class="field">{label("Code", "code")}<input id=field("code") name="code" value=method.code maxlength="40" pattern="[a-z0-9-]*" /></div>
-                <div class="field">{label("Price", "price")}<input id=field("price") name="price" value=method.price required inputmode="decimal" /></div>
-                <div class="field">{label("Free from (goods total)", "free_above")}<input id=field("free_above") name="free_above" value=method.free_above inputmode="decimal" /></div>
-                <div class="field">{label("Countries", "countries")}<input id=field("countries") name="countries" value=method.countries required maxlength="200" /></div>
-                <div class="field">{label("Description", "description")}<input id=field("description") name="description" value=method.description maxlength="300" /></div>
-                <div class="field">{label("Order", "position")}<input id=field("position") name="position" type="number" min="0" max="10000" value=method.position /></div>
-                <label class="checkbox"><input type="checkbox" name="active" checked=method.active />"Offered"</label>
-                <button type="submit">{if id == 0 { "Add method" } else { "Save" }}</button>
+                <div class="field">{label(tr!(admin.settings.name), "name")}<input id=field("name") name="name" value=method.name required maxlength="80" /></div>
+                <div class="field">{label(tr!(admin.settings.code), "code")}<input id=field("code") name="code" value=method.code maxlength="40" pattern="[a-z0-9-]*" /></div>
+                <div class="field">{label(tr!(admin.settings.price), "price")}<input id=field("price") name="price" value=method.price required inputmode="decimal" /></div>
+                <div class="field">{label(tr!(admin.settings.free_from), "free_above")}<input id=field("free_above") name="free_above" value=method.free_above inputmode="decimal" /></div>
+                <div class="field">{label(tr!(admin.settings.countries), "countries")}<input id=field("countries") name="countries" value=method.countries required maxlength="200" /></div>
+                <div class="field">{label(tr!(admin.settings.description), "description")}<input id=field("description") name="description" value=method.description maxlength="300" /></div>
+                <div class="field">{label(tr!(admin.settings.order), "position")}<input id=field("position") name="position" type="number" min="0" max="10000" value=method.position /></div>
+                <label class="checkbox"><input type="checkbox" name="active" checked=method.active />{tr!(admin.settings.offered)}</label>
+                <button type="submit">{if id == 0 { tr!(admin.settings.add_method) } else { tr!(admin.settings.save_method) }}</button>
             </ActionForm>
             {texts}
             {delete.map(|delete| view! {
                 <ActionForm action=delete>
                     <input type="hidden" name="id" value=id />
-                    <button type="submit" class="button-link">"Delete"</button>
+                    <button type="submit" class="button-link">{tr!(admin.settings.delete)}</button>
                 </ActionForm>
             })}
         </div>
@@ -248,15 +254,15 @@ fn MethodTextForm(
             <input type="hidden" name="id" value=id />
             <input type="hidden" name="locale" value=text.locale.clone() />
             <div class="field">
-                <label for=name_id.clone()>{format!("Name in {language}")}</label>
+                <label for=name_id.clone()>{tr!(admin.settings.name_in, language = &language)}</label>
                 <input id=name_id name="name" value=text.name maxlength="80" lang=text.locale.clone()
                     placeholder=fallback />
             </div>
             <div class="field">
-                <label for=description_id.clone()>{format!("Description in {language}")}</label>
+                <label for=description_id.clone()>{tr!(admin.settings.description_in, language = &language)}</label>
                 <input id=description_id name="description" value=text.description maxlength="300" lang=text.locale />
             </div>
-            <button type="submit">{format!("Save {language}")}</button>
+            <button type="submit">{tr!(admin.settings.save_in, language = &language)}</button>
         </ActionForm>
     }
 }
@@ -265,8 +271,8 @@ fn MethodTextForm(
 fn ChangeLog(changes: Vec<SettingsChange>) -> impl IntoView {
     view! {
         <section>
-            <h2>"Recent changes"</h2>
-            {changes.is_empty().then(|| view! { <p class="muted">"No changes yet."</p> })}
+            <h2>{tr!(admin.settings.recent)}</h2>
+            {changes.is_empty().then(|| view! { <p class="muted">{tr!(admin.settings.no_changes)}</p> })}
             <ul class="history">
                 {changes.into_iter().map(|c| view! {
                     <li><time>{short_time(&c.at)}</time>" "{c.admin_email}": "{c.change}</li>
@@ -285,7 +291,7 @@ pub fn AdminLegalPage() -> impl IntoView {
         admin_legal,
     );
     view! {
-        <Title text="Legal page" />
+        <Title text=tr!(admin.legal.title) />
         {admin_page(editor, move |editor: LegalEditor| {
             let page = editor.page;
             view! {
@@ -293,18 +299,18 @@ pub fn AdminLegalPage() -> impl IntoView {
                 {move || save.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNotice error=e /> })}
                 <SavedNotice />
                 {editor.placeholder.then(|| view! {
-                    <p class="notice" role="note">"This is the demo's placeholder text. Write your own before selling: shoppers see a note until you save."</p>
+                    <p class="notice" role="note">{tr!(admin.legal.placeholder)}</p>
                 })}
-                <p class="muted">"Markdown: # for headings, **bold**, [links](https://example.com), - for lists. HTML is shown as text."</p>
+                <p class="muted">{tr!(admin.legal.markdown)}</p>
                 <ActionForm action=save attr:class="checkout-form">
                     <input type="hidden" name="slug" value=page.slug() />
                     <div class="field">
-                        <label for="markdown">"Text"</label>
+                        <label for="markdown">{tr!(admin.legal.text)}</label>
                         <textarea id="markdown" name="markdown" rows="24" maxlength="100000">{escape_on_server(editor.markdown)}</textarea>
                     </div>
-                    <button type="submit" class="button-primary">"Publish"</button>
+                    <button type="submit" class="button-primary">{tr!(admin.legal.publish)}</button>
                 </ActionForm>
-                <p><A href="/admin/settings#legal">"← Settings"</A>" · "<a href=page.path()>"View the page"</a></p>
+                <p><A href="/admin/settings#legal">{tr!(admin.legal.back)}</A>" · "<a href=page.path()>{tr!(admin.legal.view)}</a></p>
             }
             .into_any()
         })}

@@ -56,13 +56,15 @@ impl MailKind {
         MailKind::ALL.into_iter().find(|k| k.as_str() == text)
     }
 
-    pub fn label(self) -> &'static str {
+    /// What kind of e-mail it is, as the admin's list says it in `locale`.
+    pub fn label(self, locale: crate::locale::Locale) -> &'static str {
+        use leptos_i18n::td_string;
         match self {
-            MailKind::OrderConfirmation => "Order confirmation",
-            MailKind::NewOrder => "New order notice",
-            MailKind::OrderShipped => "Shipped",
-            MailKind::OrderCancelled => "Cancelled order notice",
-            MailKind::PaymentReview => "Payment to review",
+            MailKind::OrderConfirmation => td_string!(locale, admin.mail_kind.order_confirmation),
+            MailKind::NewOrder => td_string!(locale, admin.mail_kind.new_order),
+            MailKind::OrderShipped => td_string!(locale, admin.mail_kind.order_shipped),
+            MailKind::OrderCancelled => td_string!(locale, admin.mail_kind.order_cancelled),
+            MailKind::PaymentReview => td_string!(locale, admin.mail_kind.payment_review),
         }
     }
 }
@@ -102,6 +104,9 @@ pub struct MailSummary {
     /// Written to the data folder (sandbox mode): downloadable from the admin.
     pub has_file: bool,
 }
+
+/// The error kept on an e-mail that has nobody to go to (the admin shows it in its own words).
+pub const NO_RECIPIENT: &str = "No address to send to: set the contact e-mail in admin → Settings.";
 
 /// A payment verdict (see `domain::payments::callbacks::Verdict`) as the merchant's notice explains it.
 pub fn verdict_in_words(verdict: &str, language: crate::locale::Locale) -> &'static str {

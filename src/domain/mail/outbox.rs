@@ -112,7 +112,7 @@ async fn write(
     .bind(message_id(context.public_url))
     .bind(&seller.shop_name)
     .bind(&seller.contact_email)
-    .bind("No address to send to: set the contact e-mail in admin → Settings.")
+    .bind(super::NO_RECIPIENT)
     .bind(crate::clock::now())
     .execute(&mut *conn)
     .await.map(|done| done.rows_affected()))?;
@@ -257,8 +257,13 @@ pub async fn seconds_to_next(pool: &crate::db::Db) -> Result<Option<f64>, AppErr
 }
 
 /// "Send again" in the admin: the e-mail goes out once more, soon, with a new `Message-ID` (mail
-/// servers drop a message whose id they have seen).
-pub async fn send_again(writer: &crate::db::Db, id: i64, public_url: &str) -> Result<(), AppError> {
+/// servers drop a message whose id they have seen). `false`: there is no such e-mail, or it has
+/// nobody to go to.
+pub async fn send_again(
+    writer: &crate::db::Db,
+    id: i64,
+    public_url: &str,
+) -> Result<bool, AppError> {
     let changed = crate::on_db!(writer, conn => sqlx::query(
         "UPDATE email_outbox SET sent_at = NULL, failed_at = NULL, attempts = 0, last_error = NULL,
                 locked_until = NULL, message_id = $2, next_attempt_at = $3
@@ -269,12 +274,7 @@ pub async fn send_again(writer: &crate::db::Db, id: i64, public_url: &str) -> Re
     .bind(crate::clock::now())
     .execute(conn)
     .await.map(|done| done.rows_affected()))?;
-    if changed == 0 {
-        return Err(AppError::NotFound(
-            "There is no such e-mail, or it has nobody to go to.".into(),
-        ));
-    }
-    Ok(())
+    Ok(changed > 0)
 }
 
 /// E-mails not yet written to a file (sandbox mode writes each one to the data folder).

@@ -14,6 +14,14 @@ use crate::money::Money;
 use leptos_i18n::td_string;
 use serde::{Deserialize, Serialize};
 
+/// The admin changing the settings: named in the audit (by e-mail), and written to in their
+/// language (refusals, and the audit's own words).
+#[derive(Clone, Copy, Debug)]
+pub struct Editor {
+    pub admin_id: i64,
+    pub language: Locale,
+}
+
 /// The seller, as shoppers must be able to see it (EU consumer law: who sells, where to reach them).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]

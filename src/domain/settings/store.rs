@@ -1,7 +1,7 @@
 //! Reading and saving the shop's settings. Every save names the admin and what changed in
 //! `settings_events`, in the same transaction as the change.
 
-use super::{LegalPage, LegalText, Seller, SettingsChange, ShippingMethod};
+use super::{Editor, LegalPage, LegalText, Seller, SettingsChange, ShippingMethod};
 use crate::error::AppError;
 use crate::locale::Locale;
 use crate::money::{Currency, Money};
@@ -106,15 +106,17 @@ impl SettingsCache {
 /// names people, not ids).
 async fn begin_change(
     writer: &crate::db::Db,
-    admin_id: i64,
+    editor: Editor,
 ) -> Result<(crate::db::Tx, String), AppError> {
     let mut tx = writer.begin().await?;
     let email: String =
         crate::on_tx!(&mut tx, conn => sqlx::query_scalar("SELECT email FROM admins WHERE id = $1")
-        .bind(admin_id)
+        .bind(editor.admin_id)
         .fetch_optional(&mut *conn)
         .await)?
-        .ok_or_else(|| AppError::Unauthorized("Please log in as the shop's admin.".into()))?;
+        .ok_or_else(|| {
+            AppError::Unauthorized(td_string!(editor.language, admin.login.please).into())
+        })?;
     Ok((tx, email))
 }
 
@@ -137,7 +139,7 @@ struct TextField<'a> {
     multiline: bool,
 }
 
-fn text_fields(s: &Seller) -> [TextField<'_>; 7] {
+fn text_fields(s: &Seller, locale: Locale) -> [TextField<'_>; 7] {
     let field = |what, value, max, multiline| TextField {
         what,
         value,
@@ -145,26 +147,76 @@ fn text_fields(s: &Seller) -> [TextField<'_>; 7] {
         multiline,
     };
     [
-        field("shop name", &s.shop_name, 80, false),
-        field("legal name", &s.legal_name, 200, false),
-        field("company code", &s.company_code, 40, false),
-        field("VAT code", &s.vat_code, 40, false),
-        field("address", &s.address, 400, true),
-        field("contact e-mail", &s.contact_email, 254, false),
-        field("contact phone", &s.contact_phone, 40, false),
+        field(
+            td_string!(locale, admin.settings.field.shop_name),
+            &s.shop_name,
+            80,
+            false,
+        ),
+        field(
+            td_string!(locale, admin.settings.field.legal_name),
+            &s.legal_name,
+            200,
+            false,
+        ),
+        field(
+            td_string!(locale, admin.settings.field.company_code),
+            &s.company_code,
+            40,
+            false,
+        ),
+        field(
+            td_string!(locale, admin.settings.field.vat_code),
+            &s.vat_code,
+            40,
+            false,
+        ),
+        field(
+            td_string!(locale, admin.settings.field.address),
+            &s.address,
+            400,
+            true,
+        ),
+        field(
+            td_string!(locale, admin.settings.field.contact_email),
+            &s.contact_email,
+            254,
+            false,
+        ),
+        field(
+            td_string!(locale, admin.settings.field.contact_phone),
+            &s.contact_phone,
+            40,
+            false,
+        ),
     ]
 }
 
-/// What changed between two versions of the settings, for the audit: `shop name: “A” → “B”`.
-fn differences(old: &ShopSettings, new: &ShopSettings) -> Vec<String> {
-    let on_off = |on: bool| if on { "on" } else { "off" };
+/// What changed between two versions of the settings, for the audit: `shop name: “A” → “B”`,
+/// in the words of the admin who changed them.
+fn differences(old: &ShopSettings, new: &ShopSettings, locale: Locale) -> Vec<String> {
+    let on_off = |on: bool| {
+        if on {
+            td_string!(locale, admin.settings.on)
+        } else {
+            td_string!(locale, admin.settings.off)
+        }
+    };
     let switches = [
-        ("SMS bank", old.smsbank, new.smsbank),
-        ("test payments", old.test_payments, new.test_payments),
+        (
+            td_string!(locale, admin.settings.field.smsbank),
+            old.smsbank,
+            new.smsbank,
+        ),
+        (
+            td_string!(locale, admin.settings.field.test_payments),
+            old.test_payments,
+            new.test_payments,
+        ),
     ];
-    text_fields(&old.seller)
+    text_fields(&old.seller, locale)
         .into_iter()
-        .zip(text_fields(&new.seller))
+        .zip(text_fields(&new.seller, locale))
         .filter(|(a, b)| a.value != b.value)
         .map(|(a, b)| format!("{}: “{}” → “{}”", a.what, a.value, b.value))
         .chain(
@@ -176,15 +228,19 @@ fn differences(old: &ShopSettings, new: &ShopSettings) -> Vec<String> {
         .collect()
 }
 
-/// Checks settings as typed in the admin: lengths the database also enforces, with messages.
-pub fn validate(settings: &ShopSettings) -> Result<(), AppError> {
+/// Checks settings as typed in the admin: lengths the database also enforces, with messages in
+/// `locale`.
+pub fn validate(settings: &ShopSettings, locale: Locale) -> Result<(), AppError> {
     let s = &settings.seller;
-    for field in text_fields(s) {
+    for field in text_fields(s, locale) {
         let what = field.what;
         if field.value.chars().count() > field.max {
-            return Err(AppError::BadRequest(format!(
-                "The {what} can be at most {} characters long.",
-                field.max
+            let max = field.max;
+            return Err(AppError::BadRequest(td_string!(
+                locale,
+                admin.settings.too_long,
+                what,
+                max
             )));
         }
         let line_break_ok = |c: char| field.multiline && c == '\n';
@@ -193,17 +249,21 @@ pub fn validate(settings: &ShopSettings) -> Result<(), AppError> {
             .chars()
             .any(|c| c.is_control() && !line_break_ok(c))
         {
-            return Err(AppError::BadRequest(format!(
-                "The {what} cannot contain line breaks or control characters."
+            return Err(AppError::BadRequest(td_string!(
+                locale,
+                admin.settings.one_line,
+                what
             )));
         }
     }
     if s.shop_name.trim().is_empty() {
-        return Err(AppError::BadRequest("The shop needs a name.".into()));
+        return Err(AppError::BadRequest(
+            td_string!(locale, admin.settings.needs_name).into(),
+        ));
     }
     if !s.contact_email.is_empty() && crate::email::Email::parse(&s.contact_email).is_none() {
         return Err(AppError::BadRequest(
-            "The contact e-mail is not an e-mail address.".into(),
+            td_string!(locale, admin.settings.bad_contact).into(),
         ));
     }
     Ok(())
@@ -213,13 +273,13 @@ pub fn validate(settings: &ShopSettings) -> Result<(), AppError> {
 pub async fn save(
     writer: &crate::db::Db,
     cache: &SettingsCache,
-    admin_id: i64,
+    editor: Editor,
     new: ShopSettings,
 ) -> Result<(), AppError> {
-    validate(&new)?;
-    let (mut tx, admin_email) = begin_change(writer, admin_id).await?;
+    validate(&new, editor.language)?;
+    let (mut tx, admin_email) = begin_change(writer, editor).await?;
     // Compared inside the transaction: two admins saving at once each record what they changed.
-    let changes = differences(&load_for_change(&mut tx).await?, &new);
+    let changes = differences(&load_for_change(&mut tx).await?, &new, editor.language);
     if changes.is_empty() {
         return Ok(());
     }
@@ -244,6 +304,10 @@ pub async fn save(
     tx.commit().await?;
     cache.set(Arc::new(new));
     Ok(())
+}
+
+fn method_gone(locale: Locale) -> AppError {
+    AppError::NotFound(td_string!(locale, admin.settings.method_gone).into())
 }
 
 /// The latest settings changes, newest first.
@@ -336,38 +400,49 @@ pub struct MethodDraft {
 
 /// A shipping method's name and description, as checkout shows them: one line each, the name 1 to
 /// 80 characters, the description at most 300. Returned trimmed.
-fn method_text(name: &str, description: &str) -> Result<(String, String), AppError> {
+fn method_text(
+    name: &str,
+    description: &str,
+    locale: Locale,
+) -> Result<(String, String), AppError> {
     let bad = |message: &str| Err(AppError::BadRequest(message.into()));
     let (name, description) = (name.trim(), description.trim());
     if name.is_empty() || name.chars().count() > 80 {
-        return bad("The method's name needs 1 to 80 characters.");
+        return bad(td_string!(locale, admin.settings.method_name_length));
     }
     if description.chars().count() > 300 {
-        return bad("The description can be at most 300 characters long.");
+        return bad(td_string!(locale, admin.settings.method_description_length));
     }
     if [name, description]
         .iter()
         .any(|text| text.chars().any(char::is_control))
     {
-        return bad("The name and description cannot contain line breaks or control characters.");
+        return bad(td_string!(locale, admin.settings.method_one_line));
     }
     Ok((name.to_owned(), description.to_owned()))
 }
 
 impl MethodInput {
-    pub fn parse(draft: &MethodDraft, currency: Currency) -> Result<MethodInput, AppError> {
+    /// The method as typed in the admin, checked; refusals in `locale`.
+    pub fn parse(
+        draft: &MethodDraft,
+        currency: Currency,
+        locale: Locale,
+    ) -> Result<MethodInput, AppError> {
         let bad = |message: &str| AppError::BadRequest(message.into());
-        let (name, description) = method_text(&draft.name, &draft.description)?;
-        let code = crate::text::slug_for(&draft.code, &name, 40)?;
-        let price = Money::parse_decimal(&draft.price, currency).map_err(AppError::BadRequest)?;
+        let (name, description) = method_text(&draft.name, &draft.description, locale)?;
+        let code = crate::text::slug_or_refusal(&draft.code, &name, 40, locale)?;
+        let amount = |typed: &str| {
+            Money::parse_decimal(typed, currency).map_err(|error| error.refusal(locale, typed))
+        };
+        let price = amount(&draft.price)?;
         let free_above = match draft.free_above.trim() {
             "" => None,
-            typed => Some(Money::parse_decimal(typed, currency).map_err(AppError::BadRequest)?)
-                .filter(|m| m.minor > 0),
+            typed => Some(amount(typed)?).filter(|m| m.minor > 0),
         };
         let known = |c: &String| crate::countries::COUNTRIES.contains(&c.as_str());
         if draft.countries.is_empty() || !draft.countries.iter().all(known) {
-            return Err(bad("Tick at least one country the method ships to."));
+            return Err(bad(td_string!(locale, admin.settings.method_countries)));
         }
         let position = match draft.position.trim() {
             "" => 0,
@@ -375,7 +450,7 @@ impl MethodInput {
                 .parse::<i64>()
                 .ok()
                 .filter(|p| (0..=10_000).contains(p))
-                .ok_or_else(|| bad("The order must be a whole number from 0 to 10000."))?,
+                .ok_or_else(|| bad(td_string!(locale, admin.settings.method_position)))?,
         };
         Ok(MethodInput {
             code,
@@ -389,18 +464,28 @@ impl MethodInput {
         })
     }
 
-    fn summary(&self) -> String {
+    /// The method in one line, for the audit.
+    fn summary(&self, locale: Locale) -> String {
         let free = self
             .free_above
-            .map(|m| format!(", free from {m}"))
+            .map(|amount| td_string!(locale, admin.audit.free_from, amount))
             .unwrap_or_default();
-        let active = if self.active { "" } else { ", inactive" };
-        format!(
-            "{} ({}) {} to {}{free}{active}",
-            self.name,
-            self.code,
-            self.price,
-            self.countries.join(",")
+        let inactive = if self.active {
+            ""
+        } else {
+            td_string!(locale, admin.audit.inactive)
+        };
+        let (name, code, price) = (&self.name, &self.code, self.price);
+        let countries = self.countries.join(",");
+        td_string!(
+            locale,
+            admin.audit.method,
+            name,
+            code,
+            price,
+            countries,
+            free,
+            inactive
         )
     }
 }
@@ -408,11 +493,12 @@ impl MethodInput {
 /// Creates (`id` None) or updates a shipping method. Orders keep their frozen copy either way.
 pub async fn save_method(
     writer: &crate::db::Db,
-    admin_id: i64,
+    editor: Editor,
     id: Option<i64>,
     input: &MethodInput,
 ) -> Result<(), AppError> {
-    let (mut tx, admin_email) = begin_change(writer, admin_id).await?;
+    let locale = editor.language;
+    let (mut tx, admin_email) = begin_change(writer, editor).await?;
     let sql = match id {
         None => {
             "INSERT INTO shipping_methods (code, name, description, price_minor, countries,
@@ -444,17 +530,23 @@ pub async fn save_method(
     });
     match result {
         Ok(1) => {}
-        Ok(_) => return Err(AppError::NotFound("That shipping method is gone.".into())),
+        Ok(_) => return Err(method_gone(locale)),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            return Err(AppError::Conflict(format!(
-                "Another shipping method already has the code “{}”.",
-                input.code
-            )))
+            let code = &input.code;
+            return Err(AppError::Conflict(td_string!(
+                locale,
+                admin.settings.method_code_taken,
+                code
+            )));
         }
         Err(e) => return Err(e.into()),
     }
-    let verb = if id.is_some() { "changed" } else { "added" };
-    let change = format!("shipping method {verb}: {}", input.summary());
+    let summary = input.summary(locale);
+    let change = if id.is_some() {
+        td_string!(locale, admin.audit.method_changed, summary)
+    } else {
+        td_string!(locale, admin.audit.method_added, summary)
+    };
     audit(&mut tx, &admin_email, &change).await?;
     tx.commit().await?;
     Ok(())
@@ -483,24 +575,23 @@ pub async fn method_texts(pool: &crate::db::Db) -> Result<Vec<MethodText>, AppEr
 /// language), recorded in the audit like every other change.
 pub async fn save_method_text(
     writer: &crate::db::Db,
-    admin_id: i64,
+    editor: Editor,
     id: i64,
     language: Locale,
-    name: &str,
-    description: &str,
+    (name, description): (&str, &str),
 ) -> Result<(), AppError> {
+    let locale = editor.language;
     let text = match name.trim() {
         "" => None,
-        _ => Some(method_text(name, description)?),
+        _ => Some(method_text(name, description, locale)?),
     };
     let code = crate::locale::code(language);
-    let (mut tx, admin_email) = begin_change(writer, admin_id).await?;
+    let (mut tx, admin_email) = begin_change(writer, editor).await?;
     let method: Option<String> = crate::on_tx!(&mut tx, conn => sqlx::query_scalar("SELECT name FROM shipping_methods WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *conn)
             .await)?;
-    let method =
-        method.ok_or_else(|| AppError::NotFound("That shipping method is gone.".into()))?;
+    let method = method.ok_or_else(|| method_gone(locale))?;
     let change = match &text {
         Some((name, description)) => {
             crate::on_tx!(&mut tx, conn => sqlx::query(
@@ -515,7 +606,7 @@ pub async fn save_method_text(
             .bind(description)
             .execute(&mut *conn)
             .await.map(|done| done.rows_affected()))?;
-            format!("shipping method “{method}” in {code}: “{name}”")
+            td_string!(locale, admin.audit.method_text, method, code, name)
         }
         None => {
             crate::on_tx!(&mut tx, conn => sqlx::query("DELETE FROM shipping_method_texts WHERE method_id = $1 AND locale = $2")
@@ -523,7 +614,7 @@ pub async fn save_method_text(
                 .bind(code)
                 .execute(&mut *conn)
                 .await.map(|done| done.rows_affected()))?;
-            format!("shipping method “{method}” in {code}: its own name")
+            td_string!(locale, admin.audit.method_own_name, method, code)
         }
     };
     audit(&mut tx, &admin_email, &change).await?;
@@ -531,19 +622,20 @@ pub async fn save_method_text(
     Ok(())
 }
 
-pub async fn delete_method(writer: &crate::db::Db, admin_id: i64, id: i64) -> Result<(), AppError> {
-    let (mut tx, admin_email) = begin_change(writer, admin_id).await?;
+pub async fn delete_method(
+    writer: &crate::db::Db,
+    editor: Editor,
+    id: i64,
+) -> Result<(), AppError> {
+    let locale = editor.language;
+    let (mut tx, admin_email) = begin_change(writer, editor).await?;
     let name: Option<String> = crate::on_tx!(&mut tx, conn => sqlx::query_scalar("DELETE FROM shipping_methods WHERE id = $1 RETURNING name")
             .bind(id)
             .fetch_optional(&mut *conn)
             .await)?;
-    let name = name.ok_or_else(|| AppError::NotFound("That shipping method is gone.".into()))?;
-    audit(
-        &mut tx,
-        &admin_email,
-        &format!("shipping method deleted: {name}"),
-    )
-    .await?;
+    let name = name.ok_or_else(|| method_gone(locale))?;
+    let change = td_string!(locale, admin.audit.method_deleted, name);
+    audit(&mut tx, &admin_email, &change).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -601,17 +693,20 @@ pub const LEGAL_MAX_CHARS: usize = 100_000;
 
 pub async fn save_legal(
     writer: &crate::db::Db,
-    admin_id: i64,
+    editor: Editor,
     page: LegalPage,
     markdown: &str,
 ) -> Result<(), AppError> {
+    let locale = editor.language;
     let markdown = markdown.replace("\r\n", "\n");
     if markdown.chars().count() > LEGAL_MAX_CHARS {
-        return Err(AppError::BadRequest(format!(
-            "The text is too long ({LEGAL_MAX_CHARS} characters at most)."
+        return Err(AppError::BadRequest(td_string!(
+            locale,
+            admin.settings.legal_too_long,
+            max = LEGAL_MAX_CHARS
         )));
     }
-    let (mut tx, admin_email) = begin_change(writer, admin_id).await?;
+    let (mut tx, admin_email) = begin_change(writer, editor).await?;
     crate::on_tx!(&mut tx, conn => sqlx::query(
         "INSERT INTO legal_pages (slug, markdown, placeholder) VALUES ($1, $2, FALSE)
          ON CONFLICT (slug) DO UPDATE SET markdown = excluded.markdown, placeholder = FALSE,
@@ -621,11 +716,11 @@ pub async fn save_legal(
     .bind(&markdown)
     .execute(&mut *conn)
     .await.map(|done| done.rows_affected()))?;
-    let change = format!(
-        "{} rewritten ({} characters)",
-        // The audit is in the admin's words, English.
-        page.title(Locale::en),
-        markdown.chars().count()
+    let change = td_string!(
+        locale,
+        admin.audit.legal,
+        page = page.title(locale),
+        count = markdown.chars().count()
     );
     audit(&mut tx, &admin_email, &change).await?;
     tx.commit().await?;
@@ -671,9 +766,9 @@ mod tests {
         new.seller.shop_name = "Lino namai".into();
         new.smsbank = false;
         assert_eq!(
-            differences(&old, &new),
+            differences(&old, &new, Locale::en),
             ["shop name: “Turgus” → “Lino namai”", "SMS bank: on → off"]
         );
-        assert!(differences(&old, &old).is_empty());
+        assert!(differences(&old, &old, Locale::en).is_empty());
     }
 }
