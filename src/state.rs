@@ -29,8 +29,8 @@ pub struct AppState {
 
 impl AppState {
     /// What e-mails written with an order change need to know about the shop.
-    pub fn mail_context(&self) -> crate::domain::mail::outbox::MailContext<'_> {
-        crate::domain::mail::outbox::MailContext {
+    pub fn mail_context(&self) -> crate::domain::mail::MailContext<'_> {
+        crate::domain::mail::MailContext {
             public_url: &self.config.public_url,
             fallback_to: self.config.mail.from.as_deref(),
             merchant_language: self.config.default_locale,

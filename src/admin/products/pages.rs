@@ -118,21 +118,7 @@ pub fn AdminProductPage() -> impl IntoView {
         move || (id(), saves.get(), delete_image.version().get()),
         |(id, _, _)| admin_product(id),
     );
-    let notice = move || {
-        let query = query.read();
-        if let Some(code) = query.get("image") {
-            return Some(match code.as_str() {
-                "uploaded" => ("notice notice-ok", tr!(admin.products.photo_added)),
-                code => (
-                    "notice notice-error",
-                    super::photo_refusal_message(code, crate::locale::current()),
-                ),
-            });
-        }
-        query
-            .get("saved")
-            .map(|_| ("notice notice-ok", tr!(admin.products.saved)))
-    };
+    let notice = move || outcome_notice(&query.read());
     view! {
         {admin_page(product, move |product| {
             let errors = move || {
@@ -153,6 +139,25 @@ pub fn AdminProductPage() -> impl IntoView {
             }.into_any()
         })}
     }
+}
+
+/// What the address says happened (`?saved=1`, `?image=uploaded` or a photo's refusal), as the
+/// notice's class and text.
+fn outcome_notice(
+    query: &leptos_router::params::ParamsMap,
+) -> Option<(&'static str, &'static str)> {
+    if let Some(code) = query.get("image") {
+        return Some(match code.as_str() {
+            "uploaded" => ("notice notice-ok", tr!(admin.products.photo_added)),
+            code => (
+                "notice notice-error",
+                super::photo_refusal_message(code, crate::locale::current()),
+            ),
+        });
+    }
+    query
+        .get("saved")
+        .map(|_| ("notice notice-ok", tr!(admin.products.saved)))
 }
 
 /// The product's form, its photos and its removal; each part an erased view, so the page's type

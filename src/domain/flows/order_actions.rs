@@ -5,7 +5,8 @@
 //! it) refuses instead of being overwritten.
 
 use crate::domain::mail::compose::MailEvent;
-use crate::domain::mail::outbox::{enqueue, MailContext};
+use crate::domain::mail::outbox::enqueue;
+use crate::domain::mail::MailContext;
 use crate::domain::orders::events::OrderEvent;
 use crate::domain::orders::lifecycle::{cancel_unpaid, fulfil, Fulfilment};
 use crate::domain::orders::{OrderAction, OrderStatus};

@@ -3,7 +3,8 @@
 //! e-mails it causes are written (`domain::mail`). The handler answers `OK` only after it commits.
 
 use crate::domain::mail::compose::MailEvent;
-use crate::domain::mail::outbox::{enqueue, MailContext};
+use crate::domain::mail::outbox::enqueue;
+use crate::domain::mail::MailContext;
 use crate::domain::payments::callbacks::{self, Verdict, PAYING_VERDICTS};
 use crate::error::AppError;
 use crate::paysera::callback::Callback;

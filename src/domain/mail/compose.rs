@@ -111,7 +111,7 @@ pub fn compose(
     order: &OrderFacts,
     lines: &[LineFacts],
     seller: &Seller,
-    context: &super::outbox::MailContext<'_>,
+    context: &super::MailContext<'_>,
 ) -> Draft {
     let language = if event.to_shopper() {
         locale::parse(&order.locale).unwrap_or_default()
@@ -423,8 +423,8 @@ fn render_html(blocks: &[Block]) -> String {
 mod tests {
     use super::*;
 
-    fn context(merchant_language: Locale) -> crate::domain::mail::outbox::MailContext<'static> {
-        crate::domain::mail::outbox::MailContext {
+    fn context(merchant_language: Locale) -> crate::domain::mail::MailContext<'static> {
+        crate::domain::mail::MailContext {
             public_url: "https://shop.lt",
             fallback_to: None,
             merchant_language,

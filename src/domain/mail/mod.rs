@@ -105,6 +105,16 @@ pub struct MailSummary {
     pub has_file: bool,
 }
 
+/// What an e-mail needs from outside the order: where the shop is reached (for links).
+pub struct MailContext<'a> {
+    pub public_url: &'a str,
+    /// The sender configured (`TURGUS_MAIL_FROM`): merchant notices go there when the settings
+    /// name no contact e-mail.
+    pub fallback_to: Option<&'a str>,
+    /// What merchant notices are written in: the shop's default language.
+    pub merchant_language: crate::locale::Locale,
+}
+
 /// The error kept on an e-mail that has nobody to go to (the admin shows it in its own words).
 pub const NO_RECIPIENT: &str = "No address to send to: set the contact e-mail in admin → Settings.";
 

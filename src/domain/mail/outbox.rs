@@ -1,20 +1,10 @@
 //! The outbox table: writing e-mails inside order transactions, and the worker's claims on them.
 
 use super::compose::{compose, LineFacts, MailEvent, OrderFacts};
-use super::{MailKind, MailState, MailSummary};
+use super::{MailContext, MailKind, MailState, MailSummary};
 use crate::domain::orders::place::Customer;
 use crate::domain::settings::Seller;
 use crate::error::AppError;
-
-/// What an e-mail needs from outside the order: where the shop is reached (for links).
-pub struct MailContext<'a> {
-    pub public_url: &'a str,
-    /// The sender configured (`TURGUS_MAIL_FROM`): merchant notices go there when the settings
-    /// name no contact e-mail.
-    pub fallback_to: Option<&'a str>,
-    /// What merchant notices are written in: the shop's default language.
-    pub merchant_language: crate::locale::Locale,
-}
 
 /// What every e-mail about one order is written from, read in the caller's transaction.
 struct Facts {

@@ -146,49 +146,24 @@ fn text_fields(s: &Seller, locale: Locale) -> [TextField<'_>; 7] {
         max,
         multiline,
     };
+    let names = [
+        td_string!(locale, admin.settings.field.shop_name),
+        td_string!(locale, admin.settings.field.legal_name),
+        td_string!(locale, admin.settings.field.company_code),
+        td_string!(locale, admin.settings.field.vat_code),
+        td_string!(locale, admin.settings.field.address),
+        td_string!(locale, admin.settings.field.contact_email),
+        td_string!(locale, admin.settings.field.contact_phone),
+    ];
+    let [shop, legal, company, vat, address, email, phone] = names;
     [
-        field(
-            td_string!(locale, admin.settings.field.shop_name),
-            &s.shop_name,
-            80,
-            false,
-        ),
-        field(
-            td_string!(locale, admin.settings.field.legal_name),
-            &s.legal_name,
-            200,
-            false,
-        ),
-        field(
-            td_string!(locale, admin.settings.field.company_code),
-            &s.company_code,
-            40,
-            false,
-        ),
-        field(
-            td_string!(locale, admin.settings.field.vat_code),
-            &s.vat_code,
-            40,
-            false,
-        ),
-        field(
-            td_string!(locale, admin.settings.field.address),
-            &s.address,
-            400,
-            true,
-        ),
-        field(
-            td_string!(locale, admin.settings.field.contact_email),
-            &s.contact_email,
-            254,
-            false,
-        ),
-        field(
-            td_string!(locale, admin.settings.field.contact_phone),
-            &s.contact_phone,
-            40,
-            false,
-        ),
+        field(shop, &s.shop_name, 80, false),
+        field(legal, &s.legal_name, 200, false),
+        field(company, &s.company_code, 40, false),
+        field(vat, &s.vat_code, 40, false),
+        field(address, &s.address, 400, true),
+        field(email, &s.contact_email, 254, false),
+        field(phone, &s.contact_phone, 40, false),
     ]
 }
 
