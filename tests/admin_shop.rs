@@ -478,7 +478,7 @@ async fn the_order_list_filters_searches_and_the_dashboard_counts_sales() {
 #[tokio::test]
 async fn the_csv_export_opens_safely_in_a_spreadsheet() {
     let shop = admin_shop().await;
-    let id = shop.product_id("enamel-mug").await;
+    let id = shop.variant_id("enamel-mug").await;
     let mut new = support::paysera::new_order(id, "1");
     new.customer.first_name = "=HYPERLINK(\"http://evil.example\",\"click\")".into();
     new.customer.last_name = "Quote \"Q\", comma".into();
@@ -564,7 +564,7 @@ async fn products_are_created_priced_exactly_and_shown_in_the_shop() {
     assert_eq!(response.status(), StatusCode::OK);
     let id: i64 = response.json().await.unwrap();
     let (price, slug, stock): (i64, String, i64) =
-        turgus::on_db!(&shop.db, conn => sqlx::query_as("SELECT price_minor, slug, stock FROM products WHERE id = $1")
+        turgus::on_db!(&shop.db, conn => sqlx::query_as("SELECT p.price_minor, p.slug, v.stock FROM products p JOIN product_variants v ON v.product_id = p.id WHERE p.id = $1")
             .bind(id)
             .fetch_one(conn)
             .await)

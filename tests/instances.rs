@@ -125,8 +125,11 @@ async fn a_hundred_buyers_of_the_last_unit_across_two_instances_make_one_order()
     let Some((one, two)) = two_instances().await else {
         return;
     };
-    one.execute("UPDATE products SET stock = 1 WHERE slug = 'bird-feeder'")
-        .await;
+    one.execute(
+        "UPDATE product_variants SET stock = 1
+         WHERE product_id = (SELECT id FROM products WHERE slug = 'bird-feeder')",
+    )
+    .await;
     let id = one.product_id("bird-feeder").await.to_string();
     let statuses = futures::future::join_all((0..100).map(|n| {
         let (cart_at, checkout_at) = if n % 2 == 0 {
@@ -253,8 +256,11 @@ async fn killing_one_instance_under_load_loses_no_callback_it_answered_ok() {
         Instance::start(&database).await,
         Instance::start(&database).await,
     );
-    shop.execute("UPDATE products SET stock = 1000 WHERE slug = 'brass-pen'")
-        .await;
+    shop.execute(
+        "UPDATE product_variants SET stock = 1000
+         WHERE product_id = (SELECT id FROM products WHERE slug = 'brass-pen')",
+    )
+    .await;
     let mut orders = vec![];
     for _ in 0..40 {
         orders.push(order(&shop, "brass-pen", "1").await);

@@ -124,10 +124,7 @@ async fn sigterm_lets_callbacks_in_flight_commit_and_every_ok_is_paid() {
     let db = shop.db().await;
     let mut orders = vec![];
     for _ in 0..20 {
-        let id: i64 = turgus::on_db!(&db, conn => sqlx::query_scalar("SELECT id FROM products WHERE slug = 'brass-pen'")
-            .fetch_one(conn)
-            .await)
-            .unwrap();
+        let id = support::variant_id(&db, "brass-pen").await;
         let placed = turgus::domain::flows::place_order::place(
             &db,
             &new_order(id, "1"),
@@ -284,10 +281,7 @@ async fn a_backup_taken_while_serving_restores_and_a_running_shop_is_not_overwri
     }
     let shop = Process::start().await;
     let db = shop.db().await;
-    let id: i64 = turgus::on_db!(&db, conn => sqlx::query_scalar("SELECT id FROM products WHERE slug = 'brass-pen'")
-        .fetch_one(conn)
-        .await)
-        .unwrap();
+    let id = support::variant_id(&db, "brass-pen").await;
     turgus::domain::flows::place_order::place(
         &db,
         &new_order(id, "1"),

@@ -244,11 +244,8 @@ async fn fifty_identical_callbacks_at_once_make_exactly_one_transition() {
 #[tokio::test]
 async fn a_hundred_buyers_of_the_last_unit_make_exactly_one_order() {
     let shop = live_shop().await;
-    turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE products SET stock = 1 WHERE slug = 'bird-feeder'")
-        .execute(conn)
-        .await.map(|done| done.rows_affected()))
-        .unwrap();
-    let id = shop.product_id("bird-feeder").await;
+    shop.set_stock("bird-feeder", 1).await;
+    let id = shop.variant_id("bird-feeder").await;
     let results = futures::future::join_all((0..100).map(|_| {
         let db = shop.db.clone();
         async move { place(&db, &new_order(id, "1"), Currency::Eur).await }
@@ -269,7 +266,7 @@ async fn a_late_payment_re_reserves_stock_or_is_flagged() {
         let (db, id) = (shop.db.clone(), order.id);
         async move {
             // What the expiry task does: give the stock back, mark expired.
-            turgus::on_db!(&db, conn => sqlx::query("UPDATE products SET stock = stock + (SELECT quantity FROM order_lines WHERE order_id = $1 LIMIT 1) WHERE id = (SELECT product_id FROM order_lines WHERE order_id = $1 LIMIT 1)")
+            turgus::on_db!(&db, conn => sqlx::query("UPDATE product_variants SET stock = stock + (SELECT quantity FROM order_lines WHERE order_id = $1 LIMIT 1) WHERE id = (SELECT variant_id FROM order_lines WHERE order_id = $1 LIMIT 1)")
                 .bind(id).execute(conn).await.map(|done| done.rows_affected())).unwrap();
             turgus::on_db!(&db, conn => sqlx::query("UPDATE orders SET status = 'expired' WHERE id = $1")
                 .bind(id)
@@ -293,10 +290,7 @@ async fn a_late_payment_re_reserves_stock_or_is_flagged() {
 
     let gone = order(&shop, "watering-can", "1").await;
     expire(&gone).await;
-    turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE products SET stock = 0 WHERE slug = 'watering-can'")
-        .execute(conn)
-        .await.map(|done| done.rows_affected()))
-        .unwrap();
+    shop.set_stock("watering-can", 0).await;
     send(&shop, &signed(&fields(&gone, &[]))).await;
     assert_eq!(
         status_of(&shop, &gone).await,

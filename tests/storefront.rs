@@ -75,8 +75,8 @@ async fn category_pages_paginate_and_sort() {
     // 6 demo products plus 20 more: three pages of twelve.
     for n in 0..20 {
         turgus::on_db!(&shop.db, conn => sqlx::query(
-            "INSERT INTO products (category_id, slug, name, price_minor, currency, stock)
-             SELECT id, $1, $2, $3, 'EUR', 5 FROM categories WHERE slug = 'kitchen'",
+            "INSERT INTO products (category_id, slug, name, price_minor, currency)
+             SELECT id, $1, $2, $3, 'EUR' FROM categories WHERE slug = 'kitchen'",
         )
         .bind(format!("spoon-{n}"))
         .bind(format!("Spoon {n:02}"))
@@ -84,6 +84,11 @@ async fn category_pages_paginate_and_sort() {
         .execute(conn)
         .await.map(|done| done.rows_affected()))
         .unwrap();
+        shop.execute(&format!(
+            "INSERT INTO product_variants (product_id, sku, stock)
+             SELECT id, slug, 5 FROM products WHERE slug = 'spoon-{n}'"
+        ))
+        .await;
     }
     let (status, html) = shop.page("/en/c/kitchen").await;
     assert_eq!(status, StatusCode::OK);
@@ -184,9 +189,14 @@ async fn search_ranks_matches_and_tolerates_odd_input() {
     );
     // Both ways round, and in a name the merchant typed (FTS5 on SQLite, tsvector on PostgreSQL).
     shop.execute(
-        "INSERT INTO products (category_id, slug, name, price_minor, currency, stock)
-         SELECT id, 'mediniai-saukstai', 'Mediniai Šaukštai', 900, 'EUR', 5
+        "INSERT INTO products (category_id, slug, name, price_minor, currency)
+         SELECT id, 'mediniai-saukstai', 'Mediniai Šaukštai', 900, 'EUR'
          FROM categories WHERE slug = 'kitchen'",
+    )
+    .await;
+    shop.execute(
+        "INSERT INTO product_variants (product_id, sku, stock)
+         SELECT id, slug, 5 FROM products WHERE slug = 'mediniai-saukstai'",
     )
     .await;
     for typed in ["saukstai", "ŠAUKŠT", "Saukštai"] {
@@ -237,9 +247,9 @@ async fn cart_adds_changes_removes_and_empties_with_totals_from_the_database() {
     assert_eq!(view.item_count, 4);
     assert_eq!(view.total.minor, 3 * 1250 + 3450);
 
-    let mug = shop.product_id("enamel-mug").await.to_string();
+    let mug = shop.variant_id("enamel-mug").await.to_string();
     let response = shop
-        .call("cart/update", &[("product_id", &mug), ("quantity", "5")])
+        .call("cart/update", &[("variant_id", &mug), ("quantity", "5")])
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(cart(&shop).await.total.minor, 5 * 1250 + 3450);
@@ -251,7 +261,7 @@ async fn cart_adds_changes_removes_and_empties_with_totals_from_the_database() {
         .unwrap();
     assert_eq!(cart(&shop).await.total.minor, 5 * 1000 + 3450);
 
-    let response = shop.call("cart/remove", &[("product_id", &mug)]).await;
+    let response = shop.call("cart/remove", &[("variant_id", &mug)]).await;
     assert_eq!(response.status(), StatusCode::OK);
     let view = cart(&shop).await;
     assert_eq!(view.lines.len(), 1);
@@ -343,15 +353,15 @@ async fn unknown_and_forged_products_are_refused() {
         StatusCode::NOT_FOUND
     );
     // Changing or removing what is not in the cart.
-    let board = shop.product_id("oak-cutting-board").await.to_string();
+    let board = shop.variant_id("oak-cutting-board").await.to_string();
     assert_eq!(
-        shop.call("cart/update", &[("product_id", &board), ("quantity", "1")])
+        shop.call("cart/update", &[("variant_id", &board), ("quantity", "1")])
             .await
             .status(),
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        shop.call("cart/remove", &[("product_id", &board)])
+        shop.call("cart/remove", &[("variant_id", &board)])
             .await
             .status(),
         StatusCode::NOT_FOUND
@@ -371,9 +381,9 @@ async fn more_than_the_stock_is_refused_with_how_many_are_left() {
         StatusCode::CONFLICT,
         "5 in the cart + 3 is more than 7"
     );
-    let knife = shop.product_id("chef-knife").await.to_string();
+    let knife = shop.variant_id("chef-knife").await.to_string();
     let (status, _) = error_of(
-        shop.call("cart/update", &[("product_id", &knife), ("quantity", "8")])
+        shop.call("cart/update", &[("variant_id", &knife), ("quantity", "8")])
             .await,
     )
     .await;
@@ -393,7 +403,7 @@ async fn lines_that_became_unavailable_are_flagged_and_left_out_of_the_total() {
         .execute(conn)
         .await.map(|done| done.rows_affected()))
         .unwrap();
-    turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE products SET stock = 2 WHERE slug = 'brass-pen'")
+    turgus::on_db!(&shop.db, conn => sqlx::query("UPDATE product_variants SET stock = 2 WHERE product_id = (SELECT id FROM products WHERE slug = 'brass-pen')")
         .execute(conn)
         .await.map(|done| done.rows_affected()))
         .unwrap();
@@ -413,6 +423,7 @@ async fn lines_that_became_unavailable_are_flagged_and_left_out_of_the_total() {
 async fn forms_work_without_javascript() {
     let shop = TestShop::spawn().await;
     let id = shop.product_id("dot-grid-notebook").await.to_string();
+    let variant = shop.variant_id("dot-grid-notebook").await.to_string();
 
     // Adding redirects to the cart (POST-redirect-GET).
     let response = shop
@@ -456,7 +467,7 @@ async fn forms_work_without_javascript() {
     let response = shop
         .post_form(
             "cart/update",
-            &[("product_id", &id), ("quantity", "3")],
+            &[("variant_id", &variant), ("quantity", "3")],
             "/en/cart",
         )
         .await;

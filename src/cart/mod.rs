@@ -35,15 +35,15 @@ pub async fn add_to_cart(product_id: String, quantity: String) -> Result<String,
 }
 
 #[server(endpoint = "cart/update")]
-pub async fn update_cart_line(product_id: String, quantity: String) -> Result<String, AppError> {
+pub async fn update_cart_line(variant_id: String, quantity: String) -> Result<String, AppError> {
     let (session, state) = crate::state::session_and_state().await?;
-    session::update(&session, &state.pool, &product_id, &quantity).await
+    session::update(&session, &state.pool, &variant_id, &quantity).await
 }
 
 #[server(endpoint = "cart/remove")]
-pub async fn remove_cart_line(product_id: String) -> Result<String, AppError> {
+pub async fn remove_cart_line(variant_id: String) -> Result<String, AppError> {
     let (session, state) = crate::state::session_and_state().await?;
-    session::remove(&session, &state.pool, &product_id).await
+    session::remove(&session, &state.pool, &variant_id).await
 }
 
 #[server(endpoint = "cart/empty")]

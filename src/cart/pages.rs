@@ -185,7 +185,7 @@ fn CartContents(view: CartView) -> impl IntoView {
 
 #[component]
 fn CartRow(line: CartLine) -> impl IntoView {
-    let quantity_id = format!("quantity-{}", line.product_id);
+    let quantity_id = format!("quantity-{}", line.variant_id);
     let quantity_label = tr!(cart.quantity_of, name = &line.name);
     let remove_label = tr!(cart.remove_named, name = &line.name);
     view! {
@@ -200,7 +200,7 @@ fn CartRow(line: CartLine) -> impl IntoView {
             <td data-label=tr!(cart.price)>{line.unit_price.to_string()}</td>
             <td data-label=tr!(cart.quantity)>
                 <form method="post" action=UpdateCartLine::PATH class="quantity-form">
-                    <input type="hidden" name="product_id" value=line.product_id />
+                    <input type="hidden" name="variant_id" value=line.variant_id />
                     <label class="visually-hidden" for=quantity_id.clone()>{quantity_label}</label>
                     <input id=quantity_id type="number" name="quantity" value=line.quantity.get()
                         min="1" max=crate::quantity::Quantity::MAX inputmode="numeric" required />
@@ -210,7 +210,7 @@ fn CartRow(line: CartLine) -> impl IntoView {
             <td data-label=tr!(cart.total) class="line-total">{line.line_total.to_string()}</td>
             <td>
                 <form method="post" action=RemoveCartLine::PATH>
-                    <input type="hidden" name="product_id" value=line.product_id />
+                    <input type="hidden" name="variant_id" value=line.variant_id />
                     <button type="submit" class="button-link" aria-label=remove_label>{tr!(cart.remove)}</button>
                 </form>
             </td>

@@ -1,8 +1,8 @@
-//! The cart in the shopper's session: which products and how many, changed by the cart's forms
+//! The cart in the shopper's session: which variants and how many, changed by the cart's forms
 //! and priced by `domain::cart` when shown.
 
 use crate::domain::cart::{CartView, StoredLine};
-use crate::domain::inventory::stock_of;
+use crate::domain::inventory::{only_variant, stock_of};
 use crate::error::AppError;
 use crate::locale;
 use crate::money::Currency;
@@ -12,18 +12,18 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 const SESSION_KEY: &str = "cart";
-/// Distinct products per cart: keeps sessions small and pages quick.
+/// Distinct variants per cart: keeps sessions small and pages quick.
 const MAX_LINES: usize = 50;
 
-/// What the session stores: which products, how many. Prices are looked up on every view.
+/// What the session stores: which variants, how many. Prices are looked up on every view.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 struct StoredCart {
     lines: Vec<StoredLine>,
 }
 
 impl StoredCart {
-    fn line_mut(&mut self, product_id: i64) -> Option<&mut StoredLine> {
-        self.lines.iter_mut().find(|l| l.product_id == product_id)
+    fn line_mut(&mut self, variant_id: i64) -> Option<&mut StoredLine> {
+        self.lines.iter_mut().find(|l| l.variant_id == variant_id)
     }
 }
 
@@ -39,7 +39,8 @@ async fn save(session: &Session, cart: &StoredCart) -> Result<(), AppError> {
     Ok(())
 }
 
-fn parse_product_id(raw: &str) -> Result<i64, AppError> {
+/// A product's or a variant's id, as a form sends it.
+fn parse_id(raw: &str) -> Result<i64, AppError> {
     raw.trim()
         .parse::<i64>()
         .ok()
@@ -57,14 +58,18 @@ pub async fn add(
     product_id: &str,
     quantity: &str,
 ) -> Result<String, AppError> {
-    let (product_id, quantity) = (parse_product_id(product_id)?, parse_quantity(quantity)?);
-    let product = stock_of(pool, product_id)
+    let (product_id, quantity) = (parse_id(product_id)?, parse_quantity(quantity)?);
+    let not_for_sale = || AppError::NotFound(tr!(cart.not_for_sale).into());
+    let variant_id = only_variant(pool, product_id)
+        .await?
+        .ok_or_else(not_for_sale)?;
+    let product = stock_of(pool, variant_id)
         .await?
         .filter(|product| product.active)
-        .ok_or_else(|| AppError::NotFound(tr!(cart.not_for_sale).into()))?;
+        .ok_or_else(not_for_sale)?;
 
     let mut cart = load(session).await?;
-    let wanted = match cart.line_mut(product_id) {
+    let wanted = match cart.line_mut(variant_id) {
         Some(line) => line
             .quantity
             .checked_add(quantity)
@@ -73,11 +78,11 @@ pub async fn add(
     };
     product.check(wanted, locale::current())?;
     let is_full = cart.lines.len() >= MAX_LINES;
-    match cart.line_mut(product_id) {
+    match cart.line_mut(variant_id) {
         Some(line) => line.quantity = wanted,
         None if is_full => return Err(AppError::Conflict(tr!(cart.full, count = MAX_LINES))),
         None => cart.lines.push(StoredLine {
-            product_id,
+            variant_id,
             quantity,
         }),
     }
@@ -88,13 +93,13 @@ pub async fn add(
 pub async fn update(
     session: &Session,
     pool: &crate::db::Db,
-    product_id: &str,
+    variant_id: &str,
     quantity: &str,
 ) -> Result<String, AppError> {
-    let (product_id, quantity) = (parse_product_id(product_id)?, parse_quantity(quantity)?);
+    let (variant_id, quantity) = (parse_id(variant_id)?, parse_quantity(quantity)?);
     let mut cart = load(session).await?;
-    let line = cart.line_mut(product_id).ok_or_else(not_in_cart)?;
-    let product = stock_of(pool, product_id).await?.ok_or_else(not_in_cart)?;
+    let line = cart.line_mut(variant_id).ok_or_else(not_in_cart)?;
+    let product = stock_of(pool, variant_id).await?.ok_or_else(not_in_cart)?;
     product.check(quantity, locale::current())?;
     line.quantity = quantity;
     save(session, &cart).await?;
@@ -104,17 +109,17 @@ pub async fn update(
 pub async fn remove(
     session: &Session,
     pool: &crate::db::Db,
-    product_id: &str,
+    variant_id: &str,
 ) -> Result<String, AppError> {
-    let product_id = parse_product_id(product_id)?;
+    let variant_id = parse_id(variant_id)?;
     let mut cart = load(session).await?;
     let before = cart.lines.len();
-    cart.lines.retain(|l| l.product_id != product_id);
+    cart.lines.retain(|l| l.variant_id != variant_id);
     if cart.lines.len() == before {
         return Err(not_in_cart());
     }
     save(session, &cart).await?;
-    Ok(match stock_of(pool, product_id).await? {
+    Ok(match stock_of(pool, variant_id).await? {
         Some(product) => tr!(cart.removed, name = &product.name),
         None => tr!(cart.removed_unnamed).into(),
     })
@@ -141,13 +146,13 @@ pub async fn view(
 /// Puts an order's lines back into the cart (the shopper cancelled at Paysera).
 pub async fn restore(session: &Session, lines: &[(i64, Quantity)]) -> Result<(), AppError> {
     let mut cart = load(session).await?;
-    for &(product_id, quantity) in lines {
-        match cart.line_mut(product_id) {
+    for &(variant_id, quantity) in lines {
+        match cart.line_mut(variant_id) {
             Some(line) => {
                 line.quantity = line.quantity.checked_add(quantity).unwrap_or(line.quantity)
             }
             None => cart.lines.push(StoredLine {
-                product_id,
+                variant_id,
                 quantity,
             }),
         }

@@ -359,7 +359,7 @@ pub async fn place(
         lines: cart
             .lines
             .iter()
-            .map(|l| (l.product_id, l.quantity))
+            .map(|l| (l.variant_id, l.quantity))
             .collect(),
         customer,
         shipping,

@@ -1,4 +1,4 @@
-//! The cart as the shop prices it: which products and how many (what a shopper's session keeps,
+//! The cart as the shop prices it: which variants and how many (what a shopper's session keeps,
 //! [`StoredLine`]), priced from the database every time it is shown ([`price`]). Nothing the
 //! browser sends sets a price.
 
@@ -13,16 +13,19 @@ use {
     crate::error::AppError, crate::money::Currency,
 };
 
-/// A cart line as the session keeps it: a product and how many, never a price.
+/// A cart line as the session keeps it: a variant and how many, never a price. A cart kept before
+/// variants named products (`product_id`); each product's first variant took the product's id, so
+/// such a cart still names the same thing.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct StoredLine {
-    pub product_id: i64,
+    #[serde(alias = "product_id")]
+    pub variant_id: i64,
     pub quantity: Quantity,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CartLine {
-    pub product_id: i64,
+    pub variant_id: i64,
     pub slug: String,
     pub name: String,
     pub image: Option<Image>,
@@ -62,7 +65,7 @@ impl CartView {
 #[cfg(feature = "ssr")]
 #[derive(sqlx::FromRow)]
 struct PricedRow {
-    id: i64,
+    variant_id: i64,
     slug: String,
     name: String,
     price_minor: i64,
@@ -73,7 +76,8 @@ struct PricedRow {
     image_alt: Option<String>,
 }
 
-/// Today's name, price, stock and first photo of the products the lines name.
+/// Today's name, price, stock and first photo of the variants the lines name (a variant without a
+/// price of its own has its product's).
 #[cfg(feature = "ssr")]
 async fn priced_rows(
     pool: &crate::db::Db,
@@ -82,14 +86,15 @@ async fn priced_rows(
     // A cart's lines are bounded (the session's `MAX_LINES`), so one bound parameter per line.
     Ok(crate::on_db!(pool, conn => {
         let mut query = sqlx::QueryBuilder::new(
-            "SELECT p.id, p.slug, p.name, p.price_minor, p.currency, p.stock, p.active,
+            "SELECT v.id AS variant_id, p.slug, p.name, COALESCE(v.price_minor, p.price_minor) AS price_minor,
+                p.currency, v.stock, (v.active = TRUE AND p.active = TRUE) AS active,
                 (SELECT i.path FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_path,
                 (SELECT i.alt FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_alt
-             FROM products p WHERE p.id IN (",
+             FROM product_variants v JOIN products p ON p.id = v.product_id WHERE v.id IN (",
         );
         let mut ids = query.separated(", ");
         for line in stored_lines {
-            ids.push_bind(line.product_id);
+            ids.push_bind(line.variant_id);
         }
         query.push(")");
         query.build_query_as().fetch_all(conn).await
@@ -117,7 +122,7 @@ pub async fn price(
     let mut subtotal = Money::zero(currency);
     let mut item_count = 0;
     for stored in stored_lines {
-        let Some(row) = rows.iter().find(|r| r.id == stored.product_id) else {
+        let Some(row) = rows.iter().find(|r| r.variant_id == stored.variant_id) else {
             continue;
         };
         let unit_price = stored_money(row.price_minor, &row.currency)?;
@@ -130,7 +135,7 @@ pub async fn price(
         }
         item_count += stored.quantity.get();
         lines.push(CartLine {
-            product_id: row.id,
+            variant_id: row.variant_id,
             slug: row.slug.clone(),
             name: row.name.clone(),
             image: row.image_path.clone().map(|path| Image {

@@ -1,5 +1,5 @@
-//! Stock: the one home of the shop's stock rules. Stock never goes below zero, however many
-//! shoppers buy at once: units are taken by one conditional update each ([`take`]), which fails
+//! Stock: the one home of the shop's stock rules. Stock is counted per variant (a product with no
+//! options has one), and never goes below zero, however many shoppers buy at once: units are taken by one conditional update each ([`take`]), which fails
 //! rather than go below zero, inside the caller's transaction; an order that ends unpaid gives its
 //! units back ([`release`]); a late payment takes them again, all or none ([`re_reserve`]). What a
 //! shopper may put in the cart is judged by the same rule the cart shows ([`shortfall`]).
@@ -47,7 +47,7 @@ impl Shortfall {
     }
 }
 
-/// A product as the stock rules see it.
+/// A variant as the stock rules see it: on sale only while both it and its product are.
 #[cfg(feature = "ssr")]
 #[derive(sqlx::FromRow)]
 pub struct Stocked {
@@ -55,6 +55,10 @@ pub struct Stocked {
     pub stock: i64,
     pub active: bool,
 }
+
+/// A variant that is on sale: its own switch and its product's (`v` and `p` in the query).
+#[cfg(feature = "ssr")]
+pub const ON_SALE: &str = "(v.active = TRUE AND p.active = TRUE)";
 
 #[cfg(feature = "ssr")]
 impl Stocked {
@@ -68,27 +72,42 @@ impl Stocked {
     }
 }
 
-/// A product's name, stock and whether it is on sale, or `None` if there is no such product.
+/// A variant's name (its product's), stock and whether it is on sale, or `None` if there is no
+/// such variant.
 #[cfg(feature = "ssr")]
-pub async fn stock_of(pool: &crate::db::Db, product_id: i64) -> Result<Option<Stocked>, AppError> {
-    Ok(
-        crate::on_db!(pool, conn => sqlx::query_as("SELECT name, stock, active FROM products WHERE id = $1")
-        .bind(product_id)
+pub async fn stock_of(pool: &crate::db::Db, variant_id: i64) -> Result<Option<Stocked>, AppError> {
+    let select = format!(
+        "SELECT p.name, v.stock, {ON_SALE} AS active
+         FROM product_variants v JOIN products p ON p.id = v.product_id WHERE v.id = $1"
+    );
+    Ok(crate::on_db!(pool, conn => sqlx::query_as(&select)
+        .bind(variant_id)
         .fetch_optional(conn)
-        .await)?,
-    )
+        .await)?)
 }
 
-/// Takes `quantity` units of a product, if it has them: whether it did.
+/// The variant a product without options sells: its first (the one it was made with), or `None`
+/// if there is no such product.
+#[cfg(feature = "ssr")]
+pub async fn only_variant(pool: &crate::db::Db, product_id: i64) -> Result<Option<i64>, AppError> {
+    Ok(crate::on_db!(pool, conn => sqlx::query_scalar(
+        "SELECT id FROM product_variants WHERE product_id = $1 ORDER BY position, id LIMIT 1",
+    )
+    .bind(product_id)
+    .fetch_optional(conn)
+    .await)?)
+}
+
+/// Takes `quantity` units of a variant, if it has them: whether it did.
 #[cfg(feature = "ssr")]
 pub async fn take(
     tx: &mut crate::db::Tx,
-    product_id: i64,
+    variant_id: i64,
     quantity: Quantity,
 ) -> Result<bool, AppError> {
-    let taken = crate::on_tx!(tx, conn => sqlx::query("UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1")
+    let taken = crate::on_tx!(tx, conn => sqlx::query("UPDATE product_variants SET stock = stock - $1 WHERE id = $2 AND stock >= $1")
         .bind(i64::from(quantity.get()))
-        .bind(product_id)
+        .bind(variant_id)
         .execute(&mut *conn)
         .await
         .map(|done| done.rows_affected()))?;
@@ -99,10 +118,10 @@ pub async fn take(
 #[cfg(feature = "ssr")]
 pub async fn release(tx: &mut crate::db::Tx, order_id: i64) -> Result<(), AppError> {
     crate::on_tx!(tx, conn => sqlx::query(
-        "UPDATE products SET stock = stock + (
+        "UPDATE product_variants SET stock = stock + (
              SELECT CAST(SUM(l.quantity) AS BIGINT) FROM order_lines l
-             WHERE l.order_id = $1 AND l.product_id = products.id)
-         WHERE id IN (SELECT product_id FROM order_lines WHERE order_id = $1)",
+             WHERE l.order_id = $1 AND l.variant_id = product_variants.id)
+         WHERE id IN (SELECT variant_id FROM order_lines WHERE order_id = $1)",
     )
     .bind(order_id)
     .execute(&mut *conn)
@@ -110,14 +129,14 @@ pub async fn release(tx: &mut crate::db::Tx, order_id: i64) -> Result<(), AppErr
     Ok(())
 }
 
-/// An order's lines whose product still exists, as (product id, quantity).
+/// An order's lines whose variant still exists, as (variant id, quantity).
 #[cfg(feature = "ssr")]
 pub async fn stocked_lines(
     tx: &mut crate::db::Tx,
     order_id: i64,
 ) -> Result<Vec<(i64, i64)>, AppError> {
     Ok(crate::on_tx!(tx, conn => sqlx::query_as(
-        "SELECT product_id, quantity FROM order_lines WHERE order_id = $1 AND product_id IS NOT NULL",
+        "SELECT variant_id, quantity FROM order_lines WHERE order_id = $1 AND variant_id IS NOT NULL",
     )
     .bind(order_id)
     .fetch_all(&mut *conn)
@@ -125,7 +144,7 @@ pub async fn stocked_lines(
 }
 
 /// Takes an order's units from stock again (a late payment for a released order). All lines or
-/// none: returns false, changing nothing, if any product no longer has enough or is no longer for
+/// none: returns false, changing nothing, if any variant no longer has enough or is no longer for
 /// sale (the merchant took it off sale: its stock is not the shop's to hand out again).
 #[cfg(feature = "ssr")]
 pub async fn re_reserve(tx: &mut crate::db::Tx, order_id: i64) -> Result<bool, AppError> {
@@ -133,12 +152,14 @@ pub async fn re_reserve(tx: &mut crate::db::Tx, order_id: i64) -> Result<bool, A
     crate::on_tx!(tx, conn => sqlx::query("SAVEPOINT re_reserve")
         .execute(&mut *conn)
         .await.map(|done| done.rows_affected()))?;
-    for (product_id, quantity) in lines {
+    for (variant_id, quantity) in lines {
         let reserved = crate::on_tx!(tx, conn => sqlx::query(
-            "UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1 AND active = TRUE",
+            "UPDATE product_variants SET stock = stock - $1
+             WHERE id = $2 AND stock >= $1 AND active = TRUE
+               AND (SELECT p.active FROM products p WHERE p.id = product_variants.product_id) = TRUE",
         )
         .bind(quantity)
-        .bind(product_id)
+        .bind(variant_id)
         .execute(&mut *conn)
         .await.map(|done| done.rows_affected()))?;
         if reserved == 0 {

@@ -267,13 +267,36 @@ impl TestShop {
     }
 
     pub async fn stock(&self, slug: &str) -> i64 {
-        turgus::on_db!(&self.db, conn => sqlx::query_scalar("SELECT stock FROM products WHERE slug = $1")
-            .bind(slug)
-            .fetch_one(conn)
-            .await)
-            .unwrap()
+        turgus::on_db!(&self.db, conn => sqlx::query_scalar(
+            "SELECT CAST(SUM(v.stock) AS BIGINT) FROM product_variants v
+             JOIN products p ON p.id = v.product_id WHERE p.slug = $1",
+        )
+        .bind(slug)
+        .fetch_one(conn)
+        .await)
+        .unwrap()
     }
 
+    /// Sets the stock of the product at `slug` (of its one variant).
+    pub async fn set_stock(&self, slug: &str, stock: i64) {
+        turgus::on_db!(&self.db, conn => sqlx::query(
+            "UPDATE product_variants SET stock = $2
+             WHERE product_id = (SELECT id FROM products WHERE slug = $1)",
+        )
+        .bind(slug)
+        .bind(stock)
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected()))
+        .unwrap();
+    }
+
+    /// The one variant of the product at `slug`: what an order line names.
+    pub async fn variant_id(&self, slug: &str) -> i64 {
+        variant_id(&self.db, slug).await
+    }
+
+    /// A product's id, as its page's add-to-cart form sends it.
     pub async fn product_id(&self, slug: &str) -> i64 {
         turgus::on_db!(&self.db, conn => sqlx::query_scalar("SELECT id FROM products WHERE slug = $1")
             .bind(slug)
@@ -281,4 +304,16 @@ impl TestShop {
             .await)
             .unwrap()
     }
+}
+
+/// The first variant of the product at `slug` in `db` (a demo product has one).
+pub async fn variant_id(db: &turgus::db::Db, slug: &str) -> i64 {
+    turgus::on_db!(db, conn => sqlx::query_scalar(
+        "SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id
+         WHERE p.slug = $1 ORDER BY v.position, v.id LIMIT 1",
+    )
+    .bind(slug)
+    .fetch_one(conn)
+    .await)
+    .unwrap()
 }

@@ -78,9 +78,9 @@ pub fn courier() -> ShippingMethod {
 }
 
 /// An order of `quantity` × one product, shipped by courier (3,90 €), as checkout would place it.
-pub fn new_order(product_id: i64, quantity: &str) -> NewOrder {
+pub fn new_order(variant_id: i64, quantity: &str) -> NewOrder {
     NewOrder {
-        lines: vec![(product_id, Quantity::parse(quantity).unwrap())],
+        lines: vec![(variant_id, Quantity::parse(quantity).unwrap())],
         customer: Customer {
             email: turgus::email::Email::parse("pirkejas@example.com").unwrap(),
             first_name: "Ona".into(),
@@ -100,7 +100,7 @@ pub fn new_order(product_id: i64, quantity: &str) -> NewOrder {
 }
 
 pub async fn order(shop: &TestShop, slug: &str, quantity: &str) -> PlacedOrder {
-    let id = shop.product_id(slug).await;
+    let id = shop.variant_id(slug).await;
     place(&shop.db, &new_order(id, quantity), Currency::Eur)
         .await
         .unwrap()

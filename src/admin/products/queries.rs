@@ -63,7 +63,11 @@ where
         }
     }
     if filter.low == "1" {
-        sql.push(" AND p.stock <= ").push_bind(LOW_STOCK);
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = p.id AND v.stock <= ",
+        )
+        .push_bind(LOW_STOCK)
+        .push(")");
     }
     Ok(())
 }
@@ -93,7 +97,9 @@ pub async fn list(pool: &crate::db::Db, filter: &ProductFilter) -> Result<Produc
     let page = filter.page.clamp(1, pages);
     let rows: Vec<ListRow> = crate::on_db!(pool, conn => {
         let mut rows = QueryBuilder::new(
-            "SELECT p.id, p.slug, p.name, c.name AS category, p.price_minor, p.currency, p.stock,
+            "SELECT p.id, p.slug, p.name, c.name AS category, p.price_minor, p.currency,
+                    (SELECT CAST(COALESCE(SUM(v.stock), 0) AS BIGINT) FROM product_variants v
+                     WHERE v.product_id = p.id) AS stock,
                     p.active,
                     (SELECT COALESCE(i.thumb_path, i.path) FROM product_images i
                      WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS thumb
@@ -168,9 +174,10 @@ pub async fn form(
         });
     }
     let product: ProductRecord = crate::on_db!(pool, conn => sqlx::query_as(
-        "SELECT slug, name, description, category_id, price_minor, stock, max_per_order, active,
-                featured
-         FROM products WHERE id = $1",
+        "SELECT p.slug, p.name, p.description, p.category_id, p.price_minor, v.stock,
+                p.max_per_order, p.active, p.featured
+         FROM products p JOIN product_variants v ON v.product_id = p.id
+         WHERE p.id = $1 ORDER BY v.position, v.id LIMIT 1",
     )
     .bind(id)
     .fetch_optional(conn)
@@ -348,29 +355,69 @@ fn slug_taken(error: sqlx::Error, taken: &str) -> AppError {
     }
 }
 
-/// Creates (`id` 0) or updates a product. `stock_was` is the stock the merchant's form showed: if
-/// shoppers bought units since, the update is refused instead of putting back units that are gone.
+/// Creates (`id` 0) or updates a product and the stock of its one variant, in one transaction.
+/// `stock_was` is the stock the merchant's form showed: if shoppers bought units since, the update
+/// is refused instead of putting back units that are gone.
 pub async fn save(
     writer: &crate::db::Db,
     currency: Currency,
     draft: &ProductDraft,
     stock_was: Option<i64>,
 ) -> Result<i64, AppError> {
-    let (pool, id) = (writer, draft.id);
     let input = ProductInput::parse(draft, currency)?;
-    let saved: Option<i64> = crate::on_db!(pool, conn => {
+    let mut tx = writer.begin().await?;
+    let saved = save_product(&mut tx, draft.id, &input)
+        .await
+        .map_err(|e| slug_taken(e, crate::tr!(admin.form.slug_taken_product)))?;
+    let Some(id) = saved else {
+        return Err(AppError::NotFound(
+            crate::tr!(admin.products.no_such_product).into(),
+        ));
+    };
+    let stocked = if draft.id == 0 {
+        crate::on_tx!(&mut tx, conn => sqlx::query(
+            "INSERT INTO product_variants (product_id, sku, stock) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(&input.slug)
+        .bind(input.stock)
+        .execute(&mut *conn)
+        .await
+        .map(|done| done.rows_affected()))
+        .map_err(|e| slug_taken(e, crate::tr!(admin.form.slug_taken_product)))?
+    } else {
+        set_stock(&mut tx, id, input.stock, stock_was).await?
+    };
+    if stocked == 0 {
+        let stock = stock_now(&mut tx, id).await?;
+        return Err(AppError::Conflict(crate::tr!(
+            admin.products.stock_changed,
+            stock
+        )));
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Inserts (`id` 0) or updates the product's own row; `None` if there is no product `id`.
+async fn save_product(
+    tx: &mut crate::db::Tx,
+    id: i64,
+    input: &ProductInput,
+) -> Result<Option<i64>, sqlx::Error> {
+    crate::on_tx!(tx, conn => {
         let query = if id == 0 {
             sqlx::query_scalar(
                 "INSERT INTO products (slug, name, description, category_id, price_minor, currency,
-                                       stock, active, featured, max_per_order)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                                       active, featured, max_per_order)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
             )
         } else {
             sqlx::query_scalar(
                 "UPDATE products SET slug = $1, name = $2, description = $3, category_id = $4,
-                                     price_minor = $5, currency = $6, stock = $7, active = $8,
-                                     featured = $9, max_per_order = $10
-                 WHERE id = $11 AND ($12 IS NULL OR stock = $12) RETURNING id",
+                                     price_minor = $5, currency = $6, active = $7,
+                                     featured = $8, max_per_order = $9
+                 WHERE id = $10 RETURNING id",
             )
         }
         .bind(&input.slug)
@@ -379,29 +426,42 @@ pub async fn save(
         .bind(input.category_id)
         .bind(input.price.minor)
         .bind(input.price.currency.code())
-        .bind(input.stock)
         .bind(input.active)
         .bind(input.featured)
         .bind(input.max_per_order);
-        let query = if id == 0 {
-            query
-        } else {
-            query.bind(id).bind(stock_was)
-        };
-        query.fetch_optional(conn).await
+        let query = if id == 0 { query } else { query.bind(id) };
+        query.fetch_optional(&mut *conn).await
     })
-    .map_err(|e| slug_taken(e, crate::tr!(admin.form.slug_taken_product)))?;
-    if let Some(id) = saved {
-        return Ok(id);
-    }
-    let stock: Option<i64> = crate::on_db!(pool, conn => sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
-        .bind(id)
-        .fetch_optional(conn)
-        .await)?;
-    Err(match stock {
-        Some(stock) => AppError::Conflict(crate::tr!(admin.products.stock_changed, stock)),
-        None => AppError::NotFound(crate::tr!(admin.products.no_such_product).into()),
-    })
+}
+
+/// Sets the stock of product `id`'s one variant, if it is still `stock_was`: rows changed.
+async fn set_stock(
+    tx: &mut crate::db::Tx,
+    id: i64,
+    stock: i64,
+    stock_was: Option<i64>,
+) -> Result<u64, AppError> {
+    Ok(crate::on_tx!(tx, conn => sqlx::query(
+        "UPDATE product_variants SET stock = $1
+         WHERE id = (SELECT id FROM product_variants WHERE product_id = $2 ORDER BY position, id LIMIT 1)
+           AND ($3 IS NULL OR stock = $3)",
+    )
+    .bind(stock)
+    .bind(id)
+    .bind(stock_was)
+    .execute(&mut *conn)
+    .await
+    .map(|done| done.rows_affected()))?)
+}
+
+/// The units product `id` has now, across its variants.
+async fn stock_now(tx: &mut crate::db::Tx, id: i64) -> Result<i64, AppError> {
+    Ok(crate::on_tx!(tx, conn => sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(stock), 0) AS BIGINT) FROM product_variants WHERE product_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await)?)
 }
 
 /// Deletes a product and its photos (`data_dir`: where their files are), or, if it was ever

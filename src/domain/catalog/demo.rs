@@ -127,30 +127,45 @@ pub async fn load_once(pool: &crate::db::Db, currency: Currency) -> Result<bool,
         .await.map(|done| done.rows_affected()))?;
     }
     for product in PRODUCTS {
-        let (id,): (i64,) = crate::on_tx!(&mut tx, conn => sqlx::query_as(
-            "INSERT INTO products (category_id, slug, name, description, price_minor, currency, stock, featured)
-             SELECT id, $2, $3, $4, $5, $6, $7, $8 FROM categories WHERE slug = $1
-             RETURNING id",
-        )
-        .bind(product.category)
-        .bind(product.slug)
-        .bind(product.name)
-        .bind(product.description)
-        .bind(product.price_minor)
-        .bind(currency.code())
-        .bind(product.stock)
-        .bind(product.featured)
-        .fetch_one(&mut *conn)
-        .await)?;
-        crate::on_tx!(&mut tx, conn => sqlx::query("INSERT INTO product_images (product_id, path, alt) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(format!("/images/products/{}.svg", product.slug))
-            .bind(product.name)
-            .execute(&mut *conn)
-            .await.map(|done| done.rows_affected()))?;
+        seed_product(&mut tx, product, currency).await?;
     }
     tx.commit().await?;
     Ok(true)
+}
+
+/// One demo product: its row, its one variant (its web address as the SKU) and its drawing.
+async fn seed_product(
+    tx: &mut crate::db::Tx,
+    product: &DemoProduct,
+    currency: crate::money::Currency,
+) -> Result<(), sqlx::Error> {
+    let (id,): (i64,) = crate::on_tx!(tx, conn => sqlx::query_as(
+        "INSERT INTO products (category_id, slug, name, description, price_minor, currency, featured)
+         SELECT id, $2, $3, $4, $5, $6, $7 FROM categories WHERE slug = $1
+         RETURNING id",
+    )
+    .bind(product.category)
+    .bind(product.slug)
+    .bind(product.name)
+    .bind(product.description)
+    .bind(product.price_minor)
+    .bind(currency.code())
+    .bind(product.featured)
+    .fetch_one(&mut *conn)
+    .await)?;
+    crate::on_tx!(tx, conn => sqlx::query("INSERT INTO product_variants (product_id, sku, stock) VALUES ($1, $2, $3)")
+        .bind(id)
+        .bind(product.slug)
+        .bind(product.stock)
+        .execute(&mut *conn)
+        .await.map(|done| done.rows_affected()))?;
+    crate::on_tx!(tx, conn => sqlx::query("INSERT INTO product_images (product_id, path, alt) VALUES ($1, $2, $3)")
+        .bind(id)
+        .bind(format!("/images/products/{}.svg", product.slug))
+        .bind(product.name)
+        .execute(&mut *conn)
+        .await.map(|done| done.rows_affected()))?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -35,6 +35,7 @@ pub struct Holder {
 
 #[derive(Clone, Debug)]
 pub struct NewOrder {
+    /// (variant id, how many).
     pub lines: Vec<(i64, Quantity)>,
     pub customer: Customer,
     /// The way to ship the shopper chose. The order keeps its code, name and what it cost for
@@ -141,9 +142,11 @@ async fn placed_with_key(
     }))
 }
 
-/// A line as the order freezes it: today's name and price.
+/// A line as the order freezes it: today's name, SKU and price.
 struct FrozenLine {
     product_id: i64,
+    variant_id: i64,
+    sku: String,
     name: String,
     unit: Money,
     quantity: Quantity,
@@ -151,8 +154,8 @@ struct FrozenLine {
 }
 
 /// Reserves every line's units (the conditional update is the reservation: it fails rather than
-/// go below zero) and freezes the lines; returns them and their subtotal. In product order: two
-/// orders for the same products lock their rows in the same order, so on PostgreSQL they queue
+/// go below zero) and freezes the lines; returns them and their subtotal. In variant order: two
+/// orders for the same variants lock their rows in the same order, so on PostgreSQL they queue
 /// instead of deadlocking.
 async fn reserve(
     tx: &mut crate::db::Tx,
@@ -161,12 +164,12 @@ async fn reserve(
     locale: Locale,
 ) -> Result<(Vec<FrozenLine>, Money), AppError> {
     let mut lines = lines.to_vec();
-    lines.sort_by_key(|&(product_id, _)| product_id);
+    lines.sort_by_key(|&(variant_id, _)| variant_id);
     let mut frozen = Vec::with_capacity(lines.len());
     let mut subtotal = Money::zero(currency);
-    for (product_id, quantity) in lines {
-        let product = for_sale(tx, product_id, quantity, currency, locale).await?;
-        if !crate::domain::inventory::take(tx, product_id, quantity).await? {
+    for (variant_id, quantity) in lines {
+        let product = for_sale(tx, variant_id, quantity, currency, locale).await?;
+        if !crate::domain::inventory::take(tx, variant_id, quantity).await? {
             let (stock, name) = (product.stock, product.name);
             return Err(AppError::Conflict(if stock > 0 {
                 td_string!(locale, cart.only_left, count = stock, name)
@@ -178,7 +181,9 @@ async fn reserve(
         let total = unit.checked_mul(quantity.get()).ok_or(AppError::Internal)?;
         subtotal = subtotal.checked_add(total).ok_or(AppError::Internal)?;
         frozen.push(FrozenLine {
-            product_id,
+            product_id: product.product_id,
+            variant_id,
+            sku: product.sku,
             name: product.name,
             unit,
             quantity,
@@ -188,19 +193,23 @@ async fn reserve(
     Ok((frozen, subtotal))
 }
 
-/// The product, if it may be ordered `quantity` times: it exists, is on sale in the shop's
-/// currency, and within its limit per order.
+/// The variant, if it may be ordered `quantity` times: it exists, is on sale in the shop's
+/// currency, and within its product's limit per order. Its price is its own, else its product's.
 async fn for_sale(
     tx: &mut crate::db::Tx,
-    product_id: i64,
+    variant_id: i64,
     quantity: Quantity,
     currency: Currency,
     locale: Locale,
 ) -> Result<ProductRow, AppError> {
-    let product: Option<ProductRow> = crate::on_tx!(tx, conn => sqlx::query_as(
-        "SELECT name, price_minor, currency, active, stock, max_per_order FROM products WHERE id = $1",
-    )
-    .bind(product_id)
+    let select = format!(
+        "SELECT p.id AS product_id, v.sku, p.name, COALESCE(v.price_minor, p.price_minor) AS price_minor,
+                p.currency, {} AS active, v.stock, p.max_per_order
+         FROM product_variants v JOIN products p ON p.id = v.product_id WHERE v.id = $1",
+        crate::domain::inventory::ON_SALE
+    );
+    let product: Option<ProductRow> = crate::on_tx!(tx, conn => sqlx::query_as(&select)
+    .bind(variant_id)
     .fetch_optional(&mut *conn)
     .await)?;
     let product =
@@ -283,11 +292,14 @@ async fn insert_line(
     line: FrozenLine,
 ) -> Result<(), AppError> {
     crate::on_tx!(tx, conn => sqlx::query(
-        "INSERT INTO order_lines (order_id, product_id, name, unit_price_minor, quantity, line_total_minor)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO order_lines (order_id, product_id, variant_id, sku, name, unit_price_minor,
+                                  quantity, line_total_minor)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(order_id)
     .bind(line.product_id)
+    .bind(line.variant_id)
+    .bind(line.sku)
     .bind(line.name)
     .bind(line.unit.minor)
     .bind(i64::from(line.quantity.get()))
@@ -297,8 +309,11 @@ async fn insert_line(
     Ok(())
 }
 
+/// A variant as an order line needs it, with its product's name and limits.
 #[derive(sqlx::FromRow)]
 struct ProductRow {
+    product_id: i64,
+    sku: String,
     name: String,
     price_minor: i64,
     currency: String,
