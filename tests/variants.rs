@@ -140,3 +140,188 @@ async fn shop_sells_the_migrated_variant(url: &str) {
     .unwrap();
     assert_eq!(stock, 5);
 }
+
+/// The linen apron in sizes S and M and colours Navy and Sand, set up in the admin; the first
+/// combination keeps the apron's stock and SKU, the rest start empty.
+async fn apron_in_sizes_and_colours(shop: &support::TestShop) -> i64 {
+    let product = shop.product_id("linen-apron").await.to_string();
+    let options = [
+        ("id", product.as_str()),
+        ("option1_name", "Size"),
+        ("option1_values", "S, M"),
+        ("option2_name", "Colour"),
+        ("option2_values", "Navy, Sand"),
+    ];
+    let saved = shop.call("admin/product/options", &options).await;
+    assert_eq!(saved.status(), reqwest::StatusCode::OK);
+    product.parse().unwrap()
+}
+
+async fn variant(shop: &support::TestShop, sku: &str) -> (i64, i64, bool) {
+    turgus::on_db!(&shop.db, conn => sqlx::query_as(
+        "SELECT id, stock, active FROM product_variants WHERE sku = $1",
+    )
+    .bind(sku)
+    .fetch_one(conn)
+    .await)
+    .unwrap()
+}
+
+async fn stock_variant(
+    shop: &support::TestShop,
+    product: i64,
+    sku: &str,
+    stock: &str,
+    price: &str,
+) {
+    let (id, was, _) = variant(shop, sku).await;
+    let form = [
+        ("product_id", product.to_string()),
+        ("id", id.to_string()),
+        ("sku", sku.to_owned()),
+        ("price", price.to_owned()),
+        ("stock", stock.to_owned()),
+        ("stock_was", was.to_string()),
+        ("on_sale", "on".to_owned()),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let saved = shop.call("admin/product/variant", &form).await;
+    assert_eq!(saved.status(), reqwest::StatusCode::OK, "{sku}");
+}
+
+async fn add(shop: &support::TestShop, product: i64, values: &[&str]) -> reqwest::Response {
+    let product = product.to_string();
+    let mut form = vec![("product_id", product.as_str()), ("quantity", "1")];
+    for (field, value) in ["option1", "option2", "option3"].into_iter().zip(values) {
+        form.push((field, value));
+    }
+    shop.call_from("cart/add", &form, "/en/p/linen-apron").await
+}
+
+#[tokio::test]
+async fn a_shopper_buys_the_size_and_colour_chosen_and_only_that_variant_is_taken() {
+    let shop = support::paysera::live_shop().await;
+    shop.log_in_admin().await;
+    let apron = apron_in_sizes_and_colours(&shop).await;
+    // The apron's own variant became S / Navy, with its 30 in stock; the others start at 0.
+    assert_eq!(variant(&shop, "linen-apron").await.1, 30);
+    assert_eq!(variant(&shop, "linen-apron-m-navy").await.1, 0);
+    stock_variant(&shop, apron, "linen-apron-m-navy", "3", "31,50").await;
+
+    let page = shop
+        .page("/en/p/linen-apron?variant=linen-apron-m-navy")
+        .await
+        .1;
+    assert!(page.contains("<legend>Size") && page.contains("<legend>Colour"));
+    assert!(
+        page.contains(r#"name="option1" value="M" checked"#),
+        "chosen by its address"
+    );
+    assert!(page.contains("31,50"), "the chosen variant's price");
+    assert!(page.contains("Sand (sold out)"), "no Sand can be bought");
+
+    let refused = add(&shop, apron, &["M", "Sand"]).await;
+    assert_eq!(refused.status(), reqwest::StatusCode::CONFLICT, "sold out");
+    let refused = add(&shop, apron, &["XL", "Navy"]).await;
+    assert_eq!(refused.status(), reqwest::StatusCode::NOT_FOUND);
+    let message: serde_json::Value = refused.json().await.unwrap();
+    assert!(message.to_string().contains("XL, Navy"), "{message}");
+    let refused = add(&shop, apron, &[]).await;
+    assert_eq!(refused.status(), reqwest::StatusCode::BAD_REQUEST);
+    let message: serde_json::Value = refused.json().await.unwrap();
+    assert!(message.to_string().contains("Size, Colour"), "{message}");
+
+    assert_eq!(
+        add(&shop, apron, &["M", "Navy"]).await.status(),
+        reqwest::StatusCode::OK
+    );
+    let cart: serde_json::Value = shop.call("cart", &[]).await.json().await.unwrap();
+    assert_eq!(cart["lines"][0]["name"], "Linen Apron — M, Navy");
+    assert_eq!(cart["lines"][0]["unit_price"]["minor"], 3150);
+
+    let id = variant(&shop, "linen-apron-m-navy").await.0;
+    let order = support::paysera::new_order(id, "2");
+    turgus::domain::flows::place_order::place(&shop.db, &order, turgus::money::Currency::Eur)
+        .await
+        .unwrap();
+    assert_eq!(variant(&shop, "linen-apron-m-navy").await.1, 1);
+    assert_eq!(
+        variant(&shop, "linen-apron").await.1,
+        30,
+        "S / Navy untouched"
+    );
+    let line: (String, String, String, i64) = turgus::on_db!(&shop.db, conn => sqlx::query_as(
+        "SELECT name, sku, options, unit_price_minor FROM order_lines WHERE variant_id = $1",
+    )
+    .bind(id)
+    .fetch_one(conn)
+    .await)
+    .unwrap();
+    assert_eq!(
+        line,
+        (
+            "Linen Apron — M, Navy".into(),
+            "linen-apron-m-navy".into(),
+            "M, Navy".into(),
+            3150
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_hundred_buyers_of_one_variants_last_unit_make_one_order_and_leave_the_others_alone() {
+    let shop = support::paysera::live_shop().await;
+    shop.log_in_admin().await;
+    let apron = apron_in_sizes_and_colours(&shop).await;
+    stock_variant(&shop, apron, "linen-apron-m-sand", "1", "").await;
+    let id = variant(&shop, "linen-apron-m-sand").await.0;
+    let results = futures::future::join_all((0..100).map(|_| {
+        let db = shop.db.clone();
+        let order = support::paysera::new_order(id, "1");
+        async move {
+            turgus::domain::flows::place_order::place(&db, &order, turgus::money::Currency::Eur)
+                .await
+        }
+    }))
+    .await;
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
+    assert_eq!(variant(&shop, "linen-apron-m-sand").await.1, 0);
+    assert_eq!(variant(&shop, "linen-apron").await.1, 30);
+}
+
+#[tokio::test]
+async fn the_admin_refuses_options_past_the_limits_and_a_sku_twice_saving_nothing() {
+    let shop = support::TestShop::spawn().await;
+    shop.log_in_admin().await;
+    let apron = apron_in_sizes_and_colours(&shop).await.to_string();
+    let eleven = (0..11).map(|n| n.to_string()).collect::<Vec<_>>().join(",");
+    let too_many = [
+        ("id", apron.as_str()),
+        ("option1_name", "Size"),
+        ("option1_values", eleven.as_str()),
+        ("option2_name", "Colour"),
+        ("option2_values", eleven.as_str()),
+    ];
+    let refused = shop.call("admin/product/options", &too_many).await;
+    assert_eq!(refused.status(), reqwest::StatusCode::BAD_REQUEST);
+    let count: i64 = shop
+        .scalar("SELECT COUNT(*) FROM product_variants WHERE sku LIKE 'linen-apron%'")
+        .await;
+    assert_eq!(count, 4, "nothing saved");
+    let (id, was, _) = variant(&shop, "linen-apron-s-sand").await;
+    let (id, was) = (id.to_string(), was.to_string());
+    let taken = [
+        ("product_id", apron.as_str()),
+        ("id", id.as_str()),
+        ("sku", "LINEN-APRON-M-NAVY"),
+        ("stock", "1"),
+        ("stock_was", was.as_str()),
+    ];
+    let refused = shop.call("admin/product/variant", &taken).await;
+    assert_eq!(refused.status(), reqwest::StatusCode::CONFLICT);
+    assert_eq!(
+        variant(&shop, "linen-apron-s-sand").await.1,
+        0,
+        "nothing saved"
+    );
+}

@@ -19,12 +19,20 @@ pub async fn get_cart() -> Result<CartView, AppError> {
     session::view(&session, &state.pool, state.config.currency).await
 }
 
-/// Adds `quantity` of a product. Fields are strings so that any bad value gets our own message.
+/// Adds `quantity` of a product, in the values chosen for its options (`option1`…`option3`; none
+/// for a product without options). Fields are strings so that any bad value gets our own message.
 #[server(endpoint = "cart/add")]
-pub async fn add_to_cart(product_id: String, quantity: String) -> Result<String, AppError> {
+pub async fn add_to_cart(
+    product_id: String,
+    quantity: String,
+    #[server(default)] option1: String,
+    #[server(default)] option2: String,
+    #[server(default)] option3: String,
+) -> Result<String, AppError> {
     let result = async {
         let (session, state) = crate::state::session_and_state().await?;
-        session::add(&session, &state.pool, &product_id, &quantity).await
+        let chosen = [option1, option2, option3];
+        session::add(&session, &state.pool, (&product_id, &chosen), &quantity).await
     }
     .await;
     // Without JavaScript the shopper lands on the cart, where the new line shows the result.

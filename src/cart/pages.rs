@@ -94,12 +94,15 @@ pub fn CartLink() -> impl IntoView {
     }
 }
 
+/// The product page's add-to-cart form; `picker` (for a product with options) is its option
+/// choices, named `option1`…`option3`.
 #[component]
-pub fn AddToCartForm(product_id: i64, max: u32) -> impl IntoView {
+pub fn AddToCartForm(product_id: i64, max: u32, picker: Option<AnyView>) -> impl IntoView {
     view! {
         <AddToCartEnhanced>
             <form method="post" action=AddToCart::PATH class="add-to-cart">
                 <input type="hidden" name="product_id" value=product_id />
+                {picker}
                 <label for="quantity">{tr!(cart.quantity)}</label>
                 <input id="quantity" type="number" name="quantity" value="1" min="1" max=max.min(crate::quantity::Quantity::MAX)
                     inputmode="numeric" required />

@@ -2,7 +2,8 @@
 //! and priced by `domain::cart` when shown.
 
 use crate::domain::cart::{CartView, StoredLine};
-use crate::domain::inventory::{only_variant, stock_of};
+use crate::domain::catalog::variants;
+use crate::domain::inventory::stock_of;
 use crate::error::AppError;
 use crate::locale;
 use crate::money::Currency;
@@ -52,17 +53,23 @@ fn parse_quantity(raw: &str) -> Result<Quantity, AppError> {
     Quantity::parse(raw).map_err(|e| AppError::BadRequest(e.to_string()))
 }
 
+/// Adds `quantity` of product `product_id` in the values `chosen` for its options.
 pub async fn add(
     session: &Session,
     pool: &crate::db::Db,
-    product_id: &str,
+    (product_id, chosen): (&str, &[String; 3]),
     quantity: &str,
 ) -> Result<String, AppError> {
     let (product_id, quantity) = (parse_id(product_id)?, parse_quantity(quantity)?);
     let not_for_sale = || AppError::NotFound(tr!(cart.not_for_sale).into());
-    let variant_id = only_variant(pool, product_id)
-        .await?
-        .ok_or_else(not_for_sale)?;
+    let chosen: Vec<String> = chosen
+        .iter()
+        .map(|v| v.trim().chars().take(40).collect())
+        .collect();
+    let variant_id = match variants::resolve(pool, product_id, &chosen).await? {
+        Some(id) => id,
+        None => return Err(no_such_variant(pool, product_id, &chosen).await?),
+    };
     let product = stock_of(pool, variant_id)
         .await?
         .filter(|product| product.active)
@@ -128,6 +135,44 @@ pub async fn remove(
 pub async fn empty(session: &Session) -> Result<String, AppError> {
     session.remove::<StoredCart>(SESSION_KEY).await?;
     Ok(tr!(cart.emptied).into())
+}
+
+/// Why no variant has the values chosen: none were chosen for a product with options, or that
+/// combination is not offered.
+async fn no_such_variant(
+    pool: &crate::db::Db,
+    product_id: i64,
+    chosen: &[String],
+) -> Result<AppError, AppError> {
+    let options = variants::options_of(pool, product_id).await?;
+    let name: Option<String> = crate::on_db!(pool, conn => sqlx::query_scalar(
+        "SELECT name FROM products WHERE id = $1 AND active = TRUE",
+    )
+    .bind(product_id)
+    .fetch_optional(conn)
+    .await)?;
+    let Some(name) = name else {
+        return Ok(AppError::NotFound(tr!(cart.not_for_sale).into()));
+    };
+    let values: Vec<&str> = chosen
+        .iter()
+        .map(String::as_str)
+        .filter(|v| !v.is_empty())
+        .collect();
+    Ok(if values.len() < options.len() {
+        let options = options
+            .iter()
+            .map(|o| o.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        AppError::BadRequest(tr!(cart.choose_options, options))
+    } else {
+        AppError::NotFound(tr!(
+            cart.no_such_combination,
+            name,
+            values = values.join(", ")
+        ))
+    })
 }
 
 fn not_in_cart() -> AppError {

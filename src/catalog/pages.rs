@@ -2,7 +2,9 @@
 
 use super::{get_category, get_home, get_product, search};
 use crate::cart::AddToCartForm;
-use crate::domain::catalog::{Listing, ProductCard, ProductDetail, Sort};
+use crate::domain::catalog::{
+    Listing, ProductCard, ProductDetail, ProductOption, Sort, VariantChoice,
+};
 use crate::locale;
 use crate::page::{cache_in_browser, load_page, Canonical};
 use crate::tr;
@@ -164,9 +166,74 @@ pub fn ProductPage() -> impl IntoView {
     })
 }
 
+/// The variant a product page opens with: the one its address names (`?variant=SKU`), else the
+/// first that can be bought, else the first.
+fn chosen_variant(variants: &[VariantChoice], sku: Option<&str>) -> Option<VariantChoice> {
+    let named = sku.and_then(|sku| variants.iter().find(|v| v.sku.eq_ignore_ascii_case(sku)));
+    named
+        .or_else(|| variants.iter().find(|v| v.can_be_bought()))
+        .or_else(|| variants.first())
+        .cloned()
+}
+
+/// One radio group per option, the chosen variant's values checked; a value no variant can be
+/// bought in says it is sold out. A plain form field: it works without JavaScript.
+#[component]
+fn OptionPicker(
+    options: Vec<ProductOption>,
+    variants: Vec<VariantChoice>,
+    chosen: Vec<String>,
+) -> impl IntoView {
+    options
+        .into_iter()
+        .enumerate()
+        .map(|(i, option)| {
+            let field = format!("option{}", i + 1);
+            let choices = option.choices.iter().map(|value| {
+                let id = format!("{field}-{}", crate::ui::urlencode(value));
+                let available = variants
+                    .iter()
+                    .any(|v| v.values.get(i) == Some(value) && v.can_be_bought());
+                let label = if available {
+                    value.clone()
+                } else {
+                    tr!(catalog.variant_sold_out, value)
+                };
+                view! {
+                    <label class="option-choice">
+                        <input type="radio" id=id name=field.clone() value=value.clone()
+                            checked=chosen.get(i) == Some(value) required />
+                        {label}
+                    </label>
+                }
+            });
+            view! {
+                <fieldset class="option-picker">
+                    <legend>{option.name.clone()}</legend>
+                    {choices.collect_view()}
+                </fieldset>
+            }
+        })
+        .collect_view()
+}
+
 #[component]
 fn ProductDetails(product: ProductDetail) -> impl IntoView {
-    let (stock_class, stock_text) = match product.stock {
+    let query = use_query_map();
+    let chosen = chosen_variant(
+        &product.variants,
+        query.read_untracked().get("variant").as_deref(),
+    );
+    let (price, stock) = chosen.as_ref().map_or((product.price, product.stock), |v| {
+        (v.price, if v.on_sale { v.stock } else { 0 })
+    });
+    let picker = chosen.map(|variant| {
+        let (options, variants) = (product.options.clone(), product.variants.clone());
+        view! { <OptionPicker options variants chosen=variant.values /> }.into_any()
+    });
+    // With options, the form stays: the shopper may choose another combination.
+    let buyable = stock > 0 || picker.is_some();
+    let (stock_class, stock_text) = match stock {
         0 => ("stock stock-out", tr!(catalog.sold_out).to_owned()),
         n if n <= 10 => ("stock stock-low", tr!(catalog.only_left, count = n)),
         _ => ("stock stock-in", tr!(catalog.in_stock).to_owned()),
@@ -198,10 +265,10 @@ fn ProductDetails(product: ProductDetail) -> impl IntoView {
             </div>
             <div class="product-info">
                 <h1>{product.name.clone()}</h1>
-                <p class="price">{product.price.to_string()}</p>
+                <p class="price">{price.to_string()}</p>
                 <p class=stock_class>{stock_text}</p>
-                {(product.stock > 0).then(|| view! {
-                    <AddToCartForm product_id=product.id max=product.stock />
+                {buyable.then(|| view! {
+                    <AddToCartForm product_id=product.id max=stock.max(1) picker />
                 })}
                 <div class="description">{paragraphs}</div>
             </div>

@@ -72,6 +72,9 @@ struct PricedRow {
     currency: String,
     stock: i64,
     active: bool,
+    option1: Option<String>,
+    option2: Option<String>,
+    option3: Option<String>,
     image_path: Option<String>,
     image_alt: Option<String>,
 }
@@ -88,6 +91,7 @@ async fn priced_rows(
         let mut query = sqlx::QueryBuilder::new(
             "SELECT v.id AS variant_id, p.slug, p.name, COALESCE(v.price_minor, p.price_minor) AS price_minor,
                 p.currency, v.stock, (v.active = TRUE AND p.active = TRUE) AS active,
+                v.option1, v.option2, v.option3,
                 (SELECT i.path FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_path,
                 (SELECT i.alt FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_alt
              FROM product_variants v JOIN products p ON p.id = v.product_id WHERE v.id IN (",
@@ -137,7 +141,14 @@ pub async fn price(
         lines.push(CartLine {
             variant_id: row.variant_id,
             slug: row.slug.clone(),
-            name: row.name.clone(),
+            name: crate::domain::catalog::line_name(
+                &row.name,
+                &[
+                    row.option1.clone(),
+                    row.option2.clone(),
+                    row.option3.clone(),
+                ],
+            ),
             image: row.image_path.clone().map(|path| Image {
                 path,
                 alt: row.image_alt.clone().unwrap_or_default(),

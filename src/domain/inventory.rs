@@ -86,18 +86,6 @@ pub async fn stock_of(pool: &crate::db::Db, variant_id: i64) -> Result<Option<St
         .await)?)
 }
 
-/// The variant a product without options sells: its first (the one it was made with), or `None`
-/// if there is no such product.
-#[cfg(feature = "ssr")]
-pub async fn only_variant(pool: &crate::db::Db, product_id: i64) -> Result<Option<i64>, AppError> {
-    Ok(crate::on_db!(pool, conn => sqlx::query_scalar(
-        "SELECT id FROM product_variants WHERE product_id = $1 ORDER BY position, id LIMIT 1",
-    )
-    .bind(product_id)
-    .fetch_optional(conn)
-    .await)?)
-}
-
 /// Takes `quantity` units of a variant, if it has them: whether it did.
 #[cfg(feature = "ssr")]
 pub async fn take(

@@ -117,6 +117,9 @@ pub struct ProductForm {
     pub categories: Vec<CategoryOption>,
     /// Ordered products are archived, never deleted: orders refer to them.
     pub ordered: bool,
+    /// Its options (size, colour), if any: then its stock is per variant.
+    pub options: Vec<crate::domain::catalog::ProductOption>,
+    pub variants: Vec<crate::domain::catalog::VariantChoice>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -167,7 +170,7 @@ pub async fn save_product(
     category_id: i64,
     #[server(default)] description: String,
     price: String,
-    stock: String,
+    #[server(default)] stock: String,
     #[server(default)] stock_was: Option<i64>,
     #[server(default)] max_per_order: String,
     #[server(default)] active: Option<String>,
@@ -201,6 +204,86 @@ pub async fn save_product(
             Err(error)
         }
     }
+}
+
+/// Names product `id`'s options (`optionN_name`, and `optionN_values` separated by commas) and
+/// makes the variants it lacks; an option left unnamed is not one.
+#[server(endpoint = "admin/product/options")]
+pub async fn save_product_options(
+    id: i64,
+    #[server(default)] option1_name: String,
+    #[server(default)] option1_values: String,
+    #[server(default)] option2_name: String,
+    #[server(default)] option2_values: String,
+    #[server(default)] option3_name: String,
+    #[server(default)] option3_values: String,
+) -> Result<(), AppError> {
+    use crate::domain::catalog::{variants, ProductOption};
+    let (state, _) = crate::admin::auth::admin_only().await?;
+    let typed = [
+        (option1_name, option1_values),
+        (option2_name, option2_values),
+        (option3_name, option3_values),
+    ];
+    let options: Vec<ProductOption> = typed
+        .into_iter()
+        .filter(|(name, _)| !name.trim().is_empty())
+        .map(|(name, values)| ProductOption {
+            name: name.trim().to_owned(),
+            choices: values
+                .split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        })
+        .collect();
+    variants::save_options(&state.writer, id, &options, crate::locale::current()).await?;
+    leptos_axum::redirect(&format!("/admin/products/{id}?saved=1#variants"));
+    Ok(())
+}
+
+/// Saves one variant: its SKU, price (empty: the product's), stock and switch.
+#[server(endpoint = "admin/product/variant")]
+pub async fn save_product_variant(
+    product_id: i64,
+    id: i64,
+    sku: String,
+    #[server(default)] price: String,
+    stock: String,
+    stock_was: i64,
+    #[server(default)] on_sale: Option<String>,
+) -> Result<(), AppError> {
+    use crate::domain::catalog::variants::{save_variant, VariantInput};
+    let (state, _) = crate::admin::auth::admin_only().await?;
+    let locale = crate::locale::current();
+    let price = match price.trim() {
+        "" => None,
+        typed => Some(
+            crate::money::Money::parse_decimal(typed, state.config.currency)
+                .map_err(|error| error.refusal(locale, typed))?,
+        ),
+    };
+    let stock = stock
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|s| (0..=queries::MAX_STOCK).contains(s))
+        .ok_or_else(|| {
+            AppError::BadRequest(crate::tr!(
+                admin.products.stock_range,
+                max = queries::MAX_STOCK
+            ))
+        })?;
+    let input = VariantInput {
+        sku,
+        price,
+        stock,
+        active: on_sale.is_some(),
+    };
+    save_variant(&state.writer, id, &input, stock_was, locale).await?;
+    leptos_axum::redirect(&format!("/admin/products/{product_id}?saved=1#variants"));
+    Ok(())
 }
 
 /// Deletes a product that was never ordered; archives one that was (orders keep pointing at it).

@@ -3,9 +3,10 @@
 use super::{
     admin_categories, admin_product, admin_products, AdminImage, CategoryOption, CategoryRow,
     DeleteCategory, DeleteImage, ProductFilter, ProductForm, RemoveProduct, SaveCategory,
-    SaveProduct, LOW_STOCK,
+    SaveProduct, SaveProductOptions, SaveProductVariant, LOW_STOCK,
 };
 use crate::admin::pages::{admin_page, Listing, SearchFilter};
+use crate::domain::catalog::{ProductOption, VariantChoice};
 use crate::tr;
 use crate::ui::{escape_on_server, ErrorNotice};
 use leptos::prelude::*;
@@ -177,6 +178,7 @@ fn ProductEditor(
     };
     let view_link = (id != 0 && product.active).then(|| format!("/p/{}", product.slug));
     let (images, ordered) = (product.images.clone(), product.ordered);
+    let (options, variants) = (product.options.clone(), product.variants.clone());
     view! {
         <Title text=title.clone() />
         <p class="breadcrumbs"><A href="/admin/products">{tr!(admin.products.title)}</A>" / "{title.clone()}</p>
@@ -193,6 +195,104 @@ fn ProductEditor(
                 })}
             </aside>
         </div>
+        {(id != 0).then(|| view! { <ProductVariants id options variants /> })}
+    }
+}
+
+/// The product's options and, when it has some, a row per variant to edit. Plain forms: the
+/// admin loads no JavaScript.
+#[component]
+fn ProductVariants(
+    id: i64,
+    options: Vec<ProductOption>,
+    variants: Vec<VariantChoice>,
+) -> impl IntoView {
+    let save_options = ServerAction::<SaveProductOptions>::new();
+    let save_variant = ServerAction::<SaveProductVariant>::new();
+    let errors = move || {
+        [save_options.value().get(), save_variant.value().get()]
+            .into_iter()
+            .flatten()
+            .find_map(|r| r.err())
+            .map(|e| view! { <ErrorNotice error=e /> })
+    };
+    let has_options = !options.is_empty();
+    let fields = (0..3)
+        .map(|i| {
+            let option = options.get(i).cloned();
+            let n = i + 1;
+            let (name_id, values_id) = (format!("option{n}-name"), format!("option{n}-values"));
+            view! {
+                <div class="field">
+                    <label for=name_id.clone()>{tr!(admin.variants.option_name, n)}</label>
+                    <input id=name_id name=format!("option{n}_name") maxlength="40"
+                        value=option.as_ref().map(|o| o.name.clone()) />
+                </div>
+                <div class="field">
+                    <label for=values_id.clone()>{tr!(admin.variants.option_values, n)}</label>
+                    <input id=values_id name=format!("option{n}_values") maxlength="2000"
+                        value=option.map(|o| o.choices.join(", ")) />
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <section id="variants" class="cart-summary">
+            <h2>{tr!(admin.variants.title)}</h2>
+            {errors}
+            <p class="muted">{tr!(admin.variants.intro)}</p>
+            <ActionForm action=save_options attr:class="admin-filters">
+                <input type="hidden" name="id" value=id />
+                {fields}
+                <button type="submit">{tr!(admin.variants.save_options)}</button>
+            </ActionForm>
+            {has_options.then(|| view! { <VariantTable product_id=id variants save=save_variant /> })}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn VariantTable(
+    product_id: i64,
+    variants: Vec<VariantChoice>,
+    save: ServerAction<SaveProductVariant>,
+) -> impl IntoView {
+    let rows = variants.into_iter().map(|variant| {
+        let form = format!("variant-{}", variant.id);
+        let label = variant.label();
+        let price = variant.own_price.then(|| variant.price.decimal());
+        view! {
+            <tr data-testid=format!("variant-{}", variant.sku)>
+                <th scope="row">{label.clone()}</th>
+                <td><input form=form.clone() name="sku" value=variant.sku.clone() required maxlength="120"
+                    aria-label=format!("{} · {label}", tr!(admin.variants.sku)) /></td>
+                <td><input form=form.clone() name="price" value=price inputmode="decimal"
+                    aria-label=format!("{} · {label}", tr!(admin.variants.price)) /></td>
+                <td><input form=form.clone() name="stock" type="number" min="0" max="1000000" value=variant.stock required
+                    aria-label=format!("{} · {label}", tr!(admin.variants.stock)) /></td>
+                <td><input form=form.clone() name="on_sale" type="checkbox" checked=variant.on_sale
+                    aria-label=format!("{} · {label}", tr!(admin.variants.on_sale)) /></td>
+                <td>
+                    <ActionForm action=save attr:id=form>
+                        <input type="hidden" name="product_id" value=product_id />
+                        <input type="hidden" name="id" value=variant.id />
+                        <input type="hidden" name="stock_was" value=variant.stock />
+                        <button type="submit">{tr!(admin.variants.save)}</button>
+                    </ActionForm>
+                </td>
+            </tr>
+        }
+    }).collect_view();
+    view! {
+        <table class="admin-table">
+            <thead><tr>
+                <th scope="col">{tr!(admin.variants.variant)}</th><th scope="col">{tr!(admin.variants.sku)}</th>
+                <th scope="col">{tr!(admin.variants.price)}</th><th scope="col">{tr!(admin.variants.stock)}</th>
+                <th scope="col">{tr!(admin.variants.on_sale)}</th><th scope="col"></th>
+            </tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
     }
 }
 
@@ -229,10 +329,13 @@ fn ProductFields(product: ProductForm, save: ServerAction<SaveProduct>) -> impl 
                 <input id="price" name="price" value=product.price required inputmode="decimal"
                     pattern="[0-9 ]*([.,][0-9]{1,2})?" placeholder="12.50" />
             </div>
-            <div class="field">
-                <label for="stock">{tr!(admin.products.units)}</label>
-                <input id="stock" name="stock" type="number" min="0" max="1000000" step="1" value=product.stock required />
-            </div>
+            // A product with options keeps its stock on its variants (below).
+            {product.options.is_empty().then(|| view! {
+                <div class="field">
+                    <label for="stock">{tr!(admin.products.units)}</label>
+                    <input id="stock" name="stock" type="number" min="0" max="1000000" step="1" value=product.stock.clone() required />
+                </div>
+            })}
             <div class="field">
                 <label for="max_per_order">{tr!(admin.products.max_per_order)}</label>
                 <input id="max_per_order" name="max_per_order" type="number" min="1" max="1000000" step="1" value=product.max_per_order />

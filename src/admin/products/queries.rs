@@ -6,12 +6,13 @@ use super::{
     LOW_STOCK, PRODUCTS_PER_PAGE,
 };
 use crate::domain::catalog::store::stored_money;
+use crate::domain::catalog::variants;
 use crate::error::AppError;
 use crate::money::{Currency, Money};
 use sqlx::QueryBuilder;
 
 /// Stock above this is surely a typing slip.
-const MAX_STOCK: i64 = 1_000_000;
+pub const MAX_STOCK: i64 = 1_000_000;
 
 async fn category_options(pool: &crate::db::Db) -> Result<Vec<CategoryOption>, AppError> {
     let rows: Vec<(i64, String)> = crate::on_db!(pool, conn => sqlx::query_as("SELECT id, name FROM categories ORDER BY position, name")
@@ -171,8 +172,11 @@ pub async fn form(
             images: vec![],
             categories,
             ordered: false,
+            options: vec![],
+            variants: vec![],
         });
     }
+    let price_of = |minor| Money::new(minor, currency);
     let product: ProductRecord = crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT p.slug, p.name, p.description, p.category_id, p.price_minor, v.stock,
                 p.max_per_order, p.active, p.featured
@@ -202,6 +206,8 @@ pub async fn form(
         images: images_of(pool, id).await?,
         categories,
         ordered: was_ordered(pool, id).await?,
+        options: variants::options_of(pool, id).await?,
+        variants: variants::variants_of(pool, id, price_of(product.price_minor)).await?,
     })
 }
 
@@ -285,7 +291,8 @@ pub struct ProductInput {
     category_id: i64,
     description: String,
     price: Money,
-    stock: i64,
+    /// `None`: left as it is (a product with options has its stock on its variants' rows).
+    stock: Option<i64>,
     max_per_order: Option<i64>,
     active: bool,
     featured: bool,
@@ -307,15 +314,21 @@ impl ProductInput {
         let locale = crate::locale::current();
         let price = Money::parse_decimal(&draft.price, currency)
             .map_err(|error| error.refusal(locale, &draft.price))?;
-        let stock: i64 = draft
-            .stock
-            .trim()
-            .parse()
-            .ok()
-            .filter(|s| (0..=MAX_STOCK).contains(s))
-            .ok_or_else(|| {
-                AppError::BadRequest(crate::tr!(admin.products.stock_range, max = MAX_STOCK))
-            })?;
+        let stock = match draft.stock.trim() {
+            "" => None,
+            typed => Some(
+                typed
+                    .parse()
+                    .ok()
+                    .filter(|s| (0..=MAX_STOCK).contains(s))
+                    .ok_or_else(|| {
+                        AppError::BadRequest(crate::tr!(
+                            admin.products.stock_range,
+                            max = MAX_STOCK
+                        ))
+                    })?,
+            ),
+        };
         let limit = draft.max_per_order.trim();
         let max_per_order = match limit {
             "" => None,
@@ -380,13 +393,15 @@ pub async fn save(
         )
         .bind(id)
         .bind(&input.slug)
-        .bind(input.stock)
+        .bind(input.stock.unwrap_or(0))
         .execute(&mut *conn)
         .await
         .map(|done| done.rows_affected()))
         .map_err(|e| slug_taken(e, crate::tr!(admin.form.slug_taken_product)))?
+    } else if let Some(stock) = input.stock {
+        set_stock(&mut tx, id, stock, stock_was).await?
     } else {
-        set_stock(&mut tx, id, input.stock, stock_was).await?
+        1
     };
     if stocked == 0 {
         let stock = stock_now(&mut tx, id).await?;

@@ -5,6 +5,8 @@
 pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod variants;
 
 use crate::locale::Locale;
 use crate::money::Money;
@@ -45,6 +47,53 @@ pub struct ProductDetail {
     pub stock: u32,
     pub category: CategoryLink,
     pub images: Vec<Image>,
+    /// Empty for a product without options.
+    pub options: Vec<ProductOption>,
+    /// Its variants, when it has options.
+    pub variants: Vec<VariantChoice>,
+}
+
+/// One of a product's options (`Size`) and its values in the merchant's order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductOption {
+    pub name: String,
+    pub choices: Vec<String>,
+}
+
+/// A variant as a product page (and the admin) shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VariantChoice {
+    pub id: i64,
+    pub sku: String,
+    /// One per option, in order.
+    pub values: Vec<String>,
+    pub price: Money,
+    /// Whether the price is its own (else its product's).
+    pub own_price: bool,
+    pub stock: u32,
+    /// The merchant's switch.
+    pub on_sale: bool,
+}
+
+/// A line's name: the product's, and the variant's values if it has any (`Linen shirt — M, Navy`).
+pub fn line_name(product: &str, values: &[Option<String>]) -> String {
+    let values: Vec<&str> = values.iter().flatten().map(String::as_str).collect();
+    if values.is_empty() {
+        product.to_owned()
+    } else {
+        format!("{product} — {}", values.join(", "))
+    }
+}
+
+impl VariantChoice {
+    /// Its values as a line's name says them: `M, Navy`.
+    pub fn label(&self) -> String {
+        self.values.join(", ")
+    }
+
+    pub fn can_be_bought(&self) -> bool {
+        self.on_sale && self.stock > 0
+    }
 }
 
 /// One page of a listing, with what pagination links need.

@@ -245,18 +245,27 @@ pub async fn product(
         .into_iter()
         .next()
         .ok_or_else(|| AppError::NotFound(td_string!(locale, errors.no_such_product).into()))?;
+    let price = stored_money(row.price_minor, &row.currency)?;
+    let options = super::variants::options_of(pool, row.id).await?;
+    let variants = if options.is_empty() {
+        vec![]
+    } else {
+        super::variants::variants_of(pool, row.id, price).await?
+    };
     Ok(ProductDetail {
         id: row.id,
         slug: slug.to_owned(),
         name: row.name,
         description: row.description,
-        price: stored_money(row.price_minor, &row.currency)?,
+        price,
         stock: u32::try_from(row.stock).unwrap_or(0),
         category: CategoryLink {
             slug: row.category_slug,
             name: row.category_name,
         },
         images,
+        options,
+        variants,
     })
 }
 

@@ -147,7 +147,10 @@ struct FrozenLine {
     product_id: i64,
     variant_id: i64,
     sku: String,
+    /// The product's name and the variant's values: `Linen shirt — M, Navy`.
     name: String,
+    /// The values alone: `M, Navy`.
+    options: String,
     unit: Money,
     quantity: Quantity,
     total: Money,
@@ -180,11 +183,13 @@ async fn reserve(
         let unit = Money::new(product.price_minor, currency);
         let total = unit.checked_mul(quantity.get()).ok_or(AppError::Internal)?;
         subtotal = subtotal.checked_add(total).ok_or(AppError::Internal)?;
+        let values = [product.option1, product.option2, product.option3];
         frozen.push(FrozenLine {
             product_id: product.product_id,
             variant_id,
             sku: product.sku,
-            name: product.name,
+            name: crate::domain::catalog::line_name(&product.name, &values),
+            options: values.into_iter().flatten().collect::<Vec<_>>().join(", "),
             unit,
             quantity,
             total,
@@ -204,6 +209,7 @@ async fn for_sale(
 ) -> Result<ProductRow, AppError> {
     let select = format!(
         "SELECT p.id AS product_id, v.sku, p.name, COALESCE(v.price_minor, p.price_minor) AS price_minor,
+                v.option1, v.option2, v.option3,
                 p.currency, {} AS active, v.stock, p.max_per_order
          FROM product_variants v JOIN products p ON p.id = v.product_id WHERE v.id = $1",
         crate::domain::inventory::ON_SALE
@@ -292,15 +298,16 @@ async fn insert_line(
     line: FrozenLine,
 ) -> Result<(), AppError> {
     crate::on_tx!(tx, conn => sqlx::query(
-        "INSERT INTO order_lines (order_id, product_id, variant_id, sku, name, unit_price_minor,
-                                  quantity, line_total_minor)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO order_lines (order_id, product_id, variant_id, sku, name, options,
+                                  unit_price_minor, quantity, line_total_minor)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(order_id)
     .bind(line.product_id)
     .bind(line.variant_id)
     .bind(line.sku)
     .bind(line.name)
+    .bind(line.options)
     .bind(line.unit.minor)
     .bind(i64::from(line.quantity.get()))
     .bind(line.total.minor)
@@ -315,6 +322,9 @@ struct ProductRow {
     product_id: i64,
     sku: String,
     name: String,
+    option1: Option<String>,
+    option2: Option<String>,
+    option3: Option<String>,
     price_minor: i64,
     currency: String,
     active: bool,

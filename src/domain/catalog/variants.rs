@@ -1,0 +1,433 @@
+//! A product's options (Size, Colour: up to three, each with its values in order) and its
+//! variants: the combinations the merchant offers, each with its own SKU, price (or the
+//! product's), stock and switch. Shoppers choose values; the server finds the variant
+//! ([`resolve`]). The merchant names the options and the shop makes the missing combinations
+//! ([`save_options`]), each then edited on its own ([`save_variant`]).
+
+use super::{ProductOption, VariantChoice};
+use crate::error::AppError;
+use crate::locale::Locale;
+use crate::money::Money;
+use leptos_i18n::td_string;
+
+/// At most this many options per product, and this many variants.
+pub const MAX_OPTIONS: usize = 3;
+pub const MAX_VARIANTS: usize = 100;
+
+/// The product's options, in order.
+pub async fn options_of(
+    pool: &crate::db::Db,
+    product_id: i64,
+) -> Result<Vec<ProductOption>, AppError> {
+    let rows: Vec<(String, String)> = crate::on_db!(pool, conn => sqlx::query_as(
+        "SELECT name, choices FROM product_options WHERE product_id = $1 ORDER BY position",
+    )
+    .bind(product_id)
+    .fetch_all(conn)
+    .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(name, choices)| ProductOption {
+            name,
+            choices: choices.lines().map(str::to_owned).collect(),
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct VariantRow {
+    id: i64,
+    sku: String,
+    price_minor: Option<i64>,
+    stock: i64,
+    active: bool,
+    option1: Option<String>,
+    option2: Option<String>,
+    option3: Option<String>,
+}
+
+impl VariantRow {
+    /// Its values, one per option (none for a product without options).
+    fn values(&self) -> Vec<String> {
+        [&self.option1, &self.option2, &self.option3]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect()
+    }
+}
+
+/// Every variant of the product (`price`: the product's, for those without their own), in order.
+pub async fn variants_of(
+    pool: &crate::db::Db,
+    product_id: i64,
+    price: Money,
+) -> Result<Vec<VariantChoice>, AppError> {
+    let rows: Vec<VariantRow> = crate::on_db!(pool, conn => sqlx::query_as(
+        "SELECT id, sku, price_minor, stock, active, option1, option2, option3
+         FROM product_variants WHERE product_id = $1 ORDER BY position, id",
+    )
+    .bind(product_id)
+    .fetch_all(conn)
+    .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| VariantChoice {
+            id: row.id,
+            sku: row.sku,
+            own_price: row.price_minor.is_some(),
+            price: row
+                .price_minor
+                .map_or(price, |minor| Money::new(minor, price.currency)),
+            stock: u32::try_from(row.stock).unwrap_or(0),
+            on_sale: row.active,
+            values: [row.option1, row.option2, row.option3]
+                .into_iter()
+                .flatten()
+                .collect(),
+        })
+        .collect())
+}
+
+/// The variant of product `product_id` with the values `chosen` (one per option, in order), or
+/// `None` when there is no such combination. A product without options has one variant, found
+/// with nothing chosen.
+pub async fn resolve(
+    pool: &crate::db::Db,
+    product_id: i64,
+    chosen: &[String],
+) -> Result<Option<i64>, AppError> {
+    let value = |i: usize| chosen.get(i).filter(|v| !v.is_empty()).cloned();
+    Ok(crate::on_db!(pool, conn => sqlx::query_scalar(
+        "SELECT id FROM product_variants
+         WHERE product_id = $1 AND COALESCE(option1, '') = COALESCE($2, '')
+           AND COALESCE(option2, '') = COALESCE($3, '') AND COALESCE(option3, '') = COALESCE($4, '')",
+    )
+    .bind(product_id)
+    .bind(value(0))
+    .bind(value(1))
+    .bind(value(2))
+    .fetch_optional(conn)
+    .await)?)
+}
+
+/// Options as the merchant typed them, checked: each named, with distinct values; at most
+/// [`MAX_OPTIONS`] of them and [`MAX_VARIANTS`] combinations. Refusals in `locale`.
+pub fn check_options(options: &[ProductOption], locale: Locale) -> Result<(), AppError> {
+    let bad = |message: &str| Err(AppError::BadRequest(message.into()));
+    if options.len() > MAX_OPTIONS {
+        return bad(td_string!(locale, admin.variants.too_many_options));
+    }
+    for option in options {
+        let fits = |text: &str| (1..=40).contains(&text.chars().count());
+        if !fits(&option.name)
+            || option.choices.is_empty()
+            || !option.choices.iter().all(|c| fits(c))
+        {
+            return bad(td_string!(locale, admin.variants.option_text));
+        }
+        let mut distinct = option.choices.clone();
+        distinct.sort();
+        distinct.dedup();
+        if distinct.len() != option.choices.len() {
+            return bad(td_string!(locale, admin.variants.same_value_twice));
+        }
+    }
+    let combinations = options
+        .iter()
+        .try_fold(1usize, |n, o| n.checked_mul(o.choices.len()));
+    if combinations.is_none_or(|n| n > MAX_VARIANTS) {
+        return bad(td_string!(locale, admin.variants.too_many_variants));
+    }
+    Ok(())
+}
+
+/// Every combination of the options' values, in the merchant's order (`[[S, Navy], [S, Sand], …]`).
+pub fn combinations(options: &[ProductOption]) -> Vec<Vec<String>> {
+    options.iter().fold(vec![vec![]], |done, option| {
+        done.iter()
+            .flat_map(|prefix| {
+                option.choices.iter().map(move |value| {
+                    let mut next = prefix.clone();
+                    next.push(value.clone());
+                    next
+                })
+            })
+            .collect()
+    })
+}
+
+/// The SKU a made variant gets: the product's web address and its values, as a SKU may be written.
+pub fn sku_for(slug: &str, values: &[String]) -> String {
+    let mut sku = slug.to_owned();
+    for value in values {
+        if let Some(part) = crate::text::slug_for("", value, 30) {
+            sku.push('-');
+            sku.push_str(&part);
+        }
+    }
+    sku.chars().take(120).collect()
+}
+
+/// Saves product `product_id`'s options and makes each combination it has no variant for (stock 0,
+/// SKU from [`sku_for`]), in one transaction. A product that had no options keeps its one variant
+/// as its first combination (with its stock and SKU). A variant whose values are no longer offered
+/// is switched off, never deleted: orders name it. Refusals in `locale`.
+pub async fn save_options(
+    writer: &crate::db::Db,
+    product_id: i64,
+    options: &[ProductOption],
+    locale: Locale,
+) -> Result<(), AppError> {
+    check_options(options, locale)?;
+    let mut tx = writer.begin().await?;
+    let slug: Option<String> = crate::on_tx!(&mut tx, conn => sqlx::query_scalar(
+        "SELECT slug FROM products WHERE id = $1",
+    )
+    .bind(product_id)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    let slug = slug.ok_or_else(|| {
+        AppError::NotFound(td_string!(locale, admin.products.no_such_product).into())
+    })?;
+    let existing = existing_variants(&mut tx, product_id).await?;
+    if options.is_empty() && existing.iter().any(|(_, values)| !values.is_empty()) {
+        return Err(AppError::BadRequest(
+            td_string!(locale, admin.variants.cannot_remove).into(),
+        ));
+    }
+    store_options(&mut tx, product_id, options).await?;
+    let wanted = combinations(options);
+    let mut unnamed = existing
+        .iter()
+        .find(|(_, values)| values.is_empty())
+        .map(|(id, _)| *id);
+    for (position, values) in wanted.iter().enumerate() {
+        let found = existing
+            .iter()
+            .find(|(_, v)| v == values)
+            .map(|(id, _)| *id);
+        let position = i64::try_from(position).unwrap_or(0);
+        match found.or_else(|| unnamed.take()) {
+            Some(id) => name_variant(&mut tx, id, values, position).await?,
+            None => make_variant(
+                &mut tx,
+                product_id,
+                (&sku_for(&slug, values), values),
+                position,
+            )
+            .await
+            .map_err(|error| sku_taken(error, locale))?,
+        }
+    }
+    for (id, values) in &existing {
+        if !values.is_empty() && !wanted.contains(values) {
+            switch_off(&mut tx, *id).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The product's variants as (id, values).
+async fn existing_variants(
+    tx: &mut crate::db::Tx,
+    product_id: i64,
+) -> Result<Vec<(i64, Vec<String>)>, AppError> {
+    let rows: Vec<VariantRow> = crate::on_tx!(tx, conn => sqlx::query_as(
+        "SELECT id, sku, price_minor, stock, active, option1, option2, option3
+         FROM product_variants WHERE product_id = $1 ORDER BY position, id",
+    )
+    .bind(product_id)
+    .fetch_all(&mut *conn)
+    .await)?;
+    Ok(rows.into_iter().map(|row| (row.id, row.values())).collect())
+}
+
+async fn store_options(
+    tx: &mut crate::db::Tx,
+    product_id: i64,
+    options: &[ProductOption],
+) -> Result<(), AppError> {
+    crate::on_tx!(tx, conn => sqlx::query("DELETE FROM product_options WHERE product_id = $1")
+        .bind(product_id)
+        .execute(&mut *conn)
+        .await
+        .map(|done| done.rows_affected()))?;
+    for (position, option) in (1i64..).zip(options) {
+        crate::on_tx!(tx, conn => sqlx::query(
+            "INSERT INTO product_options (product_id, position, name, choices) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(product_id)
+        .bind(position)
+        .bind(&option.name)
+        .bind(option.choices.join("\n"))
+        .execute(&mut *conn)
+        .await
+        .map(|done| done.rows_affected()))?;
+    }
+    Ok(())
+}
+
+/// Gives variant `id` its values (up to three) and place.
+async fn name_variant(
+    tx: &mut crate::db::Tx,
+    id: i64,
+    values: &[String],
+    position: i64,
+) -> Result<(), AppError> {
+    crate::on_tx!(tx, conn => sqlx::query(
+        "UPDATE product_variants SET option1 = $2, option2 = $3, option3 = $4, position = $5 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(values.first())
+    .bind(values.get(1))
+    .bind(values.get(2))
+    .bind(position)
+    .execute(&mut *conn)
+    .await
+    .map(|done| done.rows_affected()))?;
+    Ok(())
+}
+
+async fn make_variant(
+    tx: &mut crate::db::Tx,
+    product_id: i64,
+    (sku, values): (&str, &[String]),
+    position: i64,
+) -> Result<(), sqlx::Error> {
+    crate::on_tx!(tx, conn => sqlx::query(
+        "INSERT INTO product_variants (product_id, sku, stock, option1, option2, option3, position)
+         VALUES ($1, $2, 0, $3, $4, $5, $6)",
+    )
+    .bind(product_id)
+    .bind(sku)
+    .bind(values.first())
+    .bind(values.get(1))
+    .bind(values.get(2))
+    .bind(position)
+    .execute(&mut *conn)
+    .await
+    .map(|done| done.rows_affected()))?;
+    Ok(())
+}
+
+async fn switch_off(tx: &mut crate::db::Tx, id: i64) -> Result<(), AppError> {
+    crate::on_tx!(tx, conn => sqlx::query("UPDATE product_variants SET active = FALSE WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .map(|done| done.rows_affected()))?;
+    Ok(())
+}
+
+/// A save refused because another variant has the SKU, in the merchant's words.
+fn sku_taken(error: sqlx::Error, locale: Locale) -> AppError {
+    match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            AppError::Conflict(td_string!(locale, admin.variants.sku_taken).into())
+        }
+        _ => error.into(),
+    }
+}
+
+/// A variant as the merchant edits it.
+pub struct VariantInput {
+    pub sku: String,
+    /// `None`: the product's price.
+    pub price: Option<Money>,
+    pub stock: i64,
+    pub active: bool,
+}
+
+/// Saves variant `id`, if its stock is still `stock_was` (shoppers may have bought some since the
+/// form was opened: then nothing is saved and the merchant is told). Refusals in `locale`.
+pub async fn save_variant(
+    writer: &crate::db::Db,
+    id: i64,
+    input: &VariantInput,
+    stock_was: i64,
+    locale: Locale,
+) -> Result<(), AppError> {
+    let sku = input.sku.trim();
+    let sku_ok = (1..=120).contains(&sku.len())
+        && sku
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    if !sku_ok {
+        return Err(AppError::BadRequest(
+            td_string!(locale, admin.variants.bad_sku).into(),
+        ));
+    }
+    let saved = crate::on_db!(writer, conn => sqlx::query(
+        "UPDATE product_variants SET sku = $2, price_minor = $3, stock = $4, active = $5
+         WHERE id = $1 AND stock = $6",
+    )
+    .bind(id)
+    .bind(sku)
+    .bind(input.price.map(|p| p.minor))
+    .bind(input.stock)
+    .bind(input.active)
+    .bind(stock_was)
+    .execute(conn)
+    .await
+    .map(|done| done.rows_affected()))
+    .map_err(|error| sku_taken(error, locale))?;
+    if saved == 0 {
+        return Err(AppError::Conflict(
+            td_string!(locale, admin.variants.stock_changed).into(),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn option(name: &str, choices: &[&str]) -> ProductOption {
+        ProductOption {
+            name: name.into(),
+            choices: choices.iter().map(|c| c.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn combinations_follow_the_merchants_order() {
+        let options = [
+            option("Size", &["S", "M"]),
+            option("Colour", &["Navy", "Sand"]),
+        ];
+        let all = combinations(&options);
+        assert_eq!(all.len(), 4);
+        assert_eq!(all[0], ["S", "Navy"]);
+        assert_eq!(all[1], ["S", "Sand"]);
+        assert_eq!(all[3], ["M", "Sand"]);
+        assert_eq!(combinations(&[]), vec![Vec::<String>::new()]);
+        assert_eq!(sku_for("linen-shirt", &all[0]), "linen-shirt-s-navy");
+    }
+
+    #[test]
+    fn options_are_refused_past_three_or_a_hundred_variants_or_twice_the_same() {
+        let english = Locale::en;
+        let ten: Vec<String> = (0..10).map(|n| n.to_string()).collect();
+        let ten: Vec<&str> = ten.iter().map(String::as_str).collect();
+        assert!(check_options(&[option("A", &ten), option("B", &ten)], english).is_ok());
+        let too_many = [
+            option("A", &ten),
+            option("B", &ten),
+            option("C", &["x", "y"]),
+        ];
+        assert!(check_options(&too_many, english).is_err());
+        let four = [
+            option("A", &["1"]),
+            option("B", &["1"]),
+            option("C", &["1"]),
+            option("D", &["1"]),
+        ];
+        assert!(check_options(&four, english).is_err());
+        assert!(check_options(&[option("Size", &["M", "M"])], english).is_err());
+        assert!(check_options(&[option("", &["M"])], english).is_err());
+        assert!(check_options(&[option("Size", &[])], english).is_err());
+    }
+}
