@@ -156,25 +156,7 @@ pub async fn form(
 ) -> Result<ProductForm, AppError> {
     let categories = category_options(pool).await?;
     if id == 0 {
-        return Ok(ProductForm {
-            id: 0,
-            slug: String::new(),
-            name: String::new(),
-            description: String::new(),
-            category_id: categories.first().map(|c| c.id).unwrap_or(0),
-            price: String::new(),
-            currency: currency.code().into(),
-            stock: "0".into(),
-            stock_saved: 0,
-            max_per_order: String::new(),
-            active: true,
-            featured: false,
-            images: vec![],
-            categories,
-            ordered: false,
-            options: vec![],
-            variants: vec![],
-        });
+        return Ok(new_product_form(categories, currency));
     }
     let price_of = |minor| Money::new(minor, currency);
     let product: ProductRecord = crate::on_db!(pool, conn => sqlx::query_as(
@@ -209,6 +191,29 @@ pub async fn form(
         options: variants::options_of(pool, id).await?,
         variants: variants::variants_of(pool, id, price_of(product.price_minor)).await?,
     })
+}
+
+/// The empty form of `/admin/products/new`.
+fn new_product_form(categories: Vec<CategoryOption>, currency: Currency) -> ProductForm {
+    ProductForm {
+        id: 0,
+        slug: String::new(),
+        name: String::new(),
+        description: String::new(),
+        category_id: categories.first().map(|c| c.id).unwrap_or(0),
+        price: String::new(),
+        currency: currency.code().into(),
+        stock: "0".into(),
+        stock_saved: 0,
+        max_per_order: String::new(),
+        active: true,
+        featured: false,
+        images: vec![],
+        categories,
+        ordered: false,
+        options: vec![],
+        variants: vec![],
+    }
 }
 
 /// A product's photos in their order, as the admin's form lists them (thumbnails).

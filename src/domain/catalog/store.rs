@@ -199,26 +199,24 @@ pub async fn category(
     })
 }
 
-pub async fn product(
-    pool: &crate::db::Db,
-    slug: &str,
-    locale: Locale,
-) -> Result<ProductDetail, AppError> {
-    /// One row per photo (or one without a photo): the product and its photos in one query.
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        id: i64,
-        name: String,
-        description: String,
-        price_minor: i64,
-        currency: String,
-        stock: i64,
-        category_slug: String,
-        category_name: String,
-        image_path: Option<String>,
-        image_alt: Option<String>,
-    }
-    let rows = crate::on_db!(pool, conn => sqlx::query_as::<_, Row>(
+/// One row per photo (or one without a photo): the product and its photos in one query.
+#[derive(sqlx::FromRow)]
+struct ProductPageRow {
+    id: i64,
+    name: String,
+    description: String,
+    price_minor: i64,
+    currency: String,
+    stock: i64,
+    category_slug: String,
+    category_name: String,
+    image_path: Option<String>,
+    image_alt: Option<String>,
+}
+
+async fn product_rows(pool: &crate::db::Db, slug: &str) -> Result<Vec<ProductPageRow>, AppError> {
+    Ok(
+        crate::on_db!(pool, conn => sqlx::query_as::<_, ProductPageRow>(
         "SELECT p.id, p.name, p.description, p.price_minor, p.currency,
                 (SELECT CAST(COALESCE(SUM(v.stock), 0) AS BIGINT) FROM product_variants v
                  WHERE v.product_id = p.id AND v.active = TRUE) AS stock,
@@ -231,7 +229,17 @@ pub async fn product(
     )
     .bind(slug)
     .fetch_all(conn)
-    .await)?;
+    .await)?,
+    )
+}
+
+/// The product at `slug` as its page shows it, with its options and variants if it has any.
+pub async fn product(
+    pool: &crate::db::Db,
+    slug: &str,
+    locale: Locale,
+) -> Result<ProductDetail, AppError> {
+    let rows = product_rows(pool, slug).await?;
     let images = rows
         .iter()
         .filter_map(|row| {

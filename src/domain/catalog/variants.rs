@@ -208,17 +208,13 @@ pub async fn save_options(
             .find(|(_, v)| v == values)
             .map(|(id, _)| *id);
         let position = i64::try_from(position).unwrap_or(0);
-        match found.or_else(|| unnamed.take()) {
-            Some(id) => name_variant(&mut tx, id, values, position).await?,
-            None => make_variant(
-                &mut tx,
-                product_id,
-                (&sku_for(&slug, values), values),
-                position,
-            )
-            .await
-            .map_err(|error| sku_taken(error, locale))?,
-        }
+        let id = match found.or_else(|| unnamed.take()) {
+            Some(id) => id,
+            None => make_variant(&mut tx, product_id, &sku_for(&slug, values))
+                .await
+                .map_err(|error| sku_taken(error, locale))?,
+        };
+        name_variant(&mut tx, id, values, position).await?;
     }
     for (id, values) in &existing {
         if !values.is_empty() && !wanted.contains(values) {
@@ -290,26 +286,19 @@ async fn name_variant(
     Ok(())
 }
 
+/// A new variant with no stock, under `sku`: its id.
 async fn make_variant(
     tx: &mut crate::db::Tx,
     product_id: i64,
-    (sku, values): (&str, &[String]),
-    position: i64,
-) -> Result<(), sqlx::Error> {
-    crate::on_tx!(tx, conn => sqlx::query(
-        "INSERT INTO product_variants (product_id, sku, stock, option1, option2, option3, position)
-         VALUES ($1, $2, 0, $3, $4, $5, $6)",
+    sku: &str,
+) -> Result<i64, sqlx::Error> {
+    crate::on_tx!(tx, conn => sqlx::query_scalar(
+        "INSERT INTO product_variants (product_id, sku, stock) VALUES ($1, $2, 0) RETURNING id",
     )
     .bind(product_id)
     .bind(sku)
-    .bind(values.first())
-    .bind(values.get(1))
-    .bind(values.get(2))
-    .bind(position)
-    .execute(&mut *conn)
-    .await
-    .map(|done| done.rows_affected()))?;
-    Ok(())
+    .fetch_one(&mut *conn)
+    .await)
 }
 
 async fn switch_off(tx: &mut crate::db::Tx, id: i64) -> Result<(), AppError> {
