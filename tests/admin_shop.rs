@@ -67,7 +67,7 @@ async fn every_admin_page_route_and_server_function_refuses_strangers() {
     let order = order(&shop, "enamel-mug", "1").await;
     let number = order.number.to_string();
     let product = shop.product_id("enamel-mug").await.to_string();
-    let calls: [(&str, Vec<(&str, &str)>); 20] = [
+    let calls: [(&str, Vec<(&str, &str)>); 24] = [
         ("admin/home", vec![]),
         ("admin/orders", vec![]),
         ("admin/order", vec![("number", &number)]),
@@ -118,6 +118,26 @@ async fn every_admin_page_route_and_server_function_refuses_strangers() {
         ),
         ("admin/emails", vec![]),
         ("admin/email/again", vec![("id", "1")]),
+        (
+            "admin/product/options",
+            vec![
+                ("id", &product),
+                ("option1_name", "Size"),
+                ("option1_values", "S"),
+            ],
+        ),
+        (
+            "admin/product/variant",
+            vec![
+                ("product_id", &product),
+                ("id", "1"),
+                ("sku", "x"),
+                ("stock", "9"),
+                ("stock_was", "0"),
+            ],
+        ),
+        ("admin/profile", vec![]),
+        ("admin/language", vec![("language", "lt")]),
     ];
     for (endpoint, form) in &calls {
         assert_eq!(
@@ -136,6 +156,7 @@ async fn every_admin_page_route_and_server_function_refuses_strangers() {
         "/admin/categories",
         "/admin/settings",
         "/admin/legal/terms",
+        "/admin/profile",
         "/admin/emails",
     ] {
         let response = shop
@@ -190,7 +211,7 @@ async fn every_admin_page_route_and_server_function_refuses_strangers() {
     .fetch_one(conn)
     .await)
     .unwrap();
-    assert_eq!(counts, (30, 5, 30));
+    assert_eq!(counts, (31, 5, 31));
     let settings: (String, i64, i64) = turgus::on_db!(&shop.db, conn => sqlx::query_as(
         "SELECT (SELECT shop_name FROM shop_settings), (SELECT COUNT(*) FROM shipping_methods),
                 (SELECT COUNT(*) FROM settings_events)",
@@ -592,7 +613,7 @@ async fn products_are_created_priced_exactly_and_shown_in_the_shop() {
         .fetch_one(conn)
         .await)
         .unwrap();
-    assert_eq!(count, 31, "refused forms create nothing");
+    assert_eq!(count, 32, "refused forms create nothing");
 }
 
 #[tokio::test]

@@ -325,3 +325,22 @@ async fn the_admin_refuses_options_past_the_limits_and_a_sku_twice_saving_nothin
         "nothing saved"
     );
 }
+
+#[tokio::test]
+async fn listings_say_from_when_variants_differ_in_price_and_sold_out_only_when_all_are() {
+    let shop = support::TestShop::spawn().await;
+    let (_, listing) = shop.page("/en/c/home-textiles").await;
+    let listing = listing.replace('\u{a0}', " ");
+    // The demo shirt: 59,00 € in S and M, 64,00 € in L.
+    assert!(listing.contains("from 59,00 €"), "{listing}");
+    let (_, lithuanian) = shop.page("/lt/c/home-textiles").await;
+    assert!(lithuanian.replace('\u{a0}', " ").contains("nuo 59,00 €"));
+    // Sold out only once no variant is left.
+    shop.execute(
+        "UPDATE product_variants SET stock = 0
+         WHERE product_id = (SELECT id FROM products WHERE slug = 'linen-shirt')",
+    )
+    .await;
+    let (_, page) = shop.page("/en/p/linen-shirt").await;
+    assert!(page.contains("Sold out"), "every combination sold out");
+}

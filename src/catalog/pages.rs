@@ -39,7 +39,11 @@ fn ProductTile(product: ProductCard) -> impl IntoView {
                 })}
                 <span class="tile-name">{product.name}</span>
             </a>
-            <span class="tile-price">{product.price.to_string()}</span>
+            <span class="tile-price">{if product.prices_differ {
+                tr!(catalog.from_price, price = product.price)
+            } else {
+                product.price.to_string()
+            }}</span>
             {(!product.in_stock).then(|| view! { <span class="badge badge-muted">{tr!(catalog.sold_out)}</span> })}
         </li>
     }
@@ -231,8 +235,9 @@ fn ProductDetails(product: ProductDetail) -> impl IntoView {
         let (options, variants) = (product.options.clone(), product.variants.clone());
         view! { <OptionPicker options variants chosen=variant.values /> }.into_any()
     });
-    // With options, the form stays: the shopper may choose another combination.
-    let buyable = stock > 0 || picker.is_some();
+    // With options, the form stays while any combination can be bought: the shopper may choose
+    // another one.
+    let buyable = stock > 0 || product.variants.iter().any(VariantChoice::can_be_bought);
     let (stock_class, stock_text) = match stock {
         0 => ("stock stock-out", tr!(catalog.sold_out).to_owned()),
         n if n <= 10 => ("stock stock-low", tr!(catalog.only_left, count = n)),

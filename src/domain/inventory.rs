@@ -51,9 +51,21 @@ impl Shortfall {
 #[cfg(feature = "ssr")]
 #[derive(sqlx::FromRow)]
 pub struct Stocked {
+    /// As a line names it: `Linen Shirt — M, Navy`.
     pub name: String,
     pub stock: i64,
     pub active: bool,
+}
+
+#[cfg(feature = "ssr")]
+#[derive(sqlx::FromRow)]
+struct StockedRow {
+    name: String,
+    stock: i64,
+    active: bool,
+    option1: Option<String>,
+    option2: Option<String>,
+    option3: Option<String>,
 }
 
 /// A variant that is on sale: its own switch and its product's (`v` and `p` in the query).
@@ -77,13 +89,21 @@ impl Stocked {
 #[cfg(feature = "ssr")]
 pub async fn stock_of(pool: &crate::db::Db, variant_id: i64) -> Result<Option<Stocked>, AppError> {
     let select = format!(
-        "SELECT p.name, v.stock, {ON_SALE} AS active
+        "SELECT p.name, v.stock, {ON_SALE} AS active, v.option1, v.option2, v.option3
          FROM product_variants v JOIN products p ON p.id = v.product_id WHERE v.id = $1"
     );
-    Ok(crate::on_db!(pool, conn => sqlx::query_as(&select)
+    let row: Option<StockedRow> = crate::on_db!(pool, conn => sqlx::query_as(&select)
         .bind(variant_id)
         .fetch_optional(conn)
-        .await)?)
+        .await)?;
+    Ok(row.map(|row| Stocked {
+        name: crate::domain::catalog::line_name(
+            &row.name,
+            &[row.option1, row.option2, row.option3],
+        ),
+        stock: row.stock,
+        active: row.active,
+    }))
 }
 
 /// Takes `quantity` units of a variant, if it has them: whether it did.

@@ -81,6 +81,7 @@ const PRODUCTS: &[DemoProduct] = &[
     product!("home-textiles", "cushion-cover", "Striped Cushion Cover", 2100, 35, false, "A 45 × 45 cm cover in natural and indigo stripes, with a hidden wooden-button closure."),
     product!("home-textiles", "linen-napkins", "Linen Napkins (4)", 2400, 40, false, "Four generous napkins in washed linen, ready for everyday dinners and long feasts."),
     product!("home-textiles", "wool-slippers", "Felted Wool Slippers", 3900, 16, false, "Felted by hand from sheep's wool with a natural latex sole. Warm without sweating."),
+    product!("home-textiles", "linen-shirt", "Linen Shirt", 5900, 0, false, "A loose shirt of washed Baltic linen with mother-of-pearl buttons. Cool in summer, soft from the first wear."),
     product!("stationery", "dot-grid-notebook", "Dot Grid Notebook A5", 1490, 70, true, "192 numbered pages of 100 g/m² paper that takes fountain-pen ink without bleeding."),
     product!("stationery", "brass-pen", "Brass Ballpoint Pen", 3500, 20, false, "A solid brass pen that ages to a warm patina. Takes standard refills."),
     product!("stationery", "kraft-envelopes", "Kraft Envelopes (25)", 650, 100, false, "Recycled kraft envelopes, C6 size, with a peel-and-seal flap."),
@@ -94,6 +95,56 @@ const PRODUCTS: &[DemoProduct] = &[
     product!("garden", "kneeling-pad", "Garden Kneeling Pad", 1400, 28, false, "A thick recycled-foam pad that saves your knees on gravel and wet soil."),
     product!("garden", "bird-feeder", "Cedar Bird Feeder", 2600, 13, false, "A cedar feeder with a copper roof. Holds a kilo of seed and keeps it dry."),
 ];
+
+/// The demo's product with options: the linen shirt in three sizes and two colours, priced higher
+/// in L and with a few combinations sold out, so a new shop shows variants working.
+const SHIRT: &str = "linen-shirt";
+const SHIRT_OPTIONS: [(&str, &[&str]); 2] =
+    [("Size", &["S", "M", "L"]), ("Colour", &["Natural", "Navy"])];
+/// (SKU, stock, own price).
+const SHIRT_VARIANTS: [(&str, i64, Option<i64>); 6] = [
+    ("linen-shirt-s-natural", 4, None),
+    ("linen-shirt-s-navy", 0, None),
+    ("linen-shirt-m-natural", 6, None),
+    ("linen-shirt-m-navy", 3, None),
+    ("linen-shirt-l-natural", 2, Some(6400)),
+    ("linen-shirt-l-navy", 0, Some(6400)),
+];
+
+/// Gives the demo shirt its options, variants, stock and prices.
+async fn seed_shirt(tx: &mut crate::db::Tx, product_id: i64) -> Result<(), sqlx::Error> {
+    use super::variants::{existing_variants, offer, Offer};
+    let options: Vec<super::ProductOption> = SHIRT_OPTIONS
+        .iter()
+        .map(|(name, choices)| super::ProductOption {
+            name: (*name).into(),
+            choices: choices.iter().map(|c| (*c).into()).collect(),
+        })
+        .collect();
+    // Loading the demo reports database errors; the variants' own are worded for the admin.
+    let failed = |error: crate::error::AppError| {
+        sqlx::Error::Protocol(format!("the demo shirt's variants: {error:?}"))
+    };
+    let existing = existing_variants(tx, product_id).await.map_err(failed)?;
+    offer(tx, (product_id, SHIRT), &options, &existing)
+        .await
+        .map_err(|error| match error {
+            Offer::SkuTaken(error) => error,
+            Offer::Failed(error) => failed(error),
+        })?;
+    for (sku, stock, price) in SHIRT_VARIANTS {
+        crate::on_tx!(tx, conn => sqlx::query(
+            "UPDATE product_variants SET stock = $2, price_minor = $3 WHERE sku = $1",
+        )
+        .bind(sku)
+        .bind(stock)
+        .bind(price)
+        .execute(&mut *conn)
+        .await
+        .map(|done| done.rows_affected()))?;
+    }
+    Ok(())
+}
 
 /// Loads the demo catalog unless it was loaded before or the merchant already has a catalog.
 /// Runs in one transaction: a crash halfway leaves no half catalog behind. Returns whether it loaded.
@@ -165,6 +216,9 @@ async fn seed_product(
         .bind(product.name)
         .execute(&mut *conn)
         .await.map(|done| done.rows_affected()))?;
+    if product.slug == SHIRT {
+        seed_shirt(tx, id).await?;
+    }
     Ok(())
 }
 

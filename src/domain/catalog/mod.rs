@@ -32,7 +32,9 @@ pub struct CategoryLink {
 pub struct ProductCard {
     pub slug: String,
     pub name: String,
+    /// Its lowest price: "from" it when its variants' prices differ.
     pub price: Money,
+    pub prices_differ: bool,
     pub in_stock: bool,
     pub image: Option<Image>,
 }

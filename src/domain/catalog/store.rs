@@ -14,7 +14,11 @@ use leptos_i18n::td_string;
 /// stock is its variants' on sale (a subquery in the same statement: a listing costs no query per
 /// product).
 const CARD_COLUMNS: &str = "
-    p.slug, p.name, p.price_minor, p.currency,
+    p.slug, p.name, p.currency,
+    COALESCE((SELECT MIN(COALESCE(v.price_minor, p.price_minor)) FROM product_variants v
+              WHERE v.product_id = p.id AND v.active = TRUE), p.price_minor) AS price_minor,
+    COALESCE((SELECT MAX(COALESCE(v.price_minor, p.price_minor)) FROM product_variants v
+              WHERE v.product_id = p.id AND v.active = TRUE), p.price_minor) AS top_price_minor,
     (SELECT CAST(COALESCE(SUM(v.stock), 0) AS BIGINT) FROM product_variants v
      WHERE v.product_id = p.id AND v.active = TRUE) AS stock,
     (SELECT COALESCE(i.thumb_path, i.path) FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_path,
@@ -24,7 +28,9 @@ const CARD_COLUMNS: &str = "
 struct CardRow {
     slug: String,
     name: String,
+    /// The lowest and highest price of its variants on sale (none is: the product's).
     price_minor: i64,
+    top_price_minor: i64,
     currency: String,
     stock: i64,
     image_path: Option<String>,
@@ -48,6 +54,7 @@ impl TryFrom<CardRow> for ProductCard {
     fn try_from(row: CardRow) -> Result<Self, AppError> {
         Ok(ProductCard {
             price: stored_money(row.price_minor, &row.currency)?,
+            prices_differ: row.top_price_minor != row.price_minor,
             in_stock: row.stock > 0,
             image: row.image_path.map(|path| Image {
                 path,

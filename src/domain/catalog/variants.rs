@@ -196,7 +196,38 @@ pub async fn save_options(
             td_string!(locale, admin.variants.cannot_remove).into(),
         ));
     }
-    store_options(&mut tx, product_id, options).await?;
+    offer(&mut tx, (product_id, &slug), options, &existing)
+        .await
+        .map_err(|error| match error {
+            Offer::SkuTaken(error) => sku_taken(error, locale),
+            Offer::Failed(error) => error,
+        })?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Why offering combinations failed: a made variant's SKU is another's, or the database failed.
+pub(super) enum Offer {
+    SkuTaken(sqlx::Error),
+    Failed(AppError),
+}
+
+impl From<AppError> for Offer {
+    fn from(error: AppError) -> Offer {
+        Offer::Failed(error)
+    }
+}
+
+/// Stores the options of product (`product_id`, `slug`) and gives it a variant for each
+/// combination: one it has, else its variant without values (the first combination keeps it),
+/// else a new one; the variants no combination names are switched off.
+pub(super) async fn offer(
+    tx: &mut crate::db::Tx,
+    (product_id, slug): (i64, &str),
+    options: &[ProductOption],
+    existing: &[(i64, Vec<String>)],
+) -> Result<(), Offer> {
+    store_options(tx, product_id, options).await?;
     let wanted = combinations(options);
     let mut unnamed = existing
         .iter()
@@ -207,26 +238,24 @@ pub async fn save_options(
             .iter()
             .find(|(_, v)| v == values)
             .map(|(id, _)| *id);
-        let position = i64::try_from(position).unwrap_or(0);
         let id = match found.or_else(|| unnamed.take()) {
             Some(id) => id,
-            None => make_variant(&mut tx, product_id, &sku_for(&slug, values))
+            None => make_variant(tx, product_id, &sku_for(slug, values))
                 .await
-                .map_err(|error| sku_taken(error, locale))?,
+                .map_err(Offer::SkuTaken)?,
         };
-        name_variant(&mut tx, id, values, position).await?;
+        name_variant(tx, id, values, i64::try_from(position).unwrap_or(0)).await?;
     }
-    for (id, values) in &existing {
+    for (id, values) in existing {
         if !values.is_empty() && !wanted.contains(values) {
-            switch_off(&mut tx, *id).await?;
+            switch_off(tx, *id).await?;
         }
     }
-    tx.commit().await?;
     Ok(())
 }
 
 /// The product's variants as (id, values).
-async fn existing_variants(
+pub(super) async fn existing_variants(
     tx: &mut crate::db::Tx,
     product_id: i64,
 ) -> Result<Vec<(i64, Vec<String>)>, AppError> {
