@@ -126,3 +126,67 @@ pub fn element(id: &str) -> Option<Element> {
 pub fn form_of(event: &web_sys::Event) -> Option<HtmlFormElement> {
     event.target()?.dyn_into().ok()
 }
+
+/// The variant a product page's picker now names (`event` is the change of one of its values):
+/// its price and stock, from the list the server wrote beside the picker (`data-values`,
+/// `data-price`, `data-stock`, `data-stock-class`), are shown in place of the last one's.
+pub fn show_chosen_variant(event: &web_sys::Event) {
+    let Some(root) = event
+        .target()
+        .and_then(|target| target.dyn_into::<Element>().ok())
+        .and_then(|element| element.closest(".product-info").ok().flatten())
+    else {
+        return;
+    };
+    let chosen = chosen_values(&root);
+    let Ok(entries) = root.query_selector_all("[data-values]") else {
+        return;
+    };
+    let found = (0..entries.length())
+        .filter_map(|i| entries.item(i)?.dyn_into::<Element>().ok())
+        .find(|entry| entry.get_attribute("data-values").as_deref() == Some(chosen.as_str()));
+    let Some(found) = found else {
+        return;
+    };
+    let show = |selector: &str, attribute: &str| {
+        if let (Ok(Some(shown)), Some(value)) = (
+            root.query_selector(selector),
+            found.get_attribute(attribute),
+        ) {
+            shown.set_text_content(Some(&value));
+        }
+    };
+    show(".price", "data-price");
+    show(".stock", "data-stock");
+    if let (Ok(Some(stock)), Some(class)) = (
+        root.query_selector(".stock"),
+        found.get_attribute("data-stock-class"),
+    ) {
+        stock.set_class_name(&class);
+    }
+}
+
+/// The checked values of the picker in `root`, in option order, joined as the server's list joins
+/// them (`M|Navy`).
+fn chosen_values(root: &Element) -> String {
+    let mut chosen = String::new();
+    for selector in [
+        "input[name=option1]:checked",
+        "input[name=option2]:checked",
+        "input[name=option3]:checked",
+    ] {
+        let Some(input) = root
+            .query_selector(selector)
+            .ok()
+            .flatten()
+            .and_then(|element| element.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            break;
+        };
+        if !chosen.is_empty() {
+            chosen.push('|');
+        }
+        chosen.push_str(&input.value());
+    }
+    chosen
+}

@@ -37,6 +37,12 @@ for (const javaScriptEnabled of [true, false]) {
       await open("/p/linen-shirt?variant=linen-shirt-l-natural");
       await expect(page.locator(".price")).toHaveText(/64,00/);
       await expect(page.getByLabel("L", { exact: true })).toBeChecked();
+      if (javaScriptEnabled) {
+        // The chosen variant's price and stock show at once, without a request.
+        await page.getByLabel("M", { exact: true }).check();
+        await expect(page.locator(".price")).toHaveText(/59,00/);
+        await expect(page.locator(".stock")).toContainText("6");
+      }
     });
 
     await test.step("a sold-out combination is refused", async () => {

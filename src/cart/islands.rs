@@ -79,9 +79,16 @@ pub fn AddToCartEnhanced(children: Children) -> impl IntoView {
         #[cfg(feature = "hydrate")]
         refresh_from_cart_page(&[CART_COUNT]).await;
     });
+    // Choosing another size or colour shows that variant's price and stock at once, without a
+    // request, from the server's own figures beside the form. Without JavaScript the form still
+    // names the values and the server decides.
+    let changed = move |_event: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        crate::browser::show_chosen_variant(&_event);
+    };
     view! {
         {notice_view(notice)}
-        <div on:submit=submit>{children()}</div>
+        <div on:submit=submit on:change=changed>{children()}</div>
     }
 }
 

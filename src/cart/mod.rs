@@ -1,5 +1,5 @@
 //! The shopping cart's web side: its server functions, pages and islands. The cart is kept in the
-//! shopper's session (`session`), which holds only product ids and quantities, never a price;
+//! shopper's session (`session`), which holds only variant ids and quantities, never a price;
 //! it is priced from the database every time it is shown (`domain::cart`).
 
 mod islands;

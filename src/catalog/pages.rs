@@ -221,6 +221,32 @@ fn OptionPicker(
         .collect_view()
 }
 
+/// How the product page words a stock figure, and its class.
+fn stock_words(stock: u32) -> (&'static str, String) {
+    match stock {
+        0 => ("stock stock-out", tr!(catalog.sold_out).to_owned()),
+        n if n <= 10 => ("stock stock-low", tr!(catalog.only_left, count = n)),
+        _ => ("stock stock-in", tr!(catalog.in_stock).to_owned()),
+    }
+}
+
+/// Each variant's price and stock as the page words them, hidden: what the picker's island shows
+/// when the shopper chooses other values (the server's figures and words, no request).
+#[component]
+fn VariantFigures(variants: Vec<VariantChoice>) -> impl IntoView {
+    (!variants.is_empty()).then(|| {
+        let entries = variants.into_iter().map(|variant| {
+            let stock = if variant.on_sale { variant.stock } else { 0 };
+            let (class, words) = stock_words(stock);
+            view! {
+                <li data-values=variant.values.join("|") data-price=variant.price.to_string()
+                    data-stock=words data-stock-class=class></li>
+            }
+        });
+        view! { <ul class="variant-figures" hidden>{entries.collect_view()}</ul> }
+    })
+}
+
 #[component]
 fn ProductDetails(product: ProductDetail) -> impl IntoView {
     let query = use_query_map();
@@ -238,11 +264,7 @@ fn ProductDetails(product: ProductDetail) -> impl IntoView {
     // With options, the form stays while any combination can be bought: the shopper may choose
     // another one.
     let buyable = stock > 0 || product.variants.iter().any(VariantChoice::can_be_bought);
-    let (stock_class, stock_text) = match stock {
-        0 => ("stock stock-out", tr!(catalog.sold_out).to_owned()),
-        n if n <= 10 => ("stock stock-low", tr!(catalog.only_left, count = n)),
-        _ => ("stock stock-in", tr!(catalog.in_stock).to_owned()),
-    };
+    let (stock_class, stock_text) = stock_words(stock);
     let mut images = product.images.into_iter();
     let main_image = images.next();
     let paragraphs = product
@@ -275,6 +297,7 @@ fn ProductDetails(product: ProductDetail) -> impl IntoView {
                 {buyable.then(|| view! {
                     <AddToCartForm product_id=product.id max=stock.max(1) picker />
                 })}
+                <VariantFigures variants=product.variants />
                 <div class="description">{paragraphs}</div>
             </div>
         </article>

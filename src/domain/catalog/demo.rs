@@ -101,14 +101,14 @@ const PRODUCTS: &[DemoProduct] = &[
 const SHIRT: &str = "linen-shirt";
 const SHIRT_OPTIONS: [(&str, &[&str]); 2] =
     [("Size", &["S", "M", "L"]), ("Colour", &["Natural", "Navy"])];
-/// (SKU, stock, own price).
-const SHIRT_VARIANTS: [(&str, i64, Option<i64>); 6] = [
-    ("linen-shirt-s-natural", 4, None),
-    ("linen-shirt-s-navy", 0, None),
-    ("linen-shirt-m-natural", 6, None),
-    ("linen-shirt-m-navy", 3, None),
-    ("linen-shirt-l-natural", 2, Some(6400)),
-    ("linen-shirt-l-navy", 0, Some(6400)),
+/// (size, colour, stock, own price). S / Natural is the shirt's own variant (SKU `linen-shirt`).
+const SHIRT_VARIANTS: [(&str, &str, i64, Option<i64>); 6] = [
+    ("S", "Natural", 4, None),
+    ("S", "Navy", 0, None),
+    ("M", "Natural", 6, None),
+    ("M", "Navy", 3, None),
+    ("L", "Natural", 2, Some(6400)),
+    ("L", "Navy", 0, Some(6400)),
 ];
 
 /// Gives the demo shirt its options, variants, stock and prices.
@@ -132,11 +132,14 @@ async fn seed_shirt(tx: &mut crate::db::Tx, product_id: i64) -> Result<(), sqlx:
             Offer::SkuTaken(error) => error,
             Offer::Failed(error) => failed(error),
         })?;
-    for (sku, stock, price) in SHIRT_VARIANTS {
+    for (size, colour, stock, price) in SHIRT_VARIANTS {
         crate::on_tx!(tx, conn => sqlx::query(
-            "UPDATE product_variants SET stock = $2, price_minor = $3 WHERE sku = $1",
+            "UPDATE product_variants SET stock = $4, price_minor = $5
+             WHERE product_id = $1 AND option1 = $2 AND option2 = $3",
         )
-        .bind(sku)
+        .bind(product_id)
+        .bind(size)
+        .bind(colour)
         .bind(stock)
         .bind(price)
         .execute(&mut *conn)
