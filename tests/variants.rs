@@ -207,6 +207,13 @@ async fn a_shopper_buys_the_size_and_colour_chosen_and_only_that_variant_is_take
     assert_eq!(variant(&shop, "linen-apron").await.1, 30);
     assert_eq!(variant(&shop, "linen-apron-m-navy").await.1, 0);
     stock_variant(&shop, apron, "linen-apron-m-navy", "3", "31,50").await;
+    // The adjustment is in the shop's audit, with who made it.
+    let (_, settings) = shop.page("/admin/settings").await;
+    assert!(
+        settings.contains("variant linen-apron-m-navy: stock 0 → 3"),
+        "audited"
+    );
+    assert!(settings.contains(support::OWNER));
 
     let page = shop
         .page("/en/p/linen-apron?variant=linen-apron-m-navy")

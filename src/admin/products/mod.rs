@@ -254,8 +254,9 @@ pub async fn save_product_variant(
     stock_was: i64,
     #[server(default)] on_sale: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::domain::catalog::variants::{save_variant, VariantInput};
-    let (state, _) = crate::admin::auth::admin_only().await?;
+    use crate::domain::catalog::variants::VariantInput;
+    use crate::domain::flows::variant_edit::save_variant;
+    let (state, admin_id) = crate::admin::auth::admin_only().await?;
     let locale = crate::locale::current();
     let price = match price.trim() {
         "" => None,
@@ -281,7 +282,11 @@ pub async fn save_product_variant(
         stock,
         active: on_sale.is_some(),
     };
-    save_variant(&state.writer, id, &input, stock_was, locale).await?;
+    let editor = crate::domain::settings::Editor {
+        admin_id,
+        language: locale,
+    };
+    save_variant(&state.writer, editor, id, &input, stock_was).await?;
     leptos_axum::redirect(&format!("/admin/products/{product_id}?saved=1#variants"));
     Ok(())
 }

@@ -2,7 +2,8 @@
 //! variants: the combinations the merchant offers, each with its own SKU, price (or the
 //! product's), stock and switch. Shoppers choose values; the server finds the variant
 //! ([`resolve`]). The merchant names the options and the shop makes the missing combinations
-//! ([`save_options`]), each then edited on its own ([`save_variant`]).
+//! ([`save_options`]), each then edited on its own ([`update_variant`], in the flow that also
+//! records a change of stock: `flows::variant_edit`).
 
 use super::{ProductOption, VariantChoice};
 use crate::error::AppError;
@@ -358,10 +359,11 @@ pub struct VariantInput {
     pub active: bool,
 }
 
-/// Saves variant `id`, if its stock is still `stock_was` (shoppers may have bought some since the
-/// form was opened: then nothing is saved and the merchant is told). Refusals in `locale`.
-pub async fn save_variant(
-    writer: &crate::db::Db,
+/// Saves variant `id` in the caller's transaction, if its stock is still `stock_was` (shoppers may
+/// have bought some since the form was opened: then nothing is saved and the merchant is told).
+/// Refusals in `locale`.
+pub async fn update_variant(
+    tx: &mut crate::db::Tx,
     id: i64,
     input: &VariantInput,
     stock_was: i64,
@@ -377,7 +379,7 @@ pub async fn save_variant(
             td_string!(locale, admin.variants.bad_sku).into(),
         ));
     }
-    let saved = crate::on_db!(writer, conn => sqlx::query(
+    let saved = crate::on_tx!(tx, conn => sqlx::query(
         "UPDATE product_variants SET sku = $2, price_minor = $3, stock = $4, active = $5
          WHERE id = $1 AND stock = $6",
     )
@@ -387,7 +389,7 @@ pub async fn save_variant(
     .bind(input.stock)
     .bind(input.active)
     .bind(stock_was)
-    .execute(conn)
+    .execute(&mut *conn)
     .await
     .map(|done| done.rows_affected()))
     .map_err(|error| sku_taken(error, locale))?;

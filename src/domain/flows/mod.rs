@@ -1,6 +1,7 @@
 //! Flows: the only code that opens a transaction spanning several domain modules. Each is one
 //! business step done all or nothing: placing an order, applying a payment callback, a merchant's action
-//! on an order, an unpaid order expiring or cancelled.
+//! on an order, an unpaid order expiring or cancelled, a merchant's edit of a variant (with its
+//! audit line).
 
 #[cfg(feature = "ssr")]
 pub mod order_actions;
@@ -10,3 +11,5 @@ pub mod payment_callback;
 pub mod place_order;
 #[cfg(feature = "ssr")]
 pub mod unpaid_orders;
+#[cfg(feature = "ssr")]
+pub mod variant_edit;

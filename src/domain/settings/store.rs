@@ -104,7 +104,7 @@ impl SettingsCache {
 
 /// Starts a settings change: the transaction, and the e-mail of the admin making it (the audit
 /// names people, not ids).
-async fn begin_change(
+pub(crate) async fn begin_change(
     writer: &crate::db::Db,
     editor: Editor,
 ) -> Result<(crate::db::Tx, String), AppError> {
@@ -120,7 +120,12 @@ async fn begin_change(
     Ok((tx, email))
 }
 
-async fn audit(tx: &mut crate::db::Tx, admin_email: &str, change: &str) -> Result<(), AppError> {
+/// Records a change in the shop's audit (the settings page's "Recent changes"), naming who made it.
+pub(crate) async fn audit(
+    tx: &mut crate::db::Tx,
+    admin_email: &str,
+    change: &str,
+) -> Result<(), AppError> {
     crate::on_tx!(tx, conn => sqlx::query("INSERT INTO settings_events (admin_email, change) VALUES ($1, $2)")
         .bind(admin_email)
         .bind(change)
