@@ -331,6 +331,20 @@ async fn the_admin_refuses_options_past_the_limits_and_a_sku_twice_saving_nothin
         0,
         "nothing saved"
     );
+
+    // Low in stock: a variant on sale with few left; a combination switched off does not count.
+    let (_, low) = shop.page("/admin/products?low=1").await;
+    assert!(
+        low.contains("Linen Apron"),
+        "the new combinations have none"
+    );
+    shop.execute("UPDATE product_variants SET active = FALSE WHERE sku LIKE 'linen-apron-%'")
+        .await;
+    let (_, low) = shop.page("/admin/products?low=1").await;
+    assert!(
+        !low.contains("Linen Apron"),
+        "only S / Navy is on sale, with 30"
+    );
 }
 
 #[tokio::test]

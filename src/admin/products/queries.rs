@@ -65,7 +65,8 @@ where
     }
     if filter.low == "1" {
         sql.push(
-            " AND EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = p.id AND v.stock <= ",
+            " AND EXISTS (SELECT 1 FROM product_variants v
+              WHERE v.product_id = p.id AND v.active = TRUE AND v.stock <= ",
         )
         .push_bind(LOW_STOCK)
         .push(")");
