@@ -9,8 +9,10 @@ use crate::quantity::Quantity;
 use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use {
-    crate::domain::catalog::store::stored_money, crate::domain::inventory::shortfall,
-    crate::error::AppError, crate::money::Currency,
+    crate::domain::catalog::store::stored_money,
+    crate::domain::inventory::{shortfall, ON_SALE},
+    crate::error::AppError,
+    crate::money::Currency,
 };
 
 /// A cart line as the session keeps it: a variant and how many, never a price. A cart kept before
@@ -88,14 +90,14 @@ async fn priced_rows(
 ) -> Result<Vec<PricedRow>, AppError> {
     // A cart's lines are bounded (the session's `MAX_LINES`), so one bound parameter per line.
     Ok(crate::on_db!(pool, conn => {
-        let mut query = sqlx::QueryBuilder::new(
+        let mut query = sqlx::QueryBuilder::new(format!(
             "SELECT v.id AS variant_id, p.slug, p.name, COALESCE(v.price_minor, p.price_minor) AS price_minor,
-                p.currency, v.stock, (v.active = TRUE AND p.active = TRUE) AS active,
+                p.currency, v.stock, {ON_SALE} AS active,
                 v.option1, v.option2, v.option3,
                 (SELECT i.path FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_path,
                 (SELECT i.alt FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_alt
-             FROM product_variants v JOIN products p ON p.id = v.product_id WHERE v.id IN (",
-        );
+             FROM product_variants v JOIN products p ON p.id = v.product_id WHERE v.id IN ("
+        ));
         let mut ids = query.separated(", ");
         for line in stored_lines {
             ids.push_bind(line.variant_id);

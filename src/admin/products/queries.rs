@@ -393,7 +393,9 @@ pub async fn save(
             crate::tr!(admin.products.no_such_product).into(),
         ));
     };
-    let stocked = if draft.id == 0 {
+    // Whether the stock the form showed was still there to replace (a new product has none yet;
+    // a product with options keeps its stock on its variants' rows).
+    let stock_kept = if draft.id == 0 {
         crate::on_tx!(&mut tx, conn => sqlx::query(
             "INSERT INTO product_variants (product_id, sku, stock) VALUES ($1, $2, $3)",
         )
@@ -403,13 +405,14 @@ pub async fn save(
         .execute(&mut *conn)
         .await
         .map(|done| done.rows_affected()))
-        .map_err(|e| slug_taken(e, crate::tr!(admin.form.slug_taken_product)))?
+        .map_err(|e| slug_taken(e, crate::tr!(admin.form.slug_taken_product)))?;
+        true
     } else if let Some(stock) = input.stock {
-        set_stock(&mut tx, id, stock, stock_was).await?
+        set_stock(&mut tx, id, stock, stock_was).await? == 1
     } else {
-        1
+        true
     };
-    if stocked == 0 {
+    if !stock_kept {
         let stock = stock_now(&mut tx, id).await?;
         return Err(AppError::Conflict(crate::tr!(
             admin.products.stock_changed,
