@@ -128,13 +128,14 @@ pub fn form_of(event: &web_sys::Event) -> Option<HtmlFormElement> {
 }
 
 /// The variant a product page's picker now names (`event` is the change of one of its values):
-/// its price and stock, from the list the server wrote beside the picker (`data-values`,
-/// `data-price`, `data-stock`, `data-stock-class`), are shown in place of the last one's.
+/// its price, regular price (while on sale), stock and photo, from the list the server wrote
+/// beside the picker (`data-values`, `data-price`, `data-was`, `data-stock`, `data-stock-class`,
+/// `data-image`, `data-image-alt`), are shown in place of the last one's.
 pub fn show_chosen_variant(event: &web_sys::Event) {
     let Some(root) = event
         .target()
         .and_then(|target| target.dyn_into::<Element>().ok())
-        .and_then(|element| element.closest(".product-info").ok().flatten())
+        .and_then(|element| element.closest(".product").ok().flatten())
     else {
         return;
     };
@@ -148,21 +149,28 @@ pub fn show_chosen_variant(event: &web_sys::Event) {
     let Some(found) = found else {
         return;
     };
-    let show = |selector: &str, attribute: &str| {
-        if let (Ok(Some(shown)), Some(value)) = (
-            root.query_selector(selector),
-            found.get_attribute(attribute),
-        ) {
-            shown.set_text_content(Some(&value));
+    let shown = |selector: &str| root.query_selector(selector).ok().flatten();
+    let figure = |attribute: &str| found.get_attribute(attribute).unwrap_or_default();
+    for (selector, attribute) in [
+        (".price-now", "data-price"),
+        (".price-was", "data-was"),
+        (".stock", "data-stock"),
+    ] {
+        if let Some(element) = shown(selector) {
+            element.set_text_content(Some(&figure(attribute)));
         }
-    };
-    show(".price", "data-price");
-    show(".stock", "data-stock");
-    if let (Ok(Some(stock)), Some(class)) = (
-        root.query_selector(".stock"),
-        found.get_attribute("data-stock-class"),
-    ) {
-        stock.set_class_name(&class);
+    }
+    if let Some(was) = shown(".price-was") {
+        let _ = was.toggle_attribute_with_force("hidden", figure("data-was").is_empty());
+    }
+    if let Some(stock) = shown(".stock") {
+        stock.set_class_name(&figure("data-stock-class"));
+    }
+    if let (Some(image), image_path) = (shown(".product-image"), figure("data-image")) {
+        if !image_path.is_empty() {
+            let _ = image.set_attribute("src", &image_path);
+            let _ = image.set_attribute("alt", &figure("data-image-alt"));
+        }
     }
 }
 

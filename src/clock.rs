@@ -112,6 +112,67 @@ fn parse_timestamp(stored: &str) -> Option<f64> {
     Some((days * 86_400 + seconds) as f64 + number(20..23)? as f64 / 1000.0)
 }
 
+/// The shop's time zone, Europe/Vilnius (EU summer time rules): where Paysera reads a payment's
+/// time limit and where a merchant's dates (a sale's first and last day) are meant.
+pub mod vilnius {
+    use super::{civil_from_days, days_from_civil, parse_date, parse_timestamp, timestamp};
+
+    /// UTC+3 from the last Sunday of March to the last Sunday of October (changing at 01:00 UTC),
+    /// else UTC+2.
+    pub fn offset_seconds(utc: i64) -> i64 {
+        let (year, _, _) = civil_from_days(utc.div_euclid(86_400));
+        let change_at = |month: u32| last_sunday(year, month) * 86_400 + 3600;
+        if (change_at(3)..change_at(10)).contains(&utc) {
+            3 * 3600
+        } else {
+            2 * 3600
+        }
+    }
+
+    /// Days since 1970-01-01 of the last Sunday in `month` of `year`.
+    fn last_sunday(year: i64, month: u32) -> i64 {
+        let last_day = days_from_civil(year, month, 31);
+        // 1970-01-01 was a Thursday: weekday 0 = Sunday is (days + 4) mod 7.
+        last_day - (last_day + 4).rem_euclid(7)
+    }
+
+    /// Midnight in Vilnius at the start of `days` (since 1970-01-01), as Unix seconds. The clocks
+    /// change at 03:00 or 04:00 local time, so midnight is either 21:00 or 22:00 UTC the day before.
+    fn midnight(days: i64) -> i64 {
+        let summer = days * 86_400 - 3 * 3600;
+        if offset_seconds(summer) == 3 * 3600 {
+            summer
+        } else {
+            days * 86_400 - 2 * 3600
+        }
+    }
+
+    fn stored(unix: i64) -> String {
+        let since = std::time::Duration::from_secs(u64::try_from(unix).unwrap_or(0));
+        timestamp(std::time::UNIX_EPOCH + since)
+    }
+
+    /// The instant a day (`YYYY-MM-DD`) begins in Vilnius, as the database stores it.
+    pub fn day_start(date: &str) -> Option<String> {
+        let (year, month, day) = parse_date(date)?;
+        Some(stored(midnight(days_from_civil(year, month, day))))
+    }
+
+    /// The instant a day (`YYYY-MM-DD`) ends in Vilnius: the next one's start (an exclusive end).
+    pub fn day_end(date: &str) -> Option<String> {
+        let (year, month, day) = parse_date(date)?;
+        Some(stored(midnight(days_from_civil(year, month, day) + 1)))
+    }
+
+    /// The Vilnius day (`YYYY-MM-DD`) a stored instant falls on; with `exclusive_end`, the last
+    /// day before it (what [`day_end`] was given).
+    pub fn date_of(stored: &str, exclusive_end: bool) -> Option<String> {
+        let utc = parse_timestamp(stored)? as i64 - i64::from(exclusive_end);
+        let (year, month, day) = civil_from_days((utc + offset_seconds(utc)).div_euclid(86_400));
+        Some(format!("{year:04}-{month:02}-{day:02}"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,5 +211,44 @@ mod tests {
         assert_eq!(next_day(2026, 12, 31), "2027-01-01");
         assert_eq!(next_day(2026, 2, 28), "2026-03-01");
         assert_eq!(next_day(2026, 5, 9), "2026-05-10");
+    }
+
+    #[test]
+    fn a_merchants_days_are_vilnius_days() {
+        // Winter (UTC+2) and summer (UTC+3).
+        assert_eq!(
+            vilnius::day_start("2026-11-27").unwrap(),
+            "2026-11-26T22:00:00.000Z"
+        );
+        assert_eq!(
+            vilnius::day_end("2026-11-30").unwrap(),
+            "2026-11-30T22:00:00.000Z"
+        );
+        assert_eq!(
+            vilnius::day_start("2026-07-01").unwrap(),
+            "2026-06-30T21:00:00.000Z"
+        );
+        // The day summer time starts (29 March 2026): midnight is still winter time.
+        assert_eq!(
+            vilnius::day_start("2026-03-29").unwrap(),
+            "2026-03-28T22:00:00.000Z"
+        );
+        assert_eq!(
+            vilnius::day_end("2026-03-29").unwrap(),
+            "2026-03-29T21:00:00.000Z"
+        );
+        assert_eq!(
+            vilnius::date_of("2026-11-26T22:00:00.000Z", false).unwrap(),
+            "2026-11-27"
+        );
+        assert_eq!(
+            vilnius::date_of("2026-11-30T22:00:00.000Z", true).unwrap(),
+            "2026-11-30"
+        );
+        assert_eq!(
+            vilnius::date_of("2026-03-29T21:00:00.000Z", true).unwrap(),
+            "2026-03-29"
+        );
+        assert_eq!(vilnius::day_start("2026-02-30"), None);
     }
 }

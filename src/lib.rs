@@ -15,6 +15,7 @@ pub mod browser;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
+pub mod clock;
 pub mod countries;
 pub mod domain;
 pub mod error;
@@ -32,8 +33,6 @@ pub mod assets;
 pub mod backup;
 #[cfg(feature = "ssr")]
 pub mod cli;
-#[cfg(feature = "ssr")]
-pub mod clock;
 #[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]

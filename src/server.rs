@@ -309,6 +309,11 @@ fn router(
     let features = checkout::routes(state.clone()).merge(crate::admin::routes(state.clone()));
     let sessionless = crate::assets::routes(state.assets.clone())
         .merge(crate::health::routes(state.pool.clone()))
+        .merge(crate::catalog::sitemap::routes(
+            state.pool.clone(),
+            state.config.public_url.clone(),
+            state.config.default_locale,
+        ))
         .merge(crate::locale::middleware::routes(state.config.is_https()));
     let context = move || {
         provide_context(state.clone());

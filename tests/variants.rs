@@ -352,10 +352,10 @@ async fn listings_say_from_when_variants_differ_in_price_and_sold_out_only_when_
     let shop = support::TestShop::spawn().await;
     let (_, listing) = shop.page("/en/c/home-textiles").await;
     let listing = listing.replace('\u{a0}', " ");
-    // The demo shirt: 59,00 € in S and M, 64,00 € in L.
-    assert!(listing.contains("from 59,00 €"), "{listing}");
+    // The demo shirt: 59,00 € in S and M, 64,00 € in L, and M / Natural on sale at 49,00 €.
+    assert!(listing.contains("from 49,00 €"), "{listing}");
     let (_, lithuanian) = shop.page("/lt/c/home-textiles").await;
-    assert!(lithuanian.replace('\u{a0}', " ").contains("nuo 59,00 €"));
+    assert!(lithuanian.replace('\u{a0}', " ").contains("nuo 49,00 €"));
     // Sold out only once no variant is left.
     shop.execute(
         "UPDATE product_variants SET stock = 0
@@ -364,4 +364,166 @@ async fn listings_say_from_when_variants_differ_in_price_and_sold_out_only_when_
     .await;
     let (_, page) = shop.page("/en/p/linen-shirt").await;
     assert!(page.contains("Sold out"), "every combination sold out");
+}
+
+/// A page's HTML as a reader sees its text: without the renderer's `<!>` markers, with plain spaces.
+async fn shown(shop: &support::TestShop, path: &str) -> String {
+    let (status, html) = shop.page(path).await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{path}");
+    html.replace("<!>", "").replace('\u{a0}', " ")
+}
+
+/// The Vilnius day `days` from today, as the admin's date fields take it.
+fn day(days: i64) -> String {
+    turgus::clock::vilnius::date_of(&turgus::clock::now_plus(days * 86_400), false).unwrap()
+}
+
+/// Saves the enamel mug's one variant with a sale (price, first day, last day): the response.
+async fn mug_sale(shop: &support::TestShop, sale: [&str; 3], image_id: &str) -> reqwest::Response {
+    let product = shop.product_id("enamel-mug").await.to_string();
+    let (id, was, _) = variant(shop, "enamel-mug").await;
+    let (id, was) = (id.to_string(), was.to_string());
+    let form = [
+        ("product_id", product.as_str()),
+        ("id", id.as_str()),
+        ("sku", "enamel-mug"),
+        ("stock_was", was.as_str()),
+        ("on_sale", "on"),
+        ("sale_price", sale[0]),
+        ("sale_from", sale[1]),
+        ("sale_until", sale[2]),
+        ("weight", "340"),
+        ("image_id", image_id),
+    ];
+    shop.call("admin/product/variant", &form).await
+}
+
+/// The price an order for one mug placed now freezes.
+async fn mug_ordered_at(shop: &support::TestShop) -> i64 {
+    let id = variant(shop, "enamel-mug").await.0;
+    let order = support::paysera::new_order(id, "1");
+    let placed =
+        turgus::domain::flows::place_order::place(&shop.db, &order, turgus::money::Currency::Eur)
+            .await
+            .unwrap();
+    turgus::on_db!(&shop.db, conn => sqlx::query_scalar(
+        "SELECT unit_price_minor FROM order_lines WHERE order_id = $1",
+    )
+    .bind(placed.id)
+    .fetch_one(conn)
+    .await)
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_sale_price_is_in_force_between_its_days_on_the_page_in_the_cart_and_in_the_order() {
+    let shop = support::paysera::live_shop().await;
+    shop.log_in_admin().await;
+    // From yesterday to tomorrow (Vilnius days): on sale now.
+    let saved = mug_sale(&shop, ["9,90", &day(-1), &day(1)], "").await;
+    assert_eq!(saved.status(), reqwest::StatusCode::OK);
+    let page = shown(&shop, "/en/p/enamel-mug").await;
+    assert!(
+        page.contains("12,50 €</s>"),
+        "the regular price struck through"
+    );
+    assert!(page.contains(r#"<span class="price-now">9,90 €"#), "{page}");
+    let listing = shown(&shop, "/en/c/kitchen").await;
+    assert!(listing.contains("12,50 €</s> 9,90 €"), "{listing}");
+    let mug = shop.product_id("enamel-mug").await.to_string();
+    let added = shop
+        .call_from(
+            "cart/add",
+            &[("product_id", &mug), ("quantity", "1")],
+            "/en/p/enamel-mug",
+        )
+        .await;
+    assert_eq!(added.status(), reqwest::StatusCode::OK);
+    let cart: serde_json::Value = shop.call("cart", &[]).await.json().await.unwrap();
+    assert_eq!(cart["lines"][0]["unit_price"]["minor"], 990);
+    assert_eq!(mug_ordered_at(&shop).await, 990);
+
+    // The sale ended a second ago: the next order pays the regular price, whatever was shown.
+    shop.execute(&format!(
+        "UPDATE product_variants SET sale_until = '{}' WHERE sku = 'enamel-mug'",
+        turgus::clock::now_plus(-1)
+    ))
+    .await;
+    assert_eq!(mug_ordered_at(&shop).await, 1250);
+    let page = shown(&shop, "/en/p/enamel-mug").await;
+    assert!(page.contains(r#"<s aria-label="Regular price" hidden class="price-was"></s> <span class="price-now">12,50 €"#), "no regular price shown");
+    // One that starts tomorrow is not in force yet; one with no days is.
+    assert_eq!(
+        mug_sale(&shop, ["9,90", &day(1), ""], "").await.status(),
+        reqwest::StatusCode::OK
+    );
+    assert_eq!(mug_ordered_at(&shop).await, 1250);
+    assert_eq!(
+        mug_sale(&shop, ["9,90", "", ""], "").await.status(),
+        reqwest::StatusCode::OK
+    );
+    assert_eq!(mug_ordered_at(&shop).await, 990);
+    let weight: Option<i64> = shop
+        .scalar("SELECT weight_grams FROM product_variants WHERE sku = 'enamel-mug'")
+        .await;
+    assert_eq!(weight, Some(340));
+}
+
+#[tokio::test]
+async fn the_admin_refuses_a_sale_not_below_the_price_a_backwards_sale_a_bad_day_and_anothers_photo(
+) {
+    let shop = support::TestShop::spawn().await;
+    shop.log_in_admin().await;
+    let others_photo: i64 = shop
+        .scalar(
+            "SELECT i.id FROM product_images i JOIN products p ON p.id = i.product_id
+             WHERE p.slug = 'brass-pen'",
+        )
+        .await;
+    for (sale, photo, why) in [
+        (["12,50", "", ""], String::new(), "not below 12,50"),
+        (["13", "", ""], String::new(), "above"),
+        (
+            ["9", &day(3), &day(1)],
+            String::new(),
+            "ends before it starts",
+        ),
+        (["9", "2026-02-30", ""], String::new(), "no such day"),
+        (["9", "tomorrow", ""], String::new(), "not a date"),
+        (["-1", "", ""], String::new(), "below zero"),
+        (
+            ["", "", ""],
+            others_photo.to_string(),
+            "another product's photo",
+        ),
+    ] {
+        let refused = mug_sale(&shop, sale, &photo).await;
+        assert_eq!(refused.status(), reqwest::StatusCode::BAD_REQUEST, "{why}");
+    }
+    let kept: (Option<i64>, Option<i64>) = turgus::on_db!(&shop.db, conn => sqlx::query_as(
+        "SELECT sale_price_minor, image_id FROM product_variants WHERE sku = 'enamel-mug'",
+    )
+    .fetch_one(conn)
+    .await)
+    .unwrap();
+    assert_eq!(kept, (None, None), "nothing saved");
+}
+
+#[tokio::test]
+async fn a_variants_own_photo_leads_its_page_and_the_demo_shirt_shows_its_sale() {
+    let shop = support::TestShop::spawn().await;
+    let natural = shown(&shop, "/en/p/linen-shirt?variant=linen-shirt-m-natural").await;
+    let gallery = r#"<img src="/images/products/linen-shirt-natural.svg" alt="Linen Shirt, Natural" width="600" height="600" class="product-image"><div class="thumbs"><img src="/images/products/linen-shirt.svg""#;
+    assert!(
+        natural.contains(gallery),
+        "its photo first, then the others"
+    );
+    assert!(natural.contains("59,00 €</s>"), "M / Natural on sale");
+    assert!(natural.contains(r#"<span class="price-now">49,00 €"#));
+    let navy = shown(&shop, "/en/p/linen-shirt?variant=linen-shirt-m-navy").await;
+    assert!(navy.contains(
+        r#"<img src="/images/products/linen-shirt.svg" alt="Linen Shirt, Navy" width="600""#
+    ));
+    assert!(navy.contains(r#"data-values="M|Natural" data-price="49,00"#));
+    assert!(navy.contains(r#"data-image="/images/products/linen-shirt-natural.svg""#));
 }

@@ -2,6 +2,9 @@
 //! catalog's store (`domain::catalog`).
 
 mod pages;
+#[cfg(feature = "ssr")]
+pub mod sitemap;
+mod structured;
 
 pub use pages::{CategoryPage, HomePage, ProductPage, SearchPage};
 

@@ -1,11 +1,13 @@
 //! The catalog's pages.
 
+use super::structured;
 use super::{get_category, get_home, get_product, search};
 use crate::cart::AddToCartForm;
 use crate::domain::catalog::{
     Listing, ProductCard, ProductDetail, ProductOption, Sort, VariantChoice,
 };
 use crate::locale;
+use crate::money::Money;
 use crate::page::{cache_in_browser, load_page, Canonical};
 use crate::tr;
 use crate::ui::{urlencode, Pagination};
@@ -39,11 +41,14 @@ fn ProductTile(product: ProductCard) -> impl IntoView {
                 })}
                 <span class="tile-name">{product.name}</span>
             </a>
-            <span class="tile-price">{if product.prices_differ {
-                tr!(catalog.from_price, price = product.price)
-            } else {
-                product.price.to_string()
-            }}</span>
+            <span class="tile-price">
+                {product.was.map(|was| view! { <s class="price-was" aria-label=tr!(catalog.regular_price)>{was.to_string()}</s>" " })}
+                {if product.prices_differ {
+                    tr!(catalog.from_price, price = product.price)
+                } else {
+                    product.price.to_string()
+                }}
+            </span>
             {(!product.in_stock).then(|| view! { <span class="badge badge-muted">{tr!(catalog.sold_out)}</span> })}
         </li>
     }
@@ -99,6 +104,17 @@ fn category_href(slug: String, sort: Sort) -> impl Fn(u32) -> String + Clone {
     }
 }
 
+/// A category page's breadcrumb trail as JSON-LD (`path`: the category's, in the page's language).
+#[component]
+fn CategoryTrail(name: String, path: String) -> impl IntoView {
+    let origin = crate::page::public_url();
+    let trail = structured::breadcrumbs(&[
+        (tr!(catalog.home), format!("{origin}{}", locale::href("/"))),
+        (&name, format!("{origin}{path}")),
+    ]);
+    view! { <script type="application/ld+json" inner_html=structured::script_text(&trail)></script> }
+}
+
 #[component]
 pub fn CategoryPage() -> impl IntoView {
     cache_in_browser();
@@ -132,6 +148,7 @@ pub fn CategoryPage() -> impl IntoView {
             <Title text=category.category.name.clone() />
             <Meta name="description" content=summary(&category.description) />
             <Canonical path=canonical />
+            <CategoryTrail name=category.category.name.clone() path=path.clone() />
             <nav class="breadcrumbs" aria-label=tr!(catalog.breadcrumb)><a href=locale::href("/")>{tr!(catalog.home)}</a>" / "<span>{category.category.name.clone()}</span></nav>
             <header class="listing-header">
                 <div>
@@ -230,21 +247,75 @@ fn stock_words(stock: u32) -> (&'static str, String) {
     }
 }
 
-/// Each variant's price and stock as the page words them, hidden: what the picker's island shows
-/// when the shopper chooses other values (the server's figures and words, no request).
+/// Each variant's price (and regular price while on sale), stock and photo (its own, else the
+/// product's first) as the page words them, hidden: what the picker's island shows when the
+/// shopper chooses other values (the server's figures and words, no request).
 #[component]
-fn VariantFigures(variants: Vec<VariantChoice>) -> impl IntoView {
+fn VariantFigures(
+    variants: Vec<VariantChoice>,
+    main_image: Option<(String, String)>,
+) -> impl IntoView {
     (!variants.is_empty()).then(|| {
         let entries = variants.into_iter().map(|variant| {
             let stock = if variant.on_sale { variant.stock } else { 0 };
             let (class, words) = stock_words(stock);
+            let was = crate::domain::catalog::was(variant.price, variant.regular);
+            let (image, alt) = variant
+                .image
+                .map(|image| (image.path, image.alt))
+                .or_else(|| main_image.clone())
+                .unzip();
             view! {
                 <li data-values=variant.values.join("|") data-price=variant.price.to_string()
-                    data-stock=words data-stock-class=class></li>
+                    data-was=was.map(|was| was.to_string()).unwrap_or_default()
+                    data-image=image data-image-alt=alt data-stock=words data-stock-class=class></li>
             }
         });
         view! { <ul class="variant-figures" hidden>{entries.collect_view()}</ul> }
     })
+}
+
+/// A product page's head and what machines read: title, description, canonical address, Open
+/// Graph and Twitter card tags (`price`: the one the page shows), and its JSON-LD with the
+/// breadcrumb trail's.
+#[component]
+fn ProductHead(product: ProductDetail, price: Money) -> impl IntoView {
+    let origin = crate::page::public_url();
+    let path = format!("/p/{}", product.slug);
+    let page = format!("{origin}{}", locale::href(&path));
+    let description = summary(&product.description);
+    let image = product
+        .images
+        .first()
+        .map(|image| format!("{origin}{}", image.path));
+    let category = format!(
+        "{origin}{}",
+        locale::href(&format!("/c/{}", product.category.slug))
+    );
+    let trail = structured::breadcrumbs(&[
+        (tr!(catalog.home), format!("{origin}{}", locale::href("/"))),
+        (&product.category.name, category),
+        (&product.name, page.clone()),
+    ]);
+    let described = structured::product(&product, &page, &origin);
+    view! {
+        <Title text=product.name.clone() />
+        <Meta name="description" content=description.clone() />
+        <Canonical path />
+        <Meta property="og:type" content="product" />
+        <Meta property="og:title" content=product.name.clone() />
+        <Meta property="og:description" content=description.clone() />
+        <Meta property="og:url" content=page />
+        {image.clone().map(|image| view! { <Meta property="og:image" content=image /> })}
+        <Meta property="product:price:amount" content=price.decimal() />
+        <Meta property="product:price:currency" content=price.currency.code() />
+        <Meta name="twitter:card" content=if image.is_some() { "summary_large_image" } else { "summary" } />
+        <Meta name="twitter:title" content=product.name />
+        <Meta name="twitter:description" content=description />
+        {image.map(|image| view! { <Meta name="twitter:image" content=image /> })}
+        <script type="application/ld+json" inner_html=structured::script_text(&described)></script>
+        <script type="application/ld+json" inner_html=structured::script_text(&trail)></script>
+    }
 }
 
 #[component]
@@ -254,9 +325,19 @@ fn ProductDetails(product: ProductDetail) -> impl IntoView {
         &product.variants,
         query.read_untracked().get("variant").as_deref(),
     );
-    let (price, stock) = chosen.as_ref().map_or((product.price, product.stock), |v| {
-        (v.price, if v.on_sale { v.stock } else { 0 })
-    });
+    let (price, was, stock) =
+        chosen
+            .as_ref()
+            .map_or((product.price, product.was, product.stock), |v| {
+                let stock = if v.on_sale { v.stock } else { 0 };
+                (
+                    v.price,
+                    crate::domain::catalog::was(v.price, v.regular),
+                    stock,
+                )
+            });
+    let chosen_image = chosen.as_ref().and_then(|v| v.image.clone());
+    let head = view! { <ProductHead product=product.clone() price /> }.into_any();
     let picker = chosen.map(|variant| {
         let (options, variants) = (product.options.clone(), product.variants.clone());
         view! { <OptionPicker options variants chosen=variant.values /> }.into_any()
@@ -265,7 +346,17 @@ fn ProductDetails(product: ProductDetail) -> impl IntoView {
     // another one.
     let buyable = stock > 0 || product.variants.iter().any(VariantChoice::can_be_bought);
     let (stock_class, stock_text) = stock_words(stock);
-    let mut images = product.images.into_iter();
+    let first_image = product
+        .images
+        .first()
+        .map(|image| (image.path.clone(), image.alt.clone()));
+    // The chosen variant's own photo leads; the product's others follow.
+    let mut images = product.images;
+    if let Some(own) = chosen_image.and_then(|own| images.iter().position(|i| i.path == own.path)) {
+        let own = images.remove(own);
+        images.insert(0, own);
+    }
+    let mut images = images.into_iter();
     let main_image = images.next();
     let paragraphs = product
         .description
@@ -273,9 +364,7 @@ fn ProductDetails(product: ProductDetail) -> impl IntoView {
         .map(|p| view! { <p>{p.to_owned()}</p> })
         .collect_view();
     view! {
-        <Title text=product.name.clone() />
-        <Meta name="description" content=summary(&product.description) />
-        <Canonical path=format!("/p/{}", product.slug) />
+        {head}
         <nav class="breadcrumbs" aria-label=tr!(catalog.breadcrumb)>
             <a href=locale::href("/")>{tr!(catalog.home)}</a>" / "
             <a href=locale::href(&format!("/c/{}", product.category.slug))>{product.category.name}</a>" / "
@@ -292,12 +381,17 @@ fn ProductDetails(product: ProductDetail) -> impl IntoView {
             </div>
             <div class="product-info">
                 <h1>{product.name.clone()}</h1>
-                <p class="price">{price.to_string()}</p>
+                <p class="price">
+                    <s class="price-was" aria-label=tr!(catalog.regular_price) hidden=was.is_none()>
+                        {was.map(|was| was.to_string())}
+                    </s>" "
+                    <span class="price-now">{price.to_string()}</span>
+                </p>
                 <p class=stock_class>{stock_text}</p>
                 {buyable.then(|| view! {
                     <AddToCartForm product_id=product.id max=stock.max(1) picker />
                 })}
-                <VariantFigures variants=product.variants />
+                <VariantFigures variants=product.variants main_image=first_image />
                 <div class="description">{paragraphs}</div>
             </div>
         </article>

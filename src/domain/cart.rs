@@ -81,23 +81,29 @@ struct PricedRow {
     image_alt: Option<String>,
 }
 
-/// Today's name, price, stock and first photo of the variants the lines name (a variant without a
-/// price of its own has its product's).
+/// Today's name, price in force, stock and photo (its own, else its product's first) of the
+/// variants the lines name.
 #[cfg(feature = "ssr")]
 async fn priced_rows(
     pool: &crate::db::Db,
     stored_lines: &[StoredLine],
 ) -> Result<Vec<PricedRow>, AppError> {
     // A cart's lines are bounded (the session's `MAX_LINES`), so one bound parameter per line.
+    // The price in force now: the moment is the statement's first parameter, in `shown.at`.
     Ok(crate::on_db!(pool, conn => {
         let mut query = sqlx::QueryBuilder::new(format!(
-            "SELECT v.id AS variant_id, p.slug, p.name, COALESCE(v.price_minor, p.price_minor) AS price_minor,
+            "SELECT v.id AS variant_id, p.slug, p.name, {} AS price_minor,
                 p.currency, v.stock, {ON_SALE} AS active,
                 v.option1, v.option2, v.option3,
-                (SELECT i.path FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_path,
-                (SELECT i.alt FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_alt
-             FROM product_variants v JOIN products p ON p.id = v.product_id WHERE v.id IN ("
+                COALESCE(vi.path, (SELECT i.path FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1)) AS image_path,
+                COALESCE(vi.alt, (SELECT i.alt FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1)) AS image_alt
+             FROM product_variants v JOIN products p ON p.id = v.product_id
+             LEFT JOIN product_images vi ON vi.id = v.image_id
+             CROSS JOIN (SELECT ",
+            crate::domain::catalog::price_in_force("shown.at")
         ));
+        query.push_bind(crate::clock::now());
+        query.push(" AS at) shown WHERE v.id IN (");
         let mut ids = query.separated(", ");
         for line in stored_lines {
             ids.push_bind(line.variant_id);

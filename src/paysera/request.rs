@@ -1,7 +1,7 @@
 //! Payment requests: what the shop sends (through the shopper's browser) to Paysera's pay page.
 
 use super::encoding::{encode_base64, http_build_query};
-use crate::clock::{civil_from_days, days_from_civil};
+use crate::clock::{civil_from_days, vilnius};
 use md5::{Digest, Md5};
 use serde::Serialize;
 use std::fmt;
@@ -300,7 +300,7 @@ pub const TIME_LIMIT_MAX_SECONDS: i64 = 3 * 24 * 3600;
 /// would only give the shopper longer.
 pub fn time_limit(now: i64, expires: i64) -> String {
     let at = expires.clamp(now + TIME_LIMIT_MIN_SECONDS, now + TIME_LIMIT_MAX_SECONDS);
-    let local = at + vilnius_offset_seconds(at);
+    let local = at + vilnius::offset_seconds(at);
     let (days, seconds) = (local.div_euclid(86_400), local.rem_euclid(86_400));
     let (year, month, day) = civil_from_days(days);
     format!(
@@ -309,25 +309,6 @@ pub fn time_limit(now: i64, expires: i64) -> String {
         seconds % 3600 / 60,
         seconds % 60
     )
-}
-
-/// UTC+3 from the last Sunday of March to the last Sunday of October (changing at 01:00 UTC),
-/// else UTC+2.
-fn vilnius_offset_seconds(utc: i64) -> i64 {
-    let (year, _, _) = civil_from_days(utc.div_euclid(86_400));
-    let change_at = |month: u32| last_sunday(year, month) * 86_400 + 3600;
-    if (change_at(3)..change_at(10)).contains(&utc) {
-        3 * 3600
-    } else {
-        2 * 3600
-    }
-}
-
-/// Days since 1970-01-01 of the last Sunday in `month` of `year`.
-fn last_sunday(year: i64, month: u32) -> i64 {
-    let last_day = days_from_civil(year, month, 31);
-    // 1970-01-01 was a Thursday: weekday 0 = Sunday is (days + 4) mod 7.
-    last_day - (last_day + 4).rem_euclid(7)
 }
 
 #[cfg(test)]

@@ -251,6 +251,7 @@ async fn store_upload(
     .execute(conn)
     .await.map(|done| done.rows_affected()))
     .map_err(AppError::from)?;
+    crate::domain::catalog::store::touch(&state.writer, product_id).await?;
     Ok(())
 }
 
@@ -288,6 +289,7 @@ pub async fn delete(
     .await)?;
     let (product_id, path, thumb) =
         row.ok_or_else(|| AppError::NotFound(crate::tr!(admin.products.no_such_photo).into()))?;
+    crate::domain::catalog::store::touch(writer, product_id).await?;
     let media = data_dir.join("media");
     for path in std::iter::once(path).chain(thumb) {
         // Only uploaded photos have files of their own; the demo drawings ship with the shop.

@@ -243,44 +243,40 @@ pub async fn save_product_options(
     Ok(())
 }
 
-/// Saves one variant: its SKU, price (empty: the product's), stock and switch.
+/// Saves one variant: its SKU, price (empty: the product's), sale, stock (empty: as it was, for a
+/// product without options, whose stock is in the product's form), weight, photo and switch.
 #[server(endpoint = "admin/product/variant")]
+#[allow(clippy::too_many_arguments)] // one per field of the variant's row
 pub async fn save_product_variant(
     product_id: i64,
     id: i64,
     sku: String,
     #[server(default)] price: String,
-    stock: String,
+    #[server(default)] stock: String,
     stock_was: i64,
     #[server(default)] on_sale: Option<String>,
+    #[server(default)] sale_price: String,
+    #[server(default)] sale_from: String,
+    #[server(default)] sale_until: String,
+    #[server(default)] weight: String,
+    #[server(default)] image_id: String,
 ) -> Result<(), AppError> {
     use crate::domain::catalog::variants::VariantInput;
     use crate::domain::flows::variant_edit::save_variant;
     let (state, admin_id) = crate::admin::auth::admin_only().await?;
     let locale = crate::locale::current();
-    let price = match price.trim() {
-        "" => None,
-        typed => Some(
-            crate::money::Money::parse_decimal(typed, state.config.currency)
-                .map_err(|error| error.refusal(locale, typed))?,
-        ),
-    };
-    let stock = stock
-        .trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|s| (0..=queries::MAX_STOCK).contains(s))
-        .ok_or_else(|| {
-            AppError::BadRequest(crate::tr!(
-                admin.products.stock_range,
-                max = queries::MAX_STOCK
-            ))
-        })?;
+    let currency = state.config.currency;
     let input = VariantInput {
         sku,
-        price,
-        stock,
+        price: queries::optional_price(&price, currency)?,
+        sale: queries::sale(&sale_price, [&sale_from, &sale_until], currency)?,
+        stock: match stock.trim() {
+            "" => stock_was,
+            typed => queries::stock(typed)?,
+        },
         active: on_sale.is_some(),
+        weight_grams: queries::weight(&weight)?,
+        image_id: image_id.trim().parse().ok(),
     };
     let editor = crate::domain::settings::Editor {
         admin_id,

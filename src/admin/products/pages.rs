@@ -178,6 +178,7 @@ fn ProductEditor(
     };
     let view_link = (id != 0 && product.active).then(|| format!("/p/{}", product.slug));
     let (images, ordered) = (product.images.clone(), product.ordered);
+    let photos = images.clone();
     let (options, variants) = (product.options.clone(), product.variants.clone());
     view! {
         <Title text=title.clone() />
@@ -195,7 +196,7 @@ fn ProductEditor(
                 })}
             </aside>
         </div>
-        {(id != 0).then(|| view! { <ProductVariants id options variants /> })}
+        {(id != 0).then(|| view! { <ProductVariants id options variants photos /> })}
     }
 }
 
@@ -206,6 +207,7 @@ fn ProductVariants(
     id: i64,
     options: Vec<ProductOption>,
     variants: Vec<VariantChoice>,
+    photos: Vec<AdminImage>,
 ) -> impl IntoView {
     let save_options = ServerAction::<SaveProductOptions>::new();
     let save_variant = ServerAction::<SaveProductVariant>::new();
@@ -216,7 +218,6 @@ fn ProductVariants(
             .find_map(|r| r.err())
             .map(|e| view! { <ErrorNotice error=e /> })
     };
-    let has_options = !options.is_empty();
     let fields = (0..3)
         .map(|i| {
             let option = options.get(i).cloned();
@@ -246,53 +247,116 @@ fn ProductVariants(
                 {fields}
                 <button type="submit">{tr!(admin.variants.save_options)}</button>
             </ActionForm>
-            {has_options.then(|| view! { <VariantTable product_id=id variants save=save_variant /> })}
+            <VariantTable product_id=id variants photos save=save_variant />
         </section>
     }
     .into_any()
 }
 
+/// A row per variant: SKU, prices, sale, stock, weight, photo and switch, each row its own plain
+/// form (`form=` ties the cells' fields to it). A product without options has one row, for the
+/// product itself; its stock stays in the product's form.
 #[component]
 fn VariantTable(
     product_id: i64,
     variants: Vec<VariantChoice>,
+    photos: Vec<AdminImage>,
     save: ServerAction<SaveProductVariant>,
 ) -> impl IntoView {
-    let rows = variants.into_iter().map(|variant| {
-        let form = format!("variant-{}", variant.id);
-        let label = variant.label();
-        let price = variant.own_price.then(|| variant.price.decimal());
-        view! {
-            <tr data-testid=format!("variant-{}", variant.sku)>
-                <th scope="row">{label.clone()}</th>
-                <td><input form=form.clone() name="sku" value=variant.sku.clone() required maxlength="120"
-                    aria-label=format!("{} · {label}", tr!(admin.variants.sku)) /></td>
-                <td><input form=form.clone() name="price" value=price inputmode="decimal"
-                    aria-label=format!("{} · {label}", tr!(admin.variants.price)) /></td>
-                <td><input form=form.clone() name="stock" type="number" min="0" max="1000000" value=variant.stock required
-                    aria-label=format!("{} · {label}", tr!(admin.variants.stock)) /></td>
-                <td><input form=form.clone() name="on_sale" type="checkbox" checked=variant.on_sale
-                    aria-label=format!("{} · {label}", tr!(admin.variants.on_sale)) /></td>
-                <td>
-                    <ActionForm action=save attr:id=form>
-                        <input type="hidden" name="product_id" value=product_id />
-                        <input type="hidden" name="id" value=variant.id />
-                        <input type="hidden" name="stock_was" value=variant.stock />
-                        <button type="submit">{tr!(admin.variants.save)}</button>
-                    </ActionForm>
-                </td>
-            </tr>
-        }
-    }).collect_view();
+    let rows = variants
+        .into_iter()
+        .map(|variant| view! { <VariantRow product_id variant photos=photos.clone() save /> })
+        .collect_view();
+    let columns = [
+        tr!(admin.variants.variant),
+        tr!(admin.variants.sku),
+        tr!(admin.variants.price),
+        tr!(admin.variants.sale_price),
+        tr!(admin.variants.sale_from),
+        tr!(admin.variants.sale_until),
+        tr!(admin.variants.stock),
+        tr!(admin.variants.weight),
+        tr!(admin.variants.photo),
+        tr!(admin.variants.on_sale),
+        "",
+    ];
     view! {
-        <table class="admin-table">
-            <thead><tr>
-                <th scope="col">{tr!(admin.variants.variant)}</th><th scope="col">{tr!(admin.variants.sku)}</th>
-                <th scope="col">{tr!(admin.variants.price)}</th><th scope="col">{tr!(admin.variants.stock)}</th>
-                <th scope="col">{tr!(admin.variants.on_sale)}</th><th scope="col"></th>
-            </tr></thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <p class="muted">{tr!(admin.variants.sale_dates)}</p>
+        <div class="table-scroll">
+            <table class="admin-table">
+                <thead><tr>{columns.map(|c| view! { <th scope="col">{c}</th> }).collect_view()}</tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn VariantRow(
+    product_id: i64,
+    variant: VariantChoice,
+    photos: Vec<AdminImage>,
+    save: ServerAction<SaveProductVariant>,
+) -> impl IntoView {
+    let form = format!("variant-{}", variant.id);
+    let label = if variant.values.is_empty() {
+        tr!(admin.variants.the_product).to_owned()
+    } else {
+        variant.label()
+    };
+    let header = label.clone();
+    let aria = move |column: &str| format!("{column} · {label}");
+    let price = variant.own_price.then(|| variant.regular.decimal());
+    let sale = variant.sale.clone();
+    let day =
+        |at: Option<&String>, end: bool| at.and_then(|at| crate::clock::vilnius::date_of(at, end));
+    let (sale_price, sale_from, sale_until) = (
+        sale.as_ref().map(|s| s.price.decimal()),
+        day(sale.as_ref().and_then(|s| s.from.as_ref()), false),
+        day(sale.as_ref().and_then(|s| s.until.as_ref()), true),
+    );
+    let stock = if variant.values.is_empty() {
+        view! { <span class="muted">{tr!(admin.variants.stock_in_form)}</span> }.into_any()
+    } else {
+        view! { <input form=form.clone() name="stock" type="number" min="0" max="1000000" value=variant.stock required
+            aria-label=aria(tr!(admin.variants.stock)) /> }.into_any()
+    };
+    let chosen = variant.image.as_ref().map(|image| image.id);
+    let photo_choices = photos
+        .into_iter()
+        .map(|photo| view! { <option value=photo.id selected=chosen == Some(photo.id)>{photo.alt}</option> })
+        .collect_view();
+    view! {
+        <tr data-testid=format!("variant-{}", variant.sku)>
+            <th scope="row">{header}</th>
+            <td><input form=form.clone() name="sku" value=variant.sku.clone() required maxlength="120"
+                aria-label=aria(tr!(admin.variants.sku)) /></td>
+            <td><input form=form.clone() name="price" value=price inputmode="decimal" size="7"
+                aria-label=aria(tr!(admin.variants.price)) /></td>
+            <td><input form=form.clone() name="sale_price" value=sale_price inputmode="decimal" size="7"
+                aria-label=aria(tr!(admin.variants.sale_price)) /></td>
+            <td><input form=form.clone() name="sale_from" type="date" value=sale_from
+                aria-label=aria(tr!(admin.variants.sale_from)) /></td>
+            <td><input form=form.clone() name="sale_until" type="date" value=sale_until
+                aria-label=aria(tr!(admin.variants.sale_until)) /></td>
+            <td>{stock}</td>
+            <td><input form=form.clone() name="weight" type="number" min="0" max="1000000" size="6"
+                value=variant.weight_grams aria-label=aria(tr!(admin.variants.weight)) /></td>
+            <td><select form=form.clone() name="image_id" aria-label=aria(tr!(admin.variants.photo))>
+                <option value="">{tr!(admin.variants.products_photos)}</option>
+                {photo_choices}
+            </select></td>
+            <td><input form=form.clone() name="on_sale" type="checkbox" checked=variant.on_sale
+                aria-label=aria(tr!(admin.variants.on_sale)) /></td>
+            <td>
+                <ActionForm action=save attr:id=form>
+                    <input type="hidden" name="product_id" value=product_id />
+                    <input type="hidden" name="id" value=variant.id />
+                    <input type="hidden" name="stock_was" value=variant.stock />
+                    <button type="submit">{tr!(admin.variants.save)}</button>
+                </ActionForm>
+            </td>
+        </tr>
     }
 }
 

@@ -5,8 +5,9 @@ use super::{
     AdminImage, CategoryOption, CategoryRow, ProductFilter, ProductForm, ProductList, ProductRow,
     LOW_STOCK, PRODUCTS_PER_PAGE,
 };
+use crate::clock::vilnius;
 use crate::domain::catalog::store::stored_money;
-use crate::domain::catalog::variants;
+use crate::domain::catalog::{variants, Sale};
 use crate::error::AppError;
 use crate::money::{Currency, Money};
 use sqlx::QueryBuilder;
@@ -159,7 +160,6 @@ pub async fn form(
     if id == 0 {
         return Ok(new_product_form(categories, currency));
     }
-    let price_of = |minor| Money::new(minor, currency);
     let product: ProductRecord = crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT p.slug, p.name, p.description, p.category_id, p.price_minor, v.stock,
                 p.max_per_order, p.active, p.featured
@@ -190,7 +190,7 @@ pub async fn form(
         categories,
         ordered: was_ordered(pool, id).await?,
         options: variants::options_of(pool, id).await?,
-        variants: variants::variants_of(pool, id, price_of(product.price_minor)).await?,
+        variants: variants::variants_of(pool, id, currency).await?,
     })
 }
 
@@ -322,18 +322,7 @@ impl ProductInput {
             .map_err(|error| error.refusal(locale, &draft.price))?;
         let stock = match draft.stock.trim() {
             "" => None,
-            typed => Some(
-                typed
-                    .parse()
-                    .ok()
-                    .filter(|s| (0..=MAX_STOCK).contains(s))
-                    .ok_or_else(|| {
-                        AppError::BadRequest(crate::tr!(
-                            admin.products.stock_range,
-                            max = MAX_STOCK
-                        ))
-                    })?,
-            ),
+            typed => Some(stock(typed)?),
         };
         let limit = draft.max_per_order.trim();
         let max_per_order = match limit {
@@ -359,6 +348,72 @@ impl ProductInput {
             active: draft.active,
             featured: draft.featured,
         })
+    }
+}
+
+/// A stock figure as typed: a whole number from 0 to [`MAX_STOCK`].
+pub fn stock(typed: &str) -> Result<i64, AppError> {
+    typed
+        .trim()
+        .parse()
+        .ok()
+        .filter(|s| (0..=MAX_STOCK).contains(s))
+        .ok_or_else(|| {
+            AppError::BadRequest(crate::tr!(admin.products.stock_range, max = MAX_STOCK))
+        })
+}
+
+/// A price that may be left empty (`None`).
+pub fn optional_price(typed: &str, currency: Currency) -> Result<Option<Money>, AppError> {
+    match typed.trim() {
+        "" => Ok(None),
+        typed => Money::parse_decimal(typed, currency)
+            .map(Some)
+            .map_err(|error| error.refusal(crate::locale::current(), typed)),
+    }
+}
+
+/// A sale as typed: a price (empty: no sale) and its first and last days in the shop's time zone
+/// (each may be empty), read as the instants the sale starts and ends.
+pub fn sale(
+    price: &str,
+    [from, until]: [&str; 2],
+    currency: Currency,
+) -> Result<Option<Sale>, AppError> {
+    let Some(price) = optional_price(price, currency)? else {
+        return Ok(None);
+    };
+    let day = |typed: &str, field: &str, read: fn(&str) -> Option<String>| match typed.trim() {
+        "" => Ok(None),
+        typed => read(typed)
+            .map(Some)
+            .ok_or_else(|| AppError::BadRequest(crate::tr!(admin.variants.bad_date, field, typed))),
+    };
+    Ok(Some(Sale {
+        price,
+        from: day(
+            from,
+            crate::tr!(admin.variants.sale_from),
+            vilnius::day_start,
+        )?,
+        until: day(
+            until,
+            crate::tr!(admin.variants.sale_until),
+            vilnius::day_end,
+        )?,
+    }))
+}
+
+/// A weight in grams as typed (empty: none given).
+pub fn weight(typed: &str) -> Result<Option<u32>, AppError> {
+    match typed.trim() {
+        "" => Ok(None),
+        typed => typed
+            .parse::<u32>()
+            .ok()
+            .filter(|grams| *grams <= 1_000_000)
+            .map(Some)
+            .ok_or_else(|| AppError::BadRequest(crate::tr!(admin.variants.bad_weight).into())),
     }
 }
 
@@ -433,15 +488,15 @@ async fn save_product(
         let query = if id == 0 {
             sqlx::query_scalar(
                 "INSERT INTO products (slug, name, description, category_id, price_minor, currency,
-                                       active, featured, max_per_order)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                                       active, featured, max_per_order, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
             )
         } else {
             sqlx::query_scalar(
                 "UPDATE products SET slug = $1, name = $2, description = $3, category_id = $4,
                                      price_minor = $5, currency = $6, active = $7,
-                                     featured = $8, max_per_order = $9
-                 WHERE id = $10 RETURNING id",
+                                     featured = $8, max_per_order = $9, updated_at = $10
+                 WHERE id = $11 RETURNING id",
             )
         }
         .bind(&input.slug)
@@ -452,7 +507,8 @@ async fn save_product(
         .bind(input.price.currency.code())
         .bind(input.active)
         .bind(input.featured)
-        .bind(input.max_per_order);
+        .bind(input.max_per_order)
+        .bind(crate::clock::now());
         let query = if id == 0 { query } else { query.bind(id) };
         query.fetch_optional(&mut *conn).await
     })
@@ -497,8 +553,9 @@ pub async fn remove(
 ) -> Result<(), AppError> {
     let pool = writer;
     if was_ordered(pool, id).await? {
-        crate::on_db!(pool, conn => sqlx::query("UPDATE products SET active = FALSE WHERE id = $1")
+        crate::on_db!(pool, conn => sqlx::query("UPDATE products SET active = FALSE, updated_at = $2 WHERE id = $1")
             .bind(id)
+            .bind(crate::clock::now())
             .execute(conn)
             .await.map(|done| done.rows_affected()))?;
         return Ok(());
@@ -564,17 +621,21 @@ pub async fn save_category(
     let saved = crate::on_db!(pool, conn => {
         let query = if id == 0 {
             sqlx::query(
-                "INSERT INTO categories (slug, name, description, position) VALUES ($1, $2, $3, $4)",
+                "INSERT INTO categories (slug, name, description, position, updated_at)
+                 VALUES ($1, $2, $3, $4, $5)",
             )
         } else {
             sqlx::query(
-                "UPDATE categories SET slug = $1, name = $2, description = $3, position = $4 WHERE id = $5",
+                "UPDATE categories SET slug = $1, name = $2, description = $3, position = $4,
+                                       updated_at = $5
+                 WHERE id = $6",
             )
         }
         .bind(slug)
         .bind(name)
         .bind(description.trim())
-        .bind(position);
+        .bind(position)
+        .bind(crate::clock::now());
         let query = if id == 0 { query } else { query.bind(id) };
         query.execute(conn).await.map(|done| done.rows_affected())
     })

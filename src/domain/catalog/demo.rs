@@ -101,15 +101,19 @@ const PRODUCTS: &[DemoProduct] = &[
 const SHIRT: &str = "linen-shirt";
 const SHIRT_OPTIONS: [(&str, &[&str]); 2] =
     [("Size", &["S", "M", "L"]), ("Colour", &["Natural", "Navy"])];
-/// (size, colour, stock, own price). S / Natural is the shirt's own variant (SKU `linen-shirt`).
-const SHIRT_VARIANTS: [(&str, &str, i64, Option<i64>); 6] = [
-    ("S", "Natural", 4, None),
-    ("S", "Navy", 0, None),
-    ("M", "Natural", 6, None),
-    ("M", "Navy", 3, None),
-    ("L", "Natural", 2, Some(6400)),
-    ("L", "Navy", 0, Some(6400)),
+/// (size, colour, stock, own price, sale price). S / Natural is the shirt's own variant (SKU
+/// `linen-shirt`); M / Natural is on sale with no end.
+type ShirtVariant = (&'static str, &'static str, i64, Option<i64>, Option<i64>);
+const SHIRT_VARIANTS: [ShirtVariant; 6] = [
+    ("S", "Natural", 4, None, None),
+    ("S", "Navy", 0, None, None),
+    ("M", "Natural", 6, None, Some(4900)),
+    ("M", "Navy", 3, None, None),
+    ("L", "Natural", 2, Some(6400), None),
+    ("L", "Navy", 0, Some(6400), None),
 ];
+/// The Natural shirts' photo (the Navy ones have the shirt's first).
+const SHIRT_NATURAL_PHOTO: &str = "/images/products/linen-shirt-natural.svg";
 
 /// Gives the demo shirt its options, variants, stock and prices.
 async fn seed_shirt(tx: &mut crate::db::Tx, product_id: i64) -> Result<(), sqlx::Error> {
@@ -132,9 +136,21 @@ async fn seed_shirt(tx: &mut crate::db::Tx, product_id: i64) -> Result<(), sqlx:
             Offer::SkuTaken(error) => error,
             Offer::Failed(error) => failed(error),
         })?;
-    for (size, colour, stock, price) in SHIRT_VARIANTS {
+    let photos = [
+        insert_photo(
+            tx,
+            product_id,
+            "/images/products/linen-shirt.svg",
+            "Linen Shirt, Navy",
+        )
+        .await?,
+        insert_photo(tx, product_id, SHIRT_NATURAL_PHOTO, "Linen Shirt, Natural").await?,
+    ];
+    for (size, colour, stock, price, sale) in SHIRT_VARIANTS {
+        let photo = photos[usize::from(colour == "Natural")];
         crate::on_tx!(tx, conn => sqlx::query(
-            "UPDATE product_variants SET stock = $4, price_minor = $5
+            "UPDATE product_variants SET stock = $4, price_minor = $5, sale_price_minor = $6,
+                    image_id = $7
              WHERE product_id = $1 AND option1 = $2 AND option2 = $3",
         )
         .bind(product_id)
@@ -142,6 +158,8 @@ async fn seed_shirt(tx: &mut crate::db::Tx, product_id: i64) -> Result<(), sqlx:
         .bind(colour)
         .bind(stock)
         .bind(price)
+        .bind(sale)
+        .bind(photo)
         .execute(&mut *conn)
         .await
         .map(|done| done.rows_affected()))?;
@@ -213,16 +231,31 @@ async fn seed_product(
         .bind(product.stock)
         .execute(&mut *conn)
         .await.map(|done| done.rows_affected()))?;
-    crate::on_tx!(tx, conn => sqlx::query("INSERT INTO product_images (product_id, path, alt) VALUES ($1, $2, $3)")
-        .bind(id)
-        .bind(format!("/images/products/{}.svg", product.slug))
-        .bind(product.name)
-        .execute(&mut *conn)
-        .await.map(|done| done.rows_affected()))?;
     if product.slug == SHIRT {
-        seed_shirt(tx, id).await?;
+        // Its photos come with its variants: one per colour.
+        return seed_shirt(tx, id).await;
     }
+    let path = format!("/images/products/{}.svg", product.slug);
+    insert_photo(tx, id, &path, product.name).await?;
     Ok(())
+}
+
+/// A photo of product `product_id`, after those it has: its id.
+async fn insert_photo(
+    tx: &mut crate::db::Tx,
+    product_id: i64,
+    path: &str,
+    alt: &str,
+) -> Result<i64, sqlx::Error> {
+    crate::on_tx!(tx, conn => sqlx::query_scalar(
+        "INSERT INTO product_images (product_id, path, alt, position)
+         SELECT $1, $2, $3, COUNT(*) FROM product_images WHERE product_id = $1 RETURNING id",
+    )
+    .bind(product_id)
+    .bind(path)
+    .bind(alt)
+    .fetch_one(&mut *conn)
+    .await)
 }
 
 #[cfg(test)]

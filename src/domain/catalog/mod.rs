@@ -4,6 +4,8 @@
 #[cfg(feature = "ssr")]
 pub mod demo;
 #[cfg(feature = "ssr")]
+pub mod sitemap;
+#[cfg(feature = "ssr")]
 pub mod store;
 #[cfg(feature = "ssr")]
 pub mod variants;
@@ -32,9 +34,11 @@ pub struct CategoryLink {
 pub struct ProductCard {
     pub slug: String,
     pub name: String,
-    /// Its lowest price: "from" it when its variants' prices differ.
+    /// Its lowest price in force: "from" it when its variants' prices differ.
     pub price: Money,
     pub prices_differ: bool,
+    /// Its lowest regular price, when a sale brings the price below it (shown struck through).
+    pub was: Option<Money>,
     pub in_stock: bool,
     pub image: Option<Image>,
 }
@@ -45,7 +49,9 @@ pub struct ProductDetail {
     pub slug: String,
     pub name: String,
     pub description: String,
+    /// Its lowest price in force, and its regular one when a sale brings the price below it.
     pub price: Money,
+    pub was: Option<Money>,
     pub stock: u32,
     pub category: CategoryLink,
     pub images: Vec<Image>,
@@ -69,12 +75,60 @@ pub struct VariantChoice {
     pub sku: String,
     /// One per option, in order.
     pub values: Vec<String>,
+    /// What a shopper pays now: the sale price while its sale runs, else the regular price.
     pub price: Money,
-    /// Whether the price is its own (else its product's).
+    /// Its own price, else its product's.
+    pub regular: Money,
+    /// Whether the regular price is its own (else its product's).
     pub own_price: bool,
+    /// The merchant's sale, running or not.
+    pub sale: Option<Sale>,
     pub stock: u32,
     /// The merchant's switch.
     pub on_sale: bool,
+    pub weight_grams: Option<u32>,
+    /// Its own photo (one of its product's), if it has one.
+    pub image: Option<VariantImage>,
+}
+
+/// A sale: a price, from and until instants (stored timestamps, UTC; the end exclusive), each
+/// optional. The merchant types them as days in the shop's time zone ([`crate::clock::vilnius`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sale {
+    pub price: Money,
+    pub from: Option<String>,
+    pub until: Option<String>,
+}
+
+/// A variant's photo: which of its product's photos, and where it is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VariantImage {
+    pub id: i64,
+    pub path: String,
+    pub alt: String,
+}
+
+/// What a variant costs, regular: its own price, else its product's (`v` and `p` in the query).
+#[cfg(feature = "ssr")]
+pub const REGULAR_PRICE: &str = "COALESCE(v.price_minor, p.price_minor)";
+
+/// The price in force of variant `v` (of product `p`) at the instant bound as `at` (`"$2"`, a
+/// stored timestamp): its sale price while its sale runs and only if lower, else its regular
+/// price. The one rule the product page, listings, the cart and the order all read, so the shopper
+/// pays what the page showed at the moment the order is placed.
+#[cfg(feature = "ssr")]
+pub fn price_in_force(at: &str) -> String {
+    format!(
+        "(CASE WHEN v.sale_price_minor < {REGULAR_PRICE}
+                 AND (v.sale_from IS NULL OR v.sale_from <= {at})
+                 AND (v.sale_until IS NULL OR {at} < v.sale_until)
+               THEN v.sale_price_minor ELSE {REGULAR_PRICE} END)"
+    )
+}
+
+/// The regular price to show struck through beside `price`, if a sale brought it below.
+pub fn was(price: Money, regular: Money) -> Option<Money> {
+    (regular.minor > price.minor).then_some(regular)
 }
 
 /// A line's name: the product's, and the variant's values if it has any (`Linen shirt — M, Navy`).

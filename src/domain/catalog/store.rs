@@ -2,27 +2,31 @@
 //! feature by feature.
 
 use super::{
-    CategoryLink, CategoryListing, Home, Image, Listing, ProductCard, ProductDetail, SearchResults,
-    Sort, PAGE_SIZE,
+    price_in_force, CategoryLink, CategoryListing, Home, Image, Listing, ProductCard,
+    ProductDetail, SearchResults, Sort, PAGE_SIZE, REGULAR_PRICE,
 };
 use crate::error::AppError;
 use crate::locale::Locale;
 use crate::money::{Currency, Money};
 use leptos_i18n::td_string;
 
-/// The columns a product card needs; the first image by position is the card's picture, and its
-/// stock is its variants' on sale (a subquery in the same statement: a listing costs no query per
-/// product).
-const CARD_COLUMNS: &str = "
-    p.slug, p.name, p.currency,
-    COALESCE((SELECT MIN(COALESCE(v.price_minor, p.price_minor)) FROM product_variants v
-              WHERE v.product_id = p.id AND v.active = TRUE), p.price_minor) AS price_minor,
-    COALESCE((SELECT MAX(COALESCE(v.price_minor, p.price_minor)) FROM product_variants v
-              WHERE v.product_id = p.id AND v.active = TRUE), p.price_minor) AS top_price_minor,
-    (SELECT CAST(COALESCE(SUM(v.stock), 0) AS BIGINT) FROM product_variants v
-     WHERE v.product_id = p.id AND v.active = TRUE) AS stock,
+/// The columns a product card needs, at the instant bound as `at` (`"$4"`): the lowest and
+/// highest price in force and the lowest regular price of its variants on sale, their stock, and
+/// its first photo by position. Subqueries in the same statement: a listing costs no query per
+/// product.
+fn card_columns(at: &str) -> String {
+    let on_sale = "FROM product_variants v WHERE v.product_id = p.id AND v.active = TRUE";
+    let now = price_in_force(at);
+    format!(
+        "p.slug, p.name, p.currency,
+    COALESCE((SELECT MIN({now}) {on_sale}), p.price_minor) AS price_minor,
+    COALESCE((SELECT MAX({now}) {on_sale}), p.price_minor) AS top_price_minor,
+    COALESCE((SELECT MIN({REGULAR_PRICE}) {on_sale}), p.price_minor) AS regular_minor,
+    (SELECT CAST(COALESCE(SUM(v.stock), 0) AS BIGINT) {on_sale}) AS stock,
     (SELECT COALESCE(i.thumb_path, i.path) FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_path,
-    (SELECT i.alt FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_alt";
+    (SELECT i.alt FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_alt"
+    )
+}
 
 #[derive(sqlx::FromRow)]
 struct CardRow {
@@ -31,6 +35,8 @@ struct CardRow {
     /// The lowest and highest price of its variants on sale (none is: the product's).
     price_minor: i64,
     top_price_minor: i64,
+    /// The lowest regular price, struck through when a sale is below it.
+    regular_minor: i64,
     currency: String,
     stock: i64,
     image_path: Option<String>,
@@ -55,6 +61,10 @@ impl TryFrom<CardRow> for ProductCard {
         Ok(ProductCard {
             price: stored_money(row.price_minor, &row.currency)?,
             prices_differ: row.top_price_minor != row.price_minor,
+            was: super::was(
+                stored_money(row.price_minor, &row.currency)?,
+                stored_money(row.regular_minor, &row.currency)?,
+            ),
             in_stock: row.stock > 0,
             image: row.image_path.map(|path| Image {
                 path,
@@ -121,6 +131,17 @@ impl CategoryMenu {
     }
 }
 
+/// Marks product `id`'s page as changed now (a photo added or removed): the sitemap's `lastmod`.
+pub async fn touch(writer: &crate::db::Db, id: i64) -> Result<(), AppError> {
+    crate::on_db!(writer, conn => sqlx::query("UPDATE products SET updated_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(crate::clock::now())
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected()))?;
+    Ok(())
+}
+
 pub async fn categories(pool: &crate::db::Db) -> Result<Vec<CategoryLink>, AppError> {
     let rows: Vec<(String, String)> = crate::on_db!(pool, conn => sqlx::query_as("SELECT slug, name FROM categories ORDER BY position, name")
             .fetch_all(conn)
@@ -133,15 +154,19 @@ pub async fn categories(pool: &crate::db::Db) -> Result<Vec<CategoryLink>, AppEr
 
 pub async fn home(pool: &crate::db::Db) -> Result<Home, AppError> {
     let featured = crate::on_db!(pool, conn => sqlx::query_as::<_, CardRow>(&format!(
-        "SELECT {CARD_COLUMNS} FROM products p WHERE p.active = TRUE AND p.featured = TRUE
-         ORDER BY p.created_at DESC, p.id DESC LIMIT 8"
+        "SELECT {} FROM products p WHERE p.active = TRUE AND p.featured = TRUE
+         ORDER BY p.created_at DESC, p.id DESC LIMIT 8",
+        card_columns("$1")
     ))
+    .bind(crate::clock::now())
     .fetch_all(conn)
     .await)?;
     let newest = crate::on_db!(pool, conn => sqlx::query_as::<_, CardRow>(&format!(
-        "SELECT {CARD_COLUMNS} FROM products p WHERE p.active = TRUE
-         ORDER BY p.created_at DESC, p.id DESC LIMIT 4"
+        "SELECT {} FROM products p WHERE p.active = TRUE
+         ORDER BY p.created_at DESC, p.id DESC LIMIT 4",
+        card_columns("$1")
     ))
+    .bind(crate::clock::now())
     .fetch_all(conn)
     .await)?;
     Ok(Home {
@@ -173,20 +198,23 @@ pub async fn category(
     let total = u32::try_from(total).unwrap_or(u32::MAX);
     check_page(page, total, locale)?;
 
-    // The ORDER BY comes from a closed enum, never from the request's text.
+    // The ORDER BY comes from a closed enum, never from the request's text. By price: the
+    // card's lowest price in force (its column), so a sale moves a product up.
     let order = match sort {
         Sort::Newest => "p.created_at DESC, p.id DESC",
-        Sort::PriceLowHigh => "p.price_minor ASC, p.id ASC",
-        Sort::PriceHighLow => "p.price_minor DESC, p.id ASC",
+        Sort::PriceLowHigh => "price_minor ASC, p.id ASC",
+        Sort::PriceHighLow => "price_minor DESC, p.id ASC",
         Sort::Name => "lower(p.name) ASC, p.id ASC",
     };
     let rows = crate::on_db!(pool, conn => sqlx::query_as::<_, CardRow>(&format!(
-        "SELECT {CARD_COLUMNS} FROM products p WHERE p.category_id = $1 AND p.active = TRUE
-         ORDER BY {order} LIMIT $2 OFFSET $3"
+        "SELECT {} FROM products p WHERE p.category_id = $1 AND p.active = TRUE
+         ORDER BY {order} LIMIT $2 OFFSET $3",
+        card_columns("$4")
     ))
     .bind(id)
     .bind(i64::from(PAGE_SIZE))
     .bind(offset(page))
+    .bind(crate::clock::now())
     .fetch_all(conn)
     .await)?;
 
@@ -212,7 +240,9 @@ struct ProductPageRow {
     id: i64,
     name: String,
     description: String,
+    /// Its variants' lowest price in force, and lowest regular price.
     price_minor: i64,
+    regular_minor: i64,
     currency: String,
     stock: i64,
     category_slug: String,
@@ -222,19 +252,24 @@ struct ProductPageRow {
 }
 
 async fn product_rows(pool: &crate::db::Db, slug: &str) -> Result<Vec<ProductPageRow>, AppError> {
-    Ok(
-        crate::on_db!(pool, conn => sqlx::query_as::<_, ProductPageRow>(
-        "SELECT p.id, p.name, p.description, p.price_minor, p.currency,
-                (SELECT CAST(COALESCE(SUM(v.stock), 0) AS BIGINT) FROM product_variants v
-                 WHERE v.product_id = p.id AND v.active = TRUE) AS stock,
+    let on_sale = "FROM product_variants v WHERE v.product_id = p.id AND v.active = TRUE";
+    let select = format!(
+        "SELECT p.id, p.name, p.description, p.currency,
+                COALESCE((SELECT MIN({}) {on_sale}), p.price_minor) AS price_minor,
+                COALESCE((SELECT MIN({REGULAR_PRICE}) {on_sale}), p.price_minor) AS regular_minor,
+                (SELECT CAST(COALESCE(SUM(v.stock), 0) AS BIGINT) {on_sale}) AS stock,
                 c.slug AS category_slug, c.name AS category_name,
                 i.path AS image_path, i.alt AS image_alt
          FROM products p JOIN categories c ON c.id = p.category_id
          LEFT JOIN product_images i ON i.product_id = p.id
          WHERE p.slug = $1 AND p.active = TRUE
          ORDER BY i.position, i.id",
-    )
+        price_in_force("$2")
+    );
+    Ok(
+        crate::on_db!(pool, conn => sqlx::query_as::<_, ProductPageRow>(&select)
     .bind(slug)
+    .bind(crate::clock::now())
     .fetch_all(conn)
     .await)?,
     )
@@ -265,7 +300,7 @@ pub async fn product(
     let variants = if options.is_empty() {
         vec![]
     } else {
-        super::variants::variants_of(pool, row.id, price).await?
+        super::variants::variants_of(pool, row.id, price.currency).await?
     };
     Ok(ProductDetail {
         id: row.id,
@@ -273,6 +308,7 @@ pub async fn product(
         name: row.name,
         description: row.description,
         price,
+        was: super::was(price, stored_money(row.regular_minor, &row.currency)?),
         stock: u32::try_from(row.stock).unwrap_or(0),
         category: CategoryLink {
             slug: row.category_slug,
@@ -377,11 +413,13 @@ pub async fn search(
     }
     check_page(page, total, locale)?;
     let rows = crate::on_db!(pool, conn => sqlx::query_as::<_, CardRow>(&format!(
-        "SELECT {CARD_COLUMNS} {matches} ORDER BY {rank} LIMIT $2 OFFSET $3"
+        "SELECT {} {matches} ORDER BY {rank} LIMIT $2 OFFSET $3",
+        card_columns("$4")
     ))
     .bind(&terms)
     .bind(i64::from(PAGE_SIZE))
     .bind(offset(page))
+    .bind(crate::clock::now())
     .fetch_all(conn)
     .await)?;
 

@@ -5,10 +5,10 @@
 //! ([`save_options`]), each then edited on its own ([`update_variant`], in the flow that also
 //! records a change of stock: `flows::variant_edit`).
 
-use super::{ProductOption, VariantChoice};
+use super::{price_in_force, ProductOption, Sale, VariantChoice, VariantImage, REGULAR_PRICE};
 use crate::error::AppError;
 use crate::locale::Locale;
-use crate::money::Money;
+use crate::money::{Currency, Money};
 use leptos_i18n::td_string;
 
 /// At most this many options per product, and this many variants.
@@ -38,10 +38,6 @@ pub async fn options_of(
 #[derive(sqlx::FromRow)]
 struct VariantRow {
     id: i64,
-    sku: String,
-    price_minor: Option<i64>,
-    stock: i64,
-    active: bool,
     option1: Option<String>,
     option2: Option<String>,
     option3: Option<String>,
@@ -58,36 +54,83 @@ impl VariantRow {
     }
 }
 
-/// Every variant of the product (`price`: the product's, for those without their own), in order.
-pub async fn variants_of(
-    pool: &crate::db::Db,
-    product_id: i64,
-    price: Money,
-) -> Result<Vec<VariantChoice>, AppError> {
-    let rows: Vec<VariantRow> = crate::on_db!(pool, conn => sqlx::query_as(
-        "SELECT id, sku, price_minor, stock, active, option1, option2, option3
-         FROM product_variants WHERE product_id = $1 ORDER BY position, id",
-    )
-    .bind(product_id)
-    .fetch_all(conn)
-    .await)?;
-    Ok(rows
-        .into_iter()
-        .map(|row| VariantChoice {
-            id: row.id,
-            sku: row.sku,
-            own_price: row.price_minor.is_some(),
-            price: row
-                .price_minor
-                .map_or(price, |minor| Money::new(minor, price.currency)),
-            stock: u32::try_from(row.stock).unwrap_or(0),
-            on_sale: row.active,
-            values: [row.option1, row.option2, row.option3]
+/// A variant as [`variants_of`] reads it: its prices now, its sale and its photo.
+#[derive(sqlx::FromRow)]
+struct ChoiceRow {
+    id: i64,
+    sku: String,
+    price_now: i64,
+    regular: i64,
+    own_price: bool,
+    sale_price_minor: Option<i64>,
+    sale_from: Option<String>,
+    sale_until: Option<String>,
+    stock: i64,
+    active: bool,
+    weight_grams: Option<i64>,
+    image_id: Option<i64>,
+    image_path: Option<String>,
+    image_alt: Option<String>,
+    option1: Option<String>,
+    option2: Option<String>,
+    option3: Option<String>,
+}
+
+impl ChoiceRow {
+    fn choice(self, currency: Currency) -> VariantChoice {
+        let money = |minor| Money::new(minor, currency);
+        VariantChoice {
+            sale: self.sale_price_minor.map(|minor| Sale {
+                price: money(minor),
+                from: self.sale_from,
+                until: self.sale_until,
+            }),
+            image: self
+                .image_id
+                .zip(self.image_path)
+                .map(|(id, path)| VariantImage {
+                    id,
+                    path,
+                    alt: self.image_alt.unwrap_or_default(),
+                }),
+            id: self.id,
+            sku: self.sku,
+            price: money(self.price_now),
+            regular: money(self.regular),
+            own_price: self.own_price,
+            stock: u32::try_from(self.stock).unwrap_or(0),
+            on_sale: self.active,
+            weight_grams: self.weight_grams.and_then(|g| u32::try_from(g).ok()),
+            values: [self.option1, self.option2, self.option3]
                 .into_iter()
                 .flatten()
                 .collect(),
-        })
-        .collect())
+        }
+    }
+}
+
+/// Every variant of the product, in order, with the price in force now.
+pub async fn variants_of(
+    pool: &crate::db::Db,
+    product_id: i64,
+    currency: Currency,
+) -> Result<Vec<VariantChoice>, AppError> {
+    let select = format!(
+        "SELECT v.id, v.sku, {} AS price_now, {REGULAR_PRICE} AS regular,
+                v.price_minor IS NOT NULL AS own_price,
+                v.sale_price_minor, v.sale_from, v.sale_until, v.stock, v.active, v.weight_grams,
+                v.image_id, i.path AS image_path, i.alt AS image_alt, v.option1, v.option2, v.option3
+         FROM product_variants v JOIN products p ON p.id = v.product_id
+         LEFT JOIN product_images i ON i.id = v.image_id
+         WHERE v.product_id = $1 ORDER BY v.position, v.id",
+        price_in_force("$2")
+    );
+    let rows: Vec<ChoiceRow> = crate::on_db!(pool, conn => sqlx::query_as(&select)
+    .bind(product_id)
+    .bind(crate::clock::now())
+    .fetch_all(conn)
+    .await)?;
+    Ok(rows.into_iter().map(|row| row.choice(currency)).collect())
 }
 
 /// The variant of product `product_id` with the values `chosen` (one per option, in order), or
@@ -261,7 +304,7 @@ pub(super) async fn existing_variants(
     product_id: i64,
 ) -> Result<Vec<(i64, Vec<String>)>, AppError> {
     let rows: Vec<VariantRow> = crate::on_tx!(tx, conn => sqlx::query_as(
-        "SELECT id, sku, price_minor, stock, active, option1, option2, option3
+        "SELECT id, option1, option2, option3
          FROM product_variants WHERE product_id = $1 ORDER BY position, id",
     )
     .bind(product_id)
@@ -270,11 +313,25 @@ pub(super) async fn existing_variants(
     Ok(rows.into_iter().map(|row| (row.id, row.values())).collect())
 }
 
+/// Marks the product `which` names (an SQL expression of `$1`, bound to `value`) as changed now:
+/// the sitemap's `lastmod`.
+async fn touch(tx: &mut crate::db::Tx, which: &str, value: i64) -> Result<(), AppError> {
+    let touch = format!("UPDATE products SET updated_at = $2 WHERE id = {which}");
+    crate::on_tx!(tx, conn => sqlx::query(&touch)
+        .bind(value)
+        .bind(crate::clock::now())
+        .execute(&mut *conn)
+        .await
+        .map(|done| done.rows_affected()))?;
+    Ok(())
+}
+
 async fn store_options(
     tx: &mut crate::db::Tx,
     product_id: i64,
     options: &[ProductOption],
 ) -> Result<(), AppError> {
+    touch(tx, "$1", product_id).await?;
     crate::on_tx!(tx, conn => sqlx::query("DELETE FROM product_options WHERE product_id = $1")
         .bind(product_id)
         .execute(&mut *conn)
@@ -355,8 +412,12 @@ pub struct VariantInput {
     pub sku: String,
     /// `None`: the product's price.
     pub price: Option<Money>,
+    pub sale: Option<Sale>,
     pub stock: i64,
     pub active: bool,
+    pub weight_grams: Option<u32>,
+    /// One of its product's photos.
+    pub image_id: Option<i64>,
 }
 
 /// Saves variant `id` in the caller's transaction, if its stock is still `stock_was` (shoppers may
@@ -369,25 +430,24 @@ pub async fn update_variant(
     stock_was: i64,
     locale: Locale,
 ) -> Result<(), AppError> {
-    let sku = input.sku.trim();
-    let sku_ok = (1..=120).contains(&sku.len())
-        && sku
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
-    if !sku_ok {
-        return Err(AppError::BadRequest(
-            td_string!(locale, admin.variants.bad_sku).into(),
-        ));
-    }
+    check_variant(tx, id, input, locale).await?;
+    let sale = input.sale.as_ref();
     let saved = crate::on_tx!(tx, conn => sqlx::query(
-        "UPDATE product_variants SET sku = $2, price_minor = $3, stock = $4, active = $5
-         WHERE id = $1 AND stock = $6",
+        "UPDATE product_variants SET sku = $2, price_minor = $3, stock = $4, active = $5,
+                sale_price_minor = $6, sale_from = $7, sale_until = $8, weight_grams = $9,
+                image_id = $10
+         WHERE id = $1 AND stock = $11",
     )
     .bind(id)
-    .bind(sku)
+    .bind(input.sku.trim())
     .bind(input.price.map(|p| p.minor))
     .bind(input.stock)
     .bind(input.active)
+    .bind(sale.map(|s| s.price.minor))
+    .bind(sale.and_then(|s| s.from.clone()))
+    .bind(sale.and_then(|s| s.until.clone()))
+    .bind(input.weight_grams.map(i64::from))
+    .bind(input.image_id)
     .bind(stock_was)
     .execute(&mut *conn)
     .await
@@ -397,6 +457,53 @@ pub async fn update_variant(
         return Err(AppError::Conflict(
             td_string!(locale, admin.variants.stock_changed).into(),
         ));
+    }
+    let product = "(SELECT product_id FROM product_variants WHERE id = $1)";
+    touch(tx, product, id).await
+}
+
+/// Refuses a variant the shop could not sell as typed: a SKU with other characters, a sale price
+/// not below the regular price (its own, else its product's), a sale that ends before it starts,
+/// or a photo that is not its product's.
+async fn check_variant(
+    tx: &mut crate::db::Tx,
+    id: i64,
+    input: &VariantInput,
+    locale: Locale,
+) -> Result<(), AppError> {
+    let refuse = |message: &str| Err(AppError::BadRequest(message.into()));
+    let sku = input.sku.trim();
+    let sku_ok = (1..=120).contains(&sku.len())
+        && sku
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    if !sku_ok {
+        return refuse(td_string!(locale, admin.variants.bad_sku));
+    }
+    let (product_price, photo_ok): (i64, bool) = crate::on_tx!(tx, conn => sqlx::query_as(
+        "SELECT p.price_minor, $2 IS NULL OR EXISTS (
+                    SELECT 1 FROM product_images i WHERE i.id = $2 AND i.product_id = p.id)
+         FROM product_variants v JOIN products p ON p.id = v.product_id WHERE v.id = $1",
+    )
+    .bind(id)
+    .bind(input.image_id)
+    .fetch_optional(&mut *conn)
+    .await)?
+    .ok_or_else(|| AppError::NotFound(td_string!(locale, admin.products.no_such_product).into()))?;
+    if !photo_ok {
+        return refuse(td_string!(locale, admin.variants.not_its_photo));
+    }
+    let Some(sale) = &input.sale else {
+        return Ok(());
+    };
+    let regular = input.price.map_or(product_price, |p| p.minor);
+    if sale.price.minor >= regular {
+        return refuse(td_string!(locale, admin.variants.sale_not_below));
+    }
+    if let (Some(from), Some(until)) = (&sale.from, &sale.until) {
+        if until <= from {
+            return refuse(td_string!(locale, admin.variants.sale_ends_first));
+        }
     }
     Ok(())
 }

@@ -199,7 +199,8 @@ async fn reserve(
 }
 
 /// The variant, if it may be ordered `quantity` times: it exists, is on sale in the shop's
-/// currency, and within its product's limit per order. Its price is its own, else its product's.
+/// currency, and within its product's limit per order. Its price is the one in force now
+/// (`catalog::price_in_force`).
 async fn for_sale(
     tx: &mut crate::db::Tx,
     variant_id: i64,
@@ -208,14 +209,17 @@ async fn for_sale(
     locale: Locale,
 ) -> Result<ProductRow, AppError> {
     let select = format!(
-        "SELECT p.id AS product_id, v.sku, p.name, COALESCE(v.price_minor, p.price_minor) AS price_minor,
+        "SELECT p.id AS product_id, v.sku, p.name, {} AS price_minor,
                 v.option1, v.option2, v.option3,
                 p.currency, {} AS active, v.stock, p.max_per_order
          FROM product_variants v JOIN products p ON p.id = v.product_id WHERE v.id = $1",
+        crate::domain::catalog::price_in_force("$2"),
         crate::domain::inventory::ON_SALE
     );
+    // The price in force at this moment, the order's: a sale that ended a second ago is over.
     let product: Option<ProductRow> = crate::on_tx!(tx, conn => sqlx::query_as(&select)
     .bind(variant_id)
+    .bind(crate::clock::now())
     .fetch_optional(&mut *conn)
     .await)?;
     let product =
