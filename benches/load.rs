@@ -412,6 +412,18 @@ async fn reads(shop: &Shop, site: &Path, product_url: &str, rows: &mut Rows) -> 
         "static file ÷ product page",
         format!("{:.1}×", file / product),
     );
+    // The demo shirt: 4 sizes × 3 colours, each variant's figures written beside its picker.
+    let shirt_url = product_url.replace("/p/linen-apron", "/p/linen-shirt");
+    let shirt_size = page_text(&client, &shirt_url).await.len();
+    let shirt = throughput(&client, &shirt_url).await;
+    row(
+        rows,
+        format!("product page with 12 variants ({shirt_size} B)"),
+        format!(
+            "{shirt:.0} req/s ({:+.0} % of the simple one)",
+            (shirt / product - 1.0) * 100.0
+        ),
+    );
     for (name, path) in [
         ("home page", "/lt/"),
         ("category page", "/lt/c/kitchen"),

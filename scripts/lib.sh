@@ -48,6 +48,26 @@ ensure_chromium() {
   fi
 }
 
+# Python packages for the structured-data check (end2end/requirements.txt, pinned), in a virtual
+# environment under target/ (Debian's Python needs python3-venv for it).
+ensure_python_tools() {
+  local venv="$ROOT/target/python"
+  if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+    step "Installing Debian's python3-venv"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y python3-venv
+  fi
+  if [ ! -x "$venv/bin/python" ] || [ "$ROOT/end2end/requirements.txt" -nt "$venv/installed" ]; then
+    step "Installing the Python packages of end2end/requirements.txt"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$ROOT/end2end/requirements.txt"
+    touch "$venv/installed"
+  fi
+  PYTHON_TOOLS="$venv/bin/python"
+}
+
 # build_client debug|release: the islands' WASM and JS glue (wasm-opt'd in release), the stylesheet
 # and the public files, in target/site (not yet named by content: see finish_site).
 build_client() {

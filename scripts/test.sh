@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what is missing, then runs every check: formatting, clippy for the server and the
 # WASM client, all Rust tests on SQLite and the integration tests again on a throw-away
-# PostgreSQL, and the Playwright suite against a freshly built server with a throw-away database.
+# PostgreSQL, and against a freshly built server with a throw-away database: the structured data,
+# sitemap and robots.txt read by real parsers (extruct), then the Playwright suite.
 source "$(dirname "$0")/lib.sh"
 ensure_wasm_target
 ensure_wasm_bindgen
 ensure_npm_packages
 ensure_chromium
 ensure_postgres
+ensure_python_tools
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -35,7 +37,7 @@ build_server debug
 finish_site debug
 check_budget debug
 
-step "Browser tests"
+step "Starting the shop for the browser tests"
 scratch="$(mktemp -d)"
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 port="$(free_port)"
@@ -65,4 +67,8 @@ for _ in $(seq 1 100); do
   kill -0 $server 2>/dev/null || { cat "$scratch/server.log"; exit 1; }
   sleep 0.2
 done
+# Read by real parsers before the browser stories change the catalog.
+step "Structured data, sitemap and robots.txt (extruct)"
+"$PYTHON_TOOLS" end2end/structured-data.py "http://127.0.0.1:$port"
+step "Browser tests"
 (cd end2end && BASE_URL="http://127.0.0.1:$port" npx playwright test) || { echo "--- server log"; tail -50 "$scratch/server.log"; exit 1; }

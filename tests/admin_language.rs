@@ -168,6 +168,7 @@ async fn data_texts(shop: &TestShop) -> BTreeSet<String> {
         "SELECT subject FROM email_outbox",
         "SELECT alt FROM product_images",
         "SELECT description FROM products",
+        "SELECT sku FROM order_lines",
         "SELECT markdown FROM legal_pages",
         "SELECT raw FROM payment_callbacks",
     ] {

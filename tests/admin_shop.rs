@@ -213,8 +213,8 @@ async fn every_admin_page_route_and_server_function_refuses_strangers() {
     .unwrap();
     assert_eq!(
         counts,
-        (31, 5, 32),
-        "the demo's 31 products, 5 categories and 32 photos"
+        (31, 5, 33),
+        "the demo's 31 products, 5 categories and 33 photos (the shirt has one per colour)"
     );
     let settings: (String, i64, i64) = turgus::on_db!(&shop.db, conn => sqlx::query_as(
         "SELECT (SELECT shop_name FROM shop_settings), (SELECT COUNT(*) FROM shipping_methods),
@@ -541,6 +541,10 @@ async fn the_csv_export_opens_safely_in_a_spreadsheet() {
         "{row}"
     );
     assert!(row.contains("\"Quote \"\"Q\"\", comma\""), "{row}");
+    assert!(
+        row.ends_with("\"1 × Enamel Camp Mug [enamel-mug]\""),
+        "the items, with their SKU: {row}"
+    );
     assert!(row.contains("\"'+370 @Vilnius\""), "{row}");
     assert!(
         row.contains(&format!("\"{}\"", order.total.decimal())),

@@ -3,15 +3,16 @@ import { failOnPageErrors, logIn, placeOrder, waitForHydration } from "./shop";
 
 /**
  * The demo's linen shirt comes in sizes and colours (S, M, L × Natural, Navy; S and L in Navy
- * sold out, L dearer). A shopper picks M and Navy, buys that variant, and the owner sees that
- * variant's stock go down; a sold-out combination cannot be bought.
+ * sold out, L dearer, M / Natural on sale, a photo per colour). A shopper picks M and Navy, sees
+ * the price and photo change, buys that variant, and the owner sees that variant's stock go down;
+ * a sold-out combination cannot be bought.
  */
 
 /** The M / Navy row's stock, as the admin's product page shows it. */
 async function stockOfMNavy(admin: Page): Promise<number> {
   await admin.goto("/admin/products?q=linen+shirt");
   await admin.getByRole("link", { name: "Linen Shirt" }).click();
-  const stock = admin.getByTestId("variant-linen-shirt-m-navy").getByRole("spinbutton");
+  const stock = admin.getByTestId("variant-linen-shirt-m-navy").getByRole("spinbutton", { name: /^Stock/ });
   return Number(await stock.inputValue());
 }
 
@@ -38,10 +39,25 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.locator(".price")).toHaveText(/64,00/);
       await expect(page.getByLabel("L", { exact: true })).toBeChecked();
       if (javaScriptEnabled) {
-        // The chosen variant's price and stock show at once, without a request.
+        // The chosen variant's price (M / Natural is on sale), stock and photo show at once,
+        // without a request.
         await page.getByLabel("M", { exact: true }).check();
-        await expect(page.locator(".price")).toHaveText(/59,00/);
+        await expect(page.locator(".price-now")).toHaveText(/49,00/);
+        await expect(page.locator(".price-was")).toBeVisible();
+        await expect(page.locator(".price-was")).toHaveText(/59,00/);
         await expect(page.locator(".stock")).toContainText("6");
+        await expect(page.locator(".product-image")).toHaveAttribute("src", /linen-shirt-natural\.svg/);
+        await page.getByLabel("Navy").check();
+        await expect(page.locator(".price-now")).toHaveText(/59,00/);
+        await expect(page.locator(".price-was")).toBeHidden();
+        await expect(page.locator(".product-image")).toHaveAttribute("src", /linen-shirt\.svg/);
+        await expect(page.locator(".product-image")).toHaveAttribute("alt", "Linen Shirt, Navy");
+      } else {
+        // Each variant has its address: its price, regular price and photo, rendered.
+        await open("/p/linen-shirt?variant=linen-shirt-m-natural");
+        await expect(page.locator(".price-now")).toHaveText(/49,00/);
+        await expect(page.locator(".price-was")).toHaveText(/59,00/);
+        await expect(page.locator(".product-image")).toHaveAttribute("src", /linen-shirt-natural\.svg/);
       }
     });
 

@@ -1,6 +1,6 @@
 //! The catalog's pages.
 
-use super::structured;
+use super::structured::{self, JsonLd};
 use super::{get_category, get_home, get_product, search};
 use crate::cart::AddToCartForm;
 use crate::domain::catalog::{
@@ -112,7 +112,7 @@ fn CategoryTrail(name: String, path: String) -> impl IntoView {
         (tr!(catalog.home), format!("{origin}{}", locale::href("/"))),
         (&name, format!("{origin}{path}")),
     ]);
-    view! { <script type="application/ld+json" inner_html=structured::script_text(&trail)></script> }
+    view! { <JsonLd value=trail /> }
 }
 
 #[component]
@@ -313,8 +313,8 @@ fn ProductHead(product: ProductDetail, price: Money) -> impl IntoView {
         <Meta name="twitter:title" content=product.name />
         <Meta name="twitter:description" content=description />
         {image.map(|image| view! { <Meta name="twitter:image" content=image /> })}
-        <script type="application/ld+json" inner_html=structured::script_text(&described)></script>
-        <script type="application/ld+json" inner_html=structured::script_text(&trail)></script>
+        <JsonLd value=described />
+        <JsonLd value=trail />
     }
 }
 

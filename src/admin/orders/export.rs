@@ -18,7 +18,7 @@ use tower_sessions::Session;
 
 /// The columns' headings in the admin's language (English: the names scripts have always read;
 /// the merchant's own texts in the rows stay as they were typed).
-fn columns(locale: Locale) -> [&'static str; 25] {
+fn columns(locale: Locale) -> [&'static str; 26] {
     [
         td_string!(locale, admin.csv.order),
         td_string!(locale, admin.csv.sandbox),
@@ -45,6 +45,7 @@ fn columns(locale: Locale) -> [&'static str; 25] {
         td_string!(locale, admin.csv.paysera_verdict),
         td_string!(locale, admin.csv.paysera_requestid),
         td_string!(locale, admin.csv.paysera_payment),
+        td_string!(locale, admin.csv.items),
     ]
 }
 
@@ -96,13 +97,13 @@ pub async fn orders_csv(
         sql.push(" ORDER BY o.created_at, o.id");
         sql.build_query_as().fetch_all(conn).await
     })?;
+    let mut items = items(&state.pool, &filter).await?;
     let mut csv = String::from("\u{feff}");
     push_record(&mut csv, columns(locale).iter().map(|c| c.to_string()));
     for row in rows {
-        push_record(
-            &mut csv,
-            fields(row, state.config.currency, locale).into_iter(),
-        );
+        let bought = items.remove(&row.number).unwrap_or_default();
+        let fields = fields(row, state.config.currency, locale);
+        push_record(&mut csv, fields.into_iter().chain([bought]));
     }
     let filename = format!(
         "attachment; filename=\"orders-{}.csv\"",
@@ -118,7 +119,36 @@ pub async fn orders_csv(
     ))
 }
 
-/// A row's fields, in [`columns`]' order.
+/// The exported orders' lines, by order number, as one field each:
+/// `2 × Linen Shirt — M, Navy [linen-shirt-m-navy]; 1 × Enamel Camp Mug [enamel-mug]`.
+async fn items(
+    pool: &crate::db::Db,
+    filter: &ValidFilter,
+) -> Result<std::collections::HashMap<i64, String>, AppError> {
+    let lines: Vec<(i64, i64, String, String)> = crate::on_db!(pool, conn => {
+        let mut sql = QueryBuilder::new(
+            "SELECT o.number, l.quantity, l.name, l.sku
+             FROM orders o JOIN order_lines l ON l.order_id = o.id",
+        );
+        filter.push_conditions(&mut sql);
+        sql.push(" ORDER BY o.number, l.id");
+        sql.build_query_as().fetch_all(conn).await
+    })?;
+    let mut items = std::collections::HashMap::<i64, String>::new();
+    for (number, quantity, name, sku) in lines {
+        let field = items.entry(number).or_default();
+        if !field.is_empty() {
+            field.push_str("; ");
+        }
+        field.push_str(&format!("{quantity} × {name}"));
+        if !sku.is_empty() {
+            field.push_str(&format!(" [{sku}]"));
+        }
+    }
+    Ok(items)
+}
+
+/// A row's fields, in [`columns`]' order but the last (its items).
 fn fields(row: ExportRow, currency: crate::money::Currency, locale: Locale) -> [String; 25] {
     let amount = |minor| crate::money::Money::new(minor, currency).decimal();
     let yes_no = |flag: bool| {

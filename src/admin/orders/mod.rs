@@ -88,6 +88,8 @@ pub struct OrderList {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrderLine {
     pub name: String,
+    /// As the order froze it (empty for lines older than variants that had none).
+    pub sku: String,
     pub product_id: Option<i64>,
     pub unit_price: Money,
     pub quantity: i64,

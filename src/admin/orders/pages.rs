@@ -189,7 +189,10 @@ fn OrderLines(
                         <td>{match line.product_id {
                             Some(id) => view! { <A href=format!("/admin/products/{id}")>{line.name}</A> }.into_any(),
                             None => line.name.into_any(),
-                        }}</td>
+                        }}
+                        {(!line.sku.is_empty()).then(|| view! {
+                            <br /><small class="muted">{tr!(admin.variants.sku)}": "{line.sku}</small>
+                        })}</td>
                         <td>{line.unit_price.to_string()}</td>
                         <td>{line.quantity}</td>
                         <td>{line.line_total.to_string()}</td>

@@ -209,13 +209,14 @@ async fn lines_of(
     #[derive(sqlx::FromRow)]
     struct LineRow {
         name: String,
+        sku: String,
         product_id: Option<i64>,
         unit_price_minor: i64,
         quantity: i64,
         line_total_minor: i64,
     }
     let rows: Vec<LineRow> = crate::on_db!(pool, conn => sqlx::query_as(
-        "SELECT name, product_id, unit_price_minor, quantity, line_total_minor
+        "SELECT name, sku, product_id, unit_price_minor, quantity, line_total_minor
          FROM order_lines WHERE order_id = $1 ORDER BY id",
     )
     .bind(order_id)
@@ -227,6 +228,7 @@ async fn lines_of(
             unit_price: Money::new(line.unit_price_minor, currency),
             line_total: Money::new(line.line_total_minor, currency),
             name: line.name,
+            sku: line.sku,
             product_id: line.product_id,
             quantity: line.quantity,
         })

@@ -96,24 +96,40 @@ const PRODUCTS: &[DemoProduct] = &[
     product!("garden", "bird-feeder", "Cedar Bird Feeder", 2600, 13, false, "A cedar feeder with a copper roof. Holds a kilo of seed and keeps it dry."),
 ];
 
-/// The demo's product with options: the linen shirt in three sizes and two colours, priced higher
-/// in L and with a few combinations sold out, so a new shop shows variants working.
+/// The demo's product with options: the linen shirt in four sizes and three colours (twelve
+/// variants, each colour with its photo), dearer from L, a few combinations sold out and one on
+/// sale, so a new shop shows variants working.
 const SHIRT: &str = "linen-shirt";
-const SHIRT_OPTIONS: [(&str, &[&str]); 2] =
-    [("Size", &["S", "M", "L"]), ("Colour", &["Natural", "Navy"])];
+const SHIRT_OPTIONS: [(&str, &[&str]); 2] = [
+    ("Size", &["S", "M", "L", "XL"]),
+    ("Colour", &["Natural", "Navy", "Sand"]),
+];
 /// (size, colour, stock, own price, sale price). S / Natural is the shirt's own variant (SKU
 /// `linen-shirt`); M / Natural is on sale with no end.
 type ShirtVariant = (&'static str, &'static str, i64, Option<i64>, Option<i64>);
-const SHIRT_VARIANTS: [ShirtVariant; 6] = [
+const SHIRT_VARIANTS: [ShirtVariant; 12] = [
     ("S", "Natural", 4, None, None),
     ("S", "Navy", 0, None, None),
+    ("S", "Sand", 5, None, None),
     ("M", "Natural", 6, None, Some(4900)),
     ("M", "Navy", 3, None, None),
+    ("M", "Sand", 7, None, None),
     ("L", "Natural", 2, Some(6400), None),
     ("L", "Navy", 0, Some(6400), None),
+    ("L", "Sand", 4, Some(6400), None),
+    ("XL", "Natural", 1, Some(6400), None),
+    ("XL", "Navy", 2, Some(6400), None),
+    ("XL", "Sand", 0, Some(6400), None),
 ];
-/// The Natural shirts' photo (the Navy ones have the shirt's first).
-const SHIRT_NATURAL_PHOTO: &str = "/images/products/linen-shirt-natural.svg";
+/// The photo of each colour (the Navy one is the shirt's first drawing), in the options' order.
+const SHIRT_PHOTOS: [(&str, &str); 3] = [
+    (
+        "/images/products/linen-shirt-natural.svg",
+        "Linen Shirt, Natural",
+    ),
+    ("/images/products/linen-shirt.svg", "Linen Shirt, Navy"),
+    ("/images/products/linen-shirt-sand.svg", "Linen Shirt, Sand"),
+];
 
 /// Gives the demo shirt its options, variants, stock and prices.
 async fn seed_shirt(tx: &mut crate::db::Tx, product_id: i64) -> Result<(), sqlx::Error> {
@@ -136,18 +152,13 @@ async fn seed_shirt(tx: &mut crate::db::Tx, product_id: i64) -> Result<(), sqlx:
             Offer::SkuTaken(error) => error,
             Offer::Failed(error) => failed(error),
         })?;
-    let photos = [
-        insert_photo(
-            tx,
-            product_id,
-            "/images/products/linen-shirt.svg",
-            "Linen Shirt, Navy",
-        )
-        .await?,
-        insert_photo(tx, product_id, SHIRT_NATURAL_PHOTO, "Linen Shirt, Natural").await?,
-    ];
+    let mut photos = Vec::with_capacity(SHIRT_PHOTOS.len());
+    for (path, alt) in SHIRT_PHOTOS {
+        photos.push(insert_photo(tx, product_id, path, alt).await?);
+    }
+    let colours = SHIRT_OPTIONS[1].1;
     for (size, colour, stock, price, sale) in SHIRT_VARIANTS {
-        let photo = photos[usize::from(colour == "Natural")];
+        let photo = colours.iter().position(|c| *c == colour).map(|i| photos[i]);
         crate::on_tx!(tx, conn => sqlx::query(
             "UPDATE product_variants SET stock = $4, price_minor = $5, sale_price_minor = $6,
                     image_id = $7
@@ -279,6 +290,10 @@ mod tests {
                 "no image for {}",
                 product.slug
             );
+        }
+        let public = images.parent().and_then(|p| p.parent()).unwrap();
+        for (path, _) in SHIRT_PHOTOS {
+            assert!(public.join(&path[1..]).is_file(), "{path}");
         }
     }
 }
