@@ -136,11 +136,11 @@ impl Config {
             public_url,
             data_dir,
             default_locale,
+            currency,
         } = Storage::from_lookup(&lookup)?;
 
         let addr = socket_addr(&lookup, "TURGUS_ADDR", Some("127.0.0.1:3000"))?
             .expect("TURGUS_ADDR has a default");
-        let currency = currency(&get("TURGUS_CURRENCY", "EUR")?)?;
         let site_root = PathBuf::from(get("LEPTOS_SITE_ROOT", "target/site")?);
         let paysera = PayseraConfig::from_lookup(&lookup)?;
         let order_ttl_minutes =
@@ -377,6 +377,8 @@ pub struct Storage {
     pub data_dir: PathBuf,
     /// `TURGUS_DEFAULT_LOCALE`: a first visit's language, a new admin's, and the merchant notices'.
     pub default_locale: crate::locale::Locale,
+    /// `TURGUS_CURRENCY`: what an imported catalog's prices are in.
+    pub currency: Currency,
 }
 
 impl Storage {
@@ -416,6 +418,7 @@ impl Storage {
             public_url,
             data_dir,
             default_locale,
+            currency: currency(&setting(lookup, "TURGUS_CURRENCY", "EUR")?)?,
         })
     }
 }

@@ -56,6 +56,8 @@ pub mod paysera;
 #[cfg(feature = "ssr")]
 pub mod paysera_sources;
 #[cfg(feature = "ssr")]
+pub mod photos;
+#[cfg(feature = "ssr")]
 pub mod rate_limit;
 #[cfg(feature = "ssr")]
 pub mod security;

@@ -54,6 +54,28 @@ pub fn escape_html(text: &str) -> String {
         .replace('\'', "&#39;")
 }
 
+/// What starts a formula in a spreadsheet program.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A field for a CSV file a person opens in a spreadsheet: one that would run as a formula
+/// (`=HYPERLINK(…)`, `+370…`, `-3`, `@SUM`, a tab or carriage return first) gets a leading `'`,
+/// which spreadsheet programs show as text. WooCommerce's exporter does the same.
+pub fn spreadsheet_safe(field: &str) -> std::borrow::Cow<'_, str> {
+    if field.starts_with(FORMULA_STARTS) {
+        format!("'{field}").into()
+    } else {
+        field.into()
+    }
+}
+
+/// The field [`spreadsheet_safe`] (or WooCommerce's exporter) wrote, read back.
+pub fn from_spreadsheet(field: &str) -> &str {
+    match field.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => field,
+    }
+}
+
 /// `%typed%` for `LIKE … ESCAPE '\'`: what the person typed, found anywhere, with `LIKE`'s own
 /// characters (`%`, `_` and the escape itself) taken literally. At most 200 characters are used.
 pub fn like_pattern(typed: &str) -> String {

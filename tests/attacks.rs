@@ -213,6 +213,7 @@ async fn a_restore_refuses_links_in_the_backup_before_replacing_anything() {
         public_url: "http://127.0.0.1:3000".into(),
         data_dir: data.clone(),
         default_locale: Default::default(),
+        currency: turgus::money::Currency::Eur,
     };
     turgus::db::connect(storage.database_url.expose())
         .await

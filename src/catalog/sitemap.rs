@@ -7,6 +7,7 @@
 
 use crate::domain::catalog::sitemap::{self, Page, Version};
 use crate::locale::{self, Locale};
+use crate::text::escape_html as escape;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -89,14 +90,6 @@ impl Sitemaps {
         }
         Ok(files)
     }
-}
-
-/// Escapes text for XML (addresses are plain already; the public URL is the merchant's).
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// One `<url>` per page and language, each naming all the languages' addresses and the default

@@ -4,6 +4,7 @@
 //! turgus [serve]                         serves the shop (configured by the environment and .env)
 //! turgus admin create|password --email E  creates an admin, or gives one a new password
 //! turgus backup PATH | turgus restore PATH
+//! turgus catalog import FILE.csv [--dry-run] [--images-from DIR] | export FILE.csv
 //! turgus paysera verify-callback … | sign-request …
 //! turgus assets [--check] SITE_DIR        the build's last step
 //! ```
@@ -16,6 +17,7 @@
 //! Exit codes: 0 done, 1 refused or failed (the reason on stderr), 2 the command itself was wrong.
 
 mod admin;
+mod catalog;
 mod paysera;
 
 use clap::{Parser, Subcommand};
@@ -40,6 +42,9 @@ pub enum Command {
     Backup { path: PathBuf },
     /// Puts a backup back while the shop is stopped; keeps the database it replaces.
     Restore { path: PathBuf },
+    /// Moves the catalog in or out as WooCommerce's product CSV.
+    #[command(subcommand)]
+    Catalog(catalog::CatalogCommand),
     /// Checks Paysera callbacks and signs requests, for debugging an integration.
     #[command(subcommand)]
     Paysera(paysera::PayseraCommand),
@@ -59,6 +64,7 @@ pub async fn run(command: Command) -> ExitCode {
         Command::Admin(command) => admin::run(command).await,
         Command::Backup { path } => backup(&path).await,
         Command::Restore { path } => restore(&path).await,
+        Command::Catalog(command) => catalog::run(command).await,
         Command::Paysera(command) => paysera::run(command),
         Command::Assets { check, dir } => assets(check, &dir),
     }

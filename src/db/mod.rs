@@ -198,6 +198,14 @@ impl Tx {
         }
     }
 
+    /// Undoes the transaction (what dropping it does too, said out loud: a dry run).
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(tx) => tx.rollback().await,
+            Tx::Postgres(tx) => tx.rollback().await,
+        }
+    }
+
     /// ` FOR UPDATE` for a `SELECT` whose rows the transaction goes on to change. PostgreSQL
     /// needs it: at READ COMMITTED another transaction may change them in between. SQLite's write
     /// transactions are serial, and it has no such clause.

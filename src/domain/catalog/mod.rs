@@ -9,6 +9,8 @@ pub mod sitemap;
 pub mod store;
 #[cfg(feature = "ssr")]
 pub mod variants;
+#[cfg(feature = "ssr")]
+pub mod woocommerce;
 
 use crate::locale::Locale;
 use crate::money::Money;

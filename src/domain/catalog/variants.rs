@@ -326,7 +326,8 @@ async fn touch(tx: &mut crate::db::Tx, which: &str, value: i64) -> Result<(), Ap
     Ok(())
 }
 
-async fn store_options(
+/// Stores product `product_id`'s options (replacing those it had), in the caller's transaction.
+pub(super) async fn store_options(
     tx: &mut crate::db::Tx,
     product_id: i64,
     options: &[ProductOption],
