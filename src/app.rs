@@ -154,6 +154,7 @@ fn Storefront() -> impl IntoView {
                 <Route path=path!("/admin/orders") view=AdminOrdersPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/orders/:number") view=AdminOrderPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/products") view=AdminProductsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/products/import") view=crate::admin::products::transfer::AdminImportPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/products/:id") view=AdminProductPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/categories") view=AdminCategoriesPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/emails") view=AdminEmailsPage ssr=SsrMode::Async />

@@ -214,6 +214,7 @@ async fn no_admin_page_says_in_lithuanian_what_it_says_in_english() {
         "/admin/products".to_owned(),
         format!("/admin/products/{product}"),
         "/admin/products/new".to_owned(),
+        "/admin/products/import".to_owned(),
         "/admin/categories".to_owned(),
         "/admin/emails".to_owned(),
         "/admin/settings".to_owned(),

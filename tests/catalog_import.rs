@@ -468,3 +468,83 @@ async fn the_command_line_imports_dry_or_for_real_and_exports() {
         .unwrap()
         .contains("cli-mug,CLI Mug"));
 }
+
+#[tokio::test]
+async fn the_admin_tries_a_file_sees_what_it_would_do_then_imports_it_and_exports_the_catalog() {
+    let shop = support::TestShop::spawn().await;
+    let (server, _) = photo_server().await;
+    let csv = SAMPLE.replace(OLD_SHOP, &server);
+    let upload = |csv: String| {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("woo.csv"),
+        );
+        shop.client
+            .post(shop.url("/admin/products/import"))
+            .multipart(form)
+            .send()
+    };
+    assert_eq!(
+        upload(csv.clone()).await.unwrap().status(),
+        reqwest::StatusCode::UNAUTHORIZED
+    );
+    shop.log_in_admin().await;
+    let tried = upload(csv).await.unwrap();
+    assert_eq!(tried.status(), reqwest::StatusCode::SEE_OTHER);
+    let (status, page) = shop.page("/admin/products/import").await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    assert!(
+        page.contains("Tried without changes"),
+        "the dry run's report"
+    );
+    assert!(
+        page.contains("line 14, Type: downloadable"),
+        "skipped rows listed"
+    );
+    let imported: i64 = shop
+        .scalar("SELECT COUNT(*) FROM products WHERE import_key IS NOT NULL")
+        .await;
+    assert_eq!(imported, 0, "nothing yet");
+
+    let current: serde_json::Value = shop
+        .call("admin/catalog/current", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = current["token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        shop.call("admin/catalog/import", &[("token", "not-it")])
+            .await
+            .status(),
+        reqwest::StatusCode::CONFLICT
+    );
+    assert_eq!(
+        shop.call("admin/catalog/import", &[("token", &token)])
+            .await
+            .status(),
+        reqwest::StatusCode::OK
+    );
+    let imported: i64 = shop
+        .scalar("SELECT COUNT(*) FROM products WHERE import_key IS NOT NULL")
+        .await;
+    assert_eq!(imported, 14);
+    let (_, page) = shop.page("/admin/products/import").await;
+    assert!(page.contains("Imported"));
+    assert_eq!(
+        shop.call("admin/catalog/import", &[("token", &token)])
+            .await
+            .status(),
+        reqwest::StatusCode::CONFLICT,
+        "once"
+    );
+
+    let export = shop.get("/admin/export/products.csv").await;
+    assert_eq!(export.status(), reqwest::StatusCode::OK);
+    let text = export.text().await.unwrap();
+    assert!(
+        text.contains("woo-hoodie-red,\"Hoodie — Red, No\""),
+        "{}",
+        &text[..400]
+    );
+}

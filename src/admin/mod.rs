@@ -45,6 +45,7 @@ pub fn routes(state: crate::state::AppState) -> axum::Router {
         .route("/admin/emails/{file}", axum::routing::get(emails::eml_file))
         .with_state(state.clone())
         .merge(products::images::media_routes(&state.config.data_dir))
+        .merge(products::transfer::routes(state.clone()))
         .merge(products::images::routes(state))
 }
 

@@ -98,13 +98,14 @@ pub async fn orders_csv(
         sql.build_query_as().fetch_all(conn).await
     })?;
     let mut items = items(&state.pool, &filter).await?;
-    let mut csv = String::from("\u{feff}");
-    push_record(&mut csv, columns(locale).iter().map(|c| c.to_string()));
+    let mut csv = spreadsheet();
+    push_record(&mut csv, columns(locale).iter().map(|c| c.to_string()))?;
     for row in rows {
         let bought = items.remove(&row.number).unwrap_or_default();
         let fields = fields(row, state.config.currency, locale);
-        push_record(&mut csv, fields.into_iter().chain([bought]));
+        push_record(&mut csv, fields.into_iter().chain([bought]))?;
     }
+    let csv = csv.into_inner().map_err(|_| AppError::Internal)?;
     let filename = format!(
         "attachment; filename=\"orders-{}.csv\"",
         &crate::clock::now()[..10]
@@ -194,33 +195,36 @@ fn fields(row: ExportRow, currency: crate::money::Currency, locale: Locale) -> [
     ]
 }
 
-/// One CSV line (RFC 4180, CRLF). Every field is quoted, quotes doubled. A field that a spreadsheet
-/// would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return first) gets a leading `'`, so
-/// a customer's name can never become `=HYPERLINK(...)` on the merchant's computer.
-pub fn push_record(csv: &mut String, fields: impl Iterator<Item = String>) {
-    let mut first = true;
-    for field in fields {
-        if !first {
-            csv.push(',');
-        }
-        first = false;
-        csv.push('"');
-        if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            csv.push('\'');
-        }
-        csv.push_str(&field.replace('"', "\"\""));
-        csv.push('"');
-    }
-    csv.push_str("\r\n");
+/// A spreadsheet's CSV (RFC 4180, CRLF, every field quoted), opened with a byte order mark so
+/// spreadsheet programs read it as UTF-8.
+fn spreadsheet() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Always)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer("\u{feff}".as_bytes().to_vec())
+}
+
+/// Writes one record: a field that a spreadsheet would run as a formula gets a leading `'`
+/// (`text::spreadsheet_safe`), so a customer's name can never become `=HYPERLINK(...)` on the
+/// merchant's computer.
+fn push_record(
+    csv: &mut csv::Writer<Vec<u8>>,
+    fields: impl Iterator<Item = String>,
+) -> Result<(), AppError> {
+    let fields = fields.map(|field| crate::text::spreadsheet_safe(&field).into_owned());
+    csv.write_record(fields).map_err(|error| {
+        tracing::error!(%error, "could not write the orders' CSV");
+        AppError::Internal
+    })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::push_record;
+    use super::{push_record, spreadsheet};
 
     #[test]
     fn fields_are_quoted_and_formulas_neutralised() {
-        let mut csv = String::new();
+        let mut csv = spreadsheet();
         let fields = [
             "plain",
             "a,b",
@@ -231,10 +235,11 @@ mod tests {
             "line\nbreak",
             "+370",
         ];
-        push_record(&mut csv, fields.iter().map(|f| f.to_string()));
+        push_record(&mut csv, fields.iter().map(|f| f.to_string())).unwrap();
+        let written = String::from_utf8(csv.into_inner().unwrap()).unwrap();
         assert_eq!(
-            csv,
-            "\"plain\",\"a,b\",\"say \"\"hi\"\"\",\"'=1+2\",\"'-3\",\"'@SUM(A1)\",\"line\nbreak\",\"'+370\"\r\n"
+            written,
+            "\u{feff}\"plain\",\"a,b\",\"say \"\"hi\"\"\",\"'=1+2\",\"'-3\",\"'@SUM(A1)\",\"line\nbreak\",\"'+370\"\r\n"
         );
     }
 }

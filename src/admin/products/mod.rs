@@ -9,6 +9,7 @@ pub mod images;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod queries;
+pub mod transfer;
 
 pub use pages::{AdminCategoriesPage, AdminProductPage, AdminProductsPage};
 

@@ -25,7 +25,10 @@ pub fn AdminProductsPage() -> impl IntoView {
             let filter = filter.get_untracked();
             let page_filter = filter.clone();
             let href = move |page| format!("/admin/products?{}", page_filter.query_string(page));
-            let action = view! { <A href="/admin/products/new" attr:class="button button-primary">{tr!(admin.products.new_product)}</A> };
+            let action = view! {
+                <A href="/admin/products/import" attr:class="button">{tr!(admin.import.link)}</A>" "
+                <A href="/admin/products/new" attr:class="button button-primary">{tr!(admin.products.new_product)}</A>
+            };
             let headings = view! {
                 <th scope="col"><span class="visually-hidden">{tr!(admin.products.photo)}</span></th>
                 <th scope="col">{tr!(admin.products.name)}</th><th scope="col">{tr!(admin.products.category)}</th>

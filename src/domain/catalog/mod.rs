@@ -9,7 +9,6 @@ pub mod sitemap;
 pub mod store;
 #[cfg(feature = "ssr")]
 pub mod variants;
-#[cfg(feature = "ssr")]
 pub mod woocommerce;
 
 use crate::locale::Locale;

@@ -24,10 +24,15 @@
 //!   this shop always counts stock, and never promises units it has not been told about.
 //! - Descriptions lose their HTML (this shop's are plain text); `Tax class` waits for VAT.
 
+#[cfg(feature = "ssr")]
 pub mod apply;
+#[cfg(feature = "ssr")]
 pub mod export;
+#[cfg(feature = "ssr")]
 pub mod photos;
+#[cfg(feature = "ssr")]
 pub mod plan;
+#[cfg(feature = "ssr")]
 pub mod read;
 
 /// Something about the file: where (line 0 is the file itself; the column, if one) and what.
@@ -86,61 +91,69 @@ pub struct Report {
     pub dry_run: bool,
 }
 
-/// How an import runs: the shop's currency and public URL (its own photos are not fetched), the
-/// folder photos named by file are read from, where photos are stored, and whether it is dry.
-pub struct ImportOptions<'a> {
-    pub currency: crate::money::Currency,
-    pub origin: &'a str,
-    pub photos_folder: Option<&'a std::path::Path>,
-    pub data_dir: &'a std::path::Path,
-    pub dry_run: bool,
-}
+#[cfg(feature = "ssr")]
+pub use importing::{import, ImportOptions};
 
-/// Imports a product CSV: read, planned, its photos had, written in one transaction (see the
-/// module's documentation). A file with errors changes nothing and its report lists them all; a
-/// dry run fetches no photo and changes nothing.
-pub async fn import(
-    writer: &crate::db::Db,
-    bytes: &[u8],
-    options: &ImportOptions<'_>,
-) -> Result<Report, crate::error::AppError> {
-    let table = match read::read(bytes) {
-        Ok(table) => table,
-        Err(problem) => {
-            return Ok(Report {
-                errors: vec![problem],
-                dry_run: options.dry_run,
-                ..Report::default()
-            })
+#[cfg(feature = "ssr")]
+mod importing {
+    use super::{apply, photos, plan, read, Report};
+
+    /// How an import runs: the shop's currency and public URL (its own photos are not fetched), the
+    /// folder photos named by file are read from, where photos are stored, and whether it is dry.
+    pub struct ImportOptions<'a> {
+        pub currency: crate::money::Currency,
+        pub origin: &'a str,
+        pub photos_folder: Option<&'a std::path::Path>,
+        pub data_dir: &'a std::path::Path,
+        pub dry_run: bool,
+    }
+
+    /// Imports a product CSV: read, planned, its photos had, written in one transaction (see the
+    /// module's documentation). A file with errors changes nothing and its report lists them all; a
+    /// dry run fetches no photo and changes nothing.
+    pub async fn import(
+        writer: &crate::db::Db,
+        bytes: &[u8],
+        options: &ImportOptions<'_>,
+    ) -> Result<Report, crate::error::AppError> {
+        let table = match read::read(bytes) {
+            Ok(table) => table,
+            Err(problem) => {
+                return Ok(Report {
+                    errors: vec![problem],
+                    dry_run: options.dry_run,
+                    ..Report::default()
+                })
+            }
+        };
+        let plan = plan::plan(&table, options.currency);
+        let mut report = Report {
+            dry_run: options.dry_run,
+            ..Report::default()
+        };
+        if !plan.errors.is_empty() {
+            report.errors = plan.errors;
+            report.skipped = plan.skipped;
+            return Ok(report);
         }
-    };
-    let plan = plan::plan(&table, options.currency);
-    let mut report = Report {
-        dry_run: options.dry_run,
-        ..Report::default()
-    };
-    if !plan.errors.is_empty() {
-        report.errors = plan.errors;
-        report.skipped = plan.skipped;
-        return Ok(report);
+        let wanted = photos::needed(writer, &plan.products, options.origin).await?;
+        let sources = photos::Sources {
+            origin: options.origin,
+            folder: options.photos_folder,
+            data_dir: options.data_dir,
+        };
+        let fetched = if options.dry_run {
+            photos::Fetched::default()
+        } else {
+            photos::fetch(wanted, &sources).await
+        };
+        let applied = apply::apply(writer, &plan.products, &fetched, options.dry_run).await;
+        if !matches!(&applied, Ok(done) if done.errors.is_empty() && !done.dry_run) {
+            fetched.discard(options.data_dir).await;
+        }
+        let mut done = applied?;
+        done.skipped.splice(0..0, plan.skipped);
+        done.warnings.splice(0..0, plan.warnings);
+        Ok(done)
     }
-    let wanted = photos::needed(writer, &plan.products, options.origin).await?;
-    let sources = photos::Sources {
-        origin: options.origin,
-        folder: options.photos_folder,
-        data_dir: options.data_dir,
-    };
-    let fetched = if options.dry_run {
-        photos::Fetched::default()
-    } else {
-        photos::fetch(wanted, &sources).await
-    };
-    let applied = apply::apply(writer, &plan.products, &fetched, options.dry_run).await;
-    if !matches!(&applied, Ok(done) if done.errors.is_empty() && !done.dry_run) {
-        fetched.discard(options.data_dir).await;
-    }
-    let mut done = applied?;
-    done.skipped.splice(0..0, plan.skipped);
-    done.warnings.splice(0..0, plan.warnings);
-    Ok(done)
 }

@@ -225,17 +225,18 @@ pub fn plain_text(html: &str) -> String {
     let mut text = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(open) = rest.find('<') {
-        text.push_str(&rest[..open]);
         let Some(close) = rest[open..].find('>') else {
+            // A `<` that opens no tag is text (`a < b`).
             break;
         };
+        text.push_str(&rest[..open]);
         let tag = rest[open + 1..open + close].trim().to_lowercase();
         if tag.starts_with("br") || tag == "/p" || tag == "/li" || tag.starts_with("/h") {
             text.push('\n');
         }
         rest = &rest[open + close + 1..];
     }
-    text.push_str(if rest.contains('<') { "" } else { rest });
+    text.push_str(rest);
     let text = text
         .replace("&nbsp;", " ")
         .replace("&lt;", "<")
@@ -699,5 +700,53 @@ fn settle_prices(product: &mut PlannedProduct, warnings: &mut Vec<Problem>) {
             warnings.push(Problem::at(variant.line, "Sale price", message));
             variant.sale = None;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_convert_exactly_to_grams() {
+        assert_eq!(
+            decimal_millis(".5").and_then(|m| grams(m, 1_000_000)),
+            Some(500)
+        );
+        assert_eq!(
+            decimal_millis("1,25").and_then(|m| grams(m, 1_000_000)),
+            Some(1250)
+        );
+        // Pounds: 2 lb = 907.184 g.
+        assert_eq!(
+            decimal_millis("2").and_then(|m| grams(m, 453_592)),
+            Some(907)
+        );
+        assert_eq!(decimal_millis("0.0005"), None, "more than three decimals");
+        assert_eq!(decimal_millis("1e3"), None);
+        assert_eq!(
+            decimal_millis("2000").and_then(|m| grams(m, 1_000_000)),
+            None,
+            "over a tonne"
+        );
+    }
+
+    #[test]
+    fn descriptions_lose_their_html_but_keep_their_lines() {
+        let html = "<p>Soft &amp; <b>warm</b></p><p>Line two<br/>three</p>";
+        assert_eq!(plain_text(html), "Soft & warm\nLine two\nthree");
+        assert_eq!(plain_text("a < b"), "a < b");
+    }
+
+    #[test]
+    fn row_types_are_read_as_woocommerce_writes_them() {
+        assert!(matches!(kind("simple"), Ok(Kind::Simple)));
+        assert!(matches!(
+            kind("simple, downloadable, virtual"),
+            Ok(Kind::Skipped(_))
+        ));
+        assert!(matches!(kind("Variable"), Ok(Kind::Variable)));
+        assert!(matches!(kind("grouped"), Ok(Kind::Skipped(_))));
+        assert!(kind("bundle").is_err());
     }
 }
