@@ -5,7 +5,8 @@
 //! (reqwest on tokio) to the other cores, then prints one Markdown table: requests/s for a
 //! product page and for a static file of the same size from the same server (their ratio says
 //! what rendering costs), home, category and search pages, callbacks/s with p50/p99 for 50
-//! concurrent duplicate callbacks, checkouts/s with p99 for 100 concurrent buyers, idle RSS and
+//! concurrent duplicate callbacks, checkouts/s with p99 for 100 concurrent buyers, a catalog
+//! import of 6,000 rows (seconds, peak memory, the slowest callback while it runs), idle RSS and
 //! RSS with 256 connections open, and the shopper's WASM size.
 //!
 //! Everything goes over HTTP (orders are placed through the checkout, callbacks are signed with
@@ -435,8 +436,77 @@ async fn reads(shop: &Shop, site: &Path, product_url: &str, rows: &mut Rows) -> 
     product_id(&product_page)
 }
 
-/// Concurrent checkouts, then duplicate callbacks for 20 of the orders they placed.
-async fn writes(shop: &Shop, product_id: &str, rows: &mut Rows) -> Rows {
+/// WooCommerce's CSV of 1,000 variable products with 5 variations each (6,000 rows, 5,000
+/// variants), no photos.
+fn catalog_csv() -> String {
+    let mut csv = String::from(
+        "Type,SKU,Name,Regular price,Stock,Categories,Parent,Attribute 1 name,Attribute 1 value(s)\n",
+    );
+    let sizes = ["XS", "S", "M", "L", "XL"];
+    for product in 0..1000 {
+        csv.push_str(&format!(
+            "variable,bench-{product},Bench product {product},10.00,,Bench > Things,,Size,\"{}\"\n",
+            sizes.join(", ")
+        ));
+        for (n, size) in sizes.iter().enumerate() {
+            csv.push_str(&format!(
+                "variation,bench-{product}-{n},,{}.50,{n},,bench-{product},Size,{size}\n",
+                10 + n
+            ));
+        }
+    }
+    csv
+}
+
+/// `turgus catalog import` of [`catalog_csv`] into the running shop's database, while a paid
+/// order's callback is sent again every 50 ms: the import's seconds, its peak memory (the child's
+/// maximum resident set) and the slowest callback meanwhile (each one writes, so each waits for
+/// any write lock the import holds).
+async fn catalog_import(shop: &Shop, binary: &Path, pay_url: &str) -> (Duration, u64, Duration) {
+    let file = shop.data.path().join("bench-import.csv");
+    std::fs::write(&file, catalog_csv()).expect("the bench's CSV");
+    let db = turgus::db::connect(&shop.database).await.expect("the database");
+    let keys = sandbox_keys(&db, shop.data.path()).await.expect("the sandbox's keys");
+    db.close().await;
+    let callback = callback_for(shop, &keys, pay_url);
+    let started = Instant::now();
+    let mut child = Command::new(binary)
+        .args(["catalog", "import"])
+        .arg(&file)
+        .env("TURGUS_DATABASE_URL", &shop.database)
+        .env("TURGUS_DATA_DIR", shop.data.path())
+        .env("TURGUS_PUBLIC_URL", &shop.base)
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("turgus catalog import");
+    let client = Client::new();
+    let mut slowest = Duration::ZERO;
+    while child.try_wait().expect("the import").is_none() {
+        let sent = Instant::now();
+        let answered = client.get(&callback).send().await.expect("callback");
+        assert!(answered.status().is_success(), "the callback answered");
+        slowest = slowest.max(sent.elapsed());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let took = started.elapsed();
+    assert!(child.wait().expect("the import").success(), "the import succeeded");
+    (took, peak_child_kib(), slowest)
+}
+
+/// The largest resident set of any child this process has waited for, in KiB.
+fn peak_child_kib() -> u64 {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage fills the struct it is given; it is zeroed and the right size.
+    let usage = unsafe {
+        libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr());
+        usage.assume_init()
+    };
+    u64::try_from(usage.ru_maxrss).unwrap_or(0)
+}
+
+/// Concurrent checkouts, then duplicate callbacks for 20 of the orders they placed, then a
+/// catalog import while callbacks keep coming.
+async fn writes(shop: &Shop, binary: &Path, product_id: &str, rows: &mut Rows) -> Rows {
     let placed = checkouts(shop, product_id).await;
     let figure = format!(
         "{:.0} checkouts/s, p99 {}, {} failed",
@@ -464,6 +534,15 @@ async fn writes(shop: &Shop, product_id: &str, rows: &mut Rows) -> Rows {
         format!("{:.0}/s, {}", placed.per_second, ms(placed.p99)),
     );
     row(&mut brief, "duplicate callbacks p99", ms(p99));
+    let (took, peak, slowest) = catalog_import(shop, binary, &orders[0]).await;
+    let figure = format!(
+        "{:.1} s, peak {:.0} MB, slowest callback meanwhile {}",
+        took.as_secs_f64(),
+        peak as f64 / 1024.0,
+        ms(slowest)
+    );
+    row(rows, "catalog import, 6,000 rows (1,000 products × 5 variations)", &figure);
+    row(&mut brief, "catalog import of 6,000 rows; peak memory; slowest callback", figure);
     brief
 }
 
@@ -487,7 +566,7 @@ async fn postgres_database(server: &str) -> String {
 async fn writes_on_postgres(binary: &Path, site: &Path, server: &str, sqlite: &Rows) {
     let shop = start(binary, site, Some(postgres_database(server).await)).await;
     let page = page_text(&Client::new(), &format!("{}/lt/p/linen-apron", shop.base)).await;
-    let postgres = writes(&shop, &product_id(&page), &mut Rows::new()).await;
+    let postgres = writes(&shop, binary, &product_id(&page), &mut Rows::new()).await;
     let side_by_side: Vec<String> = sqlite
         .iter()
         .zip(&postgres)
@@ -508,7 +587,7 @@ async fn run(binary: &Path, site: &Path) {
     let product_url = format!("{}/lt/p/linen-apron", shop.base);
     let mut rows = Rows::new();
     let product_id = reads(&shop, site, &product_url, &mut rows).await;
-    let sqlite = writes(&shop, &product_id, &mut rows).await;
+    let sqlite = writes(&shop, binary, &product_id, &mut rows).await;
     let busy = rss_at_256_connections(&shop, &product_url).await;
     let mb = |kib: u64| kib as f64 / 1024.0;
     let figure = format!("{:.1} MB / {:.1} MB", mb(idle), mb(busy));
