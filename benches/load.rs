@@ -481,27 +481,39 @@ async fn catalog_import(shop: &Shop, binary: &Path, pay_url: &str) -> (Duration,
         .expect("turgus catalog import");
     let client = Client::new();
     let mut slowest = Duration::ZERO;
-    while child.try_wait().expect("the import").is_none() {
+    let peak = loop {
+        if let Some(peak) = finished_peak_kib(&mut child) {
+            break peak;
+        }
         let sent = Instant::now();
         let answered = client.get(&callback).send().await.expect("callback");
         assert!(answered.status().is_success(), "the callback answered");
         slowest = slowest.max(sent.elapsed());
         tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let took = started.elapsed();
-    assert!(child.wait().expect("the import").success(), "the import succeeded");
-    (took, peak_child_kib(), slowest)
+    };
+    (started.elapsed(), peak, slowest)
 }
 
-/// The largest resident set of any child this process has waited for, in KiB.
-fn peak_child_kib() -> u64 {
+/// If `child` has ended (successfully), its own peak resident set in KiB, read by `wait4`, which
+/// reports that one process's usage (not the largest of every child waited for so far).
+fn finished_peak_kib(child: &mut Child) -> Option<u64> {
+    let pid = i32::try_from(child.id()).expect("a pid");
+    let mut status = 0;
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: getrusage fills the struct it is given; it is zeroed and the right size.
-    let usage = unsafe {
-        libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr());
-        usage.assume_init()
+    // SAFETY: wait4 fills `status` and `usage`, both valid and the right size; WNOHANG returns 0
+    // while the child runs.
+    let (done, usage) = unsafe {
+        let done = libc::wait4(pid, &mut status, libc::WNOHANG, usage.as_mut_ptr());
+        (done, usage.assume_init())
     };
-    u64::try_from(usage.ru_maxrss).unwrap_or(0)
+    if done != pid {
+        return None;
+    }
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "the import succeeded"
+    );
+    Some(u64::try_from(usage.ru_maxrss).unwrap_or(0))
 }
 
 /// Concurrent checkouts, then duplicate callbacks for 20 of the orders they placed, then a
