@@ -465,8 +465,12 @@ fn catalog_csv() -> String {
 async fn catalog_import(shop: &Shop, binary: &Path, pay_url: &str) -> (Duration, u64, Duration) {
     let file = shop.data.path().join("bench-import.csv");
     std::fs::write(&file, catalog_csv()).expect("the bench's CSV");
-    let db = turgus::db::connect(&shop.database).await.expect("the database");
-    let keys = sandbox_keys(&db, shop.data.path()).await.expect("the sandbox's keys");
+    let db = turgus::db::connect(&shop.database)
+        .await
+        .expect("the database");
+    let keys = sandbox_keys(&db, shop.data.path())
+        .await
+        .expect("the sandbox's keys");
     db.close().await;
     let callback = callback_for(shop, &keys, pay_url);
     let started = Instant::now();
@@ -553,8 +557,16 @@ async fn writes(shop: &Shop, binary: &Path, product_id: &str, rows: &mut Rows) -
         peak as f64 / 1024.0,
         ms(slowest)
     );
-    row(rows, "catalog import, 6,000 rows (1,000 products × 5 variations)", &figure);
-    row(&mut brief, "catalog import of 6,000 rows; peak memory; slowest callback", figure);
+    row(
+        rows,
+        "catalog import, 6,000 rows (1,000 products × 5 variations)",
+        &figure,
+    );
+    row(
+        &mut brief,
+        "catalog import of 6,000 rows; peak memory; slowest callback",
+        figure,
+    );
     brief
 }
 
