@@ -13,3 +13,4 @@ pub mod mail;
 pub mod orders;
 pub mod payments;
 pub mod settings;
+pub mod vat;

@@ -94,6 +94,8 @@ pub struct OrderLine {
     pub unit_price: Money,
     pub quantity: i64,
     pub line_total: Money,
+    /// The VAT rate it was sold at (none before VAT was kept).
+    pub vat_rate: Option<crate::domain::vat::Rate>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -141,6 +143,8 @@ pub struct OrderDetail {
     pub subtotal: Money,
     pub shipping: Money,
     pub total: Money,
+    /// The VAT per rate (empty for an order placed before VAT was kept).
+    pub vat: Vec<crate::domain::vat::RateTotal>,
     pub history: Vec<HistoryEntry>,
     pub payment_log: Vec<LoggedCallback>,
     /// The e-mails the order caused.

@@ -131,6 +131,7 @@ fn OrderView(order: OrderDetail, act: ServerAction<super::ActOnOrder>) -> impl I
         shipping,
         shipping_method,
         total,
+        vat,
         history,
         payment_log,
         emails,
@@ -149,7 +150,7 @@ fn OrderView(order: OrderDetail, act: ServerAction<super::ActOnOrder>) -> impl I
         </header>
         <div class="admin-columns">
             <section>
-                <OrderLines lines subtotal shipping shipping_method total />
+                <OrderLines lines subtotal shipping shipping_method total vat />
                 <OrderHistory history />
             </section>
             <aside>
@@ -175,7 +176,14 @@ fn OrderLines(
     shipping: Money,
     shipping_method: String,
     total: Money,
+    vat: Vec<crate::domain::vat::RateTotal>,
 ) -> impl IntoView {
+    let vat = vat.into_iter().map(|share| view! {
+        <tr data-testid="order-vat">
+            <th scope="row" colspan="3">{tr!(vat.line, rate = share.rate.percent())}</th>
+            <td>{share.vat.to_string()}" ("{tr!(vat.net, net = share.net.to_string())}")"</td>
+        </tr>
+    }).collect_view();
     view! {
         <h2>{tr!(admin.order.items)}</h2>
         <table class="admin-table">
@@ -203,6 +211,7 @@ fn OrderLines(
                 <tr><th scope="row" colspan="3">{tr!(admin.order.subtotal)}</th><td>{subtotal.to_string()}</td></tr>
                 <tr><th scope="row" colspan="3">{tr!(admin.order.shipping, method = shipping_method)}</th><td>{shipping.to_string()}</td></tr>
                 <tr><th scope="row" colspan="3">{tr!(admin.order.total)}</th><td data-testid="order-total"><strong>{total.to_string()}</strong></td></tr>
+                {vat}
             </tfoot>
         </table>
     }

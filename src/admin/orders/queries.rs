@@ -8,6 +8,7 @@ use super::{
 use crate::domain::catalog::store::stored_money;
 use crate::domain::orders::events::OrderEvent;
 use crate::domain::orders::place::{stage, Customer};
+use crate::domain::vat::Rate;
 use crate::error::AppError;
 use crate::locale::Locale;
 use crate::money::{Currency, Money};
@@ -172,6 +173,7 @@ struct DetailRow {
     subtotal_minor: i64,
     shipping_minor: i64,
     total_minor: i64,
+    shipping_vat_rate_bp: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -214,9 +216,10 @@ async fn lines_of(
         unit_price_minor: i64,
         quantity: i64,
         line_total_minor: i64,
+        vat_rate_bp: Option<i64>,
     }
     let rows: Vec<LineRow> = crate::on_db!(pool, conn => sqlx::query_as(
-        "SELECT name, sku, product_id, unit_price_minor, quantity, line_total_minor
+        "SELECT name, sku, product_id, unit_price_minor, quantity, line_total_minor, vat_rate_bp
          FROM order_lines WHERE order_id = $1 ORDER BY id",
     )
     .bind(order_id)
@@ -231,8 +234,33 @@ async fn lines_of(
             sku: line.sku,
             product_id: line.product_id,
             quantity: line.quantity,
+            vat_rate: rate(line.vat_rate_bp),
         })
         .collect())
+}
+
+fn rate(basis_points: Option<i64>) -> Option<Rate> {
+    basis_points.and_then(|bp| u32::try_from(bp).ok()).map(Rate)
+}
+
+/// The order's VAT per rate, from its frozen lines and shipping (none if any lacks a rate: an
+/// order placed before VAT was kept).
+fn vat_of(
+    lines: &[OrderLine],
+    shipping: (Option<Rate>, Money),
+) -> Vec<crate::domain::vat::RateTotal> {
+    let mut amounts: Vec<(Rate, Money)> = Vec::with_capacity(lines.len() + 1);
+    for line in lines {
+        let Some(rate) = line.vat_rate else {
+            return vec![];
+        };
+        amounts.push((rate, line.line_total));
+    }
+    match shipping {
+        (Some(rate), amount) => amounts.push((rate, amount)),
+        (None, _) => return vec![],
+    }
+    crate::domain::vat::breakdown(&amounts).unwrap_or_default()
 }
 
 /// Everything the order's page shows: the order, its lines, history, payment log and e-mails
@@ -283,10 +311,14 @@ pub async fn detail(
         payment_method: order.payment_method,
         language: crate::locale::parse(&order.locale)
             .map_or(order.locale, |l| crate::locale::name(l).to_owned()),
-        lines,
+        lines: lines.clone(),
         subtotal: at(order.subtotal_minor),
         shipping: at(order.shipping_minor),
         total: at(order.total_minor),
+        vat: vat_of(
+            &lines,
+            (rate(order.shipping_vat_rate_bp), at(order.shipping_minor)),
+        ),
         history: history.into_iter().map(EventRow::entry).collect(),
         payment_log: payment_log(pool, order.id).await?,
         emails: crate::domain::mail::outbox::summaries(pool, Some(order.id), has_smtp).await?,

@@ -114,6 +114,7 @@ pub struct ProductForm {
     pub max_per_order: String,
     pub active: bool,
     pub featured: bool,
+    pub tax_class: crate::domain::vat::TaxClass,
     pub images: Vec<AdminImage>,
     pub categories: Vec<CategoryOption>,
     /// Ordered products are archived, never deleted: orders refer to them.
@@ -176,6 +177,7 @@ pub async fn save_product(
     #[server(default)] max_per_order: String,
     #[server(default)] active: Option<String>,
     #[server(default)] featured: Option<String>,
+    #[server(default)] tax_class: String,
 ) -> Result<i64, AppError> {
     let (state, _) = crate::admin::auth::admin_only().await?;
     let draft = queries::ProductDraft {
@@ -189,6 +191,7 @@ pub async fn save_product(
         max_per_order,
         active: active.is_some(),
         featured: featured.is_some(),
+        tax_class,
     };
     match queries::save(&state.writer, state.config.currency, &draft, stock_was).await {
         Ok(id) => {
@@ -247,7 +250,6 @@ pub async fn save_product_options(
 /// Saves one variant: its SKU, price (empty: the product's), sale, stock (empty: as it was, for a
 /// product without options, whose stock is in the product's form), weight, photo and switch.
 #[server(endpoint = "admin/product/variant")]
-#[allow(clippy::too_many_arguments)] // one per field of the variant's row
 pub async fn save_product_variant(
     product_id: i64,
     id: i64,

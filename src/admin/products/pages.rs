@@ -7,6 +7,7 @@ use super::{
 };
 use crate::admin::pages::{admin_page, Listing, SearchFilter};
 use crate::domain::catalog::{ProductOption, VariantChoice};
+use crate::domain::vat::TaxClass;
 use crate::tr;
 use crate::ui::{escape_on_server, ErrorNotice};
 use leptos::prelude::*;
@@ -410,6 +411,14 @@ fn ProductFields(product: ProductForm, save: ServerAction<SaveProduct>) -> impl 
             <div class="field">
                 <label for="description">{tr!(admin.products.description)}</label>
                 <textarea id="description" name="description" rows="6" maxlength="10000">{escape_on_server(product.description)}</textarea>
+            </div>
+            <div class="field">
+                <label for="tax_class">{tr!(admin.products.tax_class)}</label>
+                <select id="tax_class" name="tax_class">
+                    {TaxClass::ALL.map(|class| view! {
+                        <option value=class.key() selected=class == product.tax_class>{class.label(crate::locale::current())}</option>
+                    }).collect_view()}
+                </select>
             </div>
             <label class="checkbox"><input type="checkbox" name="active" checked=product.active />{tr!(admin.products.for_sale)}</label>
             <label class="checkbox"><input type="checkbox" name="featured" checked=product.featured />{tr!(admin.products.featured)}</label>

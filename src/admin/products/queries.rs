@@ -8,6 +8,7 @@ use super::{
 use crate::clock::vilnius;
 use crate::domain::catalog::store::stored_money;
 use crate::domain::catalog::{variants, Sale};
+use crate::domain::vat::TaxClass;
 use crate::error::AppError;
 use crate::money::{Currency, Money};
 use sqlx::QueryBuilder;
@@ -149,6 +150,7 @@ struct ProductRecord {
     max_per_order: Option<i64>,
     active: bool,
     featured: bool,
+    tax_class: String,
 }
 
 pub async fn form(
@@ -162,7 +164,7 @@ pub async fn form(
     }
     let product: ProductRecord = crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT p.slug, p.name, p.description, p.category_id, p.price_minor, v.stock,
-                p.max_per_order, p.active, p.featured
+                p.max_per_order, p.active, p.featured, p.tax_class
          FROM products p JOIN product_variants v ON v.product_id = p.id
          WHERE p.id = $1 ORDER BY v.position, v.id LIMIT 1",
     )
@@ -186,6 +188,7 @@ pub async fn form(
             .unwrap_or_default(),
         active: product.active,
         featured: product.featured,
+        tax_class: TaxClass::from_key(&product.tax_class).unwrap_or_default(),
         images: images_of(pool, id).await?,
         categories,
         ordered: was_ordered(pool, id).await?,
@@ -209,6 +212,7 @@ fn new_product_form(categories: Vec<CategoryOption>, currency: Currency) -> Prod
         max_per_order: String::new(),
         active: true,
         featured: false,
+        tax_class: TaxClass::Standard,
         images: vec![],
         categories,
         ordered: false,
@@ -257,6 +261,9 @@ pub struct ProductDraft {
     pub max_per_order: String,
     pub active: bool,
     pub featured: bool,
+    /// `TaxClass::key`; empty (a form without the field) is standard.
+    #[serde(default)]
+    pub tax_class: String,
 }
 
 /// Keeps a refused form's values for the page that shows it again.
@@ -287,6 +294,7 @@ pub async fn restore_draft(form: &mut ProductForm) -> Result<(), AppError> {
     form.max_per_order = draft.max_per_order;
     form.active = draft.active;
     form.featured = draft.featured;
+    form.tax_class = TaxClass::from_key(&draft.tax_class).unwrap_or_default();
     Ok(())
 }
 
@@ -302,6 +310,7 @@ pub struct ProductInput {
     max_per_order: Option<i64>,
     active: bool,
     featured: bool,
+    tax_class: TaxClass,
 }
 
 impl ProductInput {
@@ -347,6 +356,12 @@ impl ProductInput {
             stock,
             active: draft.active,
             featured: draft.featured,
+            tax_class: match draft.tax_class.as_str() {
+                "" => TaxClass::Standard,
+                key => TaxClass::from_key(key).ok_or_else(|| {
+                    AppError::BadRequest(crate::tr!(admin.products.tax_class).into())
+                })?,
+            },
         })
     }
 }
@@ -488,15 +503,16 @@ async fn save_product(
         let query = if id == 0 {
             sqlx::query_scalar(
                 "INSERT INTO products (slug, name, description, category_id, price_minor, currency,
-                                       active, featured, max_per_order, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                                       active, featured, max_per_order, updated_at, tax_class)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
             )
         } else {
             sqlx::query_scalar(
                 "UPDATE products SET slug = $1, name = $2, description = $3, category_id = $4,
                                      price_minor = $5, currency = $6, active = $7,
-                                     featured = $8, max_per_order = $9, updated_at = $10
-                 WHERE id = $11 RETURNING id",
+                                     featured = $8, max_per_order = $9, updated_at = $10,
+                                     tax_class = $11
+                 WHERE id = $12 RETURNING id",
             )
         }
         .bind(&input.slug)
@@ -508,7 +524,8 @@ async fn save_product(
         .bind(input.active)
         .bind(input.featured)
         .bind(input.max_per_order)
-        .bind(crate::clock::now());
+        .bind(crate::clock::now())
+        .bind(input.tax_class.key());
         let query = if id == 0 { query } else { query.bind(id) };
         query.fetch_optional(&mut *conn).await
     })

@@ -3,6 +3,7 @@
 //! lifecycle is in `lifecycle` and `payment`).
 
 use super::{OrderStage, OrderState, OrderStatus};
+use crate::domain::vat::{Rate, RatesToday, TaxClass};
 use crate::error::AppError;
 use crate::locale::Locale;
 use crate::money::{Currency, Money};
@@ -83,8 +84,11 @@ pub async fn place_in(
     if let Some(holder) = &order.holder {
         check_unpaid_limits(tx, holder, locale).await?;
     }
-    let (lines, subtotal) = reserve(tx, &order.lines, currency, locale).await?;
+    let mut rates = RatesToday::read(tx).await?;
+    let (lines, subtotal) = reserve(tx, &order.lines, (currency, locale), &mut rates).await?;
     let shipping = order.shipping.price_for(subtotal);
+    // Shipping is charged at the standard rate (a class per method comes with its settings).
+    let shipping_rate = rates.rate(tx, TaxClass::Standard).await?;
     let total = subtotal.checked_add(shipping).ok_or(AppError::Internal)?;
     let (number,): (i64,) = crate::on_tx!(tx, conn => sqlx::query_as("INSERT INTO order_numbers DEFAULT VALUES RETURNING number")
             .fetch_one(&mut *conn)
@@ -96,6 +100,7 @@ pub async fn place_in(
         currency,
         subtotal,
         shipping,
+        shipping_rate,
         total,
     };
     let id = insert_order(tx, order, &figures).await?;
@@ -154,6 +159,8 @@ struct FrozenLine {
     unit: Money,
     quantity: Quantity,
     total: Money,
+    tax_class: TaxClass,
+    rate: Rate,
 }
 
 /// Reserves every line's units (the conditional update is the reservation: it fails rather than
@@ -163,8 +170,8 @@ struct FrozenLine {
 async fn reserve(
     tx: &mut crate::db::Tx,
     lines: &[(i64, Quantity)],
-    currency: Currency,
-    locale: Locale,
+    (currency, locale): (Currency, Locale),
+    rates: &mut RatesToday,
 ) -> Result<(Vec<FrozenLine>, Money), AppError> {
     let mut lines = lines.to_vec();
     lines.sort_by_key(|&(variant_id, _)| variant_id);
@@ -184,7 +191,10 @@ async fn reserve(
         let total = unit.checked_mul(quantity.get()).ok_or(AppError::Internal)?;
         subtotal = subtotal.checked_add(total).ok_or(AppError::Internal)?;
         let values = [product.option1, product.option2, product.option3];
+        let tax_class = TaxClass::from_key(&product.tax_class).unwrap_or_default();
         frozen.push(FrozenLine {
+            rate: rates.rate(tx, tax_class).await?,
+            tax_class,
             product_id: product.product_id,
             variant_id,
             sku: product.sku,
@@ -210,7 +220,7 @@ async fn for_sale(
 ) -> Result<ProductRow, AppError> {
     let select = format!(
         "SELECT p.id AS product_id, v.sku, p.name, {} AS price_minor,
-                v.option1, v.option2, v.option3,
+                v.option1, v.option2, v.option3, p.tax_class,
                 p.currency, {} AS active, v.stock, p.max_per_order
          FROM product_variants v JOIN products p ON p.id = v.product_id WHERE v.id = $1",
         crate::domain::catalog::price_in_force("$2"),
@@ -253,6 +263,7 @@ struct Figures<'a> {
     currency: Currency,
     subtotal: Money,
     shipping: Money,
+    shipping_rate: Rate,
     total: Money,
 }
 
@@ -266,9 +277,9 @@ async fn insert_order(
         "INSERT INTO orders (number, public_token, currency, subtotal_minor, shipping_minor, total_minor,
                              email, first_name, last_name, street, city, postcode, country,
                              shipping_method, shipping_name, payment_method, checkout_key, sandbox,
-                             shopper_key, client_ip, locale)
+                             shopper_key, client_ip, locale, shipping_vat_rate_bp)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                 $19, $20, $21)
+                 $19, $20, $21, $22)
          RETURNING id",
     )
     .bind(figures.number)
@@ -292,6 +303,7 @@ async fn insert_order(
     .bind(order.holder.as_ref().map(|h| &h.shopper_key))
     .bind(order.holder.as_ref().map(|h| &h.client_ip))
     .bind(crate::locale::code(order.locale))
+    .bind(i64::from(figures.shipping_rate.0))
     .fetch_one(&mut *conn)
     .await)?)
 }
@@ -303,8 +315,8 @@ async fn insert_line(
 ) -> Result<(), AppError> {
     crate::on_tx!(tx, conn => sqlx::query(
         "INSERT INTO order_lines (order_id, product_id, variant_id, sku, name, options,
-                                  unit_price_minor, quantity, line_total_minor)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                                  unit_price_minor, quantity, line_total_minor, tax_class, vat_rate_bp)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(order_id)
     .bind(line.product_id)
@@ -315,6 +327,8 @@ async fn insert_line(
     .bind(line.unit.minor)
     .bind(i64::from(line.quantity.get()))
     .bind(line.total.minor)
+    .bind(line.tax_class.key())
+    .bind(i64::from(line.rate.0))
     .execute(&mut *conn)
     .await.map(|done| done.rows_affected()))?;
     Ok(())
@@ -329,6 +343,7 @@ struct ProductRow {
     option1: Option<String>,
     option2: Option<String>,
     option3: Option<String>,
+    tax_class: String,
     price_minor: i64,
     currency: String,
     active: bool,

@@ -202,8 +202,8 @@ async fn insert_product(
     let slug = free_slug(tx, &product.slug).await?;
     Ok(crate::on_tx!(tx, conn => sqlx::query_scalar(
         "INSERT INTO products (slug, name, description, category_id, price_minor, currency, active,
-                               featured, max_per_order, import_key, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                               featured, max_per_order, import_key, updated_at, tax_class)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(slug)
     .bind(&product.name)
@@ -216,6 +216,7 @@ async fn insert_product(
     .bind(product.max_per_order)
     .bind(&product.key)
     .bind(crate::clock::now())
+    .bind(product.tax_class.key())
     .fetch_one(&mut *conn)
     .await)?)
 }
@@ -230,10 +231,11 @@ async fn update_product(
 ) -> Result<bool, Write> {
     let changed = crate::on_tx!(tx, conn => sqlx::query(
         "UPDATE products SET name = $2, description = $3, category_id = $4, price_minor = $5,
-                active = $6, featured = $7, max_per_order = $8, import_key = $9, updated_at = $10
+                active = $6, featured = $7, max_per_order = $8, import_key = $9, updated_at = $10,
+                tax_class = $11
          WHERE id = $1 AND NOT (name = $2 AND description = $3 AND category_id = $4
                AND price_minor = $5 AND active = $6 AND featured = $7
-               AND COALESCE(max_per_order, -1) = COALESCE($8, -1))",
+               AND COALESCE(max_per_order, -1) = COALESCE($8, -1) AND tax_class = $11)",
     )
     .bind(id)
     .bind(&product.name)
@@ -245,6 +247,7 @@ async fn update_product(
     .bind(product.max_per_order)
     .bind(&product.key)
     .bind(crate::clock::now())
+    .bind(product.tax_class.key())
     .execute(&mut *conn)
     .await
     .map(|done| done.rows_affected()))?;

@@ -58,6 +58,7 @@ struct ProductRow {
     active: bool,
     featured: bool,
     max_per_order: Option<i64>,
+    tax_class: String,
     category: String,
 }
 
@@ -89,7 +90,7 @@ struct Catalog {
 async fn catalog(pool: &crate::db::Db) -> Result<Catalog, AppError> {
     let products: Vec<ProductRow> = crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT p.id, p.slug, p.name, p.description, p.price_minor, p.currency, p.active, p.featured,
-                p.max_per_order, c.name AS category
+                p.max_per_order, p.tax_class, c.name AS category
          FROM products p JOIN categories c ON c.id = p.category_id ORDER BY p.id",
     )
     .fetch_all(conn)
@@ -188,6 +189,8 @@ fn rows(
     own.set("Sold individually?", flag(product.max_per_order == Some(1)));
     own.set("Regular price", &price.decimal());
     own.set("Categories", &product.category);
+    let class = crate::domain::vat::TaxClass::from_key(&product.tax_class).unwrap_or_default();
+    own.set("Tax class", class.woocommerce());
     own.set("Images", &photos.join(", "));
     if options.is_empty() {
         own.set("Type", "simple");

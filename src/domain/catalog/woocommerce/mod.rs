@@ -22,7 +22,8 @@
 //!   nothing twice.
 //! - Stock WooCommerce did not track (`In stock?` 1, `Stock` empty) comes in as 0 with a warning:
 //!   this shop always counts stock, and never promises units it has not been told about.
-//! - Descriptions lose their HTML (this shop's are plain text); `Tax class` waits for VAT.
+//! - Descriptions lose their HTML (this shop's are plain text). `Tax class`: empty is standard,
+//!   `reduced-rate`, `super-reduced-rate` and `zero-rate` this shop's classes.
 
 #[cfg(feature = "ssr")]
 pub mod apply;

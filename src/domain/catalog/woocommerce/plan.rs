@@ -5,6 +5,7 @@
 use super::read::{Row, Table};
 use super::Problem;
 use crate::domain::catalog::{ProductOption, Sale};
+use crate::domain::vat::TaxClass;
 use crate::money::{Currency, Money};
 
 /// A product as the file describes it.
@@ -23,6 +24,7 @@ pub struct PlannedProduct {
     pub active: bool,
     pub featured: bool,
     pub max_per_order: Option<i64>,
+    pub tax_class: TaxClass,
     pub options: Vec<ProductOption>,
     pub variants: Vec<PlannedVariant>,
     /// URLs or file names, in order.
@@ -180,6 +182,17 @@ impl Cells<'_> {
             self.problem(column, format!("\"{typed}\" is not a date (YYYY-MM-DD)"));
         }
         read_day
+    }
+
+    /// `Tax class`: empty is standard; WooCommerce's `reduced-rate`, `super-reduced-rate` and
+    /// `zero-rate` are this shop's classes.
+    fn tax_class(&mut self) -> TaxClass {
+        let typed = self.text("Tax class");
+        TaxClass::from_woocommerce(&typed).unwrap_or_else(|| {
+            let message = format!("\"{typed}\" is not a tax class (empty, reduced-rate, super-reduced-rate or zero-rate)");
+            self.problem("Tax class", message);
+            TaxClass::Standard
+        })
     }
 
     fn sale(&mut self) -> Option<Sale> {
@@ -396,6 +409,7 @@ fn product(cells: &mut Cells, variable: bool, warnings: &mut Vec<Problem>) -> Ou
         active: cells.flag("Published", true) && !hidden,
         featured: cells.flag("Is featured?", false),
         max_per_order: cells.flag("Sold individually?", false).then_some(1),
+        tax_class: cells.tax_class(),
         options,
         variants: vec![],
         images: images

@@ -1,0 +1,189 @@
+//! VAT as part of the order: rates are data (per country, class and day), each line freezes the
+//! class and rate it was sold at, the VAT per rate adds up to the amount Paysera is asked for, and
+//! the merchant sees it on the order's page.
+
+mod support;
+
+use turgus::domain::flows::place_order::place;
+use turgus::money::Currency;
+
+/// Two of the tea at the reduced rate, one mug at the standard rate, by courier: placed now.
+async fn tea_and_a_mug(shop: &support::TestShop) -> turgus::domain::orders::place::PlacedOrder {
+    let mut order = support::paysera::new_order(shop.variant_id("linden-blossom-tea").await, "2");
+    let mug = shop.variant_id("enamel-mug").await;
+    order
+        .lines
+        .push((mug, turgus::quantity::Quantity::parse("1").unwrap()));
+    place(&shop.db, &order, Currency::Eur).await.unwrap()
+}
+
+#[tokio::test]
+async fn each_line_freezes_its_rate_and_the_vat_per_rate_adds_up_to_the_total() {
+    let shop = support::TestShop::spawn().await;
+    shop.log_in_admin().await;
+    let tea = shop.product_id("linden-blossom-tea").await.to_string();
+    let saved = shop
+        .call(
+            "admin/product/save",
+            &[
+                ("id", &tea),
+                ("name", "Linden Blossom Tea"),
+                ("slug", "linden-blossom-tea"),
+                ("category_id", "2"),
+                ("price", "8.90"),
+                ("tax_class", "reduced"),
+                ("active", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), reqwest::StatusCode::OK);
+    let placed = tea_and_a_mug(&shop).await;
+    // 2 × 8,90 + 12,50 + 3,90 courier.
+    assert_eq!(placed.total.minor, 1780 + 1250 + 390);
+    let rates: Vec<(String, Option<String>, Option<i64>)> =
+        turgus::on_db!(&shop.db, conn => sqlx::query_as(
+        "SELECT sku, tax_class, vat_rate_bp FROM order_lines WHERE order_id = $1 ORDER BY sku",
+    )
+    .bind(placed.id)
+    .fetch_all(conn)
+    .await)
+        .unwrap();
+    assert_eq!(
+        rates,
+        [
+            ("enamel-mug".into(), Some("standard".into()), Some(2100)),
+            (
+                "linden-blossom-tea".into(),
+                Some("reduced".into()),
+                Some(1200)
+            ),
+        ]
+    );
+    let shipping: Option<i64> = shop
+        .scalar(&format!(
+            "SELECT shipping_vat_rate_bp FROM orders WHERE id = {}",
+            placed.id
+        ))
+        .await;
+    assert_eq!(shipping, Some(2100));
+
+    // 12,50 + 3,90 = 16,40 at 21 % holds 2,85; 17,80 at 12 % holds 1,91.
+    let (_, page) = shop.page(&format!("/admin/orders/{}", placed.number)).await;
+    let page = page.replace("<!>", "").replace('\u{a0}', " ");
+    assert!(
+        page.contains("VAT 21 %</th><td>2,85 € (without VAT 13,55 €)"),
+        "{page}"
+    );
+    assert!(page.contains("VAT 12 %</th><td>1,91 € (without VAT 15,89 €)"));
+    assert_eq!(
+        1355 + 285 + 1589 + 191,
+        placed.total.minor,
+        "net plus VAT is what Paysera is asked for"
+    );
+
+    // A rate changed later does not change the order.
+    shop.execute(
+        "UPDATE vat_rates SET rate_bp = 1000 WHERE country = 'LT' AND tax_class = 'reduced'",
+    )
+    .await;
+    let (_, again) = shop.page(&format!("/admin/orders/{}", placed.number)).await;
+    assert!(again.replace("<!>", "").contains("VAT 12 %"), "frozen");
+}
+
+#[tokio::test]
+async fn a_rate_changing_on_a_future_day_needs_no_release() {
+    let shop = support::TestShop::spawn().await;
+    let day = |days: i64| {
+        turgus::clock::vilnius::date_of(&turgus::clock::now_plus(days * 86_400), false).unwrap()
+    };
+    shop.execute(&format!(
+        "INSERT INTO vat_rates (country, tax_class, rate_bp, valid_from) VALUES ('LT', 'standard', 2300, '{}')",
+        day(1)
+    ))
+    .await;
+    let placed = tea_and_a_mug(&shop).await;
+    let standard: i64 = shop
+        .scalar(&format!(
+            "SELECT vat_rate_bp FROM order_lines WHERE order_id = {} AND sku = 'enamel-mug'",
+            placed.id
+        ))
+        .await;
+    assert_eq!(standard, 2100, "tomorrow's rate is not today's");
+    shop.execute(&format!(
+        "UPDATE vat_rates SET valid_from = '{}' WHERE rate_bp = 2300",
+        day(0)
+    ))
+    .await;
+    let placed = tea_and_a_mug(&shop).await;
+    let standard: i64 = shop
+        .scalar(&format!(
+            "SELECT vat_rate_bp FROM order_lines WHERE order_id = {} AND sku = 'enamel-mug'",
+            placed.id
+        ))
+        .await;
+    assert_eq!(standard, 2300, "from its first day");
+}
+
+#[tokio::test]
+async fn the_product_form_refuses_an_unknown_class_and_the_import_maps_woocommerces() {
+    let shop = support::TestShop::spawn().await;
+    shop.log_in_admin().await;
+    let refused = shop
+        .call(
+            "admin/product/save",
+            &[
+                ("id", "0"),
+                ("name", "X"),
+                ("category_id", "1"),
+                ("price", "1"),
+                ("tax_class", "luxury"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), reqwest::StatusCode::BAD_REQUEST);
+    let csv = "Type,SKU,Name,Regular price,Stock,Tax class\n\
+               simple,book-1,A book,9.90,3,super-reduced-rate\n\
+               simple,export-1,Sent abroad,5,3,zero-rate\n\
+               simple,plain-1,Plain,5,3,\n";
+    let options = turgus::domain::catalog::woocommerce::ImportOptions {
+        currency: Currency::Eur,
+        origin: &shop.base,
+        photos_folder: None,
+        data_dir: shop.dir.path(),
+        dry_run: false,
+    };
+    let report = turgus::domain::catalog::woocommerce::import(&shop.db, csv.as_bytes(), &options)
+        .await
+        .unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let classes: Vec<(String, String)> = turgus::on_db!(&shop.db, conn => sqlx::query_as(
+        "SELECT slug, tax_class FROM products WHERE slug IN ('book-1', 'export-1', 'plain-1') ORDER BY slug",
+    )
+    .fetch_all(conn)
+    .await)
+    .unwrap();
+    assert_eq!(
+        classes,
+        [
+            ("book-1".into(), "super_reduced".into()),
+            ("export-1".into(), "zero".into()),
+            ("plain-1".into(), "standard".into()),
+        ]
+    );
+    let bad = "Type,SKU,Name,Regular price,Tax class\nsimple,x-1,X,1,luxury-rate\n";
+    let report = turgus::domain::catalog::woocommerce::import(&shop.db, bad.as_bytes(), &options)
+        .await
+        .unwrap();
+    assert!(report.errors[0]
+        .to_string()
+        .starts_with("line 2, Tax class: \"luxury-rate\" is not a tax class"));
+    let csv = turgus::domain::catalog::woocommerce::export::export(&shop.db, &shop.base)
+        .await
+        .unwrap();
+    assert!(
+        String::from_utf8(csv)
+            .unwrap()
+            .contains(",super-reduced-rate,"),
+        "exported back"
+    );
+}
