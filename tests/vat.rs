@@ -81,6 +81,18 @@ async fn each_line_freezes_its_rate_and_the_vat_per_rate_adds_up_to_the_total() 
         "net plus VAT is what Paysera is asked for"
     );
 
+    // The shopper's page says the same.
+    let accept = format!("/en/checkout/accept?order={}", placed.public_token);
+    let (_, page) = shop.page(&accept).await;
+    let page = page.replace("<!>", "").replace('\u{a0}', " ");
+    assert!(
+        page.contains("incl. VAT 21 %</dt><dd data-testid=\"order-vat\" class=\"muted\">2,85 €"),
+        "{page}"
+    );
+    assert!(
+        page.contains("incl. VAT 12 %</dt><dd data-testid=\"order-vat\" class=\"muted\">1,91 €")
+    );
+
     // A rate changed later does not change the order.
     shop.execute(
         "UPDATE vat_rates SET rate_bp = 1000 WHERE country = 'LT' AND tax_class = 'reduced'",

@@ -395,6 +395,7 @@ pub async fn place(
 }
 
 pub async fn order_page(pool: &crate::db::Db, token: &str) -> Result<OrderPage, AppError> {
+    use crate::domain::vat::stored_rate;
     #[derive(sqlx::FromRow)]
     struct Row {
         id: i64,
@@ -403,9 +404,11 @@ pub async fn order_page(pool: &crate::db::Db, token: &str) -> Result<OrderPage, 
         currency: String,
         shipping_minor: i64,
         total_minor: i64,
+        shipping_vat_rate_bp: Option<i64>,
     }
     let row: Option<Row> = crate::on_db!(pool, conn => sqlx::query_as(
-        "SELECT id, number, status, currency, shipping_minor, total_minor FROM orders WHERE public_token = $1",
+        "SELECT id, number, status, currency, shipping_minor, total_minor, shipping_vat_rate_bp
+         FROM orders WHERE public_token = $1",
     )
     .bind(token)
     .fetch_optional(conn)
@@ -417,11 +420,12 @@ pub async fn order_page(pool: &crate::db::Db, token: &str) -> Result<OrderPage, 
         currency,
         shipping_minor,
         total_minor,
+        shipping_vat_rate_bp,
     } = row.ok_or_else(no_such_order)?;
     let currency = crate::money::Currency::from_code(&currency).ok_or(AppError::Internal)?;
     let status = OrderStatus::parse(&status).ok_or(AppError::Internal)?;
-    let lines: Vec<(String, i64, i64)> = crate::on_db!(pool, conn => sqlx::query_as(
-        "SELECT name, quantity, line_total_minor FROM order_lines WHERE order_id = $1 ORDER BY id",
+    let lines: Vec<(String, i64, i64, Option<i64>)> = crate::on_db!(pool, conn => sqlx::query_as(
+        "SELECT name, quantity, line_total_minor, vat_rate_bp FROM order_lines WHERE order_id = $1 ORDER BY id",
     )
     .bind(id)
     .fetch_all(conn)
@@ -432,13 +436,21 @@ pub async fn order_page(pool: &crate::db::Db, token: &str) -> Result<OrderPage, 
     .bind(id)
     .fetch_one(conn)
     .await)?;
+    let money = |minor| Money::new(minor, currency);
+    let vat = crate::domain::vat::order_vat(
+        lines
+            .iter()
+            .map(|line| (stored_rate(line.3), money(line.2)))
+            .chain([(stored_rate(shipping_vat_rate_bp), money(shipping_minor))]),
+    );
     Ok(OrderPage {
         number,
         status,
         awaiting_bank,
+        vat,
         lines: lines
             .into_iter()
-            .map(|(name, quantity, total)| {
+            .map(|(name, quantity, total, _)| {
                 (
                     name,
                     u32::try_from(quantity).unwrap_or(0),

@@ -218,6 +218,8 @@ pub struct OrderPage {
     pub lines: Vec<(String, u32, Money)>,
     pub shipping: Money,
     pub total: Money,
+    /// The VAT per rate the total includes.
+    pub vat: Vec<crate::domain::vat::RateTotal>,
 }
 
 #[server(endpoint = "checkout/order")]

@@ -397,6 +397,10 @@ fn OrderSummary(order: OrderPage) -> impl IntoView {
             <dl>
                 <dt>{tr!(checkout.shipping)}</dt><dd>{order.shipping.to_string()}</dd>
                 <dt>{tr!(cart.total)}</dt><dd class="total" data-testid="order-total">{order.total.to_string()}</dd>
+                {order.vat.into_iter().map(|share| view! {
+                    <dt class="muted">{tr!(vat.included, rate = share.rate.percent())}</dt>
+                    <dd class="muted" data-testid="order-vat">{share.vat.to_string()}</dd>
+                }).collect_view()}
             </dl>
         </div>
     }

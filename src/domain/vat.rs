@@ -204,6 +204,24 @@ pub fn breakdown(amounts: &[(Rate, Money)]) -> Option<Vec<RateTotal>> {
         .collect()
 }
 
+/// A rate as stored (basis points; NULL before VAT was kept).
+pub fn stored_rate(basis_points: Option<i64>) -> Option<Rate> {
+    basis_points.and_then(|bp| u32::try_from(bp).ok()).map(Rate)
+}
+
+/// An order's VAT per rate from its frozen amounts, each with the rate it was sold at (its lines'
+/// totals and its shipping). Empty when any amount has no rate: an order placed before VAT was
+/// kept is not given a made-up one.
+pub fn order_vat(amounts: impl IntoIterator<Item = (Option<Rate>, Money)>) -> Vec<RateTotal> {
+    let amounts: Option<Vec<(Rate, Money)>> = amounts
+        .into_iter()
+        .map(|(rate, amount)| Some((rate?, amount)))
+        .collect();
+    amounts
+        .and_then(|amounts| breakdown(&amounts))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

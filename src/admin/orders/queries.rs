@@ -8,7 +8,7 @@ use super::{
 use crate::domain::catalog::store::stored_money;
 use crate::domain::orders::events::OrderEvent;
 use crate::domain::orders::place::{stage, Customer};
-use crate::domain::vat::Rate;
+use crate::domain::vat::{order_vat, stored_rate};
 use crate::error::AppError;
 use crate::locale::Locale;
 use crate::money::{Currency, Money};
@@ -234,33 +234,9 @@ async fn lines_of(
             sku: line.sku,
             product_id: line.product_id,
             quantity: line.quantity,
-            vat_rate: rate(line.vat_rate_bp),
+            vat_rate: stored_rate(line.vat_rate_bp),
         })
         .collect())
-}
-
-fn rate(basis_points: Option<i64>) -> Option<Rate> {
-    basis_points.and_then(|bp| u32::try_from(bp).ok()).map(Rate)
-}
-
-/// The order's VAT per rate, from its frozen lines and shipping (none if any lacks a rate: an
-/// order placed before VAT was kept).
-fn vat_of(
-    lines: &[OrderLine],
-    shipping: (Option<Rate>, Money),
-) -> Vec<crate::domain::vat::RateTotal> {
-    let mut amounts: Vec<(Rate, Money)> = Vec::with_capacity(lines.len() + 1);
-    for line in lines {
-        let Some(rate) = line.vat_rate else {
-            return vec![];
-        };
-        amounts.push((rate, line.line_total));
-    }
-    match shipping {
-        (Some(rate), amount) => amounts.push((rate, amount)),
-        (None, _) => return vec![],
-    }
-    crate::domain::vat::breakdown(&amounts).unwrap_or_default()
 }
 
 /// Everything the order's page shows: the order, its lines, history, payment log and e-mails
@@ -286,6 +262,16 @@ pub async fn detail(
     .fetch_all(conn)
     .await)?;
     let at = |minor| Money::new(minor, currency);
+    let shipping = (
+        stored_rate(order.shipping_vat_rate_bp),
+        at(order.shipping_minor),
+    );
+    let vat = order_vat(
+        lines
+            .iter()
+            .map(|line| (line.vat_rate, line.line_total))
+            .chain([shipping]),
+    );
     let customer = &order.customer;
     Ok(OrderDetail {
         number: order.number,
@@ -311,14 +297,11 @@ pub async fn detail(
         payment_method: order.payment_method,
         language: crate::locale::parse(&order.locale)
             .map_or(order.locale, |l| crate::locale::name(l).to_owned()),
-        lines: lines.clone(),
+        lines,
         subtotal: at(order.subtotal_minor),
         shipping: at(order.shipping_minor),
         total: at(order.total_minor),
-        vat: vat_of(
-            &lines,
-            (rate(order.shipping_vat_rate_bp), at(order.shipping_minor)),
-        ),
+        vat,
         history: history.into_iter().map(EventRow::entry).collect(),
         payment_log: payment_log(pool, order.id).await?,
         emails: crate::domain::mail::outbox::summaries(pool, Some(order.id), has_smtp).await?,

@@ -30,6 +30,8 @@ pub struct OrderFacts {
     pub created_at: String,
     /// The language it was placed in (a code from `locales/`).
     pub locale: String,
+    /// The shipping's VAT rate (none before VAT was kept).
+    pub shipping_vat_rate_bp: Option<i64>,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -37,6 +39,7 @@ pub struct LineFacts {
     pub name: String,
     pub quantity: i64,
     pub line_total_minor: i64,
+    pub vat_rate_bp: Option<i64>,
 }
 
 /// Why an e-mail is written, with what only that event knows.
@@ -179,7 +182,27 @@ impl Letter<'_> {
             td_string!(language, mail.total).into(),
             self.money(self.order.total_minor),
         ));
+        rows.extend(self.vat().into_iter().map(|share| {
+            let rate = share.rate.percent();
+            (td_string!(language, vat.line, rate), share.vat.to_string())
+        }));
         Block::Figures(rows)
+    }
+
+    /// The VAT per rate the total includes.
+    fn vat(&self) -> Vec<crate::domain::vat::RateTotal> {
+        use crate::domain::vat::{order_vat, stored_rate};
+        let money = |minor| Money::new(minor, self.currency);
+        let shipping = (
+            stored_rate(self.order.shipping_vat_rate_bp),
+            money(self.order.shipping_minor),
+        );
+        order_vat(
+            self.lines
+                .iter()
+                .map(|l| (stored_rate(l.vat_rate_bp), money(l.line_total_minor)))
+                .chain([shipping]),
+        )
     }
 
     fn address(&self) -> Block {
@@ -447,6 +470,7 @@ mod tests {
             shipping_name: "Courier".into(),
             currency: "EUR".into(),
             shipping_minor: 390,
+            shipping_vat_rate_bp: Some(2100),
             total_minor: 4890,
             created_at: "2026-11-23T10:15:42.123Z".into(),
             locale: "en".into(),
@@ -465,6 +489,7 @@ mod tests {
             name: "Linen apron".into(),
             quantity: 2,
             line_total_minor: 4500,
+            vat_rate_bp: Some(2100),
         }];
         let mail = compose(
             &MailEvent::Confirmation,
@@ -485,6 +510,9 @@ mod tests {
                 "UAB Lino namai",
                 "LT100001",
                 "https://shop.lt/en/checkout/accept?order=t0ken",
+                // 48,90 at 21 % holds 8,4868…: 8,49 €.
+                "VAT 21 %",
+                "8,49",
             ] {
                 assert!(part.contains(expected), "{expected} in {part}");
             }
@@ -507,6 +535,7 @@ mod tests {
             name: "Lininė prijuostė".into(),
             quantity: 2,
             line_total_minor: 4500,
+            vat_rate_bp: Some(2100),
         }];
         let seller = Seller {
             shop_name: "Lino namai".into(),

@@ -17,14 +17,15 @@ impl Facts {
     async fn load(tx: &mut crate::db::Tx, order_id: i64) -> Result<Facts, AppError> {
         let order = crate::on_tx!(tx, conn => sqlx::query_as(
             "SELECT number, public_token, email, first_name, last_name, street, city, postcode,
-                    country, shipping_name, currency, shipping_minor, total_minor, created_at, locale
+                    country, shipping_name, currency, shipping_minor, total_minor, created_at, locale,
+                    shipping_vat_rate_bp
              FROM orders WHERE id = $1",
         )
         .bind(order_id)
         .fetch_one(&mut *conn)
         .await)?;
         let lines = crate::on_tx!(tx, conn => sqlx::query_as(
-            "SELECT name, quantity, line_total_minor FROM order_lines WHERE order_id = $1 ORDER BY id",
+            "SELECT name, quantity, line_total_minor, vat_rate_bp FROM order_lines WHERE order_id = $1 ORDER BY id",
         )
         .bind(order_id)
         .fetch_all(&mut *conn)
