@@ -199,3 +199,51 @@ async fn the_product_form_refuses_an_unknown_class_and_the_import_maps_woocommer
         "exported back"
     );
 }
+
+#[tokio::test]
+async fn the_seller_sets_its_country_and_a_non_payer_charges_no_vat() {
+    let shop = support::TestShop::spawn().await;
+    shop.log_in_admin().await;
+    let save = |payer: bool, country: &'static str| {
+        let mut form = vec![("shop_name", "Lino namai"), ("seller_country", country)];
+        if payer {
+            form.push(("vat_payer", "on"));
+        }
+        let shop = &shop;
+        async move { shop.call("admin/settings/save", &form).await.status() }
+    };
+    assert_eq!(
+        save(true, "DE").await,
+        reqwest::StatusCode::BAD_REQUEST,
+        "no rates for it"
+    );
+    assert_eq!(save(true, "EE").await, reqwest::StatusCode::OK);
+    let placed = tea_and_a_mug(&shop).await;
+    let rate: i64 = shop
+        .scalar(&format!(
+            "SELECT vat_rate_bp FROM order_lines WHERE order_id = {} AND sku = 'enamel-mug'",
+            placed.id
+        ))
+        .await;
+    assert_eq!(rate, 2400, "Estonia's standard rate");
+
+    assert_eq!(save(false, "LT").await, reqwest::StatusCode::OK);
+    let (_, settings) = shop.page("/admin/settings").await;
+    assert!(settings.contains("VAT payer: on → off"), "audited");
+    let placed = tea_and_a_mug(&shop).await;
+    let rates: Vec<Option<i64>> = turgus::on_db!(&shop.db, conn => sqlx::query_scalar(
+        "SELECT vat_rate_bp FROM order_lines WHERE order_id = $1",
+    )
+    .bind(placed.id)
+    .fetch_all(conn)
+    .await)
+    .unwrap();
+    assert_eq!(rates, [None, None]);
+    let (_, page) = shop
+        .page(&format!(
+            "/en/checkout/accept?order={}",
+            placed.public_token
+        ))
+        .await;
+    assert!(!page.contains("incl. VAT"), "no VAT shown");
+}

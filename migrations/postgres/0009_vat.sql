@@ -30,6 +30,8 @@ ALTER TABLE products ADD COLUMN tax_class TEXT NOT NULL DEFAULT 'standard'
 -- The seller's country: whose rates apply to its sales (until OSS registration says otherwise).
 ALTER TABLE shop_settings ADD COLUMN seller_country TEXT NOT NULL DEFAULT 'LT'
     CHECK (length(seller_country) = 2 AND seller_country ~ '^[A-Z]{2}$');
+-- Whether the seller is registered for VAT. A non-payer's orders carry no VAT at all.
+ALTER TABLE shop_settings ADD COLUMN vat_payer BOOLEAN NOT NULL DEFAULT TRUE;
 -- What a line and the shipping were sold at. NULL on orders placed before VAT was kept.
 ALTER TABLE order_lines ADD COLUMN tax_class TEXT;
 ALTER TABLE order_lines ADD COLUMN vat_rate_bp BIGINT CHECK (vat_rate_bp IS NULL OR vat_rate_bp BETWEEN 0 AND 10000);

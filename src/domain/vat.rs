@@ -11,6 +11,9 @@
 use crate::money::Money;
 use serde::{Deserialize, Serialize};
 
+/// The countries whose rates the shop is seeded with (`vat_rates`): where a seller may be.
+pub const COUNTRIES: [&str; 3] = ["LT", "LV", "EE"];
+
 /// What kind of goods a product is, for VAT: each country has a rate per class (`vat_rates`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum TaxClass {
@@ -102,10 +105,11 @@ pub async fn rate_on(
 }
 
 /// The seller's rates on today's Vilnius day: what an order placed now is charged at (the
-/// seller's country's rates; OSS registration, which would make them the buyer's, comes later).
-/// Each class is read once per order.
+/// seller's country's rates; OSS registration, which would make them the buyer's, comes later),
+/// or none at all for a seller not registered for VAT. Each class is read once per order.
 #[cfg(feature = "ssr")]
 pub struct RatesToday {
+    payer: bool,
     country: String,
     day: String,
     known: Vec<(TaxClass, Rate)>,
@@ -114,8 +118,8 @@ pub struct RatesToday {
 #[cfg(feature = "ssr")]
 impl RatesToday {
     pub async fn read(tx: &mut crate::db::Tx) -> Result<RatesToday, crate::error::AppError> {
-        let country: String = crate::on_tx!(tx, conn => sqlx::query_scalar(
-            "SELECT seller_country FROM shop_settings WHERE id = 1",
+        let (payer, country): (bool, String) = crate::on_tx!(tx, conn => sqlx::query_as(
+            "SELECT vat_payer, seller_country FROM shop_settings WHERE id = 1",
         )
         .fetch_one(&mut *conn)
         .await)?;
@@ -123,23 +127,28 @@ impl RatesToday {
         let day =
             crate::clock::vilnius::date_of(&now, false).unwrap_or_else(|| now[..10].to_owned());
         Ok(RatesToday {
+            payer,
             country,
             day,
             known: vec![],
         })
     }
 
+    /// The rate of `class` today; `None` when the seller does not charge VAT.
     pub async fn rate(
         &mut self,
         tx: &mut crate::db::Tx,
         class: TaxClass,
-    ) -> Result<Rate, crate::error::AppError> {
+    ) -> Result<Option<Rate>, crate::error::AppError> {
+        if !self.payer {
+            return Ok(None);
+        }
         if let Some((_, rate)) = self.known.iter().find(|(c, _)| *c == class) {
-            return Ok(*rate);
+            return Ok(Some(*rate));
         }
         let rate = rate_on(tx, &self.country, class, &self.day).await?;
         self.known.push((class, rate));
-        Ok(rate)
+        Ok(Some(rate))
     }
 }
 

@@ -55,6 +55,8 @@ pub struct SettingsView {
     pub seller: Seller,
     pub smsbank: Switch,
     pub test_payments: Switch,
+    pub vat_payer: bool,
+    pub seller_country: String,
     /// Test payments only mean something for a live Paysera project.
     pub sandbox: bool,
     pub currency: String,
@@ -107,6 +109,8 @@ pub async fn admin_settings() -> Result<SettingsView, AppError> {
             on: settings.test_payments,
             fixed_by: fixed("TURGUS_PAYSERA_TEST", paysera.test),
         },
+        vat_payer: settings.vat_payer,
+        seller_country: settings.seller_country,
         sandbox: state.payments.sandbox.is_some(),
         currency: currency.code().to_owned(),
         methods,
@@ -159,6 +163,8 @@ pub async fn save_settings(
     #[server(default)] contact_phone: String,
     #[server(default)] smsbank: Option<String>,
     #[server(default)] test_payments: Option<String>,
+    #[server(default)] vat_payer: Option<String>,
+    #[server(default)] seller_country: String,
 ) -> Result<(), AppError> {
     let (state, admin_id) = crate::admin::auth::admin_only().await?;
     let trimmed = |text: String| text.trim().replace("\r\n", "\n");
@@ -174,6 +180,12 @@ pub async fn save_settings(
         },
         smsbank: smsbank.is_some(),
         test_payments: test_payments.is_some(),
+        vat_payer: vat_payer.is_some(),
+        // A form from before the field (or a script leaving it out) keeps Lithuania.
+        seller_country: match seller_country.trim() {
+            "" => "LT".to_owned(),
+            typed => typed.to_uppercase(),
+        },
     };
     crate::domain::settings::store::save(
         &state.writer,

@@ -49,7 +49,8 @@ pub fn AdminSettingsPage() -> impl IntoView {
                 <h1>{tr!(admin.settings.title)}</h1>
                 {errors}
                 <SavedNotice />
-                <ShopForm seller=view.seller smsbank=view.smsbank test_payments=view.test_payments sandbox=view.sandbox save />
+                <ShopForm seller=view.seller smsbank=view.smsbank test_payments=view.test_payments
+                    vat=(view.vat_payer, view.seller_country) sandbox=view.sandbox save />
                 <ShippingMethods methods=view.methods currency=view.currency countries=view.countries save=save_method save_text delete=delete_method />
                 <section>
                     <h2 id="legal">{tr!(admin.settings.legal_pages)}</h2>
@@ -121,9 +122,15 @@ fn ShopForm(
     seller: Seller,
     smsbank: Switch,
     test_payments: Switch,
+    vat: (bool, String),
     sandbox: bool,
     save: ServerAction<SaveSettings>,
 ) -> impl IntoView {
+    let (vat_payer, seller_country) = vat;
+    let countries = crate::domain::vat::COUNTRIES.map(|code| {
+        let name = crate::countries::country_name(crate::locale::current(), code);
+        view! { <option value=code selected=seller_country == code>{name}</option> }
+    });
     view! {
         <section>
             <h2>{tr!(admin.settings.shop_and_seller)}</h2>
@@ -139,6 +146,12 @@ fn ShopForm(
                 </div>
                 <TextField name="contact_email" label=tr!(admin.settings.contact_email) value=seller.contact_email maxlength="254" kind="email" />
                 <TextField name="contact_phone" label=tr!(admin.settings.contact_phone) value=seller.contact_phone maxlength="40" kind="tel" />
+                <h3>{tr!(admin.settings.vat)}</h3>
+                <label class="checkbox"><input type="checkbox" name="vat_payer" checked=vat_payer />{tr!(admin.settings.vat_payer)}</label>
+                <div class="field">
+                    <label for="seller_country">{tr!(admin.settings.field.seller_country)}</label>
+                    <select id="seller_country" name="seller_country">{countries.collect_view()}</select>
+                </div>
                 <h3>{tr!(admin.settings.payments)}</h3>
                 <SwitchField name="smsbank" label=tr!(admin.settings.smsbank) switch=smsbank />
                 <SwitchField name="test_payments" label=tr!(admin.settings.test_payments) switch=test_payments />

@@ -160,7 +160,8 @@ struct FrozenLine {
     quantity: Quantity,
     total: Money,
     tax_class: TaxClass,
-    rate: Rate,
+    /// `None`: sold by a seller not registered for VAT.
+    rate: Option<Rate>,
 }
 
 /// Reserves every line's units (the conditional update is the reservation: it fails rather than
@@ -263,7 +264,7 @@ struct Figures<'a> {
     currency: Currency,
     subtotal: Money,
     shipping: Money,
-    shipping_rate: Rate,
+    shipping_rate: Option<Rate>,
     total: Money,
 }
 
@@ -303,7 +304,7 @@ async fn insert_order(
     .bind(order.holder.as_ref().map(|h| &h.shopper_key))
     .bind(order.holder.as_ref().map(|h| &h.client_ip))
     .bind(crate::locale::code(order.locale))
-    .bind(i64::from(figures.shipping_rate.0))
+    .bind(figures.shipping_rate.map(|rate| i64::from(rate.0)))
     .fetch_one(&mut *conn)
     .await)?)
 }
@@ -328,7 +329,7 @@ async fn insert_line(
     .bind(i64::from(line.quantity.get()))
     .bind(line.total.minor)
     .bind(line.tax_class.key())
-    .bind(i64::from(line.rate.0))
+    .bind(line.rate.map(|rate| i64::from(rate.0)))
     .execute(&mut *conn)
     .await.map(|done| done.rows_affected()))?;
     Ok(())

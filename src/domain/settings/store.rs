@@ -17,10 +17,14 @@ pub struct ShopSettings {
     pub seller: Seller,
     pub smsbank: bool,
     pub test_payments: bool,
+    /// Registered for VAT: its orders carry VAT at the rates of `seller_country`.
+    pub vat_payer: bool,
+    pub seller_country: String,
 }
 
 const SETTINGS: &str = "SELECT shop_name, legal_name, company_code, vat_code, address,
-                               contact_email, contact_phone, smsbank, test_payments
+                               contact_email, contact_phone, smsbank, test_payments, vat_payer,
+                               seller_country
                         FROM shop_settings WHERE id = 1";
 
 pub async fn load(pool: &crate::db::Db) -> Result<ShopSettings, AppError> {
@@ -193,6 +197,11 @@ fn differences(old: &ShopSettings, new: &ShopSettings, locale: Locale) -> Vec<St
             old.test_payments,
             new.test_payments,
         ),
+        (
+            td_string!(locale, admin.settings.field.vat_payer),
+            old.vat_payer,
+            new.vat_payer,
+        ),
     ];
     text_fields(&old.seller, locale)
         .into_iter()
@@ -205,12 +214,21 @@ fn differences(old: &ShopSettings, new: &ShopSettings, locale: Locale) -> Vec<St
                 .filter(|(_, a, b)| a != b)
                 .map(|(what, a, b)| format!("{what}: {} → {}", on_off(a), on_off(b))),
         )
+        .chain((old.seller_country != new.seller_country).then(|| {
+            let what = td_string!(locale, admin.settings.field.seller_country);
+            format!("{what}: {} → {}", old.seller_country, new.seller_country)
+        }))
         .collect()
 }
 
 /// Checks settings as typed in the admin: lengths the database also enforces, with messages in
 /// `locale`.
 pub fn validate(settings: &ShopSettings, locale: Locale) -> Result<(), AppError> {
+    if !crate::domain::vat::COUNTRIES.contains(&settings.seller_country.as_str()) {
+        return Err(AppError::BadRequest(
+            td_string!(locale, admin.settings.seller_country_unknown).into(),
+        ));
+    }
     let s = &settings.seller;
     for field in text_fields(s, locale) {
         let what = field.what;
@@ -266,7 +284,8 @@ pub async fn save(
     let s = &new.seller;
     crate::on_tx!(&mut tx, conn => sqlx::query(
         "UPDATE shop_settings SET shop_name = $1, legal_name = $2, company_code = $3, vat_code = $4,
-                address = $5, contact_email = $6, contact_phone = $7, smsbank = $8, test_payments = $9
+                address = $5, contact_email = $6, contact_phone = $7, smsbank = $8, test_payments = $9,
+                vat_payer = $10, seller_country = $11
          WHERE id = 1",
     )
     .bind(&s.shop_name)
@@ -278,6 +297,8 @@ pub async fn save(
     .bind(&s.contact_phone)
     .bind(new.smsbank)
     .bind(new.test_payments)
+    .bind(new.vat_payer)
+    .bind(&new.seller_country)
     .execute(&mut *conn)
     .await.map(|done| done.rows_affected()))?;
     audit(&mut tx, &admin_email, &changes.join("; ")).await?;
@@ -741,13 +762,20 @@ mod tests {
             },
             smsbank: true,
             test_payments: false,
+            vat_payer: true,
+            seller_country: "LT".into(),
         };
         let mut new = old.clone();
         new.seller.shop_name = "Lino namai".into();
         new.smsbank = false;
+        new.seller_country = "LV".into();
         assert_eq!(
             differences(&old, &new, Locale::en),
-            ["shop name: “Turgus” → “Lino namai”", "SMS bank: on → off"]
+            [
+                "shop name: “Turgus” → “Lino namai”",
+                "SMS bank: on → off",
+                "Seller's country (its VAT rates apply): LT → LV"
+            ]
         );
         assert!(differences(&old, &old, Locale::en).is_empty());
     }
