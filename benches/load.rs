@@ -264,9 +264,8 @@ fn callback_for(shop: &Shop, keys: &SandboxKeys, pay_url: &str) -> String {
     )
 }
 
-/// For each order, 50 identical callbacks at once; latencies over all of them.
-async fn duplicate_callbacks(shop: &Shop, pay_urls: &[String]) -> (f64, Duration, Duration) {
-    let client = Client::new();
+/// The sandbox's keys, from the shop's database and data folder.
+async fn keys_of(shop: &Shop) -> SandboxKeys {
     let db = turgus::db::connect(&shop.database)
         .await
         .expect("the database");
@@ -274,6 +273,13 @@ async fn duplicate_callbacks(shop: &Shop, pay_urls: &[String]) -> (f64, Duration
         .await
         .expect("the sandbox's keys");
     db.close().await;
+    keys
+}
+
+/// For each order, 50 identical callbacks at once; latencies over all of them.
+async fn duplicate_callbacks(shop: &Shop, pay_urls: &[String]) -> (f64, Duration, Duration) {
+    let client = Client::new();
+    let keys = keys_of(shop).await;
     let mut latencies = Vec::new();
     let mut busy = Duration::ZERO;
     for pay_url in pay_urls {
@@ -465,14 +471,7 @@ fn catalog_csv() -> String {
 async fn catalog_import(shop: &Shop, binary: &Path, pay_url: &str) -> (Duration, u64, Duration) {
     let file = shop.data.path().join("bench-import.csv");
     std::fs::write(&file, catalog_csv()).expect("the bench's CSV");
-    let db = turgus::db::connect(&shop.database)
-        .await
-        .expect("the database");
-    let keys = sandbox_keys(&db, shop.data.path())
-        .await
-        .expect("the sandbox's keys");
-    db.close().await;
-    let callback = callback_for(shop, &keys, pay_url);
+    let callback = callback_for(shop, &keys_of(shop).await, pay_url);
     let started = Instant::now();
     let mut child = Command::new(binary)
         .args(["catalog", "import"])

@@ -17,6 +17,16 @@ async fn tea_and_a_mug(shop: &support::TestShop) -> turgus::domain::orders::plac
     place(&shop.db, &order, Currency::Eur).await.unwrap()
 }
 
+/// The VAT rate the mug of a new order of [`tea_and_a_mug`] is sold at.
+async fn mug_rate(shop: &support::TestShop) -> Option<i64> {
+    let placed = tea_and_a_mug(shop).await;
+    shop.scalar(&format!(
+        "SELECT vat_rate_bp FROM order_lines WHERE order_id = {} AND sku = 'enamel-mug'",
+        placed.id
+    ))
+    .await
+}
+
 #[tokio::test]
 async fn each_line_freezes_its_rate_and_the_vat_per_rate_adds_up_to_the_total() {
     let shop = support::TestShop::spawn().await;
@@ -113,27 +123,15 @@ async fn a_rate_changing_on_a_future_day_needs_no_release() {
         day(1)
     ))
     .await;
-    let placed = tea_and_a_mug(&shop).await;
-    let standard: i64 = shop
-        .scalar(&format!(
-            "SELECT vat_rate_bp FROM order_lines WHERE order_id = {} AND sku = 'enamel-mug'",
-            placed.id
-        ))
-        .await;
-    assert_eq!(standard, 2100, "tomorrow's rate is not today's");
+    let standard = mug_rate(&shop).await;
+    assert_eq!(standard, Some(2100), "tomorrow's rate is not today's");
     shop.execute(&format!(
         "UPDATE vat_rates SET valid_from = '{}' WHERE rate_bp = 2300",
         day(0)
     ))
     .await;
-    let placed = tea_and_a_mug(&shop).await;
-    let standard: i64 = shop
-        .scalar(&format!(
-            "SELECT vat_rate_bp FROM order_lines WHERE order_id = {} AND sku = 'enamel-mug'",
-            placed.id
-        ))
-        .await;
-    assert_eq!(standard, 2300, "from its first day");
+    let standard = mug_rate(&shop).await;
+    assert_eq!(standard, Some(2300), "from its first day");
 }
 
 #[tokio::test]
@@ -218,14 +216,7 @@ async fn the_seller_sets_its_country_and_a_non_payer_charges_no_vat() {
         "no rates for it"
     );
     assert_eq!(save(true, "EE").await, reqwest::StatusCode::OK);
-    let placed = tea_and_a_mug(&shop).await;
-    let rate: i64 = shop
-        .scalar(&format!(
-            "SELECT vat_rate_bp FROM order_lines WHERE order_id = {} AND sku = 'enamel-mug'",
-            placed.id
-        ))
-        .await;
-    assert_eq!(rate, 2400, "Estonia's standard rate");
+    assert_eq!(mug_rate(&shop).await, Some(2400), "Estonia's standard rate");
 
     assert_eq!(save(false, "LT").await, reqwest::StatusCode::OK);
     let (_, settings) = shop.page("/admin/settings").await;

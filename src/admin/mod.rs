@@ -49,6 +49,24 @@ pub fn routes(state: crate::state::AppState) -> axum::Router {
         .merge(products::images::routes(state))
 }
 
+/// A CSV file the admin downloads: `{name}-YYYY-MM-DD.csv`, never kept by a cache.
+#[cfg(feature = "ssr")]
+pub fn csv_download(name: &str, csv: Vec<u8>) -> impl axum::response::IntoResponse {
+    use axum::http::header;
+    let filename = format!(
+        "attachment; filename=\"{name}-{}.csv\"",
+        &crate::clock::now()[..10]
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, filename),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        csv,
+    )
+}
+
 #[server(endpoint = "admin/login")]
 pub async fn admin_login(email: String, password: String, next: String) -> Result<(), AppError> {
     let (session, state) = crate::state::session_and_state().await?;

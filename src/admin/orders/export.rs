@@ -9,7 +9,6 @@ use crate::locale::middleware::RequestLocale;
 use crate::locale::Locale;
 use crate::state::AppState;
 use axum::extract::{Query, State};
-use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Extension;
 use leptos_i18n::td_string;
@@ -106,18 +105,7 @@ pub async fn orders_csv(
         push_record(&mut csv, fields.into_iter().chain([bought]))?;
     }
     let csv = csv.into_inner().map_err(|_| AppError::Internal)?;
-    let filename = format!(
-        "attachment; filename=\"orders-{}.csv\"",
-        &crate::clock::now()[..10]
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, filename),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        csv,
-    ))
+    Ok(crate::admin::csv_download("orders", csv))
 }
 
 /// The exported orders' lines, by order number, as one field each:

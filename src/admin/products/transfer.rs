@@ -34,7 +34,6 @@ mod routes {
     use crate::error::AppError;
     use crate::state::AppState;
     use axum::extract::{DefaultBodyLimit, Multipart, State};
-    use axum::http::header;
     use axum::response::{IntoResponse, Redirect, Response};
     use tower_sessions::Session;
 
@@ -130,18 +129,7 @@ mod routes {
     ) -> Result<impl IntoResponse, AppError> {
         crate::admin::auth::require_admin(&state.pool, &session).await?;
         let csv = woocommerce::export::export(&state.pool, &state.config.public_url).await?;
-        let filename = format!(
-            "attachment; filename=\"products-{}.csv\"",
-            &crate::clock::now()[..10]
-        );
-        Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (header::CONTENT_DISPOSITION, filename),
-                (header::CACHE_CONTROL, "no-store".to_owned()),
-            ],
-            csv,
-        ))
+        Ok(crate::admin::csv_download("products", csv))
     }
 }
 
