@@ -4,7 +4,7 @@ use super::structured::{self, JsonLd};
 use super::{get_category, get_home, get_product, search};
 use crate::cart::AddToCartForm;
 use crate::domain::catalog::{
-    Listing, ProductCard, ProductDetail, ProductOption, Sort, VariantChoice,
+    Image, Listing, ProductCard, ProductDetail, ProductOption, Sort, VariantChoice, VariantImage,
 };
 use crate::locale;
 use crate::money::Money;
@@ -318,6 +318,41 @@ fn ProductHead(product: ProductDetail, price: Money) -> impl IntoView {
     }
 }
 
+/// The price in force, and the regular price struck through beside it while on sale (kept,
+/// hidden, when not: the island fills it in for a variant that is).
+#[component]
+fn PriceTag(price: Money, was: Option<Money>) -> impl IntoView {
+    view! {
+        <p class="price">
+            <s class="price-was" aria-label=tr!(catalog.regular_price) hidden=was.is_none()>
+                {was.map(|was| was.to_string())}
+            </s>" "
+            <span class="price-now">{price.to_string()}</span>
+        </p>
+    }
+}
+
+/// The product's photos: the chosen variant's own leads, the others follow as thumbnails.
+#[component]
+fn ProductGallery(mut images: Vec<Image>, chosen: Option<VariantImage>) -> impl IntoView {
+    if let Some(own) = chosen.and_then(|own| images.iter().position(|i| i.path == own.path)) {
+        let own = images.remove(own);
+        images.insert(0, own);
+    }
+    let mut images = images.into_iter();
+    let main_image = images.next();
+    view! {
+        <div class="product-gallery">
+            {main_image.map(|image| view! {
+                <img class="product-image" src=image.path alt=image.alt width="600" height="600" />
+            })}
+            <div class="thumbs">
+                {images.map(|image| view! { <img src=image.path alt=image.alt width="120" height="120" loading="lazy" /> }).collect_view()}
+            </div>
+        </div>
+    }
+}
+
 #[component]
 fn ProductDetails(product: ProductDetail) -> impl IntoView {
     let query = use_query_map();
@@ -350,14 +385,6 @@ fn ProductDetails(product: ProductDetail) -> impl IntoView {
         .images
         .first()
         .map(|image| (image.path.clone(), image.alt.clone()));
-    // The chosen variant's own photo leads; the product's others follow.
-    let mut images = product.images;
-    if let Some(own) = chosen_image.and_then(|own| images.iter().position(|i| i.path == own.path)) {
-        let own = images.remove(own);
-        images.insert(0, own);
-    }
-    let mut images = images.into_iter();
-    let main_image = images.next();
     let paragraphs = product
         .description
         .split("\n\n")
@@ -371,22 +398,10 @@ fn ProductDetails(product: ProductDetail) -> impl IntoView {
             <span>{product.name.clone()}</span>
         </nav>
         <article class="product">
-            <div class="product-gallery">
-                {main_image.map(|image| view! {
-                    <img class="product-image" src=image.path alt=image.alt width="600" height="600" />
-                })}
-                <div class="thumbs">
-                    {images.map(|image| view! { <img src=image.path alt=image.alt width="120" height="120" loading="lazy" /> }).collect_view()}
-                </div>
-            </div>
+            <ProductGallery images=product.images chosen=chosen_image />
             <div class="product-info">
                 <h1>{product.name.clone()}</h1>
-                <p class="price">
-                    <s class="price-was" aria-label=tr!(catalog.regular_price) hidden=was.is_none()>
-                        {was.map(|was| was.to_string())}
-                    </s>" "
-                    <span class="price-now">{price.to_string()}</span>
-                </p>
+                <PriceTag price was />
                 <p class=stock_class>{stock_text}</p>
                 {buyable.then(|| view! {
                     <AddToCartForm product_id=product.id max=stock.max(1) picker />

@@ -437,30 +437,47 @@ pub async fn order_page(pool: &crate::db::Db, token: &str) -> Result<OrderPage, 
     .fetch_one(conn)
     .await)?;
     let money = |minor| Money::new(minor, currency);
-    let vat = crate::domain::vat::order_vat(
-        lines
-            .iter()
-            .map(|line| (stored_rate(line.3), money(line.2)))
-            .chain([(stored_rate(shipping_vat_rate_bp), money(shipping_minor))]),
+    let (lines, vat) = shown_lines(
+        lines,
+        (stored_rate(shipping_vat_rate_bp), money(shipping_minor)),
+        currency,
     );
     Ok(OrderPage {
         number,
         status,
         awaiting_bank,
         vat,
-        lines: lines
-            .into_iter()
-            .map(|(name, quantity, total, _)| {
-                (
-                    name,
-                    u32::try_from(quantity).unwrap_or(0),
-                    Money::new(total, currency),
-                )
-            })
-            .collect(),
-        shipping: Money::new(shipping_minor, currency),
-        total: Money::new(total_minor, currency),
+        lines,
+        shipping: money(shipping_minor),
+        total: money(total_minor),
     })
+}
+
+/// An order's lines as its page lists them (name, quantity, total), and its VAT per rate from
+/// them and the shipping.
+fn shown_lines(
+    lines: Vec<(String, i64, i64, Option<i64>)>,
+    shipping: (Option<crate::domain::vat::Rate>, Money),
+    currency: crate::money::Currency,
+) -> (
+    Vec<(String, u32, Money)>,
+    Vec<crate::domain::vat::RateTotal>,
+) {
+    use crate::domain::vat::stored_rate;
+    let money = |minor| Money::new(minor, currency);
+    let vat = crate::domain::vat::order_vat(
+        lines
+            .iter()
+            .map(|line| (stored_rate(line.3), money(line.2)))
+            .chain([shipping]),
+    );
+    let lines = lines
+        .into_iter()
+        .map(|(name, quantity, total, _)| {
+            (name, u32::try_from(quantity).unwrap_or(0), money(total))
+        })
+        .collect();
+    (lines, vat)
 }
 
 /// `GET /checkout/cancel?order=TOKEN` (Paysera's cancel link): cancels the order if it still waits

@@ -11,9 +11,6 @@
 use crate::money::Money;
 use serde::{Deserialize, Serialize};
 
-/// The countries whose rates the shop is seeded with (`vat_rates`): where a seller may be.
-pub const COUNTRIES: [&str; 3] = ["LT", "LV", "EE"];
-
 /// What kind of goods a product is, for VAT: each country has a rate per class (`vat_rates`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum TaxClass {

@@ -8,7 +8,7 @@ use super::{
 use crate::domain::catalog::store::stored_money;
 use crate::domain::orders::events::OrderEvent;
 use crate::domain::orders::place::{stage, Customer};
-use crate::domain::vat::{order_vat, stored_rate};
+use crate::domain::vat::{order_vat, stored_rate, Rate};
 use crate::error::AppError;
 use crate::locale::Locale;
 use crate::money::{Currency, Money};
@@ -239,6 +239,19 @@ async fn lines_of(
         .collect())
 }
 
+/// The order's VAT per rate, from its frozen lines and shipping.
+fn vat_of(
+    lines: &[OrderLine],
+    shipping: (Option<Rate>, Money),
+) -> Vec<crate::domain::vat::RateTotal> {
+    order_vat(
+        lines
+            .iter()
+            .map(|line| (line.vat_rate, line.line_total))
+            .chain([shipping]),
+    )
+}
+
 /// Everything the order's page shows: the order, its lines, history, payment log and e-mails
 /// (`has_smtp`: whether unsent ones are on their way).
 pub async fn detail(
@@ -266,12 +279,7 @@ pub async fn detail(
         stored_rate(order.shipping_vat_rate_bp),
         at(order.shipping_minor),
     );
-    let vat = order_vat(
-        lines
-            .iter()
-            .map(|line| (line.vat_rate, line.line_total))
-            .chain([shipping]),
-    );
+    let vat = vat_of(&lines, shipping);
     let customer = &order.customer;
     Ok(OrderDetail {
         number: order.number,

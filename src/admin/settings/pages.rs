@@ -127,7 +127,7 @@ fn ShopForm(
     save: ServerAction<SaveSettings>,
 ) -> impl IntoView {
     let (vat_payer, seller_country) = vat;
-    let countries = crate::domain::vat::COUNTRIES.map(|code| {
+    let countries = crate::domain::settings::SELLER_COUNTRIES.map(|code| {
         let name = crate::countries::country_name(crate::locale::current(), code);
         view! { <option value=code selected=seller_country == code>{name}</option> }
     });

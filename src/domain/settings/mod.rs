@@ -3,6 +3,9 @@
 //! merchant changes them without a rebuild; the storefront reads them through a short-lived
 //! cache. Legal texts are Markdown, rendered to sanitised HTML ([`markdown`]).
 
+/// Where a seller may be: the countries whose VAT rates the shop is seeded with (`vat_rates`).
+pub const SELLER_COUNTRIES: [&str; 3] = ["LT", "LV", "EE"];
+
 #[cfg(feature = "ssr")]
 pub mod markdown;
 #[cfg(feature = "ssr")]

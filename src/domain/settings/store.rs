@@ -224,7 +224,7 @@ fn differences(old: &ShopSettings, new: &ShopSettings, locale: Locale) -> Vec<St
 /// Checks settings as typed in the admin: lengths the database also enforces, with messages in
 /// `locale`.
 pub fn validate(settings: &ShopSettings, locale: Locale) -> Result<(), AppError> {
-    if !crate::domain::vat::COUNTRIES.contains(&settings.seller_country.as_str()) {
+    if !super::SELLER_COUNTRIES.contains(&settings.seller_country.as_str()) {
         return Err(AppError::BadRequest(
             td_string!(locale, admin.settings.seller_country_unknown).into(),
         ));

@@ -211,27 +211,36 @@ fn rows(
         );
         own.set(&format!("Attribute {n} visible"), "1");
     }
-    let mut all = vec![own.0];
-    for (position, variant) in (0..).zip(variants) {
-        let mut row = Row::new();
-        row.set("Type", "variation");
-        row.set("Parent", &product.slug);
-        row.set("Position", &position.to_string());
-        row.set("Published", flag(variant.active));
-        let values: Vec<&String> = [&variant.option1, &variant.option2, &variant.option3]
-            .into_iter()
-            .flatten()
-            .collect();
-        let label: Vec<&str> = values.iter().map(|v| v.as_str()).collect();
-        row.set("Name", &format!("{} — {}", product.name, label.join(", ")));
-        for (n, ((name, _), value)) in (1..).zip(options.iter().zip(values)) {
-            row.set(&format!("Attribute {n} name"), name);
-            row.set(&format!("Attribute {n} value(s)"), value);
-        }
-        variant_cells(&mut row, variant, price, origin);
-        all.push(row.0);
+    let variations = (0..).zip(variants).map(|(position, variant)| {
+        variation(product, variant, (position, &options), (price, origin))
+    });
+    Ok(std::iter::once(own.0).chain(variations).collect())
+}
+
+/// A variant's row under its `variable` product's: its values as the product's attributes.
+fn variation(
+    product: &ProductRow,
+    variant: &VariantRow,
+    (position, options): (u32, &[(String, String)]),
+    (price, origin): (Money, &str),
+) -> Vec<String> {
+    let mut row = Row::new();
+    row.set("Type", "variation");
+    row.set("Parent", &product.slug);
+    row.set("Position", &position.to_string());
+    row.set("Published", flag(variant.active));
+    let values: Vec<&String> = [&variant.option1, &variant.option2, &variant.option3]
+        .into_iter()
+        .flatten()
+        .collect();
+    let label: Vec<&str> = values.iter().map(|v| v.as_str()).collect();
+    row.set("Name", &format!("{} — {}", product.name, label.join(", ")));
+    for (n, ((name, _), value)) in (1..).zip(options.iter().zip(values)) {
+        row.set(&format!("Attribute {n} name"), name);
+        row.set(&format!("Attribute {n} value(s)"), value);
     }
-    Ok(all)
+    variant_cells(&mut row, variant, price, origin);
+    row.0
 }
 
 /// A variant's own cells: SKU, stock, prices, sale days, weight and photo.

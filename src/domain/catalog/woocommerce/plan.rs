@@ -342,31 +342,7 @@ enum Outcome {
 
 /// A `simple` or `variable` row as a product (a simple one with its one variant).
 fn product(cells: &mut Cells, variable: bool, warnings: &mut Vec<Problem>) -> Outcome {
-    let line = cells.row.line;
-    let name = cells.text("Name");
-    if name.is_empty() || name.chars().count() > 200 {
-        cells.problem(
-            "Name",
-            "a product needs a name of 1 to 200 characters".into(),
-        );
-    }
-    let sku = cells.text("SKU");
-    if !sku.is_empty() && !sku_fits(&sku) {
-        let message = format!("\"{sku}\" is not a SKU this shop can keep (1 to 120 letters, digits, dots, dashes or underscores)");
-        cells.problem("SKU", message);
-    }
-    let id = cells.text("ID");
-    let key = match (sku.is_empty(), id.is_empty()) {
-        (false, _) => format!("sku:{}", sku.to_lowercase()),
-        (true, false) => format!("id:{id}"),
-        (true, true) => {
-            cells.problem(
-                "SKU",
-                "a product needs a SKU or an ID to be found again".into(),
-            );
-            String::new()
-        }
-    };
+    let (name, sku, key) = identity(cells);
     let options = if variable { options(cells) } else { Ok(vec![]) };
     let options = match options {
         Ok(options) => options,
@@ -376,30 +352,14 @@ fn product(cells: &mut Cells, variable: bool, warnings: &mut Vec<Problem>) -> Ou
     if price.is_none() && !variable && cells.text("Regular price").is_empty() {
         cells.problem("Regular price", "a product needs a price".into());
     }
-    let (categories, images) = (cells.text("Categories"), cells.text("Images"));
-    let mut categories = categories
-        .split(',')
-        .map(str::trim)
-        .filter(|c| !c.is_empty());
-    let category = categories.next().map(category_of);
-    if categories.next().is_some() {
-        let message = "this shop files a product under one category: the first is kept".into();
-        warnings.push(Problem::at(line, "Categories", message));
-    }
-    let hidden = cells
-        .text("Visibility in catalog")
-        .eq_ignore_ascii_case("hidden");
-    if hidden {
-        let message = "hidden in WooCommerce's catalog: imported switched off".into();
-        warnings.push(Problem::at(line, "Visibility in catalog", message));
-    }
+    let (category, hidden) = filing(cells, warnings);
     let description = match cells.text("Description") {
         text if text.is_empty() => cells.text("Short description"),
         text => text,
     };
     let slug = crate::text::slug_for(&sku, &name, 120).unwrap_or_default();
     let mut planned = PlannedProduct {
-        line,
+        line: cells.row.line,
         key,
         slug,
         name,
@@ -412,12 +372,7 @@ fn product(cells: &mut Cells, variable: bool, warnings: &mut Vec<Problem>) -> Ou
         tax_class: cells.tax_class(),
         options,
         variants: vec![],
-        images: images
-            .split(',')
-            .map(str::trim)
-            .filter(|i| !i.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        images: list(&cells.text("Images")),
     };
     if !variable {
         let sku = if sku.is_empty() {
@@ -433,6 +388,59 @@ fn product(cells: &mut Cells, variable: bool, warnings: &mut Vec<Problem>) -> Ou
     } else {
         Outcome::Failed
     }
+}
+
+/// A comma-separated cell's items, trimmed, the empty ones dropped.
+fn list(cell: &str) -> Vec<String> {
+    cell.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A product row's name, SKU and the key a later import finds it by (`sku:`, else `id:`).
+fn identity(cells: &mut Cells) -> (String, String, String) {
+    let name = cells.text("Name");
+    if name.is_empty() || name.chars().count() > 200 {
+        let message = "a product needs a name of 1 to 200 characters".into();
+        cells.problem("Name", message);
+    }
+    let sku = cells.text("SKU");
+    if !sku.is_empty() && !sku_fits(&sku) {
+        let message = format!("\"{sku}\" is not a SKU this shop can keep (1 to 120 letters, digits, dots, dashes or underscores)");
+        cells.problem("SKU", message);
+    }
+    let id = cells.text("ID");
+    let key = match (sku.is_empty(), id.is_empty()) {
+        (false, _) => format!("sku:{}", sku.to_lowercase()),
+        (true, false) => format!("id:{id}"),
+        (true, true) => {
+            let message = "a product needs a SKU or an ID to be found again".into();
+            cells.problem("SKU", message);
+            String::new()
+        }
+    };
+    (name, sku, key)
+}
+
+/// Where a product row is filed: its first category, and whether WooCommerce hid it (both with a
+/// warning where this shop does less).
+fn filing(cells: &mut Cells, warnings: &mut Vec<Problem>) -> (Option<(String, String)>, bool) {
+    let line = cells.row.line;
+    let categories = list(&cells.text("Categories"));
+    if categories.len() > 1 {
+        let message = "this shop files a product under one category: the first is kept".into();
+        warnings.push(Problem::at(line, "Categories", message));
+    }
+    let hidden = cells
+        .text("Visibility in catalog")
+        .eq_ignore_ascii_case("hidden");
+    if hidden {
+        let message = "hidden in WooCommerce's catalog: imported switched off".into();
+        warnings.push(Problem::at(line, "Visibility in catalog", message));
+    }
+    (categories.first().map(|path| category_of(path)), hidden)
 }
 
 /// `Clothing > Hoodies` as (name, web address): the last step's name, the whole path's address.
@@ -537,21 +545,7 @@ fn add_variation(
         currency,
         errors: vec![],
     };
-    let parent = cells.text("Parent");
-    let key = match parent.strip_prefix("id:") {
-        Some(id) => format!("id:{}", id.trim()),
-        None => format!("sku:{}", parent.to_lowercase()),
-    };
-    let Some(&at) = by_key.get(&key) else {
-        if skipped.contains(&key) {
-            let reason = format!("its product ({parent}) was skipped");
-            plan.skipped.push(Problem::at(row.line, "Parent", reason));
-        } else {
-            cells.problem(
-                "Parent",
-                format!("\"{parent}\" is not a product in this file"),
-            );
-        }
+    let Some(at) = parent_of(&mut cells, (by_key, skipped), &mut plan.skipped) else {
         plan.errors.append(&mut cells.errors);
         return;
     };
@@ -570,34 +564,66 @@ fn add_variation(
     if !sku.is_empty() && !sku_fits(&sku) {
         cells.problem("SKU", format!("\"{sku}\" is not a SKU this shop can keep"));
     }
-    let image = cells
-        .text("Images")
-        .split(',')
-        .next()
-        .map(str::trim)
-        .filter(|i| !i.is_empty())
-        .map(str::to_owned);
-    // Which options the row left to "any": a variation's own SKU is extended by those values only
-    // (`woo-vneck-tee-red` in Large is `woo-vneck-tee-red-large`).
-    let open: Vec<bool> = choices.iter().map(|o| o.choices.len() > 1).collect();
-    for values in crate::domain::catalog::variants::combinations(&choices) {
-        let product = &plan.products[at];
-        let expanded: Vec<String> = values
-            .iter()
-            .zip(&open)
-            .filter(|(_, open)| **open)
-            .map(|(value, _)| value.clone())
-            .collect();
-        let sku = if sku.is_empty() {
-            crate::domain::catalog::variants::sku_for(&product.slug, &values)
-        } else {
-            crate::domain::catalog::variants::sku_for(&sku, &expanded)
-        };
+    let image = list(&cells.text("Images")).into_iter().next();
+    let slug = plan.products[at].slug.clone();
+    for (sku, values) in variation_skus(&sku, &slug, &choices) {
         let mut variant = variant_of(&mut cells, sku, values, image.clone(), &mut plan.warnings);
         variant.price = price;
         plan.products[at].variants.push(variant);
     }
     plan.errors.append(&mut cells.errors);
+}
+
+/// Where a variation row's product is in the plan (`Parent`: its SKU or `id:N`); `None` when it
+/// is not in the file (an error) or was skipped (the row is skipped too).
+fn parent_of(
+    cells: &mut Cells,
+    (by_key, skipped): Parents,
+    skipped_rows: &mut Vec<Problem>,
+) -> Option<usize> {
+    let parent = cells.text("Parent");
+    let key = match parent.strip_prefix("id:") {
+        Some(id) => format!("id:{}", id.trim()),
+        None => format!("sku:{}", parent.to_lowercase()),
+    };
+    let found = by_key.get(&key).copied();
+    if found.is_none() {
+        if skipped.contains(&key) {
+            let reason = format!("its product ({parent}) was skipped");
+            skipped_rows.push(Problem::at(cells.row.line, "Parent", reason));
+        } else {
+            cells.problem(
+                "Parent",
+                format!("\"{parent}\" is not a product in this file"),
+            );
+        }
+    }
+    found
+}
+
+/// Each combination a variation row stands for, with its SKU: the row's own (extended by the
+/// values it left to "any": `woo-vneck-tee-red` in Large is `woo-vneck-tee-red-large`), else one
+/// made from the product's address and all its values.
+fn variation_skus(sku: &str, slug: &str, choices: &[ProductOption]) -> Vec<(String, Vec<String>)> {
+    use crate::domain::catalog::variants::{combinations, sku_for};
+    let open: Vec<bool> = choices.iter().map(|o| o.choices.len() > 1).collect();
+    combinations(choices)
+        .into_iter()
+        .map(|values| {
+            let expanded: Vec<String> = values
+                .iter()
+                .zip(&open)
+                .filter(|(_, open)| **open)
+                .map(|(value, _)| value.clone())
+                .collect();
+            let sku = if sku.is_empty() {
+                sku_for(slug, &values)
+            } else {
+                sku_for(sku, &expanded)
+            };
+            (sku, values)
+        })
+        .collect()
 }
 
 /// For each of the product's options, the values a variation row stands for: the one it names
