@@ -38,13 +38,27 @@ ensure_npm_packages() {
   export PATH="$ROOT/scripts/tools/node_modules/.bin:$PATH"
 }
 
+# apt_install PACKAGE...: Debian's packages, as root or through sudo.
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y "$@"
+}
+
 ensure_chromium() {
   if [ ! -x /usr/bin/chromium ]; then
     step "Installing Debian's Chromium for the browser tests"
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y chromium
+    apt_install chromium
+  fi
+}
+
+# The readers the invoice tests check with: poppler's pdftotext reads the PDFs back, libxml2's
+# xmllint validates the i.SAF register against VMI's schema.
+ensure_document_tools() {
+  if ! command -v pdftotext >/dev/null || ! command -v xmllint >/dev/null; then
+    step "Installing Debian's poppler-utils and libxml2-utils (the invoice tests read PDFs and XML)"
+    apt_install poppler-utils libxml2-utils
   fi
 }
 
@@ -54,10 +68,7 @@ ensure_python_tools() {
   local venv="$ROOT/target/python"
   if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
     step "Installing Debian's python3-venv"
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y python3-venv
+    apt_install python3-venv
   fi
   if [ ! -x "$venv/bin/python" ] || [ "$ROOT/end2end/requirements.txt" -nt "$venv/installed" ]; then
     step "Installing the Python packages of end2end/requirements.txt"
@@ -128,10 +139,7 @@ build() {
 ensure_postgres() {
   if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     step "Installing Debian's PostgreSQL (for the PostgreSQL half of the tests)"
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y postgresql
+    apt_install postgresql
   fi
   PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
 }

@@ -10,6 +10,7 @@ ensure_npm_packages
 ensure_chromium
 ensure_postgres
 ensure_python_tools
+ensure_document_tools
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

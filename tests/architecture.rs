@@ -45,6 +45,7 @@ const DOMAIN_ORDER: &[&str] = &[
     "inventory",
     "cart",
     "orders",
+    "invoices",
     "mail",
     "payments",
     "flows",

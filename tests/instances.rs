@@ -1,6 +1,6 @@
 //! Several instances of the shop on one PostgreSQL database, as behind a load balancer: they
 //! behave as one shop. Callbacks for one order reaching both make one transition, the last unit
-//! sold through both makes one order, both expiry tasks expire each order once, and killing one
+//! sold through both makes one order, orders paid through both get invoice numbers without gaps, both expiry tasks expire each order once, and killing one
 //! instance with `kill -9` under load loses no callback it answered `OK`.
 //!
 //! These need PostgreSQL (`make test` runs them with a throw-away server). On SQLite a second
@@ -83,6 +83,41 @@ async fn fifty_duplicate_callbacks_split_across_two_instances_make_one_transitio
 
 /// A shopper's browser: puts the product in the cart at one instance, checks out at another (a
 /// load balancer may send each request anywhere; the session is in the database).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_hundred_orders_paid_at_once_through_two_instances_get_invoice_numbers_without_gaps() {
+    let Some((one, two)) = two_instances().await else {
+        return;
+    };
+    one.set_stock("enamel-mug", 1000).await;
+    let mut orders = vec![];
+    for _ in 0..100 {
+        orders.push(order(&one, "enamel-mug", "1").await);
+    }
+    let client = support::shopper();
+    let answers = futures::future::join_all(orders.iter().enumerate().map(|(n, placed)| {
+        let shop = if n % 2 == 0 { &one } else { &two };
+        let url = shop.url(&format!(
+            "/paysera/callback?{}",
+            signed(&fields(placed, &[]))
+        ));
+        let client = client.clone();
+        async move { client.get(url).send().await.unwrap().status() }
+    }))
+    .await;
+    assert!(answers.iter().all(|status| *status == StatusCode::OK));
+    let numbers: Vec<i64> = turgus::on_db!(&two.db, conn => sqlx::query_scalar(
+        "SELECT number FROM invoices WHERE series = 'TRG' ORDER BY number",
+    )
+    .fetch_all(conn)
+    .await)
+    .unwrap();
+    assert_eq!(
+        numbers,
+        (1..=100).collect::<Vec<i64>>(),
+        "no gap, no duplicate"
+    );
+}
+
 async fn buy(cart_at: &TestShop, checkout_at: &TestShop, product_id: &str) -> StatusCode {
     let browser = support::shopper();
     let call = |shop: &TestShop, endpoint: &str, form: Vec<(&str, String)>| {

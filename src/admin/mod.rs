@@ -6,6 +6,7 @@
 pub mod auth;
 mod dashboard;
 pub mod emails;
+pub mod invoices;
 pub mod orders;
 mod pages;
 #[cfg(feature = "ssr")]
@@ -20,6 +21,7 @@ pub mod throttle;
 
 pub use dashboard::{get_admin_home, AdminHome};
 pub use emails::AdminEmailsPage;
+pub use invoices::AdminInvoicesPage;
 pub use orders::{AdminOrderPage, AdminOrdersPage};
 pub use pages::{AdminHomePage, AdminLoginPage, AdminProfilePage, AdminSetupPage};
 pub use products::{AdminCategoriesPage, AdminProductPage, AdminProductsPage};
@@ -34,7 +36,7 @@ pub fn is_admin_path(path: &str) -> bool {
 }
 
 /// The admin's plain HTTP routes (besides pages and server functions): the CSV export, the
-/// sandbox's e-mail files and photo uploads. They sit inside the session layer and check for an admin themselves.
+/// sandbox's e-mail files, photo uploads, invoices' PDFs and the i.SAF register. They sit inside the session layer and check for an admin themselves.
 #[cfg(feature = "ssr")]
 pub fn routes(state: crate::state::AppState) -> axum::Router {
     axum::Router::new()
@@ -46,6 +48,7 @@ pub fn routes(state: crate::state::AppState) -> axum::Router {
         .with_state(state.clone())
         .merge(products::images::media_routes(&state.config.data_dir))
         .merge(products::transfer::routes(state.clone()))
+        .merge(invoices::routes(state.clone()))
         .merge(products::images::routes(state))
 }
 

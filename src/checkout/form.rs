@@ -443,6 +443,7 @@ pub async fn order_page(pool: &crate::db::Db, token: &str) -> Result<OrderPage, 
         currency,
     );
     Ok(OrderPage {
+        documents: documents(pool, number, token).await?,
         number,
         status,
         awaiting_bank,
@@ -451,6 +452,24 @@ pub async fn order_page(pool: &crate::db::Db, token: &str) -> Result<OrderPage, 
         shipping: money(shipping_minor),
         total: money(total_minor),
     })
+}
+
+/// The order's invoice and credit note, with the shopper's links.
+async fn documents(
+    pool: &crate::db::Db,
+    number: i64,
+    token: &str,
+) -> Result<Vec<super::OrderDocument>, AppError> {
+    use crate::domain::invoices::document::Kind;
+    let issued = crate::domain::invoices::store::of_order(pool, number).await?;
+    Ok(issued
+        .into_iter()
+        .map(|issued| super::OrderDocument {
+            number: issued.number_text(),
+            credit_note: issued.kind() == Kind::CreditNote,
+            href: crate::domain::invoices::document::shopper_path(token, issued.kind()),
+        })
+        .collect())
 }
 
 /// An order's lines as its page lists them (name, quantity, total), and its VAT per rate from

@@ -9,23 +9,27 @@
 pub mod callback;
 #[cfg(feature = "ssr")]
 pub mod form;
+#[cfg(feature = "ssr")]
+pub mod invoice;
 mod islands;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod sandbox;
 
 /// Checkout's routes besides its pages and server functions: Paysera's callback and the order
-/// API (`callback`), the cancel link Paysera sends shoppers back through, and the built-in
+/// API (`callback`), the order's invoice and credit note (`invoice`), the cancel link Paysera sends shoppers back through, and the built-in
 /// sandbox when it plays Paysera.
 #[cfg(feature = "ssr")]
 pub fn routes(state: crate::state::AppState) -> axum::Router {
     let cancel_state = state.clone();
-    let mut router = callback::routes(state.clone()).route(
-        "/checkout/cancel",
-        axum::routing::get(move |session, language, query| {
-            form::cancel_link(cancel_state.clone(), session, language, query)
-        }),
-    );
+    let mut router = callback::routes(state.clone())
+        .merge(invoice::routes(state.clone()))
+        .route(
+            "/checkout/cancel",
+            axum::routing::get(move |session, language, query| {
+                form::cancel_link(cancel_state.clone(), session, language, query)
+            }),
+        );
     if state.payments.sandbox.is_some() {
         router = router.merge(sandbox::routes(state));
     }
@@ -220,6 +224,16 @@ pub struct OrderPage {
     pub total: Money,
     /// The VAT per rate the total includes.
     pub vat: Vec<crate::domain::vat::RateTotal>,
+    /// Its invoice and credit note, once issued: their numbers and the shopper's links to them.
+    pub documents: Vec<OrderDocument>,
+}
+
+/// An invoice or credit note as the shopper's order page links it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderDocument {
+    pub number: String,
+    pub credit_note: bool,
+    pub href: String,
 }
 
 #[server(endpoint = "checkout/order")]

@@ -402,6 +402,19 @@ fn OrderSummary(order: OrderPage) -> impl IntoView {
                     <dd class="muted" data-testid="order-vat">{share.vat.to_string()}</dd>
                 }).collect_view()}
             </dl>
+            {(!order.documents.is_empty()).then(|| view! {
+                <ul class="order-documents" data-testid="order-documents">
+                    {order.documents.into_iter().map(|document| {
+                        let number = document.number;
+                        let label = if document.credit_note {
+                            tr!(order.credit_note_link, number)
+                        } else {
+                            tr!(order.invoice_link, number)
+                        };
+                        view! { <li><a href=document.href rel="external" download>{label}</a></li> }
+                    }).collect_view()}
+                </ul>
+            })}
         </div>
     }
 }

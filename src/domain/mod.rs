@@ -9,6 +9,8 @@ pub mod cart;
 pub mod catalog;
 pub mod flows;
 pub mod inventory;
+#[cfg(feature = "ssr")]
+pub mod invoices;
 pub mod mail;
 pub mod orders;
 pub mod payments;

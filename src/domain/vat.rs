@@ -74,78 +74,79 @@ impl TaxClass {
     }
 }
 
-/// The rate of `class` in `country` on `day` (a Vilnius day, `YYYY-MM-DD`): the one with the
-/// latest `valid_from` not after it. A country the shop has no rate for is an internal error
-/// (logged): an order is never placed with a guessed VAT.
+/// The seller's rate of each class on the Vilnius day bound as `$1`: for each class, the rate
+/// with the latest first day not after it, in the seller's country; no rows for a seller not
+/// registered for VAT. Read by placement ([`RatesToday`]).
 #[cfg(feature = "ssr")]
-pub async fn rate_on(
-    tx: &mut crate::db::Tx,
-    country: &str,
-    class: TaxClass,
-    day: &str,
-) -> Result<Rate, crate::error::AppError> {
-    let rate: Option<i64> = crate::on_tx!(tx, conn => sqlx::query_scalar(
-        "SELECT rate_bp FROM vat_rates WHERE country = $1 AND tax_class = $2 AND valid_from <= $3
-         ORDER BY valid_from DESC LIMIT 1",
-    )
-    .bind(country)
-    .bind(class.key())
-    .bind(day)
-    .fetch_optional(&mut *conn)
-    .await)?;
-    rate.and_then(|bp| u32::try_from(bp).ok())
-        .map(Rate)
-        .ok_or_else(|| {
-            tracing::error!(country, class = class.key(), day, "no VAT rate");
-            crate::error::AppError::Internal
-        })
+const RATES_ON: &str = "SELECT r.tax_class, r.rate_bp
+    FROM vat_rates r JOIN shop_settings s ON s.id = 1 AND s.vat_payer = TRUE AND r.country = s.seller_country
+    WHERE r.valid_from = (SELECT MAX(x.valid_from) FROM vat_rates x
+                          WHERE x.country = r.country AND x.tax_class = r.tax_class AND x.valid_from <= $1)";
+
+/// The seller's rates today (`None`: not registered for VAT), each class's.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rates(pub Option<Vec<(TaxClass, Rate)>>);
+
+impl Rates {
+    /// The rate of `class`; `None` for a non-payer. A payer's class without a rate is an
+    /// internal error (logged): an order is never placed with a guessed VAT.
+    pub fn of(&self, class: TaxClass) -> Result<Option<Rate>, crate::error::AppError> {
+        let Some(rates) = &self.0 else {
+            return Ok(None);
+        };
+        match rates.iter().find(|(c, _)| *c == class) {
+            Some((_, rate)) => Ok(Some(*rate)),
+            None => {
+                #[cfg(feature = "ssr")]
+                tracing::error!(class = class.key(), "no VAT rate for the seller's country");
+                Err(crate::error::AppError::Internal)
+            }
+        }
+    }
 }
 
-/// The seller's rates on today's Vilnius day: what an order placed now is charged at (the
-/// seller's country's rates; OSS registration, which would make them the buyer's, comes later),
-/// or none at all for a seller not registered for VAT. Each class is read once per order.
 #[cfg(feature = "ssr")]
-pub struct RatesToday {
-    payer: bool,
-    country: String,
-    day: String,
-    known: Vec<(TaxClass, Rate)>,
+fn rates_from(payer: bool, rows: Vec<(String, i64)>) -> Rates {
+    let rates = rows
+        .into_iter()
+        .filter_map(|(class, bp)| {
+            Some((TaxClass::from_key(&class)?, Rate(u32::try_from(bp).ok()?)))
+        })
+        .collect();
+    Rates(payer.then_some(rates))
 }
+
+/// Today's Vilnius day, as `vat_rates.valid_from` is written.
+#[cfg(feature = "ssr")]
+fn today() -> String {
+    let now = crate::clock::now();
+    crate::clock::vilnius::date_of(&now, false).unwrap_or_else(|| now[..10].to_owned())
+}
+
+/// The seller's rates on today's Vilnius day, read in the placing transaction: what an order
+/// placed now is charged at (the seller's country's rates; OSS registration, which would make
+/// them the buyer's, comes later), or none for a seller not registered for VAT.
+#[cfg(feature = "ssr")]
+pub struct RatesToday(Rates);
 
 #[cfg(feature = "ssr")]
 impl RatesToday {
     pub async fn read(tx: &mut crate::db::Tx) -> Result<RatesToday, crate::error::AppError> {
-        let (payer, country): (bool, String) = crate::on_tx!(tx, conn => sqlx::query_as(
-            "SELECT vat_payer, seller_country FROM shop_settings WHERE id = 1",
+        let payer: bool = crate::on_tx!(tx, conn => sqlx::query_scalar(
+            "SELECT vat_payer FROM shop_settings WHERE id = 1",
         )
         .fetch_one(&mut *conn)
         .await)?;
-        let now = crate::clock::now();
-        let day =
-            crate::clock::vilnius::date_of(&now, false).unwrap_or_else(|| now[..10].to_owned());
-        Ok(RatesToday {
-            payer,
-            country,
-            day,
-            known: vec![],
-        })
+        let rows: Vec<(String, i64)> = crate::on_tx!(tx, conn => sqlx::query_as(RATES_ON)
+            .bind(today())
+            .fetch_all(&mut *conn)
+            .await)?;
+        Ok(RatesToday(rates_from(payer, rows)))
     }
 
     /// The rate of `class` today; `None` when the seller does not charge VAT.
-    pub async fn rate(
-        &mut self,
-        tx: &mut crate::db::Tx,
-        class: TaxClass,
-    ) -> Result<Option<Rate>, crate::error::AppError> {
-        if !self.payer {
-            return Ok(None);
-        }
-        if let Some((_, rate)) = self.known.iter().find(|(c, _)| *c == class) {
-            return Ok(Some(*rate));
-        }
-        let rate = rate_on(tx, &self.country, class, &self.day).await?;
-        self.known.push((class, rate));
-        Ok(Some(rate))
+    pub fn rate(&self, class: TaxClass) -> Result<Option<Rate>, crate::error::AppError> {
+        self.0.of(class)
     }
 }
 
@@ -208,6 +209,50 @@ pub fn breakdown(amounts: &[(Rate, Money)]) -> Option<Vec<RateTotal>> {
             })
         })
         .collect()
+}
+
+/// Each amount's share of its rate's VAT, in the order given: an invoice's lines need their own
+/// VAT and net, and these must add up to the rate's VAT from [`breakdown`], not to a sum of
+/// separately rounded lines. The rule: within a rate, each line gets the floor of its proportional
+/// share (`rate VAT × line gross / rate gross`), and the cents left over go one each to the lines
+/// with the largest remainders (the earlier line on a tie). `None` if a sum overflows.
+pub fn allocate(amounts: &[(Rate, Money)]) -> Option<Vec<Money>> {
+    let totals = breakdown(amounts)?;
+    let mut shares: Vec<Money> = amounts
+        .iter()
+        .map(|&(_, gross)| Money::new(0, gross.currency))
+        .collect();
+    for total in totals {
+        let members: Vec<usize> = (0..amounts.len())
+            .filter(|&i| amounts[i].0 == total.rate)
+            .collect();
+        // A credit note's lines are all negative: share the magnitudes, then give the sign back.
+        let sign: i128 = if total.gross.minor < 0 { -1 } else { 1 };
+        let (vat, gross) = (
+            sign * i128::from(total.vat.minor),
+            sign * i128::from(total.gross.minor),
+        );
+        let mut rests = Vec::with_capacity(members.len());
+        let mut given = 0i128;
+        for &i in &members {
+            let exact = vat * sign * i128::from(amounts[i].1.minor);
+            let (share, rest) = if gross == 0 {
+                (0, 0)
+            } else {
+                (exact.div_euclid(gross), exact.rem_euclid(gross))
+            };
+            shares[i].minor = i64::try_from(sign * share).ok()?;
+            given += share;
+            rests.push((rest, i));
+        }
+        // Largest remainder first; `sort_by_key` is stable, so ties keep the lines' order.
+        rests.sort_by_key(|rest| std::cmp::Reverse(rest.0));
+        let left = usize::try_from(vat - given).ok()?;
+        for &(_, i) in rests.iter().take(left) {
+            shares[i].minor += i64::try_from(sign).ok()?;
+        }
+    }
+    Some(shares)
 }
 
 /// A rate as stored (basis points; NULL before VAT was kept).
@@ -286,6 +331,44 @@ mod tests {
             5900 + 1999 + 390 + 1 + 250,
             "net plus VAT is what is paid"
         );
+    }
+
+    #[test]
+    fn each_lines_vat_adds_up_to_its_rates_vat() {
+        // Three 0,01 € lines at 21 %: the rate holds 0,01 € of VAT (0,52 cent rounded up), and
+        // one line carries it, not three (which per-line rounding would have given none of).
+        let amounts = [
+            (Rate(2100), eur(1)),
+            (Rate(2100), eur(1)),
+            (Rate(2100), eur(1)),
+        ];
+        assert_eq!(allocate(&amounts).unwrap(), [eur(1), eur(0), eur(0)]);
+        let amounts = [
+            (Rate(2100), eur(5900)),
+            (Rate(500), eur(1999)),
+            (Rate(2100), eur(390)),
+            (Rate(2100), eur(1)),
+        ];
+        let shares = allocate(&amounts).unwrap();
+        let totals = breakdown(&amounts).unwrap();
+        let at_21: i64 = [0, 2, 3].iter().map(|&i| shares[i].minor).sum();
+        assert_eq!(at_21, totals[0].vat.minor);
+        assert_eq!(shares[1], totals[1].vat);
+        assert_eq!(
+            shares[0],
+            eur(1024),
+            "10,2396 → 10,24 by the largest remainder"
+        );
+        // A credit note's negative lines mirror the invoice's.
+        let negative: Vec<(Rate, Money)> =
+            amounts.iter().map(|&(r, m)| (r, eur(-m.minor))).collect();
+        let mirrored: Vec<i64> = allocate(&negative)
+            .unwrap()
+            .iter()
+            .map(|m| -m.minor)
+            .collect();
+        let shares: Vec<i64> = shares.iter().map(|m| m.minor).collect();
+        assert_eq!(mirrored.iter().sum::<i64>(), shares.iter().sum::<i64>());
     }
 
     #[test]

@@ -149,6 +149,8 @@ pub struct OrderDetail {
     pub payment_log: Vec<LoggedCallback>,
     /// The e-mails the order caused.
     pub emails: Vec<crate::domain::mail::MailSummary>,
+    /// Its invoice and credit note, once issued.
+    pub documents: Vec<crate::admin::invoices::InvoiceRow>,
 }
 
 impl OrderDetail {

@@ -254,6 +254,14 @@ fn CustomerCard(order: OrderDetail) -> impl IntoView {
                 <dt>{tr!(admin.order.method)}</dt><dd>{order.payment_method.unwrap_or_else(|| tr!(admin.order.chosen_at_paysera).into())}</dd>
                 <dt>{tr!(admin.order.language)}</dt><dd data-testid="order-language">{order.language}</dd>
             </dl>
+            {(!order.documents.is_empty()).then(|| view! {
+                <ul class="order-documents" data-testid="order-documents">
+                    {order.documents.into_iter().map(|document| {
+                        let kind = if document.credit_note { tr!(admin.invoices.credit_note) } else { tr!(admin.invoices.invoice) };
+                        view! { <li><a href=format!("/admin/invoices/{}.pdf", document.id) rel="external">{format!("{kind} {}", document.number)}</a></li> }
+                    }).collect_view()}
+                </ul>
+            })}
         </div>
     }
     .into_any()

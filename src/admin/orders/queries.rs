@@ -267,13 +267,6 @@ pub async fn detail(
         .ok_or_else(|| AppError::NotFound(crate::tr!(admin.orders.no_such_order, number)))?;
     let currency = stored_money(0, &order.currency)?.currency;
     let lines = lines_of(pool, order.id, currency).await?;
-    let history: Vec<EventRow> = crate::on_db!(pool, conn => sqlx::query_as(
-        "SELECT at, from_status, to_status, kind, data, note
-         FROM order_events WHERE order_id = $1 ORDER BY id",
-    )
-    .bind(order.id)
-    .fetch_all(conn)
-    .await)?;
     let at = |minor| Money::new(minor, currency);
     let shipping = (
         stored_rate(order.shipping_vat_rate_bp),
@@ -310,10 +303,23 @@ pub async fn detail(
         shipping: at(order.shipping_minor),
         total: at(order.total_minor),
         vat,
-        history: history.into_iter().map(EventRow::entry).collect(),
+        history: history_of(pool, order.id).await?,
         payment_log: payment_log(pool, order.id).await?,
         emails: crate::domain::mail::outbox::summaries(pool, Some(order.id), has_smtp).await?,
+        documents: crate::admin::invoices::of_order(pool, order.number, currency).await?,
     })
+}
+
+/// The order's history, oldest first.
+async fn history_of(pool: &crate::db::Db, order_id: i64) -> Result<Vec<HistoryEntry>, AppError> {
+    let history: Vec<EventRow> = crate::on_db!(pool, conn => sqlx::query_as(
+        "SELECT at, from_status, to_status, kind, data, note
+         FROM order_events WHERE order_id = $1 ORDER BY id",
+    )
+    .bind(order_id)
+    .fetch_all(conn)
+    .await)?;
+    Ok(history.into_iter().map(EventRow::entry).collect())
 }
 
 /// One event of an order's history, as stored.

@@ -1,9 +1,10 @@
 //! A merchant's action on an order (ship, cancel, refund, clear a review): one transaction with a
 //! conditional update, in which the order changes (`domain::orders`), its stock goes back on sale
-//! when it is cancelled (`domain::inventory`) and the e-mails it causes are written
-//! (`domain::mail`). An order that changed meanwhile (a callback paid it, another admin shipped
+//! when it is cancelled (`domain::inventory`), a refund issues the credit note of its invoice
+//! (`domain::invoices`) and the e-mails it causes are written (`domain::mail`). An order that changed meanwhile (a callback paid it, another admin shipped
 //! it) refuses instead of being overwritten.
 
+use crate::domain::invoices::issue::issue_credit_note;
 use crate::domain::mail::compose::MailEvent;
 use crate::domain::mail::outbox::enqueue;
 use crate::domain::mail::MailContext;
@@ -125,6 +126,9 @@ async fn mark(
         OrderAction::ClearReview | OrderAction::Cancel => Fulfilment::ReviewCleared,
     };
     let moved = fulfil(tx, id, status, fulfilment, actor.email, actor.note).await?;
+    if moved && fulfilment == Fulfilment::Refunded {
+        issue_credit_note(tx, id).await?;
+    }
     if moved && fulfilment == Fulfilment::Shipped {
         let note = actor.note.to_owned();
         enqueue(tx, mail, id, [MailEvent::Shipped { note }]).await?;

@@ -1,7 +1,9 @@
 //! Applying an authentic Paysera callback: the one transaction in which the callback is recorded
-//! with its verdict (`domain::payments::callbacks`), its order changes (`domain::orders`) and the
-//! e-mails it causes are written (`domain::mail`). The handler answers `OK` only after it commits.
+//! with its verdict (`domain::payments::callbacks`), its order changes (`domain::orders`), a paid
+//! order gets its invoice (`domain::invoices`) and the e-mails it causes are written
+//! (`domain::mail`). The handler answers `OK` only after it commits.
 
+use crate::domain::invoices::issue::issue_invoice;
 use crate::domain::mail::compose::MailEvent;
 use crate::domain::mail::outbox::enqueue;
 use crate::domain::mail::MailContext;
@@ -35,6 +37,9 @@ async fn apply_once(
         Some(order) => callbacks::decide(&mut tx, order, callback).await?,
     };
     if let Some(order) = &order {
+        if PAYING_VERDICTS.contains(&verdict) {
+            issue_invoice(&mut tx, order.id).await?;
+        }
         if verdict.needs_review() {
             callbacks::flag_for_review(&mut tx, order.id).await?;
         }

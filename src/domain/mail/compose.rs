@@ -32,6 +32,8 @@ pub struct OrderFacts {
     pub locale: String,
     /// The shipping's VAT rate (none before VAT was kept).
     pub shipping_vat_rate_bp: Option<i64>,
+    /// It has its invoice (issued in the transaction that paid it, before its e-mails).
+    pub invoiced: bool,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -253,8 +255,21 @@ impl Letter<'_> {
                 Block::Heading(td_string!(language, mail.shipping_to).into()),
                 self.address(),
                 self.status_link(),
-            ],
+            ]
+            .into_iter()
+            .chain(self.invoice_link())
+            .collect(),
         )
+    }
+
+    /// The shopper's link to the order's invoice, once it has one.
+    fn invoice_link(&self) -> Option<Block> {
+        use crate::domain::invoices::document::{shopper_path, Kind};
+        let path = shopper_path(&self.order.public_token, Kind::Invoice);
+        self.order.invoiced.then(|| Block::Link {
+            label: td_string!(self.language, mail.invoice).into(),
+            url: format!("{}{path}", self.public_url),
+        })
     }
 
     fn new_order(&self) -> (String, Vec<Block>) {
@@ -471,6 +486,7 @@ mod tests {
             currency: "EUR".into(),
             shipping_minor: 390,
             shipping_vat_rate_bp: Some(2100),
+            invoiced: false,
             total_minor: 4890,
             created_at: "2026-11-23T10:15:42.123Z".into(),
             locale: "en".into(),

@@ -18,7 +18,8 @@ impl Facts {
         let order = crate::on_tx!(tx, conn => sqlx::query_as(
             "SELECT number, public_token, email, first_name, last_name, street, city, postcode,
                     country, shipping_name, currency, shipping_minor, total_minor, created_at, locale,
-                    shipping_vat_rate_bp
+                    shipping_vat_rate_bp,
+                    EXISTS (SELECT 1 FROM invoices i WHERE i.order_id = orders.id AND i.kind = 'invoice') AS invoiced
              FROM orders WHERE id = $1",
         )
         .bind(order_id)

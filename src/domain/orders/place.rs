@@ -84,11 +84,11 @@ pub async fn place_in(
     if let Some(holder) = &order.holder {
         check_unpaid_limits(tx, holder, locale).await?;
     }
-    let mut rates = RatesToday::read(tx).await?;
-    let (lines, subtotal) = reserve(tx, &order.lines, (currency, locale), &mut rates).await?;
+    let rates = RatesToday::read(tx).await?;
+    let (lines, subtotal) = reserve(tx, &order.lines, (currency, locale), &rates).await?;
     let shipping = order.shipping.price_for(subtotal);
     // Shipping is charged at the standard rate (a class per method comes with its settings).
-    let shipping_rate = rates.rate(tx, TaxClass::Standard).await?;
+    let shipping_rate = rates.rate(TaxClass::Standard)?;
     let total = subtotal.checked_add(shipping).ok_or(AppError::Internal)?;
     let (number,): (i64,) = crate::on_tx!(tx, conn => sqlx::query_as("INSERT INTO order_numbers DEFAULT VALUES RETURNING number")
             .fetch_one(&mut *conn)
@@ -172,7 +172,7 @@ async fn reserve(
     tx: &mut crate::db::Tx,
     lines: &[(i64, Quantity)],
     (currency, locale): (Currency, Locale),
-    rates: &mut RatesToday,
+    rates: &RatesToday,
 ) -> Result<(Vec<FrozenLine>, Money), AppError> {
     let mut lines = lines.to_vec();
     lines.sort_by_key(|&(variant_id, _)| variant_id);
@@ -194,7 +194,7 @@ async fn reserve(
         let values = [product.option1, product.option2, product.option3];
         let tax_class = TaxClass::from_key(&product.tax_class).unwrap_or_default();
         frozen.push(FrozenLine {
-            rate: rates.rate(tx, tax_class).await?,
+            rate: rates.rate(tax_class)?,
             tax_class,
             product_id: product.product_id,
             variant_id,

@@ -1,0 +1,274 @@
+//! Invoices as the tax office sees them: a paid order gets its invoice in the callback's
+//! transaction, numbered without gaps; the shopper downloads it as a PDF that a real reader
+//! (poppler's `pdftotext`) reads back with its Lithuanian letters, rates and totals; an issued
+//! invoice never changes; a refund issues a credit note in its own series; the month's i.SAF
+//! register validates against VMI's schema (`xmllint`). `make test` installs both readers.
+
+mod support;
+
+use reqwest::StatusCode;
+use support::paysera::{fields, live_shop, new_order, send, signed};
+use support::TestShop;
+use turgus::domain::flows::place_order::place;
+use turgus::domain::orders::place::PlacedOrder;
+use turgus::money::Currency;
+
+/// The seller as its invoices must name it (all of ąčęėįšųūž in its name).
+const SELLER: &str = "UAB „Ąžuolų čęėįšų ūkis“";
+
+async fn seller_shop() -> TestShop {
+    let shop = live_shop().await;
+    shop.log_in_admin().await;
+    save_seller(&shop, SELLER).await;
+    shop
+}
+
+async fn save_seller(shop: &TestShop, legal_name: &str) {
+    let saved = shop
+        .call(
+            "admin/settings/save",
+            &[
+                ("shop_name", "Ąžuolas"),
+                ("legal_name", legal_name),
+                ("company_code", "305000001"),
+                ("vat_code", "LT100012345"),
+                ("address", "Žalgirio g. 5, Vilnius"),
+                ("contact_email", "labas@azuolas.lt"),
+                ("vat_payer", "on"),
+                ("seller_country", "LT"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        saved.status(),
+        StatusCode::OK,
+        "{}",
+        saved.text().await.unwrap()
+    );
+}
+
+/// An order of `quantity` mugs (12,50 € each) by courier (3,90 €), placed by a Lithuanian shopper.
+async fn mugs(shop: &TestShop, quantity: &str) -> PlacedOrder {
+    let mut order = new_order(shop.variant_id("enamel-mug").await, quantity);
+    order.locale = turgus::locale::Locale::lt;
+    place(&shop.db, &order, Currency::Eur).await.unwrap()
+}
+
+async fn pay(shop: &TestShop, order: &PlacedOrder) {
+    let (status, body) = send(shop, &signed(&fields(order, &[]))).await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "OK"));
+}
+
+/// The text a PDF reader finds in `pdf`.
+fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("invoice.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", file.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (Debian's poppler-utils; make test installs it)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+async fn shoppers_pdf(shop: &TestShop, order: &PlacedOrder, file: &str) -> (StatusCode, String) {
+    let response = shop
+        .get(&format!("/orders/{}/{file}", order.public_token))
+        .await;
+    let status = response.status();
+    if status != StatusCode::OK {
+        return (status, String::new());
+    }
+    let headers = response.headers().clone();
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert!(headers["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("private"));
+    (status, pdf_text(&response.bytes().await.unwrap()))
+}
+
+#[tokio::test]
+async fn a_paid_order_gets_one_invoice_the_shopper_downloads_and_a_reader_reads() {
+    let shop = seller_shop().await;
+    let order = mugs(&shop, "2").await;
+    assert_eq!(
+        shoppers_pdf(&shop, &order, "invoice.pdf").await.0,
+        StatusCode::NOT_FOUND,
+        "no invoice before the payment"
+    );
+    pay(&shop, &order).await;
+    pay(&shop, &order).await;
+    let invoices: Vec<(String, i64, i64, i64)> = turgus::on_db!(&shop.db, conn => sqlx::query_as(
+        "SELECT series, number, total_minor, vat_minor FROM invoices WHERE order_id = $1",
+    )
+    .bind(order.id)
+    .fetch_all(conn)
+    .await)
+    .unwrap();
+    // 2 × 12,50 + 3,90 = 28,90 € at 21 %: 5,02 € VAT. One invoice, whatever Paysera repeats.
+    assert_eq!(invoices, [("TRG".to_owned(), 1, 2890, 502)]);
+    let (_, text) = shoppers_pdf(&shop, &order, "invoice.pdf").await;
+    for expected in [
+        "PVM sąskaita faktūra",
+        "TRG-000001",
+        SELLER,
+        "Įmonės kodas: 305000001",
+        "PVM mokėtojo kodas: LT100012345",
+        "Ona Onaitė",
+        "Enamel Camp Mug",
+        "10,33 €",
+        "PVM 21 %: apmokestinama 23,88 €, PVM 5,02 €",
+        "Iš viso (EUR): 28,90 €",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in:\n{text}");
+    }
+    // The confirmation e-mail and the accept page link it.
+    let link = format!("/orders/{}/invoice.pdf", order.public_token);
+    let mail: String = shop
+        .scalar(&format!(
+            "SELECT body_text FROM email_outbox WHERE order_id = {} AND kind = 'order_confirmation'",
+            order.id
+        ))
+        .await;
+    assert!(mail.contains(&link), "{mail}");
+    let (_, page) = shop
+        .page(&format!("/lt/checkout/accept?order={}", order.public_token))
+        .await;
+    assert!(page.contains(&format!(r#"href="{link}""#)), "{page}");
+    assert!(page.contains("Sąskaita faktūra TRG-000001 (PDF)"), "{page}");
+    let other = shop
+        .get(&format!("/orders/{}x/invoice.pdf", order.public_token))
+        .await;
+    assert_eq!(
+        other.status(),
+        StatusCode::NOT_FOUND,
+        "another token finds nothing"
+    );
+}
+
+#[tokio::test]
+async fn an_issued_invoice_never_changes_and_is_never_deleted() {
+    let shop = seller_shop().await;
+    let order = mugs(&shop, "1").await;
+    pay(&shop, &order).await;
+    save_seller(&shop, "UAB Kitas vardas").await;
+    shop.execute("UPDATE product_variants SET price_minor = 9900 WHERE sku = 'enamel-mug'")
+        .await;
+    let (_, text) = shoppers_pdf(&shop, &order, "invoice.pdf").await;
+    assert!(
+        text.contains(SELLER) && !text.contains("Kitas vardas"),
+        "{text}"
+    );
+    assert!(text.contains("16,40 €"), "the price it was sold at: {text}");
+    for change in [
+        "UPDATE invoices SET total_minor = 1",
+        "DELETE FROM invoices",
+    ] {
+        let refused =
+            turgus::on_db!(&shop.db, conn => sqlx::query(change).execute(conn).await.map(|_| ()));
+        assert!(refused.is_err(), "{change} is refused by the database");
+    }
+}
+
+#[tokio::test]
+async fn a_refund_issues_a_credit_note_and_the_month_goes_to_i_saf_valid_by_the_schema() {
+    let shop = seller_shop().await;
+    let order = mugs(&shop, "3").await;
+    pay(&shop, &order).await;
+    let refused = shop
+        .call(
+            "admin/order/action",
+            &[
+                ("number", &order.number.to_string()),
+                ("action", "refund"),
+                ("note", "grąžinta"),
+                ("confirm", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::OK);
+    let (status, text) = shoppers_pdf(&shop, &order, "credit-note.pdf").await;
+    assert_eq!(status, StatusCode::OK);
+    for expected in [
+        "Kreditinė PVM sąskaita faktūra",
+        "TRGK-000001",
+        "Koreguoja sąskaitą TRG-000001",
+        "Iš viso (EUR): -41,40 €",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in:\n{text}");
+    }
+    // A month's register, from the admin's page, valid by VMI's schema.
+    let month: String = shop
+        .scalar("SELECT substr(issue_date, 1, 7) FROM invoices LIMIT 1")
+        .await;
+    let (_, page) = shop.page(&format!("/admin/invoices?month={month}")).await;
+    assert!(
+        page.contains("TRG-000001") && page.contains("TRGK-000001"),
+        "{page}"
+    );
+    let response = shop
+        .get(&format!("/admin/invoices/isaf.xml?month={month}"))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let xml = response.text().await.unwrap();
+    assert!(xml.contains("<InvoiceType>KS</InvoiceType>"), "{xml}");
+    assert!(xml.contains("<TaxableValue>-34.21</TaxableValue>"), "{xml}");
+    assert!(xml.contains("<VATRegistrationNumber>ND</VATRegistrationNumber>"));
+    validate_isaf(&xml);
+    let bad = shop.get("/admin/invoices/isaf.xml?month=2026-13").await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+}
+
+/// `xml` checked by libxml2 against VMI's `isaf_1.2.xsd`.
+fn validate_isaf(xml: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("isaf.xml");
+    std::fs::write(&file, xml).unwrap();
+    let schema = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/isaf/isaf_1.2.xsd"
+    );
+    let out = std::process::Command::new("xmllint")
+        .args(["--noout", "--schema", schema, file.to_str().unwrap()])
+        .output()
+        .expect("xmllint (Debian's libxml2-utils; make test installs it)");
+    assert!(
+        out.status.success(),
+        "{}\n{xml}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_hundred_orders_paid_at_once_get_numbers_without_gaps_or_duplicates() {
+    let shop = seller_shop().await;
+    shop.set_stock("enamel-mug", 1000).await;
+    let mut orders = vec![];
+    for _ in 0..100 {
+        orders.push(mugs(&shop, "1").await);
+    }
+    let client = support::shopper();
+    let answers = futures::future::join_all(orders.iter().map(|order| {
+        let url = shop.url(&format!(
+            "/paysera/callback?{}",
+            signed(&fields(order, &[]))
+        ));
+        let client = client.clone();
+        async move { client.get(url).send().await.unwrap().status() }
+    }))
+    .await;
+    assert!(answers.iter().all(|status| *status == StatusCode::OK));
+    let numbers: Vec<i64> = turgus::on_db!(&shop.db, conn => sqlx::query_scalar(
+        "SELECT number FROM invoices WHERE series = 'TRG' ORDER BY number",
+    )
+    .fetch_all(conn)
+    .await)
+    .unwrap();
+    assert_eq!(numbers, (1..=100).collect::<Vec<i64>>());
+}
