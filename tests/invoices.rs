@@ -272,3 +272,85 @@ async fn a_hundred_orders_paid_at_once_get_numbers_without_gaps_or_duplicates() 
     .unwrap();
     assert_eq!(numbers, (1..=100).collect::<Vec<i64>>());
 }
+
+/// The checkout's "Buying for a company", as a plain form posts it: `extra` added to the
+/// shopper's usual fields. The answer's status.
+async fn check_out_for(shop: &TestShop, extra: &[(&str, &str)]) -> StatusCode {
+    let id = shop.product_id("enamel-mug").await.to_string();
+    shop.call("cart/add", &[("product_id", &id), ("quantity", "1")])
+        .await;
+    let key = shop.checkout_key().await;
+    let form: Vec<(&str, &str)> = support::shopper::SHOPPER_FIELDS
+        .into_iter()
+        .chain(extra.iter().copied())
+        .chain([("checkout_key", key.as_str())])
+        .collect();
+    shop.call("checkout/place", &form).await.status()
+}
+
+#[tokio::test]
+async fn a_company_buyer_is_named_on_the_invoice_and_a_malformed_vat_code_is_refused() {
+    let shop = seller_shop().await;
+    let refused = check_out_for(
+        &shop,
+        &[("company", "UAB Pirkėjas"), ("vat_code", "LT12345")],
+    )
+    .await;
+    assert_eq!(refused, StatusCode::BAD_REQUEST);
+    let view: serde_json::Value = shop
+        .call("checkout", &[("country", "LT")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let errors = view["errors"].to_string();
+    assert!(errors.contains("LT123456789 / LT123456789012"), "{errors}");
+    let nameless = check_out_for(&shop, &[("vat_code", "LT100012345")]).await;
+    assert_eq!(
+        nameless,
+        StatusCode::BAD_REQUEST,
+        "a company needs its name"
+    );
+    assert_eq!(shop.scalar::<i64>("SELECT COUNT(*) FROM orders").await, 0);
+    let company = [
+        ("company", "UAB „Pirkėjas“"),
+        ("company_code", "304000002"),
+        ("vat_code", "lt 100 004 000 017"),
+        ("company_address", "Laisvės al. 10, Kaunas"),
+    ];
+    assert_eq!(check_out_for(&shop, &company).await, StatusCode::OK);
+    let id: i64 = shop.scalar("SELECT id FROM orders").await;
+    let placed = PlacedOrder {
+        id,
+        number: shop.scalar("SELECT number FROM orders").await,
+        public_token: shop.scalar("SELECT public_token FROM orders").await,
+        total: turgus::money::Money::new(
+            shop.scalar("SELECT total_minor FROM orders").await,
+            Currency::Eur,
+        ),
+    };
+    pay(&shop, &placed).await;
+    let (_, text) = shoppers_pdf(&shop, &placed, "invoice.pdf").await;
+    for expected in [
+        "UAB „Pirkėjas“",
+        "Laisvės al. 10, Kaunas",
+        "304000002",
+        "LT100004000017",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in:\n{text}");
+    }
+    let (_, page) = shop.page(&format!("/admin/orders/{}", placed.number)).await;
+    assert!(page.contains("VAT code LT100004000017"), "{page}");
+    let month: String = shop
+        .scalar("SELECT substr(issue_date, 1, 7) FROM invoices")
+        .await;
+    let xml = shop
+        .get(&format!("/admin/invoices/isaf.xml?month={month}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(xml.contains("<VATRegistrationNumber>LT100004000017</VATRegistrationNumber>"));
+    assert!(xml.contains("<RegistrationNumber>304000002</RegistrationNumber>"));
+    validate_isaf(&xml);
+}

@@ -238,3 +238,19 @@ async fn the_seller_sets_its_country_and_a_non_payer_charges_no_vat() {
         .await;
     assert!(!page.contains("incl. VAT"), "no VAT shown");
 }
+
+#[tokio::test]
+async fn the_checkout_shows_the_vat_its_total_holds_for_each_way_to_ship() {
+    let shop = support::TestShop::spawn().await;
+    let mug = shop.product_id("enamel-mug").await.to_string();
+    shop.call("cart/add", &[("product_id", &mug), ("quantity", "1")])
+        .await;
+    let (_, page) = shop.page("/en/checkout").await;
+    // 12,50 € by courier (3,90 €) at 21 %: 2,85 €; picked up (free): 2,17 €.
+    assert!(page.contains("Of which VAT"), "{page}");
+    assert!(
+        page.contains("data-testid=\"checkout-vat\" class=\"muted\">2,85\u{a0}€ (21 %)<"),
+        "{page}"
+    );
+    assert!(page.contains("data-vat=\"2,17\u{a0}€ (21 %)\""), "{page}");
+}

@@ -7,14 +7,16 @@ use super::{
     ShippingChoice,
 };
 use crate::countries::COUNTRIES;
+use crate::domain::cart::CartView;
 use crate::domain::flows::place_order::place_and_sign;
 use crate::domain::flows::unpaid_orders::cancel_pending;
-use crate::domain::orders::place::{Customer, Holder, NewOrder};
+use crate::domain::orders::place::{Company, Customer, Holder, NewOrder};
 use crate::domain::orders::OrderStatus;
 use crate::domain::payments::gateway::Mode;
 use crate::domain::payments::request::Shop;
 use crate::domain::settings::store::ActiveMethods;
 use crate::domain::settings::ShippingMethod;
+use crate::domain::vat::{Rates, TaxClass, VatCodeProblem};
 use crate::email::Email;
 use crate::error::AppError;
 use crate::locale;
@@ -77,16 +79,37 @@ async fn is_own_form_key(session: &Session, posted: &str) -> Result<bool, AppErr
         .any(|key| crate::tokens::same_secret(key, posted)))
 }
 
-/// The ways to ship for a cart worth `goods`, with what each costs it.
-fn shipping_choices(methods: Vec<ShippingMethod>, goods: Money) -> Vec<ShippingChoice> {
+/// The ways to ship `cart`, with what each costs it and the VAT the total would then hold (its
+/// lines' at their classes' rates, the shipping at the standard rate, as placement charges them).
+fn shipping_choices(
+    methods: Vec<ShippingMethod>,
+    cart: &CartView,
+    rates: &Rates,
+) -> Vec<ShippingChoice> {
+    let goods = cart.total;
+    let lines: Vec<(TaxClass, Money)> = cart
+        .lines
+        .iter()
+        .filter(|line| line.problem.is_none())
+        .map(|line| (line.tax_class, line.line_total))
+        .collect();
     methods
         .into_iter()
-        .map(|m| ShippingChoice {
-            price: m.price_for(goods),
-            free_above: m.free_above_minor.map(|l| Money::new(l, goods.currency)),
-            code: m.code,
-            name: m.name,
-            description: m.description,
+        .map(|m| {
+            let price = m.price_for(goods);
+            let with_shipping: Vec<(TaxClass, Money)> = lines
+                .iter()
+                .copied()
+                .chain([(TaxClass::Standard, price)])
+                .collect();
+            ShippingChoice {
+                price,
+                free_above: m.free_above_minor.map(|l| Money::new(l, goods.currency)),
+                vat: rates.vat_of(&with_shipping),
+                code: m.code,
+                name: m.name,
+                description: m.description,
+            }
         })
         .collect()
 }
@@ -133,7 +156,8 @@ pub async fn view(
             form.country = first.clone();
         }
     }
-    let shipping = shipping_choices(methods.for_country(&form.country), cart.total);
+    let rates = crate::domain::vat::rates_today(&state.pool).await?;
+    let shipping = shipping_choices(methods.for_country(&form.country), &cart, &rates);
     if !shipping.iter().any(|s| s.code == form.shipping) {
         form.shipping = shipping.first().map(|s| s.code.clone()).unwrap_or_default();
     }
@@ -257,7 +281,7 @@ fn check_address(form: &CheckoutForm, check: &mut impl FnMut(bool, &str, &str)) 
 fn validate(
     form: &CheckoutForm,
     offer: &Offer,
-) -> Result<(Customer, ShippingMethod), Vec<FieldError>> {
+) -> Result<(Customer, ShippingMethod, Option<Company>), Vec<FieldError>> {
     let mut errors = vec![];
     let mut check = |ok: bool, field: &str, message: &str| {
         if !ok {
@@ -291,6 +315,7 @@ fn validate(
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_'));
     check(payment_ok, "payment", tr!(checkout.error.payment));
     check(form.terms, "terms", tr!(checkout.error.terms));
+    let company = company_of(form, &mut errors);
     match (email, shipping, errors.is_empty()) {
         (Some(email), Some(shipping), true) => Ok((
             Customer {
@@ -303,9 +328,56 @@ fn validate(
                 country: form.country.clone(),
             },
             shipping.clone(),
+            company,
         )),
         _ => Err(errors),
     }
+}
+
+/// The company the shopper buys for, if they named one: its name is then required, its code and
+/// address are one line of text each, and its VAT code must have its EU country's form.
+fn company_of(form: &CheckoutForm, errors: &mut Vec<FieldError>) -> Option<Company> {
+    let company = Company {
+        name: form.company.trim().to_owned(),
+        code: form.company_code.trim().to_owned(),
+        vat_code: form.vat_code.trim().to_owned(),
+        address: form.company_address.trim().replace(['\r', '\n'], " "),
+    };
+    if company == Company::default() {
+        return None;
+    }
+    let mut refuse = |field: &str, message: String| {
+        errors.push(FieldError {
+            field: field.into(),
+            message,
+        })
+    };
+    if company.name.is_empty() || company.name.chars().any(char::is_control) {
+        refuse("company", tr!(checkout.error.company).into());
+    }
+    if company.code.chars().any(char::is_control) {
+        refuse("company_code", tr!(checkout.error.company_code).into());
+    }
+    let vat_code = match crate::domain::vat::check_vat_code(&company.vat_code) {
+        _ if company.vat_code.is_empty() => String::new(),
+        Ok(code) => code,
+        Err(VatCodeProblem::NoCountry) => {
+            refuse("vat_code", tr!(checkout.error.vat_code_country).into());
+            String::new()
+        }
+        Err(VatCodeProblem::Format { country, example }) => {
+            let name = crate::countries::country_name(locale::current(), country);
+            refuse(
+                "vat_code",
+                tr!(checkout.error.vat_code, country = name, example),
+            );
+            String::new()
+        }
+    };
+    Some(Company {
+        vat_code,
+        ..company
+    })
 }
 
 /// Checks the form after cutting it to its limits; what is kept for the next visit (the cut
@@ -314,7 +386,7 @@ async fn checked(
     session: &Session,
     state: &AppState,
     mut form: CheckoutForm,
-) -> Result<(CheckoutForm, Customer, ShippingMethod), AppError> {
+) -> Result<(CheckoutForm, (Customer, ShippingMethod, Option<Company>)), AppError> {
     let mut errors = cap_lengths(&mut form);
     let offer = Offer {
         shipping: ActiveMethods::load(&state.pool, locale::current())
@@ -323,8 +395,8 @@ async fn checked(
         smsbank: smsbank_offered(state).await?,
     };
     let valid = validate(&form, &offer);
-    if let (Ok((customer, shipping)), true) = (&valid, errors.is_empty()) {
-        return Ok((form, customer.clone(), shipping.clone()));
+    if let (Ok(accepted), true) = (&valid, errors.is_empty()) {
+        return Ok((form, accepted.clone()));
     }
     if let Err(more) = valid {
         let already = |field: &str| errors.iter().any(|e: &FieldError| e.field == field);
@@ -343,7 +415,7 @@ pub async fn place(
     checkout_key: &str,
     client_ip: std::net::IpAddr,
 ) -> Result<String, AppError> {
-    let (form, customer, shipping) = checked(session, state, form).await?;
+    let (form, (customer, shipping, company)) = checked(session, state, form).await?;
     let settings = state.settings.get().await?;
     if !is_own_form_key(session, checkout_key).await? {
         return Err(AppError::Conflict(tr!(checkout.error.stale_form).into()));
@@ -373,6 +445,7 @@ pub async fn place(
         }),
         sandbox: state.payments.mode == Mode::Sandbox,
         locale: locale::current(),
+        company,
     };
     let shop = Shop {
         public_url: &state.config.public_url,

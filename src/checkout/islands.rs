@@ -10,14 +10,15 @@ use leptos::prelude::*;
 /// The figures [`CheckoutTotal`] keeps up to date: elements with `data-figure` set to these.
 pub const SHIPPING_PRICE: &str = "shipping";
 pub const TOTAL_TO_PAY: &str = "total";
+pub const VAT_INCLUDED: &str = "vat";
 
 /// The checkout's shipping fieldset: [`CheckoutTotal`] brings the methods for another country
 /// into it.
 pub const SHIPPING_OPTIONS: &str = "shipping-options";
 
-/// Around the checkout's summary: when the shopper picks another way to ship, shows its price and
-/// the total with it. Each shipping radio button carries both figures (`data-price`,
-/// `data-total`), worked out and written by the server, so the browser does no arithmetic on
+/// Around the checkout's summary: when the shopper picks another way to ship, shows its price,
+/// the total with it and the VAT that total holds. Each shipping radio button carries the figures
+/// (`data-price`, `data-total`, `data-vat`), worked out and written by the server, so the browser does no arithmetic on
 /// money. When the shopper picks another country, the ways to ship there come from the server
 /// (without JavaScript, the order is checked against the country when it is sent).
 #[island]
@@ -56,7 +57,11 @@ pub fn CheckoutTotal(children: Children) -> impl IntoView {
 /// Shows the shipping price and total a shipping radio button carries.
 #[cfg(feature = "hydrate")]
 fn show_figures(input: &web_sys::HtmlInputElement) {
-    for (attribute, id) in [("data-price", SHIPPING_PRICE), ("data-total", TOTAL_TO_PAY)] {
+    for (attribute, id) in [
+        ("data-price", SHIPPING_PRICE),
+        ("data-total", TOTAL_TO_PAY),
+        ("data-vat", VAT_INCLUDED),
+    ] {
         let figure = input.get_attribute(attribute).unwrap_or_default();
         crate::browser::set_text(&format!("[data-figure={id}]"), &figure);
     }

@@ -55,6 +55,8 @@ pub struct ShippingChoice {
     pub price: Money,
     /// Free from this much of goods, if the method has such a limit.
     pub free_above: Option<Money>,
+    /// The VAT per rate the order's total would hold, shipped this way (empty without VAT).
+    pub vat: Vec<crate::domain::vat::RateTotal>,
 }
 
 /// The checkout form as typed, kept across a failed submission.
@@ -67,6 +69,12 @@ pub struct CheckoutForm {
     pub city: String,
     pub postcode: String,
     pub country: String,
+    /// Buying for a company: its name, code, VAT code and address (all optional, the name
+    /// required once any is given).
+    pub company: String,
+    pub company_code: String,
+    pub vat_code: String,
+    pub company_address: String,
     pub shipping: String,
     pub payment: String,
     pub terms: bool,
@@ -76,7 +84,7 @@ impl CheckoutForm {
     /// The fields a shopper types, with the most each may hold in characters (a postal address
     /// fits; a flood does not), in the order the page lists them and reports their problems.
     /// `terms` is a checkbox and has no length.
-    pub const TYPED: [(&'static str, usize); 9] = [
+    pub const TYPED: [(&'static str, usize); 13] = [
         ("email", 254),
         ("first_name", 100),
         ("last_name", 100),
@@ -84,12 +92,16 @@ impl CheckoutForm {
         ("city", 100),
         ("postcode", 20),
         ("country", 2),
+        ("company", 200),
+        ("company_code", 40),
+        ("vat_code", 20),
+        ("company_address", 400),
         ("shipping", 40),
         ("payment", 40),
     ];
 
     /// The typed fields' values, in the order of [`CheckoutForm::TYPED`].
-    pub fn typed_mut(&mut self) -> [&mut String; 9] {
+    pub fn typed_mut(&mut self) -> [&mut String; 13] {
         [
             &mut self.email,
             &mut self.first_name,
@@ -98,6 +110,10 @@ impl CheckoutForm {
             &mut self.city,
             &mut self.postcode,
             &mut self.country,
+            &mut self.company,
+            &mut self.company_code,
+            &mut self.vat_code,
+            &mut self.company_address,
             &mut self.shipping,
             &mut self.payment,
         ]
@@ -184,6 +200,10 @@ pub async fn place_order(
     city: String,
     postcode: String,
     country: String,
+    #[server(default)] company: String,
+    #[server(default)] company_code: String,
+    #[server(default)] vat_code: String,
+    #[server(default)] company_address: String,
     shipping: String,
     payment: Option<String>,
     terms: Option<String>,
@@ -198,6 +218,10 @@ pub async fn place_order(
         city,
         postcode,
         country,
+        company,
+        company_code,
+        vat_code,
+        company_address,
         shipping,
         payment: payment.unwrap_or_default(),
         terms: terms.is_some(),

@@ -2,7 +2,7 @@
 
 use super::islands::{
     CheckoutTotal, LiveOrderStatus, PaymentMethodsSwitch, ORDER_LIVE, PAYMENT_METHODS,
-    SHIPPING_OPTIONS, SHIPPING_PRICE, TOTAL_TO_PAY,
+    SHIPPING_OPTIONS, SHIPPING_PRICE, TOTAL_TO_PAY, VAT_INCLUDED,
 };
 use super::{
     get_checkout, get_order_page, CancelOutcome, CheckoutView, MethodGroup, OrderPage, PlaceOrder,
@@ -81,6 +81,34 @@ struct ShippingOption {
     details: String,
     price: String,
     total: String,
+    /// The VAT the total would hold, per rate, in words (empty without VAT).
+    vat: String,
+}
+
+/// The summary's figures for one way to ship.
+#[derive(Clone)]
+struct Figures {
+    shipping: String,
+    total: String,
+    vat: String,
+}
+
+impl Figures {
+    /// The figures of the option `chosen`, or dashes when none is.
+    fn of(options: &[ShippingOption], chosen: &str) -> Figures {
+        match options.iter().find(|o| o.key == chosen) {
+            Some(o) => Figures {
+                shipping: o.price.clone(),
+                total: o.total.clone(),
+                vat: o.vat.clone(),
+            },
+            None => Figures {
+                shipping: "—".into(),
+                total: "—".into(),
+                vat: String::new(),
+            },
+        }
+    }
 }
 
 fn shipping_options(view: &CheckoutView) -> Vec<ShippingOption> {
@@ -108,6 +136,12 @@ fn shipping_options(view: &CheckoutView) -> Vec<ShippingOption> {
             .join(" "),
             price: choice.price.to_string(),
             total: total_with(choice.price),
+            vat: choice
+                .vat
+                .iter()
+                .map(|share| format!("{} ({})", share.vat, share.rate.percent()))
+                .collect::<Vec<_>>()
+                .join(" · "),
         })
         .collect()
 }
@@ -134,7 +168,7 @@ fn ShippingFieldset(
                 view! {
                     <label class="method" for=label_for>
                         <input type="radio" id=id name="shipping" value=option.key checked=checked
-                            data-price=option.price.clone() data-total=option.total />
+                            data-price=option.price.clone() data-total=option.total data-vat=option.vat />
                         <span>{option.label}" — "{option.price}
                             {(!option.details.is_empty()).then(|| view! { <small class="method-details">{option.details}</small> })}
                         </span>
@@ -149,16 +183,20 @@ fn ShippingFieldset(
 /// The order summary's figures: the subtotal, and the shipping and total for the chosen way to
 /// ship (the island follows the other choices).
 #[component]
-fn SummaryTotals(subtotal: String, shipping: String, total: String) -> impl IntoView {
+fn SummaryTotals(subtotal: String, figures: Figures, with_vat: bool) -> impl IntoView {
     view! {
         <CheckoutTotal>
             <dl>
                 <dt>{tr!(cart.subtotal)}</dt>
                 <dd data-testid="checkout-subtotal">{subtotal}</dd>
                 <dt>{tr!(checkout.shipping)}</dt>
-                <dd data-figure=SHIPPING_PRICE data-testid="checkout-shipping">{shipping}</dd>
+                <dd data-figure=SHIPPING_PRICE data-testid="checkout-shipping">{figures.shipping}</dd>
                 <dt>{tr!(checkout.total_to_pay)}</dt>
-                <dd data-figure=TOTAL_TO_PAY class="total" data-testid="checkout-total">{total}</dd>
+                <dd data-figure=TOTAL_TO_PAY class="total" data-testid="checkout-total">{figures.total}</dd>
+                {with_vat.then(|| view! {
+                    <dt class="muted">{tr!(checkout.vat_included)}</dt>
+                    <dd class="muted" data-figure=VAT_INCLUDED data-testid="checkout-vat">{figures.vat}</dd>
+                })}
             </dl>
         </CheckoutTotal>
     }
@@ -229,6 +267,35 @@ fn PaymentFieldset(payment: PaymentChoices) -> impl IntoView {
     }
 }
 
+/// "Buying for a company": a plain part of the form (a `<details>` opens without JavaScript),
+/// open when anything in it was typed or refused.
+#[component]
+fn CompanyFieldset(form: super::CheckoutForm, errors: [Option<String>; 4]) -> impl IntoView {
+    let open = errors.iter().any(Option::is_some)
+        || [
+            &form.company,
+            &form.company_code,
+            &form.vat_code,
+            &form.company_address,
+        ]
+        .iter()
+        .any(|value| !value.is_empty());
+    let [company, company_code, vat_code, company_address] = errors;
+    view! {
+        <details class="company" open=open>
+            <summary>{tr!(checkout.company.title)}</summary>
+            <fieldset>
+                <legend class="visually-hidden">{tr!(checkout.company.title)}</legend>
+                <p class="muted">{tr!(checkout.company.why)}</p>
+                <Field name="company" label=tr!(checkout.field.company).into() autocomplete="organization" value=form.company error=company />
+                <Field name="company_code" label=tr!(checkout.field.company_code).into() autocomplete="off" value=form.company_code error=company_code />
+                <Field name="vat_code" label=tr!(checkout.field.vat_code).into() autocomplete="off" value=form.vat_code error=vat_code />
+                <Field name="company_address" label=tr!(checkout.field.company_address).into() autocomplete="off" value=form.company_address error=company_address />
+            </fieldset>
+        </details>
+    }
+}
+
 /// The country to ship to, among those a shipping method serves.
 #[component]
 fn CountryField(
@@ -266,7 +333,7 @@ fn TermsField(checked: bool, error: Option<String>) -> impl IntoView {
 
 /// The order beside the form: its lines and totals, with the chosen shipping.
 #[component]
-fn CheckoutSummary(cart: CartView, shipping: String, total: String) -> impl IntoView {
+fn CheckoutSummary(cart: CartView, figures: Figures, with_vat: bool) -> impl IntoView {
     view! {
         <aside class="cart-summary" aria-label=tr!(checkout.summary)>
             <h2>{tr!(checkout.your_order)}</h2>
@@ -275,7 +342,7 @@ fn CheckoutSummary(cart: CartView, shipping: String, total: String) -> impl Into
                     <li><span>{format!("{} × {}", l.quantity, l.name)}</span><span>{l.line_total.to_string()}</span></li>
                 }).collect_view()}
             </ul>
-            <SummaryTotals subtotal=cart.total.to_string() shipping total />
+            <SummaryTotals subtotal=cart.total.to_string() figures with_vat />
         </aside>
     }
 }
@@ -283,18 +350,15 @@ fn CheckoutSummary(cart: CartView, shipping: String, total: String) -> impl Into
 #[component]
 fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl IntoView {
     let form = view.form.clone();
-    let [email, first_name, last_name, street, city, postcode, country, shipping, payment, terms] =
+    let [email, first_name, last_name, street, city, postcode, country, company, company_code, vat_code, company_address, shipping, payment, terms] =
         std::array::from_fn(|i| match super::CheckoutForm::TYPED.get(i) {
             Some((field, _)) => view.error(field),
             None => view.error("terms"),
         });
     let options = shipping_options(&view);
-    let chosen = options.iter().find(|o| o.key == form.shipping);
-    let (chosen_shipping, chosen_total) = chosen.map_or_else(
-        || ("—".to_owned(), "—".to_owned()),
-        |o| (o.price.clone(), o.total.clone()),
-    );
-    let pay_total = chosen_total.clone();
+    let figures = Figures::of(&options, &form.shipping);
+    let with_vat = options.iter().any(|o| !o.vat.is_empty());
+    let pay_total = figures.total.clone();
     let payment = PaymentChoices {
         chosen: form.payment.clone(),
         methods_country: view.methods_country.clone(),
@@ -327,6 +391,7 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
                     <Field name="postcode" label=tr!(checkout.field.postcode).into() autocomplete="postal-code" value=form.postcode.clone() error=postcode />
                     <CountryField countries=shipping_countries chosen=form.country.clone() error=country />
                 </fieldset>
+                <CompanyFieldset form=form.clone() errors=[company, company_code, vat_code, company_address] />
                 <ShippingFieldset options chosen=form.shipping.clone() error=shipping />
                 <PaymentFieldset payment />
                 <TermsField checked=form.terms error=terms />
@@ -334,7 +399,7 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
                 <p class="pay-total">{tr!(checkout.total_to_pay)}": "<strong data-figure=TOTAL_TO_PAY>{pay_total}</strong></p>
                 <button type="submit" class="button-primary">{tr!(checkout.place)}</button>
             </ActionForm>
-            <CheckoutSummary cart shipping=chosen_shipping total=chosen_total />
+            <CheckoutSummary cart figures with_vat />
         </div>
     }
 }

@@ -34,6 +34,8 @@ pub struct CartLine {
     pub unit_price: Money,
     pub quantity: Quantity,
     pub line_total: Money,
+    /// Its product's class for VAT: the checkout shows the VAT the total holds.
+    pub tax_class: crate::domain::vat::TaxClass,
     /// Why the line cannot be bought as it stands, if it cannot.
     pub problem: Option<Shortfall>,
 }
@@ -79,6 +81,7 @@ struct PricedRow {
     option3: Option<String>,
     image_path: Option<String>,
     image_alt: Option<String>,
+    tax_class: String,
 }
 
 /// Today's name, price in force, stock and photo (its own, else its product's first) of the
@@ -94,7 +97,7 @@ async fn priced_rows(
         let mut query = sqlx::QueryBuilder::new(format!(
             "SELECT v.id AS variant_id, p.slug, p.name, {} AS price_minor,
                 p.currency, v.stock, {ON_SALE} AS active,
-                v.option1, v.option2, v.option3,
+                v.option1, v.option2, v.option3, p.tax_class,
                 COALESCE(vi.path, (SELECT i.path FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1)) AS image_path,
                 COALESCE(vi.alt, (SELECT i.alt FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1)) AS image_alt
              FROM product_variants v JOIN products p ON p.id = v.product_id
@@ -164,6 +167,7 @@ pub async fn price(
             unit_price,
             quantity: stored.quantity,
             line_total,
+            tax_class: crate::domain::vat::TaxClass::from_key(&row.tax_class).unwrap_or_default(),
             problem,
         });
     }

@@ -76,7 +76,7 @@ impl TaxClass {
 
 /// The seller's rate of each class on the Vilnius day bound as `$1`: for each class, the rate
 /// with the latest first day not after it, in the seller's country; no rows for a seller not
-/// registered for VAT. Read by placement ([`RatesToday`]).
+/// registered for VAT. Read by placement ([`RatesToday`]) and the checkout ([`rates_today`]).
 #[cfg(feature = "ssr")]
 const RATES_ON: &str = "SELECT r.tax_class, r.rate_bp
     FROM vat_rates r JOIN shop_settings s ON s.id = 1 AND s.vat_payer = TRUE AND r.country = s.seller_country
@@ -121,6 +121,41 @@ fn rates_from(payer: bool, rows: Vec<(String, i64)>) -> Rates {
 fn today() -> String {
     let now = crate::clock::now();
     crate::clock::vilnius::date_of(&now, false).unwrap_or_else(|| now[..10].to_owned())
+}
+
+/// The seller's rates today, for the checkout's figures before the order is placed (placement
+/// reads them again, in its transaction, through [`RatesToday`]).
+#[cfg(feature = "ssr")]
+pub async fn rates_today(pool: &crate::db::Db) -> Result<Rates, crate::error::AppError> {
+    let payer: bool = crate::on_db!(pool, conn => sqlx::query_scalar(
+        "SELECT vat_payer FROM shop_settings WHERE id = 1",
+    )
+    .fetch_one(conn)
+    .await)?;
+    let rows: Vec<(String, i64)> = crate::on_db!(pool, conn => sqlx::query_as(RATES_ON)
+        .bind(today())
+        .fetch_all(conn)
+        .await)?;
+    Ok(rates_from(payer, rows))
+}
+
+impl Rates {
+    /// The VAT per rate of `amounts`, each of its class: empty for a non-payer or a class the
+    /// seller's country has no rate for (the checkout shows no figure rather than a guess).
+    pub fn vat_of(&self, amounts: &[(TaxClass, Money)]) -> Vec<RateTotal> {
+        let rated: Option<Vec<(Rate, Money)>> = amounts
+            .iter()
+            .map(|&(class, amount)| {
+                Some((
+                    self.0.as_ref()?.iter().find(|(c, _)| *c == class)?.1,
+                    amount,
+                ))
+            })
+            .collect();
+        rated
+            .and_then(|rated| breakdown(&rated))
+            .unwrap_or_default()
+    }
 }
 
 /// The seller's rates on today's Vilnius day, read in the placing transaction: what an order
@@ -255,6 +290,113 @@ pub fn allocate(amounts: &[(Rate, Money)]) -> Option<Vec<Money>> {
     Some(shares)
 }
 
+/// What is wrong with a VAT code a buyer typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VatCodeProblem {
+    /// It does not start with an EU country's letters.
+    NoCountry,
+    /// It does not have that country's form; an example of one that does.
+    Format {
+        country: &'static str,
+        example: String,
+    },
+}
+
+/// Each EU country's VAT codes after its two letters: `9` a digit, `A` a letter, `X` either,
+/// anything else itself (the forms the Commission's VIES checks; Greece is `EL`, Northern Ireland
+/// `XI`).
+const VAT_CODE_FORMS: &[(&str, &[&str])] = &[
+    ("AT", &["U99999999"]),
+    ("BE", &["9999999999"]),
+    ("BG", &["999999999", "9999999999"]),
+    ("CY", &["99999999A"]),
+    ("CZ", &["99999999", "999999999", "9999999999"]),
+    ("DE", &["999999999"]),
+    ("DK", &["99999999"]),
+    ("EE", &["999999999"]),
+    ("EL", &["999999999"]),
+    ("ES", &["X9999999X"]),
+    ("FI", &["99999999"]),
+    ("FR", &["XX999999999"]),
+    ("HR", &["99999999999"]),
+    ("HU", &["99999999"]),
+    ("IE", &["9X99999A", "9X99999AA"]),
+    ("IT", &["99999999999"]),
+    ("LT", &["999999999", "999999999999"]),
+    ("LU", &["99999999"]),
+    ("LV", &["99999999999"]),
+    ("MT", &["99999999"]),
+    ("NL", &["999999999B99"]),
+    ("PL", &["9999999999"]),
+    ("PT", &["999999999"]),
+    (
+        "RO",
+        &[
+            "99",
+            "999",
+            "9999",
+            "99999",
+            "999999",
+            "9999999",
+            "99999999",
+            "999999999",
+            "9999999999",
+        ],
+    ),
+    ("SE", &["999999999999"]),
+    ("SI", &["99999999"]),
+    ("SK", &["9999999999"]),
+    ("XI", &["999999999", "999999999999", "GD999", "HA999"]),
+];
+
+/// A buyer's VAT code, checked against its country's form and written as VIES writes it
+/// (capitals, no spaces, dots or dashes): `lt 100 012 345` is `LT100012345`. The form only: whether
+/// the code is registered is for VIES to say.
+pub fn check_vat_code(typed: &str) -> Result<String, VatCodeProblem> {
+    let code: String = typed
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '.' | '-'))
+        .flat_map(char::to_uppercase)
+        .collect();
+    let prefix: String = code.chars().take(2).collect();
+    let (country, forms) = VAT_CODE_FORMS
+        .iter()
+        .find(|(country, _)| *country == prefix)
+        .ok_or(VatCodeProblem::NoCountry)?;
+    let rest: Vec<char> = code.chars().skip(2).collect();
+    let fits = |form: &&str| {
+        form.chars().count() == rest.len()
+            && form.chars().zip(&rest).all(|(want, got)| match want {
+                '9' => got.is_ascii_digit(),
+                'A' => got.is_ascii_uppercase(),
+                'X' => got.is_ascii_alphanumeric(),
+                literal => literal == *got,
+            })
+    };
+    if forms.iter().any(fits) {
+        return Ok(code);
+    }
+    let example = forms
+        .iter()
+        .map(|form| {
+            let digits = "1234567890".chars().cycle();
+            let sample: String = form
+                .chars()
+                .zip(digits)
+                .map(|(want, digit)| match want {
+                    '9' | 'X' => digit,
+                    'A' => 'A',
+                    literal => literal,
+                })
+                .collect();
+            format!("{country}{sample}")
+        })
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" / ");
+    Err(VatCodeProblem::Format { country, example })
+}
+
 /// A rate as stored (basis points; NULL before VAT was kept).
 pub fn stored_rate(basis_points: Option<i64>) -> Option<Rate> {
     basis_points.and_then(|bp| u32::try_from(bp).ok()).map(Rate)
@@ -369,6 +511,39 @@ mod tests {
             .collect();
         let shares: Vec<i64> = shares.iter().map(|m| m.minor).collect();
         assert_eq!(mirrored.iter().sum::<i64>(), shares.iter().sum::<i64>());
+    }
+
+    #[test]
+    fn vat_codes_are_checked_against_their_countrys_form() {
+        assert_eq!(check_vat_code("lt 100 012 345"), Ok("LT100012345".into()));
+        assert_eq!(
+            check_vat_code("LT100012345678"),
+            Ok("LT100012345678".into())
+        );
+        assert_eq!(check_vat_code("LV40003000000"), Ok("LV40003000000".into()));
+        assert_eq!(check_vat_code("EE100000000"), Ok("EE100000000".into()));
+        assert_eq!(
+            check_vat_code("NL123456789B01"),
+            Ok("NL123456789B01".into())
+        );
+        assert_eq!(check_vat_code("ATU12345678"), Ok("ATU12345678".into()));
+        assert_eq!(
+            check_vat_code("LT1234567890"),
+            Err(VatCodeProblem::Format {
+                country: "LT",
+                example: "LT123456789 / LT123456789012".into()
+            })
+        );
+        assert_eq!(
+            check_vat_code("LT12345678A"),
+            check_vat_code("LT1234567890")
+        );
+        assert_eq!(check_vat_code("305000001"), Err(VatCodeProblem::NoCountry));
+        assert_eq!(
+            check_vat_code("US123456789"),
+            Err(VatCodeProblem::NoCountry)
+        );
+        assert_eq!(check_vat_code("ĄŽ"), Err(VatCodeProblem::NoCountry));
     }
 
     #[test]

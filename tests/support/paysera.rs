@@ -96,6 +96,7 @@ pub fn new_order(variant_id: i64, quantity: &str) -> NewOrder {
         holder: None,
         sandbox: false,
         locale: turgus::locale::Locale::en,
+        company: None,
     }
 }
 

@@ -151,6 +151,8 @@ pub struct OrderDetail {
     pub emails: Vec<crate::domain::mail::MailSummary>,
     /// Its invoice and credit note, once issued.
     pub documents: Vec<crate::admin::invoices::InvoiceRow>,
+    /// The company the shopper bought for, line by line (empty: a consumer).
+    pub company: Vec<String>,
 }
 
 impl OrderDetail {

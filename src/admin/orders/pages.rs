@@ -246,6 +246,10 @@ fn CustomerCard(order: OrderDetail) -> impl IntoView {
             <h2>{tr!(admin.order.customer)}</h2>
             <p>{order.name}<br /><a href=format!("mailto:{}", order.email)>{order.email.clone()}</a></p>
             <p>{order.address.into_iter().map(|line| view! { {line}<br /> }).collect_view()}</p>
+            {(!order.company.is_empty()).then(|| view! {
+                <h3>{tr!(admin.order.company)}</h3>
+                <p data-testid="order-company">{order.company.into_iter().map(|line| view! { {line}<br /> }).collect_view()}</p>
+            })}
             <dl>
                 <dt>{tr!(admin.order.placed)}</dt><dd>{short_time(&order.created_at)}</dd>
                 <dt>{tr!(admin.order.paid)}</dt><dd>{when(order.paid_at)}</dd>

@@ -174,6 +174,28 @@ struct DetailRow {
     shipping_minor: i64,
     total_minor: i64,
     shipping_vat_rate_bp: Option<i64>,
+    buyer_company: String,
+    buyer_company_code: String,
+    buyer_vat_code: String,
+    buyer_address: String,
+}
+
+impl DetailRow {
+    /// The company the shopper bought for, line by line (empty: a consumer).
+    fn company(&self) -> Vec<String> {
+        use crate::tr;
+        let (code, vat) = (&self.buyer_company_code, &self.buyer_vat_code);
+        let mut lines = vec![self.buyer_company.clone()];
+        if !code.is_empty() {
+            lines.push(tr!(admin.order.company_code, code));
+        }
+        if !vat.is_empty() {
+            lines.push(tr!(admin.order.vat_code, code = vat));
+        }
+        lines.push(self.buyer_address.clone());
+        lines.retain(|line| !line.is_empty());
+        lines
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -275,6 +297,7 @@ pub async fn detail(
     let vat = vat_of(&lines, shipping);
     let customer = &order.customer;
     Ok(OrderDetail {
+        company: order.company(),
         number: order.number,
         state: stage(
             &order.status,

@@ -52,6 +52,19 @@ pub struct NewOrder {
     pub sandbox: bool,
     /// The language the shopper placed it in: its e-mails and Paysera's page are in it.
     pub locale: crate::locale::Locale,
+    /// The company the shopper buys for, whose invoice names it.
+    pub company: Option<Company>,
+}
+
+/// A company buyer, as typed at checkout (its VAT code checked against its country's form).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Company {
+    pub name: String,
+    pub code: String,
+    /// Empty, or an EU VAT code as VIES writes it.
+    pub vat_code: String,
+    /// Empty: the delivery address.
+    pub address: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -274,13 +287,15 @@ async fn insert_order(
     figures: &Figures<'_>,
 ) -> Result<i64, AppError> {
     let c = &order.customer;
+    let company = order.company.clone().unwrap_or_default();
     Ok(crate::on_tx!(tx, conn => sqlx::query_scalar(
         "INSERT INTO orders (number, public_token, currency, subtotal_minor, shipping_minor, total_minor,
                              email, first_name, last_name, street, city, postcode, country,
                              shipping_method, shipping_name, payment_method, checkout_key, sandbox,
-                             shopper_key, client_ip, locale, shipping_vat_rate_bp)
+                             shopper_key, client_ip, locale, shipping_vat_rate_bp, buyer_company,
+                             buyer_company_code, buyer_vat_code, buyer_address)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                 $19, $20, $21, $22)
+                 $19, $20, $21, $22, $23, $24, $25, $26)
          RETURNING id",
     )
     .bind(figures.number)
@@ -305,6 +320,10 @@ async fn insert_order(
     .bind(order.holder.as_ref().map(|h| &h.client_ip))
     .bind(crate::locale::code(order.locale))
     .bind(figures.shipping_rate.map(|rate| i64::from(rate.0)))
+    .bind(&company.name)
+    .bind(&company.code)
+    .bind(&company.vat_code)
+    .bind(&company.address)
     .fetch_one(&mut *conn)
     .await)?)
 }
