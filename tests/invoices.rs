@@ -354,3 +354,45 @@ async fn a_company_buyer_is_named_on_the_invoice_and_a_malformed_vat_code_is_ref
     assert!(xml.contains("<RegistrationNumber>304000002</RegistrationNumber>"));
     validate_isaf(&xml);
 }
+
+#[tokio::test]
+async fn the_merchant_names_the_series_and_a_new_series_starts_at_one() {
+    let shop = seller_shop().await;
+    let first = mugs(&shop, "1").await;
+    pay(&shop, &first).await;
+    let series = |invoice: &'static str, credit: &'static str| {
+        [
+            ("shop_name", "Ąžuolas"),
+            ("legal_name", SELLER),
+            ("vat_payer", "on"),
+            ("invoice_series", invoice),
+            ("credit_note_series", credit),
+        ]
+    };
+    for (invoice, credit) in [("ab-1", "K"), ("LN", "LN"), ("ABCDEFGHIJK", "K")] {
+        let refused = shop
+            .call("admin/settings/save", &series(invoice, credit))
+            .await;
+        assert_eq!(
+            refused.status(),
+            StatusCode::BAD_REQUEST,
+            "{invoice} {credit}"
+        );
+    }
+    let saved = shop.call("admin/settings/save", &series("ln", "lnk")).await;
+    assert_eq!(saved.status(), StatusCode::OK);
+    let second = mugs(&shop, "1").await;
+    pay(&shop, &second).await;
+    let numbers: Vec<(String, i64)> = turgus::on_db!(&shop.db, conn => sqlx::query_as(
+        "SELECT series, number FROM invoices ORDER BY id",
+    )
+    .fetch_all(conn)
+    .await)
+    .unwrap();
+    assert_eq!(numbers, [("TRG".to_owned(), 1), ("LN".to_owned(), 1)]);
+    let (_, changes) = shop.page("/admin/settings").await;
+    assert!(
+        changes.contains("Invoice series: TRG → LN"),
+        "audited: {changes}"
+    );
+}

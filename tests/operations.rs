@@ -219,7 +219,8 @@ async fn memory_stays_bounded_after_a_hundred_logins() {
         .success());
     // The first logins size the allocator's pools (an Argon2 hash takes 19 MiB); the rest must
     // not add to them. The whole stays small: the debug build's code and data are most of it (and
-    // grew past 64 MiB with the admin's translations and the command line's parser).
+    // grew past 64 MiB with the admin's translations and the command line's parser, past 72 MiB
+    // with the invoices' PDF writer).
     for _ in 0..10 {
         assert_eq!(
             log_in(&support::shopper(), &shop.base).await,
@@ -236,7 +237,7 @@ async fn memory_stays_bounded_after_a_hundred_logins() {
     let rss = shop.rss_kib();
     println!("RSS after 10 logins: {warm} KiB, after 100: {rss} KiB");
     assert!(rss < warm + 8 * 1024, "grew from {warm} to {rss} KiB");
-    assert!(rss < 72 * 1024, "RSS after 100 logins: {rss} KiB");
+    assert!(rss < 80 * 1024, "RSS after 100 logins: {rss} KiB");
 }
 
 #[tokio::test]

@@ -57,6 +57,8 @@ pub struct SettingsView {
     pub test_payments: Switch,
     pub vat_payer: bool,
     pub seller_country: String,
+    /// The invoices' and credit notes' series.
+    pub series: (String, String),
     /// Test payments only mean something for a live Paysera project.
     pub sandbox: bool,
     pub currency: String,
@@ -111,6 +113,7 @@ pub async fn admin_settings() -> Result<SettingsView, AppError> {
         },
         vat_payer: settings.vat_payer,
         seller_country: settings.seller_country,
+        series: (settings.invoice_series, settings.credit_note_series),
         sandbox: state.payments.sandbox.is_some(),
         currency: currency.code().to_owned(),
         methods,
@@ -165,6 +168,8 @@ pub async fn save_settings(
     #[server(default)] test_payments: Option<String>,
     #[server(default)] vat_payer: Option<String>,
     #[server(default)] seller_country: String,
+    #[server(default)] invoice_series: String,
+    #[server(default)] credit_note_series: String,
 ) -> Result<(), AppError> {
     let (state, admin_id) = crate::admin::auth::admin_only().await?;
     let trimmed = |text: String| text.trim().replace("\r\n", "\n");
@@ -186,6 +191,9 @@ pub async fn save_settings(
             "" => "LT".to_owned(),
             typed => typed.to_uppercase(),
         },
+        // Empty (a form from before the fields): the domain keeps the series as they are.
+        invoice_series: invoice_series.trim().to_uppercase(),
+        credit_note_series: credit_note_series.trim().to_uppercase(),
     };
     crate::domain::settings::store::save(
         &state.writer,

@@ -50,7 +50,7 @@ pub fn AdminSettingsPage() -> impl IntoView {
                 {errors}
                 <SavedNotice />
                 <ShopForm seller=view.seller smsbank=view.smsbank test_payments=view.test_payments
-                    vat=(view.vat_payer, view.seller_country) sandbox=view.sandbox save />
+                    vat=(view.vat_payer, view.seller_country) series=view.series sandbox=view.sandbox save />
                 <ShippingMethods methods=view.methods currency=view.currency countries=view.countries save=save_method save_text delete=delete_method />
                 <section>
                     <h2 id="legal">{tr!(admin.settings.legal_pages)}</h2>
@@ -123,6 +123,7 @@ fn ShopForm(
     smsbank: Switch,
     test_payments: Switch,
     vat: (bool, String),
+    series: (String, String),
     sandbox: bool,
     save: ServerAction<SaveSettings>,
 ) -> impl IntoView {
@@ -152,6 +153,9 @@ fn ShopForm(
                     <label for="seller_country">{tr!(admin.settings.field.seller_country)}</label>
                     <select id="seller_country" name="seller_country">{countries.collect_view()}</select>
                 </div>
+                <TextField name="invoice_series" label=tr!(admin.settings.field.invoice_series) value=series.0 maxlength="10" />
+                <TextField name="credit_note_series" label=tr!(admin.settings.field.credit_note_series) value=series.1 maxlength="10" />
+                <p class="muted">{tr!(admin.settings.series_note)}</p>
                 <h3>{tr!(admin.settings.payments)}</h3>
                 <SwitchField name="smsbank" label=tr!(admin.settings.smsbank) switch=smsbank />
                 <SwitchField name="test_payments" label=tr!(admin.settings.test_payments) switch=test_payments />

@@ -20,11 +20,15 @@ pub struct ShopSettings {
     /// Registered for VAT: its orders carry VAT at the rates of `seller_country`.
     pub vat_payer: bool,
     pub seller_country: String,
+    /// The invoices' and credit notes' series (`TRG` numbers `TRG-000001`). Empty in a save:
+    /// kept as they are.
+    pub invoice_series: String,
+    pub credit_note_series: String,
 }
 
 const SETTINGS: &str = "SELECT shop_name, legal_name, company_code, vat_code, address,
                                contact_email, contact_phone, smsbank, test_payments, vat_payer,
-                               seller_country
+                               seller_country, invoice_series, credit_note_series
                         FROM shop_settings WHERE id = 1";
 
 pub async fn load(pool: &crate::db::Db) -> Result<ShopSettings, AppError> {
@@ -218,7 +222,28 @@ fn differences(old: &ShopSettings, new: &ShopSettings, locale: Locale) -> Vec<St
             let what = td_string!(locale, admin.settings.field.seller_country);
             format!("{what}: {} → {}", old.seller_country, new.seller_country)
         }))
+        .chain(series_changes(old, new, locale))
         .collect()
+}
+
+/// The series that changed, as the audit words them.
+fn series_changes(old: &ShopSettings, new: &ShopSettings, locale: Locale) -> Vec<String> {
+    [
+        (
+            td_string!(locale, admin.settings.field.invoice_series),
+            &old.invoice_series,
+            &new.invoice_series,
+        ),
+        (
+            td_string!(locale, admin.settings.field.credit_note_series),
+            &old.credit_note_series,
+            &new.credit_note_series,
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, a, b)| a != b)
+    .map(|(what, a, b)| format!("{what}: {a} → {b}"))
+    .collect()
 }
 
 /// Checks settings as typed in the admin: lengths the database also enforces, with messages in
@@ -227,6 +252,18 @@ pub fn validate(settings: &ShopSettings, locale: Locale) -> Result<(), AppError>
     if !super::SELLER_COUNTRIES.contains(&settings.seller_country.as_str()) {
         return Err(AppError::BadRequest(
             td_string!(locale, admin.settings.seller_country_unknown).into(),
+        ));
+    }
+    let series = [&settings.invoice_series, &settings.credit_note_series];
+    let plain = |series: &&String| {
+        (1..=10).contains(&series.len())
+            && series
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    };
+    if !series.iter().all(plain) || series[0] == series[1] {
+        return Err(AppError::BadRequest(
+            td_string!(locale, admin.settings.bad_series).into(),
         ));
     }
     let s = &settings.seller;
@@ -274,10 +311,20 @@ pub async fn save(
     editor: Editor,
     new: ShopSettings,
 ) -> Result<(), AppError> {
-    validate(&new, editor.language)?;
     let (mut tx, admin_email) = begin_change(writer, editor).await?;
+    let old = load_for_change(&mut tx).await?;
+    let new = ShopSettings {
+        invoice_series: Some(new.invoice_series)
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| old.invoice_series.clone()),
+        credit_note_series: Some(new.credit_note_series)
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| old.credit_note_series.clone()),
+        ..new
+    };
+    validate(&new, editor.language)?;
     // Compared inside the transaction: two admins saving at once each record what they changed.
-    let changes = differences(&load_for_change(&mut tx).await?, &new, editor.language);
+    let changes = differences(&old, &new, editor.language);
     if changes.is_empty() {
         return Ok(());
     }
@@ -285,7 +332,7 @@ pub async fn save(
     crate::on_tx!(&mut tx, conn => sqlx::query(
         "UPDATE shop_settings SET shop_name = $1, legal_name = $2, company_code = $3, vat_code = $4,
                 address = $5, contact_email = $6, contact_phone = $7, smsbank = $8, test_payments = $9,
-                vat_payer = $10, seller_country = $11
+                vat_payer = $10, seller_country = $11, invoice_series = $12, credit_note_series = $13
          WHERE id = 1",
     )
     .bind(&s.shop_name)
@@ -299,6 +346,8 @@ pub async fn save(
     .bind(new.test_payments)
     .bind(new.vat_payer)
     .bind(&new.seller_country)
+    .bind(&new.invoice_series)
+    .bind(&new.credit_note_series)
     .execute(&mut *conn)
     .await.map(|done| done.rows_affected()))?;
     audit(&mut tx, &admin_email, &changes.join("; ")).await?;
@@ -764,6 +813,8 @@ mod tests {
             test_payments: false,
             vat_payer: true,
             seller_country: "LT".into(),
+            invoice_series: "TRG".into(),
+            credit_note_series: "TRGK".into(),
         };
         let mut new = old.clone();
         new.seller.shop_name = "Lino namai".into();
