@@ -5,7 +5,8 @@
 //! (reqwest on tokio) to the other cores, then prints one Markdown table: requests/s for a
 //! product page and for a static file of the same size from the same server (their ratio says
 //! what rendering costs), home, category and search pages, callbacks/s with p50/p99 for 50
-//! concurrent duplicate callbacks, checkouts/s with p99 for 100 concurrent buyers, a catalog
+//! concurrent duplicate callbacks and for 80 orders' paying callbacks at once (each issuing an
+//! invoice), checkouts/s with p99 for 100 concurrent buyers, a catalog
 //! import of 6,000 rows (seconds, peak memory, the slowest callback while it runs), idle RSS and
 //! RSS with 256 connections open, and the shopper's WASM size.
 //!
@@ -312,6 +313,40 @@ async fn duplicate_callbacks(shop: &Shop, pay_urls: &[String]) -> (f64, Duration
     )
 }
 
+/// One paying callback for each of `pay_urls`' orders, all at once: each marks its order paid and
+/// (since issue 25) issues its invoice, every invoice taking the next number of one series.
+async fn paying_callbacks(shop: &Shop, pay_urls: &[String]) -> (f64, Duration) {
+    let client = Client::new();
+    let keys = keys_of(shop).await;
+    let urls: Vec<String> = pay_urls
+        .iter()
+        .map(|pay_url| callback_for(shop, &keys, pay_url))
+        .collect();
+    let started = Instant::now();
+    let answers = futures::future::join_all(urls.into_iter().map(|url| {
+        let client = client.clone();
+        async move {
+            let sent = Instant::now();
+            let response = client.get(url).send().await.expect("callback");
+            let ok =
+                response.status().is_success() && response.text().await.unwrap_or_default() == "OK";
+            (ok, sent.elapsed())
+        }
+    }))
+    .await;
+    let busy = started.elapsed();
+    assert!(
+        answers.iter().all(|(ok, _)| *ok),
+        "every callback answered OK"
+    );
+    let mut latencies: Vec<Duration> = answers.into_iter().map(|(_, t)| t).collect();
+    latencies.sort();
+    (
+        latencies.len() as f64 / busy.as_secs_f64(),
+        percentile(&latencies, 0.99),
+    )
+}
+
 fn rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
@@ -549,6 +584,15 @@ async fn writes(shop: &Shop, binary: &Path, product_id: &str, rows: &mut Rows) -
         format!("{:.0}/s, {}", placed.per_second, ms(placed.p99)),
     );
     row(&mut brief, "duplicate callbacks p99", ms(p99));
+    let others = &placed.pay_urls[orders.len()..];
+    let (per_second, p99) = paying_callbacks(shop, others).await;
+    let figure = format!("{per_second:.0} callbacks/s, p99 {}", ms(p99));
+    let what = format!(
+        "{} paying callbacks at once (one per order, each invoiced)",
+        others.len()
+    );
+    row(rows, &what, figure.clone());
+    row(&mut brief, &what, figure);
     let (took, peak, slowest) = catalog_import(shop, binary, &orders[0]).await;
     let figure = format!(
         "{:.1} s, peak {:.0} MB, slowest callback meanwhile {}",

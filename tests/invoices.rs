@@ -221,6 +221,11 @@ async fn a_refund_issues_a_credit_note_and_the_month_goes_to_i_saf_valid_by_the_
     assert!(xml.contains("<TaxableValue>-34.21</TaxableValue>"), "{xml}");
     assert!(xml.contains("<VATRegistrationNumber>ND</VATRegistrationNumber>"));
     validate_isaf(&xml);
+    // A month without invoices is a valid, empty register.
+    let empty = shop.get("/admin/invoices/isaf.xml?month=2020-01").await;
+    let empty = empty.text().await.unwrap();
+    assert!(!empty.contains("<Invoice>"), "{empty}");
+    validate_isaf(&empty);
     let bad = shop.get("/admin/invoices/isaf.xml?month=2026-13").await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
 }

@@ -46,15 +46,20 @@ export async function checkOut(
   await placeOrder(page, { payment, amount });
 }
 
-/** On the checkout page: fills in the shopper's details, places the order and arrives at the
- * sandbox's payment page, which asks for `amount`. */
-export async function placeOrder(page: Page, { payment, amount }: { payment: string; amount: RegExp }) {
+/** On the checkout page: Ona's contact and address. */
+export async function fillShopper(page: Page) {
   await page.getByLabel("E-mail").fill("ona@example.lt");
   await page.getByLabel("First name").fill("Ona");
   await page.getByLabel("Last name").fill("Onaitė");
   await page.getByLabel("Street and house number").fill("Gedimino pr. 1");
   await page.getByLabel("City").fill("Vilnius");
   await page.getByLabel("Postcode").fill("01103");
+}
+
+/** On the checkout page: fills in the shopper's details, places the order and arrives at the
+ * sandbox's payment page, which asks for `amount`. */
+export async function placeOrder(page: Page, { payment, amount }: { payment: string; amount: RegExp }) {
+  await fillShopper(page);
   await page.getByLabel(payment).check();
   await page.getByLabel("I accept the terms of sale").check();
   await page.getByRole("button", { name: "Place order and pay" }).click();

@@ -56,11 +56,16 @@ pub fn register(
         first = month.first_day(),
         last = month.last_day(),
     );
-    xml.push_str("<SourceDocuments><SalesInvoices>");
-    for document in documents.iter().filter(|document| document.vat_payer) {
-        invoice(&mut xml, document);
+    // The schema wants at least one invoice inside `SalesInvoices`: a month without any has none.
+    let invoices: Vec<&Document> = documents.iter().filter(|d| d.vat_payer).collect();
+    if !invoices.is_empty() {
+        xml.push_str("<SourceDocuments><SalesInvoices>");
+        for document in invoices {
+            invoice(&mut xml, document);
+        }
+        xml.push_str("</SalesInvoices></SourceDocuments>");
     }
-    xml.push_str("</SalesInvoices></SourceDocuments></iSAFFile>\n");
+    xml.push_str("</iSAFFile>\n");
     Ok(xml)
 }
 
