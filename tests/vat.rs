@@ -254,3 +254,48 @@ async fn the_checkout_shows_the_vat_its_total_holds_for_each_way_to_ship() {
     );
     assert!(page.contains("data-vat=\"2,17\u{a0}€ (21 %)\""), "{page}");
 }
+
+#[tokio::test]
+async fn a_way_to_ship_has_its_own_vat_class_and_the_order_is_charged_at_it() {
+    let shop = support::TestShop::spawn().await;
+    shop.log_in_admin().await;
+    let courier = |class: &'static str| {
+        [
+            ("id", "1"),
+            ("name", "Courier to your door"),
+            ("code", "courier"),
+            ("price", "3.90"),
+            ("countries", "LT,LV,EE,PL,FI,DE"),
+            ("active", "on"),
+            ("position", "1"),
+            ("tax_class", class),
+        ]
+    };
+    let refused = shop.call("admin/shipping/save", &courier("half")).await;
+    assert_eq!(refused.status(), reqwest::StatusCode::BAD_REQUEST);
+    let saved = shop.call("admin/shipping/save", &courier("reduced")).await;
+    assert_eq!(saved.status(), reqwest::StatusCode::OK);
+    let mug = shop.product_id("enamel-mug").await.to_string();
+    shop.call("cart/add", &[("product_id", &mug), ("quantity", "1")])
+        .await;
+    // 12,50 € at 21 %: 2,17 €; the courier's 3,90 € at 12 %: 0,42 €.
+    let (_, page) = shop.page("/en/checkout").await;
+    assert!(
+        page.contains("data-vat=\"2,17\u{a0}€ (21 %) · 0,42\u{a0}€ (12 %)\""),
+        "{page}"
+    );
+    let key = shop.checkout_key().await;
+    let form: Vec<(&str, &str)> = support::shopper::SHOPPER_FIELDS
+        .into_iter()
+        .chain([("checkout_key", key.as_str())])
+        .collect();
+    let placed = shop.call("checkout/place", &form).await;
+    assert_eq!(placed.status(), reqwest::StatusCode::OK);
+    let rate: Option<i64> = shop.scalar("SELECT shipping_vat_rate_bp FROM orders").await;
+    assert_eq!(rate, Some(1200));
+    let (_, settings) = shop.page("/admin/settings").await;
+    assert!(
+        settings.contains("VAT class reduced"),
+        "audited: {settings}"
+    );
+}

@@ -9,6 +9,10 @@ ALTER TABLE orders ADD COLUMN buyer_company_code TEXT NOT NULL DEFAULT '' CHECK 
 ALTER TABLE orders ADD COLUMN buyer_vat_code     TEXT NOT NULL DEFAULT '' CHECK (length(buyer_vat_code) <= 20);
 ALTER TABLE orders ADD COLUMN buyer_address      TEXT NOT NULL DEFAULT '' CHECK (length(buyer_address) <= 400);
 
+-- Each way to ship has a VAT class, like a product: the shipping is charged at its rate.
+ALTER TABLE shipping_methods ADD COLUMN tax_class TEXT NOT NULL DEFAULT 'standard'
+    CHECK (tax_class IN ('standard', 'reduced', 'super_reduced', 'zero'));
+
 -- The series' prefixes (`TRG-000001`, credit notes `TRGK-000001`). Changing one starts a new
 -- series at 1; the old one keeps its numbers.
 ALTER TABLE shop_settings ADD COLUMN invoice_series TEXT NOT NULL DEFAULT 'TRG'

@@ -80,7 +80,7 @@ async fn is_own_form_key(session: &Session, posted: &str) -> Result<bool, AppErr
 }
 
 /// The ways to ship `cart`, with what each costs it and the VAT the total would then hold (its
-/// lines' at their classes' rates, the shipping at the standard rate, as placement charges them).
+/// lines and the shipping each at its class's rate, as placement charges them).
 fn shipping_choices(
     methods: Vec<ShippingMethod>,
     cart: &CartView,
@@ -100,7 +100,7 @@ fn shipping_choices(
             let with_shipping: Vec<(TaxClass, Money)> = lines
                 .iter()
                 .copied()
-                .chain([(TaxClass::Standard, price)])
+                .chain([(m.tax_class(), price)])
                 .collect();
             ShippingChoice {
                 price,

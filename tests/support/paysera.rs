@@ -74,6 +74,7 @@ pub fn courier() -> ShippingMethod {
         free_above_minor: None,
         active: true,
         position: 1,
+        tax_class: "standard".into(),
     }
 }
 

@@ -27,6 +27,8 @@ pub struct MethodRow {
     pub free_above: String,
     pub active: bool,
     pub position: i64,
+    /// Its VAT class's key.
+    pub tax_class: String,
     /// Its name and description in each language the shop speaks (empty where it has none of
     /// its own, and shows the method's).
     pub texts: Vec<MethodTranslation>,
@@ -92,6 +94,7 @@ pub async fn admin_settings() -> Result<SettingsView, AppError> {
             description: m.description,
             active: m.active,
             position: m.position,
+            tax_class: m.tax_class,
         })
         .collect();
     let placeholders = store::legal_placeholders(&state.pool).await?;
@@ -218,6 +221,7 @@ pub async fn save_shipping_method(
     #[server(default)] free_above: String,
     #[server(default)] active: Option<String>,
     #[server(default)] position: String,
+    #[server(default)] tax_class: String,
 ) -> Result<(), AppError> {
     use crate::domain::settings::store::{save_method, MethodDraft, MethodInput};
     let (state, admin_id) = crate::admin::auth::admin_only().await?;
@@ -234,6 +238,7 @@ pub async fn save_shipping_method(
         free_above,
         active: active.is_some(),
         position,
+        tax_class,
     };
     let input = MethodInput::parse(&draft, state.config.currency, crate::locale::current())?;
     save_method(

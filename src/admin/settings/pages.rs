@@ -190,6 +190,7 @@ fn ShippingMethods(
         free_above: String::new(),
         active: true,
         position: 0,
+        tax_class: "standard".into(),
         texts: vec![],
     };
     view! {
@@ -239,6 +240,13 @@ fn MethodForm(
                 <div class="field">{label(tr!(admin.settings.countries), "countries")}<input id=field("countries") name="countries" value=method.countries required maxlength="200" /></div>
                 <div class="field">{label(tr!(admin.settings.description), "description")}<input id=field("description") name="description" value=method.description maxlength="300" /></div>
                 <div class="field">{label(tr!(admin.settings.order), "position")}<input id=field("position") name="position" type="number" min="0" max="10000" value=method.position /></div>
+                <div class="field">{label(tr!(admin.settings.method_vat_class), "tax_class")}
+                    <select id=field("tax_class") name="tax_class">
+                        {crate::domain::vat::TaxClass::ALL.map(|class| view! {
+                            <option value=class.key() selected=method.tax_class == class.key()>{class.label(crate::locale::current())}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
                 <label class="checkbox"><input type="checkbox" name="active" checked=method.active />{tr!(admin.settings.offered)}</label>
                 <button type="submit">{if id == 0 { tr!(admin.settings.add_method) } else { tr!(admin.settings.save_method) }}</button>
             </ActionForm>

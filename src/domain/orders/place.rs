@@ -100,8 +100,7 @@ pub async fn place_in(
     let rates = RatesToday::read(tx).await?;
     let (lines, subtotal) = reserve(tx, &order.lines, (currency, locale), &rates).await?;
     let shipping = order.shipping.price_for(subtotal);
-    // Shipping is charged at the standard rate (a class per method comes with its settings).
-    let shipping_rate = rates.rate(TaxClass::Standard)?;
+    let shipping_rate = rates.rate(order.shipping.tax_class())?;
     let total = subtotal.checked_add(shipping).ok_or(AppError::Internal)?;
     let (number,): (i64,) = crate::on_tx!(tx, conn => sqlx::query_as("INSERT INTO order_numbers DEFAULT VALUES RETURNING number")
             .fetch_one(&mut *conn)

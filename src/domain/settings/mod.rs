@@ -118,9 +118,21 @@ pub struct ShippingMethod {
     pub free_above_minor: Option<i64>,
     pub active: bool,
     pub position: i64,
+    /// Its VAT class's key (`standard` unless the merchant says otherwise).
+    pub tax_class: String,
 }
 
 impl ShippingMethod {
+    /// Its VAT class: the shipping is charged at that class's rate.
+    pub fn tax_class(&self) -> crate::domain::vat::TaxClass {
+        crate::domain::vat::TaxClass::from_key(&self.tax_class).unwrap_or_default()
+    }
+
+    /// Whether `key` names a VAT class (a method's form is checked against it).
+    pub fn is_tax_class(key: &str) -> bool {
+        crate::domain::vat::TaxClass::from_key(key).is_some()
+    }
+
     pub fn serves(&self, country: &str) -> bool {
         self.countries.split(',').any(|c| c == country)
     }
@@ -150,6 +162,7 @@ mod tests {
             free_above_minor: Some(5000),
             active: true,
             position: 0,
+            tax_class: "standard".into(),
         }
     }
 

@@ -373,7 +373,7 @@ pub async fn recent_changes(pool: &crate::db::Db) -> Result<Vec<SettingsChange>,
 pub async fn shipping_methods(pool: &crate::db::Db) -> Result<Vec<ShippingMethod>, AppError> {
     Ok(crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT id, code, name, description, price_minor, countries, free_above_minor, active,
-                position
+                position, tax_class
          FROM shipping_methods ORDER BY position, id",
     )
     .fetch_all(conn)
@@ -389,7 +389,7 @@ impl ActiveMethods {
         let methods = crate::on_db!(pool, conn => sqlx::query_as(
             "SELECT m.id, m.code, COALESCE(t.name, m.name) AS name,
                     COALESCE(t.description, m.description) AS description, m.price_minor,
-                    m.countries, m.free_above_minor, m.active, m.position
+                    m.countries, m.free_above_minor, m.active, m.position, m.tax_class
              FROM shipping_methods m
              LEFT JOIN shipping_method_texts t ON t.method_id = m.id AND t.locale = $1
              WHERE m.active
@@ -433,6 +433,8 @@ pub struct MethodInput {
     pub free_above: Option<Money>,
     pub active: bool,
     pub position: i64,
+    /// A VAT class's key.
+    pub tax_class: String,
 }
 
 /// The typed form of a shipping method, as strings.
@@ -446,6 +448,8 @@ pub struct MethodDraft {
     pub free_above: String,
     pub active: bool,
     pub position: String,
+    /// A VAT class's key; empty is standard.
+    pub tax_class: String,
 }
 
 /// A shipping method's name and description, as checkout shows them: one line each, the name 1 to
@@ -502,6 +506,11 @@ impl MethodInput {
                 .filter(|p| (0..=10_000).contains(p))
                 .ok_or_else(|| bad(td_string!(locale, admin.settings.method_position)))?,
         };
+        let tax_class = match draft.tax_class.trim() {
+            "" => "standard",
+            key if ShippingMethod::is_tax_class(key) => key,
+            _ => return Err(bad(td_string!(locale, admin.settings.method_tax_class))),
+        };
         Ok(MethodInput {
             code,
             name,
@@ -511,6 +520,7 @@ impl MethodInput {
             free_above,
             active: draft.active,
             position,
+            tax_class: tax_class.to_owned(),
         })
     }
 
@@ -527,6 +537,7 @@ impl MethodInput {
         };
         let (name, code, price) = (&self.name, &self.code, self.price);
         let countries = self.countries.join(",");
+        let class = &self.tax_class;
         td_string!(
             locale,
             admin.audit.method,
@@ -535,8 +546,25 @@ impl MethodInput {
             price,
             countries,
             free,
-            inactive
+            inactive,
+            class
         )
+    }
+}
+
+/// A method's save, as the merchant is told: gone meanwhile, or its code taken by another.
+fn method_saved(
+    result: Result<u64, sqlx::Error>,
+    code: &str,
+    locale: Locale,
+) -> Result<(), AppError> {
+    match result {
+        Ok(1) => Ok(()),
+        Ok(_) => Err(method_gone(locale)),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(AppError::Conflict(
+            td_string!(locale, admin.settings.method_code_taken, code),
+        )),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -552,13 +580,14 @@ pub async fn save_method(
     let sql = match id {
         None => {
             "INSERT INTO shipping_methods (code, name, description, price_minor, countries,
-                                           free_above_minor, active, position)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+                                           free_above_minor, active, position, tax_class)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
         }
         Some(_) => {
             "UPDATE shipping_methods SET code = $1, name = $2, description = $3, price_minor = $4,
-                    countries = $5, free_above_minor = $6, active = $7, position = $8
-             WHERE id = $9"
+                    countries = $5, free_above_minor = $6, active = $7, position = $8,
+                    tax_class = $9
+             WHERE id = $10"
         }
     };
     let result = crate::on_tx!(&mut tx, conn => {
@@ -570,7 +599,8 @@ pub async fn save_method(
             .bind(input.countries.join(","))
             .bind(input.free_above.map(|m| m.minor))
             .bind(input.active)
-            .bind(input.position);
+            .bind(input.position)
+            .bind(&input.tax_class);
         // PostgreSQL refuses a parameter the statement does not use.
         let query = match id {
             Some(id) => query.bind(id),
@@ -578,19 +608,7 @@ pub async fn save_method(
         };
         query.execute(&mut *conn).await.map(|done| done.rows_affected())
     });
-    match result {
-        Ok(1) => {}
-        Ok(_) => return Err(method_gone(locale)),
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            let code = &input.code;
-            return Err(AppError::Conflict(td_string!(
-                locale,
-                admin.settings.method_code_taken,
-                code
-            )));
-        }
-        Err(e) => return Err(e.into()),
-    }
+    method_saved(result, &input.code, locale)?;
     let summary = input.summary(locale);
     let change = if id.is_some() {
         td_string!(locale, admin.audit.method_changed, summary)
