@@ -94,8 +94,8 @@ impl Rates {
         let Some(rates) = &self.0 else {
             return Ok(None);
         };
-        match rates.iter().find(|(c, _)| *c == class) {
-            Some((_, rate)) => Ok(Some(*rate)),
+        match find(rates, class) {
+            Some(rate) => Ok(Some(rate)),
             None => {
                 #[cfg(feature = "ssr")]
                 tracing::error!(class = class.key(), "no VAT rate for the seller's country");
@@ -103,6 +103,26 @@ impl Rates {
             }
         }
     }
+
+    /// The VAT per rate of `amounts`, each of its class: empty for a non-payer or a class the
+    /// seller's country has no rate for (the checkout shows no figure rather than a guess).
+    pub fn vat_of(&self, amounts: &[(TaxClass, Money)]) -> Vec<RateTotal> {
+        let rated: Option<Vec<(Rate, Money)>> = amounts
+            .iter()
+            .map(|&(class, amount)| Some((find(self.0.as_ref()?, class)?, amount)))
+            .collect();
+        rated
+            .and_then(|rated| breakdown(&rated))
+            .unwrap_or_default()
+    }
+}
+
+/// The rate of `class` among a payer's rates.
+fn find(rates: &[(TaxClass, Rate)], class: TaxClass) -> Option<Rate> {
+    rates
+        .iter()
+        .find(|(c, _)| *c == class)
+        .map(|(_, rate)| *rate)
 }
 
 #[cfg(feature = "ssr")]
@@ -137,25 +157,6 @@ pub async fn rates_today(pool: &crate::db::Db) -> Result<Rates, crate::error::Ap
         .fetch_all(conn)
         .await)?;
     Ok(rates_from(payer, rows))
-}
-
-impl Rates {
-    /// The VAT per rate of `amounts`, each of its class: empty for a non-payer or a class the
-    /// seller's country has no rate for (the checkout shows no figure rather than a guess).
-    pub fn vat_of(&self, amounts: &[(TaxClass, Money)]) -> Vec<RateTotal> {
-        let rated: Option<Vec<(Rate, Money)>> = amounts
-            .iter()
-            .map(|&(class, amount)| {
-                Some((
-                    self.0.as_ref()?.iter().find(|(c, _)| *c == class)?.1,
-                    amount,
-                ))
-            })
-            .collect();
-        rated
-            .and_then(|rated| breakdown(&rated))
-            .unwrap_or_default()
-    }
 }
 
 /// The seller's rates on today's Vilnius day, read in the placing transaction: what an order
