@@ -109,7 +109,7 @@ pub struct Money {
 }
 
 impl Money {
-    pub fn new(minor: i64, currency: Currency) -> Money {
+    pub const fn new(minor: i64, currency: Currency) -> Money {
         Money { minor, currency }
     }
 

@@ -67,7 +67,7 @@ async fn every_admin_page_route_and_server_function_refuses_strangers() {
     let order = order(&shop, "enamel-mug", "1").await;
     let number = order.number.to_string();
     let product = shop.product_id("enamel-mug").await.to_string();
-    let calls: [(&str, Vec<(&str, &str)>); 24] = [
+    let calls: [(&str, Vec<(&str, &str)>); 26] = [
         ("admin/home", vec![]),
         ("admin/orders", vec![]),
         ("admin/order", vec![("number", &number)]),
@@ -111,6 +111,23 @@ async fn every_admin_page_route_and_server_function_refuses_strangers() {
             ],
         ),
         ("admin/shipping/delete", vec![("id", "1")]),
+        (
+            "admin/vat-rates/set",
+            vec![
+                ("country", "LT"),
+                ("tax_class", "standard"),
+                ("rate", "0"),
+                ("valid_from", "2030-01-01"),
+            ],
+        ),
+        (
+            "admin/vat-rates/withdraw",
+            vec![
+                ("country", "LT"),
+                ("tax_class", "standard"),
+                ("valid_from", "2030-01-01"),
+            ],
+        ),
         ("admin/legal", vec![("slug", "terms")]),
         (
             "admin/legal/save",

@@ -39,11 +39,16 @@ async fn save_seller(shop: &TestShop, legal_name: &str) {
             ],
         )
         .await;
+    answered_ok(saved).await;
+}
+
+/// `response` is a success; its body says why not.
+async fn answered_ok(response: reqwest::Response) {
     assert_eq!(
-        saved.status(),
+        response.status(),
         StatusCode::OK,
         "{}",
-        saved.text().await.unwrap()
+        response.text().await.unwrap()
     );
 }
 
@@ -212,22 +217,26 @@ async fn a_refund_issues_a_credit_note_and_the_month_goes_to_i_saf_valid_by_the_
         page.contains("TRG-000001") && page.contains("TRGK-000001"),
         "{page}"
     );
-    let response = shop
-        .get(&format!("/admin/invoices/isaf.xml?month={month}"))
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let xml = response.text().await.unwrap();
+    let xml = isaf_of(&shop, &month).await;
     assert!(xml.contains("<InvoiceType>KS</InvoiceType>"), "{xml}");
     assert!(xml.contains("<TaxableValue>-34.21</TaxableValue>"), "{xml}");
     assert!(xml.contains("<VATRegistrationNumber>ND</VATRegistrationNumber>"));
     validate_isaf(&xml);
     // A month without invoices is a valid, empty register.
-    let empty = shop.get("/admin/invoices/isaf.xml?month=2020-01").await;
-    let empty = empty.text().await.unwrap();
+    let empty = isaf_of(&shop, "2020-01").await;
     assert!(!empty.contains("<Invoice>"), "{empty}");
     validate_isaf(&empty);
     let bad = shop.get("/admin/invoices/isaf.xml?month=2026-13").await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+}
+
+/// The i.SAF register of `month` (`YYYY-MM`), as the admin downloads it.
+async fn isaf_of(shop: &TestShop, month: &str) -> String {
+    let response = shop
+        .get(&format!("/admin/invoices/isaf.xml?month={month}"))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.text().await.unwrap()
 }
 
 /// `xml` checked by libxml2 against VMI's `isaf_1.2.xsd`.
@@ -349,12 +358,7 @@ async fn a_company_buyer_is_named_on_the_invoice_and_a_malformed_vat_code_is_ref
     let month: String = shop
         .scalar("SELECT substr(issue_date, 1, 7) FROM invoices")
         .await;
-    let xml = shop
-        .get(&format!("/admin/invoices/isaf.xml?month={month}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let xml = isaf_of(&shop, &month).await;
     assert!(xml.contains("<VATRegistrationNumber>LT100004000017</VATRegistrationNumber>"));
     assert!(xml.contains("<RegistrationNumber>304000002</RegistrationNumber>"));
     validate_isaf(&xml);
@@ -400,4 +404,111 @@ async fn the_merchant_names_the_series_and_a_new_series_starts_at_one() {
         changes.contains("Invoice series: TRG → LN"),
         "audited: {changes}"
     );
+}
+
+/// An order of one mug by courier (16,40 €) shipped to `country`, by a consumer or, with
+/// `vat_code`, a company; paid.
+async fn paid_mug_to(shop: &TestShop, country: &str, vat_code: &str) -> PlacedOrder {
+    let mut order = new_order(shop.variant_id("enamel-mug").await, "1");
+    order.customer.country = country.into();
+    if !vat_code.is_empty() {
+        order.company = Some(turgus::domain::orders::place::Company {
+            name: "Firma OÜ".into(),
+            vat_code: vat_code.into(),
+            ..Default::default()
+        });
+    }
+    let placed = place(&shop.db, &order, Currency::Eur).await.unwrap();
+    pay(shop, &placed).await;
+    placed
+}
+
+/// The mug's rate on `order`, and whether the order is an OSS sale.
+async fn charged(shop: &TestShop, order: &PlacedOrder) -> (i64, bool) {
+    turgus::on_db!(&shop.db, conn => sqlx::query_as(
+        "SELECT l.vat_rate_bp, o.oss_sale FROM order_lines l JOIN orders o ON o.id = l.order_id
+         WHERE o.id = $1",
+    )
+    .bind(order.id)
+    .fetch_one(conn)
+    .await)
+    .unwrap()
+}
+
+#[tokio::test]
+async fn under_oss_a_consumer_abroad_pays_their_countrys_vat_and_the_overview_counts_the_threshold()
+{
+    let shop = seller_shop().await;
+    // Not registered for OSS: an Estonian consumer pays Lithuania's 21 %.
+    let before = paid_mug_to(&shop, "EE", "").await;
+    assert_eq!(charged(&shop, &before).await, (2100, false));
+    // 16,40 € at 21 % holds 2,85 € of VAT: 13,55 € toward the 10 000 € threshold.
+    let (_, home) = shop.page("/admin").await;
+    let home = home.replace("<!>", "");
+    assert!(home.contains("13,55\u{a0}€"), "{home}");
+    assert!(home.contains("Under the threshold"), "{home}");
+
+    let registered = shop
+        .call(
+            "admin/settings/save",
+            &[
+                ("shop_name", "Ąžuolas"),
+                ("legal_name", SELLER),
+                ("company_code", "305000001"),
+                ("vat_payer", "on"),
+                ("seller_country", "LT"),
+                ("oss_registered", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(registered.status(), StatusCode::OK);
+    let (_, settings) = shop.page("/admin/settings").await;
+    assert!(settings
+        .contains("Registered for OSS (consumers abroad pay their country's VAT): off → on"));
+    let oss = paid_mug_to(&shop, "EE", "").await;
+    assert_eq!(charged(&shop, &oss).await, (2400, true), "Estonia's 24 %");
+    let company = paid_mug_to(&shop, "EE", "EE100000000").await;
+    assert_eq!(
+        charged(&shop, &company).await,
+        (2100, false),
+        "a VAT payer: not OSS"
+    );
+    let home_country = paid_mug_to(&shop, "LT", "").await;
+    assert_eq!(charged(&shop, &home_country).await, (2100, false));
+    // Finland's rates are not in the shop: the seller's apply until all four classes are set.
+    let finland = paid_mug_to(&shop, "FI", "").await;
+    assert_eq!(charged(&shop, &finland).await, (2100, false));
+    let today = turgus::domain::vat::today();
+    for (class, rate) in [
+        ("standard", "25,5"),
+        ("reduced", "14"),
+        ("super_reduced", "10"),
+        ("zero", "0"),
+    ] {
+        let set = shop
+            .call(
+                "admin/vat-rates/set",
+                &[
+                    ("country", "FI"),
+                    ("tax_class", class),
+                    ("rate", rate),
+                    ("valid_from", &today),
+                ],
+            )
+            .await;
+        answered_ok(set).await;
+    }
+    let finland = paid_mug_to(&shop, "FI", "").await;
+    assert_eq!(charged(&shop, &finland).await, (2550, true));
+
+    // 16,40 € at 24 % holds 3,17 €, at 25,5 % 3,33 €: 13,55 + 13,55 + 13,23 + 13,07 = 53,40 €
+    // (the company's order and the Lithuanian one do not count).
+    let (_, home) = shop.page("/admin").await;
+    assert!(home.replace("<!>", "").contains("53,40\u{a0}€"), "{home}");
+    assert!(home.contains("Registered for OSS"), "{home}");
+    // OSS sales go to the OSS return: the month's i.SAF register leaves them out.
+    let xml = isaf_of(&shop, &today[..7]).await;
+    let listed = xml.matches("<Invoice>").count();
+    assert_eq!(listed, 4, "{xml}");
+    validate_isaf(&xml);
 }

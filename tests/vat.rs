@@ -299,3 +299,73 @@ async fn a_way_to_ship_has_its_own_vat_class_and_the_order_is_charged_at_it() {
         "audited: {settings}"
     );
 }
+
+#[tokio::test]
+async fn the_merchant_sets_a_rate_ahead_and_may_withdraw_it_until_its_day() {
+    let shop = support::TestShop::spawn().await;
+    shop.log_in_admin().await;
+    let today = turgus::domain::vat::today();
+    let day = |days: i64| {
+        turgus::clock::vilnius::date_of(&turgus::clock::now_plus(days * 86_400), false).unwrap()
+    };
+    let (tomorrow, yesterday) = (day(1), day(-1));
+    let set = |rate: &'static str, from: String| {
+        let shop = &shop;
+        async move {
+            let form = [
+                ("country", "LT"),
+                ("tax_class", "standard"),
+                ("rate", rate),
+                ("valid_from", from.as_str()),
+            ];
+            shop.call("admin/vat-rates/set", &form).await.status()
+        }
+    };
+    for (rate, from) in [
+        ("23", yesterday.clone()),
+        ("101", tomorrow.clone()),
+        ("2x", tomorrow.clone()),
+        ("23", "2027-02-30".to_owned()),
+    ] {
+        assert_eq!(
+            set(rate, from.clone()).await,
+            reqwest::StatusCode::BAD_REQUEST,
+            "{rate} from {from}"
+        );
+    }
+    assert_eq!(set("23,5", tomorrow.clone()).await, reqwest::StatusCode::OK);
+    assert_eq!(mug_rate(&shop).await, Some(2100), "not before its day");
+    let (_, page) = shop.page("/admin/settings").await;
+    let row = format!("data-testid=\"vat-rate-LT-standard-{tomorrow}\"");
+    assert!(page.contains(&row), "{page}");
+    assert!(
+        page.contains(&format!("VAT rate set: LT standard {tomorrow}: 23,5 %")),
+        "audited"
+    );
+
+    let withdraw = |from: String| {
+        let shop = &shop;
+        async move {
+            let form = [
+                ("country", "LT"),
+                ("tax_class", "standard"),
+                ("valid_from", from.as_str()),
+            ];
+            shop.call("admin/vat-rates/withdraw", &form).await.status()
+        }
+    };
+    assert_eq!(
+        withdraw("2026-01-01".into()).await,
+        reqwest::StatusCode::CONFLICT,
+        "in force: history"
+    );
+    assert_eq!(withdraw(tomorrow.clone()).await, reqwest::StatusCode::OK);
+    let (_, page) = shop.page("/admin/settings").await;
+    assert!(!page.contains(&row));
+    assert!(page.contains(&format!(
+        "VAT rate withdrawn: LT standard {tomorrow}: 23,5 %"
+    )));
+    // From today: in force at once, for orders placed from now on.
+    assert_eq!(set("22", today).await, reqwest::StatusCode::OK);
+    assert_eq!(mug_rate(&shop).await, Some(2200));
+}

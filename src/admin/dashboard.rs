@@ -1,5 +1,5 @@
-//! The overview at `/admin`: sales, orders by state, what needs review, and whether Paysera is
-//! talking to the shop.
+//! The overview at `/admin`: sales, orders by state, what needs review, whether Paysera is
+//! talking to the shop, and this year's sales to consumers abroad against the EU's OSS threshold.
 
 use super::orders::OrderStage;
 use crate::error::AppError;
@@ -25,6 +25,22 @@ pub struct ReviewItem {
     pub total: Money,
 }
 
+/// This calendar year's cross-border sales to consumers, net of VAT, against the EU's threshold
+/// above which they carry the buyer's country's VAT (through OSS).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OssCount {
+    pub year: i32,
+    pub sales: Money,
+    pub threshold: Money,
+    pub registered: bool,
+}
+
+impl OssCount {
+    pub fn over(&self) -> bool {
+        self.sales.minor > self.threshold.minor
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AdminHome {
     /// The last [`CHART_DAYS`] days, oldest first, today last. Paid orders, refunds left out.
@@ -41,6 +57,7 @@ pub struct AdminHome {
     pub emails_waiting: i64,
     /// An SMTP server is configured: waiting e-mails will go out.
     pub smtp: bool,
+    pub oss: OssCount,
 }
 
 impl AdminHome {
@@ -97,6 +114,21 @@ async fn sales_by_day(
         .collect())
 }
 
+/// The count toward the OSS threshold, for this Vilnius calendar year.
+#[cfg(feature = "ssr")]
+async fn oss_count(state: &crate::state::AppState) -> Result<OssCount, AppError> {
+    let now = crate::clock::now();
+    let today = crate::clock::vilnius::date_of(&now, false).unwrap_or_else(|| now[..10].to_owned());
+    let year = today[..4].parse().map_err(|_| AppError::Internal)?;
+    Ok(OssCount {
+        year,
+        sales: crate::domain::invoices::store::cross_border_consumer_sales(&state.pool, year)
+            .await?,
+        threshold: crate::domain::vat::OSS_THRESHOLD,
+        registered: state.settings.get().await?.oss_registered,
+    })
+}
+
 #[server(endpoint = "admin/home")]
 pub async fn get_admin_home() -> Result<AdminHome, AppError> {
     let (state, _) = crate::admin::auth::admin_only().await?;
@@ -148,5 +180,6 @@ pub async fn get_admin_home() -> Result<AdminHome, AppError> {
         emails_failed: backlog.failed,
         emails_waiting: backlog.waiting,
         smtp: state.mailer.has_smtp(),
+        oss: oss_count(&state).await?,
     })
 }

@@ -1,6 +1,6 @@
 //! The admin pages.
 
-use super::dashboard::{SalesDay, CHART_DAYS};
+use super::dashboard::{OssCount, SalesDay, CHART_DAYS};
 use super::{
     get_admin_home, get_admin_profile, AdminLogin, AdminLogout, AdminSetup, SetAdminLanguage,
 };
@@ -236,6 +236,7 @@ pub fn AdminHomePage() -> impl IntoView {
                             <dt>{if home.smtp { tr!(admin.home.waiting) } else { tr!(admin.home.not_sent) }}</dt><dd>{home.emails_waiting}</dd>
                         </dl>
                     </div>
+                    <OssCard oss=home.oss />
                     <div class="cart-summary">
                         <h2>"Paysera"</h2>
                         <dl>
@@ -249,6 +250,28 @@ pub fn AdminHomePage() -> impl IntoView {
                 </section>
             }.into_any()
         })}
+    }
+}
+
+/// This year's sales to consumers abroad against the OSS threshold, and what follows from it.
+#[component]
+fn OssCard(oss: OssCount) -> impl IntoView {
+    let verdict = if oss.registered {
+        tr!(admin.home.oss_registered)
+    } else if oss.over() {
+        tr!(admin.home.oss_over)
+    } else {
+        tr!(admin.home.oss_under)
+    };
+    view! {
+        <div class="cart-summary">
+            <h2>{tr!(admin.home.oss_heading, year = oss.year)}</h2>
+            <dl data-testid="oss-count">
+                <dt>{tr!(admin.home.oss_sales)}</dt><dd>{oss.sales.to_string()}</dd>
+                <dt>{tr!(admin.home.oss_threshold)}</dt><dd>{oss.threshold.to_string()}</dd>
+            </dl>
+            <p class="muted">{verdict}</p>
+        </div>
     }
 }
 

@@ -156,7 +156,11 @@ pub async fn view(
             form.country = first.clone();
         }
     }
-    let rates = crate::domain::vat::rates_today(&state.pool).await?;
+    let sale = crate::domain::vat::Sale {
+        country: &form.country,
+        consumer: form.vat_code.trim().is_empty(),
+    };
+    let rates = crate::domain::vat::rates_today(&state.pool, sale).await?;
     let shipping = shipping_choices(methods.for_country(&form.country), &cart, &rates);
     if !shipping.iter().any(|s| s.code == form.shipping) {
         form.shipping = shipping.first().map(|s| s.code.clone()).unwrap_or_default();

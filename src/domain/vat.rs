@@ -7,6 +7,11 @@
 //! its gross minus its VAT.
 //!
 //! Rates are kept in basis points (21 % = 2100) so that 5,5 % or 25,5 % need no floats either.
+//!
+//! Whose rates: the seller's country's, unless the seller is registered for the EU's One-Stop
+//! Shop (a setting) and sells to a consumer in another country; then that country's, and the
+//! order is marked an OSS sale (declared in the OSS return, not in i.SAF). Below the EU's
+//! 10,000 € threshold a seller need not register; the admin's overview counts toward it.
 
 use crate::money::Money;
 use serde::{Deserialize, Serialize};
@@ -74,16 +79,38 @@ impl TaxClass {
     }
 }
 
-/// The seller's rate of each class on the Vilnius day bound as `$1`: for each class, the rate
-/// with the latest first day not after it, in the seller's country; no rows for a seller not
-/// registered for VAT. Read by placement ([`RatesToday`]) and the checkout ([`rates_today`]).
+/// The rate of each class a sale is charged at on the Vilnius day bound as `$1`: for each class,
+/// the rate with the latest first day not after it, in the seller's country, or under OSS in the
+/// buyer's (`$2`) when the sale is to a consumer (`$3`) and the shop has a rate in force there
+/// for every class (otherwise the seller's: an order is never placed without a rate);
+/// no rows for a seller not registered for VAT. `elsewhere`: the rates are the buyer's country's.
+/// Read by placement ([`RatesToday`]) and the checkout ([`rates_today`]).
 #[cfg(feature = "ssr")]
-const RATES_ON: &str = "SELECT r.tax_class, r.rate_bp
-    FROM vat_rates r JOIN shop_settings s ON s.id = 1 AND s.vat_payer = TRUE AND r.country = s.seller_country
-    WHERE r.valid_from = (SELECT MAX(x.valid_from) FROM vat_rates x
+const RATES_ON: &str = "SELECT r.tax_class, r.rate_bp, r.country <> s.seller_country AS elsewhere
+    FROM shop_settings s JOIN vat_rates r ON r.country = CASE
+        WHEN s.oss_registered = TRUE AND $3 = TRUE
+             AND (SELECT COUNT(DISTINCT b.tax_class) FROM vat_rates b
+                  WHERE b.country = $2 AND b.valid_from <= $1) = 4 THEN $2
+        ELSE s.seller_country END
+    WHERE s.id = 1 AND s.vat_payer = TRUE
+      AND r.valid_from = (SELECT MAX(x.valid_from) FROM vat_rates x
                           WHERE x.country = r.country AND x.tax_class = r.tax_class AND x.valid_from <= $1)";
 
-/// The seller's rates today (`None`: not registered for VAT), each class's.
+/// The EU's yearly threshold of cross-border sales to consumers (net of VAT) above which they are
+/// taxed in the buyer's country, through OSS (Directive 2006/112/EC art. 59c).
+pub const OSS_THRESHOLD: Money = Money::new(1_000_000, crate::money::Currency::Eur);
+
+/// Where a sale goes and to whom: what decides whose rates it is charged at.
+#[derive(Clone, Copy, Debug)]
+pub struct Sale<'a> {
+    /// The delivery country.
+    pub country: &'a str,
+    /// The buyer gave no VAT code: a consumer, for VAT (a company without one too).
+    pub consumer: bool,
+}
+
+/// The rates a sale is charged at today (`None`: the seller is not registered for VAT), each
+/// class's.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rates(pub Option<Vec<(TaxClass, Rate)>>);
 
@@ -98,14 +125,14 @@ impl Rates {
             Some(rate) => Ok(Some(rate)),
             None => {
                 #[cfg(feature = "ssr")]
-                tracing::error!(class = class.key(), "no VAT rate for the seller's country");
+                tracing::error!(class = class.key(), "no VAT rate for the class");
                 Err(crate::error::AppError::Internal)
             }
         }
     }
 
-    /// The VAT per rate of `amounts`, each of its class: empty for a non-payer or a class the
-    /// seller's country has no rate for (the checkout shows no figure rather than a guess).
+    /// The VAT per rate of `amounts`, each of its class: empty for a non-payer or a class
+    /// without a rate (the checkout shows no figure rather than a guess).
     pub fn vat_of(&self, amounts: &[(TaxClass, Money)]) -> Vec<RateTotal> {
         let rated: Option<Vec<(Rate, Money)>> = amounts
             .iter()
@@ -126,11 +153,11 @@ fn find(rates: &[(TaxClass, Rate)], class: TaxClass) -> Option<Rate> {
 }
 
 #[cfg(feature = "ssr")]
-fn rates_from(payer: bool, rows: Vec<(String, i64)>) -> Rates {
+fn rates_from(payer: bool, rows: &[(String, i64, bool)]) -> Rates {
     let rates = rows
-        .into_iter()
-        .filter_map(|(class, bp)| {
-            Some((TaxClass::from_key(&class)?, Rate(u32::try_from(bp).ok()?)))
+        .iter()
+        .filter_map(|(class, bp, _)| {
+            Some((TaxClass::from_key(class)?, Rate(u32::try_from(*bp).ok()?)))
         })
         .collect();
     Rates(payer.then_some(rates))
@@ -138,51 +165,72 @@ fn rates_from(payer: bool, rows: Vec<(String, i64)>) -> Rates {
 
 /// Today's Vilnius day, as `vat_rates.valid_from` is written.
 #[cfg(feature = "ssr")]
-fn today() -> String {
+pub fn today() -> String {
     let now = crate::clock::now();
     crate::clock::vilnius::date_of(&now, false).unwrap_or_else(|| now[..10].to_owned())
 }
 
-/// The seller's rates today, for the checkout's figures before the order is placed (placement
-/// reads them again, in its transaction, through [`RatesToday`]).
+/// The rates `sale` is charged at today, for the checkout's figures before the order is placed
+/// (placement reads them again, in its transaction, through [`RatesToday`]).
 #[cfg(feature = "ssr")]
-pub async fn rates_today(pool: &crate::db::Db) -> Result<Rates, crate::error::AppError> {
+pub async fn rates_today(
+    pool: &crate::db::Db,
+    sale: Sale<'_>,
+) -> Result<Rates, crate::error::AppError> {
     let payer: bool = crate::on_db!(pool, conn => sqlx::query_scalar(
         "SELECT vat_payer FROM shop_settings WHERE id = 1",
     )
     .fetch_one(conn)
     .await)?;
-    let rows: Vec<(String, i64)> = crate::on_db!(pool, conn => sqlx::query_as(RATES_ON)
+    let rows: Vec<(String, i64, bool)> = crate::on_db!(pool, conn => sqlx::query_as(RATES_ON)
         .bind(today())
+        .bind(sale.country)
+        .bind(sale.consumer)
         .fetch_all(conn)
         .await)?;
-    Ok(rates_from(payer, rows))
+    Ok(rates_from(payer, &rows))
 }
 
-/// The seller's rates on today's Vilnius day, read in the placing transaction: what an order
-/// placed now is charged at (the seller's country's rates; OSS registration, which would make
-/// them the buyer's, comes later), or none for a seller not registered for VAT.
+/// The rates on today's Vilnius day, read in the placing transaction: what an order placed now
+/// is charged at (the seller's country's, or under OSS a consumer's country's), or none for a
+/// seller not registered for VAT.
 #[cfg(feature = "ssr")]
-pub struct RatesToday(Rates);
+pub struct RatesToday {
+    rates: Rates,
+    oss_sale: bool,
+}
 
 #[cfg(feature = "ssr")]
 impl RatesToday {
-    pub async fn read(tx: &mut crate::db::Tx) -> Result<RatesToday, crate::error::AppError> {
+    pub async fn read(
+        tx: &mut crate::db::Tx,
+        sale: Sale<'_>,
+    ) -> Result<RatesToday, crate::error::AppError> {
         let payer: bool = crate::on_tx!(tx, conn => sqlx::query_scalar(
             "SELECT vat_payer FROM shop_settings WHERE id = 1",
         )
         .fetch_one(&mut *conn)
         .await)?;
-        let rows: Vec<(String, i64)> = crate::on_tx!(tx, conn => sqlx::query_as(RATES_ON)
+        let rows: Vec<(String, i64, bool)> = crate::on_tx!(tx, conn => sqlx::query_as(RATES_ON)
             .bind(today())
+            .bind(sale.country)
+            .bind(sale.consumer)
             .fetch_all(&mut *conn)
             .await)?;
-        Ok(RatesToday(rates_from(payer, rows)))
+        Ok(RatesToday {
+            oss_sale: rows.iter().any(|(_, _, elsewhere)| *elsewhere),
+            rates: rates_from(payer, &rows),
+        })
     }
 
     /// The rate of `class` today; `None` when the seller does not charge VAT.
     pub fn rate(&self, class: TaxClass) -> Result<Option<Rate>, crate::error::AppError> {
-        self.0.of(class)
+        self.rates.of(class)
+    }
+
+    /// Charged at the buyer's country's rates under OSS.
+    pub fn oss_sale(&self) -> bool {
+        self.oss_sale
     }
 }
 
@@ -198,6 +246,24 @@ impl Rate {
             rest if rest % 10 == 0 => format!("{},{} %", self.0 / 100, rest / 10),
             rest => format!("{},{rest:02} %", self.0 / 100),
         }
+    }
+
+    /// A percentage as a merchant types it (`21`, `5,5`, `9.50 %`): at most two decimals, 0 to 100.
+    pub fn parse_percent(text: &str) -> Option<Rate> {
+        let text = text.trim().trim_end_matches('%').trim().replace(',', ".");
+        let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+        let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty()
+            || whole.len() > 3
+            || fraction.len() > 2
+            || !digits(whole)
+            || !digits(fraction)
+        {
+            return None;
+        }
+        let hundredths: u32 = format!("{fraction:0<2}").parse().ok()?;
+        let bp = whole.parse::<u32>().ok()? * 100 + hundredths;
+        (bp <= 10_000).then_some(Rate(bp))
     }
 }
 
@@ -553,5 +619,22 @@ mod tests {
         assert_eq!(Rate(550).percent(), "5,5 %");
         assert_eq!(Rate(2550).percent(), "25,5 %");
         assert_eq!(Rate(0).percent(), "0 %");
+    }
+
+    #[test]
+    fn a_typed_percentage_becomes_a_rate() {
+        for (typed, bp) in [
+            ("21", 2100),
+            ("5,5", 550),
+            (" 9.50 % ", 950),
+            ("0", 0),
+            ("100", 10_000),
+            ("25,55", 2555),
+        ] {
+            assert_eq!(Rate::parse_percent(typed), Some(Rate(bp)), "{typed}");
+        }
+        for wrong in ["", "%", "-5", "100.01", "5,555", "1e2", ",5", "٢١"] {
+            assert_eq!(Rate::parse_percent(wrong), None, "{wrong}");
+        }
     }
 }

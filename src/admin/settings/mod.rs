@@ -2,11 +2,12 @@
 // the server function macro expands them where an item-level `allow` does not reach.
 #![allow(clippy::too_many_arguments)]
 
-//! Admin → Settings: the shop's name and seller details, its payment switches, its shipping
-//! methods and its legal pages. The rules and queries are in `crate::domain::settings::store`; these server
+//! Admin → Settings: the shop's name and seller details, its VAT rates ([`vat_rates`]), its payment
+//! switches, its shipping methods and its legal pages. The rules and queries are in `crate::domain::settings::store`; these server
 //! functions check for an admin, read the forms and send the browser back to the page.
 
 mod pages;
+mod vat_rates;
 
 pub use pages::{AdminLegalPage, AdminSettingsPage};
 
@@ -58,6 +59,7 @@ pub struct SettingsView {
     pub smsbank: Switch,
     pub test_payments: Switch,
     pub vat_payer: bool,
+    pub oss_registered: bool,
     pub seller_country: String,
     /// The invoices' and credit notes' series.
     pub series: (String, String),
@@ -68,6 +70,7 @@ pub struct SettingsView {
     /// The countries a method may serve: (code, name).
     pub countries: Vec<(String, String)>,
     pub legal: Vec<(LegalPage, bool)>,
+    pub vat_rates: Vec<vat_rates::RateView>,
     /// Newest first.
     pub changes: Vec<SettingsChange>,
 }
@@ -115,6 +118,7 @@ pub async fn admin_settings() -> Result<SettingsView, AppError> {
             fixed_by: fixed("TURGUS_PAYSERA_TEST", paysera.test),
         },
         vat_payer: settings.vat_payer,
+        oss_registered: settings.oss_registered,
         seller_country: settings.seller_country,
         series: (settings.invoice_series, settings.credit_note_series),
         sandbox: state.payments.sandbox.is_some(),
@@ -125,6 +129,7 @@ pub async fn admin_settings() -> Result<SettingsView, AppError> {
             crate::countries::COUNTRIES.iter().copied(),
         ),
         legal,
+        vat_rates: vat_rates::rate_views(&state.pool).await?,
         changes: store::recent_changes(&state.pool).await?,
     })
 }
@@ -170,6 +175,7 @@ pub async fn save_settings(
     #[server(default)] smsbank: Option<String>,
     #[server(default)] test_payments: Option<String>,
     #[server(default)] vat_payer: Option<String>,
+    #[server(default)] oss_registered: Option<String>,
     #[server(default)] seller_country: String,
     #[server(default)] invoice_series: String,
     #[server(default)] credit_note_series: String,
@@ -189,6 +195,7 @@ pub async fn save_settings(
         smsbank: smsbank.is_some(),
         test_payments: test_payments.is_some(),
         vat_payer: vat_payer.is_some(),
+        oss_registered: oss_registered.is_some(),
         // A form from before the field (or a script leaving it out) keeps Lithuania.
         seller_country: match seller_country.trim() {
             "" => "LT".to_owned(),

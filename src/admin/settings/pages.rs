@@ -1,5 +1,6 @@
 //! The settings pages: one for the shop, its payments and shipping, one editor per legal page.
 
+use super::vat_rates::{SetVatRate, VatRates, WithdrawVatRate};
 use super::{
     admin_legal, admin_settings, DeleteShippingMethod, LegalEditor, MethodRow, MethodTranslation,
     SaveLegal, SaveSettings, SaveShippingMethod, SaveShippingMethodText, SettingsView, Switch,
@@ -29,6 +30,8 @@ pub fn AdminSettingsPage() -> impl IntoView {
     let save_method = ServerAction::<SaveShippingMethod>::new();
     let save_text = ServerAction::<SaveShippingMethodText>::new();
     let delete_method = ServerAction::<DeleteShippingMethod>::new();
+    let set_rate = ServerAction::<SetVatRate>::new();
+    let withdraw_rate = ServerAction::<WithdrawVatRate>::new();
     let settings = Resource::new(|| (), |_| admin_settings());
     view! {
         <Title text=tr!(admin.settings.title) />
@@ -39,6 +42,8 @@ pub fn AdminSettingsPage() -> impl IntoView {
                     save_method.value().get(),
                     save_text.value().get(),
                     delete_method.value().get(),
+                    set_rate.value().get(),
+                    withdraw_rate.value().get(),
                 ]
                     .into_iter()
                     .flatten()
@@ -50,7 +55,8 @@ pub fn AdminSettingsPage() -> impl IntoView {
                 {errors}
                 <SavedNotice />
                 <ShopForm seller=view.seller smsbank=view.smsbank test_payments=view.test_payments
-                    vat=(view.vat_payer, view.seller_country) series=view.series sandbox=view.sandbox save />
+                    vat=(view.vat_payer, view.oss_registered, view.seller_country) series=view.series sandbox=view.sandbox save />
+                <VatRates rates=view.vat_rates countries=view.countries.clone() set=set_rate withdraw=withdraw_rate />
                 <ShippingMethods methods=view.methods currency=view.currency countries=view.countries save=save_method save_text delete=delete_method />
                 <section>
                     <h2 id="legal">{tr!(admin.settings.legal_pages)}</h2>
@@ -122,12 +128,12 @@ fn ShopForm(
     seller: Seller,
     smsbank: Switch,
     test_payments: Switch,
-    vat: (bool, String),
+    vat: (bool, bool, String),
     series: (String, String),
     sandbox: bool,
     save: ServerAction<SaveSettings>,
 ) -> impl IntoView {
-    let (vat_payer, seller_country) = vat;
+    let (vat_payer, oss_registered, seller_country) = vat;
     let countries = crate::domain::settings::SELLER_COUNTRIES.map(|code| {
         let name = crate::countries::country_name(crate::locale::current(), code);
         view! { <option value=code selected=seller_country == code>{name}</option> }
@@ -153,6 +159,8 @@ fn ShopForm(
                     <label for="seller_country">{tr!(admin.settings.field.seller_country)}</label>
                     <select id="seller_country" name="seller_country">{countries.collect_view()}</select>
                 </div>
+                <label class="checkbox"><input type="checkbox" name="oss_registered" checked=oss_registered />{tr!(admin.settings.oss_registered)}</label>
+                <p class="muted">{tr!(admin.settings.oss_note)}</p>
                 <TextField name="invoice_series" label=tr!(admin.settings.field.invoice_series) value=series.0 maxlength="10" />
                 <TextField name="credit_note_series" label=tr!(admin.settings.field.credit_note_series) value=series.1 maxlength="10" />
                 <p class="muted">{tr!(admin.settings.series_note)}</p>

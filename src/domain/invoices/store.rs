@@ -1,8 +1,10 @@
 //! Reading issued documents: an order's (its pages and e-mail links), one by the order's token (the
-//! shopper's download), a month's (the admin's list and the i.SAF register).
+//! shopper's download), a month's (the admin's list and the i.SAF register), and a year's
+//! cross-border sales to consumers (the overview's count toward the OSS threshold).
 
 use super::document::{Document, Kind};
 use crate::error::AppError;
+use crate::money::{Currency, Money};
 
 /// A document as a list shows it.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
@@ -143,20 +145,42 @@ pub async fn by_order_token(
     json.as_deref().map(parse).transpose()
 }
 
-/// Every document of `month`, read in full (the i.SAF register), sandbox orders' left out.
+/// Every document of `month`, read in full (the i.SAF register): sandbox orders' left out, and
+/// OSS sales' (their VAT is the buyer's country's, declared in the OSS return).
 pub async fn documents_in_month(
     pool: &crate::db::Db,
     month: &Month,
 ) -> Result<Vec<Document>, AppError> {
     let rows: Vec<String> = crate::on_db!(pool, conn => sqlx::query_scalar(
-        "SELECT document FROM invoices
-         WHERE issue_date >= $1 AND issue_date < $2 AND sandbox = FALSE ORDER BY issue_date, id",
+        "SELECT i.document FROM invoices i JOIN orders o ON o.id = i.order_id
+         WHERE i.issue_date >= $1 AND i.issue_date < $2 AND i.sandbox = FALSE AND o.oss_sale = FALSE
+         ORDER BY i.issue_date, i.id",
     )
     .bind(&month.first)
     .bind(&month.after)
     .fetch_all(conn)
     .await)?;
     rows.iter().map(|json| parse(json)).collect()
+}
+
+/// This calendar year's cross-border sales to consumers, net of VAT, in euros: invoices less
+/// credit notes issued from `year`-01-01 for orders shipped outside the seller's country to buyers
+/// without a VAT code (sandbox orders left out). What the EU's 10,000 € OSS threshold counts.
+pub async fn cross_border_consumer_sales(
+    pool: &crate::db::Db,
+    year: i32,
+) -> Result<Money, AppError> {
+    let net: i64 = crate::on_db!(pool, conn => sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(i.total_minor - i.vat_minor), 0) AS BIGINT)
+         FROM invoices i JOIN orders o ON o.id = i.order_id JOIN shop_settings s ON s.id = 1
+         WHERE i.issue_date >= $1 AND i.issue_date < $2 AND i.sandbox = FALSE AND i.currency = 'EUR'
+           AND o.country <> s.seller_country AND o.buyer_vat_code = ''",
+    )
+    .bind(format!("{year:04}-01-01"))
+    .bind(format!("{:04}-01-01", year + 1))
+    .fetch_one(conn)
+    .await)?;
+    Ok(Money::new(net, Currency::Eur))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! lifecycle is in `lifecycle` and `payment`).
 
 use super::{OrderStage, OrderState, OrderStatus};
-use crate::domain::vat::{Rate, RatesToday, TaxClass};
+use crate::domain::vat::{Rate, RatesToday, Sale, TaxClass};
 use crate::error::AppError;
 use crate::locale::Locale;
 use crate::money::{Currency, Money};
@@ -97,7 +97,11 @@ pub async fn place_in(
     if let Some(holder) = &order.holder {
         check_unpaid_limits(tx, holder, locale).await?;
     }
-    let rates = RatesToday::read(tx).await?;
+    let sale = Sale {
+        country: &order.customer.country,
+        consumer: order.company.as_ref().is_none_or(|c| c.vat_code.is_empty()),
+    };
+    let rates = RatesToday::read(tx, sale).await?;
     let (lines, subtotal) = reserve(tx, &order.lines, (currency, locale), &rates).await?;
     let shipping = order.shipping.price_for(subtotal);
     let shipping_rate = rates.rate(order.shipping.tax_class())?;
@@ -113,6 +117,7 @@ pub async fn place_in(
         subtotal,
         shipping,
         shipping_rate,
+        oss_sale: rates.oss_sale(),
         total,
     };
     let id = insert_order(tx, order, &figures).await?;
@@ -277,6 +282,7 @@ struct Figures<'a> {
     subtotal: Money,
     shipping: Money,
     shipping_rate: Option<Rate>,
+    oss_sale: bool,
     total: Money,
 }
 
@@ -292,9 +298,9 @@ async fn insert_order(
                              email, first_name, last_name, street, city, postcode, country,
                              shipping_method, shipping_name, payment_method, checkout_key, sandbox,
                              shopper_key, client_ip, locale, shipping_vat_rate_bp, buyer_company,
-                             buyer_company_code, buyer_vat_code, buyer_address)
+                             buyer_company_code, buyer_vat_code, buyer_address, oss_sale)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                 $19, $20, $21, $22, $23, $24, $25, $26)
+                 $19, $20, $21, $22, $23, $24, $25, $26, $27)
          RETURNING id",
     )
     .bind(figures.number)
@@ -323,6 +329,7 @@ async fn insert_order(
     .bind(&company.code)
     .bind(&company.vat_code)
     .bind(&company.address)
+    .bind(figures.oss_sale)
     .fetch_one(&mut *conn)
     .await)?)
 }

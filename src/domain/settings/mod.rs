@@ -10,6 +10,8 @@ pub const SELLER_COUNTRIES: [&str; 3] = ["LT", "LV", "EE"];
 pub mod markdown;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod vat_rates;
 
 use crate::error::AppError;
 use crate::locale::Locale;
@@ -120,6 +122,14 @@ pub struct ShippingMethod {
     pub position: i64,
     /// Its VAT class's key (`standard` unless the merchant says otherwise).
     pub tax_class: String,
+}
+
+/// A rate in hundredths of a percent as people write it (`5,5 %`).
+pub fn rate_percent(bp: i64) -> String {
+    u32::try_from(bp).map_or_else(
+        |_| bp.to_string(),
+        |bp| crate::domain::vat::Rate(bp).percent(),
+    )
 }
 
 impl ShippingMethod {

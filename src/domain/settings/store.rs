@@ -20,6 +20,8 @@ pub struct ShopSettings {
     /// Registered for VAT: its orders carry VAT at the rates of `seller_country`.
     pub vat_payer: bool,
     pub seller_country: String,
+    /// Registered for the EU's One-Stop Shop: consumers abroad are charged their country's rates.
+    pub oss_registered: bool,
     /// The invoices' and credit notes' series (`TRG` numbers `TRG-000001`). Empty in a save:
     /// kept as they are.
     pub invoice_series: String,
@@ -28,7 +30,7 @@ pub struct ShopSettings {
 
 const SETTINGS: &str = "SELECT shop_name, legal_name, company_code, vat_code, address,
                                contact_email, contact_phone, smsbank, test_payments, vat_payer,
-                               seller_country, invoice_series, credit_note_series
+                               seller_country, oss_registered, invoice_series, credit_note_series
                         FROM shop_settings WHERE id = 1";
 
 pub async fn load(pool: &crate::db::Db) -> Result<ShopSettings, AppError> {
@@ -206,6 +208,11 @@ fn differences(old: &ShopSettings, new: &ShopSettings, locale: Locale) -> Vec<St
             old.vat_payer,
             new.vat_payer,
         ),
+        (
+            td_string!(locale, admin.settings.field.oss_registered),
+            old.oss_registered,
+            new.oss_registered,
+        ),
     ];
     text_fields(&old.seller, locale)
         .into_iter()
@@ -332,7 +339,8 @@ pub async fn save(
     crate::on_tx!(&mut tx, conn => sqlx::query(
         "UPDATE shop_settings SET shop_name = $1, legal_name = $2, company_code = $3, vat_code = $4,
                 address = $5, contact_email = $6, contact_phone = $7, smsbank = $8, test_payments = $9,
-                vat_payer = $10, seller_country = $11, invoice_series = $12, credit_note_series = $13
+                vat_payer = $10, seller_country = $11, invoice_series = $12, credit_note_series = $13,
+                oss_registered = $14
          WHERE id = 1",
     )
     .bind(&s.shop_name)
@@ -348,6 +356,7 @@ pub async fn save(
     .bind(&new.seller_country)
     .bind(&new.invoice_series)
     .bind(&new.credit_note_series)
+    .bind(new.oss_registered)
     .execute(&mut *conn)
     .await.map(|done| done.rows_affected()))?;
     audit(&mut tx, &admin_email, &changes.join("; ")).await?;
@@ -831,6 +840,7 @@ mod tests {
             test_payments: false,
             vat_payer: true,
             seller_country: "LT".into(),
+            oss_registered: false,
             invoice_series: "TRG".into(),
             credit_note_series: "TRGK".into(),
         };
@@ -838,11 +848,13 @@ mod tests {
         new.seller.shop_name = "Lino namai".into();
         new.smsbank = false;
         new.seller_country = "LV".into();
+        new.oss_registered = true;
         assert_eq!(
             differences(&old, &new, Locale::en),
             [
                 "shop name: “Turgus” → “Lino namai”",
                 "SMS bank: on → off",
+                "Registered for OSS (consumers abroad pay their country's VAT): off → on",
                 "Seller's country (its VAT rates apply): LT → LV"
             ]
         );
