@@ -20,6 +20,7 @@ fn invoice(lines: usize) -> Document {
         } else {
             Rate(2100)
         }),
+        discount: None,
     };
     let party = |name: &str| Party {
         name: name.into(),

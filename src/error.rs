@@ -14,6 +14,9 @@ pub enum AppError {
     NotFound(String),
     /// The request was well-formed but the shop's state refuses it, e.g. not enough stock.
     Conflict(String),
+    /// A discount code does not apply (unknown, expired, used up, …): the shopper is told why and
+    /// may order without it.
+    CodeRefused(String),
     /// Only a logged-in admin may do this.
     Unauthorized(String),
     /// Too many attempts (logins): try again later.
@@ -31,7 +34,7 @@ impl AppError {
         match self {
             AppError::BadRequest(_) => 400,
             AppError::NotFound(_) => 404,
-            AppError::Conflict(_) => 409,
+            AppError::Conflict(_) | AppError::CodeRefused(_) => 409,
             AppError::Unauthorized(_) => 401,
             AppError::TooManyRequests(_) => 429,
             AppError::Busy => 503,
@@ -46,6 +49,7 @@ impl AppError {
             AppError::BadRequest(m)
             | AppError::NotFound(m)
             | AppError::Conflict(m)
+            | AppError::CodeRefused(m)
             | AppError::Unauthorized(m)
             | AppError::TooManyRequests(m) => Cow::Owned(m.clone()),
             AppError::Busy => Cow::Borrowed(crate::tr!(errors.busy)),

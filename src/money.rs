@@ -234,6 +234,36 @@ impl fmt::Display for Money {
     }
 }
 
+/// `total` shared out in proportion to `weights` (all ≥ 0), in whole units: each gets the floor of
+/// its exact share (`total × weight / Σ weights`), and the units left over go one each to the
+/// largest remainders, the earlier on a tie. The shares add up to `total` exactly. `None` when a
+/// weight or the total is negative or a sum overflows; all zeros when the weights sum to zero.
+/// One rule for every split of an amount across lines: VAT within a rate (`domain::vat`), a
+/// discount across the lines it applies to (`domain::discounts`).
+pub fn share_out(total: i64, weights: &[i64]) -> Option<Vec<i64>> {
+    if total < 0 || weights.iter().any(|&w| w < 0) {
+        return None;
+    }
+    let sum: i128 = weights.iter().map(|&w| i128::from(w)).sum();
+    if sum == 0 {
+        return Some(vec![0; weights.len()]);
+    }
+    let mut shares = Vec::with_capacity(weights.len());
+    let mut rests = Vec::with_capacity(weights.len());
+    for (i, &weight) in weights.iter().enumerate() {
+        let exact = i128::from(total) * i128::from(weight);
+        shares.push(i64::try_from(exact / sum).ok()?);
+        rests.push((exact % sum, i));
+    }
+    // Largest remainder first; `sort_by_key` is stable, so ties keep the given order.
+    rests.sort_by_key(|rest| std::cmp::Reverse(rest.0));
+    let given: i64 = shares.iter().try_fold(0i64, |sum, &s| sum.checked_add(s))?;
+    for &(_, i) in rests.iter().take(usize::try_from(total - given).ok()?) {
+        shares[i] += 1;
+    }
+    Some(shares)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

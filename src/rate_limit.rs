@@ -47,6 +47,18 @@ impl PerClient {
         self.admit_at(client, Instant::now())
     }
 
+    /// Whether `client` has had all its events of the current window (the next would be
+    /// refused), without counting one: for checking before an attempt, counting only failures.
+    pub fn exhausted(&self, client: IpAddr) -> bool {
+        let clients = self
+            .clients
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        clients
+            .get(&block_of(client))
+            .is_some_and(|(began, count)| began.elapsed() < self.window && *count >= self.limit)
+    }
+
     fn admit_at(&self, client: IpAddr, now: Instant) -> Admitted {
         let key = block_of(client);
         let mut clients = self

@@ -25,6 +25,8 @@ pub struct AppState {
     pub mailer: Arc<crate::domain::mail::delivery::Mailer>,
     /// The built files, held in memory, and their content-hashed names.
     pub assets: Arc<crate::assets::Assets>,
+    /// Wrong discount codes per client address (`checkout::discount`).
+    pub wrong_codes: Arc<crate::rate_limit::PerClient>,
 }
 
 impl AppState {

@@ -44,6 +44,7 @@ const DOMAIN_ORDER: &[&str] = &[
     "catalog",
     "inventory",
     "cart",
+    "discounts",
     "orders",
     "invoices",
     "mail",

@@ -284,12 +284,7 @@ async fn a_way_to_ship_has_its_own_vat_class_and_the_order_is_charged_at_it() {
         page.contains("data-vat=\"2,17\u{a0}€ (21 %) · 0,42\u{a0}€ (12 %)\""),
         "{page}"
     );
-    let key = shop.checkout_key().await;
-    let form: Vec<(&str, &str)> = support::shopper::SHOPPER_FIELDS
-        .into_iter()
-        .chain([("checkout_key", key.as_str())])
-        .collect();
-    let placed = shop.call("checkout/place", &form).await;
+    let placed = shop.place_cart().await;
     assert_eq!(placed.status(), reqwest::StatusCode::OK);
     let rate: Option<i64> = shop.scalar("SELECT shipping_vat_rate_bp FROM orders").await;
     assert_eq!(rate, Some(1200));

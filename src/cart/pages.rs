@@ -66,6 +66,7 @@ fn in_our_words(error: AppError) -> AppError {
         AppError::BadRequest(_) => AppError::BadRequest(tr!(cart.failed.bad_request).into()),
         AppError::NotFound(_) => AppError::NotFound(tr!(cart.failed.not_found).into()),
         AppError::Conflict(_) => AppError::Conflict(tr!(cart.failed.conflict).into()),
+        refused @ AppError::CodeRefused(_) => refused,
         AppError::Busy | AppError::TooManyRequests(_) => AppError::Busy,
         AppError::Unauthorized(_) | AppError::Internal => AppError::Internal,
     }

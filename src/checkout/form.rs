@@ -8,6 +8,7 @@ use super::{
 };
 use crate::countries::COUNTRIES;
 use crate::domain::cart::CartView;
+use crate::domain::discounts::Applied;
 use crate::domain::flows::place_order::place_and_sign;
 use crate::domain::flows::unpaid_orders::cancel_pending;
 use crate::domain::orders::place::{Company, Customer, Holder, NewOrder};
@@ -85,18 +86,34 @@ fn shipping_choices(
     methods: Vec<ShippingMethod>,
     cart: &CartView,
     rates: &Rates,
+    discount: Option<&Applied>,
 ) -> Vec<ShippingChoice> {
-    let goods = cart.total;
+    let off = discount.map_or(0, |d| d.goods);
+    let goods = Money::new(cart.total.minor - off, cart.total.currency);
+    let shares = discount.map(|d| d.lines.as_slice()).unwrap_or_default();
+    // Each line as charged, after its share of the discount (placement splits it the same way).
     let lines: Vec<(TaxClass, Money)> = cart
         .lines
         .iter()
         .filter(|line| line.problem.is_none())
-        .map(|line| (line.tax_class, line.line_total))
+        .enumerate()
+        .map(|(i, line)| {
+            let share = shares.get(i).copied().unwrap_or(0);
+            (
+                line.tax_class,
+                Money::new(line.line_total.minor - share, goods.currency),
+            )
+        })
         .collect();
+    let free_shipping = discount.is_some_and(|d| d.free_shipping);
     methods
         .into_iter()
         .map(|m| {
-            let price = m.price_for(goods);
+            let price = if free_shipping {
+                Money::zero(goods.currency)
+            } else {
+                m.price_for(goods)
+            };
             let with_shipping: Vec<(TaxClass, Money)> = lines
                 .iter()
                 .copied()
@@ -161,7 +178,9 @@ pub async fn view(
         consumer: form.vat_code.trim().is_empty(),
     };
     let rates = crate::domain::vat::rates_today(&state.pool, sale).await?;
-    let shipping = shipping_choices(methods.for_country(&form.country), &cart, &rates);
+    let (discount, discount_error) = super::discount::applied(session, &state.pool, &cart).await?;
+    let applied = discount.as_ref().map(|(_, applied)| applied);
+    let shipping = shipping_choices(methods.for_country(&form.country), &cart, &rates, applied);
     if !shipping.iter().any(|s| s.code == form.shipping) {
         form.shipping = shipping.first().map(|s| s.code.clone()).unwrap_or_default();
     }
@@ -190,6 +209,8 @@ pub async fn view(
         smsbank,
         form,
         errors,
+        discount: discount.map(|(view, _)| view),
+        discount_error,
         checkout_key,
     })
 }
@@ -441,6 +462,7 @@ pub async fn place(
         shipping,
         payment_method: Some(form.payment.clone()).filter(|p| !p.is_empty()),
         checkout_key: Some(checkout_key.to_owned()),
+        discount_code: super::discount::code_for_order(session).await?,
         holder: Some(Holder {
             shopper_key: session_token(session, SHOPPER_KEY).await?,
             client_ip: client_ip.to_string(),
@@ -460,8 +482,12 @@ pub async fn place(
             .test_payments(state.config.paysera.test, settings.test_payments),
     };
     let currency = state.config.currency;
-    let (_, pay_url) =
-        place_and_sign(&state.writer, &state.payments, &shop, &order, currency).await?;
+    let placed = place_and_sign(&state.writer, &state.payments, &shop, &order, currency).await;
+    if let Err(AppError::CodeRefused(_)) = &placed {
+        // Sent again, the form orders without the code.
+        super::discount::forget(session).await?;
+    }
+    let (_, pay_url) = placed?;
     session.remove::<String>(FORM_KEY).await?;
     session.insert(PLACED_FORM_KEY, checkout_key).await?;
     crate::cart::session::empty(session).await?;
@@ -482,9 +508,12 @@ pub async fn order_page(pool: &crate::db::Db, token: &str) -> Result<OrderPage, 
         shipping_minor: i64,
         total_minor: i64,
         shipping_vat_rate_bp: Option<i64>,
+        discount_code: String,
+        discount_minor: i64,
     }
     let row: Option<Row> = crate::on_db!(pool, conn => sqlx::query_as(
-        "SELECT id, number, status, currency, shipping_minor, total_minor, shipping_vat_rate_bp
+        "SELECT id, number, status, currency, shipping_minor, total_minor, shipping_vat_rate_bp,
+                discount_code, discount_minor
          FROM orders WHERE public_token = $1",
     )
     .bind(token)
@@ -498,11 +527,14 @@ pub async fn order_page(pool: &crate::db::Db, token: &str) -> Result<OrderPage, 
         shipping_minor,
         total_minor,
         shipping_vat_rate_bp,
+        discount_code,
+        discount_minor,
     } = row.ok_or_else(no_such_order)?;
     let currency = crate::money::Currency::from_code(&currency).ok_or(AppError::Internal)?;
     let status = OrderStatus::parse(&status).ok_or(AppError::Internal)?;
-    let lines: Vec<(String, i64, i64, Option<i64>)> = crate::on_db!(pool, conn => sqlx::query_as(
-        "SELECT name, quantity, line_total_minor, vat_rate_bp FROM order_lines WHERE order_id = $1 ORDER BY id",
+    let lines: Vec<(String, i64, i64, i64, Option<i64>)> = crate::on_db!(pool, conn => sqlx::query_as(
+        "SELECT name, quantity, line_total_minor, discount_minor, vat_rate_bp FROM order_lines
+         WHERE order_id = $1 ORDER BY id",
     )
     .bind(id)
     .fetch_all(conn)
@@ -526,6 +558,11 @@ pub async fn order_page(pool: &crate::db::Db, token: &str) -> Result<OrderPage, 
         awaiting_bank,
         vat,
         lines,
+        discount: (!discount_code.is_empty()).then(|| super::discount::DiscountView {
+            free_shipping: discount_minor == 0,
+            code: discount_code,
+            off: money(discount_minor),
+        }),
         shipping: money(shipping_minor),
         total: money(total_minor),
     })
@@ -549,10 +586,10 @@ async fn documents(
         .collect())
 }
 
-/// An order's lines as its page lists them (name, quantity, total), and its VAT per rate from
-/// them and the shipping.
+/// An order's lines as its page lists them (name, quantity, total before the discount), and its
+/// VAT per rate from what they and the shipping were charged.
 fn shown_lines(
-    lines: Vec<(String, i64, i64, Option<i64>)>,
+    lines: Vec<(String, i64, i64, i64, Option<i64>)>,
     shipping: (Option<crate::domain::vat::Rate>, Money),
     currency: crate::money::Currency,
 ) -> (
@@ -564,12 +601,12 @@ fn shown_lines(
     let vat = crate::domain::vat::order_vat(
         lines
             .iter()
-            .map(|line| (stored_rate(line.3), money(line.2)))
+            .map(|line| (stored_rate(line.4), money(line.2 - line.3)))
             .chain([shipping]),
     );
     let lines = lines
         .into_iter()
-        .map(|(name, quantity, total, _)| {
+        .map(|(name, quantity, total, _, _)| {
             (name, u32::try_from(quantity).unwrap_or(0), money(total))
         })
         .collect();

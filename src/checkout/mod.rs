@@ -7,6 +7,7 @@
 
 #[cfg(feature = "ssr")]
 pub mod callback;
+pub mod discount;
 #[cfg(feature = "ssr")]
 pub mod form;
 #[cfg(feature = "ssr")]
@@ -164,6 +165,9 @@ pub struct CheckoutView {
     pub smsbank: bool,
     pub form: CheckoutForm,
     pub errors: Vec<FieldError>,
+    /// The discount code applied to the cart, and why the last one was refused (shown once).
+    pub discount: Option<discount::DiscountView>,
+    pub discount_error: Option<String>,
     /// The form's one-time key, tied to this session: submitting it twice places one order.
     pub checkout_key: String,
 }
@@ -244,6 +248,8 @@ pub struct OrderPage {
     /// Paysera said "accepted, the bank has not executed it yet" (status 2).
     pub awaiting_bank: bool,
     pub lines: Vec<(String, u32, Money)>,
+    /// Its discount code and what it took off the goods.
+    pub discount: Option<discount::DiscountView>,
     pub shipping: Money,
     pub total: Money,
     /// The VAT per rate the total includes.

@@ -1,5 +1,6 @@
 //! The checkout page and the pages shoppers return to from Paysera.
 
+use super::discount::{DiscountForm, DiscountView};
 use super::islands::{
     CheckoutTotal, LiveOrderStatus, PaymentMethodsSwitch, ORDER_LIVE, PAYMENT_METHODS,
     SHIPPING_OPTIONS, SHIPPING_PRICE, TOTAL_TO_PAY, VAT_INCLUDED,
@@ -112,9 +113,10 @@ impl Figures {
 }
 
 fn shipping_options(view: &CheckoutView) -> Vec<ShippingOption> {
+    let off = view.discount.as_ref().map_or(0, |d| d.off.minor);
+    let goods = Money::new(view.cart.total.minor - off, view.cart.total.currency);
     let total_with = |shipping: Money| {
-        view.cart
-            .total
+        goods
             .checked_add(shipping)
             .map_or_else(|| "—".into(), |total| total.to_string())
     };
@@ -180,15 +182,38 @@ fn ShippingFieldset(
     }
 }
 
+/// A discount code's row in a summary: what it took off the goods, or that shipping was free.
+fn discount_row(discount: DiscountView) -> impl IntoView {
+    let (what, amount) = if discount.free_shipping {
+        (
+            tr!(discount.free_shipping, code = discount.code),
+            String::new(),
+        )
+    } else {
+        (
+            tr!(discount.line, code = discount.code),
+            format!("−{}", discount.off),
+        )
+    };
+    view! { <dt>{what}</dt><dd data-testid="discount">{amount}</dd> }
+}
+
 /// The order summary's figures: the subtotal, and the shipping and total for the chosen way to
 /// ship (the island follows the other choices).
 #[component]
-fn SummaryTotals(subtotal: String, figures: Figures, with_vat: bool) -> impl IntoView {
+fn SummaryTotals(
+    subtotal: String,
+    discount: Option<DiscountView>,
+    figures: Figures,
+    with_vat: bool,
+) -> impl IntoView {
+    let discount = discount.map(discount_row);
     view! {
         <CheckoutTotal>
             <dl>
                 <dt>{tr!(cart.subtotal)}</dt>
                 <dd data-testid="checkout-subtotal">{subtotal}</dd>
+                {discount}
                 <dt>{tr!(checkout.shipping)}</dt>
                 <dd data-figure=SHIPPING_PRICE data-testid="checkout-shipping">{figures.shipping}</dd>
                 <dt>{tr!(checkout.total_to_pay)}</dt>
@@ -333,7 +358,13 @@ fn TermsField(checked: bool, error: Option<String>) -> impl IntoView {
 
 /// The order beside the form: its lines and totals, with the chosen shipping.
 #[component]
-fn CheckoutSummary(cart: CartView, figures: Figures, with_vat: bool) -> impl IntoView {
+fn CheckoutSummary(
+    cart: CartView,
+    discount: (Option<DiscountView>, Option<String>),
+    figures: Figures,
+    with_vat: bool,
+) -> impl IntoView {
+    let (applied, error) = discount;
     view! {
         <aside class="cart-summary" aria-label=tr!(checkout.summary)>
             <h2>{tr!(checkout.your_order)}</h2>
@@ -342,7 +373,8 @@ fn CheckoutSummary(cart: CartView, figures: Figures, with_vat: bool) -> impl Int
                     <li><span>{format!("{} × {}", l.quantity, l.name)}</span><span>{l.line_total.to_string()}</span></li>
                 }).collect_view()}
             </ul>
-            <SummaryTotals subtotal=cart.total.to_string() figures with_vat />
+            <SummaryTotals subtotal=cart.total.to_string() discount=applied.clone() figures with_vat />
+            <DiscountForm applied error page="checkout" />
         </aside>
     }
 }
@@ -372,6 +404,8 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
         cart,
         checkout_key,
         shipping_countries,
+        discount,
+        discount_error,
         ..
     } = view;
     view! {
@@ -399,7 +433,7 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
                 <p class="pay-total">{tr!(checkout.total_to_pay)}": "<strong data-figure=TOTAL_TO_PAY>{pay_total}</strong></p>
                 <button type="submit" class="button-primary">{tr!(checkout.place)}</button>
             </ActionForm>
-            <CheckoutSummary cart figures with_vat />
+            <CheckoutSummary cart discount=(discount, discount_error) figures with_vat />
         </div>
     }
 }
@@ -460,6 +494,7 @@ fn OrderSummary(order: OrderPage) -> impl IntoView {
                 }).collect_view()}
             </ul>
             <dl>
+                {order.discount.map(discount_row)}
                 <dt>{tr!(checkout.shipping)}</dt><dd>{order.shipping.to_string()}</dd>
                 <dt>{tr!(cart.total)}</dt><dd class="total" data-testid="order-total">{order.total.to_string()}</dd>
                 {order.vat.into_iter().map(|share| view! {

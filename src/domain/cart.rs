@@ -28,6 +28,8 @@ pub struct StoredLine {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CartLine {
     pub variant_id: i64,
+    /// Its product: a discount code may apply to some products only.
+    pub product_id: i64,
     pub slug: String,
     pub name: String,
     pub image: Option<Image>,
@@ -82,6 +84,7 @@ struct PricedRow {
     image_path: Option<String>,
     image_alt: Option<String>,
     tax_class: String,
+    product_id: i64,
 }
 
 /// Today's name, price in force, stock and photo (its own, else its product's first) of the
@@ -97,7 +100,7 @@ async fn priced_rows(
         let mut query = sqlx::QueryBuilder::new(format!(
             "SELECT v.id AS variant_id, p.slug, p.name, {} AS price_minor,
                 p.currency, v.stock, {ON_SALE} AS active,
-                v.option1, v.option2, v.option3, p.tax_class,
+                v.option1, v.option2, v.option3, p.tax_class, p.id AS product_id,
                 COALESCE(vi.path, (SELECT i.path FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1)) AS image_path,
                 COALESCE(vi.alt, (SELECT i.alt FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1)) AS image_alt
              FROM product_variants v JOIN products p ON p.id = v.product_id
@@ -151,6 +154,7 @@ pub async fn price(
         item_count += stored.quantity.get();
         lines.push(CartLine {
             variant_id: row.variant_id,
+            product_id: row.product_id,
             slug: row.slug.clone(),
             name: crate::domain::catalog::line_name(
                 &row.name,

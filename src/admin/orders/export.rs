@@ -17,7 +17,7 @@ use tower_sessions::Session;
 
 /// The columns' headings in the admin's language (English: the names scripts have always read;
 /// the merchant's own texts in the rows stay as they were typed).
-fn columns(locale: Locale) -> [&'static str; 26] {
+fn columns(locale: Locale) -> [&'static str; 28] {
     [
         td_string!(locale, admin.csv.order),
         td_string!(locale, admin.csv.sandbox),
@@ -40,6 +40,8 @@ fn columns(locale: Locale) -> [&'static str; 26] {
         td_string!(locale, admin.csv.subtotal),
         td_string!(locale, admin.csv.shipping),
         td_string!(locale, admin.csv.total),
+        td_string!(locale, admin.csv.discount_code),
+        td_string!(locale, admin.csv.discount),
         td_string!(locale, admin.csv.paysera_callback_at),
         td_string!(locale, admin.csv.paysera_verdict),
         td_string!(locale, admin.csv.paysera_requestid),
@@ -67,6 +69,9 @@ struct ExportRow {
     subtotal_minor: i64,
     shipping_minor: i64,
     total_minor: i64,
+    discount_code: String,
+    discount_minor: i64,
+    shipping_discount_minor: i64,
     received_at: Option<String>,
     verdict: Option<String>,
     request_id: Option<String>,
@@ -76,7 +81,8 @@ struct ExportRow {
 const EXPORT: &str = "SELECT o.number, o.sandbox, o.created_at, o.status, o.paid_at, o.shipped_at,
         o.refunded_at, o.needs_review, o.email, o.first_name, o.last_name, o.street, o.postcode,
         o.city, o.country, o.shipping_method, o.payment_method, o.currency, o.subtotal_minor,
-        o.shipping_minor, o.total_minor, c.received_at, c.verdict, c.request_id, c.params_json
+        o.shipping_minor, o.total_minor, o.discount_code, o.discount_minor,
+        o.shipping_discount_minor, c.received_at, c.verdict, c.request_id, c.params_json
     FROM orders o
     LEFT JOIN payment_callbacks c ON c.id = (
         SELECT MAX(id) FROM payment_callbacks WHERE order_id = o.id AND authentic = TRUE)";
@@ -138,7 +144,7 @@ async fn items(
 }
 
 /// A row's fields, in [`columns`]' order but the last (its items).
-fn fields(row: ExportRow, currency: crate::money::Currency, locale: Locale) -> [String; 25] {
+fn fields(row: ExportRow, currency: crate::money::Currency, locale: Locale) -> [String; 27] {
     let amount = |minor| crate::money::Money::new(minor, currency).decimal();
     let yes_no = |flag: bool| {
         if flag {
@@ -176,6 +182,8 @@ fn fields(row: ExportRow, currency: crate::money::Currency, locale: Locale) -> [
         amount(row.subtotal_minor),
         amount(row.shipping_minor),
         amount(row.total_minor),
+        row.discount_code,
+        amount(row.discount_minor + row.shipping_discount_minor),
         row.received_at.unwrap_or_default(),
         row.verdict.unwrap_or_default(),
         row.request_id.unwrap_or_default(),

@@ -94,6 +94,8 @@ pub struct OrderLine {
     pub unit_price: Money,
     pub quantity: i64,
     pub line_total: Money,
+    /// Its share of the order's discount code (zero without one): charged `line_total - discount`.
+    pub discount: Money,
     /// The VAT rate it was sold at (none before VAT was kept).
     pub vat_rate: Option<crate::domain::vat::Rate>,
 }
@@ -140,7 +142,9 @@ pub struct OrderDetail {
     /// The language the shopper placed it in, and is e-mailed in (named in itself: `Lietuvių`).
     pub language: String,
     pub lines: Vec<OrderLine>,
+    /// The goods before a discount code, and the code with what it took off them.
     pub subtotal: Money,
+    pub discount: Option<(String, Money)>,
     pub shipping: Money,
     pub total: Money,
     /// The VAT per rate (empty for an order placed before VAT was kept).

@@ -128,6 +128,7 @@ fn OrderView(order: OrderDetail, act: ServerAction<super::ActOnOrder>) -> impl I
         sandbox,
         lines,
         subtotal,
+        discount,
         shipping,
         shipping_method,
         total,
@@ -150,7 +151,7 @@ fn OrderView(order: OrderDetail, act: ServerAction<super::ActOnOrder>) -> impl I
         </header>
         <div class="admin-columns">
             <section>
-                <OrderLines lines subtotal shipping shipping_method total vat />
+                <OrderLines lines subtotal discount shipping shipping_method total vat />
                 <OrderHistory history />
             </section>
             <aside>
@@ -173,6 +174,7 @@ fn OrderView(order: OrderDetail, act: ServerAction<super::ActOnOrder>) -> impl I
 fn OrderLines(
     lines: Vec<super::OrderLine>,
     subtotal: Money,
+    discount: Option<(String, Money)>,
     shipping: Money,
     shipping_method: String,
     total: Money,
@@ -203,12 +205,22 @@ fn OrderLines(
                         })}</td>
                         <td>{line.unit_price.to_string()}</td>
                         <td>{line.quantity}</td>
-                        <td>{line.line_total.to_string()}</td>
+                        <td>{line.line_total.to_string()}
+                            {(line.discount.minor > 0).then(|| view! { <br /><small class="muted">"−"{line.discount.to_string()}</small> })}
+                        </td>
                     </tr>
                 }).collect_view()}
             </tbody>
             <tfoot>
                 <tr><th scope="row" colspan="3">{tr!(admin.order.subtotal)}</th><td>{subtotal.to_string()}</td></tr>
+                {discount.map(|(code, off)| {
+                    let (what, amount) = if off.minor == 0 {
+                        (tr!(discount.free_shipping, code), String::new())
+                    } else {
+                        (tr!(discount.line, code), format!("−{off}"))
+                    };
+                    view! { <tr data-testid="order-discount"><th scope="row" colspan="3">{what}</th><td>{amount}</td></tr> }
+                })}
                 <tr><th scope="row" colspan="3">{tr!(admin.order.shipping, method = shipping_method)}</th><td>{shipping.to_string()}</td></tr>
                 <tr><th scope="row" colspan="3">{tr!(admin.order.total)}</th><td data-testid="order-total"><strong>{total.to_string()}</strong></td></tr>
                 {vat}

@@ -178,6 +178,8 @@ struct DetailRow {
     buyer_company_code: String,
     buyer_vat_code: String,
     buyer_address: String,
+    discount_code: String,
+    discount_minor: i64,
 }
 
 impl DetailRow {
@@ -238,10 +240,12 @@ async fn lines_of(
         unit_price_minor: i64,
         quantity: i64,
         line_total_minor: i64,
+        discount_minor: i64,
         vat_rate_bp: Option<i64>,
     }
     let rows: Vec<LineRow> = crate::on_db!(pool, conn => sqlx::query_as(
-        "SELECT name, sku, product_id, unit_price_minor, quantity, line_total_minor, vat_rate_bp
+        "SELECT name, sku, product_id, unit_price_minor, quantity, line_total_minor, discount_minor,
+                vat_rate_bp
          FROM order_lines WHERE order_id = $1 ORDER BY id",
     )
     .bind(order_id)
@@ -252,6 +256,7 @@ async fn lines_of(
         .map(|line| OrderLine {
             unit_price: Money::new(line.unit_price_minor, currency),
             line_total: Money::new(line.line_total_minor, currency),
+            discount: Money::new(line.discount_minor, currency),
             name: line.name,
             sku: line.sku,
             product_id: line.product_id,
@@ -269,7 +274,10 @@ fn vat_of(
     order_vat(
         lines
             .iter()
-            .map(|line| (line.vat_rate, line.line_total))
+            .map(|line| {
+                let charged = line.line_total.minor - line.discount.minor;
+                (line.vat_rate, Money::new(charged, line.line_total.currency))
+            })
             .chain([shipping]),
     )
 }
@@ -322,7 +330,9 @@ pub async fn detail(
         language: crate::locale::parse(&order.locale)
             .map_or(order.locale, |l| crate::locale::name(l).to_owned()),
         lines,
-        subtotal: at(order.subtotal_minor),
+        subtotal: at(order.subtotal_minor + order.discount_minor),
+        discount: (!order.discount_code.is_empty())
+            .then(|| (order.discount_code.clone(), at(order.discount_minor))),
         shipping: at(order.shipping_minor),
         total: at(order.total_minor),
         vat,

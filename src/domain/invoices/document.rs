@@ -70,10 +70,12 @@ pub struct SoldLine {
     pub name: String,
     pub sku: String,
     pub quantity: u32,
-    /// The line's total, VAT included.
+    /// The line's total as charged, VAT included (after a discount code's share).
     pub gross: Money,
     /// `None`: sold without VAT (a seller not registered for it).
     pub rate: Option<Rate>,
+    /// A discount code's share of this line, already off `gross`.
+    pub discount: Option<Money>,
 }
 
 /// The order as the invoice is made from it.
@@ -100,6 +102,9 @@ pub struct Line {
     pub rate: Option<Rate>,
     pub vat: Money,
     pub gross: Money,
+    /// What a discount code took off the line (already off its amounts), shown beside its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount: Option<Money>,
 }
 
 /// The invoice or credit note, as issued.
@@ -192,6 +197,7 @@ impl Document {
                     net: negative(line.net),
                     vat: negative(line.vat),
                     gross: negative(line.gross),
+                    discount: line.discount.map(negative),
                     ..line.clone()
                 })
                 .collect(),
@@ -230,6 +236,7 @@ fn document_line(line: &SoldLine, vat: Money, with_vat: bool) -> Option<Line> {
         rate: if with_vat { line.rate } else { None },
         vat,
         gross: line.gross,
+        discount: line.discount,
     })
 }
 
@@ -252,6 +259,7 @@ mod tests {
             quantity,
             gross: eur(gross),
             rate: rate.map(Rate),
+            discount: None,
         }
     }
 

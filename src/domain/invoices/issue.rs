@@ -249,6 +249,7 @@ struct LineRow {
     sku: String,
     quantity: i64,
     line_total_minor: i64,
+    discount_minor: i64,
     vat_rate_bp: Option<i64>,
 }
 
@@ -264,7 +265,7 @@ async fn sold_order(tx: &mut crate::db::Tx, order_id: i64) -> Result<(SoldOrder,
     .fetch_one(&mut *conn)
     .await)?;
     let rows: Vec<LineRow> = crate::on_tx!(tx, conn => sqlx::query_as(
-        "SELECT name, sku, quantity, line_total_minor, vat_rate_bp
+        "SELECT name, sku, quantity, line_total_minor, discount_minor, vat_rate_bp
          FROM order_lines WHERE order_id = $1 ORDER BY id",
     )
     .bind(order_id)
@@ -277,8 +278,9 @@ async fn sold_order(tx: &mut crate::db::Tx, order_id: i64) -> Result<(SoldOrder,
             name: row.name,
             sku: row.sku,
             quantity: u32::try_from(row.quantity).unwrap_or(0),
-            gross: Money::new(row.line_total_minor, currency),
+            gross: Money::new(row.line_total_minor - row.discount_minor, currency),
             rate: vat::stored_rate(row.vat_rate_bp),
+            discount: (row.discount_minor > 0).then(|| Money::new(row.discount_minor, currency)),
         })
         .collect();
     if order.shipping_minor > 0 {
@@ -288,6 +290,7 @@ async fn sold_order(tx: &mut crate::db::Tx, order_id: i64) -> Result<(SoldOrder,
             quantity: 1,
             gross: Money::new(order.shipping_minor, currency),
             rate: vat::stored_rate(order.shipping_vat_rate_bp),
+            discount: None,
         });
     }
     let sold = SoldOrder {

@@ -298,6 +298,14 @@ fn table_line(pages: &mut Pages, document: &Document, columns: &Columns, line: &
     if !line.sku.is_empty() {
         name = format!("{name} [{}]", line.sku);
     }
+    if let Some(discount) = line.discount {
+        let locale = crate::locale::parse(&document.locale).unwrap_or_default();
+        let discount = discount.to_string();
+        name = format!(
+            "{name} ({})",
+            td_string!(locale, invoice.discount, amount = discount)
+        );
+    }
     let name = wrap(&name, columns.name_room - 6.0, SIZE, false);
     pages.need(LEADING * name.len() as f32 + 2.0);
     let cells: Vec<String> = if document.vat_payer {

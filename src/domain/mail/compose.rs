@@ -26,6 +26,10 @@ pub struct OrderFacts {
     pub currency: String,
     pub shipping_minor: i64,
     pub total_minor: i64,
+    /// Its discount code (empty: none), what it took off the goods and off the shipping.
+    pub discount_code: String,
+    pub discount_minor: i64,
+    pub shipping_discount_minor: i64,
     /// When it was placed (UTC, as stored).
     pub created_at: String,
     /// The language it was placed in (a code from `locales/`).
@@ -41,6 +45,8 @@ pub struct LineFacts {
     pub name: String,
     pub quantity: i64,
     pub line_total_minor: i64,
+    /// Its share of the discount: it was charged `line_total_minor - discount_minor`.
+    pub discount_minor: i64,
     pub vat_rate_bp: Option<i64>,
 }
 
@@ -176,6 +182,7 @@ impl Letter<'_> {
             })
             .collect();
         let language = self.language;
+        rows.extend(self.discount());
         rows.push((
             td_string!(language, mail.shipping, method = &self.order.shipping_name),
             self.money(self.order.shipping_minor),
@@ -191,6 +198,23 @@ impl Letter<'_> {
         Block::Figures(rows)
     }
 
+    /// The discount code's row, if the order had one.
+    fn discount(&self) -> Option<(String, String)> {
+        let (order, language) = (self.order, self.language);
+        let code = &order.discount_code;
+        match (order.discount_minor, order.shipping_discount_minor) {
+            _ if code.is_empty() => None,
+            (0, _) => Some((
+                td_string!(language, discount.free_shipping, code),
+                String::new(),
+            )),
+            (off, _) => Some((
+                td_string!(language, discount.line, code),
+                format!("−{}", self.money(off)),
+            )),
+        }
+    }
+
     /// The VAT per rate the total includes.
     fn vat(&self) -> Vec<crate::domain::vat::RateTotal> {
         use crate::domain::vat::{order_vat, stored_rate};
@@ -202,7 +226,12 @@ impl Letter<'_> {
         order_vat(
             self.lines
                 .iter()
-                .map(|l| (stored_rate(l.vat_rate_bp), money(l.line_total_minor)))
+                .map(|l| {
+                    (
+                        stored_rate(l.vat_rate_bp),
+                        money(l.line_total_minor - l.discount_minor),
+                    )
+                })
                 .chain([shipping]),
         )
     }
@@ -488,6 +517,9 @@ mod tests {
             shipping_vat_rate_bp: Some(2100),
             invoiced: false,
             total_minor: 4890,
+            discount_code: String::new(),
+            discount_minor: 0,
+            shipping_discount_minor: 0,
             created_at: "2026-11-23T10:15:42.123Z".into(),
             locale: "en".into(),
         }
@@ -505,6 +537,7 @@ mod tests {
             name: "Linen apron".into(),
             quantity: 2,
             line_total_minor: 4500,
+            discount_minor: 0,
             vat_rate_bp: Some(2100),
         }];
         let mail = compose(
@@ -551,6 +584,7 @@ mod tests {
             name: "Lininė prijuostė".into(),
             quantity: 2,
             line_total_minor: 4500,
+            discount_minor: 0,
             vat_rate_bp: Some(2100),
         }];
         let seller = Seller {

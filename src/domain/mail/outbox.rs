@@ -18,7 +18,7 @@ impl Facts {
         let order = crate::on_tx!(tx, conn => sqlx::query_as(
             "SELECT number, public_token, email, first_name, last_name, street, city, postcode,
                     country, shipping_name, currency, shipping_minor, total_minor, created_at, locale,
-                    shipping_vat_rate_bp,
+                    shipping_vat_rate_bp, discount_code, discount_minor, shipping_discount_minor,
                     EXISTS (SELECT 1 FROM invoices i WHERE i.order_id = orders.id AND i.kind = 'invoice') AS invoiced
              FROM orders WHERE id = $1",
         )
@@ -26,7 +26,8 @@ impl Facts {
         .fetch_one(&mut *conn)
         .await)?;
         let lines = crate::on_tx!(tx, conn => sqlx::query_as(
-            "SELECT name, quantity, line_total_minor, vat_rate_bp FROM order_lines WHERE order_id = $1 ORDER BY id",
+            "SELECT name, quantity, line_total_minor, discount_minor, vat_rate_bp FROM order_lines
+             WHERE order_id = $1 ORDER BY id",
         )
         .bind(order_id)
         .fetch_all(&mut *conn)

@@ -59,7 +59,7 @@ pub async fn transition(
 }
 
 /// Cancels (`to`: cancelled) or expires (`to`: expired) an unpaid order and gives its stock
-/// back. Returns whether it did (false: it was not unpaid any more).
+/// back, and its discount code's use. Returns whether it did (false: it was not unpaid any more).
 pub async fn cancel_unpaid(
     tx: &mut crate::db::Tx,
     order_id: i64,
@@ -69,6 +69,7 @@ pub async fn cancel_unpaid(
     let moved = transition(tx, order_id, OrderStatus::PendingPayment, to, event).await?;
     if moved {
         crate::domain::inventory::release(tx, order_id).await?;
+        crate::domain::discounts::uses::give_back(tx, order_id).await?;
     }
     Ok(moved)
 }

@@ -3,6 +3,7 @@
 //! lifecycle is in `lifecycle` and `payment`).
 
 use super::{OrderStage, OrderState, OrderStatus};
+use crate::domain::discounts;
 use crate::domain::vat::{Rate, RatesToday, Sale, TaxClass};
 use crate::error::AppError;
 use crate::locale::Locale;
@@ -54,6 +55,8 @@ pub struct NewOrder {
     pub locale: crate::locale::Locale,
     /// The company the shopper buys for, whose invoice names it.
     pub company: Option<Company>,
+    /// The discount code the shopper applied, as stored (`discounts::normalise`).
+    pub discount_code: Option<String>,
 }
 
 /// A company buyer, as typed at checkout (its VAT code checked against its country's form).
@@ -102,8 +105,15 @@ pub async fn place_in(
         consumer: order.company.as_ref().is_none_or(|c| c.vat_code.is_empty()),
     };
     let rates = RatesToday::read(tx, sale).await?;
-    let (lines, subtotal) = reserve(tx, &order.lines, (currency, locale), &rates).await?;
+    let (mut lines, goods) = reserve(tx, &order.lines, (currency, locale), &rates).await?;
+    let mut discount = discount_of(tx, order.discount_code.as_deref(), &mut lines, locale).await?;
+    let subtotal = Money::new(goods.minor - discount.goods, currency);
+    // The free-above rule looks at the goods as charged, after the discount.
     let shipping = order.shipping.price_for(subtotal);
+    if discount.free_shipping {
+        discount.shipping = shipping.minor;
+    }
+    let shipping = Money::new(shipping.minor - discount.shipping, currency);
     let shipping_rate = rates.rate(order.shipping.tax_class())?;
     let total = subtotal.checked_add(shipping).ok_or(AppError::Internal)?;
     let (number,): (i64,) = crate::on_tx!(tx, conn => sqlx::query_as("INSERT INTO order_numbers DEFAULT VALUES RETURNING number")
@@ -118,9 +128,16 @@ pub async fn place_in(
         shipping,
         shipping_rate,
         oss_sale: rates.oss_sale(),
+        discount: &discount,
         total,
     };
     let id = insert_order(tx, order, &figures).await?;
+    if let Some(code_id) = discount.code_id {
+        let email = order.customer.email.as_str();
+        if let Err(refusal) = discounts::uses::take(tx, code_id, id, email).await? {
+            return Err(AppError::CodeRefused(refusal.message(locale)));
+        }
+    }
     for line in lines {
         insert_line(tx, id, line).await?;
     }
@@ -179,6 +196,8 @@ struct FrozenLine {
     tax_class: TaxClass,
     /// `None`: sold by a seller not registered for VAT.
     rate: Option<Rate>,
+    /// Its share of a discount code's discount: it is charged `total - discount`.
+    discount: i64,
 }
 
 /// Reserves every line's units (the conditional update is the reservation: it fails rather than
@@ -221,6 +240,7 @@ async fn reserve(
             unit,
             quantity,
             total,
+            discount: 0,
         });
     }
     Ok((frozen, subtotal))
@@ -283,7 +303,56 @@ struct Figures<'a> {
     shipping: Money,
     shipping_rate: Option<Rate>,
     oss_sale: bool,
+    discount: &'a Discount,
     total: Money,
+}
+
+/// What a discount code took off an order (nothing without one).
+#[derive(Default)]
+struct Discount {
+    code_id: Option<i64>,
+    code: String,
+    /// Off the goods, shared across the lines.
+    goods: i64,
+    free_shipping: bool,
+    /// Off the shipping: all of it, for a free-shipping code.
+    shipping: i64,
+}
+
+/// The discount `code` gives the frozen `lines`, each line's share set on it; a code that does
+/// not apply stops the order with its reason (the shopper may order without it).
+async fn discount_of(
+    tx: &mut crate::db::Tx,
+    code: Option<&str>,
+    lines: &mut [FrozenLine],
+    locale: Locale,
+) -> Result<Discount, AppError> {
+    let Some(code) = code else {
+        return Ok(Discount::default());
+    };
+    let refused = |refusal: discounts::Refusal| AppError::CodeRefused(refusal.message(locale));
+    let terms = discounts::uses::find_in(tx, code)
+        .await?
+        .ok_or_else(|| refused(discounts::Refusal::Unknown))?;
+    let looked_at: Vec<discounts::Line> = lines
+        .iter()
+        .map(|line| discounts::Line {
+            product_id: line.product_id,
+            gross: line.total.minor,
+        })
+        .collect();
+    let applied =
+        discounts::apply(&terms, &looked_at, &crate::domain::vat::today()).map_err(refused)?;
+    for (line, share) in lines.iter_mut().zip(&applied.lines) {
+        line.discount = *share;
+    }
+    Ok(Discount {
+        code_id: Some(terms.id),
+        code: terms.code,
+        goods: applied.goods,
+        free_shipping: applied.free_shipping,
+        shipping: 0,
+    })
 }
 
 async fn insert_order(
@@ -298,9 +367,10 @@ async fn insert_order(
                              email, first_name, last_name, street, city, postcode, country,
                              shipping_method, shipping_name, payment_method, checkout_key, sandbox,
                              shopper_key, client_ip, locale, shipping_vat_rate_bp, buyer_company,
-                             buyer_company_code, buyer_vat_code, buyer_address, oss_sale)
+                             buyer_company_code, buyer_vat_code, buyer_address, oss_sale,
+                             discount_code, discount_minor, shipping_discount_minor)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                 $19, $20, $21, $22, $23, $24, $25, $26, $27)
+                 $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)
          RETURNING id",
     )
     .bind(figures.number)
@@ -330,6 +400,9 @@ async fn insert_order(
     .bind(&company.vat_code)
     .bind(&company.address)
     .bind(figures.oss_sale)
+    .bind(&figures.discount.code)
+    .bind(figures.discount.goods)
+    .bind(figures.discount.shipping)
     .fetch_one(&mut *conn)
     .await)?)
 }
@@ -341,8 +414,9 @@ async fn insert_line(
 ) -> Result<(), AppError> {
     crate::on_tx!(tx, conn => sqlx::query(
         "INSERT INTO order_lines (order_id, product_id, variant_id, sku, name, options,
-                                  unit_price_minor, quantity, line_total_minor, tax_class, vat_rate_bp)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                                  unit_price_minor, quantity, line_total_minor, tax_class, vat_rate_bp,
+                                  discount_minor)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(order_id)
     .bind(line.product_id)
@@ -355,6 +429,7 @@ async fn insert_line(
     .bind(line.total.minor)
     .bind(line.tax_class.key())
     .bind(line.rate.map(|rate| i64::from(rate.0)))
+    .bind(line.discount)
     .execute(&mut *conn)
     .await.map(|done| done.rows_affected()))?;
     Ok(())

@@ -208,6 +208,9 @@ pub async fn decide(
         }
         late @ (OrderStatus::Cancelled | OrderStatus::Expired) => {
             let restocked = inventory::re_reserve(tx, order.id).await?;
+            // Flagged for review as a late payment either way; a code used up meanwhile keeps
+            // its limit.
+            crate::domain::discounts::uses::take_again(tx, order.id).await?;
             transition(tx, order.id, late, OrderStatus::Paid, &paid).await?;
             if restocked {
                 Verdict::PaidLate
