@@ -159,6 +159,8 @@ fn Storefront() -> impl IntoView {
                 <Route path=path!("/admin/categories") view=AdminCategoriesPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/emails") view=AdminEmailsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/invoices") view=crate::admin::AdminInvoicesPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/discounts") view=crate::admin::AdminDiscountsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/discounts/:id") view=crate::admin::AdminDiscountPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/settings") view=AdminSettingsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/legal/:slug") view=AdminLegalPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/profile") view=AdminProfilePage ssr=SsrMode::Async />

@@ -67,7 +67,7 @@ async fn every_admin_page_route_and_server_function_refuses_strangers() {
     let order = order(&shop, "enamel-mug", "1").await;
     let number = order.number.to_string();
     let product = shop.product_id("enamel-mug").await.to_string();
-    let calls: [(&str, Vec<(&str, &str)>); 26] = [
+    let calls: [(&str, Vec<(&str, &str)>); 30] = [
         ("admin/home", vec![]),
         ("admin/orders", vec![]),
         ("admin/order", vec![("number", &number)]),
@@ -111,6 +111,19 @@ async fn every_admin_page_route_and_server_function_refuses_strangers() {
             ],
         ),
         ("admin/shipping/delete", vec![("id", "1")]),
+        ("admin/discounts", vec![]),
+        ("admin/discount", vec![("id", "0")]),
+        (
+            "admin/discount/save",
+            vec![
+                ("id", "0"),
+                ("code", "STOLEN"),
+                ("kind", "percent"),
+                ("value", "50"),
+                ("scope", "all"),
+            ],
+        ),
+        ("admin/discount/remove", vec![("id", "1")]),
         (
             "admin/vat-rates/set",
             vec![

@@ -331,3 +331,119 @@ async fn a_use_comes_back_when_the_unpaid_order_expires_and_stays_with_a_paid_on
     .await;
     assert!(matches!(last, Err(AppError::CodeRefused(_))), "{last:?}");
 }
+
+#[tokio::test]
+async fn the_merchant_creates_edits_and_removes_codes_and_sees_their_uses_audited() {
+    let shop = live_shop().await;
+    shop.log_in_admin().await;
+    let save = |form: Vec<(&'static str, &'static str)>| {
+        let shop = &shop;
+        async move { shop.call("admin/discount/save", &form).await }
+    };
+    let ruduo = vec![
+        ("id", "0"),
+        ("code", "ruduo10"),
+        ("kind", "percent"),
+        ("value", "12,5"),
+        ("min_goods", "20"),
+        ("valid_from", "2026-10-01"),
+        ("valid_until", "2099-11-30"),
+        ("max_uses", "100"),
+        ("max_uses_per_email", "1"),
+        ("scope", "categories"),
+        ("scope_items", "kitchen, coffee-tea"),
+        ("active", "on"),
+        ("note", "<b>Newsletter</b>"),
+    ];
+    let saved = save(ruduo.clone()).await;
+    assert_eq!(
+        saved.status(),
+        StatusCode::OK,
+        "{}",
+        saved.text().await.unwrap()
+    );
+    for (field, wrong) in [
+        ("code", "RUDUO 10"),
+        ("value", "0"),
+        ("value", "101"),
+        ("max_uses", "-1"),
+        ("valid_until", "2026-09-30"),
+        ("scope_items", "no-such-category"),
+    ] {
+        let mut form = ruduo.clone();
+        form.retain(|(name, _)| *name != field && *name != "code");
+        form.push((field, wrong));
+        if field != "code" {
+            form.push(("code", "KITAS"));
+        }
+        let refused = save(form).await;
+        assert_eq!(
+            refused.status(),
+            StatusCode::BAD_REQUEST,
+            "{field} = {wrong}"
+        );
+    }
+    let taken = save(ruduo.clone()).await;
+    assert_eq!(taken.status(), StatusCode::BAD_REQUEST, "the name is taken");
+    let id: i64 = shop.scalar("SELECT id FROM discount_codes").await;
+    let mug = shop.variant_id("enamel-mug").await;
+    let mut order = new_order(mug, "2");
+    order.discount_code = Some("RUDUO10".into());
+    let placed = place(&shop.db, &order, Currency::Eur).await.unwrap();
+    // 12,5 % of 25,00 € is 3,125 €: 3,13 € by half up.
+    assert_eq!(placed.total.minor, 2500 - 313 + 390);
+    pay(&shop, &placed).await;
+    let (_, list) = shop.page("/admin/discounts").await;
+    let list = list.replace("<!>", "");
+    assert!(list.contains("RUDUO10: 12,5 % off"), "{list}");
+    assert!(list.contains("1 / 100"), "uses and limit: {list}");
+    assert!(list.contains("3,13\u{a0}€"), "discount given: {list}");
+    assert!(!list.contains("<b>Newsletter"), "the note is text: {list}");
+    // A limit below the uses taken is refused; an edit is audited.
+    let id_text = id.to_string();
+    let mut edit = ruduo.clone();
+    edit.retain(|(name, _)| !matches!(*name, "id" | "max_uses" | "active"));
+    let below: Vec<(&str, &str)> = edit
+        .iter()
+        .copied()
+        .chain([("id", id_text.as_str()), ("max_uses", "0")])
+        .collect();
+    assert_eq!(
+        shop.call("admin/discount/save", &below).await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    let off: Vec<(&str, &str)> = edit
+        .iter()
+        .copied()
+        .chain([("id", id_text.as_str())])
+        .collect();
+    assert_eq!(
+        shop.call("admin/discount/save", &off).await.status(),
+        StatusCode::OK
+    );
+    let (_, list) = shop.page("/admin/discounts").await;
+    assert!(
+        list.replace("<!>", "").contains("· off"),
+        "audited as off: {list}"
+    );
+    // Used: archived, not deleted; an unused code is deleted.
+    let removed = shop
+        .call("admin/discount/remove", &[("id", &id_text)])
+        .await;
+    assert_eq!(removed.status(), StatusCode::OK);
+    let archived: bool = shop.scalar("SELECT archived FROM discount_codes").await;
+    assert!(archived);
+    code(&shop, "NIEKAM", "fixed", 100, &[]).await;
+    let unused: i64 = shop
+        .scalar("SELECT id FROM discount_codes WHERE code = 'NIEKAM'")
+        .await;
+    shop.call("admin/discount/remove", &[("id", &unused.to_string())])
+        .await;
+    let left: i64 = shop.scalar("SELECT COUNT(*) FROM discount_codes").await;
+    assert_eq!(left, 1);
+    let (_, list) = shop.page("/admin/discounts").await;
+    assert!(
+        list.contains("NIEKAM") && list.contains("deleted"),
+        "the audit keeps it: {list}"
+    );
+}

@@ -1,6 +1,8 @@
 //! Several instances of the shop on one PostgreSQL database, as behind a load balancer: they
 //! behave as one shop. Callbacks for one order reaching both make one transition, the last unit
-//! sold through both makes one order, orders paid through both get invoice numbers without gaps, both expiry tasks expire each order once, and killing one
+//! sold through both makes one order, orders paid through both get invoice numbers without gaps,
+//! a discount code's last use taken through both goes to one order, both expiry tasks expire each
+//! order once, and killing one
 //! instance with `kill -9` under load loses no callback it answered `OK`.
 //!
 //! These need PostgreSQL (`make test` runs them with a throw-away server). On SQLite a second
@@ -119,6 +121,18 @@ async fn a_hundred_orders_paid_at_once_through_two_instances_get_invoice_numbers
 }
 
 async fn buy(cart_at: &TestShop, checkout_at: &TestShop, product_id: &str) -> StatusCode {
+    buy_with(cart_at, checkout_at, product_id, None).await[0]
+}
+
+/// One shopper puts a unit of `product_id` in a cart at one instance (applying `code` there, if
+/// any) and checks out at the other; told the code is refused, they send the form again, which
+/// orders without it. The statuses of their attempts to place the order.
+async fn buy_with(
+    cart_at: &TestShop,
+    checkout_at: &TestShop,
+    product_id: &str,
+    code: Option<&str>,
+) -> Vec<StatusCode> {
     let browser = support::shopper();
     let call = |shop: &TestShop, endpoint: &str, form: Vec<(&str, String)>| {
         browser
@@ -135,6 +149,10 @@ async fn buy(cart_at: &TestShop, checkout_at: &TestShop, product_id: &str) -> St
     .await
     .unwrap();
     assert_eq!(added.status(), StatusCode::OK);
+    if let Some(code) = code {
+        let applied = call(cart_at, "checkout/discount", vec![("code", code.into())]);
+        assert_eq!(applied.await.unwrap().status(), StatusCode::OK);
+    }
     let view: serde_json::Value = call(checkout_at, "checkout", vec![("country", "LT".into())])
         .await
         .unwrap()
@@ -149,10 +167,54 @@ async fn buy(cart_at: &TestShop, checkout_at: &TestShop, product_id: &str) -> St
         "checkout_key",
         view["checkout_key"].as_str().unwrap().into(),
     ));
-    call(checkout_at, "checkout/place", form)
-        .await
-        .unwrap()
-        .status()
+    let mut statuses = vec![];
+    loop {
+        let placed = call(checkout_at, "checkout/place", form.clone())
+            .await
+            .unwrap();
+        let status = placed.status();
+        statuses.push(status);
+        let refused_code = placed.text().await.unwrap().contains("used up");
+        if !(refused_code && status == StatusCode::CONFLICT && statuses.len() == 1) {
+            return statuses;
+        }
+    }
+}
+
+#[tokio::test]
+async fn fifty_shoppers_racing_for_a_codes_last_use_across_two_instances_make_one_discounted_order()
+{
+    let Some((one, two)) = two_instances().await else {
+        return;
+    };
+    one.set_stock("enamel-mug", 1000).await;
+    one.execute(
+        "INSERT INTO discount_codes (code, kind, value, currency, max_uses, created_at)
+         VALUES ('PASKUTINIS', 'fixed', 500, 'EUR', 1, '2026-01-01T00:00:00.000Z')",
+    )
+    .await;
+    let id = one.product_id("enamel-mug").await.to_string();
+    let shoppers = futures::future::join_all((0..50).map(|n| {
+        let (cart_at, checkout_at) = if n % 2 == 0 {
+            (&one, &two)
+        } else {
+            (&two, &one)
+        };
+        buy_with(cart_at, checkout_at, &id, Some("paskutinis"))
+    }))
+    .await;
+    // A shopper whose checkout page already found the code used up orders without it at once;
+    // one who placed while another took the last use is told so (409) and orders without it.
+    assert!(
+        shoppers.iter().all(|s| s.last() == Some(&StatusCode::OK)),
+        "everyone orders: {shoppers:?}"
+    );
+    let discounted: i64 = two
+        .scalar("SELECT COUNT(*) FROM orders WHERE discount_minor > 0")
+        .await;
+    let orders: i64 = two.scalar("SELECT COUNT(*) FROM orders").await;
+    let uses: i64 = two.scalar("SELECT uses FROM discount_codes").await;
+    assert_eq!((discounted, orders, uses), (1, 50, 1));
 }
 
 #[tokio::test]

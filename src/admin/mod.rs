@@ -5,6 +5,7 @@
 #[cfg(feature = "ssr")]
 pub mod auth;
 mod dashboard;
+pub mod discounts;
 pub mod emails;
 pub mod invoices;
 pub mod orders;
@@ -20,6 +21,7 @@ pub mod setup_link;
 pub mod throttle;
 
 pub use dashboard::{get_admin_home, AdminHome};
+pub use discounts::{AdminDiscountPage, AdminDiscountsPage};
 pub use emails::AdminEmailsPage;
 pub use invoices::AdminInvoicesPage;
 pub use orders::{AdminOrderPage, AdminOrdersPage};

@@ -4,6 +4,7 @@
 
 use super::islands::{AddToCartEnhanced, CartEnhanced, CART_CONTENTS, CART_COUNT};
 use super::{get_cart, AddToCart, EmptyCart, RemoveCartLine, UpdateCartLine};
+use crate::checkout::discount::DiscountForm;
 use crate::domain::cart::{CartLine, CartView};
 use crate::domain::inventory::Shortfall;
 use crate::error::AppError;
@@ -125,12 +126,13 @@ fn problem_text(problem: Shortfall) -> String {
 #[component]
 pub fn CartPage() -> impl IntoView {
     let cart = use_cart();
+    let discount = Resource::new(|| (), |_| crate::checkout::discount::current_discount());
     view! {
         <Title text=tr!(cart.title) />
         <Meta name="robots" content="noindex" />
         <Meta name="description" content=tr!(cart.description) />
         <h1>{tr!(cart.title)}</h1>
-        {load_page(cart.view, |view| {
+        {load_page(cart.view, move |view| {
             view! {
             <CartEnhanced>
                 <div id=CART_CONTENTS>
@@ -141,7 +143,14 @@ pub fn CartPage() -> impl IntoView {
                         }
                         .into_any()
                     } else {
-                        view! { <CartContents view /> }.into_any()
+                        view! {
+                            <CartContents view />
+                            <Suspense>
+                                {move || discount.get().and_then(Result::ok).map(|(applied, error)| view! {
+                                    <DiscountForm applied error page="cart" />
+                                })}
+                            </Suspense>
+                        }.into_any()
                     }}
                 </div>
             </CartEnhanced>

@@ -206,6 +206,16 @@ async fn refused(
     Ok(())
 }
 
+/// The code applied to the session's cart (the cart page shows it), and why the last one sent was
+/// refused, once.
+#[server(endpoint = "checkout/discount/current")]
+pub async fn current_discount() -> Result<(Option<DiscountView>, Option<String>), AppError> {
+    let (session, state) = crate::state::session_and_state().await?;
+    let cart = crate::cart::session::view(&session, &state.pool, state.config.currency).await?;
+    let (applied, message) = applied(&session, &state.pool, &cart).await?;
+    Ok((applied.map(|(view, _)| view), message))
+}
+
 /// Takes the code off the cart.
 #[server(endpoint = "checkout/discount/remove")]
 pub async fn remove_discount(#[server(default)] page: String) -> Result<(), AppError> {
@@ -229,7 +239,8 @@ pub fn DiscountForm(
         Some(applied) => view! {
             <ActionForm action=remove attr:class="discount-form" attr:data-testid="discount-applied">
                 <input type="hidden" name="page" value=page />
-                <p>{crate::tr!(discount.applied, code = applied.code)}</p>
+                <p>{crate::tr!(discount.applied, code = applied.code)}
+                    {(applied.off.minor > 0).then(|| format!(" −{}", applied.off))}</p>
                 <button type="submit" class="button-link">{crate::tr!(discount.remove)}</button>
             </ActionForm>
         }

@@ -19,8 +19,8 @@ pub struct CodeDraft {
     pub max_uses: String,
     pub max_uses_per_email: String,
     pub scope: String,
-    /// Category ids, or product ids, by the scope.
-    pub scope_ids: Vec<i64>,
+    /// The web addresses (slugs) of its categories or products, by the scope, as typed.
+    pub scope_items: String,
     pub active: bool,
     pub note: String,
 }
@@ -37,9 +37,37 @@ pub struct CodeInput {
     pub max_uses: Option<i64>,
     pub max_uses_per_email: Option<i64>,
     pub scope: Scope,
-    pub scope_ids: Vec<i64>,
+    /// The web addresses of its categories or products (none for all products).
+    pub scope_slugs: Vec<String>,
     pub active: bool,
     pub note: String,
+}
+
+/// A code's value as typed: a percentage in hundredths (above 0, at most 100 %), an amount in
+/// minor units (above 0), nothing for free shipping.
+fn value_of(kind: Kind, typed: &str, currency: Currency) -> Option<i64> {
+    match kind {
+        Kind::Percent => crate::domain::vat::Rate::parse_percent(typed)
+            .map(|rate| i64::from(rate.0))
+            .filter(|bp| *bp > 0),
+        Kind::Fixed => Money::parse_decimal(typed, currency)
+            .ok()
+            .map(|m| m.minor)
+            .filter(|minor| *minor > 0),
+        Kind::FreeShipping => Some(0),
+    }
+}
+
+/// Web addresses typed with commas, spaces or lines between them: lower case, each once.
+fn slugs_of(typed: &str) -> Vec<String> {
+    let mut slugs: Vec<String> = typed
+        .split([',', ' ', '\n', '\r'])
+        .map(|slug| slug.trim().to_lowercase())
+        .filter(|slug| !slug.is_empty())
+        .collect();
+    slugs.sort();
+    slugs.dedup();
+    slugs
 }
 
 fn refuse<T>(message: &str) -> Result<T, AppError> {
@@ -80,17 +108,7 @@ impl CodeInput {
         let Some(kind) = Kind::from_key(&draft.kind) else {
             return refuse(td_string!(locale, admin.discounts.bad_kind));
         };
-        let value = match kind {
-            Kind::Percent => crate::domain::vat::Rate::parse_percent(&draft.value)
-                .map(|rate| i64::from(rate.0))
-                .filter(|bp| *bp > 0),
-            Kind::Fixed => Money::parse_decimal(&draft.value, currency)
-                .ok()
-                .map(|m| m.minor)
-                .filter(|minor| *minor > 0),
-            Kind::FreeShipping => Some(0),
-        };
-        let Some(value) = value else {
+        let Some(value) = value_of(kind, &draft.value, currency) else {
             return refuse(td_string!(locale, admin.discounts.bad_value));
         };
         let min_goods = match draft.min_goods.trim() {
@@ -110,7 +128,8 @@ impl CodeInput {
         let Some(scope) = Scope::from_key(&draft.scope) else {
             return refuse(td_string!(locale, admin.discounts.bad_scope));
         };
-        if scope != Scope::All && draft.scope_ids.is_empty() || draft.scope_ids.len() > 500 {
+        let scope_slugs = slugs_of(&draft.scope_items);
+        if scope != Scope::All && scope_slugs.is_empty() || scope_slugs.len() > 500 {
             return refuse(td_string!(locale, admin.discounts.bad_scope));
         }
         let note = draft.note.trim().to_owned();
@@ -127,10 +146,10 @@ impl CodeInput {
             max_uses: limit(&draft.max_uses, 10_000_000, uses_message)?,
             max_uses_per_email: limit(&draft.max_uses_per_email, 100, uses_message)?,
             scope,
-            scope_ids: if scope == Scope::All {
+            scope_slugs: if scope == Scope::All {
                 vec![]
             } else {
-                draft.scope_ids.clone()
+                scope_slugs
             },
             active: draft.active,
             note,
@@ -181,8 +200,12 @@ impl CodeInput {
         }
         if self.scope != Scope::All {
             parts.push(
-                td_string!(locale, admin.discounts.scoped, count = self.scope_ids.len())
-                    .to_string(),
+                td_string!(
+                    locale,
+                    admin.discounts.scoped,
+                    count = self.scope_slugs.len()
+                )
+                .to_string(),
             );
         }
         if !self.active {

@@ -45,36 +45,56 @@ pub async fn list(pool: &crate::db::Db) -> Result<Vec<CodeRow>, AppError> {
     Ok(crate::on_db!(pool, conn => sqlx::query_as(&query).fetch_all(conn).await)?)
 }
 
-/// One code, with the ids of its scope's categories or products.
-pub async fn one(pool: &crate::db::Db, id: i64) -> Result<Option<(CodeRow, Vec<i64>)>, AppError> {
+/// One code, with the web addresses (slugs) of its scope's categories or products.
+pub async fn one(
+    pool: &crate::db::Db,
+    id: i64,
+) -> Result<Option<(CodeRow, Vec<String>)>, AppError> {
     let query = format!("{CODES} WHERE c.id = $1");
     let row: Option<CodeRow> =
         crate::on_db!(pool, conn => sqlx::query_as(&query).bind(id).fetch_optional(conn).await)?;
     let Some(row) = row else { return Ok(None) };
-    let ids: Vec<i64> = crate::on_db!(pool, conn => sqlx::query_scalar(
-        "SELECT COALESCE(category_id, product_id) FROM discount_scope WHERE code_id = $1 ORDER BY 1",
+    let slugs: Vec<String> = crate::on_db!(pool, conn => sqlx::query_scalar(
+        "SELECT COALESCE(c.slug, p.slug) FROM discount_scope s
+         LEFT JOIN categories c ON c.id = s.category_id LEFT JOIN products p ON p.id = s.product_id
+         WHERE s.code_id = $1 ORDER BY 1",
     )
     .bind(id)
     .fetch_all(conn)
     .await)?;
-    Ok(Some((row, ids)))
+    Ok(Some((row, slugs)))
 }
 
-/// The admin saving a code: their e-mail for the audit, their language for messages.
-pub struct Editor<'a> {
-    pub admin_email: &'a str,
+/// The admin changing a code: named in the audit (by e-mail), written to in their language.
+#[derive(Clone, Copy, Debug)]
+pub struct Editor {
+    pub admin_id: i64,
     pub language: Locale,
+}
+
+/// The editor's e-mail, read in the changing transaction.
+async fn email_of(tx: &mut crate::db::Tx, editor: Editor) -> Result<String, AppError> {
+    let email: Option<String> = crate::on_tx!(tx, conn => sqlx::query_scalar(
+        "SELECT email FROM admins WHERE id = $1",
+    )
+    .bind(editor.admin_id)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    email.ok_or_else(|| {
+        AppError::Unauthorized(td_string!(editor.language, admin.login.please).into())
+    })
 }
 
 /// Creates (`id` None) or changes a code; its name stays as created. Audited.
 pub async fn save(
     writer: &crate::db::Db,
-    editor: Editor<'_>,
+    editor: Editor,
     id: Option<i64>,
     input: &CodeInput,
 ) -> Result<i64, AppError> {
     let locale = editor.language;
     let mut tx = writer.begin().await?;
+    let admin_email = email_of(&mut tx, editor).await?;
     let id = match id {
         None => insert(&mut tx, input, locale).await?,
         Some(id) => {
@@ -86,25 +106,25 @@ pub async fn save(
         .bind(id)
         .execute(&mut *conn)
         .await.map(|done| done.rows_affected()))?;
-    let column = if input.scope == Scope::Categories {
-        "category_id"
-    } else {
-        "product_id"
+    let (column, table) = match input.scope {
+        Scope::Categories => ("category_id", "categories"),
+        _ => ("product_id", "products"),
     };
-    let insert_scope = format!("INSERT INTO discount_scope (code_id, {column}) VALUES ($1, $2)");
-    for scope_id in &input.scope_ids {
+    let insert_scope = format!(
+        "INSERT INTO discount_scope (code_id, {column}) SELECT $1, id FROM {table} WHERE slug = $2"
+    );
+    for slug in &input.scope_slugs {
         let inserted = crate::on_tx!(&mut tx, conn => sqlx::query(&insert_scope)
             .bind(id)
-            .bind(scope_id)
+            .bind(slug)
             .execute(&mut *conn)
-            .await.map(|done| done.rows_affected()));
-        if inserted.is_err() {
-            return Err(AppError::BadRequest(
-                td_string!(locale, admin.discounts.bad_scope).into(),
-            ));
+            .await.map(|done| done.rows_affected()))?;
+        if inserted == 0 {
+            let message = td_string!(locale, admin.discounts.no_such_item, slug);
+            return Err(AppError::BadRequest(message));
         }
     }
-    audit(&mut tx, id, editor.admin_email, &input.summary(locale)).await?;
+    audit(&mut tx, id, &admin_email, &input.summary(locale)).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -200,9 +220,10 @@ async fn audit(
 
 /// Removes code `id`: deleted if no order ever named it, archived (kept, no longer usable) if one
 /// did. Audited either way. Returns whether it was archived.
-pub async fn remove(writer: &crate::db::Db, editor: Editor<'_>, id: i64) -> Result<bool, AppError> {
+pub async fn remove(writer: &crate::db::Db, editor: Editor, id: i64) -> Result<bool, AppError> {
     let locale = editor.language;
     let mut tx = writer.begin().await?;
+    let admin_email = email_of(&mut tx, editor).await?;
     let used: Option<bool> = crate::on_tx!(&mut tx, conn => sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM orders o WHERE o.discount_code = c.code)
          FROM discount_codes c WHERE c.id = $1",
@@ -223,7 +244,7 @@ pub async fn remove(writer: &crate::db::Db, editor: Editor<'_>, id: i64) -> Resu
         audit(
             &mut tx,
             id,
-            editor.admin_email,
+            &admin_email,
             td_string!(locale, admin.discounts.archived),
         )
         .await?;
@@ -231,7 +252,7 @@ pub async fn remove(writer: &crate::db::Db, editor: Editor<'_>, id: i64) -> Resu
         audit(
             &mut tx,
             id,
-            editor.admin_email,
+            &admin_email,
             td_string!(locale, admin.discounts.deleted),
         )
         .await?;

@@ -100,20 +100,11 @@ pub async fn place_in(
     if let Some(holder) = &order.holder {
         check_unpaid_limits(tx, holder, locale).await?;
     }
-    let sale = Sale {
-        country: &order.customer.country,
-        consumer: order.company.as_ref().is_none_or(|c| c.vat_code.is_empty()),
-    };
-    let rates = RatesToday::read(tx, sale).await?;
+    let rates = RatesToday::read(tx, sale_of(order)).await?;
     let (mut lines, goods) = reserve(tx, &order.lines, (currency, locale), &rates).await?;
     let mut discount = discount_of(tx, order.discount_code.as_deref(), &mut lines, locale).await?;
     let subtotal = Money::new(goods.minor - discount.goods, currency);
-    // The free-above rule looks at the goods as charged, after the discount.
-    let shipping = order.shipping.price_for(subtotal);
-    if discount.free_shipping {
-        discount.shipping = shipping.minor;
-    }
-    let shipping = Money::new(shipping.minor - discount.shipping, currency);
+    let shipping = discount.charged_shipping(&order.shipping, subtotal);
     let shipping_rate = rates.rate(order.shipping.tax_class())?;
     let total = subtotal.checked_add(shipping).ok_or(AppError::Internal)?;
     let (number,): (i64,) = crate::on_tx!(tx, conn => sqlx::query_as("INSERT INTO order_numbers DEFAULT VALUES RETURNING number")
@@ -149,6 +140,14 @@ pub async fn place_in(
         public_token,
         total,
     })
+}
+
+/// Where the order goes and to whom, for VAT: whose rates it is charged at.
+fn sale_of(order: &NewOrder) -> Sale<'_> {
+    Sale {
+        country: &order.customer.country,
+        consumer: order.company.as_ref().is_none_or(|c| c.vat_code.is_empty()),
+    }
 }
 
 /// The order a checkout key already placed, if any: a double click, or a resubmitted form, gets
@@ -317,6 +316,22 @@ struct Discount {
     free_shipping: bool,
     /// Off the shipping: all of it, for a free-shipping code.
     shipping: i64,
+}
+
+impl Discount {
+    /// What `method` costs goods of `subtotal` (as charged, after the discount: the free-above
+    /// rule looks at those), and nothing with a free-shipping code, which records what it waived.
+    fn charged_shipping(
+        &mut self,
+        method: &crate::domain::settings::ShippingMethod,
+        subtotal: Money,
+    ) -> Money {
+        let price = method.price_for(subtotal);
+        if self.free_shipping {
+            self.shipping = price.minor;
+        }
+        Money::new(price.minor - self.shipping, price.currency)
+    }
 }
 
 /// The discount `code` gives the frozen `lines`, each line's share set on it; a code that does
