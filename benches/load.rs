@@ -6,7 +6,8 @@
 //! product page and for a static file of the same size from the same server (their ratio says
 //! what rendering costs), home, category and search pages, callbacks/s with p50/p99 for 50
 //! concurrent duplicate callbacks and for 80 orders' paying callbacks at once (each issuing an
-//! invoice), checkouts/s with p99 for 100 concurrent buyers, a catalog
+//! invoice), checkouts/s with p99 for 100 concurrent buyers, without and with a discount code, a
+//! catalog
 //! import of 6,000 rows (seconds, peak memory, the slowest callback while it runs), idle RSS and
 //! RSS with 256 connections open, and the shopper's WASM size.
 //!
@@ -143,8 +144,9 @@ async fn call(client: &Client, url: &str, form: &[(&str, &str)]) -> reqwest::Res
         .unwrap_or_else(|e| panic!("{url}: {e}"))
 }
 
-/// A shopper with a cookie jar and one of `slug` in the cart, ready to check out.
-async fn shopper_with_cart(shop: &Shop, product_id: &str) -> (Client, String) {
+/// A shopper with a cookie jar and one of `slug` in the cart (and `code` applied to it), ready
+/// to check out.
+async fn shopper_with_cart(shop: &Shop, product_id: &str, code: Option<&str>) -> (Client, String) {
     let client = Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -157,6 +159,15 @@ async fn shopper_with_cart(shop: &Shop, product_id: &str) -> (Client, String) {
         "add to cart: {}",
         added.status()
     );
+    if let Some(code) = code {
+        let url = format!("{}/api/checkout/discount", shop.base);
+        let applied = call(&client, &url, &[("code", code)]).await;
+        assert!(
+            applied.status().is_success(),
+            "the code: {}",
+            applied.status()
+        );
+    }
     let page = client
         .get(format!("{}/lt/checkout", shop.base))
         .send()
@@ -216,8 +227,9 @@ struct Checkouts {
 }
 
 /// 100 buyers with a cart each press "Place order" at the same moment (with enough stock for
-/// all: this measures placing orders, not refusing them).
-async fn checkouts(shop: &Shop, product_id: &str) -> Checkouts {
+/// all: this measures placing orders, not refusing them), each with a 10 % code (limited to a
+/// million uses, so that each order takes one) when `with_code`.
+async fn checkouts(shop: &Shop, product_id: &str, with_code: bool) -> Checkouts {
     let db = turgus::db::connect(&shop.database)
         .await
         .expect("the database");
@@ -226,8 +238,10 @@ async fn checkouts(shop: &Shop, product_id: &str) -> Checkouts {
         .await.map(|done| done.rows_affected()))
     .expect("stock for every buyer");
     db.close().await;
+    let code = with_code.then_some("BENCH10");
     let buyers =
-        futures::future::join_all((0..100).map(|_| shopper_with_cart(shop, product_id))).await;
+        futures::future::join_all((0..100).map(|_| shopper_with_cart(shop, product_id, code)))
+            .await;
     let started = Instant::now();
     let results =
         futures::future::join_all(buyers.iter().map(|(client, key)| place(shop, client, key)))
@@ -554,10 +568,26 @@ fn finished_peak_kib(child: &mut Child) -> Option<u64> {
     Some(u64::try_from(usage.ru_maxrss).unwrap_or(0))
 }
 
+/// Creates the code `BENCH10` (10 %, a million uses); `false` for a build without codes.
+async fn with_discount_code(shop: &Shop) -> bool {
+    let db = turgus::db::connect(&shop.database)
+        .await
+        .expect("the database");
+    let created = turgus::on_db!(&db, conn => sqlx::query(
+        "INSERT INTO discount_codes (code, kind, value, currency, max_uses, created_at)
+         VALUES ('BENCH10', 'percent', 1000, 'EUR', 1000000, '2026-01-01T00:00:00.000Z')",
+    )
+    .execute(conn)
+    .await
+    .map(|done| done.rows_affected()));
+    db.close().await;
+    created.is_ok()
+}
+
 /// Concurrent checkouts, then duplicate callbacks for 20 of the orders they placed, then a
 /// catalog import while callbacks keep coming.
 async fn writes(shop: &Shop, binary: &Path, product_id: &str, rows: &mut Rows) -> Rows {
-    let placed = checkouts(shop, product_id).await;
+    let placed = checkouts(shop, product_id, false).await;
     let figure = format!(
         "{:.0} checkouts/s, p99 {}, {} failed",
         placed.per_second,
@@ -565,6 +595,21 @@ async fn writes(shop: &Shop, binary: &Path, product_id: &str, rows: &mut Rows) -
         placed.failed
     );
     row(rows, "100 concurrent checkouts", figure);
+    if with_discount_code(shop).await {
+        let coded = checkouts(shop, product_id, true).await;
+        let figure = format!(
+            "{:.0} checkouts/s, p99 {}, {} failed ({:+.0} % against without)",
+            coded.per_second,
+            ms(coded.p99),
+            coded.failed,
+            (coded.per_second / placed.per_second - 1.0) * 100.0
+        );
+        row(
+            rows,
+            "100 concurrent checkouts with a discount code",
+            &figure,
+        );
+    }
     let orders = &placed.pay_urls[..20.min(placed.pay_urls.len())];
     let (per_second, p50, p99) = duplicate_callbacks(shop, orders).await;
     let figure = format!(
