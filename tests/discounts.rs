@@ -85,6 +85,61 @@ async fn a_percentage_code_is_split_across_mixed_rates_and_paysera_is_asked_for_
     assert_eq!(total, 3117);
     let uses: i64 = shop.scalar("SELECT uses FROM discount_codes").await;
     assert_eq!(uses, 1);
+    // The confirmation, the admin's order page and the orders CSV show the code.
+    let mail: String = shop
+        .scalar("SELECT body_text FROM email_outbox WHERE kind = 'order_confirmation'")
+        .await;
+    assert!(
+        mail.contains("Discount (RUDUO10)") && mail.contains("−3,03\u{a0}€"),
+        "{mail}"
+    );
+    shop.log_in_admin().await;
+    let (_, order_page) = shop.page(&format!("/admin/orders/{}", placed.number)).await;
+    let order_page = order_page.replace("<!>", "");
+    assert!(order_page.contains("Discount (RUDUO10)"), "{order_page}");
+    assert!(
+        order_page.contains("30,30\u{a0}€"),
+        "the goods before it: {order_page}"
+    );
+    let csv = shop
+        .get("/admin/export/orders.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains("\"RUDUO10\",\"3.03\""), "{csv}");
+}
+
+#[tokio::test]
+async fn a_free_shipping_code_waives_the_chosen_shipping_and_nothing_else() {
+    let shop = live_shop().await;
+    code(
+        &shop,
+        "SIUNTA",
+        "free_shipping",
+        0,
+        &[("min_goods_minor", "2000")],
+    )
+    .await;
+    let order = tea_and_mug_order(
+        &shop,
+        Some("siunta".to_uppercase().as_str()),
+        "ona@example.lt",
+    )
+    .await;
+    let placed = place(&shop.db, &order, Currency::Eur).await.unwrap();
+    assert_eq!(placed.total.minor, 3030, "the goods, shipping free");
+    let (shipping, waived): (i64, i64) = turgus::on_db!(&shop.db, conn => sqlx::query_as(
+        "SELECT shipping_minor, shipping_discount_minor FROM orders WHERE id = $1",
+    )
+    .bind(placed.id)
+    .fetch_one(conn)
+    .await)
+    .unwrap();
+    assert_eq!((shipping, waived), (0, 390));
+    pay(&shop, &placed).await;
+    let total: i64 = shop.scalar("SELECT total_minor FROM invoices").await;
+    assert_eq!(total, 3030);
 }
 
 #[tokio::test]
