@@ -11,6 +11,7 @@ mod pages;
 
 pub use pages::{AdminDiscountPage, AdminDiscountsPage};
 
+use crate::domain::discounts::input::CodeDraft;
 use crate::error::AppError;
 use crate::money::Money;
 use leptos::prelude::*;
@@ -20,21 +21,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CodeView {
     pub id: i64,
-    pub code: String,
-    pub kind: String,
-    /// `10` (percent) or `5,00` (an amount); empty for free shipping.
-    pub value: String,
-    pub min_goods: String,
-    pub valid_from: String,
-    pub valid_until: String,
-    pub max_uses: String,
-    pub max_uses_per_email: String,
-    pub scope: String,
-    /// Its categories' or products' web addresses, comma-separated.
-    pub scope_items: String,
-    pub active: bool,
+    pub form: CodeDraft,
     pub archived: bool,
-    pub note: String,
     pub uses: i64,
     pub paid_uses: i64,
     pub given: Option<Money>,
@@ -65,8 +53,7 @@ fn code_view(
         Some(Kind::Fixed) => decimal(row.value),
         _ => String::new(),
     };
-    let mut view = CodeView {
-        id: row.id,
+    let form = CodeDraft {
         code: row.code,
         kind: row.kind,
         value,
@@ -85,36 +72,20 @@ fn code_view(
         scope: row.scope,
         scope_items: scope_items.join(", "),
         active: row.active,
-        archived: row.archived,
         note: row.note,
+    };
+    let locale = crate::locale::current();
+    let summary = CodeInput::parse(&form, currency, locale)
+        .map(|input| input.summary(locale))
+        .unwrap_or_else(|_| form.code.clone());
+    CodeView {
+        id: row.id,
+        form,
+        archived: row.archived,
         uses: row.uses,
         paid_uses: row.paid_uses,
         given: Some(Money::new(row.given_minor, currency)),
-        summary: String::new(),
-    };
-    let draft = draft_of(&view);
-    view.summary = CodeInput::parse(&draft, currency, crate::locale::current())
-        .map(|input| input.summary(crate::locale::current()))
-        .unwrap_or_else(|_| view.code.clone());
-    view
-}
-
-/// The form's fields as the domain reads them.
-#[cfg(feature = "ssr")]
-fn draft_of(view: &CodeView) -> crate::domain::discounts::input::CodeDraft {
-    crate::domain::discounts::input::CodeDraft {
-        code: view.code.clone(),
-        kind: view.kind.clone(),
-        value: view.value.clone(),
-        min_goods: view.min_goods.clone(),
-        valid_from: view.valid_from.clone(),
-        valid_until: view.valid_until.clone(),
-        max_uses: view.max_uses.clone(),
-        max_uses_per_email: view.max_uses_per_email.clone(),
-        scope: view.scope.clone(),
-        scope_items: view.scope_items.clone(),
-        active: view.active,
-        note: view.note.clone(),
+        summary,
     }
 }
 
@@ -140,9 +111,12 @@ pub async fn admin_discount(id: i64) -> Result<CodeView, AppError> {
     let (state, _) = crate::admin::auth::admin_only().await?;
     if id == 0 {
         return Ok(CodeView {
-            kind: "percent".into(),
-            scope: "all".into(),
-            active: true,
+            form: CodeDraft {
+                kind: "percent".into(),
+                scope: "all".into(),
+                active: true,
+                ..CodeDraft::default()
+            },
             ..CodeView::default()
         });
     }
@@ -184,7 +158,7 @@ pub async fn save_discount(
     #[server(default)] active: Option<String>,
     #[server(default)] note: String,
 ) -> Result<i64, AppError> {
-    use crate::domain::discounts::input::{CodeDraft, CodeInput};
+    use crate::domain::discounts::input::CodeInput;
     let (state, admin_id) = crate::admin::auth::admin_only().await?;
     let draft = CodeDraft {
         code,

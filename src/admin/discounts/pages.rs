@@ -49,16 +49,16 @@ fn CodeTable(codes: Vec<CodeView>) -> impl IntoView {
                 {codes.into_iter().map(|code| {
                     let state = if code.archived {
                         Some(tr!(admin.discounts.archived_badge))
-                    } else if !code.active {
+                    } else if !code.form.active {
                         Some(tr!(admin.discounts.off))
                     } else {
                         None
                     };
-                    let limit = if code.max_uses.is_empty() { String::new() } else { format!(" / {}", code.max_uses) };
-                    let testid = format!("discount-{}", code.code);
+                    let limit = if code.form.max_uses.is_empty() { String::new() } else { format!(" / {}", code.form.max_uses) };
+                    let testid = format!("discount-{}", code.form.code);
                     view! {
                         <tr data-testid=testid>
-                            <td><A href=format!("/admin/discounts/{}", code.id)>{code.code.clone()}</A>
+                            <td><A href=format!("/admin/discounts/{}", code.id)>{code.form.code.clone()}</A>
                                 {state.map(|s| view! { " " <span class="badge">{s}</span> })}</td>
                             <td>{code.summary}</td>
                             <td>{code.uses}{limit}</td>
@@ -97,7 +97,7 @@ pub fn AdminDiscountPage() -> impl IntoView {
                     .map(|e| view! { <ErrorNotice error=e /> })
             };
             view! {
-                <p class="breadcrumbs"><A href="/admin/discounts">{tr!(admin.discounts.title)}</A>" / "{code.code.clone()}</p>
+                <p class="breadcrumbs"><A href="/admin/discounts">{tr!(admin.discounts.title)}</A>" / "{code.form.code.clone()}</p>
                 {errors}
                 <CodeForm code=code.clone() save />
                 {(code.id > 0 && !code.archived).then(|| view! {
@@ -145,38 +145,38 @@ fn CodeForm(code: CodeView, save: ServerAction<SaveDiscount>) -> impl IntoView {
     };
     let new = code.id == 0;
     view! {
-        <h1>{if new { tr!(admin.discounts.add_code).to_owned() } else { code.code.clone() }}</h1>
+        <h1>{if new { tr!(admin.discounts.add_code).to_owned() } else { code.form.code.clone() }}</h1>
         <ActionForm action=save attr:class="checkout-form">
             <input type="hidden" name="id" value=code.id />
             {if new {
-                view! { <Input name="code" label=tr!(admin.discounts.code) value=code.code.clone() /> }.into_any()
+                view! { <Input name="code" label=tr!(admin.discounts.code) value=code.form.code.clone() /> }.into_any()
             } else {
-                view! { <input type="hidden" name="code" value=code.code.clone() /> }.into_any()
+                view! { <input type="hidden" name="code" value=code.form.code.clone() /> }.into_any()
             }}
             <div class="field">
                 <label for="discount-kind">{tr!(admin.discounts.kind)}</label>
                 <select id="discount-kind" name="kind">
-                    {Kind::ALL.map(|kind| view! { <option value=kind.key() selected=code.kind == kind.key()>{kind_label(kind)}</option> }).collect_view()}
+                    {Kind::ALL.map(|kind| view! { <option value=kind.key() selected=code.form.kind == kind.key()>{kind_label(kind)}</option> }).collect_view()}
                 </select>
             </div>
-            <Input name="value" label=tr!(admin.discounts.value) value=code.value.clone() />
-            <Input name="min_goods" label=tr!(admin.discounts.min_goods) value=code.min_goods.clone() />
-            <Input name="valid_from" label=tr!(admin.discounts.valid_from) value=code.valid_from.clone() kind="date" />
-            <Input name="valid_until" label=tr!(admin.discounts.valid_until) value=code.valid_until.clone() kind="date" />
-            <Input name="max_uses" label=tr!(admin.discounts.max_uses) value=code.max_uses.clone() kind="number" />
-            <Input name="max_uses_per_email" label=tr!(admin.discounts.max_uses_per_email) value=code.max_uses_per_email.clone() kind="number" />
+            <Input name="value" label=tr!(admin.discounts.value) value=code.form.value.clone() />
+            <Input name="min_goods" label=tr!(admin.discounts.min_goods) value=code.form.min_goods.clone() />
+            <Input name="valid_from" label=tr!(admin.discounts.valid_from) value=code.form.valid_from.clone() kind="date" />
+            <Input name="valid_until" label=tr!(admin.discounts.valid_until) value=code.form.valid_until.clone() kind="date" />
+            <Input name="max_uses" label=tr!(admin.discounts.max_uses) value=code.form.max_uses.clone() kind="number" />
+            <Input name="max_uses_per_email" label=tr!(admin.discounts.max_uses_per_email) value=code.form.max_uses_per_email.clone() kind="number" />
             <div class="field">
                 <label for="discount-scope">{tr!(admin.discounts.scope)}</label>
                 <select id="discount-scope" name="scope">
-                    {Scope::ALL.map(|scope| view! { <option value=scope.key() selected=code.scope == scope.key()>{scope_label(scope)}</option> }).collect_view()}
+                    {Scope::ALL.map(|scope| view! { <option value=scope.key() selected=code.form.scope == scope.key()>{scope_label(scope)}</option> }).collect_view()}
                 </select>
             </div>
-            <Input name="scope_items" label=tr!(admin.discounts.scope_items) value=code.scope_items.clone() />
+            <Input name="scope_items" label=tr!(admin.discounts.scope_items) value=code.form.scope_items.clone() />
             <div class="field">
                 <label for="discount-note">{tr!(admin.discounts.note)}</label>
-                <textarea id="discount-note" name="note" rows="2" maxlength="500">{escape_on_server(code.note.clone())}</textarea>
+                <textarea id="discount-note" name="note" rows="2" maxlength="500">{escape_on_server(code.form.note.clone())}</textarea>
             </div>
-            <label class="checkbox"><input type="checkbox" name="active" checked=code.active />{tr!(admin.discounts.active)}</label>
+            <label class="checkbox"><input type="checkbox" name="active" checked=code.form.active />{tr!(admin.discounts.active)}</label>
             <p class="muted">{tr!(admin.discounts.form_note)}</p>
             <button type="submit" class="button-primary">{tr!(admin.discounts.save)}</button>
         </ActionForm>

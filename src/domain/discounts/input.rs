@@ -6,9 +6,10 @@ use crate::error::AppError;
 use crate::locale::Locale;
 use crate::money::{Currency, Money};
 use leptos_i18n::td_string;
+use serde::{Deserialize, Serialize};
 
-/// A code's form as typed.
-#[derive(Clone, Debug, Default)]
+/// A code's form as typed (and as the admin's page fills it in again).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CodeDraft {
     pub code: String,
     pub kind: String,

@@ -12,7 +12,6 @@
 //! conditional update (`uses < max_uses`) and a row unique per shopper's e-mail and slot
 //! ([`uses`]); it is given back when the unpaid order is cancelled or expires.
 
-#[cfg(feature = "ssr")]
 pub mod input;
 #[cfg(feature = "ssr")]
 pub mod store;
