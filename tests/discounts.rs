@@ -502,3 +502,28 @@ async fn the_merchant_creates_edits_and_removes_codes_and_sees_their_uses_audite
         "the audit keeps it: {list}"
     );
 }
+
+#[tokio::test]
+async fn a_payment_after_the_order_expired_takes_its_use_again() {
+    let shop = live_shop().await;
+    code(&shop, "VELUOJA", "fixed", 500, &[("max_uses", "5")]).await;
+    let order = tea_and_mug_order(&shop, Some("VELUOJA"), "ona@example.lt").await;
+    let placed = place(&shop.db, &order, Currency::Eur).await.unwrap();
+    turgus::domain::flows::unpaid_orders::expire_overdue(&shop.db, 0, std::time::SystemTime::now())
+        .await
+        .unwrap();
+    let uses: i64 = shop.scalar("SELECT uses FROM discount_codes").await;
+    assert_eq!(uses, 0, "given back on expiry");
+    pay(&shop, &placed).await;
+    let (uses, review): (i64, bool) = turgus::on_db!(&shop.db, conn => sqlx::query_as(
+        "SELECT (SELECT uses FROM discount_codes), (SELECT needs_review FROM orders)",
+    )
+    .fetch_one(conn)
+    .await)
+    .unwrap();
+    assert_eq!(
+        (uses, review),
+        (1, true),
+        "taken again; a person looks at the late payment"
+    );
+}

@@ -99,6 +99,8 @@ pub struct Terms {
     pub valid_until: Option<String>,
     pub max_uses: Option<i64>,
     pub uses: i64,
+    /// Uses one shopper's e-mail may have; `None`: no limit.
+    pub per_email: Option<i64>,
     pub currency: crate::money::Currency,
     /// The products it applies to (those of its categories, or those named); `None`: every one.
     pub products: Option<Vec<i64>>,
@@ -164,7 +166,7 @@ pub struct Applied {
 }
 
 /// What `terms` take off `lines` on the Vilnius day `today`, or why nothing. The use limits are
-/// not checked here: taking a use is (`uses::take`).
+/// not checked here: taking a use is (`uses::take_terms`).
 pub fn apply(terms: &Terms, lines: &[Line], today: &str) -> Result<Applied, Refusal> {
     if let Some(from) = terms
         .valid_from
@@ -236,6 +238,7 @@ mod tests {
             valid_until: None,
             max_uses: None,
             uses: 0,
+            per_email: None,
             currency: crate::money::Currency::Eur,
             products: None,
         }

@@ -22,13 +22,14 @@ struct TermsRow {
     valid_until: Option<String>,
     max_uses: Option<i64>,
     uses: i64,
+    max_uses_per_email: Option<i64>,
     scope: String,
 }
 
 /// A usable code (on, not archived) by its stored form.
 const TERMS: &str =
     "SELECT id, code, kind, value, currency, min_goods_minor, valid_from, valid_until,
-                            max_uses, uses, scope
+                            max_uses, uses, max_uses_per_email, scope
                      FROM discount_codes WHERE code = $1 AND active = TRUE AND archived = FALSE";
 
 /// The products a code's scope names, directly or by their category.
@@ -50,6 +51,7 @@ fn terms_of(row: TermsRow, products: Vec<i64>) -> Option<Terms> {
         valid_until: row.valid_until,
         max_uses: row.max_uses,
         uses: row.uses,
+        per_email: row.max_uses_per_email,
         currency: crate::money::Currency::from_code(&row.currency)?,
         products: (scope != super::Scope::All).then_some(products),
     })
@@ -62,48 +64,67 @@ pub async fn find(pool: &crate::db::Db, code: &str) -> Result<Option<Terms>, App
         .fetch_optional(conn)
         .await)?;
     let Some(row) = row else { return Ok(None) };
-    let products: Vec<i64> = crate::on_db!(pool, conn => sqlx::query_scalar(SCOPE_PRODUCTS)
-        .bind(row.id)
-        .fetch_all(conn)
-        .await)?;
+    let products: Vec<i64> = if row.scope == "all" {
+        vec![]
+    } else {
+        crate::on_db!(pool, conn => sqlx::query_scalar(SCOPE_PRODUCTS)
+            .bind(row.id)
+            .fetch_all(conn)
+            .await)?
+    };
     Ok(terms_of(row, products))
 }
 
-/// The terms of `code`, read in the placing transaction.
-pub async fn find_in(tx: &mut crate::db::Tx, code: &str) -> Result<Option<Terms>, AppError> {
-    let row: Option<TermsRow> = crate::on_tx!(tx, conn => sqlx::query_as(TERMS)
-        .bind(code)
-        .fetch_optional(&mut *conn)
-        .await)?;
-    let Some(row) = row else { return Ok(None) };
-    let products: Vec<i64> = crate::on_tx!(tx, conn => sqlx::query_scalar(SCOPE_PRODUCTS)
-        .bind(row.id)
-        .fetch_all(&mut *conn)
-        .await)?;
-    Ok(terms_of(row, products))
-}
-
-/// Takes a use of code `code_id` for order `order_id`, placed by `email`: refused when the code
-/// has no use left or this e-mail has had its uses. Inside the placing transaction, so a refusal
-/// rolls the whole order back.
-pub async fn take(
+/// Takes a use of `code` and reads its terms, in one statement of the placing transaction:
+/// refused when it has no use left (or no usable code has that name). Whether the terms then
+/// apply is the caller's to check; a refusal rolls the transaction, and so the use, back.
+pub async fn take_terms(
     tx: &mut crate::db::Tx,
-    code_id: i64,
+    code: &str,
+) -> Result<Result<Terms, Refusal>, AppError> {
+    let row: Option<TermsRow> = crate::on_tx!(tx, conn => sqlx::query_as(
+        "UPDATE discount_codes SET uses = uses + 1
+         WHERE code = $1 AND active = TRUE AND archived = FALSE
+           AND (max_uses IS NULL OR uses < max_uses)
+         RETURNING id, code, kind, value, currency, min_goods_minor, valid_from, valid_until,
+                   max_uses, uses, max_uses_per_email, scope",
+    )
+    .bind(code)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    let Some(row) = row else {
+        let usable: bool = crate::on_tx!(tx, conn => sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM discount_codes
+                            WHERE code = $1 AND active = TRUE AND archived = FALSE)",
+        )
+        .bind(code)
+        .fetch_one(&mut *conn)
+        .await)?;
+        return Ok(Err(if usable {
+            Refusal::UsedUp
+        } else {
+            Refusal::Unknown
+        }));
+    };
+    let products: Vec<i64> = if row.scope == "all" {
+        vec![]
+    } else {
+        crate::on_tx!(tx, conn => sqlx::query_scalar(SCOPE_PRODUCTS)
+            .bind(row.id)
+            .fetch_all(&mut *conn)
+            .await)?
+    };
+    terms_of(row, products).map(Ok).ok_or(AppError::Internal)
+}
+
+/// Records order `order_id`'s use of code `code_id` (taken by [`take_terms`]) under `email`:
+/// refused when this e-mail has had the `per_email` uses it may.
+pub async fn record(
+    tx: &mut crate::db::Tx,
+    (code_id, per_email): (i64, Option<i64>),
     order_id: i64,
     email: &str,
 ) -> Result<Result<(), Refusal>, AppError> {
-    let taken: Option<Option<i64>> = crate::on_tx!(tx, conn => sqlx::query_scalar(
-        "UPDATE discount_codes SET uses = uses + 1
-         WHERE id = $1 AND active = TRUE AND archived = FALSE
-           AND (max_uses IS NULL OR uses < max_uses)
-         RETURNING max_uses_per_email",
-    )
-    .bind(code_id)
-    .fetch_optional(&mut *conn)
-    .await)?;
-    let Some(per_email) = taken else {
-        return Ok(Err(Refusal::UsedUp));
-    };
     let email = email.to_lowercase();
     // Without a limit per shopper the order's own id is a slot no one else holds.
     let slots: Vec<i64> = match per_email {
@@ -152,15 +173,25 @@ pub async fn give_back(tx: &mut crate::db::Tx, order_id: i64) -> Result<(), AppE
 /// (a late payment, which a person looks at anyway). `false` when the code has no use left for
 /// it: the limit still holds, and the merchant decides.
 pub async fn take_again(tx: &mut crate::db::Tx, order_id: i64) -> Result<bool, AppError> {
-    let held: Option<(i64, String)> = crate::on_tx!(tx, conn => sqlx::query_as(
-        "SELECT c.id, o.email FROM orders o JOIN discount_codes c ON c.code = o.discount_code
-         WHERE o.id = $1",
+    let held: Option<(String, String)> = crate::on_tx!(tx, conn => sqlx::query_as(
+        "SELECT discount_code, email FROM orders WHERE id = $1 AND discount_code <> ''",
     )
     .bind(order_id)
     .fetch_optional(&mut *conn)
     .await)?;
-    match held {
-        Some((code_id, email)) => Ok(take(tx, code_id, order_id, &email).await?.is_ok()),
-        None => Ok(true),
+    let Some((code, email)) = held else {
+        return Ok(true);
+    };
+    let Ok(terms) = take_terms(tx, &code).await? else {
+        return Ok(false);
+    };
+    let recorded = record(tx, (terms.id, terms.per_email), order_id, &email).await?;
+    if recorded.is_err() {
+        // The use taken above is not this order's after all.
+        crate::on_tx!(tx, conn => sqlx::query("UPDATE discount_codes SET uses = uses - 1 WHERE id = $1")
+            .bind(terms.id)
+            .execute(&mut *conn)
+            .await.map(|done| done.rows_affected()))?;
     }
+    Ok(recorded.is_ok())
 }

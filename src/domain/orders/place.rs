@@ -123,12 +123,7 @@ pub async fn place_in(
         total,
     };
     let id = insert_order(tx, order, &figures).await?;
-    if let Some(code_id) = discount.code_id {
-        let email = order.customer.email.as_str();
-        if let Err(refusal) = discounts::uses::take(tx, code_id, id, email).await? {
-            return Err(AppError::CodeRefused(refusal.message(locale)));
-        }
-    }
+    discount.record_use(tx, id, order).await?;
     for line in lines {
         insert_line(tx, id, line).await?;
     }
@@ -310,6 +305,8 @@ struct Figures<'a> {
 #[derive(Default)]
 struct Discount {
     code_id: Option<i64>,
+    /// The code's limit of uses per shopper e-mail.
+    per_email: Option<i64>,
     code: String,
     /// Off the goods, shared across the lines.
     goods: i64,
@@ -319,6 +316,24 @@ struct Discount {
 }
 
 impl Discount {
+    /// Records order `order_id`'s use of the code under the shopper's e-mail: refused (the order
+    /// rolls back) when that e-mail has had its uses.
+    async fn record_use(
+        &self,
+        tx: &mut crate::db::Tx,
+        order_id: i64,
+        order: &NewOrder,
+    ) -> Result<(), AppError> {
+        let Some(code_id) = self.code_id else {
+            return Ok(());
+        };
+        let email = order.customer.email.as_str();
+        match discounts::uses::record(tx, (code_id, self.per_email), order_id, email).await? {
+            Ok(()) => Ok(()),
+            Err(refusal) => Err(AppError::CodeRefused(refusal.message(order.locale))),
+        }
+    }
+
     /// What `method` costs goods of `subtotal` (as charged, after the discount: the free-above
     /// rule looks at those), and nothing with a free-shipping code, which records what it waived.
     fn charged_shipping(
@@ -346,9 +361,9 @@ async fn discount_of(
         return Ok(Discount::default());
     };
     let refused = |refusal: discounts::Refusal| AppError::CodeRefused(refusal.message(locale));
-    let terms = discounts::uses::find_in(tx, code)
+    let terms = discounts::uses::take_terms(tx, code)
         .await?
-        .ok_or_else(|| refused(discounts::Refusal::Unknown))?;
+        .map_err(refused)?;
     let looked_at: Vec<discounts::Line> = lines
         .iter()
         .map(|line| discounts::Line {
@@ -363,6 +378,7 @@ async fn discount_of(
     }
     Ok(Discount {
         code_id: Some(terms.id),
+        per_email: terms.per_email,
         code: terms.code,
         goods: applied.goods,
         free_shipping: applied.free_shipping,
