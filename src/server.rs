@@ -92,10 +92,7 @@ pub async fn start_with_shutdown(
         category_menu: Default::default(),
         settings: Arc::new(settings),
         mailer,
-        wrong_codes: Arc::new(crate::rate_limit::PerClient::new(
-            crate::checkout::discount::WRONG_PER_CLIENT,
-            Duration::from_secs(crate::checkout::discount::WRONG_WINDOW_SECONDS),
-        )),
+        wrong_codes: crate::checkout::discount::wrong_codes_limit(),
     };
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let workers = spawn_workers(&state, sessions, &stopped);

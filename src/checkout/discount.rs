@@ -101,6 +101,26 @@ async fn evaluate(
     ))
 }
 
+/// The per-client count of wrong codes the shop keeps (`AppState::wrong_codes`).
+#[cfg(feature = "ssr")]
+pub fn wrong_codes_limit() -> std::sync::Arc<crate::rate_limit::PerClient> {
+    let window = std::time::Duration::from_secs(WRONG_WINDOW_SECONDS);
+    std::sync::Arc::new(crate::rate_limit::PerClient::new(WRONG_PER_CLIENT, window))
+}
+
+/// After placement: a refused code is dropped from the session, so the form sent again orders
+/// without it.
+#[cfg(feature = "ssr")]
+pub async fn forget_if_refused<T>(
+    session: &tower_sessions::Session,
+    placed: &Result<T, AppError>,
+) -> Result<(), AppError> {
+    if let Err(AppError::CodeRefused(_)) = placed {
+        forget(session).await?;
+    }
+    Ok(())
+}
+
 /// The code the order takes, if one is applied.
 #[cfg(feature = "ssr")]
 pub async fn code_for_order(session: &tower_sessions::Session) -> Result<Option<String>, AppError> {

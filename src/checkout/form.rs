@@ -483,10 +483,7 @@ pub async fn place(
     };
     let currency = state.config.currency;
     let placed = place_and_sign(&state.writer, &state.payments, &shop, &order, currency).await;
-    if let Err(AppError::CodeRefused(_)) = &placed {
-        // Sent again, the form orders without the code.
-        super::discount::forget(session).await?;
-    }
+    super::discount::forget_if_refused(session, &placed).await?;
     let (_, pay_url) = placed?;
     session.remove::<String>(FORM_KEY).await?;
     session.insert(PLACED_FORM_KEY, checkout_key).await?;
