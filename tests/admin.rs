@@ -144,32 +144,11 @@ async fn after_login_next_goes_only_to_this_site() {
 #[tokio::test]
 async fn the_owner_account_is_created_from_the_command_line() {
     let shop = TestShop::spawn().await;
-    let run = |email: &str, password: &str| {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_turgus"))
-            .args(["admin", "create", "--email", email])
-            .env(
-                "TURGUS_DATABASE_URL",
-                support::database_url(shop.dir.path()),
-            )
-            .env("TURGUS_DATA_DIR", shop.dir.path())
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        use std::io::Write;
-        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
-        let output = child.wait_with_output().unwrap();
-        (
-            output.status.code(),
-            String::from_utf8_lossy(&output.stdout).into_owned()
-                + &String::from_utf8_lossy(&output.stderr),
-        )
-    };
-    let (code, out) = run("owner@example.lt", "short");
+    let create = ["admin", "create", "--email", "owner@example.lt"];
+    let (code, out) = shop.command(&create, "short\n").await;
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("at least 12"), "{out}");
-    let (code, out) = run("owner@example.lt", PASSWORD);
+    let (code, out) = shop.command(&create, &format!("{PASSWORD}\n")).await;
     assert_eq!(code, Some(0), "{out}");
     assert!(!out.contains(PASSWORD), "the password is never printed");
     assert_eq!(

@@ -427,42 +427,36 @@ async fn the_command_line_imports_dry_or_for_real_and_exports() {
     .unwrap();
     let picture = image::RgbImage::from_pixel(20, 20, image::Rgb([200, 10, 10]));
     picture.save(folder.path().join("mug.png")).unwrap();
-    let run = |args: &[&str]| {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_turgus"))
-            .arg("catalog")
-            .args(args)
-            .env(
-                "TURGUS_DATABASE_URL",
-                support::database_url(shop.dir.path()),
-            )
-            .env("TURGUS_DATA_DIR", shop.dir.path())
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&output.stdout).into_owned()
-            + &String::from_utf8_lossy(&output.stderr);
-        (output.status.code(), text)
-    };
     let path = file.display().to_string();
-    let (code, out) = run(&["import", &path, "--dry-run"]);
+    let (code, out) = shop
+        .command(&["catalog", "import", &path, "--dry-run"], "")
+        .await;
     assert_eq!(code, Some(0), "{out}");
     assert!(
         out.starts_with("Would create 1 products (1 variants)"),
         "{out}"
     );
     let folder_arg = folder.path().display().to_string();
-    let (code, out) = run(&["import", &path, "--images-from", &folder_arg]);
+    let (code, out) = shop
+        .command(
+            &["catalog", "import", &path, "--images-from", &folder_arg],
+            "",
+        )
+        .await;
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("1 photos added"), "{out}");
     assert_eq!(shop.stock("cli-mug").await, 4);
     std::fs::write(&file, "Type,SKU,Name,Regular price\nsimple,x,X,1.2.3\n").unwrap();
-    let (code, out) = run(&["import", &path]);
+    let (code, out) = shop.command(&["catalog", "import", &path], "").await;
     assert_eq!(code, Some(1), "{out}");
     assert!(
         out.contains("line 2, Regular price: \"1.2.3\" is not a price"),
         "{out}"
     );
     let exported = folder.path().join("out.csv");
-    let (code, out) = run(&["export", &exported.display().to_string()]);
+    let (code, out) = shop
+        .command(&["catalog", "export", &exported.display().to_string()], "")
+        .await;
     assert_eq!(code, Some(0), "{out}");
     assert!(std::fs::read_to_string(&exported)
         .unwrap()

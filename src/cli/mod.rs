@@ -59,6 +59,13 @@ pub enum Command {
 
 /// Runs `command` to its end.
 pub async fn run(command: Command) -> ExitCode {
+    // The server logs what it does; the tools only what went wrong, so that an internal error's
+    // cause (which `AppError` never shows) reaches the merchant's terminal.
+    log_to_stderr(if matches!(command, Command::Serve) {
+        "info"
+    } else {
+        "warn"
+    });
     match command {
         Command::Serve => serve().await,
         Command::Admin(command) => admin::run(command).await,
@@ -70,15 +77,19 @@ pub async fn run(command: Command) -> ExitCode {
     }
 }
 
-/// `turgus` or `turgus serve`: logs to stderr, reads the configuration, and serves until stopped.
-async fn serve() -> ExitCode {
+/// Logs to stderr at `RUST_LOG`'s level, else `level`.
+fn log_to_stderr(level: &str) {
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level)),
         )
         .init();
+}
 
+/// `turgus` or `turgus serve`: reads the configuration, and serves until stopped.
+async fn serve() -> ExitCode {
     let config = match crate::config::Config::from_env() {
         Ok(config) => config,
         Err(error) => {

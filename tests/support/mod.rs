@@ -169,6 +169,38 @@ impl TestShop {
         (self.dir, self.client)
     }
 
+    /// Runs the `turgus` command on this shop's data while it serves, `stdin` typed in; its exit
+    /// code and what it printed (stdout then stderr). Run off the test's thread: the shop's tasks
+    /// share that thread, and one blocked mid-transaction would hold the database's write lock
+    /// against the command.
+    pub async fn command(&self, args: &[&str], stdin: &str) -> (Option<i32>, String) {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_turgus"));
+        command
+            .args(args)
+            .env("TURGUS_DATABASE_URL", database_url(self.dir.path()))
+            .env("TURGUS_DATA_DIR", self.dir.path())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let stdin = stdin.to_owned();
+        let output = tokio::task::spawn_blocking(move || {
+            let mut child = command.spawn().unwrap();
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(stdin.as_bytes())
+                .unwrap();
+            child.wait_with_output().unwrap()
+        })
+        .await
+        .unwrap();
+        let printed = String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr);
+        (output.status.code(), printed)
+    }
+
     /// Creates the owner's account and logs this browser in as the owner.
     pub async fn log_in_admin(&self) {
         turgus::admin::auth::create_admin(&self.db, OWNER, PASSWORD, turgus::locale::Locale::en)
