@@ -164,15 +164,7 @@ pub async fn view(
     let checkout_key = form_key(session, cart.lines.is_empty()).await?;
     let methods = ActiveMethods::load(&state.pool, locale::current()).await?;
     let shipping_countries = methods.countries(locale::current());
-    let served = |code: &str| shipping_countries.iter().any(|(c, _)| c == code);
-    if served(ship_to) {
-        form.country = ship_to.to_owned();
-    } else if !served(&form.country) {
-        // The country select offers only countries the shop ships to; start on the first.
-        if let Some((first, _)) = shipping_countries.first() {
-            form.country = first.clone();
-        }
-    }
+    choose_country(&mut form, ship_to, &shipping_countries);
     let sale = crate::domain::vat::Sale {
         country: &form.country,
         consumer: form.vat_code.trim().is_empty(),
@@ -213,6 +205,19 @@ pub async fn view(
         discount_error,
         checkout_key,
     })
+}
+
+/// The country checkout shows: the one asked for (`ship_to`) if the shop ships there, else the
+/// draft's, else the first the shop ships to (the select offers no other).
+fn choose_country(form: &mut CheckoutForm, ship_to: &str, shipping_countries: &[(String, String)]) {
+    let served = |code: &str| shipping_countries.iter().any(|(c, _)| c == code);
+    if served(ship_to) {
+        form.country = ship_to.to_owned();
+    } else if !served(&form.country) {
+        if let Some((first, _)) = shipping_countries.first() {
+            form.country = first.clone();
+        }
+    }
 }
 
 /// Whether checkout offers SMS bank: the environment's `TURGUS_PAYSERA_SMSBANK` where set, else
@@ -494,21 +499,23 @@ pub async fn place(
     Ok(pay_url)
 }
 
+/// An order's head as its page shows it.
+#[derive(sqlx::FromRow)]
+struct PlacedOrder {
+    id: i64,
+    number: i64,
+    status: String,
+    currency: String,
+    shipping_minor: i64,
+    total_minor: i64,
+    shipping_vat_rate_bp: Option<i64>,
+    discount_code: String,
+    discount_minor: i64,
+}
+
 pub async fn order_page(pool: &crate::db::Db, token: &str) -> Result<OrderPage, AppError> {
     use crate::domain::vat::stored_rate;
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        id: i64,
-        number: i64,
-        status: String,
-        currency: String,
-        shipping_minor: i64,
-        total_minor: i64,
-        shipping_vat_rate_bp: Option<i64>,
-        discount_code: String,
-        discount_minor: i64,
-    }
-    let row: Option<Row> = crate::on_db!(pool, conn => sqlx::query_as(
+    let order: Option<PlacedOrder> = crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT id, number, status, currency, shipping_minor, total_minor, shipping_vat_rate_bp,
                 discount_code, discount_minor
          FROM orders WHERE public_token = $1",
@@ -516,52 +523,40 @@ pub async fn order_page(pool: &crate::db::Db, token: &str) -> Result<OrderPage, 
     .bind(token)
     .fetch_optional(conn)
     .await)?;
-    let Row {
-        id,
-        number,
-        status,
-        currency,
-        shipping_minor,
-        total_minor,
-        shipping_vat_rate_bp,
-        discount_code,
-        discount_minor,
-    } = row.ok_or_else(no_such_order)?;
-    let currency = crate::money::Currency::from_code(&currency).ok_or(AppError::Internal)?;
-    let status = OrderStatus::parse(&status).ok_or(AppError::Internal)?;
+    let order = order.ok_or_else(no_such_order)?;
+    let currency = crate::money::Currency::from_code(&order.currency).ok_or(AppError::Internal)?;
+    let status = OrderStatus::parse(&order.status).ok_or(AppError::Internal)?;
     let lines: Vec<(String, i64, i64, i64, Option<i64>)> = crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT name, quantity, line_total_minor, discount_minor, vat_rate_bp FROM order_lines
          WHERE order_id = $1 ORDER BY id",
     )
-    .bind(id)
+    .bind(order.id)
     .fetch_all(conn)
     .await)?;
     let (awaiting_bank,): (bool,) = crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT EXISTS (SELECT 1 FROM payment_callbacks WHERE order_id = $1 AND authentic = TRUE AND paysera_status = '2')",
     )
-    .bind(id)
+    .bind(order.id)
     .fetch_one(conn)
     .await)?;
     let money = |minor| Money::new(minor, currency);
-    let (lines, vat) = shown_lines(
-        lines,
-        (stored_rate(shipping_vat_rate_bp), money(shipping_minor)),
-        currency,
-    );
+    let shipping = money(order.shipping_minor);
+    let shipping_rate = stored_rate(order.shipping_vat_rate_bp);
+    let (lines, vat) = shown_lines(lines, (shipping_rate, shipping), currency);
     Ok(OrderPage {
-        documents: documents(pool, number, token).await?,
-        number,
+        documents: documents(pool, order.number, token).await?,
+        number: order.number,
         status,
         awaiting_bank,
         vat,
         lines,
-        discount: (!discount_code.is_empty()).then(|| super::discount::DiscountView {
-            free_shipping: discount_minor == 0,
-            code: discount_code,
-            off: money(discount_minor),
+        discount: (!order.discount_code.is_empty()).then(|| super::discount::DiscountView {
+            free_shipping: order.discount_minor == 0,
+            code: order.discount_code,
+            off: money(order.discount_minor),
         }),
-        shipping: money(shipping_minor),
-        total: money(total_minor),
+        shipping,
+        total: money(order.total_minor),
     })
 }
 
