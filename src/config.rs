@@ -35,6 +35,59 @@ pub struct Config {
     pub mail: MailConfig,
     /// The language of a first visit whose browser asks for none the shop speaks.
     pub default_locale: crate::locale::Locale,
+    /// Where the carriers' lists of pick-up points are downloaded from.
+    pub point_feeds: PointFeeds,
+}
+
+/// The carriers' public lists of parcel lockers and pick-up points, each address changeable (a
+/// mirror, a test server) by its variable, and how long a download may take.
+#[derive(Clone, Debug)]
+pub struct PointFeeds {
+    pub omniva: String,
+    pub dpd: String,
+    pub venipak: String,
+    pub lpexpress: String,
+    pub timeout: std::time::Duration,
+}
+
+impl PointFeeds {
+    fn from_lookup(lookup: &impl Fn(&str) -> Option<String>) -> Result<PointFeeds, ConfigError> {
+        let url = |variable: &'static str, default: &str| -> Result<String, ConfigError> {
+            let url = setting(lookup, variable, default)?;
+            if url.starts_with("https://") || url.starts_with("http://") {
+                Ok(url)
+            } else {
+                Err(ConfigError {
+                    variable,
+                    problem: format!("`{}` is not an http(s) address", redact_url(&url)),
+                })
+            }
+        };
+        Ok(PointFeeds {
+            omniva: url(
+                "TURGUS_OMNIVA_POINTS_URL",
+                "https://www.omniva.ee/locations.json",
+            )?,
+            dpd: url(
+                "TURGUS_DPD_POINTS_URL",
+                "https://dpdbaltics.com/PickupParcelShopData.json",
+            )?,
+            venipak: url(
+                "TURGUS_VENIPAK_POINTS_URL",
+                "https://go.venipak.lt/ws/get_pickup_points",
+            )?,
+            lpexpress: url(
+                "TURGUS_LPEXPRESS_POINTS_URL",
+                "https://api-esavitarna.post.lt/terminal/list?size=9999",
+            )?,
+            timeout: std::time::Duration::from_secs(u64::from(whole_number(
+                lookup,
+                "TURGUS_POINTS_TIMEOUT_SECONDS",
+                "30",
+                1..=600,
+            )?)),
+        })
+    }
 }
 
 /// Order e-mails: the SMTP server (none: e-mails are kept, unsent, in admin → E-mails), the
@@ -160,6 +213,7 @@ impl Config {
         )?);
         let mail = MailConfig::from_lookup(&lookup)?;
         let metrics_addr = socket_addr(&lookup, "TURGUS_METRICS_ADDR", None)?;
+        let point_feeds = PointFeeds::from_lookup(&lookup)?;
 
         Ok(Config {
             database_url,
@@ -176,6 +230,7 @@ impl Config {
             metrics_addr,
             mail,
             default_locale,
+            point_feeds,
         })
     }
 

@@ -1,11 +1,14 @@
 //! The shop's background work, once a minute: expiring unpaid orders (their stock goes back on
-//! sale), and, hourly, deleting expired sessions and refused callbacks older than the retention
-//! setting. One task per instance, stopped cleanly at shutdown between two rounds.
+//! sale), refreshing the pick-up point lists that are due (daily, sooner after a refusal), and,
+//! hourly, deleting expired sessions and refused callbacks older than the retention setting. One
+//! task per instance, stopped cleanly at shutdown between two rounds.
 //!
 //! Several instances on one PostgreSQL database each run it, and the work is still done once:
 //! each overdue order is claimed with `FOR UPDATE SKIP LOCKED` by one instance
 //! (`domain::flows::unpaid_orders::expire_overdue`), and the hourly clean-up runs under an
-//! advisory lock that only one instance gets at a time ([`crate::db::Db::exclusively`]).
+//! advisory lock that only one instance gets at a time ([`crate::db::Db::exclusively`]). A
+//! carrier's list is downloaded by the instance that claims its turn
+//! (`domain::pickup_points::refresh`).
 
 use crate::config::Config;
 use crate::sessions::Sessions;
@@ -32,6 +35,7 @@ pub fn spawn(
                 _ = stop.wait_for(|stopped| *stopped) => break,
             }
             expire_orders(&pool, config.order_ttl_minutes).await;
+            refresh_points(&pool, &config.point_feeds).await;
             if round % CLEAN_EVERY == 0 {
                 clean(&pool, &sessions, &config).await;
             }
@@ -50,6 +54,28 @@ async fn expire_orders(pool: &crate::db::Db, ttl_minutes: u32) {
         Ok(0) => {}
         Ok(n) => tracing::info!(orders = n, "expired unpaid orders"),
         Err(_) => tracing::warn!("could not expire unpaid orders; will retry"),
+    }
+}
+
+/// The lists of the carriers the shop's active methods use, where due.
+async fn refresh_points(pool: &crate::db::Db, feeds: &crate::config::PointFeeds) {
+    let carriers: Vec<_> = match crate::domain::settings::store::carriers_in_use(pool).await {
+        Ok(codes) => codes
+            .iter()
+            .filter_map(|code| crate::domain::pickup_points::Carrier::parse(code))
+            .collect(),
+        Err(_) => return tracing::warn!("could not read which carriers are used; will retry"),
+    };
+    let now = std::time::SystemTime::now();
+    for (carrier, done) in
+        crate::domain::pickup_points::refresh::refresh_due(pool, feeds, &carriers, now).await
+    {
+        if done.is_err() {
+            tracing::warn!(
+                carrier = carrier.code(),
+                "could not refresh pick-up points; will retry"
+            );
+        }
     }
 }
 

@@ -233,6 +233,11 @@ async fn prepare_data(
     crate::domain::settings::store::seed_placeholders(writer)
         .await
         .map_err(StartError::Demo)?;
+    // Until Omniva's feed first answers (or for good, offline) the demo's locker method shows the
+    // bundled sample; a shop that has a list keeps it.
+    crate::domain::pickup_points::refresh::load_sample(writer, std::time::SystemTime::now())
+        .await
+        .map_err(|_| StartError::Catalog("cannot load the sample pick-up points".into()))?;
     let settings = crate::domain::settings::store::SettingsCache::load(pool)
         .await
         .map_err(|_| StartError::Catalog("cannot read the shop's settings".into()))?;

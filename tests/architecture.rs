@@ -40,6 +40,7 @@ const WEB: &[&str] = &[
 /// The domain's modules, each allowed to use only those before it.
 const DOMAIN_ORDER: &[&str] = &[
     "vat",
+    "pickup_points",
     "settings",
     "catalog",
     "inventory",

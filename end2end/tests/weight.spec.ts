@@ -80,7 +80,7 @@ test.describe("the checkout shows the total to pay before the button", () => {
     // 35,00 € pen; courier (3,90 €) is the default.
     await expectText(page, "checkout-shipping", "3,90 €");
     await expectText(page, "checkout-total", "38,90 €");
-    await page.getByLabel(/Parcel locker/).check();
+    await page.getByLabel(/Omniva parcel locker/).check();
     await expectText(page, "checkout-shipping", "2,50 €");
     await expectText(page, "checkout-total", "37,50 €");
     // The same total right above the button (on a phone the summary is below it).

@@ -11,7 +11,7 @@ use crate::domain::cart::CartView;
 use crate::domain::discounts::Applied;
 use crate::domain::flows::place_order::place_and_sign;
 use crate::domain::flows::unpaid_orders::cancel_pending;
-use crate::domain::orders::place::{Company, Customer, Holder, NewOrder};
+use crate::domain::orders::place::{Company, Customer, Holder, NewOrder, Pickup};
 use crate::domain::orders::OrderStatus;
 use crate::domain::payments::gateway::Mode;
 use crate::domain::payments::request::Shop;
@@ -172,7 +172,9 @@ pub async fn view(
     let rates = crate::domain::vat::rates_today(&state.pool, sale).await?;
     let (discount, discount_error) = super::discount::applied(session, &state.pool, &cart).await?;
     let applied = discount.as_ref().map(|(_, applied)| applied);
-    let shipping = shipping_choices(methods.for_country(&form.country), &cart, &rates, applied);
+    let country_methods = methods.for_country(&form.country);
+    let points = super::pickup::picker(&state.pool, &country_methods, &form).await?;
+    let shipping = shipping_choices(country_methods, &cart, &rates, applied);
     if !shipping.iter().any(|s| s.code == form.shipping) {
         form.shipping = shipping.first().map(|s| s.code.clone()).unwrap_or_default();
     }
@@ -204,6 +206,7 @@ pub async fn view(
         discount: discount.map(|(view, _)| view),
         discount_error,
         checkout_key,
+        points,
     })
 }
 
@@ -282,36 +285,77 @@ struct Offer {
     /// The active shipping methods serving the form's country.
     shipping: Vec<ShippingMethod>,
     smsbank: bool,
+    /// The pick-up point the form picked, as the carrier's current list has it.
+    pickup: Option<Pickup>,
 }
 
-/// The name and address lines: each one line of text within its limit (names and addresses reach
-/// e-mails and Paysera as they are).
-fn check_address(form: &CheckoutForm, check: &mut impl FnMut(bool, &str, &str)) {
-    let text_ok = |value: &str, max: usize| {
-        let value = value.trim();
-        !value.is_empty() && value.chars().count() <= max && !value.chars().any(char::is_control)
+/// A form that passed its checks, as the order takes it.
+#[derive(Clone, Debug)]
+struct Accepted {
+    customer: Customer,
+    shipping: ShippingMethod,
+    company: Option<Company>,
+    pickup: Option<Pickup>,
+}
+
+/// Where the order goes: for a method with a carrier, a point of that carrier in the country and
+/// a phone number (normalised); else the street address. The phone, if any.
+fn check_delivery(
+    form: &CheckoutForm,
+    offer: &Offer,
+    shipping: Option<&ShippingMethod>,
+    check: &mut impl FnMut(bool, &str, &str),
+) -> Option<String> {
+    let Some(carrier) = shipping.and_then(ShippingMethod::carrier) else {
+        check_address(form, check);
+        return None;
     };
+    check_names(form, check);
+    let point_ok = offer.pickup.as_ref().is_some_and(|p| p.carrier == carrier);
+    check(point_ok, "point", tr!(checkout.error.point));
+    let phone = crate::domain::pickup_points::normalise_phone(&form.phone, &form.country);
+    check(phone.is_some(), "phone", tr!(checkout.error.phone));
+    phone
+}
+
+/// One line of text within the field's limit (names and addresses reach e-mails and Paysera as
+/// they are).
+fn text_ok(value: &str, field: &str) -> bool {
+    let value = value.trim();
+    !value.is_empty()
+        && value.chars().count() <= CheckoutForm::limit(field)
+        && !value.chars().any(char::is_control)
+}
+
+/// The shopper's names.
+fn check_names(form: &CheckoutForm, check: &mut impl FnMut(bool, &str, &str)) {
+    check(
+        text_ok(&form.first_name, "first_name"),
+        "first_name",
+        tr!(checkout.error.first_name),
+    );
+    check(
+        text_ok(&form.last_name, "last_name"),
+        "last_name",
+        tr!(checkout.error.last_name),
+    );
+}
+
+/// The names and the address lines.
+fn check_address(form: &CheckoutForm, check: &mut impl FnMut(bool, &str, &str)) {
+    check_names(form, check);
     let lines = [
-        (
-            &form.first_name,
-            "first_name",
-            tr!(checkout.error.first_name),
-        ),
-        (&form.last_name, "last_name", tr!(checkout.error.last_name)),
         (&form.street, "street", tr!(checkout.error.street)),
         (&form.city, "city", tr!(checkout.error.city)),
         (&form.postcode, "postcode", tr!(checkout.error.postcode)),
     ];
     for (value, field, message) in lines {
-        check(text_ok(value, CheckoutForm::limit(field)), field, message);
+        check(text_ok(value, field), field, message);
     }
 }
 
 /// Checks the form; every problem is reported next to its field.
-fn validate(
-    form: &CheckoutForm,
-    offer: &Offer,
-) -> Result<(Customer, ShippingMethod, Option<Company>), Vec<FieldError>> {
+fn validate(form: &CheckoutForm, offer: &Offer) -> Result<Accepted, Vec<FieldError>> {
     let mut errors = vec![];
     let mut check = |ok: bool, field: &str, message: &str| {
         if !ok {
@@ -323,7 +367,6 @@ fn validate(
     };
     let email = Email::parse(&form.email);
     check(email.is_some(), "email", tr!(checkout.error.email));
-    check_address(form, &mut check);
     let known_country = COUNTRIES.contains(&form.country.as_str());
     check(
         known_country && !offer.shipping.is_empty(),
@@ -336,6 +379,7 @@ fn validate(
         "shipping",
         tr!(checkout.error.shipping),
     );
+    let phone = check_delivery(form, offer, shipping, &mut check);
     let payment_ok = form.payment.is_empty()
         || (form.payment == "smsbank" && offer.smsbank)
         || (form.payment.len() <= 20
@@ -347,20 +391,41 @@ fn validate(
     check(form.terms, "terms", tr!(checkout.error.terms));
     let company = company_of(form, &mut errors);
     match (email, shipping, errors.is_empty()) {
-        (Some(email), Some(shipping), true) => Ok((
-            Customer {
-                email,
-                first_name: form.first_name.trim().to_owned(),
-                last_name: form.last_name.trim().to_owned(),
-                street: form.street.trim().to_owned(),
-                city: form.city.trim().to_owned(),
-                postcode: form.postcode.trim().to_owned(),
-                country: form.country.clone(),
-            },
-            shipping.clone(),
-            company,
-        )),
+        (Some(email), Some(shipping), true) => {
+            let pickup = shipping.carrier().and(offer.pickup.clone());
+            Ok(Accepted {
+                customer: customer_of(form, email, phone, pickup.as_ref()),
+                shipping: shipping.clone(),
+                company,
+                pickup,
+            })
+        }
         _ => Err(errors),
+    }
+}
+
+/// The shopper as the order keeps them: an order to a pick-up point keeps the point, not the
+/// street address the form may still hold.
+fn customer_of(
+    form: &CheckoutForm,
+    email: Email,
+    phone: Option<String>,
+    pickup: Option<&Pickup>,
+) -> Customer {
+    let address = |typed: &str| match pickup {
+        Some(_) => String::new(),
+        None => typed.trim().to_owned(),
+    };
+    Customer {
+        email,
+        first_name: form.first_name.trim().to_owned(),
+        last_name: form.last_name.trim().to_owned(),
+        street: address(&form.street),
+        city: address(&form.city),
+        postcode: address(&form.postcode),
+        country: form.country.clone(),
+        phone: phone.unwrap_or_default(),
+        pickup_point: pickup.map(|p| p.point.one_line()).unwrap_or_default(),
     }
 }
 
@@ -416,13 +481,14 @@ async fn checked(
     session: &Session,
     state: &AppState,
     mut form: CheckoutForm,
-) -> Result<(CheckoutForm, (Customer, ShippingMethod, Option<Company>)), AppError> {
+) -> Result<(CheckoutForm, Accepted), AppError> {
     let mut errors = cap_lengths(&mut form);
     let offer = Offer {
         shipping: ActiveMethods::load(&state.pool, locale::current())
             .await?
             .for_country(&form.country),
         smsbank: smsbank_offered(state).await?,
+        pickup: super::pickup::picked(&state.pool, &form).await?,
     };
     let valid = validate(&form, &offer);
     if let (Ok(accepted), true) = (&valid, errors.is_empty()) {
@@ -437,6 +503,18 @@ async fn checked(
     Err(AppError::BadRequest(tr!(checkout.error.marked).into()))
 }
 
+/// The session's cart, if it can be ordered as it is.
+async fn orderable_cart(session: &Session, state: &AppState) -> Result<CartView, AppError> {
+    let cart = crate::cart::session::view(session, &state.pool, state.config.currency).await?;
+    if cart.lines.is_empty() {
+        return Err(AppError::BadRequest(tr!(cart.emptied).into()));
+    }
+    if cart.has_problems() {
+        return Err(AppError::Conflict(tr!(checkout.error.cart_problems).into()));
+    }
+    Ok(cart)
+}
+
 /// Places the order from the session's cart and returns the Paysera URL to send the shopper to.
 pub async fn place(
     session: &Session,
@@ -445,26 +523,20 @@ pub async fn place(
     checkout_key: &str,
     client_ip: std::net::IpAddr,
 ) -> Result<String, AppError> {
-    let (form, (customer, shipping, company)) = checked(session, state, form).await?;
+    let (form, accepted) = checked(session, state, form).await?;
     let settings = state.settings.get().await?;
     if !is_own_form_key(session, checkout_key).await? {
         return Err(AppError::Conflict(tr!(checkout.error.stale_form).into()));
     }
-    let cart = crate::cart::session::view(session, &state.pool, state.config.currency).await?;
-    if cart.lines.is_empty() {
-        return Err(AppError::BadRequest(tr!(cart.emptied).into()));
-    }
-    if cart.has_problems() {
-        return Err(AppError::Conflict(tr!(checkout.error.cart_problems).into()));
-    }
+    let cart = orderable_cart(session, state).await?;
     let order = NewOrder {
         lines: cart
             .lines
             .iter()
             .map(|l| (l.variant_id, l.quantity))
             .collect(),
-        customer,
-        shipping,
+        customer: accepted.customer,
+        shipping: accepted.shipping,
         payment_method: Some(form.payment.clone()).filter(|p| !p.is_empty()),
         checkout_key: Some(checkout_key.to_owned()),
         discount_code: super::discount::code_for_order(session).await?,
@@ -476,7 +548,8 @@ pub async fn place(
         }),
         sandbox: state.payments.mode == Mode::Sandbox,
         locale: locale::current(),
-        company,
+        company: accepted.company,
+        pickup: accepted.pickup,
     };
     let shop = Shop {
         public_url: &state.config.public_url,
@@ -511,13 +584,14 @@ struct PlacedOrder {
     shipping_vat_rate_bp: Option<i64>,
     discount_code: String,
     discount_minor: i64,
+    pickup_point: String,
 }
 
 pub async fn order_page(pool: &crate::db::Db, token: &str) -> Result<OrderPage, AppError> {
     use crate::domain::vat::stored_rate;
     let order: Option<PlacedOrder> = crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT id, number, status, currency, shipping_minor, total_minor, shipping_vat_rate_bp,
-                discount_code, discount_minor
+                discount_code, discount_minor, pickup_point
          FROM orders WHERE public_token = $1",
     )
     .bind(token)
@@ -557,6 +631,7 @@ pub async fn order_page(pool: &crate::db::Db, token: &str) -> Result<OrderPage, 
         }),
         shipping,
         total: money(order.total_minor),
+        pickup_point: order.pickup_point,
     })
 }
 
@@ -656,6 +731,16 @@ fn no_such_order() -> AppError {
     AppError::NotFound(tr!(errors.no_such_order).into())
 }
 
+/// Keeps the form as typed (cut to its limits) for the next showing of checkout, without errors:
+/// the shopper is not done with it. Where checkout is shown again: at the pick-up point list.
+pub async fn keep_draft(session: &Session, mut form: CheckoutForm) -> Result<String, AppError> {
+    cap_lengths(&mut form);
+    session
+        .insert(DRAFT_KEY, (&form, Vec::<FieldError>::new()))
+        .await?;
+    Ok(format!("{}#point", locale::href("/checkout")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::{cap_lengths, validate, CheckoutForm, Offer};
@@ -676,6 +761,7 @@ mod tests {
         let offer = Offer {
             shipping: vec![],
             smsbank: true,
+            pickup: None,
         };
         let errors = validate(&form, &offer).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
@@ -687,6 +773,41 @@ mod tests {
             !fields.contains(&"last_name") && !fields.contains(&"city"),
             "{fields:?}"
         );
+    }
+
+    #[test]
+    fn a_pick_up_point_method_asks_for_a_point_and_a_phone_instead_of_a_street() {
+        let locker = crate::domain::settings::ShippingMethod {
+            id: 2,
+            code: "locker".into(),
+            name: "Omniva parcel locker".into(),
+            description: String::new(),
+            price_minor: 250,
+            countries: "LT".into(),
+            free_above_minor: None,
+            active: true,
+            position: 0,
+            tax_class: "standard".into(),
+            carrier: Some("omniva".into()),
+        };
+        let form = CheckoutForm {
+            email: "ona@example.lt".into(),
+            first_name: "Ona".into(),
+            last_name: "Onaitė".into(),
+            country: "LT".into(),
+            shipping: "locker".into(),
+            phone: "call me".into(),
+            terms: true,
+            ..CheckoutForm::default()
+        };
+        let offer = Offer {
+            shipping: vec![locker],
+            smsbank: false,
+            pickup: None,
+        };
+        let errors = validate(&form, &offer).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["point", "phone"]);
     }
 
     #[test]

@@ -38,6 +38,7 @@ pub fn CheckoutTotal(children: Children) -> impl IntoView {
                     leptos::task::spawn_local(async move {
                         if let Ok(page) = crate::browser::page(&url).await {
                             crate::browser::replace(&page, SHIPPING_OPTIONS);
+                            crate::browser::replace(&page, POINT_PICKER);
                             let chosen = crate::browser::element(SHIPPING_OPTIONS)
                                 .and_then(|f| f.query_selector("input:checked").ok().flatten())
                                 .and_then(|c| c.dyn_into::<web_sys::HtmlInputElement>().ok());
@@ -64,6 +65,65 @@ fn show_figures(input: &web_sys::HtmlInputElement) {
     ] {
         let figure = input.get_attribute(attribute).unwrap_or_default();
         crate::browser::set_text(&format!("[data-figure={id}]"), &figure);
+    }
+}
+
+/// The checkout's pick-up point fieldset: [`CheckoutTotal`] brings the points of another country
+/// into it, and [`PointSearch`] narrows its list.
+pub const POINT_PICKER: &str = "point";
+
+/// Around the pick-up point list: narrows it as the shopper types, by the same rule as the
+/// server's search (`domain::pickup_points::Search`) applied to what each entry shows and its
+/// city, hiding the points that do not match. The list is already in the page; nothing is
+/// fetched. Without JavaScript the search narrows the list when the form's search is sent.
+#[island]
+pub fn PointSearch(children: Children) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let listener = window_event_listener(leptos::ev::input, move |event| {
+            let typed = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .filter(|input| input.name() == "point_search");
+            if let Some(input) = typed {
+                narrow(&crate::domain::pickup_points::Search::parse(&input.value()));
+            }
+        });
+        on_cleanup(move || listener.remove());
+    }
+    children()
+}
+
+/// Hides the list's points (and cities) that `search` does not match.
+#[cfg(feature = "hydrate")]
+fn narrow(search: &crate::domain::pickup_points::Search) {
+    use wasm_bindgen::JsCast;
+    let Some(groups) = crate::browser::element(POINT_PICKER)
+        .and_then(|picker| picker.query_selector_all("optgroup").ok())
+    else {
+        return;
+    };
+    for i in 0..groups.length() {
+        let Some(group) = groups
+            .item(i)
+            .and_then(|g| g.dyn_into::<web_sys::Element>().ok())
+        else {
+            continue;
+        };
+        let city = group.get_attribute("label").unwrap_or_default();
+        let options = group.children();
+        let mut shown = 0;
+        for j in 0..options.length() {
+            let Some(option) = options.item(j) else {
+                continue;
+            };
+            let text = format!("{city} {}", option.text_content().unwrap_or_default());
+            let hit = search.matches(&crate::domain::pickup_points::fold(&text));
+            let _ = option.toggle_attribute_with_force("hidden", !hit);
+            shown += usize::from(hit);
+        }
+        let _ = group.toggle_attribute_with_force("hidden", shown == 0);
     }
 }
 

@@ -15,6 +15,8 @@ pub mod invoice;
 mod islands;
 mod pages;
 #[cfg(feature = "ssr")]
+pub mod pickup;
+#[cfg(feature = "ssr")]
 pub mod sandbox;
 
 /// Checkout's routes besides its pages and server functions: Paysera's callback and the order
@@ -79,13 +81,18 @@ pub struct CheckoutForm {
     pub shipping: String,
     pub payment: String,
     pub terms: bool,
+    /// For delivery to a pick-up point: the phone the carrier texts, the point picked
+    /// (`omniva:12345`), and what the shopper typed to narrow the list.
+    pub phone: String,
+    pub point: String,
+    pub point_search: String,
 }
 
 impl CheckoutForm {
     /// The fields a shopper types, with the most each may hold in characters (a postal address
     /// fits; a flood does not), in the order the page lists them and reports their problems.
     /// `terms` is a checkbox and has no length.
-    pub const TYPED: [(&'static str, usize); 13] = [
+    pub const TYPED: [(&'static str, usize); 16] = [
         ("email", 254),
         ("first_name", 100),
         ("last_name", 100),
@@ -99,10 +106,13 @@ impl CheckoutForm {
         ("company_address", 400),
         ("shipping", 40),
         ("payment", 40),
+        ("phone", 30),
+        ("point", 60),
+        ("point_search", 100),
     ];
 
     /// The typed fields' values, in the order of [`CheckoutForm::TYPED`].
-    pub fn typed_mut(&mut self) -> [&mut String; 13] {
+    pub fn typed_mut(&mut self) -> [&mut String; 16] {
         [
             &mut self.email,
             &mut self.first_name,
@@ -117,6 +127,9 @@ impl CheckoutForm {
             &mut self.company_address,
             &mut self.shipping,
             &mut self.payment,
+            &mut self.phone,
+            &mut self.point,
+            &mut self.point_search,
         ]
     }
 
@@ -170,6 +183,26 @@ pub struct CheckoutView {
     pub discount_error: Option<String>,
     /// The form's one-time key, tied to this session: submitting it twice places one order.
     pub checkout_key: String,
+    /// The points of the carriers whose methods serve the country, if any do.
+    pub points: Option<PointPicker>,
+}
+
+/// The pick-up points checkout lists: grouped by city, narrowed by the shopper's search, each as
+/// little as the list and its search need (the page stays small with a thousand of them).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PointPicker {
+    pub groups: Vec<PointGroup>,
+    /// How many points the country has before the search narrowed them.
+    pub total: usize,
+    /// The shipping methods that deliver to a point (the picker is for them).
+    pub methods: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PointGroup {
+    pub city: String,
+    /// (`carrier:id`, what the list shows: name, address, and whether it is a locker).
+    pub points: Vec<(String, String)>,
 }
 
 impl CheckoutView {
@@ -212,6 +245,10 @@ pub async fn place_order(
     payment: Option<String>,
     terms: Option<String>,
     checkout_key: String,
+    #[server(default)] phone: String,
+    #[server(default)] point: String,
+    #[server(default)] point_search: String,
+    #[server(default)] find_points: Option<String>,
 ) -> Result<String, AppError> {
     let (session, state) = crate::state::session_and_state().await?;
     let form = CheckoutForm {
@@ -229,9 +266,18 @@ pub async fn place_order(
         shipping,
         payment: payment.unwrap_or_default(),
         terms: terms.is_some(),
+        phone,
+        point,
+        point_search,
     };
-    let client_ip = crate::state::client_ip().await?;
-    let pay_url = form::place(&session, &state, form, &checkout_key, client_ip).await?;
+    // The list's search button (a page without JavaScript narrows the list on the server): the
+    // form is kept as typed and checkout shown again, narrowed; nothing is placed.
+    let pay_url = if find_points.is_some() {
+        form::keep_draft(&session, form).await?
+    } else {
+        let client_ip = crate::state::client_ip().await?;
+        form::place(&session, &state, form, &checkout_key, client_ip).await?
+    };
     if crate::state::is_plain_form_post() {
         leptos_axum::redirect(&pay_url);
         expect_context::<leptos_axum::ResponseOptions>()
@@ -256,6 +302,8 @@ pub struct OrderPage {
     pub vat: Vec<crate::domain::vat::RateTotal>,
     /// Its invoice and credit note, once issued: their numbers and the shopper's links to them.
     pub documents: Vec<OrderDocument>,
+    /// The pick-up point it goes to, in one line; empty for delivery to the address.
+    pub pickup_point: String,
 }
 
 /// An invoice or credit note as the shopper's order page links it.

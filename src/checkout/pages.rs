@@ -2,11 +2,12 @@
 
 use super::discount::{DiscountForm, DiscountView};
 use super::islands::{
-    CheckoutTotal, LiveOrderStatus, PaymentMethodsSwitch, ORDER_LIVE, PAYMENT_METHODS,
-    SHIPPING_OPTIONS, SHIPPING_PRICE, TOTAL_TO_PAY, VAT_INCLUDED,
+    CheckoutTotal, LiveOrderStatus, PaymentMethodsSwitch, PointSearch, ORDER_LIVE, PAYMENT_METHODS,
+    POINT_PICKER, SHIPPING_OPTIONS, SHIPPING_PRICE, TOTAL_TO_PAY, VAT_INCLUDED,
 };
 use super::{
     get_checkout, get_order_page, CancelOutcome, CheckoutView, MethodGroup, OrderPage, PlaceOrder,
+    PointPicker,
 };
 use crate::domain::cart::CartView;
 use crate::domain::orders::OrderStatus;
@@ -180,6 +181,59 @@ fn ShippingFieldset(
             {error.map(|e| view! { <p class="field-error">{e}</p> })}
         </fieldset>
     }
+}
+
+/// The pick-up point list of the carriers whose methods serve the country, with the phone the
+/// carrier texts; a search narrows the list (live with JavaScript, on "Find" without). Always
+/// in the page when such a method is offered, so a shopper without JavaScript can pick a point
+/// whichever method is checked; the server requires it only for those methods.
+#[component]
+fn PointFieldset(
+    picker: Option<PointPicker>,
+    form: super::CheckoutForm,
+    errors: [Option<String>; 3],
+) -> impl IntoView {
+    let [phone, point, _] = errors;
+    let Some(picker) = picker else {
+        return view! { <div id=POINT_PICKER></div> }.into_any();
+    };
+    let shown: usize = picker.groups.iter().map(|g| g.points.len()).sum();
+    let total = picker.total;
+    let none = (shown == 0 && total > 0)
+        .then(|| view! { <p class="muted">{tr!(checkout.point.none)}</p> });
+    let chosen = form.point.clone();
+    let has_error = point.is_some();
+    view! {
+        <fieldset id=POINT_PICKER class="pickup-point" data-methods=picker.methods.join(" ")>
+            <legend>{tr!(checkout.point.title)}</legend>
+            <p class="muted">{tr!(checkout.point.why)}</p>
+            <PointSearch>
+                <div class="field point-search">
+                    <label for="point_search">{tr!(checkout.point.search)}</label>
+                    <input id="point_search" name="point_search" type="search" value=form.point_search autocomplete="off" />
+                    <button type="submit" name="find_points" value="1" formnovalidate="">{tr!(checkout.point.find)}</button>
+                </div>
+                <div class="field" class:has-error=has_error>
+                    <label for="point-select">{tr!(checkout.field.point)}" "<small class="muted">{tr!(checkout.point.shown, shown, total)}</small></label>
+                    <select id="point-select" name="point" aria-invalid=has_error.then_some("true")>
+                        <option value="">{tr!(checkout.point.choose)}</option>
+                        {picker.groups.into_iter().map(|group| view! {
+                            <optgroup label=group.city>
+                                {group.points.into_iter().map(|(value, text)| {
+                                    let selected = value == chosen;
+                                    view! { <option value=value selected=selected>{text}</option> }
+                                }).collect_view()}
+                            </optgroup>
+                        }).collect_view()}
+                    </select>
+                    {none}
+                    {point.map(|e| view! { <p class="field-error">{e}</p> })}
+                </div>
+            </PointSearch>
+            <Field name="phone" label=tr!(checkout.field.phone).into() kind="tel" autocomplete="tel" value=form.phone error=phone />
+        </fieldset>
+    }
+    .into_any()
 }
 
 /// A discount code's row in a summary: what it took off the goods, or that shipping was free.
@@ -382,7 +436,7 @@ fn CheckoutSummary(
 #[component]
 fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl IntoView {
     let form = view.form.clone();
-    let [email, first_name, last_name, street, city, postcode, country, company, company_code, vat_code, company_address, shipping, payment, terms] =
+    let [email, first_name, last_name, street, city, postcode, country, company, company_code, vat_code, company_address, shipping, payment, phone, point, point_search, terms] =
         std::array::from_fn(|i| match super::CheckoutForm::TYPED.get(i) {
             Some((field, _)) => view.error(field),
             None => view.error("terms"),
@@ -406,6 +460,7 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
         shipping_countries,
         discount,
         discount_error,
+        points,
         ..
     } = view;
     view! {
@@ -427,6 +482,7 @@ fn CheckoutForm(view: CheckoutView, place: ServerAction<PlaceOrder>) -> impl Int
                 </fieldset>
                 <CompanyFieldset form=form.clone() errors=[company, company_code, vat_code, company_address] />
                 <ShippingFieldset options chosen=form.shipping.clone() error=shipping />
+                <PointFieldset picker=points form=form.clone() errors=[phone, point, point_search] />
                 <PaymentFieldset payment />
                 <TermsField checked=form.terms error=terms />
                 // Also right above the button: on a phone the summary is far below it.
@@ -486,8 +542,12 @@ pub fn AcceptPage() -> impl IntoView {
 
 #[component]
 fn OrderSummary(order: OrderPage) -> impl IntoView {
+    let point = (!order.pickup_point.is_empty()).then(|| {
+        view! { <p data-testid="order-point">{tr!(checkout.point.title)}": "{order.pickup_point.clone()}</p> }
+    });
     view! {
         <div class="cart-summary">
+            {point}
             <ul class="summary-lines">
                 {order.lines.into_iter().map(|(name, quantity, total)| view! {
                     <li><span>{format!("{quantity} × {name}")}</span><span>{total.to_string()}</span></li>

@@ -15,5 +15,6 @@ pub mod invoices;
 pub mod mail;
 pub mod orders;
 pub mod payments;
+pub mod pickup_points;
 pub mod settings;
 pub mod vat;

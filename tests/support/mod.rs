@@ -100,6 +100,9 @@ pub fn config_for(dir: &std::path::Path) -> Config {
         "TURGUS_ADDR" => Some("127.0.0.1:0".into()),
         "TURGUS_DATA_DIR" => Some(data.display().to_string()),
         "TURGUS_SANDBOX" => Some("1".into()),
+        // Nothing listens there: a test shop never downloads a carrier's list from the internet,
+        // and shows the bundled Omniva sample.
+        "TURGUS_OMNIVA_POINTS_URL" => Some("http://127.0.0.1:9/locations.json".into()),
         _ => None,
     })
     .expect("test configuration is valid")

@@ -75,6 +75,7 @@ pub fn courier() -> ShippingMethod {
         active: true,
         position: 1,
         tax_class: "standard".into(),
+        carrier: None,
     }
 }
 
@@ -90,6 +91,8 @@ pub fn new_order(variant_id: i64, quantity: &str) -> NewOrder {
             city: "Vilnius".into(),
             postcode: "01103".into(),
             country: "LT".into(),
+            phone: String::new(),
+            pickup_point: String::new(),
         },
         shipping: courier(),
         payment_method: None,
@@ -99,6 +102,7 @@ pub fn new_order(variant_id: i64, quantity: &str) -> NewOrder {
         locale: turgus::locale::Locale::en,
         company: None,
         discount_code: None,
+        pickup: None,
     }
 }
 

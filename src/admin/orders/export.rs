@@ -17,7 +17,7 @@ use tower_sessions::Session;
 
 /// The columns' headings in the admin's language (English: the names scripts have always read;
 /// the merchant's own texts in the rows stay as they were typed).
-fn columns(locale: Locale) -> [&'static str; 28] {
+fn columns(locale: Locale) -> [&'static str; 30] {
     [
         td_string!(locale, admin.csv.order),
         td_string!(locale, admin.csv.sandbox),
@@ -34,6 +34,8 @@ fn columns(locale: Locale) -> [&'static str; 28] {
         td_string!(locale, admin.csv.postcode),
         td_string!(locale, admin.csv.city),
         td_string!(locale, admin.csv.country),
+        td_string!(locale, admin.csv.phone),
+        td_string!(locale, admin.csv.pickup_point),
         td_string!(locale, admin.csv.shipping_method),
         td_string!(locale, admin.csv.payment_method),
         td_string!(locale, admin.csv.currency),
@@ -80,7 +82,7 @@ struct ExportRow {
 
 const EXPORT: &str = "SELECT o.number, o.sandbox, o.created_at, o.status, o.paid_at, o.shipped_at,
         o.refunded_at, o.needs_review, o.email, o.first_name, o.last_name, o.street, o.postcode,
-        o.city, o.country, o.shipping_method, o.payment_method, o.currency, o.subtotal_minor,
+        o.city, o.country, o.phone, o.pickup_point, o.shipping_method, o.payment_method, o.currency, o.subtotal_minor,
         o.shipping_minor, o.total_minor, o.discount_code, o.discount_minor,
         o.shipping_discount_minor, c.received_at, c.verdict, c.request_id, c.params_json
     FROM orders o
@@ -144,7 +146,7 @@ async fn items(
 }
 
 /// A row's fields, in [`columns`]' order but the last (its items).
-fn fields(row: ExportRow, currency: crate::money::Currency, locale: Locale) -> [String; 27] {
+fn fields(row: ExportRow, currency: crate::money::Currency, locale: Locale) -> [String; 29] {
     let amount = |minor| crate::money::Money::new(minor, currency).decimal();
     let yes_no = |flag: bool| {
         if flag {
@@ -176,6 +178,8 @@ fn fields(row: ExportRow, currency: crate::money::Currency, locale: Locale) -> [
         row.customer.postcode,
         row.customer.city,
         row.customer.country,
+        row.customer.phone,
+        row.customer.pickup_point,
         row.shipping_method,
         row.payment_method.unwrap_or_default(),
         row.currency,

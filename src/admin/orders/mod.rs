@@ -137,6 +137,9 @@ pub struct OrderDetail {
     pub email: String,
     pub name: String,
     pub address: Vec<String>,
+    /// Not shipped yet, to a pick-up point its carrier no longer lists: the merchant should ask
+    /// the shopper for another.
+    pub point_gone: bool,
     pub shipping_method: String,
     pub payment_method: Option<String>,
     /// The language the shopper placed it in, and is e-mailed in (named in itself: `Lietuvių`).

@@ -258,6 +258,7 @@ fn CustomerCard(order: OrderDetail) -> impl IntoView {
             <h2>{tr!(admin.order.customer)}</h2>
             <p>{order.name}<br /><a href=format!("mailto:{}", order.email)>{order.email.clone()}</a></p>
             <p>{order.address.into_iter().map(|line| view! { {line}<br /> }).collect_view()}</p>
+            {order.point_gone.then(|| view! { <p class="notice notice-error" data-testid="point-gone">{tr!(admin.order.point_gone)}</p> })}
             {(!order.company.is_empty()).then(|| view! {
                 <h3>{tr!(admin.order.company)}</h3>
                 <p data-testid="order-company">{order.company.into_iter().map(|line| view! { {line}<br /> }).collect_view()}</p>

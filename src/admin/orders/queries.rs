@@ -180,9 +180,24 @@ struct DetailRow {
     buyer_address: String,
     discount_code: String,
     discount_minor: i64,
+    pickup_carrier: String,
+    pickup_point_id: String,
 }
 
 impl DetailRow {
+    /// Whether the order, not shipped yet, goes to a point its carrier's list no longer has.
+    async fn point_gone(&self, pool: &crate::db::Db) -> Result<bool, AppError> {
+        use crate::domain::pickup_points::{store, Carrier};
+        let Some(carrier) = Carrier::parse(&self.pickup_carrier) else {
+            return Ok(false);
+        };
+        if self.shipped_at.is_some() {
+            return Ok(false);
+        }
+        let point = store::find(pool, carrier, &self.customer.country, &self.pickup_point_id);
+        Ok(point.await?.is_none())
+    }
+
     /// The company the shopper bought for, line by line (empty: a consumer).
     fn company(&self) -> Vec<String> {
         use crate::tr;
@@ -304,6 +319,7 @@ pub async fn detail(
     );
     let vat = vat_of(&lines, shipping);
     let customer = &order.customer;
+    let point_gone = order.point_gone(pool).await?;
     Ok(OrderDetail {
         company: order.company(),
         number: order.number,
@@ -320,11 +336,12 @@ pub async fn detail(
         refunded_at: order.refunded_at,
         email: customer.email.to_string(),
         name: format!("{} {}", customer.first_name, customer.last_name),
-        address: vec![
-            customer.street.clone(),
-            format!("{} {}", customer.postcode, customer.city),
-            customer.country.clone(),
-        ],
+        point_gone,
+        address: customer
+            .delivery()
+            .into_iter()
+            .chain([customer.country.clone()])
+            .collect(),
         shipping_method: order.shipping_name,
         payment_method: order.payment_method,
         language: crate::locale::parse(&order.locale)

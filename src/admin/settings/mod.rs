@@ -30,6 +30,8 @@ pub struct MethodRow {
     pub position: i64,
     /// Its VAT class's key.
     pub tax_class: String,
+    /// The carrier whose pick-up points it delivers to; empty: to an address.
+    pub carrier: String,
     /// Its name and description in each language the shop speaks (empty where it has none of
     /// its own, and shows the method's).
     pub texts: Vec<MethodTranslation>,
@@ -98,6 +100,7 @@ pub async fn admin_settings() -> Result<SettingsView, AppError> {
             active: m.active,
             position: m.position,
             tax_class: m.tax_class,
+            carrier: m.carrier.unwrap_or_default(),
         })
         .collect();
     let placeholders = store::legal_placeholders(&state.pool).await?;
@@ -229,6 +232,7 @@ pub async fn save_shipping_method(
     #[server(default)] active: Option<String>,
     #[server(default)] position: String,
     #[server(default)] tax_class: String,
+    #[server(default)] carrier: String,
 ) -> Result<(), AppError> {
     use crate::domain::settings::store::{save_method, MethodDraft, MethodInput};
     let (state, admin_id) = crate::admin::auth::admin_only().await?;
@@ -246,6 +250,7 @@ pub async fn save_shipping_method(
         active: active.is_some(),
         position,
         tax_class,
+        carrier,
     };
     let input = MethodInput::parse(&draft, state.config.currency, crate::locale::current())?;
     save_method(

@@ -199,6 +199,7 @@ fn ShippingMethods(
         active: true,
         position: 0,
         tax_class: "standard".into(),
+        carrier: String::new(),
         texts: vec![],
     };
     view! {
@@ -210,6 +211,21 @@ fn ShippingMethods(
             <h3>{tr!(admin.settings.new_method)}</h3>
             <MethodForm method=blank save save_text delete=None />
         </section>
+    }
+}
+
+/// Where a method delivers: to the shopper's address, or to a carrier's pick-up points.
+#[component]
+fn CarrierField(id: String, chosen: String) -> impl IntoView {
+    view! {
+        <div class="field"><label for=id.clone()>{tr!(admin.settings.method_delivery)}</label>
+            <select id=id name="carrier">
+                <option value="" selected=chosen.is_empty()>{tr!(admin.settings.to_address)}</option>
+                {crate::domain::pickup_points::Carrier::ALL.map(|carrier| view! {
+                    <option value=carrier.code() selected=chosen == carrier.code()>{tr!(admin.settings.to_points, carrier = carrier.name())}</option>
+                }).collect_view()}
+            </select>
+        </div>
     }
 }
 
@@ -255,6 +271,7 @@ fn MethodForm(
                         }).collect_view()}
                     </select>
                 </div>
+                <CarrierField id=field("carrier") chosen=method.carrier.clone() />
                 <label class="checkbox"><input type="checkbox" name="active" checked=method.active />{tr!(admin.settings.offered)}</label>
                 <button type="submit">{if id == 0 { tr!(admin.settings.add_method) } else { tr!(admin.settings.save_method) }}</button>
             </ActionForm>

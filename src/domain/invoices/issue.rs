@@ -213,17 +213,24 @@ struct OrderRow {
     buyer_vat_code: String,
     buyer_address: String,
     shipping_name: String,
+    /// The pick-up point, in one line; empty for delivery to the address.
+    pickup_point: String,
     shipping_minor: i64,
     shipping_vat_rate_bp: Option<i64>,
 }
 
 impl OrderRow {
-    /// The buyer: the company the shopper named, else the shopper, at the delivery address.
+    /// The buyer: the company the shopper named, else the shopper, at the delivery address (an
+    /// order to a pick-up point has none: its country alone).
     fn buyer(&self) -> Party {
-        let own_address = format!(
-            "{}, {} {}, {}",
-            self.street, self.postcode, self.city, self.country
-        );
+        let own_address = if self.street.is_empty() {
+            self.country.clone()
+        } else {
+            format!(
+                "{}, {} {}, {}",
+                self.street, self.postcode, self.city, self.country
+            )
+        };
         let company = !self.buyer_company.is_empty();
         Party {
             name: if company {
@@ -258,7 +265,7 @@ async fn sold_order(tx: &mut crate::db::Tx, order_id: i64) -> Result<(SoldOrder,
     let order: OrderRow = crate::on_tx!(tx, conn => sqlx::query_as(
         "SELECT number, currency, locale, sandbox, first_name, last_name, street, city, postcode,
                 country, buyer_company, buyer_company_code, buyer_vat_code, buyer_address,
-                shipping_name, shipping_minor, shipping_vat_rate_bp
+                shipping_name, pickup_point, shipping_minor, shipping_vat_rate_bp
          FROM orders WHERE id = $1",
     )
     .bind(order_id)
@@ -285,7 +292,10 @@ async fn sold_order(tx: &mut crate::db::Tx, order_id: i64) -> Result<(SoldOrder,
         .collect();
     if order.shipping_minor > 0 {
         lines.push(SoldLine {
-            name: order.shipping_name.clone(),
+            name: match order.pickup_point.as_str() {
+                "" => order.shipping_name.clone(),
+                point => format!("{}: {point}", order.shipping_name),
+            },
             sku: String::new(),
             quantity: 1,
             gross: Money::new(order.shipping_minor, currency),

@@ -238,12 +238,15 @@ impl Letter<'_> {
 
     fn address(&self) -> Block {
         let c = &self.order.customer;
-        Block::Lines(vec![
-            format!("{} {}", c.first_name, c.last_name),
-            c.street.clone(),
-            format!("{} {}", c.postcode, c.city),
-            crate::countries::country_name(self.language, &c.country),
-        ])
+        let name = format!("{} {}", c.first_name, c.last_name);
+        let country = crate::countries::country_name(self.language, &c.country);
+        Block::Lines(
+            [name]
+                .into_iter()
+                .chain(c.delivery())
+                .chain([country])
+                .collect(),
+        )
     }
 
     fn status_link(&self) -> Block {
@@ -510,6 +513,8 @@ mod tests {
                 city: "Vilnius".into(),
                 postcode: "01103".into(),
                 country: "LT".into(),
+                phone: String::new(),
+                pickup_point: String::new(),
             },
             shipping_name: "Courier".into(),
             currency: "EUR".into(),

@@ -17,7 +17,7 @@ impl Facts {
     async fn load(tx: &mut crate::db::Tx, order_id: i64) -> Result<Facts, AppError> {
         let order = crate::on_tx!(tx, conn => sqlx::query_as(
             "SELECT number, public_token, email, first_name, last_name, street, city, postcode,
-                    country, shipping_name, currency, shipping_minor, total_minor, created_at, locale,
+                    country, phone, pickup_point, shipping_name, currency, shipping_minor, total_minor, created_at, locale,
                     shipping_vat_rate_bp, discount_code, discount_minor, shipping_discount_minor,
                     EXISTS (SELECT 1 FROM invoices i WHERE i.order_id = orders.id AND i.kind = 'invoice') AS invoiced
              FROM orders WHERE id = $1",

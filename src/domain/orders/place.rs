@@ -22,6 +22,34 @@ pub struct Customer {
     pub postcode: String,
     /// ISO 3166 alpha-2, upper case.
     pub country: String,
+    /// `+370…`, given for delivery to a pick-up point (the carrier texts the code); else empty.
+    pub phone: String,
+    /// The pick-up point it goes to, in one line as it was when the order was placed; empty for
+    /// delivery to the address (`street`, `city` and `postcode`, empty for a point).
+    pub pickup_point: String,
+}
+
+impl Customer {
+    /// Where the order goes, line by line, without the country: the pick-up point and the phone
+    /// the carrier texts, or the street and the postcode and city.
+    pub fn delivery(&self) -> Vec<String> {
+        if self.pickup_point.is_empty() {
+            vec![
+                self.street.clone(),
+                format!("{} {}", self.postcode, self.city),
+            ]
+        } else {
+            vec![self.pickup_point.clone(), self.phone.clone()]
+        }
+    }
+}
+
+/// The pick-up point an order goes to, as the carrier's current list has it (checked at
+/// checkout); the order freezes it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pickup {
+    pub carrier: crate::domain::pickup_points::Carrier,
+    pub point: crate::domain::pickup_points::Point,
 }
 
 /// Who is placing an order, and how many unpaid orders (each holding stock) they may have at once.
@@ -57,6 +85,8 @@ pub struct NewOrder {
     pub company: Option<Company>,
     /// The discount code the shopper applied, as stored (`discounts::normalise`).
     pub discount_code: Option<String>,
+    /// Where a method with a carrier delivers it (none for delivery to the address).
+    pub pickup: Option<Pickup>,
 }
 
 /// A company buyer, as typed at checkout (its VAT code checked against its country's form).
@@ -399,9 +429,10 @@ async fn insert_order(
                              shipping_method, shipping_name, payment_method, checkout_key, sandbox,
                              shopper_key, client_ip, locale, shipping_vat_rate_bp, buyer_company,
                              buyer_company_code, buyer_vat_code, buyer_address, oss_sale,
-                             discount_code, discount_minor, shipping_discount_minor)
+                             discount_code, discount_minor, shipping_discount_minor, phone,
+                             pickup_carrier, pickup_point_id, pickup_point)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                 $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)
+                 $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34)
          RETURNING id",
     )
     .bind(figures.number)
@@ -434,6 +465,10 @@ async fn insert_order(
     .bind(&figures.discount.code)
     .bind(figures.discount.goods)
     .bind(figures.discount.shipping)
+    .bind(&c.phone)
+    .bind(order.pickup.as_ref().map_or("", |p| p.carrier.code()))
+    .bind(order.pickup.as_ref().map_or("", |p| p.point.id.0.as_str()))
+    .bind(order.pickup.as_ref().map(|p| p.point.one_line()).unwrap_or_default())
     .fetch_one(&mut *conn)
     .await)?)
 }

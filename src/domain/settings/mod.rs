@@ -122,6 +122,9 @@ pub struct ShippingMethod {
     pub position: i64,
     /// Its VAT class's key (`standard` unless the merchant says otherwise).
     pub tax_class: String,
+    /// A carrier's code: delivered to one of its pick-up points, which the shopper picks; none:
+    /// to the shopper's address.
+    pub carrier: Option<String>,
 }
 
 /// A rate in hundredths of a percent as people write it (`5,5 %`).
@@ -141,6 +144,23 @@ impl ShippingMethod {
     /// Whether `key` names a VAT class (a method's form is checked against it).
     pub fn is_tax_class(key: &str) -> bool {
         crate::domain::vat::TaxClass::from_key(key).is_some()
+    }
+
+    /// Whether `code` names a carrier whose points a method may deliver to.
+    pub fn is_carrier(code: &str) -> bool {
+        crate::domain::pickup_points::Carrier::parse(code).is_some()
+    }
+
+    /// The name shoppers know the carrier `code` by.
+    pub fn carrier_name(code: &str) -> Option<&'static str> {
+        crate::domain::pickup_points::Carrier::parse(code).map(|c| c.name())
+    }
+
+    /// The carrier whose pick-up points it delivers to, if it does.
+    pub fn carrier(&self) -> Option<crate::domain::pickup_points::Carrier> {
+        self.carrier
+            .as_deref()
+            .and_then(crate::domain::pickup_points::Carrier::parse)
     }
 
     pub fn serves(&self, country: &str) -> bool {
@@ -173,6 +193,7 @@ mod tests {
             active: true,
             position: 0,
             tax_class: "standard".into(),
+            carrier: None,
         }
     }
 

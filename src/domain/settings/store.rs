@@ -382,15 +382,25 @@ pub async fn recent_changes(pool: &crate::db::Db) -> Result<Vec<SettingsChange>,
 pub async fn shipping_methods(pool: &crate::db::Db) -> Result<Vec<ShippingMethod>, AppError> {
     Ok(crate::on_db!(pool, conn => sqlx::query_as(
         "SELECT id, code, name, description, price_minor, countries, free_above_minor, active,
-                position, tax_class
+                position, tax_class, carrier
          FROM shipping_methods ORDER BY position, id",
     )
     .fetch_all(conn)
     .await)?)
 }
 
-/// The shipping methods checkout may offer (the active ones), read once per page or order, named
-/// in the shopper's language where the merchant named them in it.
+/// The codes of the carriers whose points the active methods deliver to.
+pub async fn carriers_in_use(pool: &crate::db::Db) -> Result<Vec<String>, AppError> {
+    Ok(crate::on_db!(pool, conn => sqlx::query_scalar(
+        "SELECT DISTINCT carrier FROM shipping_methods WHERE active AND carrier IS NOT NULL",
+    )
+    .fetch_all(conn)
+    .await)?)
+}
+
+/// The shipping methods checkout may offer (the active ones, less those whose carrier has no
+/// list of points yet), read once per page or order, named in the shopper's language where the
+/// merchant named them in it.
 pub struct ActiveMethods(Vec<ShippingMethod>);
 
 impl ActiveMethods {
@@ -398,10 +408,12 @@ impl ActiveMethods {
         let methods = crate::on_db!(pool, conn => sqlx::query_as(
             "SELECT m.id, m.code, COALESCE(t.name, m.name) AS name,
                     COALESCE(t.description, m.description) AS description, m.price_minor,
-                    m.countries, m.free_above_minor, m.active, m.position, m.tax_class
+                    m.countries, m.free_above_minor, m.active, m.position, m.tax_class, m.carrier
              FROM shipping_methods m
              LEFT JOIN shipping_method_texts t ON t.method_id = m.id AND t.locale = $1
              WHERE m.active
+               AND (m.carrier IS NULL OR EXISTS (SELECT 1 FROM pickup_feeds f
+                                                 WHERE f.carrier = m.carrier AND f.points > 0))
              ORDER BY m.position, m.id",
         )
         .bind(crate::locale::code(language))
@@ -444,6 +456,8 @@ pub struct MethodInput {
     pub position: i64,
     /// A VAT class's key.
     pub tax_class: String,
+    /// Delivered to this carrier's pick-up points (its code); none: to an address.
+    pub carrier: Option<String>,
 }
 
 /// The typed form of a shipping method, as strings.
@@ -459,6 +473,8 @@ pub struct MethodDraft {
     pub position: String,
     /// A VAT class's key; empty is standard.
     pub tax_class: String,
+    /// A carrier's code; empty: delivered to an address.
+    pub carrier: String,
 }
 
 /// A shipping method's name and description, as checkout shows them: one line each, the name 1 to
@@ -520,7 +536,13 @@ impl MethodInput {
             key if ShippingMethod::is_tax_class(key) => key,
             _ => return Err(bad(td_string!(locale, admin.settings.method_tax_class))),
         };
+        let carrier = match draft.carrier.trim() {
+            "" => None,
+            code if ShippingMethod::is_carrier(code) => Some(code.to_owned()),
+            _ => return Err(bad(td_string!(locale, admin.settings.method_carrier))),
+        };
         Ok(MethodInput {
+            carrier,
             code,
             name,
             description,
@@ -547,7 +569,7 @@ impl MethodInput {
         let (name, code, price) = (&self.name, &self.code, self.price);
         let countries = self.countries.join(",");
         let class = &self.tax_class;
-        td_string!(
+        let method = td_string!(
             locale,
             admin.audit.method,
             name,
@@ -557,7 +579,15 @@ impl MethodInput {
             free,
             inactive,
             class
-        )
+        );
+        match self
+            .carrier
+            .as_deref()
+            .and_then(ShippingMethod::carrier_name)
+        {
+            Some(carrier) => td_string!(locale, admin.audit.method_carrier, method, carrier),
+            None => method,
+        }
     }
 }
 
@@ -589,14 +619,14 @@ pub async fn save_method(
     let sql = match id {
         None => {
             "INSERT INTO shipping_methods (code, name, description, price_minor, countries,
-                                           free_above_minor, active, position, tax_class)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                                           free_above_minor, active, position, tax_class, carrier)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
         }
         Some(_) => {
             "UPDATE shipping_methods SET code = $1, name = $2, description = $3, price_minor = $4,
                     countries = $5, free_above_minor = $6, active = $7, position = $8,
-                    tax_class = $9
-             WHERE id = $10"
+                    tax_class = $9, carrier = $10
+             WHERE id = $11"
         }
     };
     let result = crate::on_tx!(&mut tx, conn => {
@@ -609,7 +639,8 @@ pub async fn save_method(
             .bind(input.free_above.map(|m| m.minor))
             .bind(input.active)
             .bind(input.position)
-            .bind(&input.tax_class);
+            .bind(&input.tax_class)
+            .bind(&input.carrier);
         // PostgreSQL refuses a parameter the statement does not use.
         let query = match id {
             Some(id) => query.bind(id),

@@ -123,7 +123,7 @@ async fn have(
     data_dir: &Path,
 ) -> Result<StoredPhoto, String> {
     let bytes = if source.contains("://") {
-        download(client, source).await?
+        crate::download::download(client, source, MAX_BYTES).await?
     } else {
         read_file(source, folder.as_deref()).await?
     };
@@ -135,44 +135,6 @@ async fn have(
             }
             crate::photos::NotStored::Failed(_) => "could not be stored".to_owned(),
         })
-}
-
-async fn download(client: &reqwest::Client, url: &str) -> Result<Vec<u8>, String> {
-    let parsed = reqwest::Url::parse(url).map_err(|_| "not an address".to_owned())?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err("only http and https addresses are fetched".into());
-    }
-    let mut response = client
-        .get(parsed)
-        .send()
-        .await
-        .map_err(|error| format!("could not be fetched ({})", short(&error)))?;
-    if !response.status().is_success() {
-        return Err(format!("answered {}", response.status()));
-    }
-    let mut bytes = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|error| format!("could not be fetched ({})", short(&error)))?
-    {
-        if bytes.len() + chunk.len() > MAX_BYTES {
-            return Err(format!("larger than {} MB", MAX_BYTES / 1024 / 1024));
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    Ok(bytes)
-}
-
-/// reqwest's error without the URL it repeats.
-fn short(error: &reqwest::Error) -> &'static str {
-    if error.is_timeout() {
-        "timed out"
-    } else if error.is_connect() {
-        "no connection"
-    } else {
-        "failed"
-    }
 }
 
 /// A file named in the CSV, from `folder` (its name only: a path in the file cannot leave it).
