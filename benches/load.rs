@@ -658,6 +658,88 @@ async fn writes(shop: &Shop, binary: &Path, product_id: &str, rows: &mut Rows) -
     brief
 }
 
+/// Omniva's list of 5,000 lockers in its own format: 1,000 in Lithuania, 2,000 each in Latvia
+/// and Estonia, spread over 50 towns per country.
+fn omniva_list() -> Vec<u8> {
+    let mut points = vec![];
+    for (country, latitude, count) in [
+        ("LT", 54.9, 1_000),
+        ("LV", 56.9, 2_000),
+        ("EE", 58.9, 2_000),
+    ] {
+        for i in 0..count {
+            points.push(serde_json::json!({
+                "ZIP": format!("{country}{i:05}"),
+                "NAME": format!("Miestelio {} PC paštomatas {i}", i % 50),
+                "TYPE": "0",
+                "A0_NAME": country,
+                "A1_NAME": "Apskritis",
+                "A2_NAME": format!("Miestas {}", i % 50),
+                "A5_NAME": format!("Gatvės g. {}", i % 200),
+                "A7_NAME": format!("{}", i % 90 + 1),
+                "X_COORDINATE": format!("{:.6}", 23.0 + (i % 100) as f64 * 0.01),
+                "Y_COORDINATE": format!("{:.6}", latitude + (i % 50) as f64 * 0.01),
+            }));
+        }
+    }
+    serde_json::to_vec(&points).unwrap()
+}
+
+/// A refresh of 5,000 points (parsed and put in place in one transaction, beside the running
+/// shop), then the checkout page listing Lithuania's 1,000: its size, as sent compressed, and
+/// how fast it renders.
+async fn pickup_points(shop: &Shop, product_id: &str, rows: &mut Rows) {
+    use turgus::domain::pickup_points::{refresh, store, Carrier};
+    let db = turgus::db::connect(&shop.database)
+        .await
+        .expect("the database");
+    let writer = turgus::db::connect_writer(&shop.database, &db)
+        .await
+        .expect("the writer");
+    let list = omniva_list();
+    let started = Instant::now();
+    let now = std::time::SystemTime::now();
+    let outcome = refresh::load_file(&writer, Carrier::Omniva, &list, now)
+        .await
+        .unwrap();
+    let took = started.elapsed();
+    row(
+        rows,
+        format!(
+            "pick-up point list refresh ({outcome:?}, {} KB of JSON)",
+            list.len() / 1024
+        ),
+        ms(took),
+    );
+    let lithuania = store::in_country(&db, Carrier::Omniva, "LT")
+        .await
+        .unwrap()
+        .len();
+    let (client, _) = shopper_with_cart(shop, product_id, None).await;
+    let url = format!("{}/lt/checkout", shop.base);
+    let plain = page_text(&client, &url).await.len();
+    let gzipped = client
+        .get(&url)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .len();
+    let rate = throughput(&client, &url).await;
+    row(
+        rows,
+        format!(
+            "checkout page with {lithuania} pick-up points ({} KB, {} KB gzipped)",
+            plain / 1024,
+            gzipped / 1024
+        ),
+        format!("{rate:.0} pages/s ({:.1} ms each)", 1000.0 / rate),
+    );
+}
+
 /// A fresh database for the bench on the PostgreSQL server `server` names (an admin URL).
 async fn postgres_database(server: &str) -> String {
     use sqlx::Connection;
@@ -700,6 +782,7 @@ async fn run(binary: &Path, site: &Path) {
     let mut rows = Rows::new();
     let product_id = reads(&shop, site, &product_url, &mut rows).await;
     let sqlite = writes(&shop, binary, &product_id, &mut rows).await;
+    pickup_points(&shop, &product_id, &mut rows).await;
     let busy = rss_at_256_connections(&shop, &product_url).await;
     let mb = |kib: u64| kib as f64 / 1024.0;
     let figure = format!("{:.1} MB / {:.1} MB", mb(idle), mb(busy));

@@ -160,6 +160,7 @@ fn Storefront() -> impl IntoView {
                 <Route path=path!("/admin/emails") view=AdminEmailsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/invoices") view=crate::admin::AdminInvoicesPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/discounts") view=crate::admin::AdminDiscountsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/shipping") view=crate::admin::AdminShippingPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/discounts/:id") view=crate::admin::AdminDiscountPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/settings") view=AdminSettingsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/legal/:slug") view=AdminLegalPage ssr=SsrMode::Async />

@@ -2,8 +2,10 @@
 //!
 //! Everything a stranger can send is bounded before it is stored: forms and server functions (the
 //! largest is the admin's product form) and Paysera's callback fit in 64 KiB; a legal page's text
-//! gets 1 MiB, and photo uploads have their own, larger limit (`admin::products::images`). A body over its limit is answered 413 with
-//! a message a person can act on, whether it announced its length or not.
+//! gets 1 MiB, and the admin's uploads have their own, larger limits, set on their routes: photos
+//! (`admin::products::images`), a catalog's CSV (`admin::products::transfer`) and a carrier's list
+//! of pick-up points (`admin::shipping`). A body over its limit is answered 413 with a message a
+//! person can act on, whether it announced its length or not.
 
 use axum::body::{Body, HttpBody};
 use axum::extract::Request;
@@ -31,13 +33,14 @@ pub fn too_large(limit: usize, language: crate::locale::Locale) -> Response {
         .into_response()
 }
 
-/// The body limit for a request: photo uploads keep theirs (enforced by their route, which reads
-/// the upload in pieces); everything else gets [`FORM_BODY_LIMIT`].
+/// The body limit for a request: the admin's uploads keep theirs (enforced by their routes);
+/// everything else gets [`FORM_BODY_LIMIT`].
 fn limit_for(request: &Request) -> Option<usize> {
     let path = request.uri().path();
-    let upload = path.starts_with("/admin/products/") && path.ends_with("/images");
+    let photo = path.starts_with("/admin/products/") && path.ends_with("/images");
+    let file = path == "/admin/products/import" || path == "/admin/shipping/points-file";
     match path {
-        _ if upload => None,
+        _ if photo || file => None,
         "/api/admin/legal/save" => Some(LEGAL_BODY_LIMIT),
         _ => Some(FORM_BODY_LIMIT),
     }

@@ -67,7 +67,7 @@ async fn every_admin_page_route_and_server_function_refuses_strangers() {
     let order = order(&shop, "enamel-mug", "1").await;
     let number = order.number.to_string();
     let product = shop.product_id("enamel-mug").await.to_string();
-    let calls: [(&str, Vec<(&str, &str)>); 30] = [
+    let calls: [(&str, Vec<(&str, &str)>); 32] = [
         ("admin/home", vec![]),
         ("admin/orders", vec![]),
         ("admin/order", vec![("number", &number)]),
@@ -168,6 +168,8 @@ async fn every_admin_page_route_and_server_function_refuses_strangers() {
         ),
         ("admin/profile", vec![]),
         ("admin/language", vec![("language", "lt")]),
+        ("admin/shipping/points", vec![]),
+        ("admin/shipping/refresh", vec![("carrier", "omniva")]),
     ];
     for (endpoint, form) in &calls {
         assert_eq!(
@@ -188,6 +190,7 @@ async fn every_admin_page_route_and_server_function_refuses_strangers() {
         "/admin/legal/terms",
         "/admin/profile",
         "/admin/emails",
+        "/admin/shipping",
     ] {
         let response = shop
             .client
@@ -227,6 +230,18 @@ async fn every_admin_page_route_and_server_function_refuses_strangers() {
         .await
         .unwrap();
     assert_eq!(upload.status(), StatusCode::UNAUTHORIZED);
+    let list = shop
+        .client
+        .post(shop.url("/admin/shipping/points-file"))
+        .multipart(
+            reqwest::multipart::Form::new()
+                .text("carrier", "omniva")
+                .part("file", reqwest::multipart::Part::bytes(b"[]".to_vec())),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.status(), StatusCode::UNAUTHORIZED);
     // Nothing changed.
     let (status,): (String,) =
         turgus::on_db!(&shop.db, conn => sqlx::query_as("SELECT status FROM orders WHERE id = $1")

@@ -444,3 +444,60 @@ async fn a_shopper_in_kaunas_sends_the_order_to_a_locker_that_stays_on_the_order
     assert!(admin.contains(&kaunas.name) && admin.contains("+37061234567"));
     assert!(admin.contains(r#"data-testid="point-gone""#));
 }
+
+#[tokio::test]
+async fn the_merchant_sees_each_carriers_list_refreshes_it_and_loads_one_from_a_file() {
+    let feed = Feed::start().await;
+    let url = feed.url.clone();
+    let shop = TestShop::spawn_configured(move |config, _| {
+        config.point_feeds.omniva = url;
+        config.point_feeds.timeout = Duration::from_secs(1);
+    })
+    .await;
+    shop.log_in_admin().await;
+    feed.answers(500, vec![], Duration::ZERO);
+    let refreshed = shop
+        .call("admin/shipping/refresh", &[("carrier", "omniva")])
+        .await;
+    assert_eq!(refreshed.status(), StatusCode::OK);
+    let (_, page) = shop.page("/en/admin/shipping").await;
+    assert!(
+        page.contains("answered 500") && page.contains("bundled sample"),
+        "{page}"
+    );
+
+    let upload = |carrier: &'static str, bytes: Vec<u8>| {
+        let form = reqwest::multipart::Form::new()
+            .text("carrier", carrier)
+            .part("file", reqwest::multipart::Part::bytes(bytes));
+        shop.client
+            .post(shop.url("/admin/shipping/points-file"))
+            .multipart(form)
+            .send()
+    };
+    let loaded = upload("venipak", sample("venipak-pickup-points"))
+        .await
+        .unwrap();
+    let status = loaded.status();
+    assert!(
+        status.is_redirection() || status.is_success(),
+        "{status}: {}",
+        loaded.text().await.unwrap()
+    );
+    let venipak = store::feed(&shop.db, Carrier::Venipak).await.unwrap();
+    assert_eq!((venipak.points, venipak.source), (78, Some(Source::File)));
+    let unknown = upload("fedex", b"[]".to_vec()).await.unwrap();
+    assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
+    let broken = upload("dpd", b"<html>".to_vec()).await.unwrap();
+    assert!(broken.status().is_redirection() || broken.status().is_success());
+    let dpd = store::feed(&shop.db, Carrier::Dpd).await.unwrap();
+    assert_eq!(dpd.points, 0);
+    assert!(dpd.error.contains("not JSON"), "{}", dpd.error);
+
+    feed.answers(200, sample("omniva-locations"), Duration::ZERO);
+    shop.call("admin/shipping/refresh", &[("carrier", "omniva")])
+        .await;
+    let (_, page) = shop.page("/en/admin/shipping").await;
+    assert!(page.contains(r#"data-testid="carrier-omniva""#));
+    assert_eq!(omniva_points(&shop).await, 200);
+}

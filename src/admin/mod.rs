@@ -16,6 +16,7 @@ pub mod products;
 pub mod settings;
 #[cfg(feature = "ssr")]
 pub mod setup_link;
+pub mod shipping;
 
 #[cfg(feature = "ssr")]
 pub mod throttle;
@@ -28,6 +29,7 @@ pub use orders::{AdminOrderPage, AdminOrdersPage};
 pub use pages::{AdminHomePage, AdminLoginPage, AdminProfilePage, AdminSetupPage};
 pub use products::{AdminCategoriesPage, AdminProductPage, AdminProductsPage};
 pub use settings::{AdminLegalPage, AdminSettingsPage};
+pub use shipping::AdminShippingPage;
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -38,7 +40,8 @@ pub fn is_admin_path(path: &str) -> bool {
 }
 
 /// The admin's plain HTTP routes (besides pages and server functions): the CSV export, the
-/// sandbox's e-mail files, photo uploads, invoices' PDFs and the i.SAF register. They sit inside the session layer and check for an admin themselves.
+/// sandbox's e-mail files, photo uploads, invoices' PDFs and the i.SAF register, carriers' lists
+/// loaded from a file. They sit inside the session layer and check for an admin themselves.
 #[cfg(feature = "ssr")]
 pub fn routes(state: crate::state::AppState) -> axum::Router {
     axum::Router::new()
@@ -51,6 +54,7 @@ pub fn routes(state: crate::state::AppState) -> axum::Router {
         .merge(products::images::media_routes(&state.config.data_dir))
         .merge(products::transfer::routes(state.clone()))
         .merge(invoices::routes(state.clone()))
+        .merge(shipping::routes(state.clone()))
         .merge(products::images::routes(state))
 }
 

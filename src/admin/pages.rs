@@ -24,6 +24,7 @@ pub fn AdminNav() -> impl IntoView {
             <A href="/admin/categories">{tr!(admin.nav.categories)}</A>
             <A href="/admin/invoices">{tr!(admin.nav.invoices)}</A>
             <A href="/admin/discounts">{tr!(admin.nav.discounts)}</A>
+            <A href="/admin/shipping">{tr!(admin.nav.shipping)}</A>
             <A href="/admin/emails">{tr!(admin.nav.emails)}</A>
             <A href="/admin/settings">{tr!(admin.nav.settings)}</A>
             <A href="/admin/profile">{tr!(admin.nav.profile)}</A>

@@ -207,6 +207,7 @@ fn ShippingMethods(
             <h2 id="shipping">{tr!(admin.settings.shipping)}</h2>
             <p class="muted">{tr!(admin.settings.shipping_intro, currency, known)}</p>
             <p class="muted">{tr!(admin.settings.shipping_languages)}</p>
+            <p class="muted">{tr!(admin.settings.points_lists)}" "<a href="/admin/shipping">{tr!(admin.shipping.title)}</a></p>
             {methods.into_iter().map(|method| view! { <MethodForm method save save_text delete=Some(delete) /> }).collect_view()}
             <h3>{tr!(admin.settings.new_method)}</h3>
             <MethodForm method=blank save save_text delete=None />

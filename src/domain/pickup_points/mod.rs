@@ -116,25 +116,37 @@ impl Point {
     }
 }
 
-/// Lower case without accents: `Šiaulių` is `siauliu`. Baltic and Western European letters are
-/// mapped; others are kept lower-cased.
+/// Lower case without accents: `Šiaulių` is `siauliu`. The Baltic languages' letters (and
+/// Western Europe's common ones) are mapped by hand, others kept as they are: Unicode's case
+/// tables would weigh more in the shopper's WASM (the search island folds too) than the whole
+/// search.
 pub fn fold(text: &str) -> String {
     text.chars()
-        .flat_map(char::to_lowercase)
         .map(|c| match c {
-            'ą' | 'ā' | 'ä' | 'á' | 'à' | 'â' | 'å' => 'a',
-            'č' | 'ć' | 'ç' => 'c',
-            'ę' | 'ė' | 'ē' | 'é' | 'è' | 'ê' | 'ë' => 'e',
-            'ģ' => 'g',
-            'į' | 'ī' | 'í' | 'ì' | 'î' | 'ï' => 'i',
-            'ķ' => 'k',
-            'ļ' | 'ł' => 'l',
-            'ņ' | 'ń' | 'ñ' => 'n',
-            'õ' | 'ö' | 'ō' | 'ó' | 'ò' | 'ô' => 'o',
-            'ŗ' => 'r',
-            'š' | 'ś' => 's',
-            'ų' | 'ū' | 'ü' | 'ú' | 'ù' | 'û' => 'u',
-            'ž' | 'ź' | 'ż' => 'z',
+            'A'..='Z' => c.to_ascii_lowercase(),
+            'ą' | 'ā' | 'ä' | 'á' | 'à' | 'â' | 'å' | 'Ą' | 'Ā' | 'Ä' | 'Á' | 'À' | 'Â' | 'Å' => {
+                'a'
+            }
+            'č' | 'ć' | 'ç' | 'Č' | 'Ć' | 'Ç' => 'c',
+            'ę' | 'ė' | 'ē' | 'é' | 'è' | 'ê' | 'ë' | 'Ę' | 'Ė' | 'Ē' | 'É' | 'È' | 'Ê' | 'Ë' => {
+                'e'
+            }
+            'ģ' | 'Ģ' => 'g',
+            'į' | 'ī' | 'í' | 'ì' | 'î' | 'ï' | 'Į' | 'Ī' | 'Í' | 'Ì' | 'Î' | 'Ï' => {
+                'i'
+            }
+            'ķ' | 'Ķ' => 'k',
+            'ļ' | 'ł' | 'Ļ' | 'Ł' => 'l',
+            'ņ' | 'ń' | 'ñ' | 'Ņ' | 'Ń' | 'Ñ' => 'n',
+            'õ' | 'ö' | 'ō' | 'ó' | 'ò' | 'ô' | 'Õ' | 'Ö' | 'Ō' | 'Ó' | 'Ò' | 'Ô' => {
+                'o'
+            }
+            'ŗ' | 'Ŗ' => 'r',
+            'š' | 'ś' | 'Š' | 'Ś' => 's',
+            'ų' | 'ū' | 'ü' | 'ú' | 'ù' | 'û' | 'Ų' | 'Ū' | 'Ü' | 'Ú' | 'Ù' | 'Û' => {
+                'u'
+            }
+            'ž' | 'ź' | 'ż' | 'Ž' | 'Ź' | 'Ż' => 'z',
             other => other,
         })
         .collect()
@@ -145,11 +157,14 @@ pub fn fold(text: &str) -> String {
 pub struct Search(Vec<String>);
 
 impl Search {
-    /// At most five words of at most 40 letters are looked for; punctuation separates words.
+    /// At most five words of at most 40 letters are looked for; spaces and punctuation separate
+    /// words.
     pub fn parse(typed: &str) -> Search {
         Search(
             fold(typed)
-                .split(|c: char| !c.is_alphanumeric())
+                .split(|c: char| {
+                    c.is_ascii_whitespace() || c.is_ascii_punctuation() || c == '\u{a0}'
+                })
                 .filter(|word| !word.is_empty())
                 .take(5)
                 .map(|word| word.chars().take(40).collect())
