@@ -59,6 +59,9 @@ printf '%s\n' "$ADMIN_PASSWORD" | RUST_LOG=warn target/debug/turgus admin create
 # The same story in Lithuanian, by an owner whose admin speaks it.
 export ADMIN_LT_EMAIL="savininkas@example.lt"
 printf '%s\n' "$ADMIN_PASSWORD" | RUST_LOG=warn target/debug/turgus admin create --email "$ADMIN_LT_EMAIL" --lang lt
+# The locker story picks a point of the bundled Omniva sample: nothing listens at this feed
+# address, so the shop never swaps in the live list (a machine with network would).
+export TURGUS_OMNIVA_POINTS_URL="http://127.0.0.1:9/locations.json"
 TURGUS_ADDR="127.0.0.1:$port" TURGUS_PUBLIC_URL="http://127.0.0.1:$port" \
   RUST_LOG=warn target/debug/turgus > "$scratch/server.log" 2>&1 &
 server=$!

@@ -210,7 +210,7 @@ fn PointFieldset(
             <PointSearch>
                 <div class="field point-search">
                     <label for="point_search">{tr!(checkout.point.search)}</label>
-                    <input id="point_search" name="point_search" type="search" value=form.point_search autocomplete="off" />
+                    <input id="point_search" name="point_search" type="search" value=form.point_search autocomplete="off" placeholder=tr!(checkout.point.search_hint) />
                     <button type="submit" name="find_points" value="1" formnovalidate="">{tr!(checkout.point.find)}</button>
                 </div>
                 <div class="field" class:has-error=has_error>
