@@ -580,6 +580,30 @@ mod tests {
     }
 
     #[test]
+    fn an_order_to_a_pick_up_point_names_the_point_and_the_phone_instead_of_a_street() {
+        let mut order = order();
+        order.customer.street = String::new();
+        order.customer.city = String::new();
+        order.customer.postcode = String::new();
+        order.customer.phone = "+37061234567".into();
+        order.customer.pickup_point = "Kauno IKI Taikos paštomatas, Taikos pr. 81, Kauno m.".into();
+        let mail = compose(
+            &MailEvent::Confirmation,
+            &order,
+            &[],
+            &Seller::default(),
+            &context(Locale::en),
+        );
+        for part in [&mail.text, &mail.html] {
+            assert!(
+                part.contains("Kauno IKI Taikos paštomatas, Taikos pr. 81"),
+                "{part}"
+            );
+            assert!(part.contains("+37061234567"), "{part}");
+        }
+    }
+
+    #[test]
     fn the_shopper_reads_it_in_the_language_of_the_order_and_the_merchant_in_the_shops() {
         let order = OrderFacts {
             locale: "lt".into(),
