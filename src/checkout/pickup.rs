@@ -17,8 +17,12 @@ pub async fn picker(
     methods: &[ShippingMethod],
     form: &CheckoutForm,
 ) -> Result<Option<PointPicker>, AppError> {
-    let mut carriers: Vec<Carrier> = methods.iter().filter_map(ShippingMethod::carrier).collect();
-    carriers.dedup();
+    let mut carriers: Vec<Carrier> = vec![];
+    for carrier in methods.iter().filter_map(ShippingMethod::carrier) {
+        if !carriers.contains(&carrier) {
+            carriers.push(carrier);
+        }
+    }
     if carriers.is_empty() {
         return Ok(None);
     }
@@ -36,7 +40,8 @@ pub async fn picker(
         picker.total += points.len();
         for point in points {
             let value = value_of(carrier, &point);
-            if value == form.point || search.matches(&point.haystack()) {
+            // Folding a thousand points' text for an empty search would be wasted on every render.
+            if search.is_empty() || value == form.point || search.matches(&point.haystack()) {
                 add(&mut picker.groups, value, &point);
             }
         }

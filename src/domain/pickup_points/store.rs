@@ -340,13 +340,3 @@ pub async fn find(
         .await)?;
     Ok(row.map(PointRow::point))
 }
-
-/// The carriers that have a list (a method whose carrier has none is not offered).
-pub async fn listed_carriers(pool: &crate::db::Db) -> Result<Vec<Carrier>, AppError> {
-    let codes: Vec<String> = crate::on_db!(pool, conn => sqlx::query_scalar(
-        "SELECT carrier FROM pickup_feeds WHERE points > 0",
-    )
-    .fetch_all(conn)
-    .await)?;
-    Ok(codes.iter().filter_map(|c| Carrier::parse(c)).collect())
-}
