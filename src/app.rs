@@ -23,7 +23,6 @@ use leptos_router::{path, SsrMode};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    set_page_security_policy();
     let shopper = shopper_page();
     // Sent on to the page in the shopper's language: nothing to render (nor to query for).
     let redirecting = shopper && send_on_to_language();
@@ -260,25 +259,6 @@ pub async fn get_shop_info() -> Result<ShopInfo, AppError> {
 
 pub fn use_shop_info() -> Resource<Result<ShopInfo, AppError>> {
     expect_context()
-}
-
-/// Pages get a Content-Security-Policy naming this response's nonce (carried by Leptos' inline
-/// hydration script), so that no other inline script can run.
-fn set_page_security_policy() {
-    #[cfg(feature = "ssr")]
-    if let (Some(state), Some(response), Some(nonce)) = (
-        use_context::<crate::state::AppState>(),
-        use_context::<leptos_axum::ResponseOptions>(),
-        leptos::nonce::use_nonce(),
-    ) {
-        if let Ok(value) = axum::http::HeaderValue::from_str(
-            &state
-                .security
-                .content_security_policy(Some(&nonce.to_string())),
-        ) {
-            response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
-        }
-    }
 }
 
 #[component]

@@ -33,23 +33,26 @@ impl Policy {
         }
     }
 
-    /// The Content-Security-Policy. Pages carry a per-request nonce for Leptos' inline hydration
-    /// script; `'wasm-unsafe-eval'` lets the WASM compile, nothing lets other scripts run.
-    pub fn content_security_policy(&self, nonce: Option<&str>) -> String {
-        let scripts = match nonce {
-            Some(nonce) => format!("'self' 'nonce-{nonce}' 'wasm-unsafe-eval'"),
-            None => "'self' 'wasm-unsafe-eval'".to_owned(),
-        };
+    /// The Content-Security-Policy. A page names the SHA-256 of each inline script it runs
+    /// (Leptos' island loader and its resource stubs: `inline_script_hashes`); `'wasm-unsafe-eval'`
+    /// lets the WASM compile; nothing lets any other script run.
+    pub fn content_security_policy(&self, script_hashes: &[String]) -> String {
+        let mut scripts = String::from("'self'");
+        for hash in script_hashes {
+            scripts.push_str(" 'sha256-");
+            scripts.push_str(hash);
+            scripts.push('\'');
+        }
         format!(
-            "default-src 'self'; script-src {scripts}; style-src 'self'; img-src 'self' data: https:; \
+            "default-src 'self'; script-src {scripts} 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: https:; \
              connect-src 'self'; frame-ancestors 'none'; form-action 'self' {}; base-uri 'self'; object-src 'none'",
             self.pay_origin
         )
     }
 }
 
-/// Adds the security headers every response gets. Pages set their own CSP (with their nonce)
-/// while rendering; everything else gets the policy without one.
+/// Adds the security headers every response gets. Pages come with their own CSP
+/// (`page_script_policy`); everything else gets the policy that allows no inline script.
 pub async fn security_headers(
     State(policy): State<std::sync::Arc<Policy>>,
     request: Request,
@@ -71,7 +74,7 @@ pub async fn security_headers(
     };
     set(
         header::CONTENT_SECURITY_POLICY,
-        &policy.content_security_policy(None),
+        &policy.content_security_policy(&[]),
     );
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     // For browsers that predate CSP's frame-ancestors.
@@ -87,6 +90,92 @@ pub async fn security_headers(
         );
     }
     response
+}
+
+/// The largest page the shop renders is a checkout listing a country's parcel lockers (about
+/// 120 KB); anything near this is a fault, answered as one.
+const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
+
+/// Gives each HTML page the CSP that lets exactly its own inline scripts run, by their SHA-256.
+///
+/// Hashes rather than a per-response nonce: the same page is the same bytes for every visitor,
+/// so a page kept by `page_cache` can be served again (and kept compressed) without a nonce
+/// being reused or its bytes rewritten. Leptos writes the nonce it is given into its script
+/// tags; the shop gives it an empty one (`app::shell`), which no policy allows.
+pub async fn page_script_policy(
+    State(policy): State<std::sync::Arc<Policy>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let response = next.run(request).await;
+    if !is_html(response.headers()) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(html) = axum::body::to_bytes(body, MAX_PAGE_BYTES).await else {
+        return crate::error::AppError::Internal.into_response();
+    };
+    let csp = policy.content_security_policy(&inline_script_hashes(&html));
+    if let Ok(value) = header::HeaderValue::from_str(&csp) {
+        parts
+            .headers
+            .insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    Response::from_parts(parts, axum::body::Body::from(html))
+}
+
+fn is_html(headers: &header::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"))
+}
+
+/// The SHA-256 (base64) of each inline script in `html` a browser would run: no `src`, and no
+/// `type` or a JavaScript one. Data blocks (`application/ld+json`) are never run, so need none.
+/// The text between the tags is hashed as written: a browser does not decode a script's text.
+pub fn inline_script_hashes(html: &[u8]) -> Vec<String> {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let mut hashes: Vec<String> = Vec::new();
+    let mut rest = html;
+    while let Some(start) = find(rest, b"<script") {
+        rest = &rest[start + b"<script".len()..];
+        let Some(tag_end) = find(rest, b">") else { break };
+        let attributes = &rest[..tag_end];
+        rest = &rest[tag_end + 1..];
+        let Some(text_end) = find(rest, b"</script") else { break };
+        let (text, after) = rest.split_at(text_end);
+        rest = after;
+        if runs_inline(attributes) {
+            let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(text));
+            if !hashes.contains(&hash) {
+                hashes.push(hash);
+            }
+        }
+    }
+    hashes
+}
+
+/// A script tag's attributes say it runs inline: no `src`, a JavaScript type or none.
+fn runs_inline(attributes: &[u8]) -> bool {
+    let attributes = String::from_utf8_lossy(attributes).to_ascii_lowercase();
+    if attributes.contains(" src=") {
+        return false;
+    }
+    match attributes.split_once("type=\"") {
+        None => true,
+        Some((_, rest)) => {
+            let kind = rest.split('"').next().unwrap_or_default();
+            matches!(kind, "" | "module" | "text/javascript" | "application/javascript")
+        }
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
 }
 
 /// The `Cache-Control` of an answer that did not set its own. Admin pages carry order and
@@ -197,7 +286,7 @@ pub async fn same_site_only(
 
 #[cfg(test)]
 mod tests {
-    use super::{cache_policy, is_own_origin, is_plain_path, Policy};
+    use super::{cache_policy, inline_script_hashes, is_own_origin, is_plain_path, Policy};
 
     #[test]
     fn shopper_and_admin_pages_are_never_cached_and_the_catalog_may_be() {
@@ -252,15 +341,32 @@ mod tests {
     }
 
     #[test]
-    fn the_policy_allows_paysera_forms_and_nonce_scripts_only() {
+    fn the_policy_allows_paysera_forms_and_the_pages_own_scripts_only() {
         let policy = Policy::new("https://bank.paysera.com/pay/", "https://shop.example");
         assert_eq!(policy.pay_origin, "https://bank.paysera.com");
         assert!(policy.https);
-        let csp = policy.content_security_policy(Some("abc"));
-        assert!(csp.contains("script-src 'self' 'nonce-abc' 'wasm-unsafe-eval';"));
+        let csp = policy.content_security_policy(&["abc=".into()]);
+        assert!(csp.contains("script-src 'self' 'sha256-abc=' 'wasm-unsafe-eval';"));
+        assert!(!csp.contains("nonce"));
         assert!(csp.contains("form-action 'self' https://bank.paysera.com;"));
         assert!(csp.contains("frame-ancestors 'none'"));
         assert!(!csp.contains("unsafe-inline"));
+    }
+
+    #[test]
+    fn only_scripts_a_browser_runs_are_hashed_each_once() {
+        let html = br#"<head><script type="module" nonce="">go()</script>
+            <script type="application/ld+json">{"a":1}</script>
+            <script src="/pkg/x.js"></script><script>go()</script><script>stop()</script></head>"#;
+        // `echo -n 'go()' | openssl dgst -sha256 -binary | base64`
+        assert_eq!(
+            inline_script_hashes(html),
+            [
+                "5KYv+PUboo5h+0+YAtGRPbwv5d/QxzHslP4YGnUaxRw=",
+                "+cxkFLprM1p+UYdsltwfzLJhu4c0AWgWWM2wCE77y2Q="
+            ]
+        );
+        assert!(inline_script_hashes(b"<p>no scripts</p><script>cut off").is_empty());
     }
 
     #[test]

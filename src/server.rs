@@ -321,8 +321,12 @@ fn router(
             state.config.default_locale,
         ))
         .merge(crate::locale::middleware::routes(state.config.is_https()));
+    let security = state.security.clone();
     let context = move || {
         provide_context(state.clone());
+        // Pages allow their inline scripts by hash (`security::page_script_policy`), not by a
+        // nonce: Leptos is given an empty one to write, which no policy allows.
+        provide_context(leptos::nonce::Nonce::from_value(""));
         crate::locale::middleware::provide();
     };
     let page_shell = {
@@ -341,6 +345,10 @@ fn router(
             crate::admin::auth::in_admins_language,
         ))
         .layer(session_layer)
+        .layer(axum::middleware::from_fn_with_state(
+            security,
+            crate::security::page_script_policy,
+        ))
         .layer(page_compression())
         .merge(sessionless);
     // Counted only when someone reads the counts: with metrics off, requests pay nothing for them.
