@@ -433,8 +433,8 @@ fn wasm_sizes(site: &Path) -> String {
     format!(
         "{} B raw, {} B gzip, {} B brotli",
         raw.len(),
-        turgus::assets::gzip(&raw).len(),
-        turgus::assets::brotli(&raw).len()
+        turgus::assets::gzip(&raw, turgus::assets::BEST_GZIP).len(),
+        turgus::assets::brotli(&raw, turgus::assets::BEST_BROTLI).len()
     )
 }
 

@@ -185,14 +185,14 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-#[derive(Default)]
-struct Accepted {
-    brotli: bool,
-    gzip: bool,
+#[derive(Clone, Copy, Default)]
+pub struct Accepted {
+    pub brotli: bool,
+    pub gzip: bool,
 }
 
 /// Which of our two encodings `Accept-Encoding` allows (`q=0` refuses one).
-fn accepted_encodings(headers: &HeaderMap) -> Accepted {
+pub fn accepted_encodings(headers: &HeaderMap) -> Accepted {
     let mut accepted = Accepted::default();
     for value in headers.get_all(header::ACCEPT_ENCODING) {
         for item in value.to_str().unwrap_or_default().split(',') {
@@ -322,7 +322,10 @@ fn precompress_all(site: &Path) -> Result<(), String> {
     let files = files_under(site).map_err(|e| format!("{}: {e}", site.display()))?;
     for path in files.into_iter().filter(|path| compressible(path)) {
         let data = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        for (suffix, bytes) in [(".gz", gzip(&data)), (".br", brotli(&data))] {
+        for (suffix, bytes) in [
+            (".gz", gzip(&data, BEST_GZIP)),
+            (".br", brotli(&data, BEST_BROTLI)),
+        ] {
             std::fs::write(crate::db::sibling(&path, suffix), bytes)
                 .map_err(|e| format!("{}: {e}", path.display()))?;
         }
@@ -330,19 +333,24 @@ fn precompress_all(site: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Gzip at level 9 (what a budget check measures too).
-pub fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+/// Gzip's and brotli's slowest, smallest settings: for built files, compressed once per build
+/// (what the budget check measures too).
+pub const BEST_GZIP: u32 = 9;
+pub const BEST_BROTLI: u32 = 11;
+
+/// Gzip at `level` (0–9).
+pub fn gzip(data: &[u8], level: u32) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(level));
     // Writing to a Vec cannot fail.
     let _ = encoder.write_all(data);
     encoder.finish().unwrap_or_default()
 }
 
-/// Brotli at quality 11 with a 4 MiB window.
-pub fn brotli(data: &[u8]) -> Vec<u8> {
+/// Brotli at `quality` (0–11) with a 4 MiB window.
+pub fn brotli(data: &[u8], quality: u32) -> Vec<u8> {
     let mut out = Vec::new();
     {
-        let mut encoder = brotli::CompressorWriter::new(&mut out, 64 * 1024, 11, 22);
+        let mut encoder = brotli::CompressorWriter::new(&mut out, 64 * 1024, quality, 22);
         let _ = encoder.write_all(data);
     }
     out

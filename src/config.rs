@@ -37,6 +37,8 @@ pub struct Config {
     pub default_locale: crate::locale::Locale,
     /// Where the carriers' lists of pick-up points are downloaded from.
     pub point_feeds: PointFeeds,
+    /// What the page cache may hold, in bytes (`TURGUS_PAGE_CACHE_MB`; 0: no page cache).
+    pub page_cache_bytes: usize,
 }
 
 /// The carriers' public lists of parcel lockers and pick-up points, each address changeable (a
@@ -214,6 +216,7 @@ impl Config {
         let mail = MailConfig::from_lookup(&lookup)?;
         let metrics_addr = socket_addr(&lookup, "TURGUS_METRICS_ADDR", None)?;
         let point_feeds = PointFeeds::from_lookup(&lookup)?;
+        let page_cache_mb = whole_number(&lookup, "TURGUS_PAGE_CACHE_MB", "32", 0..=4096)?;
 
         Ok(Config {
             database_url,
@@ -231,6 +234,7 @@ impl Config {
             mail,
             default_locale,
             point_feeds,
+            page_cache_bytes: page_cache_mb as usize * 1024 * 1024,
         })
     }
 

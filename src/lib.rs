@@ -54,6 +54,8 @@ pub mod metrics;
 #[cfg(feature = "ssr")]
 pub mod net;
 #[cfg(feature = "ssr")]
+pub mod page_cache;
+#[cfg(feature = "ssr")]
 pub mod paysera;
 #[cfg(feature = "ssr")]
 pub mod paysera_sources;

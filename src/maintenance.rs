@@ -103,4 +103,7 @@ async fn clean_now(pool: &crate::db::Db, sessions: &Sessions, config: &Config) {
         Ok(n) => tracing::info!(callbacks = n, days, "deleted old refused callbacks"),
         Err(_) => tracing::warn!("could not delete old refused callbacks; will retry"),
     }
+    if let Err(error) = crate::domain::page_changes::prune(pool).await {
+        tracing::warn!(%error, "could not shorten the page changes; will retry");
+    }
 }

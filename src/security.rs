@@ -117,9 +117,7 @@ pub async fn page_script_policy(
     };
     let csp = policy.content_security_policy(&inline_script_hashes(&html));
     if let Ok(value) = header::HeaderValue::from_str(&csp) {
-        parts
-            .headers
-            .insert(header::CONTENT_SECURITY_POLICY, value);
+        parts.headers.insert(header::CONTENT_SECURITY_POLICY, value);
     }
     Response::from_parts(parts, axum::body::Body::from(html))
 }
@@ -141,10 +139,14 @@ pub fn inline_script_hashes(html: &[u8]) -> Vec<String> {
     let mut rest = html;
     while let Some(start) = find(rest, b"<script") {
         rest = &rest[start + b"<script".len()..];
-        let Some(tag_end) = find(rest, b">") else { break };
+        let Some(tag_end) = find(rest, b">") else {
+            break;
+        };
         let attributes = &rest[..tag_end];
         rest = &rest[tag_end + 1..];
-        let Some(text_end) = find(rest, b"</script") else { break };
+        let Some(text_end) = find(rest, b"</script") else {
+            break;
+        };
         let (text, after) = rest.split_at(text_end);
         rest = after;
         if runs_inline(attributes) {
@@ -167,7 +169,10 @@ fn runs_inline(attributes: &[u8]) -> bool {
         None => true,
         Some((_, rest)) => {
             let kind = rest.split('"').next().unwrap_or_default();
-            matches!(kind, "" | "module" | "text/javascript" | "application/javascript")
+            matches!(
+                kind,
+                "" | "module" | "text/javascript" | "application/javascript"
+            )
         }
     }
 }

@@ -56,6 +56,8 @@ pub struct Running {
     /// Where `GET /metrics` is served, if `TURGUS_METRICS_ADDR` asks for it.
     pub metrics_addr: Option<SocketAddr>,
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// The page cache, to read how full it is and how it served.
+    pub page_cache: Arc<crate::page_cache::PageCache>,
 }
 
 /// Prepares everything and starts serving in the background. `TURGUS_ADDR` may use port 0
@@ -94,12 +96,19 @@ pub async fn start_with_shutdown(
         mailer,
         wrong_codes: crate::checkout::discount::wrong_codes_limit(),
     };
+    let page_cache = crate::page_cache::PageCache::new(
+        state.config.page_cache_bytes,
+        state.pool.clone(),
+        state.settings.clone(),
+        state.category_menu.clone(),
+    );
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let workers = spawn_workers(&state, sessions, &stopped);
+    let watcher = page_cache.clone().watch(stopped.clone());
     let metrics_addr = serve_metrics(&state, stopped.clone()).await?;
     let drain = Duration::from_secs(state.config.drain_seconds);
     let pools = (state.pool.clone(), state.writer.clone());
-    let app = router(state, leptos_options, session_layer);
+    let app = router(state, leptos_options, session_layer, page_cache.clone());
     tracing::info!("Turgus is serving at http://{addr}");
     let serve = axum::serve(
         listener,
@@ -111,7 +120,7 @@ pub async fn start_with_shutdown(
     });
     let task = tokio::spawn(async move {
         let result = drain_within(serve.into_future(), stopped, drain).await;
-        let _ = tokio::join!(workers.0, workers.1);
+        let _ = tokio::join!(workers.0, workers.1, watcher);
         close_pools(pools).await;
         drop(lock);
         tracing::info!("stopped");
@@ -121,6 +130,7 @@ pub async fn start_with_shutdown(
         addr,
         metrics_addr,
         task,
+        page_cache,
     })
 }
 
@@ -297,7 +307,7 @@ async fn serve_metrics(
 }
 
 /// The whole shop's routes: the pages (and their server functions) and the features' own
-/// `routes()` under the session and compression layers; the built files, health checks and the
+/// `routes()` under the session, page-script policy, compression and page cache layers; the built files, health checks and the
 /// language switch beside them, with neither (a file needs no session, and is precompressed);
 /// all under the security and body-limit layers. Sessions are loaded only by handlers that ask for
 /// one, so Paysera's callback pays nothing for the session layer.
@@ -305,6 +315,7 @@ fn router(
     state: AppState,
     leptos_options: LeptosOptions,
     session_layer: tower_sessions::SessionManagerLayer<crate::sessions::Sessions>,
+    page_cache: Arc<crate::page_cache::PageCache>,
 ) -> Router {
     let edge = Edge {
         public_url: state.config.public_url.clone(),
@@ -350,6 +361,10 @@ fn router(
             crate::security::page_script_policy,
         ))
         .layer(page_compression())
+        .layer(axum::middleware::from_fn_with_state(
+            page_cache,
+            crate::page_cache::serve,
+        ))
         .merge(sessionless);
     // Counted only when someone reads the counts: with metrics off, requests pay nothing for them.
     let shop = if metrics {

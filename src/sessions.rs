@@ -52,11 +52,11 @@ impl Sessions {
         }
     }
 
-    /// The cookie: `turgus_session`, not readable by scripts, sent on same-site requests and
+    /// The cookie: [`COOKIE`], not readable by scripts, sent on same-site requests and
     /// top-level navigations (Paysera sends shoppers back with a GET), `Secure` behind https.
     pub fn layer(self, secure: bool) -> SessionManagerLayer<Sessions> {
         SessionManagerLayer::new(self)
-            .with_name("turgus_session")
+            .with_name(COOKIE)
             .with_http_only(true)
             .with_same_site(SameSite::Lax)
             .with_secure(secure)
@@ -64,6 +64,10 @@ impl Sessions {
             .with_expiry(Expiry::OnInactivity(time::Duration::days(30)))
     }
 }
+
+/// The session cookie's name. A request without it has no session: nothing on its page is the
+/// visitor's own (`page_cache`).
+pub const COOKIE: &str = "turgus_session";
 
 #[async_trait::async_trait]
 impl SessionStore for Sessions {

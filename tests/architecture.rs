@@ -31,6 +31,7 @@ const WEB: &[&str] = &[
     "maintenance",
     "metrics",
     "page",
+    "page_cache",
     "server",
     "sessions",
     "state",
@@ -39,6 +40,7 @@ const WEB: &[&str] = &[
 
 /// The domain's modules, each allowed to use only those before it.
 const DOMAIN_ORDER: &[&str] = &[
+    "page_changes",
     "vat",
     "pickup_points",
     "settings",

@@ -601,7 +601,10 @@ async fn pages_carry_security_headers_allowing_their_own_scripts_by_hash() {
     assert!(!csp.contains("nonce"), "{csp}");
     let html = response.text().await.unwrap();
     let hashes = turgus::security::inline_script_hashes(html.as_bytes());
-    assert!(hashes.len() >= 2, "the island loader and Leptos' resource stubs");
+    assert!(
+        hashes.len() >= 2,
+        "the island loader and Leptos' resource stubs"
+    );
     for hash in &hashes {
         assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
     }
@@ -612,7 +615,10 @@ async fn pages_carry_security_headers_allowing_their_own_scripts_by_hash() {
     );
     for script in html.split("<script").skip(1) {
         let tag = script.split('>').next().unwrap();
-        assert!(!tag.contains("nonce=\"") || tag.contains("nonce=\"\""), "{tag}");
+        assert!(
+            !tag.contains("nonce=\"") || tag.contains("nonce=\"\""),
+            "{tag}"
+        );
     }
     let api = shop.call("cart", &[]).await;
     assert_eq!(api.headers()["x-content-type-options"], "nosniff");

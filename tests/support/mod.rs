@@ -28,6 +28,7 @@ pub struct TestShop {
     pub dir: TempDir,
     /// Where `/metrics` is served, when the test asked for it.
     pub metrics: Option<std::net::SocketAddr>,
+    pub page_cache: std::sync::Arc<turgus::page_cache::PageCache>,
 }
 
 /// The shop owner's account in tests that log into the admin.
@@ -161,6 +162,7 @@ impl TestShop {
             task: running.task,
             dir,
             metrics: running.metrics_addr,
+            page_cache: running.page_cache,
         }
     }
 
@@ -304,11 +306,19 @@ impl TestShop {
 
     /// Runs one statement on the shop's database (to arrange a test's state).
     pub async fn execute(&self, sql: &str) -> u64 {
-        turgus::on_db!(&self.db, conn => sqlx::query(sql)
+        let done = turgus::on_db!(&self.db, conn => sqlx::query(sql)
             .execute(conn)
             .await
             .map(|done| done.rows_affected()))
-        .unwrap()
+        .unwrap();
+        self.seen_by_shop().await;
+        done
+    }
+
+    /// A change a test made in the database, as the shop sees another instance's: its page cache
+    /// looks for changes now rather than within the second its watch takes.
+    pub async fn seen_by_shop(&self) {
+        self.page_cache.catch_up(std::time::Instant::now()).await;
     }
 
     pub async fn stock(&self, slug: &str) -> i64 {
@@ -334,6 +344,7 @@ impl TestShop {
         .await
         .map(|done| done.rows_affected()))
         .unwrap();
+        self.seen_by_shop().await;
     }
 
     /// The one variant of the product at `slug`: what an order line names.

@@ -105,6 +105,13 @@ impl SettingsCache {
         Ok(fresh)
     }
 
+    /// Reads the settings again now: another instance changed them, and pages about to be kept
+    /// (the page cache) must not carry the old ones.
+    pub async fn reread(&self) -> Result<(), AppError> {
+        self.set(Arc::new(load(&self.pool).await?));
+        Ok(())
+    }
+
     fn set(&self, settings: Arc<ShopSettings>) {
         if let Ok(mut current) = self.current.write() {
             *current = (Instant::now(), settings);
