@@ -2,9 +2,11 @@
 //!
 //! Starts a release build (`target/release/turgus`, or `TURGUS_BIN`) on a free port with a fresh
 //! database and the built-in sandbox, the server pinned to core 0 and this load generator
-//! (reqwest on tokio) to the other cores, then prints one Markdown table: requests/s for a
-//! product page and for a static file of the same size from the same server (their ratio says
-//! what rendering costs), home, category and search pages, callbacks/s with p50/p99 for 50
+//! (reqwest on tokio) to the other cores, then prints one Markdown table: requests/s for the
+//! product (simple and with 12 variants), home and category pages for a visitor without a session
+//! (served from the page cache) and for a shopper with a cart (rendered), the search page, a
+//! static file of the product page's size from the same server and the same bytes from a bare
+//! axum server (`benches/bare_server.rs`: the ceiling), callbacks/s with p50/p99 for 50
 //! concurrent duplicate callbacks and for 80 orders' paying callbacks at once (each issuing an
 //! invoice), checkouts/s with p99 for 100 concurrent buyers, without and with a discount code, a
 //! catalog
@@ -445,50 +447,88 @@ fn row(rows: &mut Rows, what: impl std::fmt::Display, figure: impl std::fmt::Dis
     rows.push(format!("| {what} | {figure} |"));
 }
 
-/// Pages and a static file of the product page's size, per second.
-async fn reads(shop: &Shop, site: &Path, product_url: &str, rows: &mut Rows) -> String {
-    let client = Client::new();
-    let product_page = page_text(&client, product_url).await;
-    let static_path = file_of_size(site, product_page.len());
-    let product = throughput(&client, product_url).await;
-    let file = throughput(&client, &format!("{}{static_path}", shop.base)).await;
-    let size = product_page.len();
+/// Pages per second for visitors without a session (served from the page cache) and with one
+/// (rendered: a shopper with a cart), beside a static file of the product page's size from the
+/// same server and the same bytes from a bare axum server: what a page costs above serving bytes.
+async fn reads(shop: &Shop, site: &Path, bare: &Path, rows: &mut Rows) -> String {
+    let visitor = Client::new();
+    let product_url = format!("{}/lt/p/linen-apron", shop.base);
+    let product_page = page_text(&visitor, &product_url).await;
+    let product_id = product_id(&product_page);
+    let (shopper, _) = shopper_with_cart(shop, &product_id, None).await;
+    let mut kept_rates = Vec::new();
+    for (name, path) in [
+        ("product page", "/lt/p/linen-apron"),
+        ("product page with 12 variants", "/lt/p/linen-shirt"),
+        ("home page", "/lt/"),
+        ("category page", "/lt/c/kitchen"),
+    ] {
+        let url = format!("{}{path}", shop.base);
+        let size = page_text(&visitor, &url).await.len();
+        let kept = throughput(&visitor, &url).await;
+        let rendered = throughput(&shopper, &url).await;
+        kept_rates.push(kept);
+        row(
+            rows,
+            format!("{name} ({size} B): no session (kept) / with a session"),
+            format!("{kept:.0} / {rendered:.0} req/s"),
+        );
+    }
+    let search = throughput(&visitor, &format!("{}/lt/search?q=linen", shop.base)).await;
     row(
         rows,
-        format!("product page ({size} B)"),
-        format!("{product:.0} req/s"),
+        "search page (never kept)",
+        format!("{search:.0} req/s"),
     );
+    let static_path = file_of_size(site, product_page.len());
+    let file = throughput(&visitor, &format!("{}{static_path}", shop.base)).await;
     row(
         rows,
         format!("static file `{static_path}`"),
         format!("{file:.0} req/s"),
     );
+    let ceiling = bare_server(bare, &product_page).await;
     row(
         rows,
-        "static file ÷ product page",
-        format!("{:.1}×", file / product),
-    );
-    // The demo shirt: 4 sizes × 3 colours, each variant's figures written beside its picker.
-    let shirt_url = product_url.replace("/p/linen-apron", "/p/linen-shirt");
-    let shirt_size = page_text(&client, &shirt_url).await.len();
-    let shirt = throughput(&client, &shirt_url).await;
-    row(
-        rows,
-        format!("product page with 12 variants ({shirt_size} B)"),
         format!(
-            "{shirt:.0} req/s ({:+.0} % of the simple one)",
-            (shirt / product - 1.0) * 100.0
+            "bare axum server, the product page's {} B from memory",
+            product_page.len()
         ),
+        format!("{ceiling:.0} req/s"),
     );
-    for (name, path) in [
-        ("home page", "/lt/"),
-        ("category page", "/lt/c/kitchen"),
-        ("search page", "/lt/search?q=linen"),
-    ] {
-        let rate = throughput(&client, &format!("{}{path}", shop.base)).await;
-        row(rows, name, format!("{rate:.0} req/s"));
+    row(
+        rows,
+        "kept product page ÷ bare server",
+        format!("{:.2}×", kept_rates[0] / ceiling),
+    );
+    product_id
+}
+
+/// Requests/s of `benches/bare_server.rs` serving `page`, pinned to the shop's core.
+async fn bare_server(binary: &Path, page: &str) -> f64 {
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    let file = scratch.path().join("page.html");
+    std::fs::write(&file, page).expect("the page written");
+    let port = free_port();
+    let mut child = Command::new("taskset")
+        .args(["-c", "0"])
+        .arg(binary)
+        .arg(port.to_string())
+        .arg(&file)
+        .spawn()
+        .expect("the bare server starts");
+    let url = format!("http://127.0.0.1:{port}/lt/p/linen-apron");
+    let client = Client::new();
+    for _ in 0..100 {
+        if client.get(&url).send().await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    product_id(&product_page)
+    let rate = throughput(&client, &url).await;
+    let _ = child.kill();
+    let _ = child.wait();
+    rate
 }
 
 /// WooCommerce's CSV of 1,000 variable products with 5 variations each (6,000 rows, 5,000
@@ -775,12 +815,12 @@ async fn writes_on_postgres(binary: &Path, site: &Path, server: &str, sqlite: &R
     );
 }
 
-async fn run(binary: &Path, site: &Path) {
+async fn run(binary: &Path, site: &Path, bare: &Path) {
     let shop = start(binary, site, None).await;
     let idle = rss_kib(shop.child.id());
     let product_url = format!("{}/lt/p/linen-apron", shop.base);
     let mut rows = Rows::new();
-    let product_id = reads(&shop, site, &product_url, &mut rows).await;
+    let product_id = reads(&shop, site, bare, &mut rows).await;
     let sqlite = writes(&shop, binary, &product_id, &mut rows).await;
     pickup_points(&shop, &product_id, &mut rows).await;
     let busy = rss_at_256_connections(&shop, &product_url).await;
@@ -806,11 +846,18 @@ fn main() {
     );
     let site =
         PathBuf::from(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()));
-    assert!(
-        binary.is_file(),
-        "{} is missing: build a release first",
-        binary.display()
+    // The ceiling pages are compared with (`benches/bare_server.rs`, built by `make bench`).
+    let bare = PathBuf::from(
+        std::env::var("TURGUS_BARE_BIN")
+            .unwrap_or_else(|_| "target/release/examples/bare_server".into()),
     );
+    for needed in [&binary, &bare] {
+        assert!(
+            needed.is_file(),
+            "{} is missing: build a release first (make bench)",
+            needed.display()
+        );
+    }
     // The load generator stays off the server's core.
     let _ = Command::new("taskset")
         .args(["-cp", "1-63", &std::process::id().to_string()])
@@ -820,5 +867,5 @@ fn main() {
         .enable_all()
         .build()
         .expect("a runtime")
-        .block_on(run(&binary, &site));
+        .block_on(run(&binary, &site, &bare));
 }

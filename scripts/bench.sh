@@ -9,6 +9,8 @@ ensure_wasm_bindgen
 ensure_npm_packages
 command -v taskset >/dev/null || { echo "taskset (util-linux) is needed to pin the server to one core" >&2; exit 1; }
 build release
+step "Building the bare axum server pages are compared with (benches/bare_server.rs)"
+cargo build --release --features ssr --example bare_server
 # PostgreSQL as it would run in production: every commit flushed to disk, like SQLite's.
 start_postgres durable
 trap stop_postgres EXIT

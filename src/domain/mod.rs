@@ -14,6 +14,7 @@ pub mod inventory;
 pub mod invoices;
 pub mod mail;
 pub mod orders;
+#[cfg(feature = "ssr")]
 pub mod page_changes;
 pub mod payments;
 pub mod pickup_points;

@@ -319,6 +319,29 @@ mod tests {
         }
     }
 
+    #[tokio::test]
+    async fn only_a_whole_html_page_without_a_cookie_is_kept() {
+        let page = |status: StatusCode, kind: &str, cookie: bool| {
+            let mut response = (status, "<p>hi</p>").into_response();
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_str(kind).unwrap());
+            if cookie {
+                headers.insert(header::SET_COOKIE, HeaderValue::from_static("a=b"));
+            }
+            response
+        };
+        let html = "text/html; charset=utf-8";
+        let kept = keepable(page(StatusCode::OK, html, false)).await;
+        assert_eq!(kept.ok().map(|p| p.identity), Some("<p>hi</p>".into()));
+        assert!(keepable(page(StatusCode::OK, html, true)).await.is_err());
+        assert!(keepable(page(StatusCode::NOT_FOUND, html, false))
+            .await
+            .is_err());
+        assert!(keepable(page(StatusCode::OK, "application/json", false))
+            .await
+            .is_err());
+    }
+
     #[test]
     fn the_session_cookie_marks_a_visitor_of_their_own() {
         let with = |cookie: &str| {
