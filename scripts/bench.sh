@@ -8,6 +8,8 @@ ensure_wasm_target
 ensure_wasm_bindgen
 ensure_npm_packages
 command -v taskset >/dev/null || { echo "taskset (util-linux) is needed to pin the server to one core" >&2; exit 1; }
+# Pages served from memory outrun the bench's own load generator: wrk measures the reads.
+command -v wrk >/dev/null || { step "Installing wrk (Debian's package) for the page measurements"; apt_install wrk; }
 build release
 step "Building the bare axum server pages are compared with (benches/bare_server.rs)"
 cargo build --release --features ssr --example bare_server
