@@ -96,15 +96,9 @@ pub async fn start_with_shutdown(
         mailer,
         wrong_codes: crate::checkout::discount::wrong_codes_limit(),
     };
-    let page_cache = crate::page_cache::PageCache::new(
-        state.config.page_cache_bytes,
-        state.pool.clone(),
-        state.settings.clone(),
-        state.category_menu.clone(),
-    );
+    let page_cache = page_cache(&state).await;
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let workers = spawn_workers(&state, sessions, &stopped);
-    let watcher = page_cache.clone().watch(stopped.clone());
+    let workers = spawn_workers(&state, sessions, &page_cache, &stopped);
     let metrics_addr = serve_metrics(&state, stopped.clone()).await?;
     let drain = Duration::from_secs(state.config.drain_seconds);
     let pools = (state.pool.clone(), state.writer.clone());
@@ -120,7 +114,7 @@ pub async fn start_with_shutdown(
     });
     let task = tokio::spawn(async move {
         let result = drain_within(serve.into_future(), stopped, drain).await;
-        let _ = tokio::join!(workers.0, workers.1, watcher);
+        let _ = tokio::join!(workers.0, workers.1, workers.2);
         close_pools(pools).await;
         drop(lock);
         tracing::info!("stopped");
@@ -132,6 +126,18 @@ pub async fn start_with_shutdown(
         task,
         page_cache,
     })
+}
+
+/// The page cache, within the configured budget, rereading the state's settings and category menu
+/// when another instance changed them.
+async fn page_cache(state: &AppState) -> Arc<crate::page_cache::PageCache> {
+    crate::page_cache::PageCache::new(
+        state.config.page_cache_bytes,
+        state.pool.clone(),
+        state.settings.clone(),
+        state.category_menu.clone(),
+    )
+    .await
 }
 
 /// The database (a reading pool and where writes go) and, for SQLite, its lock file: held while
@@ -182,12 +188,17 @@ async fn announce_setup_link(pool: &db::Db, public_url: &str) {
     }
 }
 
-/// The background task and the e-mail worker, until `stopped`.
+/// The background task, the e-mail worker and the page cache's watch, until `stopped`.
 fn spawn_workers(
     state: &AppState,
     sessions: crate::sessions::Sessions,
+    page_cache: &Arc<crate::page_cache::PageCache>,
     stopped: &tokio::sync::watch::Receiver<bool>,
-) -> (tokio::task::JoinHandle<()>, tokio::task::JoinHandle<()>) {
+) -> (
+    tokio::task::JoinHandle<()>,
+    tokio::task::JoinHandle<()>,
+    tokio::task::JoinHandle<()>,
+) {
     let background = crate::maintenance::spawn(
         state.writer.clone(),
         sessions,
@@ -200,7 +211,11 @@ fn spawn_workers(
         state.writer.clone(),
         stopped.clone(),
     );
-    (background, mail_worker)
+    (
+        background,
+        mail_worker,
+        page_cache.clone().watch(stopped.clone()),
+    )
 }
 
 /// Closes both pools. Closing waits for connections in use; the last one closing checkpoints
@@ -324,14 +339,7 @@ fn router(
     };
     let metrics = state.config.metrics_addr.is_some();
     let features = checkout::routes(state.clone()).merge(crate::admin::routes(state.clone()));
-    let sessionless = crate::assets::routes(state.assets.clone())
-        .merge(crate::health::routes(state.pool.clone()))
-        .merge(crate::catalog::sitemap::routes(
-            state.pool.clone(),
-            state.config.public_url.clone(),
-            state.config.default_locale,
-        ))
-        .merge(crate::locale::middleware::routes(state.config.is_https()));
+    let sessionless = sessionless_routes(&state);
     let security = state.security.clone();
     let context = move || {
         provide_context(state.clone());
@@ -373,6 +381,18 @@ fn router(
         shop
     };
     edge.around(shop)
+}
+
+/// The built files, health checks, sitemap and language switch: no session, no page layers.
+fn sessionless_routes(state: &AppState) -> Router {
+    crate::assets::routes(state.assets.clone())
+        .merge(crate::health::routes(state.pool.clone()))
+        .merge(crate::catalog::sitemap::routes(
+            state.pool.clone(),
+            state.config.public_url.clone(),
+            state.config.default_locale,
+        ))
+        .merge(crate::locale::middleware::routes(state.config.is_https()))
 }
 
 /// What the layers around the whole shop need: its public address (same-site checks), its

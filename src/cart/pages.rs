@@ -3,7 +3,7 @@
 //! the islands around them (`islands.rs`) send them without a page load when JavaScript runs.
 
 use super::islands::{AddToCartEnhanced, CartEnhanced, CART_CONTENTS, CART_COUNT};
-use super::{get_cart, AddToCart, EmptyCart, RemoveCartLine, UpdateCartLine};
+use super::{get_cart, get_cart_count, AddToCart, EmptyCart, RemoveCartLine, UpdateCartLine};
 use crate::checkout::discount::DiscountForm;
 use crate::domain::cart::{CartLine, CartView};
 use crate::domain::inventory::Shortfall;
@@ -18,16 +18,17 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_location;
 
-/// The cart as priced from the database for this page, shared by the header and the cart page.
+/// The header's count of the cart's items, read once for the page (the cart page prices the
+/// cart itself).
 #[derive(Clone, Copy)]
 pub struct Cart {
-    pub view: Resource<Result<CartView, AppError>>,
+    pub count: Resource<Result<u32, AppError>>,
 }
 
 /// Reads the cart once for the page; call once, inside the router.
 pub fn provide_cart() {
     provide_context(Cart {
-        view: Resource::new(|| (), |_| get_cart()),
+        count: Resource::new(|| (), |_| get_cart_count()),
     });
 }
 
@@ -90,7 +91,7 @@ pub fn CartLink() -> impl IntoView {
     view! {
         <Suspense fallback=move || badge(0)>
             {move || Suspend::new(async move {
-                badge(cart.view.await.map(|view| view.item_count).unwrap_or(0))
+                badge(cart.count.await.unwrap_or(0))
             })}
         </Suspense>
     }
@@ -125,14 +126,14 @@ fn problem_text(problem: Shortfall) -> String {
 
 #[component]
 pub fn CartPage() -> impl IntoView {
-    let cart = use_cart();
+    let cart = Resource::new(|| (), |_| get_cart());
     let discount = Resource::new(|| (), |_| crate::checkout::discount::current_discount());
     view! {
         <Title text=tr!(cart.title) />
         <Meta name="robots" content="noindex" />
         <Meta name="description" content=tr!(cart.description) />
         <h1>{tr!(cart.title)}</h1>
-        {load_page(cart.view, move |view| {
+        {load_page(cart, move |view| {
             view! {
             <CartEnhanced>
                 <div id=CART_CONTENTS>

@@ -188,6 +188,17 @@ pub async fn view(
     crate::domain::cart::price(pool, &load(session).await?.lines, currency).await
 }
 
+/// How many items the cart holds, from the session alone: the header's count on every page, which
+/// needs no prices (a line's variant is never deleted, only taken off sale, so this is the count
+/// the priced cart shows).
+pub async fn item_count(session: &Session) -> Result<u32, AppError> {
+    Ok(load(session)
+        .await?
+        .lines
+        .iter()
+        .fold(0u32, |sum, line| sum.saturating_add(line.quantity.get())))
+}
+
 /// Puts an order's lines back into the cart (the shopper cancelled at Paysera).
 pub async fn restore(session: &Session, lines: &[(i64, Quantity)]) -> Result<(), AppError> {
     let mut cart = load(session).await?;

@@ -59,14 +59,16 @@ struct Seen {
 }
 
 impl PageCache {
-    /// A cache of `budget` bytes, and what it reads again when another instance changed things.
-    pub fn new(
+    /// A cache of `budget` bytes, and what it reads again when another instance changed things;
+    /// the database's version is read now, so the first page kept is not emptied by the first
+    /// look.
+    pub async fn new(
         budget: usize,
         pool: Db,
         settings: Arc<SettingsCache>,
         menu: Arc<CategoryMenu>,
     ) -> Arc<PageCache> {
-        Arc::new(PageCache {
+        let cache = Arc::new(PageCache {
             store: Store::new(budget),
             pool,
             settings,
@@ -76,7 +78,9 @@ impl PageCache {
                 version: None,
                 next_sale: None,
             }),
-        })
+        });
+        cache.catch_up(Instant::now()).await;
+        cache
     }
 
     pub fn stats(&self) -> store::Stats {
