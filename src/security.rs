@@ -101,7 +101,7 @@ const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
 /// Hashes rather than a per-response nonce: the same page is the same bytes for every visitor,
 /// so a page kept by `page_cache` can be served again (and kept compressed) without a nonce
 /// being reused or its bytes rewritten. Leptos writes the nonce it is given into its script
-/// tags; the shop gives it an empty one (`app::shell`), which no policy allows.
+/// tags; the shop gives it an empty one (`server::router`), which no policy allows.
 pub async fn page_script_policy(
     State(policy): State<std::sync::Arc<Policy>>,
     request: Request,
