@@ -350,3 +350,32 @@ async fn ten_thousand_products_do_not_grow_the_cache_past_its_budget() {
     assert!(stats.pages > 50 && stats.pages < 10_000, "{stats:?}");
     assert!(stats.bytes > BUDGET / 2, "the budget is used: {stats:?}");
 }
+
+#[tokio::test]
+async fn the_clean_up_shortens_the_changes_and_every_instance_sees_it_as_one_more() {
+    let shop = TestShop::spawn().await;
+    let before = turgus::domain::page_changes::version(&shop.db)
+        .await
+        .unwrap();
+    assert!(!turgus::domain::page_changes::prune(&shop.db).await.unwrap());
+    for _ in 0..1_001 {
+        elsewhere(&shop, "UPDATE categories SET name = name").await;
+    }
+    page_text(&shop, "/en/").await;
+    shop.seen_by_shop().await;
+    page_text(&shop, "/en/").await;
+    assert_eq!(
+        shop.page_cache.stats().pages,
+        1,
+        "kept after the changes were seen"
+    );
+    assert!(turgus::domain::page_changes::prune(&shop.db).await.unwrap());
+    let rows: i64 = shop.scalar("SELECT COUNT(*) FROM page_changes").await;
+    assert_eq!(rows, 1);
+    let after = turgus::domain::page_changes::version(&shop.db)
+        .await
+        .unwrap();
+    assert_ne!(after, before);
+    shop.seen_by_shop().await;
+    assert_eq!(shop.page_cache.stats().pages, 0, "emptied once");
+}
