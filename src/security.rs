@@ -60,11 +60,7 @@ pub async fn security_headers(
 ) -> Response {
     let path = request.uri().path().to_owned();
     let mut response = next.run(request).await;
-    let html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("text/html"));
+    let html = is_html(response.headers());
     let cache = cache_policy(&path, html);
     let headers = response.headers_mut();
     let mut set = |name: header::HeaderName, value: &str| {
@@ -122,7 +118,8 @@ pub async fn page_script_policy(
     Response::from_parts(parts, axum::body::Body::from(html))
 }
 
-fn is_html(headers: &header::HeaderMap) -> bool {
+/// The answer is an HTML page.
+pub fn is_html(headers: &header::HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())

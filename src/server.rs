@@ -81,21 +81,7 @@ pub async fn start_with_shutdown(
     let leptos_options = leptos_options(&assets, &config.site_root, addr);
     announce_setup_link(&pool, &config.public_url).await;
     let (payments, mailer) = payments_and_mail(&config, &writer).await?;
-    let state = AppState {
-        security: Arc::new(crate::security::Policy::new(
-            &payments.pay_url,
-            &config.public_url,
-        )),
-        pool,
-        writer,
-        config: Arc::new(config),
-        payments: Arc::new(payments),
-        assets,
-        category_menu: Default::default(),
-        settings: Arc::new(settings),
-        mailer,
-        wrong_codes: crate::checkout::discount::wrong_codes_limit(),
-    };
+    let state = app_state(config, (pool, writer), settings, assets, payments, mailer);
     let page_cache = page_cache(&state).await;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let workers = spawn_workers(&state, sessions, &page_cache, &stopped);
@@ -126,6 +112,32 @@ pub async fn start_with_shutdown(
         task,
         page_cache,
     })
+}
+
+/// What every handler shares, from what start-up prepared.
+fn app_state(
+    config: Config,
+    (pool, writer): (db::Db, db::Db),
+    settings: crate::domain::settings::store::SettingsCache,
+    assets: Arc<crate::assets::Assets>,
+    payments: crate::domain::payments::gateway::Payments,
+    mailer: Arc<crate::domain::mail::delivery::Mailer>,
+) -> AppState {
+    AppState {
+        security: Arc::new(crate::security::Policy::new(
+            &payments.pay_url,
+            &config.public_url,
+        )),
+        pool,
+        writer,
+        config: Arc::new(config),
+        payments: Arc::new(payments),
+        assets,
+        category_menu: Default::default(),
+        settings: Arc::new(settings),
+        mailer,
+        wrong_codes: crate::checkout::discount::wrong_codes_limit(),
+    }
 }
 
 /// The page cache, within the configured budget, rereading the state's settings and category menu

@@ -203,9 +203,7 @@ pub async fn serve(
 /// The page to keep from a rendered answer, or the answer itself when it is not one to keep.
 async fn keepable(response: Response) -> Result<Page, Response> {
     let headers = response.headers();
-    let html = headers
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let html = crate::security::is_html(headers);
     if response.status() != StatusCode::OK || !html || headers.contains_key(header::SET_COOKIE) {
         return Err(response);
     }
