@@ -7,6 +7,12 @@
 //! shop therefore writes through one dedicated connection ([`connect_writer`]): writers wait in
 //! the pool's first-come-first-served queue and each starts the moment the previous commits.
 //! Reads go through the reading pool and, with WAL, never wait for the writer.
+//!
+//! Neither pool pings a connection before lending it (`test_before_acquire(false)`): a SQLite
+//! connection is a file opened in this process, with nothing between that could go stale, and
+//! the ping is a round trip to the connection's worker thread and back on every query (a page
+//! with a session runs three). sqlx still pings each connection as it comes back, which flushes
+//! a transaction dropped half-way.
 
 use super::DbError;
 use sqlx::sqlite::{
@@ -122,6 +128,7 @@ pub async fn connect(url: &str) -> Result<SqlitePool, DbError> {
 
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
+        .test_before_acquire(false)
         .connect_with(options)
         .await
         .map_err(DbError::Open)?;
@@ -138,6 +145,7 @@ pub async fn connect_writer(url: &str, pool: &SqlitePool) -> Result<SqlitePool, 
     SqlitePoolOptions::new()
         .max_connections(1)
         .min_connections(1)
+        .test_before_acquire(false)
         // Never closed for being idle: the queue in front of it is the point.
         .idle_timeout(None)
         .max_lifetime(None)

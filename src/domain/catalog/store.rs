@@ -249,6 +249,8 @@ struct ProductPageRow {
     category_name: String,
     image_path: Option<String>,
     image_alt: Option<String>,
+    /// Sizes, colours…: a simple product's page needs no query for its options and variants.
+    has_options: bool,
 }
 
 async fn product_rows(pool: &crate::db::Db, slug: &str) -> Result<Vec<ProductPageRow>, AppError> {
@@ -259,7 +261,8 @@ async fn product_rows(pool: &crate::db::Db, slug: &str) -> Result<Vec<ProductPag
                 COALESCE((SELECT MIN({REGULAR_PRICE}) {on_sale}), p.price_minor) AS regular_minor,
                 (SELECT CAST(COALESCE(SUM(v.stock), 0) AS BIGINT) {on_sale}) AS stock,
                 c.slug AS category_slug, c.name AS category_name,
-                i.path AS image_path, i.alt AS image_alt
+                i.path AS image_path, i.alt AS image_alt,
+                EXISTS (SELECT 1 FROM product_options o WHERE o.product_id = p.id) AS has_options
          FROM products p JOIN categories c ON c.id = p.category_id
          LEFT JOIN product_images i ON i.product_id = p.id
          WHERE p.slug = $1 AND p.active = TRUE
@@ -296,7 +299,11 @@ pub async fn product(
         .next()
         .ok_or_else(|| AppError::NotFound(td_string!(locale, errors.no_such_product).into()))?;
     let price = stored_money(row.price_minor, &row.currency)?;
-    let options = super::variants::options_of(pool, row.id).await?;
+    let options = if row.has_options {
+        super::variants::options_of(pool, row.id).await?
+    } else {
+        vec![]
+    };
     let variants = if options.is_empty() {
         vec![]
     } else {

@@ -3,8 +3,17 @@
 //! written through the shop's one writer (see `db`), so a busy checkout never meets SQLite's
 //! busy handler; on PostgreSQL every instance reads and writes the same table, so a shopper's
 //! next request may land on any instance.
+//!
+//! On SQLite the shop is the database's only user (`db::sqlite::lock`), so it also keeps the
+//! sessions it has seen in memory (`copies`), written through: a load is answered from memory,
+//! and costs a page no query. PostgreSQL's instances keep no copy: another instance may have
+//! changed the session since.
+
+mod copies;
 
 use crate::db::Db;
+use copies::Copies;
+use std::sync::Arc;
 use tower_sessions::cookie::{time, SameSite};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
@@ -16,6 +25,7 @@ pub enum Sessions {
     Sqlite {
         reads: SqliteStore,
         writes: SqliteStore,
+        copies: Arc<Copies>,
     },
     Postgres(PostgresStore),
 }
@@ -33,7 +43,11 @@ impl Sessions {
                     Db::Sqlite(pool) => SqliteStore::new(pool.clone()),
                     Db::Postgres(_) => writes.clone(),
                 };
-                Ok(Sessions::Sqlite { reads, writes })
+                Ok(Sessions::Sqlite {
+                    reads,
+                    writes,
+                    copies: Arc::new(Copies::new(copies::LIMIT)),
+                })
             }
             Db::Postgres(pool) => {
                 let store = PostgresStore::new(pool.clone());
@@ -47,7 +61,11 @@ impl Sessions {
     pub async fn delete_expired(&self) -> session_store::Result<()> {
         use tower_sessions::ExpiredDeletion;
         match self {
-            Sessions::Sqlite { writes, .. } => writes.delete_expired().await,
+            Sessions::Sqlite { writes, copies, .. } => {
+                writes.delete_expired().await?;
+                copies.forget_expired();
+                Ok(())
+            }
             Sessions::Postgres(store) => store.delete_expired().await,
         }
     }
@@ -73,28 +91,28 @@ pub const COOKIE: &str = "turgus_session";
 impl SessionStore for Sessions {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         match self {
-            Sessions::Sqlite { writes, .. } => writes.create(record).await,
+            Sessions::Sqlite { writes, copies, .. } => copies.create(writes, record).await,
             Sessions::Postgres(store) => store.create(record).await,
         }
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         match self {
-            Sessions::Sqlite { writes, .. } => writes.save(record).await,
+            Sessions::Sqlite { writes, copies, .. } => copies.save(writes, record).await,
             Sessions::Postgres(store) => store.save(record).await,
         }
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         match self {
-            Sessions::Sqlite { reads, .. } => reads.load(id).await,
+            Sessions::Sqlite { reads, copies, .. } => copies.load(reads, id).await,
             Sessions::Postgres(store) => store.load(id).await,
         }
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         match self {
-            Sessions::Sqlite { writes, .. } => writes.delete(id).await,
+            Sessions::Sqlite { writes, copies, .. } => copies.delete(writes, id).await,
             Sessions::Postgres(store) => store.delete(id).await,
         }
     }
