@@ -5,12 +5,11 @@ use crate::admin::{
     AdminOrderPage, AdminOrdersPage, AdminProductPage, AdminProductsPage, AdminProfilePage,
     AdminSettingsPage, AdminSetupPage,
 };
-use crate::cart::{provide_cart, CartLink, CartNotice, CartPage};
+use crate::cart::{CartLink, CartNotice, CartPage};
 use crate::catalog::{CategoryPage, HomePage, ProductPage, SearchPage};
 use crate::checkout::{AcceptPage, CancelPage, CheckoutPage};
 use crate::domain::catalog::CategoryLink;
 use crate::domain::settings::LegalPage;
-use crate::error::AppError;
 use crate::legal::{current_seller, ContactPage, LegalPageView, SellerFooter};
 use crate::locale::{self, Alternates, LanguageSwitch};
 use crate::page::{public_url, set_status};
@@ -124,8 +123,6 @@ pub fn App() -> impl IntoView {
 /// form post brings back in it).
 #[component]
 fn Storefront() -> impl IntoView {
-    provide_cart();
-    provide_context(Resource::new(|| (), |_| get_shop_info()));
     view! {
         <a class="skip-link" href="#main">{tr!(chrome.skip)}</a>
         <SandboxBanner />
@@ -172,7 +169,7 @@ fn Storefront() -> impl IntoView {
 
 #[component]
 fn Header() -> impl IntoView {
-    let shop = use_shop_info();
+    let categories = use_chrome().categories;
     let name = current_seller().shop_name;
     let mark = name
         .chars()
@@ -181,6 +178,7 @@ fn Header() -> impl IntoView {
         .to_uppercase()
         .to_string();
     let location = use_location();
+    let here = location.pathname.get_untracked();
     let query = move || location.query.read().get("q").unwrap_or_default();
     view! {
         <header class="site-header">
@@ -199,16 +197,11 @@ fn Header() -> impl IntoView {
                 <CartLink />
             </div>
             <nav class="container category-nav" aria-label=tr!(chrome.categories)>
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        let here = location.pathname.get_untracked();
-                        shop.await.map(|s| s.categories).unwrap_or_default().into_iter().map(|c| {
-                            let path = format!("/c/{}", c.slug);
-                            let current = (here == path).then_some("page");
-                            view! { <a href=locale::href(&path) aria-current=current>{c.name}</a> }
-                        }).collect_view()
-                    })}
-                </Suspense>
+                {categories.into_iter().map(|c| {
+                    let path = format!("/c/{}", c.slug);
+                    let current = (here == path).then_some("page");
+                    view! { <a href=locale::href(&path) aria-current=current>{c.name}</a> }
+                }).collect_view()}
             </nav>
         </header>
     }
@@ -217,16 +210,9 @@ fn Header() -> impl IntoView {
 /// "SANDBOX — no real money" on every page while payments go to the built-in sandbox.
 #[component]
 fn SandboxBanner() -> impl IntoView {
-    let shop = use_shop_info();
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                shop.await.is_ok_and(|s| s.sandbox).then(|| view! {
-                    <div class="sandbox-banner" role="note">{tr!(chrome.sandbox)}</div>
-                })
-            })}
-        </Suspense>
-    }
+    use_chrome().sandbox.then(|| {
+        view! { <div class="sandbox-banner" role="note">{tr!(chrome.sandbox)}</div> }
+    })
 }
 
 #[component]
@@ -240,25 +226,57 @@ fn Footer() -> impl IntoView {
     }
 }
 
-/// What every page's chrome needs to know about the shop, fetched once per page load.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ShopInfo {
+/// What every page's chrome shows besides the page itself: the category menu, the sandbox
+/// banner, the cart's count. Read before the page renders ([`read_chrome`]), so the header is
+/// plain markup: no resource, no suspense of its own, nothing to wait for mid-page.
+#[derive(Clone, Debug, Default)]
+pub struct Chrome {
     pub categories: Vec<CategoryLink>,
     /// Payments go to the built-in sandbox: no real money.
     pub sandbox: bool,
+    /// Items in the shopper's cart (read from the session, without pricing the cart).
+    pub cart_count: u32,
 }
 
-#[server(endpoint = "shop/info")]
-pub async fn get_shop_info() -> Result<ShopInfo, AppError> {
-    let state = crate::state::app_state()?;
-    Ok(ShopInfo {
-        categories: state.category_menu.get(&state.pool).await?,
-        sandbox: state.payments.sandbox.is_some(),
+/// Reads the [`Chrome`] of a page request into its extensions, where the page's components find
+/// it (`use_chrome`). A menu or a session that cannot be read shows as none, as an empty cart.
+#[cfg(feature = "ssr")]
+pub async fn read_chrome(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::Method;
+    if matches!(*request.method(), Method::GET | Method::HEAD) {
+        let cart_count = match request.extensions().get::<tower_sessions::Session>() {
+            Some(session) => crate::cart::session::item_count(session).await.unwrap_or(0),
+            None => 0,
+        };
+        let chrome = Chrome {
+            categories: state
+                .category_menu
+                .get(&state.pool)
+                .await
+                .unwrap_or_default(),
+            sandbox: state.payments.sandbox.is_some(),
+            cart_count,
+        };
+        request.extensions_mut().insert(chrome);
+    }
+    next.run(request).await
+}
+
+/// This page's [`Chrome`]: only ever rendered on the server (the islands have none).
+pub fn use_chrome() -> Chrome {
+    #[cfg(feature = "ssr")]
+    if let Some(chrome) = with_context(|request: &axum::http::request::Parts| {
+        request.extensions.get::<Chrome>().cloned()
     })
-}
-
-pub fn use_shop_info() -> Resource<Result<ShopInfo, AppError>> {
-    expect_context()
+    .flatten()
+    {
+        return chrome;
+    }
+    Chrome::default()
 }
 
 #[component]

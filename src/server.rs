@@ -353,6 +353,7 @@ fn router(
     let features = checkout::routes(state.clone()).merge(crate::admin::routes(state.clone()));
     let sessionless = sessionless_routes(&state);
     let security = state.security.clone();
+    let chrome = axum::middleware::from_fn_with_state(state.clone(), crate::app::read_chrome);
     let context = move || {
         provide_context(state.clone());
         // Pages allow their inline scripts by hash (`security::page_script_policy`), not by a
@@ -370,6 +371,8 @@ fn router(
             context, shell,
         ))
         .with_state(leptos_options)
+        // Inside the session layer: the header's cart count is the session's.
+        .layer(chrome)
         .merge(features)
         .layer(axum::middleware::from_fn(server_fn_status))
         .layer(axum::middleware::from_fn(

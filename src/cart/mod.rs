@@ -7,7 +7,7 @@ mod pages;
 #[cfg(feature = "ssr")]
 pub mod session;
 
-pub use pages::{provide_cart, use_cart, AddToCartForm, CartLink, CartNotice, CartPage};
+pub use pages::{AddToCartForm, CartLink, CartNotice, CartPage};
 
 use crate::domain::cart::CartView;
 use crate::error::AppError;
@@ -17,13 +17,6 @@ use leptos::prelude::*;
 pub async fn get_cart() -> Result<CartView, AppError> {
     let (session, state) = crate::state::session_and_state().await?;
     session::view(&session, &state.pool, state.config.currency).await
-}
-
-/// The header's item count, read from the session without pricing the cart (one query less on
-/// every page a shopper with a cart sees).
-#[server(endpoint = "cart/count")]
-pub async fn get_cart_count() -> Result<u32, AppError> {
-    session::item_count(&crate::state::session().await?).await
 }
 
 /// Adds `quantity` of a product, in the values chosen for its options (`option1`…`option3`; none

@@ -3,7 +3,7 @@
 //! the islands around them (`islands.rs`) send them without a page load when JavaScript runs.
 
 use super::islands::{AddToCartEnhanced, CartEnhanced, CART_CONTENTS, CART_COUNT};
-use super::{get_cart, get_cart_count, AddToCart, EmptyCart, RemoveCartLine, UpdateCartLine};
+use super::{get_cart, AddToCart, EmptyCart, RemoveCartLine, UpdateCartLine};
 use crate::checkout::discount::DiscountForm;
 use crate::domain::cart::{CartLine, CartView};
 use crate::domain::inventory::Shortfall;
@@ -17,24 +17,6 @@ use leptos::server_fn::error::ServerFnUrlError;
 use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_location;
-
-/// The header's count of the cart's items, read once for the page (the cart page prices the
-/// cart itself).
-#[derive(Clone, Copy)]
-pub struct Cart {
-    pub count: Resource<Result<u32, AppError>>,
-}
-
-/// Reads the cart once for the page; call once, inside the router.
-pub fn provide_cart() {
-    provide_context(Cart {
-        count: Resource::new(|| (), |_| get_cart_count()),
-    });
-}
-
-pub fn use_cart() -> Cart {
-    expect_context()
-}
 
 /// A cart form posted without JavaScript that failed comes back to its page with the error in
 /// the URL (`__path`, `__err`); this shows it above the page. With JavaScript the islands show
@@ -76,24 +58,14 @@ fn in_our_words(error: AppError) -> AppError {
 
 #[component]
 pub fn CartLink() -> impl IntoView {
-    let cart = use_cart();
-    let badge = |count: u32| {
-        view! {
-                <a href=locale::href("/cart") class="cart-link">
-                    <span>{tr!(cart.link)}</span>
-                    <span class="cart-count" id=CART_COUNT data-testid="cart-count" aria-label=tr!(cart.items, count)>
-                        {count}
-                    </span>
-                </a>
-
-        }
-    };
+    let count = crate::app::use_chrome().cart_count;
     view! {
-        <Suspense fallback=move || badge(0)>
-            {move || Suspend::new(async move {
-                badge(cart.count.await.unwrap_or(0))
-            })}
-        </Suspense>
+        <a href=locale::href("/cart") class="cart-link">
+            <span>{tr!(cart.link)}</span>
+            <span class="cart-count" id=CART_COUNT data-testid="cart-count" aria-label=tr!(cart.items, count)>
+                {count}
+            </span>
+        </a>
     }
 }
 
