@@ -28,6 +28,19 @@ fn card_columns(at: &str) -> String {
     )
 }
 
+/// A `SELECT` of the cards of the products `picked` (`FROM products p WHERE …`) in `order`, at
+/// most `limit` (with its `OFFSET`): the products are picked, sorted and counted off first, so
+/// the card's subqueries (prices, stock, photo) run for the cards shown only. Selected in one
+/// level, SQLite works out every column of every matching product before sorting: the home page
+/// ran five subqueries for each active product of the shop to show twelve. `order` may only name
+/// the product's own columns (a sort by price needs the cards' prices: [`card_columns`]).
+fn picked_cards(picked: &str, order: &str, limit: &str, at: &str) -> String {
+    format!(
+        "SELECT {} FROM (SELECT p.* {picked} ORDER BY {order} {limit}) p ORDER BY {order}",
+        card_columns(at)
+    )
+}
+
 #[derive(sqlx::FromRow)]
 struct CardRow {
     slug: String,
@@ -153,18 +166,21 @@ pub async fn categories(pool: &crate::db::Db) -> Result<Vec<CategoryLink>, AppEr
 }
 
 pub async fn home(pool: &crate::db::Db) -> Result<Home, AppError> {
-    let featured = crate::on_db!(pool, conn => sqlx::query_as::<_, CardRow>(&format!(
-        "SELECT {} FROM products p WHERE p.active = TRUE AND p.featured = TRUE
-         ORDER BY p.created_at DESC, p.id DESC LIMIT 8",
-        card_columns("$1")
+    let newest_first = "p.created_at DESC, p.id DESC";
+    let featured = crate::on_db!(pool, conn => sqlx::query_as::<_, CardRow>(&picked_cards(
+        "FROM products p WHERE p.active = TRUE AND p.featured = TRUE",
+        newest_first,
+        "LIMIT 8",
+        "$1",
     ))
     .bind(crate::clock::now())
     .fetch_all(conn)
     .await)?;
-    let newest = crate::on_db!(pool, conn => sqlx::query_as::<_, CardRow>(&format!(
-        "SELECT {} FROM products p WHERE p.active = TRUE
-         ORDER BY p.created_at DESC, p.id DESC LIMIT 4",
-        card_columns("$1")
+    let newest = crate::on_db!(pool, conn => sqlx::query_as::<_, CardRow>(&picked_cards(
+        "FROM products p WHERE p.active = TRUE",
+        newest_first,
+        "LIMIT 4",
+        "$1",
     ))
     .bind(crate::clock::now())
     .fetch_all(conn)
@@ -182,35 +198,36 @@ pub async fn category(
     page: u32,
     locale: Locale,
 ) -> Result<CategoryListing, AppError> {
-    let (id, name, description): (i64, String, String) =
-        crate::on_db!(pool, conn => sqlx::query_as("SELECT id, name, description FROM categories WHERE slug = $1")
-            .bind(slug)
-            .fetch_optional(conn)
-            .await)?
-            .ok_or_else(|| AppError::NotFound(td_string!(locale, errors.no_such_category).into()))?;
-
-    let total: i64 = crate::on_db!(pool, conn => sqlx::query_scalar(
-        "SELECT COUNT(*) FROM products WHERE category_id = $1 AND active = TRUE",
-    )
-    .bind(id)
-    .fetch_one(conn)
-    .await)?;
+    let (id, name, description, total): (i64, String, String, i64) =
+        crate::on_db!(pool, conn => sqlx::query_as(
+            "SELECT c.id, c.name, c.description,
+                    (SELECT COUNT(*) FROM products p WHERE p.category_id = c.id AND p.active = TRUE)
+             FROM categories c WHERE c.slug = $1",
+        )
+        .bind(slug)
+        .fetch_optional(conn)
+        .await)?
+        .ok_or_else(|| AppError::NotFound(td_string!(locale, errors.no_such_category).into()))?;
     let total = u32::try_from(total).unwrap_or(u32::MAX);
     check_page(page, total, locale)?;
 
     // The ORDER BY comes from a closed enum, never from the request's text. By price: the
     // card's lowest price in force (its column), so a sale moves a product up.
-    let order = match sort {
-        Sort::Newest => "p.created_at DESC, p.id DESC",
-        Sort::PriceLowHigh => "price_minor ASC, p.id ASC",
-        Sort::PriceHighLow => "price_minor DESC, p.id ASC",
-        Sort::Name => "lower(p.name) ASC, p.id ASC",
+    let picked = "FROM products p WHERE p.category_id = $1 AND p.active = TRUE";
+    let limit = "LIMIT $2 OFFSET $3";
+    let by_price = |order: &str| {
+        format!(
+            "SELECT {} {picked} ORDER BY {order} {limit}",
+            card_columns("$4")
+        )
     };
-    let rows = crate::on_db!(pool, conn => sqlx::query_as::<_, CardRow>(&format!(
-        "SELECT {} FROM products p WHERE p.category_id = $1 AND p.active = TRUE
-         ORDER BY {order} LIMIT $2 OFFSET $3",
-        card_columns("$4")
-    ))
+    let select = match sort {
+        Sort::Newest => picked_cards(picked, "p.created_at DESC, p.id DESC", limit, "$4"),
+        Sort::Name => picked_cards(picked, "lower(p.name) ASC, p.id ASC", limit, "$4"),
+        Sort::PriceLowHigh => by_price("price_minor ASC, p.id ASC"),
+        Sort::PriceHighLow => by_price("price_minor DESC, p.id ASC"),
+    };
+    let rows = crate::on_db!(pool, conn => sqlx::query_as::<_, CardRow>(&select)
     .bind(id)
     .bind(i64::from(PAGE_SIZE))
     .bind(offset(page))
