@@ -1,4 +1,5 @@
-//! The application shell: document head, header, footer and the route table.
+//! The application shell: document head, header, footer and the route table, and what the
+//! header shows of the shop and the shopper (`Chrome`), read before a page renders.
 
 use crate::admin::{
     AdminCategoriesPage, AdminEmailsPage, AdminHomePage, AdminLegalPage, AdminLoginPage,
