@@ -170,7 +170,7 @@ fn Storefront() -> impl IntoView {
 
 #[component]
 fn Header() -> impl IntoView {
-    let categories = use_chrome().categories;
+    let categories = with_chrome(|chrome| chrome.categories.clone());
     let name = current_seller().shop_name;
     let mark = name
         .chars()
@@ -211,7 +211,7 @@ fn Header() -> impl IntoView {
 /// "SANDBOX — no real money" on every page while payments go to the built-in sandbox.
 #[component]
 fn SandboxBanner() -> impl IntoView {
-    use_chrome().sandbox.then(|| {
+    with_chrome(|chrome| chrome.sandbox).then(|| {
         view! { <div class="sandbox-banner" role="note">{tr!(chrome.sandbox)}</div> }
     })
 }
@@ -240,7 +240,7 @@ pub struct Chrome {
 }
 
 /// Reads the [`Chrome`] of a page request into its extensions, where the page's components find
-/// it (`use_chrome`). A menu or a session that cannot be read shows as none, as an empty cart.
+/// it ([`with_chrome`]). A menu or a session that cannot be read shows as none, as an empty cart.
 #[cfg(feature = "ssr")]
 pub async fn read_chrome(
     axum::extract::State(state): axum::extract::State<crate::state::AppState>,
@@ -267,17 +267,17 @@ pub async fn read_chrome(
     next.run(request).await
 }
 
-/// This page's [`Chrome`]: only ever rendered on the server (the islands have none).
-pub fn use_chrome() -> Chrome {
+/// What `read` takes from this page's [`Chrome`] (without copying the rest: the header, the
+/// banner and the cart link each read their part). Only ever rendered on the server (the islands
+/// have none); without one, as for an empty shop.
+pub fn with_chrome<T>(read: impl Fn(&Chrome) -> T) -> T {
     #[cfg(feature = "ssr")]
-    if let Some(chrome) = with_context(|request: &axum::http::request::Parts| {
-        request.extensions.get::<Chrome>().cloned()
-    })
-    .flatten()
-    {
-        return chrome;
+    if let Some(Some(part)) = with_context(|request: &axum::http::request::Parts| {
+        request.extensions.get::<Chrome>().map(&read)
+    }) {
+        return part;
     }
-    Chrome::default()
+    read(&Chrome::default())
 }
 
 #[component]

@@ -336,8 +336,9 @@ async fn serve_metrics(
 /// The whole shop's routes: the pages (and their server functions, after `app::read_chrome`) and
 /// the features' own `routes()` under the session, page-script policy, compression and page cache
 /// layers; the built files, health checks and the language switch beside them, with neither (a
-/// file needs no session, and is precompressed); all under the security and body-limit layers. Sessions are loaded only by handlers that ask for
-/// one, so Paysera's callback pays nothing for the session layer.
+/// file needs no session, and is precompressed); all under the security and body-limit layers.
+/// Sessions are loaded only by the pages (for the header's cart count) and the handlers that ask
+/// for one, so Paysera's callback pays nothing for the session layer.
 fn router(
     state: AppState,
     leptos_options: LeptosOptions,

@@ -58,7 +58,7 @@ fn in_our_words(error: AppError) -> AppError {
 
 #[component]
 pub fn CartLink() -> impl IntoView {
-    let count = crate::app::use_chrome().cart_count;
+    let count = crate::app::with_chrome(|chrome| chrome.cart_count);
     view! {
         <a href=locale::href("/cart") class="cart-link">
             <span>{tr!(cart.link)}</span>

@@ -41,6 +41,9 @@ fn picked_cards(picked: &str, order: &str, limit: &str, at: &str) -> String {
     )
 }
 
+/// Listings' default order: the newest product first.
+const NEWEST_FIRST: &str = "p.created_at DESC, p.id DESC";
+
 #[derive(sqlx::FromRow)]
 struct CardRow {
     slug: String,
@@ -166,10 +169,9 @@ pub async fn categories(pool: &crate::db::Db) -> Result<Vec<CategoryLink>, AppEr
 }
 
 pub async fn home(pool: &crate::db::Db) -> Result<Home, AppError> {
-    let newest_first = "p.created_at DESC, p.id DESC";
     let featured = crate::on_db!(pool, conn => sqlx::query_as::<_, CardRow>(&picked_cards(
         "FROM products p WHERE p.active = TRUE AND p.featured = TRUE",
-        newest_first,
+        NEWEST_FIRST,
         "LIMIT 8",
         "$1",
     ))
@@ -178,7 +180,7 @@ pub async fn home(pool: &crate::db::Db) -> Result<Home, AppError> {
     .await)?;
     let newest = crate::on_db!(pool, conn => sqlx::query_as::<_, CardRow>(&picked_cards(
         "FROM products p WHERE p.active = TRUE",
-        newest_first,
+        NEWEST_FIRST,
         "LIMIT 4",
         "$1",
     ))
@@ -222,7 +224,7 @@ pub async fn category(
         )
     };
     let select = match sort {
-        Sort::Newest => picked_cards(picked, "p.created_at DESC, p.id DESC", limit, "$4"),
+        Sort::Newest => picked_cards(picked, NEWEST_FIRST, limit, "$4"),
         Sort::Name => picked_cards(picked, "lower(p.name) ASC, p.id ASC", limit, "$4"),
         Sort::PriceLowHigh => by_price("price_minor ASC, p.id ASC"),
         Sort::PriceHighLow => by_price("price_minor DESC, p.id ASC"),
