@@ -123,7 +123,9 @@ fn app_state(
     payments: crate::domain::payments::gateway::Payments,
     mailer: Arc<crate::domain::mail::delivery::Mailer>,
 ) -> AppState {
+    let home = crate::domain::catalog::store::KeptHome::new(config.page_cache_bytes > 0);
     AppState {
+        home: Arc::new(home),
         security: Arc::new(crate::security::Policy::new(
             &payments.pay_url,
             &config.public_url,
@@ -141,13 +143,14 @@ fn app_state(
 }
 
 /// The page cache, within the configured budget, rereading the state's settings and category menu
-/// when another instance changed them.
+/// and emptying the home page's kept cards when anything changed.
 async fn page_cache(state: &AppState) -> Arc<crate::page_cache::PageCache> {
     crate::page_cache::PageCache::new(
         state.config.page_cache_bytes,
         state.pool.clone(),
         state.settings.clone(),
         state.category_menu.clone(),
+        state.home.clone(),
     )
     .await
 }

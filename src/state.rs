@@ -19,6 +19,8 @@ pub struct AppState {
     pub security: Arc<crate::security::Policy>,
     /// The category menu of every page, cached (cleared when the merchant edits categories).
     pub category_menu: Arc<crate::domain::catalog::store::CategoryMenu>,
+    /// The home page's cards, kept while the page cache watches for changes (emptied by it).
+    pub home: Arc<crate::domain::catalog::store::KeptHome>,
     /// The merchant's settings, cached (replaced when the merchant saves them).
     pub settings: Arc<crate::domain::settings::store::SettingsCache>,
     /// Sends the order e-mails in the outbox (`mail`).

@@ -3,7 +3,8 @@
 //! rendered page has), nothing of one visitor's reaches another, each kind of change reaches the
 //! next visitor (at once for the merchant's own, within seconds for another instance's or the
 //! database's), a sale turns at its moment, and a catalog of 10,000 products stays within the
-//! budget.
+//! budget. A shopper with a cart has every page rendered, the home page from cards kept with the
+//! pages: each change reaches them as it reaches everyone, and nothing is kept with the cache off.
 
 mod support;
 
@@ -58,14 +59,26 @@ fn meaningful(headers: &HeaderMap) -> Vec<(String, String)> {
 /// Waits until the visitor's page at `path` contains `text`: within 5 s, as the issue allows
 /// another instance's change.
 async fn shows_within_5_s(shop: &TestShop, path: &str, text: &str) -> Duration {
+    within_5_s(shop, &visitor(), path, text, |page| page.contains(text)).await
+}
+
+/// Waits until the page at `path`, as the browser `client` gets it, passes `test` (`what`).
+async fn within_5_s(
+    shop: &TestShop,
+    client: &Client,
+    path: &str,
+    what: &str,
+    test: impl Fn(&str) -> bool,
+) -> Duration {
     let start = Instant::now();
     loop {
-        if page_text(shop, path).await.contains(text) {
+        let (_, page) = visit(shop, client, path, "").await;
+        if test(&String::from_utf8(page).unwrap()) {
             return start.elapsed();
         }
         assert!(
             start.elapsed() < Duration::from_secs(5),
-            "{path} never showed {text:?}"
+            "{path} never showed {what:?}"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -265,6 +278,77 @@ async fn the_merchants_own_change_is_on_the_very_next_page() {
     assert_eq!(saved.status(), StatusCode::OK);
     // No waiting: the save's request looked for changes before it answered.
     assert!(page_text(&shop, "/en/").await.contains("Lino namai"));
+}
+
+/// This shop's browser puts a mug in its cart: from then on it has a session, and every page is
+/// rendered for it.
+async fn with_a_cart(shop: &TestShop) -> String {
+    let mug = shop.product_id("enamel-mug").await.to_string();
+    let added = shop
+        .call(
+            "cart/add",
+            &[("product_id", mug.as_str()), ("quantity", "1")],
+        )
+        .await;
+    assert_eq!(added.status(), StatusCode::OK);
+    let (_, home) = shop.page("/en/").await;
+    assert!(home.contains("Enamel Camp Mug") && home.contains("12,50"));
+    home
+}
+
+#[tokio::test]
+async fn a_shopper_with_a_cart_sees_each_change_to_the_home_pages_cards() {
+    let shop = TestShop::spawn().await;
+    with_a_cart(&shop).await;
+    let mug = shop.product_id("enamel-mug").await;
+    let variant = shop.variant_id("enamel-mug").await;
+    // Rendered for the shopper each time, never kept; the cards it shows are kept between
+    // changes, and each change the card shows reaches the shopper as it reaches everyone.
+    let cases: Vec<(String, &str)> = vec![
+        (format!("UPDATE product_variants SET price_minor = 1234 WHERE id = {variant}"), "12,34"),
+        (format!("UPDATE products SET name = 'Enamel Tin Mug' WHERE id = {mug}"), "Enamel Tin Mug"),
+        (
+            format!("INSERT INTO product_images (product_id, path, alt, position) VALUES ({mug}, '/images/products/mug-side.svg', 'The mug from the side', -1)"),
+            "/images/products/mug-side.svg",
+        ),
+        (format!("UPDATE product_variants SET stock = 0 WHERE id = {variant}"), "Sold out"),
+    ];
+    for (sql, text) in cases {
+        shop.page("/en/").await;
+        elsewhere(&shop, &sql).await;
+        let took = within_5_s(&shop, &shop.client, "/en/", text, |page| {
+            page.contains(text)
+        })
+        .await;
+        println!("{text:?} on the shopper's home page after {took:?}");
+    }
+    elsewhere(
+        &shop,
+        &format!("UPDATE product_variants SET stock = 1 WHERE id = {variant}"),
+    )
+    .await;
+    within_5_s(&shop, &shop.client, "/en/", "in stock again", |page| {
+        !page.contains("Sold out")
+    })
+    .await;
+    assert_eq!(shop.page_cache.stats().pages, 0, "no page of theirs kept");
+    // The shopper buys the last mug: their very next page says it is sold out.
+    assert_eq!(shop.place_cart().await.status(), StatusCode::OK);
+    assert!(shop.page("/en/").await.1.contains("Sold out"));
+}
+
+#[tokio::test]
+async fn with_the_page_cache_turned_off_nothing_is_kept_for_a_shopper_either() {
+    let shop = TestShop::spawn_configured(|config, _| config.page_cache_bytes = 0).await;
+    with_a_cart(&shop).await;
+    let variant = shop.variant_id("enamel-mug").await;
+    elsewhere(
+        &shop,
+        &format!("UPDATE product_variants SET price_minor = 1234 WHERE id = {variant}"),
+    )
+    .await;
+    // No one looks for changes, so the cards are read for each page.
+    assert!(shop.page("/en/").await.1.contains("12,34"));
 }
 
 #[tokio::test]

@@ -17,7 +17,8 @@ use crate::domain::catalog::{page_number, store, Sort};
 
 #[server(endpoint = "catalog/home")]
 pub async fn get_home() -> Result<Home, AppError> {
-    store::home(&crate::state::pool()?).await
+    let state = crate::state::app_state()?;
+    state.home.get(&state.pool).await
 }
 
 #[server(endpoint = "catalog/category")]

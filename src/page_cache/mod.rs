@@ -19,11 +19,15 @@
 //! ending empties it at that moment. When it moved, the settings and category menu are read again
 //! first (another instance may have changed them), then every page goes: a stock change
 //! is as rare as an order, and a page that shows stock must not promise what is gone.
+//!
+//! **Pages with a session** are rendered for each visitor, never kept; but the home page's cards,
+//! the same for all of them, are kept with the pages and emptied with them
+//! (`domain::catalog::store::KeptHome`): as fresh as a kept page, without the two queries.
 
 pub mod store;
 
 use crate::db::Db;
-use crate::domain::catalog::store::CategoryMenu;
+use crate::domain::catalog::store::{CategoryMenu, KeptHome};
 use crate::domain::page_changes::{self, Version};
 use crate::domain::settings::store::SettingsCache;
 use crate::locale::middleware::RequestLocale;
@@ -46,6 +50,7 @@ pub struct PageCache {
     pool: Db,
     settings: Arc<SettingsCache>,
     menu: Arc<CategoryMenu>,
+    home: Arc<KeptHome>,
     seen: tokio::sync::Mutex<Seen>,
 }
 
@@ -59,7 +64,8 @@ struct Seen {
 }
 
 impl PageCache {
-    /// A cache of `budget` bytes, and what it reads again when another instance changed things;
+    /// A cache of `budget` bytes, what it reads again when another instance changed things, and
+    /// the home page's cards, emptied with the pages;
     /// the database's version is read now, so the first page kept is not emptied by the first
     /// look.
     pub async fn new(
@@ -67,12 +73,14 @@ impl PageCache {
         pool: Db,
         settings: Arc<SettingsCache>,
         menu: Arc<CategoryMenu>,
+        home: Arc<KeptHome>,
     ) -> Arc<PageCache> {
         let cache = Arc::new(PageCache {
             store: Store::new(budget),
             pool,
             settings,
             menu,
+            home,
             seen: tokio::sync::Mutex::new(Seen {
                 at: Instant::now(),
                 version: None,
@@ -103,7 +111,7 @@ impl PageCache {
             // Whether pages are still right cannot be known: none is kept.
             tracing::warn!(%error, "could not check for changes to the pages; emptied the page cache");
             seen.version = None;
-            self.store.clear();
+            self.empty();
         }
     }
 
@@ -120,9 +128,16 @@ impl PageCache {
         self.settings.reread().await?;
         self.menu.clear();
         seen.next_sale = page_changes::next_sale_boundary(&self.pool, &now).await?;
-        self.store.clear();
+        self.empty();
         seen.version = Some(version);
         Ok(())
+    }
+
+    /// Forgets every kept page, and the home page's cards that pages with a session are rendered
+    /// from.
+    fn empty(&self) {
+        self.store.clear();
+        self.home.clear();
     }
 
     /// Looks for changes once a second until `stopped`.

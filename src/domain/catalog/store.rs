@@ -9,6 +9,7 @@ use crate::error::AppError;
 use crate::locale::Locale;
 use crate::money::{Currency, Money};
 use leptos_i18n::td_string;
+use std::sync::PoisonError;
 
 /// The columns a product card needs, at the instant bound as `at` (`"$4"`): the lowest and
 /// highest price in force and the lowest regular price of its variants on sale, their stock, and
@@ -144,6 +145,62 @@ impl CategoryMenu {
         if let Ok(mut cached) = self.cached.write() {
             *cached = None;
         }
+    }
+}
+
+/// The home page's cards, kept in memory from one change to the catalog to the next. Pages
+/// with a session are rendered for each visitor, but the home page's twelve cards are the same
+/// for all of them, and reading them (two queries, each card's prices, stock and photo) was two
+/// fifths of that page's cost. Kept only while something empties them on every change to what
+/// the cards show: the page cache's look for changes (`page_cache`), which empties them with the
+/// pages it keeps, so a card is as fresh as a kept page; with the page cache turned off, nothing
+/// is kept. Cards read before an emptying are not kept after it (the generation).
+pub struct KeptHome {
+    watched: bool,
+    kept: std::sync::RwLock<Kept>,
+}
+
+#[derive(Default)]
+struct Kept {
+    /// Moves on each time the cards are emptied.
+    generation: u64,
+    cards: Option<Home>,
+}
+
+impl KeptHome {
+    /// `watched`: the page cache is on and will empty it on each change.
+    pub fn new(watched: bool) -> KeptHome {
+        KeptHome {
+            watched,
+            kept: Default::default(),
+        }
+    }
+
+    pub async fn get(&self, pool: &crate::db::Db) -> Result<Home, AppError> {
+        // The lock is never held across the query (nor by a writer that panicked: its data is
+        // whole at every step).
+        let generation = {
+            let kept = self.kept.read().unwrap_or_else(PoisonError::into_inner);
+            if let Some(cards) = &kept.cards {
+                return Ok(cards.clone());
+            }
+            kept.generation
+        };
+        let cards = home(pool).await?;
+        if self.watched {
+            let mut kept = self.kept.write().unwrap_or_else(PoisonError::into_inner);
+            if kept.generation == generation {
+                kept.cards = Some(cards.clone());
+            }
+        }
+        Ok(cards)
+    }
+
+    /// After a change: the next home page reads its cards again.
+    pub fn clear(&self) {
+        let mut kept = self.kept.write().unwrap_or_else(PoisonError::into_inner);
+        kept.generation += 1;
+        kept.cards = None;
     }
 }
 
