@@ -14,6 +14,8 @@
 //! - `orders{stage}`, `email_outbox{state}` and `db_pool_connections{state}`: read when scraped
 //!   (from the database, and the pool's own counts), so every instance reports the same orders
 //!   and its own connections.
+//! - `page_cache_pages`, `page_cache_bytes` and `page_cache_requests_total{result}` (`hit` or
+//!   `miss`): this instance's page cache, how full and how well it serves (`page_cache`).
 //!
 //! The counters are the process's (`metrics`' global recorder, installed once); with metrics off
 //! no recorder is installed and recording them costs nothing.
@@ -87,10 +89,17 @@ pub fn callback(verdict: &'static str) {
     metrics::counter!("paysera_callbacks_total", "verdict" => verdict).increment(1);
 }
 
+/// What the figures read when scraped come from.
+#[derive(Clone)]
+pub struct Sources {
+    pub pool: crate::db::Db,
+    pub page_cache: std::sync::Arc<crate::page_cache::PageCache>,
+}
+
 /// Serves `GET /metrics` on `addr` until `stop`; returns the address bound (port 0: any).
 pub async fn serve(
     addr: std::net::SocketAddr,
-    pool: crate::db::Db,
+    sources: Sources,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<std::net::SocketAddr, String> {
     handle()?;
@@ -100,7 +109,7 @@ pub async fn serve(
     let bound = listener.local_addr().map_err(|e| e.to_string())?;
     let app = axum::Router::new()
         .route("/metrics", axum::routing::get(scrape))
-        .with_state(pool);
+        .with_state(sources);
     tokio::spawn(async move {
         if let Err(error) = axum::serve(listener, app)
             .with_graceful_shutdown(stop)
@@ -112,11 +121,12 @@ pub async fn serve(
     Ok(bound)
 }
 
-async fn scrape(State(pool): State<crate::db::Db>) -> Response {
+async fn scrape(State(sources): State<Sources>) -> Response {
     let Ok(handle) = handle() else {
         return axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response();
     };
-    if let Err(error) = read_gauges(&pool).await {
+    read_page_cache(&sources.page_cache.stats());
+    if let Err(error) = read_gauges(&sources.pool).await {
         tracing::warn!(%error, "metrics: could not read the database's figures");
     }
     (
@@ -127,6 +137,14 @@ async fn scrape(State(pool): State<crate::db::Db>) -> Response {
         handle.render(),
     )
         .into_response()
+}
+
+/// The page cache's figures, kept by the cache itself (its counts since start-up).
+fn read_page_cache(cache: &crate::page_cache::store::Stats) {
+    metrics::gauge!("page_cache_pages").set(cache.pages as f64);
+    metrics::gauge!("page_cache_bytes").set(cache.bytes as f64);
+    metrics::counter!("page_cache_requests_total", "result" => "hit").absolute(cache.hits);
+    metrics::counter!("page_cache_requests_total", "result" => "miss").absolute(cache.misses);
 }
 
 /// The figures read when scraped: orders by stage, the outbox, the pool.

@@ -85,7 +85,7 @@ pub async fn start_with_shutdown(
     let page_cache = page_cache(&state).await;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let workers = spawn_workers(&state, sessions, &page_cache, &stopped);
-    let metrics_addr = serve_metrics(&state, stopped.clone()).await?;
+    let metrics_addr = serve_metrics(&state, &page_cache, stopped.clone()).await?;
     let drain = Duration::from_secs(state.config.drain_seconds);
     let pools = (state.pool.clone(), state.writer.clone());
     let app = router(state, leptos_options, session_layer, page_cache.clone());
@@ -321,6 +321,7 @@ async fn payments_and_mail(
 /// `/metrics` on `TURGUS_METRICS_ADDR`, if set, until the shop stops; where it listens.
 async fn serve_metrics(
     state: &AppState,
+    page_cache: &Arc<crate::page_cache::PageCache>,
     mut stopped: tokio::sync::watch::Receiver<bool>,
 ) -> Result<Option<SocketAddr>, StartError> {
     let Some(addr) = state.config.metrics_addr else {
@@ -329,7 +330,11 @@ async fn serve_metrics(
     let stop = async move {
         let _ = stopped.wait_for(|stopped| *stopped).await;
     };
-    let bound = crate::metrics::serve(addr, state.pool.clone(), stop)
+    let sources = crate::metrics::Sources {
+        pool: state.pool.clone(),
+        page_cache: page_cache.clone(),
+    };
+    let bound = crate::metrics::serve(addr, sources, stop)
         .await
         .map_err(StartError::Metrics)?;
     tracing::info!("metrics at http://{bound}/metrics");

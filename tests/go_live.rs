@@ -568,7 +568,10 @@ async fn metrics_are_served_apart_from_the_shop_and_count_what_happened() {
         support::paysera::send(&shop, "data=forged&ss1=x").await.0,
         StatusCode::BAD_REQUEST
     );
-    assert_eq!(shop.get("/en/p/brass-pen").await.status(), StatusCode::OK);
+    // A visitor without a session: the page is rendered and kept, then served from the cache.
+    for _ in 0..2 {
+        assert_eq!(shop.get("/en/p/brass-pen").await.status(), StatusCode::OK);
+    }
     // Not on the shop's own address: strangers never see it.
     assert_eq!(
         shop.get("/en/metrics").await.status(),
@@ -590,6 +593,9 @@ async fn metrics_are_served_apart_from_the_shop_and_count_what_happened() {
         r#"orders{stage="to_ship"} "#,
         r#"email_outbox{state="waiting"} "#,
         r#"db_pool_connections{state="open"} "#,
+        "page_cache_requests_total{result=\"miss\"} 1\n",
+        "page_cache_requests_total{result=\"hit\"} 1\n",
+        "page_cache_pages 1\n",
     ] {
         assert!(text.contains(expected), "{expected} in:\n{text}");
     }
