@@ -65,9 +65,8 @@ struct Seen {
 
 impl PageCache {
     /// A cache of `budget` bytes, what it reads again when another instance changed things, and
-    /// the home page's cards, emptied with the pages;
-    /// the database's version is read now, so the first page kept is not emptied by the first
-    /// look.
+    /// the home page's cards, emptied with the pages; the database's version is read now, so the
+    /// first page kept is not emptied by the first look.
     pub async fn new(
         budget: usize,
         pool: Db,
