@@ -40,14 +40,15 @@ async fn page_text(shop: &TestShop, path: &str) -> String {
     String::from_utf8(body).unwrap()
 }
 
-/// Headers a visitor's browser acts on: all but the framing and the date.
+/// Headers a visitor's browser acts on: all but the framing, the date and the tag (which only a
+/// kept page has).
 fn meaningful(headers: &HeaderMap) -> Vec<(String, String)> {
     let mut kept: Vec<(String, String)> = headers
         .iter()
         .filter(|(name, _)| {
             !matches!(
                 name.as_str(),
-                "date" | "content-length" | "transfer-encoding"
+                "date" | "content-length" | "transfer-encoding" | "etag"
             )
         })
         .map(|(name, value)| (name.to_string(), value.to_str().unwrap().to_owned()))
@@ -88,6 +89,20 @@ async fn within_5_s(
 /// would write): the shop is not told.
 async fn elsewhere(shop: &TestShop, sql: &str) {
     turgus::on_db!(&shop.db, conn => sqlx::query(sql).execute(conn).await.map(|_| ())).unwrap();
+}
+
+/// A shopper's browser that put `quantity` linen aprons in its cart: it has a session.
+async fn shopper_with_aprons(shop: &TestShop, quantity: &str) -> Client {
+    let shopper = support::shopper();
+    let id = shop.product_id("linen-apron").await.to_string();
+    let added = shopper
+        .post(shop.url("/api/cart/add"))
+        .form(&[("product_id", id.as_str()), ("quantity", quantity)])
+        .send()
+        .await
+        .unwrap();
+    assert!(added.status().is_success() || added.status().is_redirection());
+    shopper
 }
 
 #[tokio::test]
@@ -136,33 +151,104 @@ async fn a_kept_page_carries_the_headers_of_a_rendered_one() {
     assert_eq!(shop.page_cache.stats().hits, 1);
     assert_eq!(meaningful(&kept), meaningful(&rendered));
     // And those of the page rendered for a shopper with a cart, which is never kept.
-    let shopper = support::shopper();
-    let id = shop.product_id("linen-apron").await.to_string();
-    let added = shopper
-        .post(shop.url("/api/cart/add"))
-        .form(&[("product_id", id.as_str()), ("quantity", "1")])
+    let shopper = shopper_with_aprons(&shop, "1").await;
+    let (with_session, _) = visit(&shop, &shopper, path, "gzip").await;
+    assert_eq!(meaningful(&with_session), meaningful(&kept));
+    // Only the page everyone gets has a tag to ask about.
+    assert_eq!(kept["etag"], rendered["etag"]);
+    assert!(with_session.get("etag").is_none());
+    let csp = kept["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("'sha256-") && !csp.contains("nonce"), "{csp}");
+}
+
+/// The browser's copy of `path`, asked about with `tags` in `If-None-Match`: the answer's status,
+/// headers and body.
+async fn ask_with(
+    shop: &TestShop,
+    client: &Client,
+    path: &str,
+    tags: &str,
+) -> (StatusCode, HeaderMap, String) {
+    let response = client
+        .get(shop.url(path))
+        .header("if-none-match", tags)
         .send()
         .await
         .unwrap();
-    assert!(added.status().is_success() || added.status().is_redirection());
-    let (with_session, _) = visit(&shop, &shopper, path, "gzip").await;
-    assert_eq!(meaningful(&with_session), meaningful(&kept));
-    let csp = kept["content-security-policy"].to_str().unwrap();
-    assert!(csp.contains("'sha256-") && !csp.contains("nonce"), "{csp}");
+    let (status, headers) = (response.status(), response.headers().clone());
+    (status, headers, response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_browser_holding_the_kept_page_is_told_it_has_not_changed() {
+    let shop = TestShop::spawn().await;
+    let path = "/en/p/chef-knife";
+    let (first, _) = visit(&shop, &visitor(), path, "br").await;
+    let tag = first["etag"].to_str().unwrap().to_owned();
+    assert!(tag.starts_with("W/\"") && tag.len() == 36, "{tag}");
+
+    // Pages say `no-cache`: the browser asks before using its copy, and is told it is good,
+    // under the same policies, without the page.
+    let (status, headers, body) = ask_with(&shop, &visitor(), path, &tag).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert!(body.is_empty() && headers.get("content-type").is_none());
+    for name in [
+        "etag",
+        "cache-control",
+        "content-security-policy",
+        "x-frame-options",
+        "vary",
+    ] {
+        assert_eq!(headers.get(name), first.get(name), "{name}");
+    }
+    for tags in [
+        format!("\"elsewhere\", {tag}"),
+        tag.trim_start_matches("W/").to_owned(),
+        "*".into(),
+    ] {
+        assert_eq!(
+            ask_with(&shop, &visitor(), path, &tags).await.0,
+            StatusCode::NOT_MODIFIED,
+            "{tags}"
+        );
+    }
+    let (status, _, body) = ask_with(&shop, &visitor(), path, "W/\"elsewhere\"").await;
+    assert!(status == StatusCode::OK && body.contains("Chef"));
+
+    // Another product changes: the cache is emptied, this page rendered again, the same bytes
+    // under the same tag.
+    let other = shop.variant_id("linen-apron").await;
+    shop.execute(&format!(
+        "UPDATE product_variants SET price_minor = 3100 WHERE id = {other}"
+    ))
+    .await;
+    assert_eq!(
+        ask_with(&shop, &visitor(), path, &tag).await.0,
+        StatusCode::NOT_MODIFIED
+    );
+    // This product changes: the browser gets the new page and its new tag.
+    let knife = shop.variant_id("chef-knife").await;
+    shop.execute(&format!(
+        "UPDATE product_variants SET price_minor = 7700 WHERE id = {knife}"
+    ))
+    .await;
+    let (status, headers, body) = ask_with(&shop, &visitor(), path, &tag).await;
+    assert!(status == StatusCode::OK && body.contains("77,00"));
+    assert_ne!(headers["etag"].to_str().unwrap(), tag);
+
+    // A shopper with a cart, holding the page from before: rendered for them, with their count.
+    let shopper = shopper_with_aprons(&shop, "1").await;
+    let current = headers["etag"].to_str().unwrap().to_owned();
+    let (status, headers, _) = ask_with(&shop, &shopper, path, &current).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers.get("etag").is_none());
 }
 
 #[tokio::test]
 async fn nothing_of_one_visitor_is_kept_for_another() {
     let shop = TestShop::spawn().await;
     // A shopper with a cart sees its count; the page rendered for them is not kept.
-    let shopper = support::shopper();
-    let id = shop.product_id("linen-apron").await.to_string();
-    shopper
-        .post(shop.url("/api/cart/add"))
-        .form(&[("product_id", id.as_str()), ("quantity", "2")])
-        .send()
-        .await
-        .unwrap();
+    let shopper = shopper_with_aprons(&shop, "2").await;
     let count = |page: &str| {
         page.split(r#"data-testid="cart-count""#)
             .nth(1)

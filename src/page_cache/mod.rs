@@ -8,7 +8,10 @@
 //! no cart count, no name, no one-time key, no message; it allows its scripts by hash, not by a
 //! nonce (`security::page_script_policy`). Only a `200` HTML answer without `Set-Cookie` is
 //! kept, with its headers, as sent and compressed with gzip and brotli, within the budget
-//! (`TURGUS_PAGE_CACHE_MB`, 32 by default, 0 for none: `store`).
+//! (`TURGUS_PAGE_CACHE_MB`, 32 by default, 0 for none: `store`). A kept page carries a tag of its
+//! bytes (`ETag`): pages say `no-cache`, so a browser asks before using its copy, and is answered
+//! `304 Not Modified` while the page is the same bytes. A page rendered for a session has no tag:
+//! a browser's copy of a kept page is never confirmed to a visitor with a cart.
 //!
 //! **When it is emptied.** Every change to what those pages show writes a row in
 //! `page_changes` (database triggers: `domain::page_changes`), whoever makes it. This instance
@@ -197,9 +200,9 @@ pub async fn serve(
         }
         return response;
     };
-    let accepted = crate::assets::accepted_encodings(request.headers());
+    let asked = Asked::of(request.headers());
     if let Some(page) = cache.store.get(&key) {
-        return respond(&page, accepted);
+        return respond(&page, &asked);
     }
     let generation = cache.store.generation();
     // Rendered as sent; kept compressed both ways here, once.
@@ -208,7 +211,7 @@ pub async fn serve(
         Ok(page) => {
             let page = Arc::new(page);
             cache.store.insert(key, page.clone(), generation);
-            respond(&page, accepted)
+            respond(&page, &asked)
         }
         Err(response) => response,
     }
@@ -238,8 +241,33 @@ async fn keepable(response: Response) -> Result<Page, Response> {
     Ok(Page::new(headers, body))
 }
 
-/// A kept page in the best encoding the browser accepts, with the headers it was rendered with.
-fn respond(page: &Page, accepted: crate::assets::Accepted) -> Response {
+/// What a browser's request says of the answer it wants: the encodings it reads, and the tags of
+/// the copies it holds (`If-None-Match`; pages say `no-cache`, so a browser asks before each use).
+struct Asked {
+    accepted: crate::assets::Accepted,
+    held: Vec<HeaderValue>,
+}
+
+impl Asked {
+    fn of(headers: &HeaderMap) -> Asked {
+        Asked {
+            accepted: crate::assets::accepted_encodings(headers),
+            held: headers
+                .get_all(header::IF_NONE_MATCH)
+                .iter()
+                .cloned()
+                .collect(),
+        }
+    }
+}
+
+/// A kept page in the best encoding the browser accepts, with the headers it was rendered with
+/// and its tag; or `304 Not Modified` when the browser holds it already.
+fn respond(page: &Page, asked: &Asked) -> Response {
+    if page.held_by(&asked.held) {
+        return not_modified(page);
+    }
+    let accepted = asked.accepted;
     let (body, encoding) = if accepted.brotli {
         (page.brotli.clone(), Some("br"))
     } else if accepted.gzip {
@@ -251,9 +279,22 @@ fn respond(page: &Page, accepted: crate::assets::Accepted) -> Response {
     let headers = response.headers_mut();
     headers.extend(page.headers.clone());
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    headers.insert(header::ETAG, page.etag.clone());
     if let Some(encoding) = encoding {
         headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
     }
+    response
+}
+
+/// The browser's copy is the kept page: no body, and the headers a `200` carries but the body's
+/// type, so the copy is used under the same policies (its caching, its scripts' hashes).
+fn not_modified(page: &Page) -> Response {
+    let mut response = StatusCode::NOT_MODIFIED.into_response();
+    let headers = response.headers_mut();
+    headers.extend(page.headers.clone());
+    headers.remove(header::CONTENT_TYPE);
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    headers.insert(header::ETAG, page.etag.clone());
     response
 }
 

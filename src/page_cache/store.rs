@@ -6,7 +6,7 @@
 
 use crate::locale::Locale;
 use axum::body::Bytes;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderValue};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -28,10 +28,14 @@ const BROTLI_QUALITY: u32 = 6;
 /// names (the values are counted).
 const OVERHEAD: usize = 512;
 
-/// A rendered page: its headers (without framing, encoding and cookies) and its body in the three
-/// encodings a browser may ask for.
+/// A rendered page: its headers (without framing, encoding and cookies), its body in the three
+/// encodings a browser may ask for, and the tag a browser holding it names it by.
 pub struct Page {
     pub headers: HeaderMap,
+    /// `W/"…"`: the first 16 bytes of the body's SHA-256, in hex. Weak, as the three encodings
+    /// share it; the same bytes rendered again after an emptying keep the same tag, so a browser's
+    /// copy stays good across a change to another page.
+    pub etag: HeaderValue,
     pub identity: Bytes,
     pub gzip: Bytes,
     pub brotli: Bytes,
@@ -41,12 +45,24 @@ pub struct Page {
 impl Page {
     pub fn new(headers: HeaderMap, identity: Bytes) -> Page {
         Page {
+            etag: etag_of(&identity),
             gzip: crate::assets::gzip(&identity, GZIP_LEVEL).into(),
             brotli: crate::assets::brotli(&identity, BROTLI_QUALITY).into(),
             headers,
             identity,
             last_served: AtomicU64::new(0),
         }
+    }
+
+    /// The browser says it holds this page already: one of the tags in its `If-None-Match` is
+    /// this page's (compared weakly, as a `GET` is), or it names any (`*`).
+    pub fn held_by(&self, if_none_match: &[HeaderValue]) -> bool {
+        let ours = weak_part(self.etag.as_bytes());
+        if_none_match
+            .iter()
+            .flat_map(|value| value.as_bytes().split(|&b| b == b','))
+            .map(<[u8]>::trim_ascii)
+            .any(|tag| tag == b"*" || weak_part(tag) == ours)
     }
 
     /// What keeping it costs, counted against the budget.
@@ -59,6 +75,18 @@ impl Page {
             + headers
             + OVERHEAD
     }
+}
+
+fn etag_of(body: &[u8]) -> HeaderValue {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(body);
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    HeaderValue::from_str(&format!("W/\"{hex}\"")).expect("hex is a header value")
+}
+
+/// A tag without its weakness mark: weak comparison ignores it.
+fn weak_part(tag: &[u8]) -> &[u8] {
+    tag.strip_prefix(b"W/").unwrap_or(tag)
 }
 
 #[derive(Default)]
