@@ -262,20 +262,24 @@ impl Asked {
 }
 
 /// A kept page in the best encoding the browser accepts, with the headers it was rendered with
-/// and its tag; or `304 Not Modified` when the browser holds it already.
+/// and its tag; or, when the browser holds it already, `304 Not Modified`: no body, and the same
+/// headers but the body's type, so the copy is used under the same policies (its caching, its
+/// scripts' hashes).
 fn respond(page: &Page, asked: &Asked) -> Response {
-    if page.held_by(&asked.held) {
-        return not_modified(page);
-    }
     let accepted = asked.accepted;
-    let (body, encoding) = if accepted.brotli {
-        (page.brotli.clone(), Some("br"))
+    let (body, encoding) = if page.held_by(&asked.held) {
+        (None, None)
+    } else if accepted.brotli {
+        (Some(page.brotli.clone()), Some("br"))
     } else if accepted.gzip {
-        (page.gzip.clone(), Some("gzip"))
+        (Some(page.gzip.clone()), Some("gzip"))
     } else {
-        (page.identity.clone(), None)
+        (Some(page.identity.clone()), None)
     };
-    let mut response = body.into_response();
+    let mut response = match body {
+        Some(body) => body.into_response(),
+        None => StatusCode::NOT_MODIFIED.into_response(),
+    };
     let headers = response.headers_mut();
     headers.extend(page.headers.clone());
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
@@ -283,18 +287,9 @@ fn respond(page: &Page, asked: &Asked) -> Response {
     if let Some(encoding) = encoding {
         headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
     }
-    response
-}
-
-/// The browser's copy is the kept page: no body, and the headers a `200` carries but the body's
-/// type, so the copy is used under the same policies (its caching, its scripts' hashes).
-fn not_modified(page: &Page) -> Response {
-    let mut response = StatusCode::NOT_MODIFIED.into_response();
-    let headers = response.headers_mut();
-    headers.extend(page.headers.clone());
-    headers.remove(header::CONTENT_TYPE);
-    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    headers.insert(header::ETAG, page.etag.clone());
+    if response.status() == StatusCode::NOT_MODIFIED {
+        response.headers_mut().remove(header::CONTENT_TYPE);
+    }
     response
 }
 
